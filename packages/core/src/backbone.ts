@@ -1,0 +1,39 @@
+import type { AcsegError } from './errors.js';
+import type { FeatureMap } from './features.js';
+import type { ImageInput } from './image.js';
+import type { RegionMap } from './regions.js';
+
+export interface BackboneInfo {
+  /** Model identity (e.g. "dino-vits16"); feature caches record and check it. */
+  model: string;
+  patchSize: number;
+  /** Side of the square input the image is resized to (e.g. 224). */
+  inputSize: number;
+  dim: number;
+  /** Number of attention heads, when the backbone exposes attention. */
+  heads?: number;
+  hasAttention: boolean;
+  /** Execution backend actually in use (e.g. "onnxruntime cpu"). */
+  runtime?: string;
+}
+
+/** One image's outcome: features, or the error that names the file. */
+export type FeatureResult =
+  | { ok: true; features: FeatureMap }
+  | { ok: false; id: string; source: string; error: AcsegError };
+
+export interface Backbone {
+  readonly name: string;
+  readonly info: BackboneInfo;
+  /**
+   * Patch features for each image, yielded in input order. A bad image
+   * yields `{ ok: false }` and the rest go on.
+   */
+  extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult>;
+  /**
+   * Paper §4.1: one embedding per region (crop to its box, mask, final CLS).
+   * Absent when the backbone cannot embed regions.
+   */
+  regionEmbeddings?(image: ImageInput, regions: RegionMap, which?: readonly number[]): Promise<Float32Array[]>;
+  dispose?(): Promise<void>;
+}

@@ -1,0 +1,32 @@
+/** A decoded image: 8-bit RGB, interleaved, row-major (3 × width × height bytes). */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+  /** A stable name used in outputs and error messages (file name without folder, or a caller's id). */
+  id?: string;
+}
+
+/** What a backbone accepts: a path to an image file, or a decoded image. */
+export type ImageInput = string | RgbImage;
+
+export function isRgbImage(x: unknown): x is RgbImage {
+  if (typeof x !== 'object' || x === null) return false;
+  const r = x as RgbImage;
+  return Number.isInteger(r.width) && Number.isInteger(r.height) && r.data instanceof Uint8Array && r.data.length === r.width * r.height * 3;
+}
+
+/** The id an input is known by in outputs: the file's base name without extension, or the image's id. */
+export function imageId(input: ImageInput, index = 0): string {
+  if (typeof input === 'string') {
+    const base = input.split(/[\\/]/).pop() ?? input;
+    const dot = base.lastIndexOf('.');
+    return dot > 0 ? base.slice(0, dot) : base;
+  }
+  return input.id ?? `image-${index}`;
+}
+
+/** For error messages: the path, or the id of an in-memory image. */
+export function imageSource(input: ImageInput, index = 0): string {
+  return typeof input === 'string' ? input : `<image ${input.id ?? index}>`;
+}

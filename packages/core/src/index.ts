@@ -1,0 +1,12 @@
+export * from './errors.js';
+export * from './image.js';
+export * from './features.js';
+export * from './regions.js';
+export * from './log.js';
+export * from './backbone.js';
+export * from './generator.js';
+export * from './classifier.js';
+export * from './plugin.js';
+export * from './registry.js';
+export * from './tokens.js';
+export { SegmentationPipeline, classMap, type Segmentation, type SegmentOutcome, type PipelineParts, type PipelineOptions } from './pipeline.js';

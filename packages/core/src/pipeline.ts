@@ -1,0 +1,164 @@
+import type { Backbone } from './backbone.js';
+import type { ClassifyInput, ConceptClassifier, RegionLabel } from './classifier.js';
+import { AcsegError, toAcsegError } from './errors.js';
+import { validateFeatureMap, type FeatureMap } from './features.js';
+import type { ConceptAssignment, ConceptGenerator } from './generator.js';
+import { imageSource, type ImageInput } from './image.js';
+import { silentLogger, silentProgress, type Logger, type ProgressFactory } from './log.js';
+import { assignmentToRegions, type RegionMap } from './regions.js';
+
+/** One image through backbone → generator → regions (→ classes). */
+export interface Segmentation {
+  id: string;
+  source: string;
+  image: ImageInput;
+  features: FeatureMap;
+  assignment: ConceptAssignment;
+  regions: RegionMap;
+  /** One label per region, once a classifier has run. */
+  labels?: RegionLabel[];
+}
+
+export type SegmentOutcome =
+  | { ok: true; result: Segmentation }
+  | { ok: false; id: string; source: string; error: AcsegError };
+
+export interface PipelineParts {
+  backbone: Backbone;
+  generator: ConceptGenerator;
+  classifier?: ConceptClassifier;
+  classNames?: readonly string[];
+  log?: Logger;
+  progress?: ProgressFactory;
+}
+
+export interface PipelineOptions {
+  /** Images per backbone/generator call. */
+  batchSize?: number;
+}
+
+/** Class id per pixel from a segmentation's region labels; 255 where unlabeled. */
+export function classMap(seg: Segmentation): Uint8Array {
+  const lut = new Uint8Array(seg.regions.count).fill(255);
+  for (const l of seg.labels ?? []) lut[l.region] = l.classId;
+  const out = new Uint8Array(seg.regions.labels.length);
+  for (let p = 0; p < out.length; p++) out[p] = lut[seg.regions.labels[p]];
+  return out;
+}
+
+/**
+ * Composes the three contracts. Errors are caught per image and returned as
+ * `{ ok: false }` so a folder run goes on past a bad file; errors thrown by
+ * a component are tagged with the stage and the component's name.
+ */
+export class SegmentationPipeline {
+  private readonly log: Logger;
+  private readonly progress: ProgressFactory;
+  private readonly batchSize: number;
+
+  constructor(private readonly parts: PipelineParts, options: PipelineOptions = {}) {
+    this.log = parts.log ?? silentLogger;
+    this.progress = parts.progress ?? silentProgress;
+    this.batchSize = Math.max(1, options.batchSize ?? 16);
+    const needs = parts.classifier?.needs;
+    if (needs?.attention && !parts.backbone.info.hasAttention) {
+      this.log.warn(`classifier ${parts.classifier!.name} uses attention, which backbone ${parts.backbone.name} lacks: background falls back to the border prior`);
+    }
+    if (needs?.regionEmbeddings && !parts.backbone.regionEmbeddings) {
+      throw new AcsegError('BAD_INPUT', `classifier ${parts.classifier!.name} needs region embeddings, which backbone ${parts.backbone.name} does not provide`);
+    }
+    if (needs?.classNames && !parts.classNames?.length) {
+      throw new AcsegError('BAD_INPUT', `classifier ${parts.classifier!.name} needs class names`, { hint: 'pass --classes "cat,dog,..." or a dataset' });
+    }
+  }
+
+  /** Features → concepts → regions for each image, in input order, batched. */
+  async *segment(images: readonly ImageInput[]): AsyncGenerator<SegmentOutcome> {
+    for (let start = 0; start < images.length; start += this.batchSize) {
+      const batch = images.slice(start, start + this.batchSize);
+      const ready: Array<{ image: ImageInput; features: FeatureMap }> = [];
+      const failed = new Map<number, SegmentOutcome>();
+      let i = 0;
+      try {
+        for await (const r of this.parts.backbone.extract(batch)) {
+          const image = batch[i];
+          if (r.ok) {
+            try {
+              validateFeatureMap(r.features);
+              ready.push({ image, features: r.features });
+            } catch (e) {
+              failed.set(i, { ok: false, id: r.features.id, source: imageSource(image, start + i), error: toAcsegError(e, 'BAD_INPUT', { stage: 'features' }) });
+            }
+          } else failed.set(i, r);
+          i++;
+        }
+      } catch (e) {
+        throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'features', plugin: this.parts.backbone.name, message: `backbone ${this.parts.backbone.name} failed` });
+      }
+      const assigned = await this.generateIsolated(ready.map((r) => r.features));
+      let ri = 0;
+      for (let j = 0; j < batch.length; j++) {
+        const f = failed.get(j);
+        if (f) { yield f; continue; }
+        const { image, features } = ready[ri];
+        const a = assigned[ri++];
+        if (a instanceof AcsegError) {
+          yield { ok: false, id: features.id, source: imageSource(image, start + j), error: a };
+          continue;
+        }
+        const regions = assignmentToRegions({ assignment: a.assignment, k: a.k, grid: features.grid, width: features.imageSize.width, height: features.imageSize.height });
+        yield { ok: true, result: { id: features.id, source: imageSource(image, start + j), image, features, assignment: a, regions } };
+      }
+    }
+  }
+
+  /** A failing batch is retried image by image, so one bad image loses only itself. */
+  private async generateIsolated(features: FeatureMap[]): Promise<Array<ConceptAssignment | AcsegError>> {
+    if (features.length === 0) return [];
+    const gen = this.parts.generator;
+    try {
+      return await gen.generate(features);
+    } catch (e) {
+      if (features.length === 1) return [toAcsegError(e, 'PLUGIN_FAILED', { stage: 'generate', plugin: gen.name, file: features[0].source, message: `${features[0].source ?? features[0].id}: generator ${gen.name} failed` })];
+      const out: Array<ConceptAssignment | AcsegError> = [];
+      for (const f of features) out.push(...(await this.generateIsolated([f])));
+      return out;
+    }
+  }
+
+  /**
+   * The whole run: segment every image, fit the classifier on all of them
+   * when it needs to see the set (k-means), then label each region.
+   */
+  async run(images: readonly ImageInput[]): Promise<SegmentOutcome[]> {
+    const bar = this.progress.start('segment', images.length);
+    const outcomes: SegmentOutcome[] = [];
+    for await (const o of this.segment(images)) {
+      outcomes.push(o);
+      bar.update(outcomes.length);
+      if (!o.ok) this.log.warn(`skipped ${o.source}: ${o.error.message}`);
+    }
+    bar.stop();
+    const clf = this.parts.classifier;
+    if (!clf) return outcomes;
+    const good = outcomes.filter((o): o is { ok: true; result: Segmentation } => o.ok).map((o) => o.result);
+    const inputs: ClassifyInput[] = good.map((s) => ({ image: s.image, features: s.features, regions: s.regions }));
+    const context = { backbone: this.parts.backbone, classNames: this.parts.classNames, log: this.log, progress: this.progress };
+    if (clf.needs.fit && clf.fit && inputs.length) {
+      try {
+        await clf.fit(inputs, context);
+      } catch (e) {
+        throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: clf.name, message: `classifier ${clf.name} failed to fit` });
+      }
+    }
+    for (let s = 0; s < inputs.length; s += this.batchSize) {
+      const labels = await clf.classify(inputs.slice(s, s + this.batchSize), context).catch((e: unknown) => {
+        throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: clf.name, message: `classifier ${clf.name} failed` });
+      });
+      labels.forEach((l, j) => { good[s + j].labels = l; });
+    }
+    return outcomes;
+  }
+}
+
+

@@ -10,3 +10,4 @@ export * from './plugin.js';
 export * from './registry.js';
 export * from './tokens.js';
 export { SegmentationPipeline, classMap, type Segmentation, type SegmentOutcome, type PipelineParts, type PipelineOptions } from './pipeline.js';
+export * from './background.js';

@@ -1,0 +1,44 @@
+import cliProgress from 'cli-progress';
+import type { Logger, ProgressBar, ProgressFactory } from '@acseg/core';
+
+export function consoleLogger(verbose: boolean): Logger {
+  return {
+    info: (m) => process.stderr.write(`${m}\n`),
+    warn: (m) => process.stderr.write(`warning: ${m}\n`),
+    debug: (m) => { if (verbose) process.stderr.write(`debug: ${m}\n`); },
+  };
+}
+
+/**
+ * Progress bars on a terminal (cli-progress), one plain line per 10% when
+ * stderr is not a TTY (CI logs), nothing when quiet.
+ */
+export function consoleProgress(quiet = false): ProgressFactory {
+  if (quiet) return { start: () => ({ update() {}, stop() {} }) };
+  return {
+    start(label: string, total: number): ProgressBar {
+      const fmt = (values?: Record<string, string | number>) =>
+        values ? Object.entries(values).map(([k, v]) => `${k} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toPrecision(4)) : v}`).join(' | ') : '';
+      if (!process.stderr.isTTY) {
+        let lastDecile = -1;
+        const t0 = Date.now();
+        return {
+          update(done, values) {
+            const decile = total > 0 ? Math.floor((done / total) * 10) : 10;
+            if (decile !== lastDecile) {
+              lastDecile = decile;
+              process.stderr.write(`${label}: ${done}/${total} ${fmt(values)} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
+            }
+          },
+          stop() {},
+        };
+      }
+      const bar = new cliProgress.SingleBar(
+        { format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted} | {extra}`, hideCursor: true, stream: process.stderr },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(total, 0, { extra: '' });
+      return { update: (done, values) => bar.update(done, { extra: fmt(values) }), stop: () => bar.stop() };
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { TOKENS } from '@acseg/core';

@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import yargs, { type Argv } from 'yargs';
+import { AcsegError } from '@acseg/core';
+import { EXIT, exitCodeFor, formatError } from './exit.js';
+import { registerCommands } from './commands/index.js';
+
+export function buildParser(argv: string[]): Argv {
+  return yargs(argv)
+    .scriptName('acseg')
+    .usage('$0 <command> [options]\n\nUnsupervised semantic segmentation with ACSeg (CVPR 2023): DINO features → adaptive concepts → named regions.')
+    .option('plugin', { type: 'string', array: true, describe: 'load a plugin: an npm package name or a path (repeatable)' })
+    .option('config', { type: 'string', describe: 'config file (default: ./acseg.config.mjs or ./acseg.config.json)' })
+    .option('set', { type: 'string', array: true, describe: 'component option: key=value (all components) or id.key=value' })
+    .option('cache-dir', { type: 'string', describe: 'models and caches (default: $ACSEG_CACHE_DIR or $XDG_CACHE_HOME/acseg)' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'debug logs and stack traces' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress bars' })
+    .strict()
+    .demandCommand(1, 'give a command (see --help)')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      if (err) throw err;
+      throw new AcsegError('BAD_CONFIG', msg, { hint: 'see acseg --help' });
+    });
+}
+
+/** Runs the CLI; returns the exit status instead of exiting, so tests can call it. */
+export async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  let status: number = EXIT.ok;
+  try {
+    const parser = registerCommands(buildParser(argv), (code) => { status = code; });
+    await parser.parseAsync();
+  } catch (e) {
+    process.stderr.write(`${formatError(e, verbose)}\n`);
+    return exitCodeFor(e);
+  }
+  return status;
+}

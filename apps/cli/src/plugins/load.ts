@@ -1,0 +1,56 @@
+import { pathToFileURL } from 'node:url';
+import { AcsegError, isAcsegError, validatePlugin, type AcsegPlugin, type ComponentOptions, type ComponentRegistry } from '@acseg/core';
+import { BUILTIN_PLUGINS } from './builtins.js';
+import { resolvePluginFile } from './resolve.js';
+
+export type PluginSource = 'built-in' | '--plugin' | 'config' | 'installed';
+
+export interface PluginRequest {
+  spec: string;
+  options: ComponentOptions;
+  source: PluginSource;
+  /** Folder relative paths and package names resolve from. */
+  base: string;
+}
+
+export interface LoadedPlugin {
+  plugin: AcsegPlugin;
+  source: PluginSource;
+  origin: string;
+}
+
+async function importModule(file: string, spec: string): Promise<unknown> {
+  try {
+    return await import(pathToFileURL(file).href);
+  } catch (e) {
+    throw new AcsegError('NOT_A_PLUGIN', `plugin ${spec} (${file}) failed to load: ${(e as Error).message}`, { file, cause: e });
+  }
+}
+
+function manifestOf(mod: unknown): unknown {
+  const m = mod as { default?: unknown; plugin?: unknown };
+  return m.default ?? m.plugin ?? mod;
+}
+
+/** Imports, validates and registers one plugin. */
+export async function loadPlugin(request: PluginRequest, registry: ComponentRegistry): Promise<LoadedPlugin> {
+  const isBuiltin = request.source === 'built-in';
+  const file = isBuiltin ? undefined : resolvePluginFile(request.spec, request.base);
+  const mod = isBuiltin ? await import(request.spec).catch((e: Error) => {
+    throw new AcsegError('NOT_A_PLUGIN', `failed to load: ${e.message}`, { cause: e });
+  }) : await importModule(file!, request.spec);
+  const where = file ? `${request.spec} (${file})` : request.spec;
+  const plugin = validatePlugin(manifestOf(mod), where);
+  const origin = isBuiltin ? 'built-in' : `${request.source} ${file}`;
+  try {
+    await plugin.register(registry.forPlugin(plugin.name, origin), request.options);
+  } catch (e) {
+    if (isAcsegError(e)) throw e;
+    throw new AcsegError('PLUGIN_FAILED', `plugin ${plugin.name} failed while registering: ${(e as Error).message}`, { plugin: plugin.name, cause: e });
+  }
+  return { plugin, source: request.source, origin };
+}
+
+export function builtinRequests(): PluginRequest[] {
+  return BUILTIN_PLUGINS.map((spec) => ({ spec, options: {}, source: 'built-in' as const, base: process.cwd() }));
+}

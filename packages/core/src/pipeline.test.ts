@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { Backbone, FeatureResult } from './backbone.js';
+import type { ClassifyInput, ConceptClassifier } from './classifier.js';
+import { AcsegError } from './errors.js';
+import type { FeatureMap } from './features.js';
+import type { ConceptGenerator } from './generator.js';
+import { imageId, type ImageInput } from './image.js';
+import { classMap, SegmentationPipeline } from './pipeline.js';
+
+/** 2×2 grid, d = 2: the left column points along x, the right along y. Paths containing "bad" fail to decode. */
+function fakeBackbone(): Backbone {
+  return {
+    name: 'fake',
+    info: { model: 'fake', patchSize: 1, inputSize: 2, dim: 2, hasAttention: false },
+    async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {
+      for (const [i, img] of images.entries()) {
+        const source = String(img);
+        if (source.includes('bad')) {
+          yield { ok: false, id: imageId(img, i), source, error: new AcsegError('BAD_IMAGE', `${source}: not an image`, { file: source }) };
+          continue;
+        }
+        const zero = source.includes('zero');
+        const tokens = Float32Array.from(zero ? [1, 0, 0, 0, 1, 0, 0, 1] : [1, 0, 0, 1, 1, 0, 0, 1]);
+        yield { ok: true, features: { id: imageId(img, i), source, grid: { h: 2, w: 2 }, dim: 2, tokens, imageSize: { width: 4, height: 2 } } };
+      }
+    },
+  };
+}
+
+/** Two fixed concepts (x and y axes): S = cos(x_i, c_j). Fails on images whose id contains "boom". */
+const axisGenerator: ConceptGenerator = {
+  name: 'axes',
+  ready: true,
+  async generate(features: readonly FeatureMap[]) {
+    if (features.some((f) => f.id.includes('boom'))) throw new Error('generator exploded');
+    return features.map((f) => {
+      const S = new Float32Array(4 * 2);
+      for (let i = 0; i < 4; i++) {
+        const [a, b] = [f.tokens[2 * i], f.tokens[2 * i + 1]];
+        const norm = Math.hypot(a, b);
+        S[2 * i] = a / norm;
+        S[2 * i + 1] = b / norm;
+      }
+      return { id: f.id, k: 2, assignment: S };
+    });
+  },
+};
+
+describe('SegmentationPipeline', () => {
+  it('segments good images, reports bad ones by file, and keeps going', async () => {
+    const p = new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator }, { batchSize: 3 });
+    const outs = [];
+    for await (const o of p.segment(['a.jpg', 'bad.jpg', 'zero.png', 'boom.jpg', 'b.jpg'])) outs.push(o);
+    expect(outs.map((o) => o.ok)).toEqual([true, false, false, false, true]);
+    expect(outs[1].ok === false && outs[1].error.message).toMatch(/bad\.jpg: not an image/);
+    expect(outs[2].ok === false && outs[2].error.message).toMatch(/zero\.png: patch 1 is an all-zero vector/);
+    expect(outs[3].ok === false && outs[3].error.message).toMatch(/boom\.jpg: generator axes failed: generator exploded/);
+    const first = outs[0].ok ? outs[0].result : undefined;
+    // Grid columns map to 4 pixels wide: left two pixels concept 0 (x), right two concept 1 (y).
+    expect(Array.from(first!.regions.labels)).toEqual([0, 0, 1, 1, 0, 0, 1, 1]);
+  });
+
+  it('fits a classifier on every segmented image once, then labels the regions', async () => {
+    const seen: number[] = [];
+    const classifier: ConceptClassifier = {
+      name: 'count',
+      needs: { fit: true },
+      async fit(inputs: readonly ClassifyInput[]) { seen.push(inputs.length); },
+      async classify(inputs: readonly ClassifyInput[]) {
+        return inputs.map((i) => i.regions.concepts.map((c, region) => ({ region, classId: c === 0 ? 7 : 3 })));
+      },
+    };
+    const p = new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier }, { batchSize: 2 });
+    const outs = await p.run(['a.jpg', 'bad.jpg', 'b.jpg']);
+    expect(seen).toEqual([2]);
+    const seg = outs[2].ok ? outs[2].result : undefined;
+    expect(Array.from(classMap(seg!))).toEqual([7, 7, 3, 3, 7, 7, 3, 3]);
+  });
+
+  it('refuses a classifier whose needs the parts cannot meet', () => {
+    const clf = { name: 'clip', needs: { classNames: true }, classify: async () => [] } as ConceptClassifier;
+    expect(() => new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: clf })).toThrow(/needs class names/);
+    const emb = { name: 'km', needs: { regionEmbeddings: true }, classify: async () => [] } as ConceptClassifier;
+    expect(() => new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: emb })).toThrow(/needs region embeddings, which backbone fake does not provide/);
+  });
+});

@@ -1,0 +1,65 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const require = createRequire(import.meta.url);
+const root = resolve(__dirname, '../..');
+const cli = join(root, 'apps/cli/bin/acseg.js');
+
+/** Runs the nx generator against a real folder outside the workspace (nx's FsTree + flushChanges). */
+async function scaffold(dir: string, name: string): Promise<void> {
+  const { FsTree, flushChanges } = require('nx/src/generators/tree');
+  const generator = require('../generators/classifier/index.cjs');
+  const tree = new FsTree(dir, false);
+  await generator(tree, { name, directory: name });
+  flushChanges(dir, tree.listChanges());
+}
+
+describe('classifier plugin generator', () => {
+  it('scaffolds a plugin that builds, passes its own test, and that the CLI loads and runs', async () => {
+    expect(existsSync(join(root, 'packages/core/dist/index.js')), 'build the workspace first (npm test does)').toBe(true);
+    const work = mkdtempSync(join(tmpdir(), 'acseg-gen-'));
+    await scaffold(work, 'tiny-size');
+    const pkgDir = join(work, 'tiny-size');
+    const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+    expect(pkg.name).toBe('acseg-plugin-tiny-size');
+    expect(pkg.peerDependencies['@acseg/core']).toMatch(/^\^/);
+
+    // Link the workspace's core in place of `npm install`, then build with tsc.
+    mkdirSync(join(pkgDir, 'node_modules/@acseg'), { recursive: true });
+    symlinkSync(join(root, 'packages/core'), join(pkgDir, 'node_modules/@acseg/core'), 'dir');
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(pkgDir, 'tsconfig.json')], { stdio: 'pipe' });
+    expect(existsSync(join(pkgDir, 'dist/index.js'))).toBe(true);
+    symlinkSync(join(root, 'node_modules/vitest'), join(pkgDir, 'node_modules/vitest'), 'dir');
+    const own = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--root', pkgDir], { encoding: 'utf8', cwd: pkgDir });
+    expect(own.status, own.stdout + own.stderr).toBe(0);
+    expect(own.stdout).toMatch(/1 passed/);
+
+    // The CLI lists it, with where it came from.
+    const listed = spawnSync(process.execPath, [cli, 'plugins', 'list', '--json', '--plugin', pkgDir], { encoding: 'utf8' });
+    expect(listed.status, listed.stderr).toBe(0);
+    const out = JSON.parse(listed.stdout);
+    const entry = out.components.find((c: { id: string }) => c.id === 'tiny-size');
+    expect(entry).toMatchObject({ kind: 'classifier', plugin: 'acseg-plugin-tiny-size' });
+    expect(entry.origin).toContain(pkgDir);
+
+    // The CLI's loader registers it, and its classifier runs on a tiny input.
+    const { Session } = await import(pathToFileURL(join(root, 'apps/cli/dist/session.js')).href);
+    const session = await Session.open({ plugin: [pkgDir], quiet: true });
+    const clf = await session.create('classifier', 'tiny-size', { minFraction: 0.5 });
+    const regions = { width: 2, height: 2, labels: Uint16Array.from([0, 0, 0, 1]), count: 2, concepts: [0, 3], pixelCounts: [3, 1] };
+    const [labels] = await clf.classify([{ image: 'x', features: {} as never, regions }], { backbone: {} as never });
+    expect(labels.map((l: { classId: number }) => l.classId)).toEqual([1, 0]);
+  });
+
+  it('refuses a bad name and an existing folder', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'acseg-gen-'));
+    await expect(scaffold(work, 'Bad Name')).rejects.toThrow(/lower-case/);
+    await scaffold(work, 'twice');
+    await expect(scaffold(work, 'twice')).rejects.toThrow(/already holds a package/);
+  });
+});

@@ -1,18 +1,88 @@
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import type { ConceptClassifier } from '@acseg/core';
+import {
+  evaluateClustering, evaluateKnnRetrieval, evaluateWithText, formatPaperTable, formatPerClass, openDataset,
+  type Dataset, type EvalReport, type MatchingMode,
+} from '@acseg/eval';
+import { writeEvalReport, writeFileAtomic } from '@acseg/report';
+import { chooseBackbone, ensureReady, extractAll, interruptSignal } from '../components.js';
+import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
-import { notBuiltYet } from './pending.js';
 
-export function evalCommand(y: Argv, _setStatus: SetStatus): Argv {
-  return y.command('eval', 'evaluate on a labelled dataset with the paper\'s protocols', (a) =>
+type EvalArgs = GlobalArgs & {
+  dataset: string; root: string; split: string; trainSplit: string; backbone?: string; model?: string; generator: string; classifier: string;
+  checkpoint?: string; seeds: number; clusters?: number; matching: MatchingMode; out?: string; k?: number; iterations?: number; method?: string;
+};
+
+/** Default K of the k-means classifier: the dataset's classes (without background when there is one). */
+function defaultClusters(d: Dataset): number {
+  return d.hasBackground ? d.classNames.length - 1 : d.classNames.length;
+}
+
+export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
+  return y.command('eval', "evaluate on a labelled dataset with the paper's protocols (table, metrics JSON, HTML report)", (a) =>
     a.option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], demandOption: true })
-      .option('root', { type: 'string', demandOption: true, describe: 'dataset root folder' })
+      .option('root', { type: 'string', demandOption: true, describe: 'dataset root folder (VOC: the VOC2012 folder)' })
+      .option('split', { type: 'string', default: 'val', describe: 'evaluated split' })
+      .option('train-split', { type: 'string', default: 'train', describe: 'split for k-NN memory banks and for training the ACG without a checkpoint' })
       .option('backbone', { type: 'string' })
+      .option('model', { type: 'string', describe: 'backbone model name or .onnx path' })
       .option('generator', { type: 'string', default: 'acg' })
-      .option('classifier', { type: 'string', default: 'kmeans' }),
-  async (argv) => {
-    const session = await Session.open(argv as GlobalArgs);
+      .option('classifier', { type: 'string', default: 'kmeans', describe: 'kmeans (Tables 1-2), knn (Table 3), clip (Table 4), or a plugin' })
+      .option('checkpoint', { type: 'string', describe: 'ACG checkpoint; without one the ACG is trained on the train split (no labels)' })
+      .option('k', { type: 'number', describe: 'prototypes / clusters per image' })
+      .option('iterations', { type: 'number', describe: 'ACG training iterations when training first' })
+      .option('seeds', { type: 'number', default: 10, describe: 'k-means repetitions (paper: 10, mean ± std)' })
+      .option('clusters', { type: 'number', describe: 'k-means classifier K (default: the number of classes, without background)' })
+      .option('matching', { type: 'string', choices: ['pixels', 'iou'] as const, default: 'pixels' as MatchingMode, describe: 'Hungarian matching on pixel counts (STEGO/PiCIE) or IoU (DSM)' })
+      .option('method', { type: 'string', describe: 'row name in the table' })
+      .option('out', { type: 'string', describe: 'folder for metrics.json and report.html (default out/eval-<dataset>-<generator>-<classifier>)' }),
+  async (args) => {
+    const argv = args as unknown as EvalArgs;
+    const session = await Session.open(argv);
     session.checkNames({ backbone: argv.backbone, generator: argv.generator, classifier: argv.classifier });
-    notBuiltYet('acseg eval', 5);
+    const dataset = await openDataset(argv.dataset, argv.root, { split: argv.split });
+    for (const p of dataset.problems ?? []) session.log.warn(`${argv.dataset}: ${typeof p === 'string' ? p : JSON.stringify(p)}`);
+    const out = resolve(argv.out ?? join('out', `eval-${argv.dataset}-${argv.generator}-${argv.classifier}`));
+    const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
+    const generator = await session.create('generator', argv.generator, { checkpoint: argv.checkpoint, k: argv.k, iterations: argv.iterations });
+    const interrupt = interruptSignal(session);
+    let trainSet: Dataset | undefined;
+    const needTrain = argv.classifier === 'knn' || !generator.ready;
+    if (needTrain) trainSet = await openDataset(argv.dataset, argv.root, { split: argv.trainSplit });
+    try {
+      if (!generator.ready) {
+        const images = trainSet!.items.map((it) => it.image);
+        const { features } = await extractAll(session, backbone, images);
+        await ensureReady(session, generator, features, join(out, `${generator.name}-checkpoint`), interrupt.signal);
+      }
+      const K = argv.clusters ?? defaultClusters(dataset);
+      const common = { dataset, backbone, generator, log: session.log, progress: session.progress, signal: interrupt.signal, method: argv.method };
+      let reports: EvalReport[];
+      if (argv.classifier === 'knn') {
+        reports = await evaluateKnnRetrieval({ ...common, train: trainSet!, knnFactory: (k: number) => session.create('classifier', 'knn', { K: k }) });
+      } else if (argv.classifier === 'clip') {
+        reports = [await evaluateWithText({ ...common, classifierFactory: () => session.create('classifier', 'clip', {}) })];
+      } else {
+        const make = (seed: number): Promise<ConceptClassifier> => session.create('classifier', argv.classifier, { K, seed, background: dataset.hasBackground });
+        reports = [await evaluateClustering({ ...common, matching: argv.matching, seeds: Array.from({ length: argv.seeds }, (_, i) => i), classifierFactory: make })];
+      }
+      process.stdout.write(`${formatPaperTable(reports)}\n\n${formatPerClass(reports[0])}\n`);
+      for (const [i, r] of reports.entries()) {
+        const dir = reports.length > 1 ? join(out, `run-${i + 1}`) : out;
+        const files = await writeEvalReport(dir, r);
+        process.stdout.write(`report: ${files.html}\nmetrics: ${files.json}\n`);
+      }
+      await writeFileAtomic(join(out, 'table.md'), `${formatPaperTable(reports)}\n`);
+      const skipped = reports.flatMap((r) => r.skipped);
+      for (const s of skipped) session.log.warn(`skipped ${s.file ?? s.id}: ${s.reason}`);
+      if (interrupt.signal.aborted) setStatus(EXIT.interrupted);
+      else if (skipped.length) setStatus(EXIT.failure);
+    } finally {
+      interrupt.dispose();
+      await Promise.all([backbone.dispose?.(), generator.dispose?.()]);
+    }
   });
 }

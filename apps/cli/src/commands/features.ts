@@ -1,16 +1,35 @@
 import type { Argv } from 'yargs';
+import { writeFeatureCache } from '@acseg/feature-cache';
+import { chooseBackbone, interruptSignal } from '../components.js';
+import { EXIT } from '../exit.js';
+import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
-import { notBuiltYet } from './pending.js';
 
-export function featuresCommand(y: Argv, _setStatus: SetStatus): Argv {
-  return y.command('features', 'compute backbone features for a folder of images into a feature cache', (a) =>
-    a.option('backbone', { type: 'string', describe: 'backbone name' })
+export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
+  return y.command('features', 'compute backbone features for a folder of images into a feature cache (resumable)', (a) =>
+    a.option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
+      .option('model', { type: 'string', describe: 'backbone model (name or .onnx path)' })
       .option('images', { type: 'string', demandOption: true, describe: 'folder of images' })
-      .option('out', { type: 'string', demandOption: true, describe: 'feature cache folder' }),
+      .option('out', { type: 'string', demandOption: true, describe: 'feature cache folder' })
+      .option('shard-size', { type: 'number', default: 256, describe: 'images per shard file' })
+      .option('batch-size', { type: 'number', describe: 'images per backbone call' }),
   async (argv) => {
     const session = await Session.open(argv as GlobalArgs);
     session.checkNames({ backbone: argv.backbone });
-    notBuiltYet('acseg features', 3);
+    const images = listImages(argv.images);
+    const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model, batchSize: argv.batchSize });
+    const interrupt = interruptSignal(session);
+    try {
+      const r = await writeFeatureCache({ backbone, images, out: argv.out, shardSize: argv.shardSize, progress: session.progress, log: session.log, signal: interrupt.signal });
+      const lines = [`feature cache ${argv.out}: ${r.total} images (${r.written} computed now, ${r.resumed} already there, ${r.skipped.length} skipped)`];
+      for (const s of r.skipped) lines.push(`  skipped ${s.source}: ${s.message}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+      if (interrupt.signal.aborted) setStatus(EXIT.interrupted);
+      else if (r.skipped.length) setStatus(EXIT.failure);
+    } finally {
+      interrupt.dispose();
+      await backbone.dispose?.();
+    }
   });
 }

@@ -1,35 +1,73 @@
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
+import { SegmentationPipeline, type SegmentOutcome } from '@acseg/core';
+import { chooseBackbone, ensureReady, extractAll, interruptSignal } from '../components.js';
+import { EXIT } from '../exit.js';
+import { listImages } from '../images.js';
+import { writeRunOutputs } from '../outputs.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
-import { notBuiltYet } from './pending.js';
 
 export function componentOptions<T>(a: Argv<T>) {
   return a
     .option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
-    .option('generator', { type: 'string', default: 'acg', describe: 'concept generator name (acg, kmeans, spectral, ap, agglomerative, ...)' });
+    .option('model', { type: 'string', describe: 'backbone model: a name (dino-vits16, ...) or an .onnx path' })
+    .option('generator', { type: 'string', describe: 'concept generator (default acg; kmeans, spectral, ap, agglomerative, ...)' })
+    .option('checkpoint', { type: 'string', describe: 'generator checkpoint folder (acg); without one the ACG is trained on the images first' })
+    .option('k', { type: 'number', describe: 'prototypes / clusters per image (paper: 5)' })
+    .option('iterations', { type: 'number', describe: 'ACG training iterations when training on the fly (default 2500, paper)' })
+    .option('seed', { type: 'number', describe: 'seed for every component' })
+    .option('images', { type: 'string', demandOption: true, describe: 'folder of images (JPEG, PNG, WebP), or one image' })
+    .option('out', { type: 'string', demandOption: true, describe: 'output folder' });
 }
 
-export function runCommand(y: Argv, _setStatus: SetStatus): Argv {
+type RunArgs = GlobalArgs & {
+  backbone?: string; model?: string; generator?: string; checkpoint?: string; k?: number; iterations?: number; seed?: number;
+  images: string; out: string; classifier?: string; classes?: string; clusters?: number;
+};
+
+/** Shared by `run` (with a classifier) and `segment` (regions only). */
+async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<number> {
+  const session = await Session.open(argv);
+  const generatorName = argv.generator ?? session.config.components.generator ?? 'acg';
+  const classifierName = withClassifier ? argv.classifier ?? session.config.components.classifier ?? 'kmeans' : undefined;
+  session.checkNames({ backbone: argv.backbone, generator: generatorName, classifier: classifierName });
+  const out = resolve(argv.out);
+  const images = listImages(argv.images);
+  const classNames = argv.classes ? ['background', ...argv.classes.split(',').map((c) => c.trim()).filter(Boolean)] : undefined;
+  const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
+  const generator = await session.create('generator', generatorName, { checkpoint: argv.checkpoint, k: argv.k, seed: argv.seed, iterations: argv.iterations });
+  const classifier = classifierName ? await session.create('classifier', classifierName, { seed: argv.seed, K: argv.clusters, classes: argv.classes }) : undefined;
+  const interrupt = interruptSignal(session);
+  try {
+    if (!generator.ready) {
+      const { features } = await extractAll(session, backbone, images);
+      await ensureReady(session, generator, features, join(out, `${generator.name}-checkpoint`), interrupt.signal);
+    }
+    const pipeline = new SegmentationPipeline({ backbone, generator, classifier, classNames, log: session.log, progress: session.progress });
+    const outcomes: SegmentOutcome[] = await pipeline.run(images);
+    const summary = await writeRunOutputs(out, outcomes, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, progress: session.progress });
+    const ok = outcomes.filter((o) => o.ok).length;
+    const lines = [`segmented ${ok} of ${outcomes.length} images with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${join(out, 'index.html')})`];
+    for (const s of summary.skipped) lines.push(`  skipped ${s.source}: ${s.message}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return summary.skipped.length ? EXIT.failure : EXIT.ok;
+  } finally {
+    interrupt.dispose();
+    await Promise.all([backbone.dispose?.(), generator.dispose?.(), classifier?.dispose?.()]);
+  }
+}
+
+export function runCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command('run', 'segment a folder of images and name the regions (the whole pipeline)', (a) =>
     componentOptions(a)
-      .option('classifier', { type: 'string', default: 'kmeans', describe: 'concept classifier name (kmeans, knn, clip, background, ...)' })
-      .option('images', { type: 'string', demandOption: true, describe: 'folder of images (JPEG, PNG, WebP)' })
-      .option('out', { type: 'string', demandOption: true, describe: 'output folder' }),
-  async (argv) => {
-    const session = await Session.open(argv as GlobalArgs);
-    session.checkNames({ backbone: argv.backbone, generator: argv.generator, classifier: argv.classifier });
-    notBuiltYet('acseg run', 5);
-  });
+      .option('classifier', { type: 'string', describe: 'concept classifier (default kmeans; knn, clip, background, ...)' })
+      .option('classes', { type: 'string', describe: 'class names for text classifiers, comma-separated: "cat,dog,sofa"' })
+      .option('clusters', { type: 'number', describe: 'k-means classifier: number of classes K (VOC: 20)' }),
+  async (argv) => setStatus(await segmentFolder(argv as RunArgs, true)));
 }
 
-export function segmentCommand(y: Argv, _setStatus: SetStatus): Argv {
-  return y.command('segment', 'segment a folder of images into adaptive regions (no class names)', (a) =>
-    componentOptions(a)
-      .option('images', { type: 'string', demandOption: true, describe: 'folder of images' })
-      .option('out', { type: 'string', demandOption: true, describe: 'output folder' }),
-  async (argv) => {
-    const session = await Session.open(argv as GlobalArgs);
-    session.checkNames({ backbone: argv.backbone, generator: argv.generator });
-    notBuiltYet('acseg segment', 4);
-  });
+export function segmentCommand(y: Argv, setStatus: SetStatus): Argv {
+  return y.command('segment', 'segment a folder of images into adaptive regions (no class names)', (a) => componentOptions(a),
+    async (argv) => setStatus(await segmentFolder(argv as RunArgs, false)));
 }

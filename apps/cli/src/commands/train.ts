@@ -1,19 +1,58 @@
 import type { Argv } from 'yargs';
+import { AcsegError, arrayFeatureSource, type FeatureSource } from '@acseg/core';
+import { FeatureCache } from '@acseg/feature-cache';
+import { chooseBackbone, extractAll, interruptSignal } from '../components.js';
+import { EXIT } from '../exit.js';
+import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
-import { notBuiltYet } from './pending.js';
 
-export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
+export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command('train', 'train a concept generator (the ACG) on a feature cache or a folder of images', (a) =>
     a.option('generator', { type: 'string', default: 'acg', describe: 'generator to train' })
+      .option('features', { type: 'string', describe: 'feature cache made by `acseg features` (preferred: computed once)' })
+      .option('images', { type: 'string', describe: 'folder of images (features computed in memory first)' })
       .option('backbone', { type: 'string', describe: 'backbone for --images' })
-      .option('features', { type: 'string', describe: 'feature cache made by `acseg features`' })
-      .option('images', { type: 'string', describe: 'folder of images (features are computed first)' })
       .option('out', { type: 'string', demandOption: true, describe: 'checkpoint folder' })
-      .option('resume', { type: 'string', describe: 'checkpoint to continue from' }),
+      .option('resume', { type: 'string', describe: 'checkpoint folder to continue from' })
+      .option('iterations', { type: 'number', describe: 'training iterations (paper: 2500)' })
+      .option('batch-size', { type: 'number', describe: 'images per step (paper: 32)' })
+      .option('lr', { type: 'number', describe: 'AdamW learning rate (paper: 1e-4)' })
+      .option('k', { type: 'number', describe: 'number of prototypes (paper: 5)' })
+      .option('seed', { type: 'number', describe: 'seed of weights and batch order' })
+      .option('checkpoint-every', { type: 'number', describe: 'iterations between checkpoints (default 500)' })
+      .check((argv) => {
+        if (!argv.features === !argv.images) throw new Error('give exactly one of --features and --images');
+        return true;
+      }),
   async (argv) => {
     const session = await Session.open(argv as GlobalArgs);
     session.checkNames({ generator: argv.generator, backbone: argv.backbone });
-    notBuiltYet('acseg train', 4);
+    const generator = await session.create('generator', argv.generator, {
+      iterations: argv.iterations, batchSize: argv.batchSize, lr: argv.lr, k: argv.k, seed: argv.seed, checkpointEvery: argv.checkpointEvery,
+    });
+    if (!generator.fit) throw new AcsegError('BAD_INPUT', `generator ${generator.name} has nothing to train`, { hint: 'clustering baselines work without training' });
+    let source: FeatureSource;
+    if (argv.features) {
+      source = await FeatureCache.open(argv.features);
+    } else {
+      const backbone = await chooseBackbone(session, argv.backbone);
+      const { features } = await extractAll(session, backbone, listImages(argv.images!));
+      await backbone.dispose?.();
+      if (!features.length) throw new AcsegError('BAD_INPUT', `no image in ${argv.images} could be read`);
+      source = arrayFeatureSource(features);
+    }
+    const interrupt = interruptSignal(session);
+    try {
+      const report = await generator.fit(source, {
+        progress: session.progress, log: session.log, signal: interrupt.signal, checkpointDir: argv.out, resume: argv.resume,
+      });
+      await generator.save?.(argv.out);
+      process.stdout.write(`trained ${generator.name}: ${report.iterations} iterations${report.finalLoss !== undefined ? `, final loss ${report.finalLoss.toFixed(4)}` : ''}; checkpoint in ${argv.out}\n`);
+      if (interrupt.signal.aborted) setStatus(EXIT.interrupted);
+    } finally {
+      interrupt.dispose();
+      await generator.dispose?.();
+    }
   });
 }

@@ -1,0 +1,69 @@
+import { writeGallery, writeImageOutputs, type GalleryItem } from '@acseg/report';
+import { classMap, regionBoxes, type ProgressFactory, type SegmentOutcome, type Segmentation } from '@acseg/core';
+
+export interface RunOutputOptions {
+  classNames?: readonly string[];
+  backbone: string;
+  generator: string;
+  classifier?: string;
+  progress: ProgressFactory;
+}
+
+/** Regions' class ids, or (no classifier: `acseg segment`) each region as its own id. */
+function labelsOf(seg: Segmentation, classNames?: readonly string[]) {
+  const boxes = regionBoxes(seg.regions);
+  if (!seg.labels) {
+    const map = new Uint8Array(seg.regions.labels.length);
+    for (let p = 0; p < map.length; p++) map[p] = Math.min(254, seg.regions.labels[p]);
+    const regions = seg.regions.pixelCounts.map((pixels, region) => ({ region, classId: Math.min(254, region), className: `region ${region}`, pixels, bbox: boxes[region], concept: seg.regions.concepts[region] }));
+    return { map, regions };
+  }
+  const regions = seg.labels.map((l) => ({
+    region: l.region,
+    classId: l.classId,
+    className: l.className ?? classNames?.[l.classId] ?? (l.classId === 0 ? 'background' : `class ${l.classId}`),
+    score: l.score,
+    pixels: seg.regions.pixelCounts[l.region],
+    bbox: boxes[l.region],
+    concept: seg.regions.concepts[l.region],
+  }));
+  return { map: classMap(seg), regions };
+}
+
+/**
+ * Per image `<id>.png` (class ids, VOC palette), `<id>.overlay.png`,
+ * `<id>.json`; then `index.html` listing them and the skipped files.
+ * Every file is written atomically; a failure on one image is reported and
+ * the others are still written.
+ */
+export async function writeRunOutputs(out: string, outcomes: readonly SegmentOutcome[], opts: RunOutputOptions): Promise<{ items: GalleryItem[]; skipped: Array<{ source: string; message: string }> }> {
+  const items: GalleryItem[] = [];
+  const skipped: Array<{ source: string; message: string }> = [];
+  const bar = opts.progress.start('write', outcomes.length);
+  for (const o of outcomes) {
+    if (!o.ok) {
+      skipped.push({ source: o.source, message: o.error.message });
+    } else {
+      const seg = o.result;
+      const { map, regions } = labelsOf(seg, opts.classNames);
+      try {
+        items.push(await writeImageOutputs(out, {
+          id: seg.id, source: seg.source, image: seg.image, classMap: map, width: seg.regions.width, height: seg.regions.height, regions,
+          backbone: opts.backbone, generator: opts.generator, classifier: opts.classifier ?? null,
+        }));
+      } catch (e) {
+        skipped.push({ source: seg.source, message: `writing outputs failed: ${(e as Error).message}` });
+      }
+    }
+    bar.update(items.length + skipped.length);
+  }
+  bar.stop();
+  await writeGallery(out, {
+    title: 'acseg run',
+    classNames: opts.classNames,
+    items,
+    skipped: skipped.map((s) => ({ source: s.source, reason: s.message })),
+    notes: [`backbone ${opts.backbone} → generator ${opts.generator}${opts.classifier ? ` → classifier ${opts.classifier}` : ''}`],
+  });
+  return { items, skipped };
+}

@@ -1,0 +1,83 @@
+import { AcsegError, backgroundRegions, imageSource, type Backbone, type BackgroundOptions, type ClassifierContext, type ClassifyInput, type RegionMap } from '@acseg/core';
+import { l2Normalized } from './vectors.js';
+
+/** One image's regions as the classifiers see them. */
+export interface ImageRegions {
+  /** Per region: background by the rule (always false when the rule is off). */
+  background: boolean[];
+  /** The regions that were embedded: foreground regions with pixels, in index order. */
+  foreground: number[];
+  /** L2-normalized embeddings, aligned with `foreground`. */
+  embeddings: Float32Array[];
+}
+
+export interface EmbedOptions extends BackgroundOptions {
+  /** Apply the background rule (VOC). false: every region is embedded (COCO-Stuff-27). */
+  background: boolean;
+}
+
+/**
+ * Region embeddings are a ViT pass per region: memoized per backbone and
+ * RegionMap object, so fit + classify on the same set, and the 10 seeds of
+ * an evaluation, embed each region once. Entries go with the RegionMap.
+ */
+const memo = new WeakMap<Backbone, WeakMap<RegionMap, Map<string, ImageRegions>>>();
+
+function memoKey(o: EmbedOptions): string {
+  return [o.background, o.rule ?? 'auto', o.headReduce ?? 'min', o.regionReduce ?? 'sum'].join('|');
+}
+
+/** Background decision and foreground-region embeddings for each input, in order. */
+export async function embedRegions(inputs: readonly ClassifyInput[], context: ClassifierContext, options: EmbedOptions, classifier: string): Promise<ImageRegions[]> {
+  const backbone = context.backbone;
+  if (typeof backbone.regionEmbeddings !== 'function') {
+    throw new AcsegError('BAD_INPUT', `classifier ${classifier} needs region embeddings, which backbone ${backbone.name} does not provide`, { plugin: classifier, hint: 'use a ViT backbone such as dino' });
+  }
+  let byRegions = memo.get(backbone);
+  if (!byRegions) memo.set(backbone, (byRegions = new WeakMap()));
+  const key = memoKey(options);
+  const bar = context.progress?.start(`${classifier}: region embeddings`, inputs.length);
+  const out: ImageRegions[] = [];
+  let dim = -1;
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i];
+    let cached = byRegions.get(input.regions)?.get(key);
+    if (!cached) {
+      cached = await embedOne(input, i, backbone, options);
+      let m = byRegions.get(input.regions);
+      if (!m) byRegions.set(input.regions, (m = new Map()));
+      m.set(key, cached);
+    }
+    for (const e of cached.embeddings) {
+      if (dim < 0) dim = e.length;
+      else if (e.length !== dim) {
+        throw new AcsegError('PLUGIN_FAILED', `${imageSource(input.image, i)}: backbone ${backbone.name} returned a ${e.length}-d region embedding, earlier ones were ${dim}-d`, { plugin: backbone.name, file: typeof input.image === 'string' ? input.image : undefined });
+      }
+    }
+    out.push(cached);
+    bar?.update(i + 1);
+  }
+  bar?.stop();
+  return out;
+}
+
+async function embedOne(input: ClassifyInput, index: number, backbone: Backbone, options: EmbedOptions): Promise<ImageRegions> {
+  const { regions } = input;
+  const source = imageSource(input.image, index);
+  const file = typeof input.image === 'string' ? input.image : undefined;
+  const background = options.background ? backgroundRegions(input.features, regions, options) : new Array<boolean>(regions.count).fill(false);
+  const foreground: number[] = [];
+  for (let r = 0; r < regions.count; r++) if (!background[r] && (regions.pixelCounts[r] ?? 1) > 0) foreground.push(r);
+  if (!foreground.length) return { background, foreground, embeddings: [] };
+  let raw: Float32Array[];
+  try {
+    raw = await backbone.regionEmbeddings!(input.image, regions, foreground);
+  } catch (e) {
+    throw new AcsegError('PLUGIN_FAILED', `${source}: backbone ${backbone.name} failed to embed its regions: ${e instanceof Error ? e.message : String(e)}`, { plugin: backbone.name, file, cause: e });
+  }
+  if (!Array.isArray(raw) || raw.length !== foreground.length) {
+    throw new AcsegError('PLUGIN_FAILED', `${source}: backbone ${backbone.name} returned ${Array.isArray(raw) ? raw.length : 'no'} region embeddings for ${foreground.length} regions`, { plugin: backbone.name, file });
+  }
+  const embeddings = raw.map((v, j) => l2Normalized(v, `${source} region ${foreground[j]}`));
+  return { background, foreground, embeddings };
+}

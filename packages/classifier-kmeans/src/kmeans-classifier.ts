@@ -1,0 +1,117 @@
+import { AcsegError, silentLogger, type ClassifierContext, type ClassifierNeeds, type ClassifyInput, type ConceptClassifier, type RegionLabel } from '@acseg/core';
+import { loadState, matrix, metaBool, metaInt, saveState } from './checkpoint.js';
+import { embedRegions, type EmbedOptions } from './embed.js';
+import { kmeans } from './kmeans.js';
+import { checkChoice, checkInt, type BackgroundChoice } from './options.js';
+import { dotRow, squaredDistance, stack } from './vectors.js';
+
+export interface KMeansClassifierOptions extends BackgroundChoice {
+  /** Clusters. Default 20 with background (VOC), 27 without (COCO-Stuff-27): method notes §5. */
+  K?: number;
+  /** k-means++ seed. Default 0; the paper's protocol runs 10 seeds. */
+  seed?: number;
+  /** k-means++ restarts, best inertia kept. Default 1 (one run per seed). */
+  nInit?: number;
+  /** Lloyd iterations at most. Default 300. */
+  maxIterations?: number;
+}
+
+const FORMAT = 'acseg-kmeans/1';
+
+/**
+ * Paper §3.5 / Tables 1–2: the foreground regions of the whole image set
+ * (background by the attention rule) are embedded by the backbone
+ * (L2-normalized) and clustered by k-means; a region's class is its nearest
+ * centroid + 1, background 0. Without background (COCO-Stuff-27) every
+ * region is clustered and the class is the centroid index itself.
+ */
+export class KMeansClassifier implements ConceptClassifier {
+  readonly name = 'kmeans';
+  readonly needs: ClassifierNeeds = { regionEmbeddings: true, attention: true, fit: true };
+  private readonly options: KMeansClassifierOptions;
+  private background: boolean;
+  private state?: { centroids: Float32Array; k: number; dim: number };
+
+  constructor(options: KMeansClassifierOptions = {}) {
+    checkChoice(this.name, options);
+    checkInt(this.name, 'K', options.K, 1);
+    checkInt(this.name, 'seed', options.seed, -(2 ** 31));
+    checkInt(this.name, 'nInit', options.nInit, 1);
+    checkInt(this.name, 'maxIterations', options.maxIterations, 1);
+    this.options = options;
+    this.background = options.background ?? true;
+  }
+
+  /** Clusters asked for. */
+  get K(): number {
+    return this.options.K ?? (this.background ? 20 : 27);
+  }
+
+  /** Centroids actually found (k × dim), once fitted or loaded. */
+  get centroids(): { data: Float32Array; k: number; dim: number } | undefined {
+    return this.state && { data: this.state.centroids, k: this.state.k, dim: this.state.dim };
+  }
+
+  private embedOptions(): EmbedOptions {
+    const o = this.options;
+    return { background: this.background, headReduce: o.headReduce, regionReduce: o.regionReduce, rule: o.backgroundRule };
+  }
+
+  async fit(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<void> {
+    const log = context.log ?? silentLogger;
+    if (!inputs.length) throw new AcsegError('BAD_INPUT', 'classifier kmeans: no images to fit on');
+    const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
+    const rows = sets.flatMap((s) => s.embeddings);
+    if (!rows.length) {
+      throw new AcsegError('BAD_INPUT', `classifier kmeans: none of the ${inputs.length} images has a foreground region to cluster`, {
+        hint: 'every region was classed as background; try --background false or another background rule',
+      });
+    }
+    const dim = rows[0].length;
+    const result = kmeans(stack(rows, dim), rows.length, dim, { k: this.K, seed: this.options.seed ?? 0, nInit: this.options.nInit, maxIterations: this.options.maxIterations });
+    if (result.k < this.K) log.warn(`classifier kmeans: only ${result.k} distinct region embeddings among ${rows.length}; using ${result.k} clusters instead of ${this.K}`);
+    if (!result.converged) log.warn(`classifier kmeans: k-means did not converge in ${result.iterations} iterations`);
+    log.info(`classifier kmeans: ${rows.length} regions of ${inputs.length} images → ${result.k} clusters (inertia ${result.inertia.toFixed(4)}, ${result.iterations} iterations)`);
+    this.state = { centroids: result.centroids, k: result.k, dim };
+  }
+
+  async classify(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<RegionLabel[][]> {
+    const state = this.state;
+    if (!state) throw new AcsegError('BAD_INPUT', 'classifier kmeans is not fitted', { hint: 'call fit() on the image set first, or load a checkpoint' });
+    const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
+    const offset = this.background ? 1 : 0;
+    const norms = Array.from({ length: state.k }, (_, c) => Math.sqrt(dotRow(state.centroids.subarray(c * state.dim, (c + 1) * state.dim), state.centroids, c, state.dim)));
+    return sets.map((s, i) => {
+      const labels: RegionLabel[] = Array.from({ length: inputs[i].regions.count }, (_, region) => ({ region, classId: 0 }));
+      s.foreground.forEach((region, j) => {
+        const e = s.embeddings[j];
+        if (e.length !== state.dim) throw new AcsegError('BAD_INPUT', `classifier kmeans: region embeddings are ${e.length}-d but the centroids are ${state.dim}-d`, { hint: 'fit or load with the same backbone' });
+        let best = 0;
+        let bestD = Infinity;
+        for (let c = 0; c < state.k; c++) {
+          const d = squaredDistance(e, state.centroids, c, state.dim);
+          if (d < bestD) { bestD = d; best = c; }
+        }
+        labels[region] = { region, classId: best + offset, score: dotRow(e, state.centroids, best, state.dim) / (norms[best] || 1) };
+      });
+      return labels;
+    });
+  }
+
+  async save(path: string): Promise<void> {
+    const state = this.state;
+    if (!state) throw new AcsegError('BAD_INPUT', `classifier kmeans: nothing to save to ${path}: not fitted`, { file: path });
+    await saveState(path, FORMAT, { centroids: { shape: [state.k, state.dim], data: state.centroids } }, {
+      background: String(this.background), K: String(this.K), seed: String(this.options.seed ?? 0),
+    });
+  }
+
+  /** Loads centroids; the checkpoint's background setting replaces this instance's (class ids depend on it). */
+  async load(path: string): Promise<void> {
+    const st = await loadState(path, FORMAT);
+    const m = matrix(st, 'centroids', path);
+    metaInt(st, 'K', path, 1);
+    this.background = metaBool(st, 'background', path);
+    this.state = { centroids: m.data, k: m.rows, dim: m.dim };
+  }
+}

@@ -1,0 +1,14 @@
+export { ConfusionMatrix, IGNORE_INDEX } from './confusion.js';
+export { scoreConfusion, meanStd, type Scores } from './metrics.js';
+export { hungarianMatch, identityMatch, applyAssignment, matchConfusion } from './hungarian.js';
+export type { Dataset, DatasetItem, DatasetProblem, OpenOptions } from './dataset.js';
+export { readLabelPng, pngPalette, checkLabelRange, type LabelMap } from './label.js';
+export { openVoc, VOC_CLASSES } from './datasets/voc.js';
+export { openCamVid, CAMVID_CLASSES } from './datasets/camvid.js';
+export { openCocoStuff27, loadCocoMapping, fineToCoarse, COCO_DATA_DIR, type CocoMapping, type CocoOpenOptions } from './datasets/cocostuff.js';
+export { openDataset, DATASET_NAMES, type DatasetName } from './datasets/open.js';
+export { shortSideCrop, resizeCropNearest } from './transform.js';
+export { segmentSplit, type SegmentedItem, type SegmentedSplit, type SegmentSplitOptions } from './prepare.js';
+export { runProtocol, DEFAULT_SEEDS, type ProtocolOptions } from './protocol.js';
+export { evaluateClustering, evaluateKnn, evaluateKnnRetrieval, evaluateWithText, formatPaperTable, formatPerClass } from './tables.js';
+export { encodeClassMap, decodeClassMap, type EvalReport, type EvalSample, type SeedResult, type MeanStd, type MatchingMode, type ImageTransform, type SkippedItem } from './report.js';

@@ -1,0 +1,86 @@
+import { AcsegError, SegmentationPipeline, isAcsegError, toAcsegError, type Backbone, type ConceptGenerator, type ImageInput, type Logger, type ProgressFactory, type Segmentation } from '@acseg/core';
+import type { Dataset, DatasetItem } from './dataset.js';
+import { checkLabelRange, type LabelMap } from './label.js';
+import type { SkippedItem } from './report.js';
+
+/** One dataset item after segmentation, with its ground truth at the same resolution. */
+export interface SegmentedItem {
+  item: DatasetItem;
+  label: LabelMap;
+  segmentation: Segmentation;
+}
+
+/** A split after `segmentSplit`: the usable items and the ones left out. */
+export interface SegmentedSplit {
+  segmented: SegmentedItem[];
+  skipped: SkippedItem[];
+}
+
+export interface SegmentSplitOptions {
+  dataset: Dataset;
+  backbone: Backbone;
+  generator: ConceptGenerator;
+  batchSize?: number;
+  log: Logger;
+  progress: ProgressFactory;
+  signal?: AbortSignal;
+}
+
+function skip(skipped: SkippedItem[], log: Logger, item: DatasetItem, e: unknown): void {
+  const err = isAcsegError(e) ? e : toAcsegError(e, 'BAD_DATASET', { file: item.label });
+  skipped.push({ id: item.id, file: err.file, reason: err.message });
+  log.warn(`skipped ${item.id}: ${err.message}`);
+}
+
+export function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AcsegError('INTERRUPTED', 'evaluation interrupted');
+}
+
+/**
+ * Segments every item of a split once (backbone → generator → regions) and
+ * loads its ground truth. An item whose label or image fails, or whose
+ * region map differs in size from its label, is reported in `skipped` and
+ * left out; the rest go on. Items are processed in chunks so decoded
+ * images are made only as needed.
+ */
+export async function segmentSplit(options: SegmentSplitOptions): Promise<SegmentedSplit> {
+  const { dataset, log } = options;
+  const pipeline = new SegmentationPipeline({ backbone: options.backbone, generator: options.generator, log, progress: options.progress }, { batchSize: options.batchSize });
+  const chunk = Math.max(1, options.batchSize ?? 16) * 4;
+  const segmented: SegmentedItem[] = [];
+  const skipped: SkippedItem[] = dataset.problems.map((p) => ({ id: p.id, file: p.error.file, reason: p.error.message }));
+  const bar = options.progress.start(`segment ${dataset.name} ${dataset.split}`, dataset.items.length);
+  let done = 0;
+  try {
+    for (let start = 0; start < dataset.items.length; start += chunk) {
+      checkAborted(options.signal);
+      const ready: Array<{ item: DatasetItem; label: LabelMap; image: ImageInput }> = [];
+      for (const item of dataset.items.slice(start, start + chunk)) {
+        try {
+          const label = await dataset.loadLabel(item);
+          checkLabelRange(label, dataset.classNames.length, item.label);
+          const image = dataset.preprocessImage ? await dataset.preprocessImage(item) : item.image;
+          ready.push({ item, label, image });
+        } catch (e) {
+          skip(skipped, log, item, e);
+          bar.update(++done);
+        }
+      }
+      let i = 0;
+      for await (const outcome of pipeline.segment(ready.map((r) => r.image))) {
+        const { item, label } = ready[i++];
+        bar.update(++done);
+        if (!outcome.ok) { skip(skipped, log, item, outcome.error); continue; }
+        const regions = outcome.result.regions;
+        if (regions.width !== label.width || regions.height !== label.height) {
+          skip(skipped, log, item, new AcsegError('BAD_DATASET', `${item.image}: segmented at ${regions.width}×${regions.height} but its label ${item.label} is ${label.width}×${label.height}`, { file: item.label }));
+          continue;
+        }
+        segmented.push({ item, label, segmentation: outcome.result });
+      }
+    }
+  } finally {
+    bar.stop();
+  }
+  return { segmented, skipped };
+}

@@ -1,0 +1,80 @@
+import { silentLogger, silentProgress, type ConceptClassifier } from '@acseg/core';
+import type { Dataset } from './dataset.js';
+import { segmentSplit } from './prepare.js';
+import { DEFAULT_SEEDS, runProtocol, type ProtocolOptions } from './protocol.js';
+import type { EvalReport } from './report.js';
+
+/**
+ * Tables 1 and 2: k-means over region embeddings (the classifier factory),
+ * ten seeds, Hungarian matching on pixel counts, mean ± std.
+ */
+export function evaluateClustering(options: ProtocolOptions): Promise<EvalReport> {
+  return runProtocol({ seeds: DEFAULT_SEEDS, matching: 'pixels', ...options, train: undefined });
+}
+
+/**
+ * Table 3: k-NN retrieval. The classifier (e.g. `knn` with K = 1 or 5) is
+ * fitted on `train` with ground truth, then labels `dataset`; classes are
+ * named directly, so no matching; one run (k-NN has no seed).
+ */
+export function evaluateKnn(options: ProtocolOptions & { train: Dataset; k?: number }): Promise<EvalReport> {
+  const { k, ...rest } = options;
+  return runProtocol({ seeds: [0], matching: 'none', protocol: `k-NN retrieval${k ? ` (K=${k})` : ''}`, ...rest });
+}
+
+/**
+ * Table 3 in one go: segments both splits once, then runs `evaluateKnn`
+ * for each K (default 1 and 5) with `knnFactory(k)`. One report per K.
+ */
+export async function evaluateKnnRetrieval(options: Omit<ProtocolOptions, 'classifierFactory'> & { train: Dataset; ks?: readonly number[]; knnFactory: (k: number) => ConceptClassifier | Promise<ConceptClassifier> }): Promise<EvalReport[]> {
+  const { ks = [1, 5], knnFactory, ...rest } = options;
+  const common = { backbone: rest.backbone, generator: rest.generator, batchSize: rest.batchSize, log: rest.log ?? silentLogger, progress: rest.progress ?? silentProgress, signal: rest.signal };
+  const segmented = rest.segmented ?? (await segmentSplit({ ...common, dataset: rest.dataset }));
+  const trainSegmented = rest.trainSegmented ?? (await segmentSplit({ ...common, dataset: rest.train }));
+  const out: EvalReport[] = [];
+  for (const k of ks) out.push(await evaluateKnn({ ...rest, segmented, trainSegmented, k, classifierFactory: () => knnFactory(k) }));
+  return out;
+}
+
+/** Table 4: CLIP names each concept among the dataset's classes; no matching, one run. */
+export function evaluateWithText(options: ProtocolOptions): Promise<EvalReport> {
+  return runProtocol({ seeds: [0], matching: 'none', protocol: 'with text (CLIP)', ...options, train: undefined });
+}
+
+function cell(v: { mean: number; std: number }, runs: number): string {
+  return runs > 1 ? `${v.mean.toFixed(1)} ± ${v.std.toFixed(1)}` : v.mean.toFixed(1);
+}
+
+const DATASET_TITLES: Record<string, string> = { voc: 'PASCAL VOC', cocostuff27: 'COCO-Stuff-27', camvid: 'CamVid' };
+
+/**
+ * Reports as the paper prints them: one row per report, `Method | mIoU`
+ * (mean ± std over seeds when there are several), plus pixel accuracy.
+ * When the reports differ in protocol (k-NN K=1 and K=5), a first column
+ * names it.
+ *
+ *     PASCAL VOC val, unsupervised (kmeans), Hungarian (pixels), 10 seeds, 1449 images
+ *     | Method       | mIoU       | Pixel acc. |
+ *     |--------------|------------|------------|
+ *     | ACSeg (ours) | 47.1 ± 2.4 | 80.2 ± 1.1 |
+ */
+export function formatPaperTable(reports: EvalReport | readonly EvalReport[]): string {
+  const list: readonly EvalReport[] = Array.isArray(reports) ? reports : [reports as EvalReport];
+  if (list.length === 0) return '';
+  const first = list[0];
+  const several = new Set(list.map((r) => r.protocol)).size > 1;
+  const match = first.matching === 'none' ? 'classes named directly' : `Hungarian (${first.matching})`;
+  const runs = first.seeds.length;
+  const title = [`${DATASET_TITLES[first.dataset] ?? first.dataset} ${first.split}`, several ? undefined : first.protocol, match, `${runs} seed${runs > 1 ? 's' : ''}`, `${first.images} images`].filter(Boolean).join(', ');
+  const header = [...(several ? ['Protocol'] : []), 'Method', 'mIoU', 'Pixel acc.'];
+  const rows = list.map((r) => [...(several ? [r.protocol] : []), r.method, cell(r.mIoU, r.seeds.length), cell(r.pixelAccuracy, r.seeds.length)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [title, line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** Per-class IoU of a report as a two-column table (mean over seeds; "-" where undefined). */
+export function formatPerClass(report: EvalReport): string {
+  const w = Math.max(5, ...report.classNames.map((n) => n.length));
+  return report.classNames.map((n, c) => `${n.padEnd(w)}  ${report.perClassIoU[c] === null ? '    -' : report.perClassIoU[c]!.toFixed(1).padStart(5)}`).join('\n');
+}

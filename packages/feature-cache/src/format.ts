@@ -1,0 +1,146 @@
+import { AcsegError, type BackboneInfo } from '@acseg/core';
+
+/**
+ * The on-disk layout of a feature cache (documented for other languages in
+ * README.md, "On-disk format"): a folder holding `index.json` and
+ * `shard-NNNNN.safetensors` files. Each shard stacks the rows of its images:
+ * `tokens` F32 [count, n, d], `cls` F32 [count, d] (when the backbone has a
+ * CLS token) and `attention` F32 [count, heads, n] (when it has attention).
+ */
+export const CACHE_FORMAT = 'acseg-feature-cache';
+export const CACHE_VERSION = 1;
+export const INDEX_FILE = 'index.json';
+
+/** What made the features; a cache made with other values is refused. */
+export interface CacheModelInfo {
+  model: string;
+  inputSize: number;
+  patchSize: number;
+  dim: number;
+  /** Attention heads, or null when the backbone exposes no attention. */
+  heads: number | null;
+  hasAttention: boolean;
+}
+
+export interface ShardEntry {
+  /** File name inside the cache folder. */
+  file: string;
+  /** Number of images (rows) in the shard. */
+  count: number;
+  /** File size in bytes (a shorter file is reported as truncated). */
+  bytes: number;
+  /** Hex SHA-256 of the whole file (checked by `FeatureCache.verify()`). */
+  sha256: string;
+}
+
+export interface ImageEntry {
+  id: string;
+  source: string;
+  /** Original image size in pixels. */
+  width: number;
+  height: number;
+  /** Position in `shards`, and row inside that shard's tensors. */
+  shard: number;
+  row: number;
+}
+
+export interface SkippedEntry {
+  source: string;
+  message: string;
+}
+
+export interface CacheIndex {
+  format: typeof CACHE_FORMAT;
+  version: typeof CACHE_VERSION;
+  info: CacheModelInfo;
+  /** Patch grid shared by every image; null while the cache holds no image. */
+  grid: { h: number; w: number } | null;
+  dim: number;
+  /** Attention heads stored per image (0 when there is no attention tensor). */
+  heads: number;
+  /** Which tensors the shards hold. */
+  tensors: { tokens: true; cls: boolean; attention: boolean };
+  dtype: 'F32';
+  shards: ShardEntry[];
+  images: ImageEntry[];
+  skipped: SkippedEntry[];
+  /** ISO time of the last write. */
+  updated: string;
+}
+
+export function shardFileName(i: number): string {
+  return `shard-${String(i).padStart(5, '0')}.safetensors`;
+}
+
+export function modelInfoOf(info: BackboneInfo): CacheModelInfo {
+  return {
+    model: info.model,
+    inputSize: info.inputSize,
+    patchSize: info.patchSize,
+    dim: info.dim,
+    heads: info.hasAttention ? (info.heads ?? null) : null,
+    hasAttention: info.hasAttention,
+  };
+}
+
+export function describeInfo(i: CacheModelInfo): string {
+  return `model ${i.model}, input ${i.inputSize}, patch ${i.patchSize}, dim ${i.dim}${i.hasAttention ? `, ${i.heads ?? '?'} heads` : ', no attention'}`;
+}
+
+/** The fields that must agree for two runs to share a cache, or null when they do. */
+export function infoMismatch(held: CacheModelInfo, asked: CacheModelInfo): string | null {
+  const diffs: string[] = [];
+  for (const k of ['model', 'inputSize', 'patchSize', 'dim', 'hasAttention', 'heads'] as const) {
+    if (held[k] !== asked[k]) diffs.push(`${k} ${String(held[k])} ≠ ${String(asked[k])}`);
+  }
+  return diffs.length ? diffs.join(', ') : null;
+}
+
+function fail(file: string, problem: string): never {
+  throw new AcsegError('BAD_INPUT', `${file}: ${problem}`, {
+    file,
+    hint: 'the feature cache index is damaged; delete the cache folder and run `acseg features` again',
+  });
+}
+
+const isInt = (x: unknown, min = 0): x is number => Number.isInteger(x) && (x as number) >= min;
+
+/** Parses and checks index.json text; every problem names the file. */
+export function parseIndex(text: string, file: string): CacheIndex {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    fail(file, `not valid JSON (${(e as Error).message}); the file may be truncated`);
+  }
+  if (typeof raw !== 'object' || raw === null) fail(file, 'not a feature cache index (not a JSON object)');
+  const x = raw as Partial<CacheIndex>;
+  if (x.format !== CACHE_FORMAT) fail(file, `not a feature cache index (format is ${JSON.stringify(x.format)}, expected "${CACHE_FORMAT}")`);
+  if (x.version !== CACHE_VERSION) fail(file, `feature cache version ${String(x.version)} is not supported (this reader knows version ${CACHE_VERSION})`);
+  const info = x.info;
+  if (!info || typeof info.model !== 'string' || !isInt(info.inputSize, 1) || !isInt(info.patchSize, 1) || !isInt(info.dim, 1)) fail(file, '"info" lacks model, inputSize, patchSize or dim');
+  if (x.dtype !== 'F32') fail(file, `dtype ${JSON.stringify(x.dtype)} is not supported (expected "F32")`);
+  if (!x.tensors || typeof x.tensors.cls !== 'boolean' || typeof x.tensors.attention !== 'boolean') fail(file, '"tensors" is missing or malformed');
+  if (x.dim !== info.dim) fail(file, `dim ${String(x.dim)} differs from info.dim ${info.dim}`);
+  if (!isInt(x.heads)) fail(file, '"heads" is missing');
+  if (x.grid !== null && (!x.grid || !isInt(x.grid.h, 1) || !isInt(x.grid.w, 1))) fail(file, '"grid" is malformed');
+  if (!Array.isArray(x.shards) || !Array.isArray(x.images) || !Array.isArray(x.skipped)) fail(file, '"shards", "images" or "skipped" is not a list');
+  if (x.images.length > 0 && x.grid === null) fail(file, 'holds images but no grid');
+  x.shards.forEach((s, i) => {
+    if (!s || typeof s.file !== 'string' || !isInt(s.count, 1) || !isInt(s.bytes, 1) || typeof s.sha256 !== 'string') fail(file, `shard entry ${i} is malformed`);
+  });
+  const seenRows = x.shards.map((s) => new Uint8Array(s.count));
+  const ids = new Set<string>();
+  x.images.forEach((im, i) => {
+    if (!im || typeof im.id !== 'string' || typeof im.source !== 'string' || !isInt(im.width, 1) || !isInt(im.height, 1)) fail(file, `image entry ${i} is malformed`);
+    if (!isInt(im.shard) || im.shard >= x.shards!.length || !isInt(im.row) || im.row >= x.shards![im.shard].count) fail(file, `image entry ${i} (${im.id}) points to shard ${im.shard} row ${im.row}, which does not exist`);
+    if (seenRows[im.shard][im.row]) fail(file, `two images share shard ${im.shard} row ${im.row}`);
+    seenRows[im.shard][im.row] = 1;
+    if (ids.has(im.id)) fail(file, `image id "${im.id}" appears twice`);
+    ids.add(im.id);
+  });
+  seenRows.forEach((rows, s) => {
+    if (rows.some((r) => r === 0)) fail(file, `shard ${x.shards![s].file} has rows no image entry points to`);
+  });
+  return x as CacheIndex;
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { AcsegError, type FeatureMap } from '@acseg/core';
+import { serializeSafetensors, type TensorToWrite } from '@acseg/safetensors';
+import { CACHE_FORMAT } from './format.js';
+
+export interface ShardLayout {
+  grid: { h: number; w: number };
+  dim: number;
+  /** Attention heads, 0 for none. */
+  heads: number;
+  cls: boolean;
+}
+
+/** The layout every map of a cache must share, taken from the first map. */
+export function layoutOf(f: FeatureMap): ShardLayout {
+  return { grid: { ...f.grid }, dim: f.dim, heads: f.attention?.heads ?? 0, cls: f.cls !== undefined };
+}
+
+/**
+ * Stacks up to `capacity` feature maps into preallocated shard tensors.
+ * Each map is copied in as it arrives, so the writer keeps no map alive:
+ * memory is one shard's tensors (plus their serialized copy while writing).
+ */
+export class ShardBuilder {
+  readonly n: number;
+  private tokens: Float32Array;
+  private cls: Float32Array | null;
+  private attention: Float32Array | null;
+  readonly ids: string[] = [];
+
+  constructor(readonly layout: ShardLayout, readonly capacity: number) {
+    this.n = layout.grid.h * layout.grid.w;
+    this.tokens = new Float32Array(capacity * this.n * layout.dim);
+    this.cls = layout.cls ? new Float32Array(capacity * layout.dim) : null;
+    this.attention = layout.heads > 0 ? new Float32Array(capacity * layout.heads * this.n) : null;
+  }
+
+  get count(): number {
+    return this.ids.length;
+  }
+
+  get full(): boolean {
+    return this.ids.length >= this.capacity;
+  }
+
+  /** Checks a map against the layout; returns the problem, or null. */
+  mismatch(f: FeatureMap): string | null {
+    const L = this.layout;
+    if (f.grid.h !== L.grid.h || f.grid.w !== L.grid.w) return `patch grid ${f.grid.h}×${f.grid.w} differs from the cache's ${L.grid.h}×${L.grid.w}`;
+    if (f.dim !== L.dim) return `feature dimension ${f.dim} differs from the cache's ${L.dim}`;
+    if (f.tokens.length !== this.n * L.dim) return `tokens hold ${f.tokens.length} values, expected ${this.n}×${L.dim}`;
+    if ((f.cls !== undefined) !== L.cls) return L.cls ? 'has no CLS token, the cache stores one' : 'has a CLS token, the cache stores none';
+    if (L.cls && f.cls!.length !== L.dim) return `CLS holds ${f.cls!.length} values, expected ${L.dim}`;
+    const heads = f.attention?.heads ?? 0;
+    if (heads !== L.heads) return `has ${heads} attention heads, the cache stores ${L.heads}`;
+    if (f.attention && f.attention.data.length !== heads * this.n) return `attention holds ${f.attention.data.length} values, expected ${heads}×${this.n}`;
+    return null;
+  }
+
+  add(f: FeatureMap): void {
+    const problem = this.mismatch(f);
+    if (problem) throw new AcsegError('BAD_INPUT', `${f.source ?? f.id}: ${problem}`, { file: f.source, stage: 'features' });
+    if (this.full) throw new Error('ShardBuilder: shard is full');
+    const r = this.ids.length;
+    const d = this.layout.dim;
+    this.tokens.set(f.tokens, r * this.n * d);
+    if (this.cls) this.cls.set(f.cls!, r * d);
+    if (this.attention) this.attention.set(f.attention!.data, r * this.layout.heads * this.n);
+    this.ids.push(f.id);
+  }
+
+  /** The shard's safetensors bytes for the rows filled so far. */
+  serialize(): Uint8Array {
+    const c = this.count;
+    const d = this.layout.dim;
+    const t: Record<string, TensorToWrite> = {
+      tokens: { dtype: 'F32', shape: [c, this.n, d], data: this.tokens.subarray(0, c * this.n * d) },
+    };
+    if (this.cls) t.cls = { dtype: 'F32', shape: [c, d], data: this.cls.subarray(0, c * d) };
+    if (this.attention) t.attention = { dtype: 'F32', shape: [c, this.layout.heads, this.n], data: this.attention.subarray(0, c * this.layout.heads * this.n) };
+    return serializeSafetensors(t, { format: CACHE_FORMAT, ids: JSON.stringify(this.ids) });
+  }
+
+  /** Empties the builder for the next shard, reusing its buffers. */
+  reset(): void {
+    this.ids.length = 0;
+  }
+}
+
+/** Writes bytes atomically (temp file beside the target, then rename); returns their SHA-256. */
+export async function writeAtomic(path: string, bytes: Uint8Array | string): Promise<string> {
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new AcsegError('BAD_INPUT', `${path}: cannot write (${(e as Error).message})`, { file: path, cause: e });
+  }
+  return createHash('sha256').update(bytes).digest('hex');
+}

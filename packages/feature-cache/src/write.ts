@@ -1,0 +1,226 @@
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  AcsegError, imageSource, silentLogger, silentProgress,
+  type Backbone, type ImageInput, type Logger, type ProgressFactory,
+} from '@acseg/core';
+import {
+  CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, describeInfo, infoMismatch, modelInfoOf, parseIndex, shardFileName,
+  type CacheIndex, type ImageEntry, type SkippedEntry,
+} from './format.js';
+import { lockCache } from './lock.js';
+import { ShardBuilder, layoutOf, writeAtomic, type ShardLayout } from './shard.js';
+
+export interface WriteFeatureCacheOptions {
+  backbone: Backbone;
+  /** Image files (or decoded images with ids). */
+  images: readonly ImageInput[];
+  /** The cache folder (created if missing). */
+  out: string;
+  /** Images per shard file (default 256: ≈ 77 MB of ViT-S/16 tokens at 224). */
+  shardSize?: number;
+  progress?: ProgressFactory;
+  log?: Logger;
+  /** Stops after the image in flight; what is done is saved, and a new run resumes. */
+  signal?: AbortSignal;
+}
+
+export interface WriteFeatureCacheResult {
+  /** Images whose features this run computed and stored. */
+  written: number;
+  /** Images of this run's list that could not be read (also kept in the index). */
+  skipped: SkippedEntry[];
+  /** Images of this run's list already in the cache from an earlier run. */
+  resumed: number;
+  /** Images the cache holds now. */
+  total: number;
+}
+
+export const DEFAULT_SHARD_SIZE = 256;
+
+/** The key images are matched by across runs: the absolute path, or the in-memory image's source label. */
+function keyOf(source: string): string {
+  return source.startsWith('<') ? source : resolve(source);
+}
+
+async function loadIndex(out: string, asked: CacheIndex['info']): Promise<CacheIndex | null> {
+  const file = join(out, INDEX_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new AcsegError('BAD_INPUT', `${file}: cannot read (${(e as Error).message})`, { file });
+  }
+  const index = parseIndex(text, file);
+  const diff = infoMismatch(index.info, asked);
+  if (diff) {
+    throw new AcsegError('BAD_INPUT', `${out}: this feature cache holds features of ${describeInfo(index.info)}; this run asks for ${describeInfo(asked)} (${diff})`, {
+      file: out,
+      hint: 'write to another --out folder, or delete this one to recompute it with the new model',
+    });
+  }
+  for (const s of index.shards) {
+    const path = join(out, s.file);
+    const size = await stat(path).then((st) => st.size, () => -1);
+    if (size !== s.bytes) {
+      throw new AcsegError('BAD_INPUT', `${path}: ${size < 0 ? 'is missing' : `holds ${size} bytes, the index records ${s.bytes} (truncated or replaced)`}; cannot resume this cache`, {
+        file: path,
+        hint: `delete ${out} and run again`,
+      });
+    }
+  }
+  return index;
+}
+
+/** Removes temp files a killed run left behind (they never carry a final name). */
+async function removeStrayTemps(out: string): Promise<void> {
+  for (const name of await readdir(out)) {
+    if (/\.tmp-\d+-\d+$/.test(name)) await rm(join(out, name), { force: true });
+  }
+}
+
+/**
+ * Streams `backbone.extract()` into safetensors shards plus `index.json`.
+ * After each full shard the shard is written, then the index (both
+ * atomically), so at most one shard is held in memory and a killed run
+ * loses at most the shard in progress. Run again with the same list to
+ * resume: images already in complete shards are not recomputed.
+ */
+export async function writeFeatureCache(opts: WriteFeatureCacheOptions): Promise<WriteFeatureCacheResult> {
+  const { backbone, out } = opts;
+  const log = opts.log ?? silentLogger;
+  const shardSize = opts.shardSize ?? DEFAULT_SHARD_SIZE;
+  if (!Number.isInteger(shardSize) || shardSize < 1) throw new AcsegError('BAD_CONFIG', `shardSize must be a positive integer, got ${shardSize}`);
+  const asked = modelInfoOf(backbone.info);
+
+  const outStat = await stat(out).catch(() => null);
+  if (outStat && !outStat.isDirectory()) throw new AcsegError('BAD_INPUT', `${out}: exists and is not a folder; a feature cache is a folder`, { file: out });
+  await mkdir(out, { recursive: true });
+  const unlock = await lockCache(out);
+  try {
+    return await writeLocked(opts, out, asked, shardSize, log);
+  } finally {
+    await unlock();
+  }
+}
+
+async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: CacheIndex['info'], shardSize: number, log: Logger): Promise<WriteFeatureCacheResult> {
+  const { backbone } = opts;
+  await removeStrayTemps(out);
+
+  const index: CacheIndex = (await loadIndex(out, asked)) ?? {
+    format: CACHE_FORMAT, version: CACHE_VERSION, info: asked, grid: null, dim: asked.dim, heads: 0,
+    tensors: { tokens: true, cls: false, attention: false }, dtype: 'F32', shards: [], images: [], skipped: [], updated: '',
+  };
+  const indexPath = join(out, INDEX_FILE);
+  const saveIndex = async () => {
+    index.updated = new Date().toISOString();
+    await writeAtomic(indexPath, JSON.stringify(index));
+  };
+
+  // What is left to do: inputs whose features are not in a complete shard.
+  const cached = new Set(index.images.map((im) => keyOf(im.source)));
+  const inputKeys = new Set<string>();
+  const todo: ImageInput[] = [];
+  const todoSources: string[] = [];
+  let resumed = 0;
+  opts.images.forEach((input, i) => {
+    const source = imageSource(input, i);
+    const key = keyOf(source);
+    if (inputKeys.has(key)) return; // listed twice
+    inputKeys.add(key);
+    if (cached.has(key)) resumed++;
+    else {
+      todo.push(input);
+      todoSources.push(source);
+    }
+  });
+  // Images skipped by an earlier run are tried again (the file may have been fixed).
+  const todoKeys = new Set(todoSources.map(keyOf));
+  index.skipped = index.skipped.filter((s) => !todoKeys.has(keyOf(s.source)));
+  if (resumed > 0) log.info(`${out}: resuming, ${resumed} of ${inputKeys.size} images are already cached`);
+
+  const ids = new Set(index.images.map((im) => im.id));
+  // Buffers for one shard, no larger than this run needs.
+  const capacity = Math.min(shardSize, Math.max(1, todo.length));
+  const layout: ShardLayout | null = index.grid
+    ? { grid: index.grid, dim: index.dim, heads: index.heads, cls: index.tensors.cls }
+    : null;
+  let builder = layout ? new ShardBuilder(layout, capacity) : null;
+  let pending: ImageEntry[] = [];
+  let written = 0;
+
+  const flush = async () => {
+    if (!builder || builder.count === 0) return;
+    const bytes = builder.serialize();
+    const file = shardFileName(index.shards.length);
+    const sha256 = await writeAtomic(join(out, file), bytes);
+    index.shards.push({ file, count: builder.count, bytes: bytes.length, sha256 });
+    index.images.push(...pending);
+    written += pending.length;
+    pending = [];
+    builder.reset();
+    await saveIndex();
+  };
+
+  const bar = (opts.progress ?? silentProgress).start('features', todo.length);
+  let done = 0;
+  let interrupted = false;
+  let failure: unknown = null;
+  try {
+    if (opts.signal?.aborted) interrupted = true;
+    else {
+      let k = 0;
+      for await (const r of backbone.extract(todo)) {
+        const source = todoSources[k++];
+        if (source === undefined) throw new AcsegError('BAD_MODEL', `backbone ${backbone.name} yielded more results than the ${todo.length} images it was given`);
+        if (r.ok) {
+          const f = r.features;
+          if (!builder) {
+            const L = layoutOf(f);
+            builder = new ShardBuilder(L, capacity);
+            Object.assign(index, { grid: L.grid, dim: L.dim, heads: L.heads, tensors: { tokens: true, cls: L.cls, attention: L.heads > 0 } });
+          }
+          let id = f.id;
+          for (let j = 2; ids.has(id); j++) id = `${f.id}-${j}`;
+          if (id !== f.id) log.warn(`${source}: image id "${f.id}" is already in the cache; stored as "${id}"`);
+          ids.add(id);
+          builder.add(id === f.id ? f : { ...f, id });
+          pending.push({ id, source, width: f.imageSize.width, height: f.imageSize.height, shard: index.shards.length, row: builder.count - 1 });
+          if (builder.full) await flush();
+        } else {
+          index.skipped.push({ source, message: r.error.message });
+          log.warn(`skipped ${r.error.message}`);
+        }
+        bar.update(++done, { skipped: index.skipped.length });
+        if (opts.signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+      }
+    }
+  } catch (e) {
+    failure = e;
+  } finally {
+    bar.stop();
+  }
+  // Whatever ended the loop, keep the complete features computed so far.
+  try {
+    await flush();
+    await saveIndex();
+  } catch (e) {
+    if (failure === null) throw e;
+    log.warn(`could not save the last shard after an error: ${(e as Error).message}`);
+  }
+  if (failure !== null) throw failure;
+  if (interrupted) {
+    throw new AcsegError('INTERRUPTED', `${out}: interrupted after ${done} of ${todo.length} images; ${index.images.length} images are saved`, {
+      file: out,
+      hint: 'run the same command again to resume',
+    });
+  }
+  const skipped = index.skipped.filter((s) => inputKeys.has(keyOf(s.source)));
+  log.info(`${out}: ${written} images written, ${resumed} already cached, ${skipped.length} skipped; ${index.images.length} in the cache`);
+  return { written, skipped, resumed, total: index.images.length };
+}

@@ -1,0 +1,87 @@
+import { AcsegError, imageId, imageSource, isRgbImage, type ImageInput } from '@acseg/core';
+import sharp, { type Metadata } from 'sharp';
+import type { Raster } from './resize.js';
+
+/**
+ * Largest image accepted, in pixels (64 MP, e.g. 8000×8000). Above it the
+ * decoded raster alone would take 200+ MB; such an image is refused with a
+ * BAD_IMAGE error rather than risking the process.
+ */
+export const MAX_INPUT_PIXELS = 64_000_000;
+
+export interface DecodedImage extends Raster {
+  id: string;
+  source: string;
+  /** Size of the original image (after EXIF orientation). */
+  original: { width: number; height: number };
+}
+
+export interface DecodeOptions {
+  patchSize: number;
+  /**
+   * When set and both sides exceed 4× this, libvips first shrinks the image to
+   * 2×target per side (JPEG shrink-on-load) so huge photos decode fast; the
+   * final resize to the input size is still ours.
+   */
+  shrinkTarget?: number;
+  maxPixels?: number;
+}
+
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+function badImage(source: string, file: string | undefined, problem: string, hint?: string, cause?: unknown): AcsegError {
+  return new AcsegError('BAD_IMAGE', `${source}: ${problem}`, { file, hint, cause });
+}
+
+/**
+ * Decodes an image file (JPEG, PNG, WebP, ... via sharp) to 8-bit sRGB,
+ * applying the EXIF orientation and dropping alpha; grayscale, CMYK and
+ * 16-bit images are converted. An RgbImage is checked and passed through.
+ */
+export async function decodeImage(input: ImageInput, index: number, opts: DecodeOptions): Promise<DecodedImage> {
+  const id = imageId(input, index);
+  const source = imageSource(input, index);
+  const maxPixels = opts.maxPixels ?? MAX_INPUT_PIXELS;
+  const file = typeof input === 'string' ? input : undefined;
+  const checkSize = (w: number, h: number) => {
+    if (w * h > maxPixels) {
+      throw badImage(source, file, `the image is ${w}×${h} (${(w * h / 1e6).toFixed(1)} MP), above the ${(maxPixels / 1e6).toFixed(0)} MP limit`, 'downscale it first (e.g. to 4000 px on the longer side)');
+    }
+    if (w < opts.patchSize || h < opts.patchSize) {
+      throw badImage(source, file, `the image is ${w}×${h}, smaller than one ${opts.patchSize}×${opts.patchSize} patch`);
+    }
+  };
+  if (typeof input !== 'string') {
+    if (!isRgbImage(input)) {
+      throw badImage(source, undefined, 'not a valid RGB image (expected { width, height, data: Uint8Array of 3·width·height bytes })');
+    }
+    checkSize(input.width, input.height);
+    return { id, source, width: input.width, height: input.height, data: input.data, original: { width: input.width, height: input.height } };
+  }
+  let meta: Metadata;
+  try {
+    meta = await sharp(input, { failOn: 'truncated', limitInputPixels: false }).metadata();
+  } catch (e) {
+    const msg = firstLine(e);
+    if (/ENOENT|no such file|file is missing/i.test(msg)) throw badImage(source, file, 'the file does not exist', undefined, e);
+    throw badImage(source, file, `not a readable image (${msg})`, 'supported formats: JPEG, PNG, WebP, GIF, TIFF, AVIF', e);
+  }
+  const swap = (meta.orientation ?? 1) >= 5;
+  const width = swap ? meta.height ?? 0 : meta.width ?? 0;
+  const height = swap ? meta.width ?? 0 : meta.height ?? 0;
+  checkSize(width, height);
+  let pipe = sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels }).rotate().toColourspace('srgb').removeAlpha();
+  const t = opts.shrinkTarget;
+  if (t && width > 4 * t && height > 4 * t) pipe = pipe.resize(2 * t, 2 * t, { fit: 'fill', kernel: 'linear' });
+  try {
+    const { data, info } = await pipe.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
+      throw new Error(`decoded to ${info.channels} channels of ${data.length / (info.width * info.height * info.channels)} bytes`);
+    }
+    return { id, source, width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length), original: { width, height } };
+  } catch (e) {
+    throw badImage(source, file, `cannot decode the image (${firstLine(e)})`, 'the file may be truncated or corrupt', e);
+  }
+}

@@ -1,0 +1,28 @@
+import { definePlugin, PLUGIN_API_VERSION } from '@acseg/core';
+import { createDinoBackbone } from './factory.js';
+
+export { DinoBackbone, type DinoBackboneOptions } from './backbone.js';
+export { createDinoBackbone, DEFAULT_MODEL } from './factory.js';
+export { convertCheckpoint, type ConvertOptions, type ConvertResult } from './onnx/convert.js';
+export { buildVitOnnx, OUTPUTS, ACSEG_FORMAT, type BuildVitOptions } from './onnx/buildVit.js';
+export { describeVitModel, type VitModelFile } from './onnx/describe.js';
+export { appendGraphOutputs, findLastAttentionSoftmax } from './onnx/surgery.js';
+export type { ProviderChoice } from './onnx/session.js';
+export { loadVitModel, modelFileIn } from './loadModel.js';
+export { inferVitConfig, normalizeWeightNames, type VitConfig, type VitWeights, type WeightTensor, type HubVitConfigJson } from './vit/config.js';
+export { interpolatePositions } from './vit/posEmbed.js';
+export { decodeImage, MAX_INPUT_PIXELS, type DecodedImage } from './image/decode.js';
+export { resizeNormalize, IMAGENET_MEAN, IMAGENET_STD } from './image/resize.js';
+export * from './models/index.js';
+
+export default definePlugin({
+  name: '@acseg/backbone-dino',
+  version: '0.1.0',
+  apiVersion: PLUGIN_API_VERSION,
+  register(c) {
+    c.backbone('dino', {
+      description: 'DINO ViT (onnxruntime): final-normed patch tokens, CLS, last-layer CLS attention, region embeddings',
+      create: (options, context) => createDinoBackbone(options, context),
+    });
+  },
+});

@@ -1,0 +1,69 @@
+import { AcsegError } from '@acseg/core';
+import { readSafetensors } from '@acseg/safetensors';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { inferVitConfig, normalizeWeightNames, type HubVitConfigJson, type VitWeights } from '../vit/config.js';
+import { buildVitOnnx } from './buildVit.js';
+
+export interface ConvertOptions {
+  /** A safetensors file of a DINO ViT in Hugging Face ViTModel naming (e.g. facebook/dino-vits16's model.safetensors). */
+  weights: string;
+  /** Its config.json (supplies the head count; without it, head dim 64 is assumed as in all DINO ViTs). */
+  config?: string;
+  /** Output .onnx path (an existing folder gets model.onnx inside). */
+  out: string;
+  /** Input side, a multiple of the patch size (default 224); positional embeddings are resized for it. */
+  inputSize?: number;
+  /** Name recorded in the model (default: the weights' folder name, e.g. "dino-vits16"). */
+  modelName?: string;
+}
+
+export interface ConvertResult {
+  out: string;
+  info: { dim: number; depth: number; heads: number; patchSize: number; inputSize: number };
+}
+
+function defaultName(weights: string): string {
+  const dir = basename(dirname(weights));
+  return dir.replace(/^(models--)?facebook(--|_|\/)/, '') || 'dino-vit';
+}
+
+/**
+ * Writes an ONNX ViT (see buildVitOnnx) from a safetensors checkpoint.
+ * Missing or misshapen tensors are BAD_CHECKPOINT errors naming the tensor
+ * and the file. The output is written atomically (temp file + rename).
+ */
+export async function convertCheckpoint(opts: ConvertOptions): Promise<ConvertResult> {
+  let tensors: Record<string, { shape: number[]; data: unknown }>;
+  try {
+    tensors = (await readSafetensors(opts.weights)).tensors;
+  } catch (e) {
+    throw new AcsegError('BAD_CHECKPOINT', `${opts.weights}: cannot read the weights: ${(e as Error).message}`, { file: opts.weights, cause: e });
+  }
+  const weights: VitWeights = {};
+  for (const [name, t] of Object.entries(tensors)) if (t.data instanceof Float32Array) weights[name] = { shape: t.shape, data: t.data };
+  let json: HubVitConfigJson | undefined;
+  if (opts.config) {
+    try {
+      json = JSON.parse(await readFile(opts.config, 'utf8')) as HubVitConfigJson;
+    } catch (e) {
+      throw new AcsegError('BAD_CHECKPOINT', `${opts.config}: cannot read the config: ${(e as Error).message}`, { file: opts.config, cause: e });
+    }
+  }
+  const named = normalizeWeightNames(weights);
+  const config = inferVitConfig(named, opts.weights, json);
+  const inputSize = opts.inputSize ?? 224;
+  const bytes = buildVitOnnx(named, config, { inputSize, modelName: opts.modelName ?? defaultName(opts.weights) });
+  const out = existsSync(opts.out) && statSync(opts.out).isDirectory() ? join(opts.out, 'model.onnx') : opts.out;
+  await mkdir(dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, out);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new AcsegError('BAD_CONFIG', `${out}: cannot write the model: ${(e as Error).message}`, { file: out, cause: e });
+  }
+  return { out, info: { dim: config.dim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, inputSize } };
+}

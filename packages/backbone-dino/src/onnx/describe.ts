@@ -1,0 +1,98 @@
+import { AcsegError } from '@acseg/core';
+import { basename, dirname } from 'node:path';
+import { ACSEG_FORMAT, OUTPUTS } from './buildVit.js';
+import { floatValueInfo, nodeAttr, num, onnx, type OnnxModel } from './proto.js';
+import { appendGraphOutputs, findLastAttentionSoftmax } from './surgery.js';
+
+/** What the backbone needs to know about a ViT ONNX file, and the bytes to load. */
+export interface VitModelFile {
+  file: string;
+  layout: 'hub-onnx' | 'acseg-onnx';
+  /** Model identity for feature caches (metadata, or the folder name of a Hub export). */
+  name: string;
+  patchSize: number;
+  dim: number;
+  /** The input side the graph requires, when its spatial dims are fixed. */
+  fixedInputSize?: number;
+  inputName: string;
+  tokensOutput: string;
+  attentionOutput: string;
+  keysOutput?: string;
+  /** The model bytes, with the attention output added when the file lacked it. */
+  bytes: Uint8Array;
+  /** True when the attention output was added at load time. */
+  patched: boolean;
+}
+
+function badModel(file: string, problem: string): AcsegError {
+  return new AcsegError('BAD_MODEL', `${file}: ${problem}`, {
+    file,
+    hint: 'expected a DINO ViT ONNX export (input "pixel_values" [batch, 3, S, S], output "last_hidden_state"), e.g. onnx/model.onnx of Xenova/dino-vits16, or a model written by `acseg models convert`',
+  });
+}
+
+function modelNameOf(file: string): string {
+  const dir = dirname(file);
+  const folder = basename(dir) === 'onnx' ? basename(dirname(dir)) : basename(dir);
+  return folder.replace(/^Xenova[_-]{1,2}/, '') || basename(file, '.onnx');
+}
+
+/** Checks that `bytes` (read from `file`) is a ViT with the expected interface and exposes its last attention. */
+export function describeVitModel(bytes: Uint8Array, file: string): VitModelFile {
+  let model: OnnxModel;
+  try {
+    model = onnx.ModelProto.decode(bytes);
+  } catch (e) {
+    throw badModel(file, `not an ONNX model (${(e as Error).message})`);
+  }
+  const graph = model.graph;
+  if (!graph || !graph.node?.length) throw badModel(file, 'not an ONNX model (no graph)');
+  const initNames = new Set((graph.initializer ?? []).map((t) => t.name));
+  const inputs = (graph.input ?? []).filter((i) => !initNames.has(i.name));
+  const names = inputs.map((i) => `"${i.name}"`).join(', ');
+  if (inputs.length !== 1 || inputs[0].name !== 'pixel_values') throw badModel(file, `has inputs ${names || '(none)'}, expected one input "pixel_values"`);
+  const dims = inputs[0].type?.tensorType?.shape?.dim ?? [];
+  const dimText = dims.map((x) => (x.dimParam ? x.dimParam : num(x.dimValue as number))).join(', ');
+  if (dims.length !== 4 || (dims[1].dimValue !== undefined && dims[1].dimValue !== null && num(dims[1].dimValue as number) !== 3 && !dims[1].dimParam)) {
+    throw badModel(file, `input "pixel_values" has shape [${dimText}], expected [batch, 3, S, S]`);
+  }
+  const fixedH = dims[2].dimParam ? 0 : num(dims[2].dimValue as number);
+  const fixedW = dims[3].dimParam ? 0 : num(dims[3].dimValue as number);
+  if (fixedH !== fixedW) throw badModel(file, `input "pixel_values" has shape [${dimText}]: the image must be square`);
+  const outputs = new Set((graph.output ?? []).map((o) => o.name));
+  if (!outputs.has(OUTPUTS.tokens)) throw badModel(file, `has no output "${OUTPUTS.tokens}" (outputs: ${[...outputs].join(', ')})`);
+  const conv = graph.node.find((n) => n.opType === 'Conv' && n.input?.[0] === 'pixel_values');
+  if (!conv) throw badModel(file, 'has no patch-embedding convolution reading "pixel_values" (not a ViT?)');
+  const strides = nodeAttr(conv, 'strides')?.ints?.map((v) => num(v as number)) ?? [];
+  const weight = graph.initializer?.find((t) => t.name === conv.input?.[1]);
+  const wdims = weight?.dims?.map((v) => num(v as number)) ?? [];
+  if (strides.length !== 2 || strides[0] !== strides[1] || wdims.length !== 4 || wdims[2] !== strides[0]) {
+    throw badModel(file, `the convolution on "pixel_values" is not a patch embedding (strides [${strides}], kernel [${wdims}])`);
+  }
+  const meta = Object.fromEntries((model.metadataProps ?? []).map((m) => [m.key, m.value]));
+  const acseg = meta['acseg.format'] === ACSEG_FORMAT;
+  let out = bytes;
+  let attention = OUTPUTS.attention as string;
+  let patched = false;
+  if (!outputs.has(OUTPUTS.attention)) {
+    const softmax = findLastAttentionSoftmax(model);
+    if (!softmax) throw badModel(file, 'has no attention Softmax feeding a MatMul (not a ViT?)');
+    attention = softmax;
+    out = appendGraphOutputs(bytes, [floatValueInfo(softmax)]);
+    patched = true;
+  }
+  return {
+    file,
+    layout: acseg ? 'acseg-onnx' : 'hub-onnx',
+    name: (acseg && meta['acseg.model']) || modelNameOf(file),
+    patchSize: strides[0],
+    dim: wdims[0],
+    fixedInputSize: fixedH || undefined,
+    inputName: 'pixel_values',
+    tokensOutput: OUTPUTS.tokens,
+    attentionOutput: attention,
+    keysOutput: outputs.has(OUTPUTS.keys) ? OUTPUTS.keys : undefined,
+    bytes: out,
+    patched,
+  };
+}

@@ -1,0 +1,44 @@
+import { AcsegError, regionBoxes, type RegionMap } from '@acseg/core';
+import type { DecodedImage } from './image/decode.js';
+import { resizeNormalize } from './image/resize.js';
+
+/**
+ * Builds the [regions, 3, S, S] input of region embeddings (paper §4.1): each
+ * region's bounding box is cropped from the original image and resized to
+ * S×S (antialiased bilinear), normalized, and every pixel whose
+ * nearest-neighbour source pixel lies outside the region is set to 0 (after
+ * normalization, i.e. the mean colour).
+ */
+export function prepareRegionBatch(image: DecodedImage, regions: RegionMap, which: readonly number[], S: number): Float32Array {
+  if (regions.width !== image.width || regions.height !== image.height) {
+    throw new AcsegError('BAD_INPUT', `${image.source}: the region map is ${regions.width}×${regions.height} but the image is ${image.width}×${image.height}`, {
+      file: image.source,
+    });
+  }
+  const boxes = regionBoxes(regions);
+  const plane = S * S;
+  const pixels = new Float32Array(which.length * 3 * plane);
+  which.forEach((r, b) => {
+    if (!Number.isInteger(r) || r < 0 || r >= regions.count) {
+      throw new AcsegError('BAD_INPUT', `${image.source}: region ${r} does not exist (the map has ${regions.count})`);
+    }
+    const box = boxes[r];
+    if (box[2] <= box[0]) throw new AcsegError('BAD_INPUT', `${image.source}: region ${r} has no pixels`);
+    const off = b * 3 * plane;
+    resizeNormalize(image, S, pixels, off, box);
+    const bw = box[2] - box[0];
+    const bh = box[3] - box[1];
+    const colSrc = new Int32Array(S);
+    for (let x = 0; x < S; x++) colSrc[x] = box[0] + Math.min(bw - 1, Math.floor(((x + 0.5) * bw) / S));
+    for (let y = 0; y < S; y++) {
+      const row = (box[1] + Math.min(bh - 1, Math.floor(((y + 0.5) * bh) / S))) * regions.width;
+      for (let x = 0; x < S; x++) {
+        if (regions.labels[row + colSrc[x]] !== r) {
+          const o = off + y * S + x;
+          pixels[o] = 0; pixels[o + plane] = 0; pixels[o + 2 * plane] = 0;
+        }
+      }
+    }
+  });
+  return pixels;
+}

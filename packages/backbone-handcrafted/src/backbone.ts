@@ -1,0 +1,105 @@
+import {
+  AcsegError, imageId, imageSource, regionPatchOverlap, toAcsegError,
+  type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type RegionMap,
+} from '@acseg/core';
+import { prepareImage } from './decode.js';
+import { patchFeatures, type FeatureWeights } from './features.js';
+import { FEATURE_DIM, PATCH_SIZE } from './layout.js';
+import { modelName, parseOptions, type HandcraftedOptions } from './options.js';
+import type { ComponentOptions } from '@acseg/core';
+
+/** Images decoded ahead of the one being yielded (sharp decodes on its own threads). */
+const LOOKAHEAD = 2;
+
+/**
+ * A weight-free backbone: per 16×16 patch of the image resized to 224×224,
+ * colour (CIE Lab mean, std, histograms), texture (HOG at 3 scales) and
+ * optionally position features, d = 96. No attention, so classifiers use
+ * the border prior for background.
+ */
+export class HandcraftedBackbone implements Backbone {
+  readonly name = 'handcrafted';
+  readonly info: BackboneInfo;
+  readonly options: HandcraftedOptions;
+  private readonly weights: FeatureWeights;
+  /** The last few feature maps, so regionEmbeddings after extract does not decode again. */
+  private readonly recent = new Map<ImageInput, FeatureMap>();
+
+  constructor(options: ComponentOptions | Partial<HandcraftedOptions> = {}) {
+    this.options = parseOptions(options as ComponentOptions);
+    const o = this.options;
+    this.weights = { color: o.colorWeight, texture: o.textureWeight, position: o.position ? o.positionWeight : 0 };
+    this.info = { model: modelName(o), patchSize: PATCH_SIZE, inputSize: o.inputSize, dim: FEATURE_DIM, hasAttention: false, runtime: 'javascript (sharp decoding)' };
+  }
+
+  /** Features of one image; throws AcsegError naming the file. */
+  async features(image: ImageInput, index = 0): Promise<FeatureMap> {
+    const cached = this.recent.get(image);
+    if (cached) return cached;
+    const size = this.options.inputSize;
+    const prepared = await prepareImage(image, size, index);
+    const tokens = patchFeatures(prepared.rgb, size, this.weights);
+    const g = size / PATCH_SIZE;
+    const cls = new Float32Array(FEATURE_DIM);
+    for (let p = 0; p < g * g; p++) for (let j = 0; j < FEATURE_DIM; j++) cls[j] += tokens[p * FEATURE_DIM + j] / (g * g);
+    const map: FeatureMap = {
+      id: imageId(image, index), grid: { h: g, w: g }, dim: FEATURE_DIM, tokens, cls,
+      imageSize: { width: prepared.width, height: prepared.height }, source: prepared.source,
+    };
+    this.recent.set(image, map);
+    if (this.recent.size > 8) this.recent.delete(this.recent.keys().next().value!);
+    return map;
+  }
+
+  async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {
+    const run = (i: number): Promise<FeatureResult> => this.features(images[i], i).then(
+      (features): FeatureResult => ({ ok: true, features }),
+      (e: unknown): FeatureResult => {
+        const source = imageSource(images[i], i);
+        return { ok: false, id: imageId(images[i], i), source, error: toAcsegError(e, 'BAD_IMAGE', { file: source, stage: 'features', message: source }) };
+      },
+    );
+    const pending: Promise<FeatureResult>[] = [];
+    let next = 0;
+    while (next < images.length && pending.length < LOOKAHEAD) pending.push(run(next++));
+    while (pending.length) {
+      const r = await pending.shift()!;
+      if (next < images.length) pending.push(run(next++));
+      yield r;
+    }
+  }
+
+  /**
+   * One embedding per region: the mean of the patch features over the
+   * region's pixels (each pixel takes its patch's feature, via
+   * regionPatchOverlap). `which` picks regions (default all).
+   */
+  async regionEmbeddings(image: ImageInput, regions: RegionMap, which?: readonly number[]): Promise<Float32Array[]> {
+    const f = await this.features(image);
+    if (regions.width !== f.imageSize.width || regions.height !== f.imageSize.height) {
+      throw new AcsegError('BAD_INPUT', `${f.source}: region map is ${regions.width}×${regions.height} but the image is ${f.imageSize.width}×${f.imageSize.height}`, { file: f.source });
+    }
+    const n = f.grid.h * f.grid.w;
+    const overlap = regionPatchOverlap(regions, f.grid);
+    const ids = which ?? Array.from({ length: regions.count }, (_, r) => r);
+    return ids.map((r) => {
+      if (!Number.isInteger(r) || r < 0 || r >= regions.count) {
+        throw new AcsegError('BAD_INPUT', `${f.source}: region ${r} does not exist (the map has ${regions.count})`, { file: f.source });
+      }
+      const e = new Float32Array(f.dim);
+      let total = 0;
+      for (let p = 0; p < n; p++) {
+        const w = overlap[r * n + p];
+        if (w === 0) continue;
+        total += w;
+        for (let j = 0; j < f.dim; j++) e[j] += w * f.tokens[p * f.dim + j];
+      }
+      if (total > 0) for (let j = 0; j < f.dim; j++) e[j] /= total;
+      return e;
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.recent.clear();
+  }
+}

@@ -1,0 +1,185 @@
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { AcsegError, type RgbImage } from '@acseg/core';
+import { writeFileAtomic } from './atomic.js';
+import { esc, href, legend, page } from './html.js';
+import { loadRgb, type ImageTransform } from './image-load.js';
+import { checkMap, writeLabelPng } from './label-png.js';
+
+/** Mean and (population) standard deviation over seeds. */
+export interface MeanStd {
+  mean: number;
+  std: number;
+}
+
+export interface ReportSeed {
+  seed: number;
+  mIoU: number;
+  pixelAccuracy: number;
+}
+
+export interface ReportSample {
+  id: string;
+  /** The original image: a path or a decoded image. */
+  image: string | RgbImage;
+  /** Applied to `image` before segmentation (resize, then crop), so it lines up with the class maps. */
+  transform?: ImageTransform;
+  width: number;
+  height: number;
+  /** Predicted class per pixel (after matching; 255 = unmatched): bytes, or base64 of them. */
+  prediction: Uint8Array | string;
+  /** Ground-truth class per pixel (255 = void): bytes, or base64 of them. */
+  groundTruth?: Uint8Array | string;
+}
+
+/**
+ * What `writeEvalReport` renders: structurally what @acseg/eval's
+ * `EvalReport` holds. All scores are percentages (0–100).
+ */
+export interface EvalReportInput {
+  classNames: readonly string[];
+  /** classes × classes pixel counts: row = ground truth, column = prediction. */
+  confusion: readonly (readonly number[])[];
+  /** Percent per class; null where undefined. */
+  perClassIoU: readonly (number | null)[];
+  /** Percent: a single value, or mean ± std over seeds. */
+  mIoU: number | MeanStd;
+  pixelAccuracy: number | MeanStd;
+  seeds?: readonly ReportSeed[];
+  samples?: readonly ReportSample[];
+  skipped?: ReadonlyArray<{ id: string; file?: string; reason: string }>;
+  method?: string;
+  protocol?: string;
+  dataset?: string;
+  split?: string;
+  matching?: string;
+  backbone?: string;
+  generator?: string;
+  classifier?: string;
+  images?: number;
+  date?: string;
+  seconds?: number;
+}
+
+const bytes = (m: Uint8Array | string): Uint8Array => (typeof m === 'string' ? new Uint8Array(Buffer.from(m, 'base64')) : m);
+const ms = (v: number | MeanStd): MeanStd => (typeof v === 'number' ? { mean: v, std: 0 } : v);
+const pct = (v: number | null | undefined): string => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(1));
+
+/** "47.1 ± 2.4" as in the paper's tables; just "47.1" for one seed. */
+export function formatMeanStd(v: number | MeanStd, seeds: number): string {
+  const m = ms(v);
+  return seeds > 1 ? `${pct(m.mean)} ± ${pct(m.std)}` : pct(m.mean);
+}
+
+/** JSON-safe copy: typed arrays → base64, decoded images → their id and size. */
+function toJson(report: EvalReportInput): unknown {
+  return JSON.parse(JSON.stringify(report, (_k, v: unknown) => {
+    if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+    if (v && typeof v === 'object' && 'data' in v && (v as RgbImage).data instanceof Uint8Array && 'width' in v) {
+      const img = v as RgbImage;
+      return { id: img.id ?? null, width: img.width, height: img.height };
+    }
+    return v;
+  }));
+}
+
+function confusionHeat(confusion: readonly (readonly number[])[], names: readonly string[]): string {
+  const head = names.map((n) => `<th class="col" title="${esc(n)}">${esc(n)}</th>`).join('');
+  const rows = confusion.map((row, i) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    const cells = row.map((v, j) => {
+      const f = total > 0 ? v / total : 0;
+      const bg = `rgba(60, 111, 216, ${f.toFixed(3)})`;
+      const fg = f > 0.5 ? '#fff' : '#1d2330';
+      return `<td style="background: ${bg}; color: ${fg}" title="${esc(`${names[i]} → ${names[j]}: ${v} px (${(100 * f).toFixed(1)}% of the row)`)}">${f >= 0.005 ? Math.round(100 * f) : ''}</td>`;
+    }).join('');
+    return `<tr><th>${esc(names[i])}</th>${cells}</tr>`;
+  }).join('\n');
+  return `<table class="heat" id="confusion"><thead><tr><th>ground truth ↓ / predicted →</th>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>
+<p class="meta">Cells: percent of the row's (ground-truth class's) pixels predicted as the column's class; hover for counts.</p>`;
+}
+
+async function writeSample(dir: string, s: ReportSample): Promise<{ image: string; prediction: string; groundTruth?: string }> {
+  const base = join(dir, 'samples', s.id);
+  const prediction = bytes(s.prediction);
+  checkMap(`sample ${s.id} prediction`, prediction, s.width, s.height);
+  const rgb = await loadRgb(s.image, s.transform, { width: s.width, height: s.height });
+  const image = `${base}.jpg`;
+  await writeFileAtomic(image, await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer());
+  await writeLabelPng(`${base}.pred.png`, prediction, s.width, s.height);
+  let groundTruth: string | undefined;
+  if (s.groundTruth !== undefined) {
+    groundTruth = `${base}.gt.png`;
+    await writeLabelPng(groundTruth, bytes(s.groundTruth), s.width, s.height);
+  }
+  return { image, prediction: `${base}.pred.png`, groundTruth };
+}
+
+/**
+ * Writes `dir/report.html` (paper-style table, per-class IoU bars,
+ * confusion heat map, sample predictions beside ground truth; no scripts,
+ * no external resources) and `dir/metrics.json`. Returns both paths.
+ */
+export async function writeEvalReport(dir: string, report: EvalReportInput): Promise<{ html: string; json: string }> {
+  const out = resolve(dir);
+  const names = report.classNames;
+  const k = names.length;
+  if (!k) throw new AcsegError('BAD_INPUT', 'evaluation report: the class list is empty');
+  if (report.confusion.length !== k || report.confusion.some((r) => r.length !== k)) {
+    throw new AcsegError('BAD_INPUT', `evaluation report: the confusion matrix must be ${k}×${k} (one row and column per class)`);
+  }
+  if (report.perClassIoU.length !== k) throw new AcsegError('BAD_INPUT', `evaluation report: ${report.perClassIoU.length} per-class IoUs for ${k} classes`);
+  const seeds = report.seeds ?? [];
+  const nSeeds = Math.max(1, seeds.length);
+  const json = join(out, 'metrics.json');
+  await writeFileAtomic(json, `${JSON.stringify(toJson(report), null, 2)}\n`);
+
+  const meta = [
+    ['dataset', [report.dataset, report.split].filter(Boolean).join(' / ')], ['protocol', report.protocol], ['matching', report.matching],
+    ['backbone', report.backbone], ['generator', report.generator], ['classifier', report.classifier],
+    ['images', report.images], ['seeds', seeds.length || undefined], ['date', report.date],
+    ['time', report.seconds === undefined ? undefined : `${report.seconds.toFixed(1)} s`],
+  ].filter(([, v]) => v !== undefined && v !== '').map(([k2, v]) => `<b>${esc(k2)}</b> ${esc(v)}`).join(' · ');
+
+  const main = `<table id="results"><thead><tr><th>Method</th><th>Protocol</th><th class="num">mIoU (%)</th><th class="num">Pixel acc. (%)</th></tr></thead>
+<tbody><tr><td>${esc(report.method ?? 'acseg')}</td><td>${esc(report.protocol ?? '')}</td><td class="num">${formatMeanStd(report.mIoU, nSeeds)}</td><td class="num">${formatMeanStd(report.pixelAccuracy, nSeeds)}</td></tr></tbody></table>
+${nSeeds > 1 ? '<p class="meta">mean ± standard deviation over seeds</p>' : ''}`;
+  const seedTable = seeds.length > 1
+    ? `<h2>Seeds</h2><table id="seeds"><thead><tr><th>seed</th><th class="num">mIoU</th><th class="num">pixel acc.</th></tr></thead><tbody>${seeds.map((s) => `<tr><td>${esc(s.seed)}</td><td class="num">${pct(s.mIoU)}</td><td class="num">${pct(s.pixelAccuracy)}</td></tr>`).join('')}</tbody></table>`
+    : '';
+  const iouRows = names.map((n, i) => {
+    const v = report.perClassIoU[i];
+    const w = v === null || !Number.isFinite(v) ? 0 : Math.max(0, Math.min(100, v));
+    return `<tr><td>${esc(n)}</td><td class="num">${pct(v)}</td><td><div class="bar"><span style="width: ${w.toFixed(1)}%"></span></div></td></tr>`;
+  }).join('\n');
+
+  const sampleCards: string[] = [];
+  for (const s of report.samples ?? []) {
+    const files = await writeSample(out, s);
+    const fig = (f: string | undefined, cap: string) => f
+      ? `<figure><img${f.endsWith('.png') ? ' class="label"' : ''} src="${href(out, f)}" alt="${esc(`${s.id} ${cap}`)}"><figcaption>${cap}</figcaption></figure>`
+      : `<figure><p class="empty">no ${cap}</p></figure>`;
+    sampleCards.push(`<article class="card" data-id="${esc(s.id)}"><h3>${esc(s.id)}</h3><div class="row">${fig(files.image, 'image')}${fig(files.prediction, 'prediction')}${fig(files.groundTruth, 'ground truth')}</div></article>`);
+  }
+  const skipped = report.skipped ?? [];
+  const title = `acseg evaluation${report.dataset ? ` — ${report.dataset}` : ''}`;
+  const body = `<header><h1>${esc(title)}</h1><p class="meta">${meta}</p></header>
+<main>
+<h2>Results</h2>
+${main}
+${seedTable}
+<h2>Per-class IoU</h2>
+<table id="per-class"><thead><tr><th>class</th><th class="num">IoU (%)</th><th></th></tr></thead><tbody>
+${iouRows}
+</tbody></table>
+<h2>Confusion matrix</h2>
+${confusionHeat(report.confusion, names)}
+<h2>Samples</h2>
+${legend([...names.map((_, i) => i), 255], names)}
+${sampleCards.length ? `<section class="cards" id="samples">${sampleCards.join('\n')}</section>` : '<p class="empty" id="samples">no samples</p>'}
+${skipped.length ? `<h2>Skipped</h2><ul class="skipped" id="skipped">${skipped.map((s) => `<li><code>${esc(s.file ?? s.id)}</code>: ${esc(s.reason)}</li>`).join('')}</ul>` : ''}
+</main>`;
+  const html = join(out, 'report.html');
+  await writeFileAtomic(html, page(title, body));
+  return { html, json };
+}

@@ -1,0 +1,141 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import type { ImageInput } from '@acseg/core';
+import { writeFileAtomic } from './atomic.js';
+import { esc, href, legend, page } from './html.js';
+import { loadRgb } from './image-load.js';
+import { writeLabelPng } from './label-png.js';
+import { writeOverlay } from './overlay.js';
+import { writeSegmentationJson, type RegionRecord } from './segmentation-json.js';
+
+export interface GalleryItem {
+  id: string;
+  /** The input image file (a thumbnail of it goes to `thumbs/`). */
+  source: string;
+  /** A browser-ready picture of the input to show instead of a thumbnail of `source`. */
+  image?: string;
+  /** The colour overlay PNG. */
+  overlay: string;
+  /** The class-index (VOC palette) PNG. */
+  label: string;
+  /** The per-image JSON. */
+  json?: string;
+  /** Classes present in the image, for its caption and the legend. */
+  classes?: Array<{ classId: number; className?: string; pixels?: number }>;
+}
+
+export interface SkippedFile {
+  source: string;
+  reason: string;
+}
+
+export interface GalleryInput {
+  title?: string;
+  /** Class names, index = class id. */
+  classNames?: readonly string[];
+  items: readonly GalleryItem[];
+  skipped?: readonly SkippedFile[];
+  /** Lines shown under the title (backbone used, generator, ...). */
+  notes?: readonly string[];
+}
+
+const THUMB = 320;
+
+async function thumbnail(dir: string, item: GalleryItem): Promise<string | undefined> {
+  if (item.image) return resolve(item.image);
+  const path = join(dir, 'thumbs', `${item.id}.jpg`);
+  try {
+    const jpg = await sharp(item.source).rotate().resize(THUMB, THUMB, { fit: 'inside', withoutEnlargement: true }).toColourspace('srgb').removeAlpha().jpeg({ quality: 80 }).toBuffer();
+    await writeFileAtomic(path, jpg);
+    return path;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes `dir/index.html`: per image the input (thumbnail), the overlay and
+ * the label map; the class legend; the skipped files with reasons. Links
+ * are relative, CSS inline, no scripts. Returns the page's path.
+ */
+export async function writeGallery(dir: string, input: GalleryInput): Promise<string> {
+  const out = resolve(dir);
+  await mkdir(out, { recursive: true });
+  const present = new Set<number>();
+  const cards: string[] = [];
+  for (const item of input.items) {
+    const thumb = await thumbnail(out, item);
+    for (const c of item.classes ?? []) present.add(c.classId);
+    const fig = (src: string | undefined, caption: string, cls: string) => src
+      ? `<figure><img class="${cls}" src="${href(out, resolve(src))}" alt="${esc(`${item.id} ${caption}`)}" loading="lazy"><figcaption>${caption}</figcaption></figure>`
+      : `<figure><p class="empty">${caption} unavailable</p></figure>`;
+    const chips = (item.classes ?? []).map((c) => esc(c.className ?? input.classNames?.[c.classId] ?? `class ${c.classId}`)).join(', ');
+    cards.push(`<article class="card" data-id="${esc(item.id)}">
+<h3>${esc(item.id)}</h3>
+<div class="row">${fig(thumb, 'image', 'thumb')}${fig(item.overlay, 'overlay', 'overlay')}${fig(item.label, 'labels', 'label')}</div>
+<p class="chips">${chips || '<span class="empty">no labelled regions</span>'}${item.json ? ` · <a href="${href(out, resolve(item.json))}">JSON</a>` : ''}</p>
+</article>`);
+  }
+  const ids = present.size ? [...present].sort((a, b) => a - b) : (input.classNames ?? []).map((_, i) => i);
+  const skipped = input.skipped ?? [];
+  const title = input.title ?? 'acseg segmentation';
+  const body = `<header>
+<h1>${esc(title)}</h1>
+${(input.notes ?? []).map((n) => `<p class="meta">${esc(n)}</p>`).join('\n')}
+<p class="meta"><b>${input.items.length}</b> image${input.items.length === 1 ? '' : 's'} segmented, <b>${skipped.length}</b> skipped</p>
+</header>
+<main>
+<h2>Classes</h2>
+${legend(ids, input.classNames)}
+<h2>Images</h2>
+${cards.length ? `<section class="cards" id="gallery">${cards.join('\n')}</section>` : '<p class="empty" id="gallery">no images were segmented</p>'}
+<h2>Skipped files</h2>
+${skipped.length ? `<ul class="skipped" id="skipped">${skipped.map((s) => `<li><code>${esc(s.source)}</code>: ${esc(s.reason)}</li>`).join('')}</ul>` : '<p class="empty" id="skipped">none</p>'}
+</main>`;
+  const path = join(out, 'index.html');
+  await writeFileAtomic(path, page(title, body));
+  return path;
+}
+
+export interface ImageOutputsInput {
+  id: string;
+  source: string;
+  image: ImageInput;
+  /** Class id per pixel at the image's size (255 = unlabelled). */
+  classMap: Uint8Array;
+  width: number;
+  height: number;
+  regions: RegionRecord[];
+  alpha?: number;
+  [extra: string]: unknown;
+}
+
+/**
+ * The per-image outputs of `acseg run`: `<id>.png` (class-index PNG, VOC
+ * palette), `<id>.overlay.png`, `<id>.json`; returns the gallery item.
+ */
+export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Promise<GalleryItem> {
+  const out = resolve(dir);
+  const label = join(out, `${seg.id}.png`);
+  const overlay = join(out, `${seg.id}.overlay.png`);
+  const json = join(out, `${seg.id}.json`);
+  await writeLabelPng(label, seg.classMap, seg.width, seg.height);
+  await writeOverlay(overlay, seg.image, seg.classMap, seg.alpha ?? 0.5);
+  const { image: _image, classMap: _map, alpha: _alpha, ...rest } = seg;
+  await writeSegmentationJson(json, { ...rest, files: { label: `${seg.id}.png`, overlay: `${seg.id}.overlay.png` } });
+  const classes = new Map<number, { classId: number; className?: string; pixels: number }>();
+  for (const r of seg.regions) {
+    const c = classes.get(r.classId) ?? { classId: r.classId, className: r.className, pixels: 0 };
+    c.pixels += r.pixels;
+    classes.set(r.classId, c);
+  }
+  let image: string | undefined;
+  if (typeof seg.image !== 'string') {
+    image = join(out, 'thumbs', `${seg.id}.jpg`);
+    const rgb = await loadRgb(seg.image);
+    await writeFileAtomic(image, await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
+      .resize(THUMB, THUMB, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer());
+  }
+  return { id: seg.id, source: seg.source, image, overlay, label, json, classes: [...classes.values()].sort((a, b) => a.classId - b.classId) };
+}

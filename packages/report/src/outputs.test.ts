@@ -1,0 +1,122 @@
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { decode } from 'fast-png';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RgbImage } from '@acseg/core';
+import { VOC_PALETTE, blendOverlay, encodeLabelPng, writeFileAtomic, writeLabelPng, writeOverlay, writeSegmentationJson } from './index.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'acseg-report-'));
+});
+
+/** Every file in `d`, recursively, relative. */
+async function files(d: string): Promise<string[]> {
+  return (await readdir(d, { recursive: true })).map(String).sort();
+}
+
+describe('VOC_PALETTE', () => {
+  it('matches the published VOC colours', () => {
+    expect(VOC_PALETTE).toHaveLength(256);
+    expect(VOC_PALETTE[0]).toEqual([0, 0, 0]); // background
+    expect(VOC_PALETTE[1]).toEqual([128, 0, 0]); // aeroplane
+    expect(VOC_PALETTE[2]).toEqual([0, 128, 0]); // bicycle
+    expect(VOC_PALETTE[3]).toEqual([128, 128, 0]);
+    expect(VOC_PALETTE[8]).toEqual([64, 0, 0]); // cat
+    expect(VOC_PALETTE[15]).toEqual([192, 128, 128]); // person
+    expect(VOC_PALETTE[20]).toEqual([0, 64, 128]); // tvmonitor
+    expect(VOC_PALETTE[255]).toEqual([224, 224, 192]); // void
+  });
+});
+
+describe('writeLabelPng', () => {
+  it('writes an indexed PNG whose pixel values are the class ids', async () => {
+    const w = 7, h = 5;
+    const map = Uint8Array.from({ length: w * h }, (_, i) => [0, 1, 15, 20, 255, 3, 200][i % 7]);
+    const path = join(dir, 'label.png');
+    await writeLabelPng(path, map, w, h);
+    const buf = await readFile(path);
+    // IHDR by hand: bit depth at byte 24, colour type at byte 25 (3 = indexed).
+    expect(buf.subarray(12, 16).toString('latin1')).toBe('IHDR');
+    expect(buf.readUInt32BE(16)).toBe(w);
+    expect(buf.readUInt32BE(20)).toBe(h);
+    expect(buf[24]).toBe(8);
+    expect(buf[25]).toBe(3);
+    // Indices read back exactly, palette is VOC's.
+    const png = decode(buf);
+    expect(png.channels).toBe(1);
+    expect(Array.from(png.data)).toEqual(Array.from(map));
+    expect(png.palette![15]).toEqual([192, 128, 128]);
+    // An independent decoder (libvips) expands the palette to the VOC colours.
+    const { data, info } = await sharp(buf).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(3);
+    for (let p = 0; p < w * h; p++) expect([data[3 * p], data[3 * p + 1], data[3 * p + 2]]).toEqual([...VOC_PALETTE[map[p]]]);
+  });
+
+  it('refuses a class map of the wrong length, naming the file', async () => {
+    await expect(writeLabelPng(join(dir, 'bad.png'), new Uint8Array(10), 4, 4)).rejects.toThrow(/bad\.png: the class map holds 10 values, expected 4×4 = 16/);
+    expect(() => encodeLabelPng(new Uint8Array(4), 0, 4)).toThrow(/bad size 0×4/);
+  });
+});
+
+describe('overlay', () => {
+  const image: RgbImage = { width: 3, height: 2, data: Uint8Array.from([200, 100, 50, 10, 20, 30, 255, 255, 255, 0, 0, 0, 90, 90, 90, 1, 2, 3]), id: 'tiny' };
+  const map = Uint8Array.from([1, 15, 0, 255, 2, 20]);
+  // Hand-computed at α = 0.5: round((v + c) / 2); class 255 keeps the image.
+  const expected = [
+    164, 50, 25, // (200,100,50) + aeroplane (128,0,0)
+    101, 74, 79, // (10,20,30) + person (192,128,128): 101, 74, 79
+    128, 128, 128, // white + background black: 127.5 → 128
+    0, 0, 0, // void: unchanged
+    45, 109, 45, // (90,90,90) + bicycle (0,128,0)
+    1, 33, 66, // (1,2,3) + tvmonitor (0,64,128): 0.5→1 (round half up), 33, 65.5→66
+  ];
+
+  it('blends class colours by hand-computed weights', () => {
+    expect(Array.from(blendOverlay(image, map))).toEqual(expected);
+    const a25 = blendOverlay(image, map, { alpha: 0.25 });
+    expect(a25[0]).toBe(Math.round(0.75 * 200 + 0.25 * 128)); // 182
+    expect(() => blendOverlay(image, map, { alpha: 2 })).toThrow(/alpha must be in \[0, 1\]/);
+  });
+
+  it('writes a PNG with those colours, from an in-memory image or a file', async () => {
+    const path = join(dir, 'overlay.png');
+    await writeOverlay(path, image, map);
+    const back = await sharp(path).raw().toBuffer();
+    expect(Array.from(back)).toEqual(expected);
+    const src = join(dir, 'src.png');
+    await sharp(Buffer.from(image.data), { raw: { width: 3, height: 2, channels: 3 } }).png().toFile(src);
+    await writeOverlay(join(dir, 'overlay2.png'), src, map, 0.5);
+    expect(Array.from(await sharp(join(dir, 'overlay2.png')).raw().toBuffer())).toEqual(expected);
+    await expect(writeOverlay(join(dir, 'x.png'), src, new Uint8Array(5))).rejects.toThrow(/src\.png: the class map holds 5 values but the image is 3×2/);
+    await expect(writeOverlay(join(dir, 'x.png'), join(dir, 'nope.jpg'), map)).rejects.toThrow(/nope\.jpg: cannot read the image/);
+  });
+});
+
+describe('writeSegmentationJson and atomic writes', () => {
+  it('writes the regions as given, bbox as an array', async () => {
+    const path = join(dir, 'json', 'seg.json');
+    await writeSegmentationJson(path, {
+      id: 'beach', source: '/data/beach.jpg', width: 320, height: 240,
+      regions: [{ region: 0, classId: 0, className: 'background', score: 0.25, pixels: 50000, bbox: [0, 0, 320, 240] }, { region: 1, classId: 3, pixels: 26800, bbox: Int32Array.of(10, 20, 110, 220) as unknown as number[] }],
+    });
+    const back = JSON.parse(await readFile(path, 'utf8'));
+    expect(back).toEqual({
+      id: 'beach', source: '/data/beach.jpg', width: 320, height: 240,
+      regions: [{ region: 0, classId: 0, className: 'background', score: 0.25, pixels: 50000, bbox: [0, 0, 320, 240] }, { region: 1, classId: 3, pixels: 26800, bbox: [10, 20, 110, 220] }],
+    });
+  });
+
+  it('leaves no temp files behind, and none after a failed write', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'acseg-atomic-'));
+    await writeFileAtomic(join(d, 'a.txt'), 'one');
+    await writeFileAtomic(join(d, 'a.txt'), 'two');
+    expect(await readFile(join(d, 'a.txt'), 'utf8')).toBe('two');
+    // The target is a folder: rename fails, the temp file is removed.
+    await writeFileAtomic(join(d, 'sub', 'keep.txt'), 'x');
+    await expect(writeFileAtomic(join(d, 'sub'), 'y')).rejects.toThrow(/sub: cannot write/);
+    expect(await files(d)).toEqual(['a.txt', 'sub', 'sub/keep.txt']);
+  });
+});

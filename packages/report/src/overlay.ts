@@ -1,0 +1,43 @@
+import sharp from 'sharp';
+import { AcsegError, imageSource, type ImageInput, type RgbImage } from '@acseg/core';
+import { writeFileAtomic } from './atomic.js';
+import { loadRgb } from './image-load.js';
+import { VOC_PALETTE } from './palette.js';
+
+export interface OverlayOptions {
+  /** Weight of the class colour: out = round((1 − α)·image + α·colour). Default 0.5. */
+  alpha?: number;
+  /** Class ids left unblended (the image shows through). Default [255] (void / unlabelled). */
+  skip?: readonly number[];
+}
+
+/** Blends the VOC colour of each pixel's class onto the image (both width × height). */
+export function blendOverlay(image: RgbImage, classMap: Uint8Array, options: OverlayOptions = {}): Uint8Array {
+  const alpha = options.alpha ?? 0.5;
+  if (!(alpha >= 0 && alpha <= 1)) throw new AcsegError('BAD_INPUT', `overlay alpha must be in [0, 1], got ${alpha}`);
+  const skip = new Uint8Array(256);
+  for (const s of options.skip ?? [255]) skip[s & 255] = 1;
+  const out = new Uint8Array(image.data.length);
+  for (let p = 0; p < classMap.length; p++) {
+    const c = classMap[p];
+    for (let k = 0; k < 3; k++) {
+      const v = image.data[3 * p + k];
+      out[3 * p + k] = skip[c] ? v : Math.round((1 - alpha) * v + alpha * VOC_PALETTE[c][k]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Writes a PNG of the class map's colours blended on the image. The class
+ * map must have the image's size (after EXIF rotation). Atomic.
+ */
+export async function writeOverlay(path: string, image: ImageInput, classMap: Uint8Array, alpha = 0.5, options: Omit<OverlayOptions, 'alpha'> = {}): Promise<void> {
+  const rgb = await loadRgb(image);
+  if (classMap.length !== rgb.width * rgb.height) {
+    throw new AcsegError('BAD_INPUT', `${imageSource(image)}: the class map holds ${classMap.length} values but the image is ${rgb.width}×${rgb.height}`, { file: imageSource(image) });
+  }
+  const blended = blendOverlay(rgb, classMap, { ...options, alpha });
+  const png = await sharp(blended, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).png().toBuffer();
+  await writeFileAtomic(path, png);
+}

@@ -30,6 +30,14 @@ function labelsOf(seg: Segmentation, classNames?: readonly string[]) {
   return { map: classMap(seg), regions };
 }
 
+/** Class names as the classifier gave them, for the legend when no list was passed. */
+function namesFromItems(items: readonly GalleryItem[]): string[] | undefined {
+  const names: string[] = [];
+  for (const item of items) for (const c of item.classes ?? []) if (c.className) names[c.classId] = c.className;
+  if (!names.length) return undefined;
+  return Array.from(names, (n, i) => n ?? `class ${i}`);
+}
+
 /**
  * Per image `<id>.png` (class ids, VOC palette), `<id>.overlay.png`,
  * `<id>.json`; then `index.html` listing them and the skipped files.
@@ -60,7 +68,7 @@ export async function writeRunOutputs(out: string, outcomes: readonly SegmentOut
   bar.stop();
   await writeGallery(out, {
     title: 'acseg run',
-    classNames: opts.classNames,
+    classNames: opts.classNames ?? namesFromItems(items),
     items,
     skipped: skipped.map((s) => ({ source: s.source, reason: s.message })),
     notes: [`backbone ${opts.backbone} → generator ${opts.generator}${opts.classifier ? ` → classifier ${opts.classifier}` : ''}`],

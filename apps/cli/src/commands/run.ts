@@ -37,7 +37,10 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   const classNames = argv.classes ? ['background', ...argv.classes.split(',').map((c) => c.trim()).filter(Boolean)] : undefined;
   const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
   const generator = await session.create('generator', generatorName, { checkpoint: argv.checkpoint, k: argv.k, seed: argv.seed, iterations: argv.iterations });
-  const classifier = classifierName ? await session.create('classifier', classifierName, { seed: argv.seed, K: argv.clusters, classes: argv.classes }) : undefined;
+  // On an arbitrary folder there is no class count to copy: K defaults to the
+  // VOC setting (20) but at most half the images, so clusters can group regions across images.
+  const K = argv.clusters ?? Math.max(2, Math.min(20, Math.ceil(images.length / 2)));
+  const classifier = classifierName ? await session.create('classifier', classifierName, { seed: argv.seed, K, classes: argv.classes }) : undefined;
   const interrupt = interruptSignal(session);
   try {
     if (!generator.ready) {
@@ -63,7 +66,7 @@ export function runCommand(y: Argv, setStatus: SetStatus): Argv {
     componentOptions(a)
       .option('classifier', { type: 'string', describe: 'concept classifier (default kmeans; knn, clip, background, ...)' })
       .option('classes', { type: 'string', describe: 'class names for text classifiers, comma-separated: "cat,dog,sofa"' })
-      .option('clusters', { type: 'number', describe: 'k-means classifier: number of classes K (VOC: 20)' }),
+      .option('clusters', { type: 'number', describe: 'k-means classifier: number of classes K (default: 20, the VOC setting, at most half the number of images)' }),
   async (argv) => setStatus(await segmentFolder(argv as RunArgs, true)));
 }
 

@@ -1,0 +1,64 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { writeSafetensors } from '@acseg/safetensors';
+import { acseg, repoRoot, tempDir } from './helpers.js';
+import { lcgUniform, TINY, weightSpecs } from '../../../packages/backbone-dino/src/testing/tinyVit.js';
+
+const vocMini = join(repoRoot, '../shared/datasets/voc-mini');
+
+describe('acseg eval', () => {
+  it('runs the k-means protocol on voc-mini and writes the table, metrics.json and report.html', () => {
+    const out = join(tempDir(), 'eval');
+    const r = acseg(['eval', '--dataset', 'voc', '--root', vocMini, '--backbone', 'handcrafted', '--generator', 'kmeans', '--classifier', 'kmeans', '--seeds', '3', '--out', out, '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\|\s*\d+\.\d ± \d+\.\d\s*\|/);
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(metrics.seeds).toHaveLength(3);
+    expect(metrics.images).toBe(30);
+    expect(metrics.classNames).toHaveLength(21);
+    // mean over seeds is the mean of the per-seed values written beside it
+    const mean = metrics.seeds.reduce((a: number, s: { mIoU: number }) => a + s.mIoU, 0) / 3;
+    expect(metrics.mIoU.mean).toBeCloseTo(mean, 6);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<table/);
+  });
+
+  it('refuses a root in the wrong layout with a clear message', () => {
+    const r = acseg(['eval', '--dataset', 'voc', '--root', tempDir(), '--backbone', 'handcrafted', '--generator', 'kmeans']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/acseg: error: .*(ImageSets|JPEGImages|SegmentationClass)/);
+  });
+});
+
+describe('acseg models', () => {
+  it('list on an empty cache, pull offline names the files and the folder, convert writes a model the backbone runs', async () => {
+    const cache = tempDir();
+    const list = acseg(['models', 'list', '--cache-dir', cache]);
+    expect(list.status).toBe(0);
+    expect(list.stdout).toMatch(/no models cached/);
+    const pull = acseg(['models', 'pull', 'dino-vits16', '--offline', '--cache-dir', cache]);
+    expect(pull.status).toBe(1);
+    expect(pull.stderr).toMatch(/onnx\/model\.onnx/);
+    expect(pull.stderr).toContain(join(cache, 'models', 'dino-vits16', 'main'));
+
+    const dir = tempDir();
+    const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
+    weightSpecs(TINY).forEach(([name, shape, scale, offset], t) => {
+      tensors[name] = { shape, data: lcgUniform(1000 + t, shape.reduce((a, b) => a * b, 1), scale, offset) };
+    });
+    await writeSafetensors(join(dir, 'model.safetensors'), tensors);
+    // Heads cannot be read off the weights' shapes: config.json gives them (else d/64).
+    writeFileSync(join(dir, 'config.json'), JSON.stringify({ num_attention_heads: 3, patch_size: 16, image_size: 48 }));
+    const onnx = join(dir, 'tiny.onnx');
+    const conv = acseg(['models', 'convert', '--weights', join(dir, 'model.safetensors'), '--model-config', join(dir, 'config.json'), '--out', onnx, '--input-size', '48']);
+    expect(conv.status, conv.stderr).toBe(0);
+    expect(conv.stdout).toMatch(/d=48, depth 2, 3 heads, patch 16, input 48/);
+    expect(existsSync(onnx)).toBe(true);
+    const seg = acseg(['segment', '--images', join(repoRoot, 'samples'), '--out', join(dir, 'out'), '--backbone', 'dino', '--model', onnx, '--generator', 'kmeans', '--quiet']);
+    expect(seg.status, seg.stderr).toBe(0);
+
+    const bad = acseg(['models', 'convert', '--weights', join(repoRoot, 'README.md'), '--out', join(dir, 'x.onnx')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/README\.md/);
+  });
+});

@@ -1,9 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
@@ -47,13 +46,18 @@ describe('classifier plugin generator', () => {
     expect(entry).toMatchObject({ kind: 'classifier', plugin: 'acseg-plugin-tiny-size' });
     expect(entry.origin).toContain(pkgDir);
 
-    // The CLI's loader registers it, and its classifier runs on a tiny input.
-    const { Session } = await import(pathToFileURL(join(root, 'apps/cli/dist/session.js')).href);
-    const session = await Session.open({ plugin: [pkgDir], quiet: true });
-    const clf = await session.create('classifier', 'tiny-size', { minFraction: 0.5 });
-    const regions = { width: 2, height: 2, labels: Uint16Array.from([0, 0, 0, 1]), count: 2, concepts: [0, 3], pixelCounts: [3, 1] };
-    const [labels] = await clf.classify([{ image: 'x', features: {} as never, regions }], { backbone: {} as never });
-    expect(labels.map((l: { classId: number }) => l.classId)).toEqual([1, 0]);
+    // The CLI runs its classifier on a tiny input: two sample images.
+    const images = join(work, 'images');
+    mkdirSync(images);
+    for (const f of ['beach.jpg', 'street.jpg']) copyFileSync(join(root, 'samples', f), join(images, f));
+    const outDir = join(work, 'out');
+    const run = spawnSync(process.execPath, [cli, 'run', '--images', images, '--out', outDir, '--backbone', 'handcrafted', '--generator', 'kmeans', '--classifier', 'tiny-size', '--plugin', pkgDir, '--set', 'tiny-size.minFraction=0.3', '--quiet'], { encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(0);
+    const seg = JSON.parse(readFileSync(join(outDir, 'beach.json'), 'utf8'));
+    expect(seg.classifier).toBe('tiny-size');
+    for (const r of seg.regions) {
+      expect(r.className).toBe(r.pixels / (seg.width * seg.height) >= 0.3 ? 'large' : 'small');
+    }
   });
 
   it('refuses a bad name and an existing folder', async () => {

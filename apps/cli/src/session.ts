@@ -1,10 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ComponentRegistry, type ComponentContext, type ComponentKind, type ComponentOptions, type Logger, type ProgressFactory } from '@acseg/core';
-import type { Container } from 'inversify';
 import { loadConfig, type AcsegConfig } from './config.js';
 import { consoleLogger, consoleProgress } from './console.js';
-import { createContainer, resolveComponent, type KindType } from './container/components.module.js';
+import { componentFactory, type ComponentFactory, type KindType } from './container/components.module.js';
 import { builtinRequests, loadPlugin, type LoadedPlugin, type PluginRequest } from './plugins/load.js';
 import { discoverInstalledPlugins, resolvePluginFile } from './plugins/resolve.js';
 
@@ -57,7 +56,7 @@ export class Session {
   readonly plugins: LoadedPlugin[] = [];
   readonly registry = new ComponentRegistry();
   readonly warnings: string[] = [];
-  private container?: Container;
+  private factory?: ComponentFactory;
 
   private constructor(readonly args: GlobalArgs, readonly config: AcsegConfig, readonly cwd: string) {
     this.log = consoleLogger(!!args.verbose);
@@ -120,7 +119,7 @@ export class Session {
   }
 
   async create<K extends ComponentKind>(kind: K, id: string, flags: ComponentOptions = {}): Promise<KindType[K]> {
-    this.container ??= createContainer(this.registry, this.context);
-    return resolveComponent(this.container, kind, id, this.optionsFor(id, flags));
+    this.factory ??= componentFactory(this.registry, this.context);
+    return this.factory(kind, id, this.optionsFor(id, flags));
   }
 }

@@ -28,6 +28,14 @@ export function createContainer(registry: ComponentRegistry, context: ComponentC
   return container;
 }
 
+/** Builds components by kind and name from a container; what the rest of the CLI sees of DI. */
+export type ComponentFactory = <K extends ComponentKind>(kind: K, id: string, options: ComponentOptions) => Promise<KindType[K]>;
+
+export function componentFactory(registry: ComponentRegistry, context: ComponentContext): ComponentFactory {
+  const container = createContainer(registry, context);
+  return (kind, id, options) => resolveComponent(container, kind, id, options);
+}
+
 export interface KindType { backbone: Backbone; generator: ConceptGenerator; classifier: ConceptClassifier }
 
 /** Builds the component `id` of a kind; an unknown id lists the known ones. */

@@ -104,11 +104,11 @@ export class Session {
     }
   }
 
-  /** Options for component `id`: config file, then `--set`, then the command's own flags. */
-  optionsFor(id: string, flags: ComponentOptions = {}): ComponentOptions {
+  /** Options for component `id`: the command's defaults, config file, `--set`, then the command's own flags. */
+  optionsFor(id: string, flags: ComponentOptions = {}, defaults: ComponentOptions = {}): ComponentOptions {
     const set = parseSetFlags(this.args.set);
     const defined = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
-    return { ...this.config.options[id], ...set.all, ...set.byId[id], ...defined };
+    return { ...defaults, ...this.config.options[id], ...set.all, ...set.byId[id], ...defined };
   }
 
   /** Fails (exit 2, listing the names) before any work if a name is unknown. */
@@ -118,8 +118,8 @@ export class Session {
     }
   }
 
-  async create<K extends ComponentKind>(kind: K, id: string, flags: ComponentOptions = {}): Promise<KindType[K]> {
+  async create<K extends ComponentKind>(kind: K, id: string, flags: ComponentOptions = {}, defaults: ComponentOptions = {}): Promise<KindType[K]> {
     this.factory ??= componentFactory(this.registry, this.context);
-    return this.factory(kind, id, this.optionsFor(id, flags));
+    return this.factory(kind, id, this.optionsFor(id, flags, defaults));
   }
 }

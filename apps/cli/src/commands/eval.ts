@@ -58,15 +58,15 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
         const { features } = await extractAll(session, backbone, images);
         await ensureReady(session, generator, features, join(out, `${generator.name}-checkpoint`), interrupt.signal);
       }
-      const K = argv.clusters ?? defaultClusters(dataset);
+      const K = defaultClusters(dataset);
       const common = { dataset, backbone, generator, log: session.log, progress: session.progress, signal: interrupt.signal, method: argv.method };
       let reports: EvalReport[];
       if (argv.classifier === 'knn') {
-        reports = await evaluateKnnRetrieval({ ...common, train: trainSet!, knnFactory: (k: number) => session.create('classifier', 'knn', { K: k }) });
+        reports = await evaluateKnnRetrieval({ ...common, train: trainSet!, knnFactory: (k: number) => session.create('classifier', 'knn', { K: k }, { background: dataset.hasBackground }) });
       } else if (argv.classifier === 'clip') {
-        reports = [await evaluateWithText({ ...common, classifierFactory: () => session.create('classifier', 'clip', {}) })];
+        reports = [await evaluateWithText({ ...common, classifierFactory: () => session.create('classifier', 'clip', {}, { background: dataset.hasBackground }) })];
       } else {
-        const make = (seed: number): Promise<ConceptClassifier> => session.create('classifier', argv.classifier, { K, seed, background: dataset.hasBackground });
+        const make = (seed: number): Promise<ConceptClassifier> => session.create('classifier', argv.classifier, { K: argv.clusters, seed }, { K, background: dataset.hasBackground });
         reports = [await evaluateClustering({ ...common, matching: argv.matching, seeds: Array.from({ length: argv.seeds }, (_, i) => i), classifierFactory: make })];
       }
       process.stdout.write(`${formatPaperTable(reports)}\n\n${formatPerClass(reports[0])}\n`);

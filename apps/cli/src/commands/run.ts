@@ -15,11 +15,14 @@ export function componentOptions<T>(a: Argv<T>) {
     .option('generator', { type: 'string', describe: 'concept generator (default acg; kmeans, spectral, ap, agglomerative, ...)' })
     .option('checkpoint', { type: 'string', describe: 'generator checkpoint folder (acg); without one the ACG is trained on the images first' })
     .option('k', { type: 'number', describe: 'prototypes / clusters per image (paper: 5)' })
-    .option('iterations', { type: 'number', describe: 'ACG training iterations when training on the fly (default 2500, paper)' })
+    .option('iterations', { type: 'number', describe: 'ACG training iterations when it is trained on the given images (default 300; the paper trains 2500 on a whole dataset: use acseg train for that)' })
     .option('seed', { type: 'number', describe: 'seed for every component' })
     .option('images', { type: 'string', demandOption: true, describe: 'folder of images (JPEG, PNG, WebP), or one image' })
     .option('out', { type: 'string', demandOption: true, describe: 'output folder' });
 }
+
+/** ACG iterations when `run`/`segment` train it on the folder itself (no checkpoint given). */
+export const ON_THE_FLY_ITERATIONS = 300;
 
 type RunArgs = GlobalArgs & {
   backbone?: string; model?: string; generator?: string; checkpoint?: string; k?: number; iterations?: number; seed?: number;
@@ -36,11 +39,14 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   const images = listImages(argv.images);
   const classNames = argv.classes ? ['background', ...argv.classes.split(',').map((c) => c.trim()).filter(Boolean)] : undefined;
   const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
-  const generator = await session.create('generator', generatorName, { checkpoint: argv.checkpoint, k: argv.k, seed: argv.seed, iterations: argv.iterations });
+  // Trained on the fly on a small folder: fewer iterations, and no batch larger than the folder.
+  const generator = await session.create('generator', generatorName,
+    { checkpoint: argv.checkpoint, k: argv.k, seed: argv.seed, iterations: argv.iterations },
+    { iterations: ON_THE_FLY_ITERATIONS, batchSize: Math.min(32, images.length) });
   // On an arbitrary folder there is no class count to copy: K defaults to the
   // VOC setting (20) but at most half the images, so clusters can group regions across images.
-  const K = argv.clusters ?? Math.max(2, Math.min(20, Math.ceil(images.length / 2)));
-  const classifier = classifierName ? await session.create('classifier', classifierName, { seed: argv.seed, K, classes: argv.classes }) : undefined;
+  const K = Math.max(2, Math.min(20, Math.ceil(images.length / 2)));
+  const classifier = classifierName ? await session.create('classifier', classifierName, { seed: argv.seed, K: argv.clusters, classes: argv.classes }, { K }) : undefined;
   const interrupt = interruptSignal(session);
   try {
     if (!generator.ready) {

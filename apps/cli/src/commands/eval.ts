@@ -10,6 +10,7 @@ import { chooseBackbone, ensureReady, extractAll, interruptSignal } from '../com
 import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
+import { requireOptions } from './pending.js';
 
 type EvalArgs = GlobalArgs & {
   dataset: string; root: string; split: string; trainSplit: string; backbone?: string; model?: string; generator: string; classifier: string;
@@ -23,8 +24,8 @@ function defaultClusters(d: Dataset): number {
 
 export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command('eval', "evaluate on a labelled dataset with the paper's protocols (table, metrics JSON, HTML report)", (a) =>
-    a.option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], demandOption: true })
-      .option('root', { type: 'string', demandOption: true, describe: 'dataset root folder (VOC: the VOC2012 folder)' })
+    a.option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], describe: 'dataset layout (required)' })
+      .option('root', { type: 'string', describe: 'dataset root folder, e.g. VOCdevkit/VOC2012 (required)' })
       .option('split', { type: 'string', default: 'val', describe: 'evaluated split' })
       .option('train-split', { type: 'string', default: 'train', describe: 'split for k-NN memory banks and for training the ACG without a checkpoint' })
       .option('backbone', { type: 'string' })
@@ -43,6 +44,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     const argv = args as unknown as EvalArgs;
     const session = await Session.open(argv);
     session.checkNames({ backbone: argv.backbone, generator: argv.generator, classifier: argv.classifier });
+    requireOptions('eval', argv, ['dataset', 'root']);
     const dataset = await openDataset(argv.dataset, argv.root, { split: argv.split });
     for (const p of dataset.problems ?? []) session.log.warn(`${argv.dataset}: ${typeof p === 'string' ? p : JSON.stringify(p)}`);
     const out = resolve(argv.out ?? join('out', `eval-${argv.dataset}-${argv.generator}-${argv.classifier}`));

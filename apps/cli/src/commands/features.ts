@@ -5,23 +5,31 @@ import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
+import { requireOptions } from './pending.js';
+import { openDataset } from '@acseg/eval';
 
 export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command('features', 'compute backbone features for a folder of images into a feature cache (resumable)', (a) =>
     a.option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
       .option('model', { type: 'string', describe: 'backbone model (name or .onnx path)' })
-      .option('images', { type: 'string', demandOption: true, describe: 'folder of images' })
-      .option('out', { type: 'string', demandOption: true, describe: 'feature cache folder' })
+      .option('images', { type: 'string', describe: 'folder of images (or use --dataset/--root/--split)' })
+      .option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], describe: 'a dataset split instead of a folder' })
+      .option('root', { type: 'string', describe: 'dataset root (with --dataset)' })
+      .option('split', { type: 'string', default: 'train', describe: 'dataset split (with --dataset)' })
+      .option('out', { type: 'string', describe: 'feature cache folder (required)' })
       .option('shard-size', { type: 'number', default: 256, describe: 'images per shard file' })
       .option('batch-size', { type: 'number', describe: 'images per backbone call' }),
   async (argv) => {
     const session = await Session.open(argv as GlobalArgs);
     session.checkNames({ backbone: argv.backbone });
-    const images = listImages(argv.images);
+    requireOptions('features', argv, argv.dataset ? ['root', 'out'] : ['images', 'out']);
+    const images = argv.dataset
+      ? (await openDataset(argv.dataset, argv.root!, { split: argv.split })).items.map((item) => item.image)
+      : listImages(argv.images!);
     const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model, batchSize: argv.batchSize });
     const interrupt = interruptSignal(session);
     try {
-      const r = await writeFeatureCache({ backbone, images, out: argv.out, shardSize: argv.shardSize, progress: session.progress, log: session.log, signal: interrupt.signal });
+      const r = await writeFeatureCache({ backbone, images, out: argv.out!, shardSize: argv.shardSize, progress: session.progress, log: session.log, signal: interrupt.signal });
       const lines = [`feature cache ${argv.out}: ${r.total} images (${r.written} computed now, ${r.resumed} already there, ${r.skipped.length} skipped)`];
       for (const s of r.skipped) lines.push(`  skipped ${s.source}: ${s.message}`);
       process.stdout.write(`${lines.join('\n')}\n`);

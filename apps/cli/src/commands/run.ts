@@ -7,6 +7,7 @@ import { listImages } from '../images.js';
 import { writeRunOutputs } from '../outputs.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
+import { requireOptions } from './pending.js';
 
 export function componentOptions<T>(a: Argv<T>) {
   return a
@@ -17,8 +18,8 @@ export function componentOptions<T>(a: Argv<T>) {
     .option('k', { type: 'number', describe: 'prototypes / clusters per image (paper: 5)' })
     .option('iterations', { type: 'number', describe: 'ACG training iterations when it is trained on the given images (default 300; the paper trains 2500 on a whole dataset: use acseg train for that)' })
     .option('seed', { type: 'number', describe: 'seed for every component' })
-    .option('images', { type: 'string', demandOption: true, describe: 'folder of images (JPEG, PNG, WebP), or one image' })
-    .option('out', { type: 'string', demandOption: true, describe: 'output folder' });
+    .option('images', { type: 'string', describe: 'folder of images (JPEG, PNG, WebP), or one image (required)' })
+    .option('out', { type: 'string', describe: 'output folder (required)' });
 }
 
 /** ACG iterations when `run`/`segment` train it on the folder itself (no checkpoint given). */
@@ -35,6 +36,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   const generatorName = argv.generator ?? session.config.components.generator ?? 'acg';
   const classifierName = withClassifier ? argv.classifier ?? session.config.components.classifier ?? 'kmeans' : undefined;
   session.checkNames({ backbone: argv.backbone, generator: generatorName, classifier: classifierName });
+  requireOptions(withClassifier ? 'run' : 'segment', argv, ['images', 'out']);
   const out = resolve(argv.out);
   const images = listImages(argv.images);
   const classNames = argv.classes ? ['background', ...argv.classes.split(',').map((c) => c.trim()).filter(Boolean)] : undefined;

@@ -6,6 +6,7 @@ import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
+import { requireOptions } from './pending.js';
 
 export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command('train', 'train a concept generator (the ACG) on a feature cache or a folder of images', (a) =>
@@ -13,7 +14,7 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('features', { type: 'string', describe: 'feature cache made by `acseg features` (preferred: computed once)' })
       .option('images', { type: 'string', describe: 'folder of images (features computed in memory first)' })
       .option('backbone', { type: 'string', describe: 'backbone for --images' })
-      .option('out', { type: 'string', demandOption: true, describe: 'checkpoint folder' })
+      .option('out', { type: 'string', describe: 'checkpoint folder (required)' })
       .option('resume', { type: 'string', describe: 'checkpoint folder to continue from' })
       .option('iterations', { type: 'number', describe: 'training iterations (paper: 2500)' })
       .option('batch-size', { type: 'number', describe: 'images per step (paper: 32)' })
@@ -28,6 +29,7 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
   async (argv) => {
     const session = await Session.open(argv as GlobalArgs);
     session.checkNames({ generator: argv.generator, backbone: argv.backbone });
+    requireOptions('train', argv, ['out']);
     const generator = await session.create('generator', argv.generator, {
       iterations: argv.iterations, batchSize: argv.batchSize, lr: argv.lr, k: argv.k, seed: argv.seed, checkpointEvery: argv.checkpointEvery,
     });
@@ -47,7 +49,7 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
       const report = await generator.fit(source, {
         progress: session.progress, log: session.log, signal: interrupt.signal, checkpointDir: argv.out, resume: argv.resume,
       });
-      await generator.save?.(argv.out);
+      await generator.save?.(argv.out!);
       process.stdout.write(`trained ${generator.name}: ${report.iterations} iterations${report.finalLoss !== undefined ? `, final loss ${report.finalLoss.toFixed(4)}` : ''}; checkpoint in ${argv.out}\n`);
       if (interrupt.signal.aborted) setStatus(EXIT.interrupted);
     } finally {

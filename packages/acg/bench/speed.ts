@@ -1,0 +1,96 @@
+/**
+ * Speed of the ACG on this machine (issue 4 item 4).
+ *   npx tsx bench/speed.ts [--steps 3] [--images 128]
+ * (a) training ms/step at batch 32 (d=384, n=196, k=5, N=6, 6 heads), re-associated vs naive
+ *     cross-attention, and the projected time of 2500 steps;
+ * (b) inference images/s with features given: ACG vs the clustering baselines.
+ */
+import { parseArgs } from 'node:util';
+import { silentLogger, type ConceptGenerator } from '@acseg/core';
+import { AffinityPropagationGenerator, AgglomerativeGenerator, KMeansGenerator, SpectralGenerator } from '@acseg/generator-clustering';
+import { makeConfig } from '../src/config.js';
+import { AcgGenerator } from '../src/generator.js';
+import { initParams } from '../src/init.js';
+import { ensureBackend, TfAcg, type Formulation } from '../src/tf/runtime.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomFeatures, table } from './common.js';
+import { exportAndLoad } from './onnx.js';
+
+const { values: args } = parseArgs({ options: { steps: { type: 'string', default: '3' }, images: { type: 'string', default: '128' } } });
+const steps = Number(args.steps);
+const backend = await ensureBackend({ ...silentLogger, info: (m) => console.log(m) });
+
+const cfg = makeConfig(384);
+const batch = randomFeatures(32, 7).map((f) => f.tokens);
+// Forward multiply-adds per image (method notes §2): ≈ 98 M re-associated; the naive form adds 2·n·d² per step for K and V.
+const fwdMacs: Record<Formulation, number> = { reassociated: 98e6, naive: 98e6 + 6 * 2 * 196 * 384 * 384 };
+
+const trainRows: Array<Record<string, string | number>> = [];
+for (const formulation of ['reassociated', 'naive'] as const) {
+  const m = new TfAcg(cfg, initParams(cfg, 0), formulation);
+  m.setOptimizer({ lr: 1e-4, weightDecay: 0.01 });
+  m.step(batch, 196); // warm-up
+  const times: number[] = [];
+  for (let s = 0; s < (formulation === 'naive' ? Math.min(2, steps) : steps); s++) {
+    const t = performance.now();
+    m.step(batch, 196);
+    times.push(performance.now() - t);
+  }
+  m.dispose();
+  const ms = times.reduce((a, b) => a + b, 0) / times.length;
+  const gflops = (3 * 2 * fwdMacs[formulation] * 32) / (ms / 1000) / 1e9;
+  trainRows.push({
+    formulation, 'ms/step (batch 32)': ms.toFixed(0), '2500 steps': `${(2500 * ms / 60000).toFixed(1)} min`,
+    'GFLOP/s (≈3× fwd)': gflops.toFixed(1), 'goal ≤ 10 min': 2500 * ms / 60000 <= 10 ? 'met' : 'missed',
+  });
+}
+
+const feats = randomFeatures(Number(args.images), 11);
+const acg = new AcgGenerator({}, silentLogger);
+await acg.initialize(384);
+const gens: Array<[string, ConceptGenerator, number]> = [
+  ['ACG (TF.js)', acg, feats.length],
+  ['k-means k=5', new KMeansGenerator({ k: 5 }), 16],
+  ['spectral k=5', new SpectralGenerator({ k: 5 }), 16],
+  ['affinity propagation', new AffinityPropagationGenerator({}), 16],
+  ['agglomerative k=5', new AgglomerativeGenerator({ k: 5 }), 16],
+];
+const inferRows: Array<Record<string, string | number>> = [];
+let acgRate = 0;
+for (const [name, g, count] of gens) {
+  const set = feats.slice(0, count);
+  await g.generate(set.slice(0, 2)); // warm-up
+  const t = performance.now();
+  await g.generate(set);
+  const rate = count / ((performance.now() - t) / 1000);
+  if (name.startsWith('ACG')) acgRate = rate;
+  inferRows.push({ generator: name, images: count, 'images/s': rate.toFixed(1), 'ACG speed-up': '' });
+}
+// The same weights exported to ONNX (re-associated graph) and run by onnxruntime-node with 2 threads.
+const ckDir = await mkdtemp(join(tmpdir(), 'acg-speed-'));
+await acg.save(ckDir);
+const onnx = await exportAndLoad(ckDir);
+if (onnx) {
+  const tokens = feats.map((f) => f.tokens);
+  const ref = await acg.generate(feats.slice(0, 4));
+  const check = await onnx.run(tokens.slice(0, 4), 196, 384);
+  let diff = 0;
+  ref.forEach((r, b) => r.assignment.forEach((v, i) => { diff = Math.max(diff, Math.abs(v - check.assignment[b * r.assignment.length + i])); }));
+  await onnx.run(tokens.slice(0, 64), 196, 384);
+  const t = performance.now();
+  for (let s = 0; s < tokens.length; s += 64) await onnx.run(tokens.slice(s, s + 64), 196, 384);
+  const rate = tokens.length / ((performance.now() - t) / 1000);
+  inferRows.splice(1, 0, { generator: `ACG (ONNX, onnxruntime-node 2 threads; max |ΔS| vs TF.js ${diff.toExponential(1)})`, images: tokens.length, 'images/s': rate.toFixed(1), 'ACG speed-up': '' });
+  acgRate = Math.max(acgRate, rate);
+} else {
+  console.log('(ONNX path skipped: needs /usr/bin/python3 with torch and onnxruntime-node)');
+}
+for (const r of inferRows) r['ACG speed-up'] = `${(acgRate / Number(r['images/s'])).toFixed(1)}×`;
+
+console.log(`backend: ${backend}; d=384, n=196 (14×14), k=5, N=6, 6 heads, FFN 1536`);
+console.log('\n(a) training');
+console.log(table(trainRows));
+console.log('\n(b) inference, features given (goal ≥ 1000 images/s for the ACG; speed-up = fastest ACG row ÷ row)');
+console.log(table(inferRows));

@@ -1,0 +1,31 @@
+import { definePlugin, PLUGIN_API_VERSION } from '@acseg/core';
+import { AcgGenerator } from './generator.js';
+
+export { AcgGenerator } from './generator.js';
+export { ACG_DEFAULTS, parseAcgOptions, type AcgOptions } from './options.js';
+export { makeConfig, paramSpecs, DEFAULT_CONFIG, type AcgConfig, type ParamSpec, type ParamValues } from './config.js';
+export { initParams } from './init.js';
+export { loadCheckpoint, saveCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type TrainingState } from './checkpoint.js';
+export { batchIndices, type AcgFitOptions, type AcgFitReport } from './train.js';
+export { modularityLoss, modularityWeights } from './tf/loss.js';
+export { ensureBackend } from './tf/backend.js';
+export { syntheticImages, conceptPool, plantRegions, matchedIoU, SYNTHETIC_DEFAULTS, type SyntheticImage, type SyntheticOptions } from './synthetic.js';
+export { TfAcg, type Formulation, type Prediction } from './tf/runtime.js';
+
+export const VERSION = '0.1.0';
+
+export default definePlugin({
+  name: '@acseg/acg',
+  version: VERSION,
+  apiVersion: PLUGIN_API_VERSION,
+  register(c) {
+    c.generator('acg', {
+      description: 'Adaptive Concept Generator (ACSeg): learned prototypes → per-image concepts, adaptive count; options k, steps, heads, ffn, seed, checkpoint, iterations, batchSize, lr, weightDecay, checkpointEvery',
+      async create(options, ctx) {
+        const gen = new AcgGenerator(options, ctx.log);
+        if (gen.options.checkpoint) await gen.load(gen.options.checkpoint);
+        return gen;
+      },
+    });
+  },
+});

@@ -1,0 +1,72 @@
+import { AcsegError, type ComponentOptions } from '@acseg/core';
+
+/** Options of the `acg` generator (CLI flags map onto these names). */
+export interface AcgOptions {
+  /** Prototypes k (paper Table 6: 5). */
+  k: number;
+  /** Update steps N (paper §4.1: 6). */
+  steps: number;
+  /** Attention heads (method notes §2: 6). */
+  heads: number;
+  /** FFN activation (original transformer: ReLU). */
+  ffn: 'relu' | 'gelu';
+  /** Seed of the initial weights and of the batch order. */
+  seed: number;
+  /** Checkpoint folder to load; without one the generator is not ready until `fit`. */
+  checkpoint?: string;
+  /** Training iterations (paper §4.1: 2500). */
+  iterations: number;
+  /** Images per training step (paper §4.1: 32). */
+  batchSize: number;
+  /** AdamW learning rate (paper §4.1: 1e-4). */
+  lr: number;
+  /** AdamW decoupled weight decay (paper §4.1: 0.01). */
+  weightDecay: number;
+  /** Write a checkpoint every this many iterations (and at the end). */
+  checkpointEvery: number;
+  /** Images per forward pass at inference. */
+  inferenceBatch: number;
+}
+
+export const ACG_DEFAULTS: AcgOptions = {
+  k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64,
+};
+
+function num(opts: ComponentOptions, key: keyof AcgOptions, kind: 'int' | 'pos' | 'nonneg'): number | undefined {
+  const raw = opts[key];
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const v = typeof raw === 'string' ? Number(raw) : raw;
+  const ok = typeof v === 'number' && Number.isFinite(v) && (kind === 'int' ? Number.isInteger(v) && v > 0 : kind === 'pos' ? v > 0 : v >= 0);
+  if (!ok) {
+    const want = kind === 'int' ? 'a positive integer' : kind === 'pos' ? 'a positive number' : 'a number ≥ 0';
+    throw new AcsegError('BAD_CONFIG', `acg: option ${key} must be ${want}, got ${JSON.stringify(raw)}`, { plugin: '@acseg/acg' });
+  }
+  return v;
+}
+
+/** Reads and checks the generator's options from a flat CLI record; ignores the rest. */
+export function parseAcgOptions(opts: ComponentOptions = {}): AcgOptions {
+  const out: AcgOptions = { ...ACG_DEFAULTS };
+  for (const key of ['k', 'steps', 'heads', 'iterations', 'batchSize', 'checkpointEvery', 'inferenceBatch'] as const) {
+    const v = num(opts, key, 'int');
+    if (v !== undefined) out[key] = v;
+  }
+  const lr = num(opts, 'lr', 'pos');
+  if (lr !== undefined) out.lr = lr;
+  const wd = num(opts, 'weightDecay', 'nonneg');
+  if (wd !== undefined) out.weightDecay = wd;
+  if (opts.seed !== undefined) {
+    const s = typeof opts.seed === 'string' ? Number(opts.seed) : opts.seed;
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) throw new AcsegError('BAD_CONFIG', `acg: option seed must be an integer ≥ 0, got ${JSON.stringify(opts.seed)}`);
+    out.seed = s;
+  }
+  if (opts.ffn !== undefined) {
+    if (opts.ffn !== 'relu' && opts.ffn !== 'gelu') throw new AcsegError('BAD_CONFIG', `acg: option ffn must be "relu" or "gelu", got ${JSON.stringify(opts.ffn)}`);
+    out.ffn = opts.ffn;
+  }
+  if (opts.checkpoint !== undefined) {
+    if (typeof opts.checkpoint !== 'string' || !opts.checkpoint) throw new AcsegError('BAD_CONFIG', 'acg: option checkpoint must be a path');
+    out.checkpoint = opts.checkpoint;
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { AcsegError, arrayFeatureSource, isAcsegError, type Backbone, type ConceptGenerator, type FeatureMap, type ImageInput } from '@acseg/core';
+import { AcsegError, arrayFeatureSource, describeSkip, isAcsegError, type Backbone, type ConceptGenerator, type FeatureMap, type ImageInput } from '@acseg/core';
 import type { Session } from './session.js';
 
 /** The backbone asked for, or DINO when its model is there, else the weight-free one (said in one line). */
@@ -28,7 +28,7 @@ export async function extractAll(session: Session, backbone: Backbone, images: r
     if (r.ok) features.push(r.features);
     else {
       skipped.push({ source: r.source, message: r.error.message });
-      session.log.warn(`skipped ${r.source}: ${r.error.message}`);
+      session.log.warn(`skipped ${describeSkip(r.source, r.error.message)}`);
     }
     bar.update(features.length + skipped.length);
   }

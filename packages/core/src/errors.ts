@@ -81,3 +81,8 @@ export class UnknownComponentError extends AcsegError {
     this.known = known;
   }
 }
+
+/** "file: problem" for a list of skipped inputs, without repeating the file when the message already names it. */
+export function describeSkip(source: string, message: string): string {
+  return message.includes(source) ? message : `${source}: ${message}`;
+}

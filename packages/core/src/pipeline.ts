@@ -1,6 +1,6 @@
 import type { Backbone } from './backbone.js';
 import type { ClassifyInput, ConceptClassifier, RegionLabel } from './classifier.js';
-import { AcsegError, toAcsegError } from './errors.js';
+import { AcsegError, describeSkip, toAcsegError } from './errors.js';
 import { validateFeatureMap, type FeatureMap } from './features.js';
 import type { ConceptAssignment, ConceptGenerator } from './generator.js';
 import { imageSource, type ImageInput } from './image.js';
@@ -136,7 +136,7 @@ export class SegmentationPipeline {
     for await (const o of this.segment(images)) {
       outcomes.push(o);
       bar.update(outcomes.length);
-      if (!o.ok) this.log.warn(`skipped ${o.source}: ${o.error.message}`);
+      if (!o.ok) this.log.warn(`skipped ${describeSkip(o.source, o.error.message)}`);
     }
     bar.stop();
     const clf = this.parts.classifier;

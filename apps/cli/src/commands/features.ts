@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import { describeSkip } from '@acseg/core';
 import { writeFeatureCache } from '@acseg/feature-cache';
 import { chooseBackbone, interruptSignal } from '../components.js';
 import { EXIT } from '../exit.js';
@@ -31,7 +32,7 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
     try {
       const r = await writeFeatureCache({ backbone, images, out: argv.out!, shardSize: argv.shardSize, progress: session.progress, log: session.log, signal: interrupt.signal });
       const lines = [`feature cache ${argv.out}: ${r.total} images (${r.written} computed now, ${r.resumed} already there, ${r.skipped.length} skipped)`];
-      for (const s of r.skipped) lines.push(`  skipped ${s.source}: ${s.message}`);
+      for (const s of r.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
       process.stdout.write(`${lines.join('\n')}\n`);
       if (interrupt.signal.aborted) setStatus(EXIT.interrupted);
       else if (r.skipped.length) setStatus(EXIT.failure);

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { SegmentationPipeline, type SegmentOutcome } from '@acseg/core';
+import { SegmentationPipeline, describeSkip, type SegmentOutcome } from '@acseg/core';
 import { chooseBackbone, ensureReady, extractAll, interruptSignal } from '../components.js';
 import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
@@ -60,7 +60,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     const summary = await writeRunOutputs(out, outcomes, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, progress: session.progress });
     const ok = outcomes.filter((o) => o.ok).length;
     const lines = [`segmented ${ok} of ${outcomes.length} images with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${join(out, 'index.html')})`];
-    for (const s of summary.skipped) lines.push(`  skipped ${s.source}: ${s.message}`);
+    for (const s of summary.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
     process.stdout.write(`${lines.join('\n')}\n`);
     return summary.skipped.length ? EXIT.failure : EXIT.ok;
   } finally {

@@ -61,7 +61,9 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
         await ensureReady(session, generator, features, join(out, `${generator.name}-checkpoint`), interrupt.signal);
       }
       const K = defaultClusters(dataset);
-      const common = { dataset, backbone, generator, log: session.log, progress: session.progress, signal: interrupt.signal, method: argv.method };
+      // The table row says what ran: the paper's name only for the ACG.
+      const method = argv.method ?? (generator.name === 'acg' ? `ACSeg (${backbone.name})` : `${generator.name} (${backbone.name})`);
+      const common = { dataset, backbone, generator, log: session.log, progress: session.progress, signal: interrupt.signal, method };
       let reports: EvalReport[];
       if (argv.classifier === 'knn') {
         reports = await evaluateKnnRetrieval({ ...common, train: trainSet!, knnFactory: (k: number) => session.create('classifier', 'knn', { K: k }, { background: dataset.hasBackground }) });

@@ -10,7 +10,7 @@ import { chooseBackbone, ensureReady, extractAll, interruptSignal } from '../com
 import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
-import { requireOptions } from './pending.js';
+import { requireOptions } from './required.js';
 
 type EvalArgs = GlobalArgs & {
   dataset: string; root: string; split: string; trainSplit: string; backbone?: string; model?: string; generator: string; classifier: string;

@@ -6,7 +6,7 @@ import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
-import { requireOptions } from './pending.js';
+import { requireOptions } from './required.js';
 import { openDataset } from '@acseg/eval';
 
 export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {

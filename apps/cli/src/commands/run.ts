@@ -7,7 +7,7 @@ import { listImages } from '../images.js';
 import { writeRunOutputs } from '../outputs.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
-import { requireOptions } from './pending.js';
+import { requireOptions } from './required.js';
 
 export function componentOptions<T>(a: Argv<T>) {
   return a

@@ -6,7 +6,7 @@ import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
-import { requireOptions } from './pending.js';
+import { requireOptions } from './required.js';
 
 export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command('train', 'train a concept generator (the ACG) on a feature cache or a folder of images', (a) =>

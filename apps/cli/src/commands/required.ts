@@ -1,10 +1,5 @@
 import { AcsegError } from '@acseg/core';
 
-/** For commands whose parts are not built yet: one clear line, non-zero exit. */
-export function notBuiltYet(what: string, issue: number): never {
-  throw new AcsegError('NOT_IMPLEMENTED', `${what} is not built yet (tracked in issue #${issue})`);
-}
-
 /**
  * Required options are checked after component names, so that
  * `acseg run --generator nope` answers with the list of generators first.

@@ -44,20 +44,6 @@ export class AcgParams {
     return out;
   }
 
-  /** Sets every variable from values in TF.js layout (Linear weights [in, out]), e.g. the trainer's master copy. */
-  assignTf(values: ReadonlyMap<string, Float32Array>): void {
-    for (const [name, v] of this.vars) {
-      const data = values.get(name);
-      if (!data) throw new Error(`ACG: no value for ${name}`);
-      tf.tidy(() => v.assign(tf.tensor(data, v.shape)));
-    }
-  }
-
-  /** Current values in TF.js layout (copies). */
-  exportTf(): Map<string, Float32Array> {
-    return new Map([...this.vars].map(([name, v]) => [name, (v.dataSync() as Float32Array).slice()]));
-  }
-
   assign(values: ParamValues): void {
     for (const spec of paramSpecs(this.config)) {
       tf.tidy(() => {

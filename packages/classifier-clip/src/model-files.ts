@@ -62,7 +62,7 @@ export async function resolveModelFiles(model: string, cacheDir: string): Promis
     throw new AcsegError('MODEL_NOT_FOUND', `CLIP model "${model}": ${missing.join(', ')} not found in ${dir}`, {
       file: join(dir, missing[0]),
       hint: `place model.safetensors, tokenizer.json and config.json of openai/clip-vit-base-patch16 (Hugging Face Hub) in ${dir}, ` +
-        'or pass --model <folder> holding them',
+        'or run `acseg models pull clip-vit-base-patch16`, or give a folder holding them (option model: --set clip.model=DIR)',
     });
   }
   return { dir, weights: join(dir, 'model.safetensors'), tokenizer: join(dir, 'tokenizer.json'), config: join(dir, 'config.json') };

@@ -85,7 +85,7 @@ export class KnnClassifier implements ConceptClassifier {
   async fit(inputs: readonly ClassifyInput[], context: ClassifierContext, labels?: readonly (Uint8Array | undefined)[]): Promise<void> {
     const log = context.log ?? silentLogger;
     if (!inputs.length) throw new AcsegError('BAD_INPUT', 'classifier knn: no images to build the memory bank from');
-    if (!labels) throw new AcsegError('BAD_INPUT', 'classifier knn needs ground-truth labels to build its memory bank', { hint: 'fit it on a labelled train split (acseg eval), or load a saved bank with --checkpoint' });
+    if (!labels) throw new AcsegError('BAD_INPUT', 'classifier knn needs ground-truth labels to build its memory bank', { hint: 'fit it on a labelled train split (acseg eval), or load a saved bank (option checkpoint: --set knn.checkpoint=FILE)' });
     if (labels.length !== inputs.length) throw new AcsegError('BAD_INPUT', `classifier knn: ${inputs.length} images but ${labels.length} label maps`);
     const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
     const rows: Float32Array[] = [];
@@ -114,7 +114,7 @@ export class KnnClassifier implements ConceptClassifier {
 
   async classify(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<RegionLabel[][]> {
     const bank = this.bank;
-    if (!bank) throw new AcsegError('BAD_INPUT', 'classifier knn has no memory bank', { hint: 'call fit() with a labelled train split, or load a saved bank with --checkpoint' });
+    if (!bank) throw new AcsegError('BAD_INPUT', 'classifier knn has no memory bank', { hint: 'call fit() with a labelled train split, or load a saved bank (option checkpoint: --set knn.checkpoint=FILE)' });
     const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
     const K = Math.min(this.K, bank.rows);
     return sets.map((s, i) => {

@@ -1,8 +1,8 @@
 /**
  * Speed of the ACG on this machine (issue 4 item 4).
  *   npx tsx bench/speed.ts [--steps 3] [--images 128]
- * (a) training ms/step at batch 32 (d=384, n=196, k=5, N=6, 6 heads), re-associated vs naive
- *     cross-attention, and the projected time of 2500 steps;
+ * (a) training ms/step at batch 32 (d=384, n=196, k=5, N=6, 6 heads): re-associated cross-attention on 1 and 2
+ *     worker threads, the naive form on 1, and the projected time of 2500 steps;
  * (b) inference images/s with features given: ACG vs the clustering baselines.
  */
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ import { AffinityPropagationGenerator, AgglomerativeGenerator, KMeansGenerator, 
 import { makeConfig } from '../src/config.js';
 import { AcgGenerator } from '../src/generator.js';
 import { initParams } from '../src/init.js';
+import { GradientPool } from '../src/tf/pool.js';
 import { ensureBackend, TfAcg, type Formulation } from '../src/tf/runtime.js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,21 +29,25 @@ const batch = randomFeatures(32, 7).map((f) => f.tokens);
 const fwdMacs: Record<Formulation, number> = { reassociated: 98e6, naive: 98e6 + 6 * 2 * 196 * 384 * 384 };
 
 const trainRows: Array<Record<string, string | number>> = [];
-for (const formulation of ['reassociated', 'naive'] as const) {
+const cases: Array<[Formulation, number]> = [['reassociated', 1], ['reassociated', 2], ['naive', 1]];
+for (const [formulation, workers] of cases) {
   const m = new TfAcg(cfg, initParams(cfg, 0), formulation);
   m.setOptimizer({ lr: 1e-4, weightDecay: 0.01 });
-  m.step(batch, 196); // warm-up
+  const pool = workers > 1 ? await GradientPool.start(m, workers) : undefined;
+  const step = async () => (pool ? await pool.step(batch, 196) : m.step(batch, 196));
+  await step(); // warm-up
   const times: number[] = [];
   for (let s = 0; s < (formulation === 'naive' ? Math.min(2, steps) : steps); s++) {
     const t = performance.now();
-    m.step(batch, 196);
+    await step();
     times.push(performance.now() - t);
   }
+  await pool?.close();
   m.dispose();
   const ms = times.reduce((a, b) => a + b, 0) / times.length;
   const gflops = (3 * 2 * fwdMacs[formulation] * 32) / (ms / 1000) / 1e9;
   trainRows.push({
-    formulation, 'ms/step (batch 32)': ms.toFixed(0), '2500 steps': `${(2500 * ms / 60000).toFixed(1)} min`,
+    formulation, workers, 'ms/step (batch 32)': ms.toFixed(0), '2500 steps': `${(2500 * ms / 60000).toFixed(1)} min`,
     'GFLOP/s (≈3× fwd)': gflops.toFixed(1), 'goal ≤ 10 min': 2500 * ms / 60000 <= 10 ? 'met' : 'missed',
   });
 }

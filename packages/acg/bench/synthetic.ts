@@ -1,6 +1,8 @@
 /**
  * Synthetic benchmark of adaptive conceptualization (method notes §8, issue 4 item 6).
- *   npx tsx bench/synthetic.ts [--train 512] [--test 120] [--iterations 400] [--batch 8] [--lr 1e-3] [--shared 0] [--checkpoint dir [--resume]]
+ *   npx tsx bench/synthetic.ts [--train 512] [--test 120] [--iterations 400] [--batch 8] [--lr 1e-3] [--shared 0]
+ *     [--pool-seed 0 | --fresh-vocabulary] [--workers 2] [--checkpoint dir [--resume]]
+ * --fresh-vocabulary draws the held-out images' concept directions from another pool than the training images'.
  * With --checkpoint, an existing checkpoint is evaluated as is (or, with --resume, trained on to --iterations).
  * Trains the ACG (paper architecture: k=5, N=6, 6 heads, d=384) on synthetic
  * feature maps with 1–6 planted concepts, evaluates held-out images: mIoU
@@ -18,14 +20,16 @@ const { values: args } = parseArgs({
   options: {
     train: { type: 'string', default: '512' }, test: { type: 'string', default: '120' }, iterations: { type: 'string', default: '400' },
     batch: { type: 'string', default: '8' }, lr: { type: 'string', default: '1e-3' }, checkpoint: { type: 'string' }, resume: { type: 'boolean', default: false }, seed: { type: 'string', default: '0' }, shared: { type: 'string', default: '0' },
+    'pool-seed': { type: 'string', default: '0' }, 'fresh-vocabulary': { type: 'boolean', default: false }, workers: { type: 'string' },
   },
 });
 const num = (s: string | undefined) => Number(s);
 
-const trainSet = syntheticImages({ count: num(args.train), seed: 1000 + num(args.seed), shared: num(args.shared) });
-const testSet = syntheticImages({ count: num(args.test), seed: 2000 + num(args.seed), shared: num(args.shared) });
+const poolSeed = num(args['pool-seed']);
+const trainSet = syntheticImages({ count: num(args.train), seed: 1000 + num(args.seed), shared: num(args.shared), poolSeed });
+const testSet = syntheticImages({ count: num(args.test), seed: 2000 + num(args.seed), shared: num(args.shared), poolSeed: args['fresh-vocabulary'] ? poolSeed + 1 : poolSeed });
 
-const acg = new AcgGenerator({ iterations: num(args.iterations), batchSize: num(args.batch), lr: num(args.lr), seed: num(args.seed) }, silentLogger);
+const acg = new AcgGenerator({ iterations: num(args.iterations), batchSize: num(args.batch), lr: num(args.lr), seed: num(args.seed), ...(args.workers ? { workers: num(args.workers) } : {}) }, silentLogger);
 const t0 = performance.now();
 let last = 0;
 const progress = {
@@ -88,6 +92,6 @@ for (const [name, g] of gens) {
   row['img/s'] = r.imagesPerSecond.toFixed(0);
   rows.push(row);
 }
-console.log(`synthetic: ${trainSet.length} train / ${testSet.length} test images, 14×14 patches, d=384, 1–6 planted concepts (pool 16, noise 0.8, shared ${args.shared})`);
-console.log(`ACG: ${args.iterations} iterations × batch ${args.batch}, AdamW lr ${args.lr} wd 0.01, trained in ${trainSeconds.toFixed(0)} s`);
+console.log(`synthetic: ${trainSet.length} train / ${testSet.length} test images, 14×14 patches, d=384, 1–6 planted concepts (pool 16 from pool seed ${poolSeed}${args['fresh-vocabulary'] ? `, test pool seed ${poolSeed + 1}` : ', shared by train and test'}, noise 0.8, shared direction ${args.shared})`);
+console.log(`ACG: ${args.iterations} iterations × batch ${args.batch}, AdamW lr ${args.lr} wd 0.01, ${acg.options.workers} worker thread(s), trained in ${trainSeconds.toFixed(0)} s`);
 console.log(table(rows));

@@ -11,6 +11,7 @@ export { modularityLoss, modularityWeights } from './tf/loss.js';
 export { ensureBackend } from './tf/backend.js';
 export { syntheticImages, conceptPool, plantRegions, matchedIoU, SYNTHETIC_DEFAULTS, type SyntheticImage, type SyntheticOptions } from './synthetic.js';
 export { TfAcg, type Formulation, type Prediction } from './tf/runtime.js';
+export { GradientPool } from './tf/pool.js';
 
 export const VERSION = '0.1.0';
 
@@ -20,7 +21,7 @@ export default definePlugin({
   apiVersion: PLUGIN_API_VERSION,
   register(c) {
     c.generator('acg', {
-      description: 'Adaptive Concept Generator (ACSeg): learned prototypes → per-image concepts, adaptive count; options k, steps, heads, ffn, seed, checkpoint, iterations, batchSize, lr, weightDecay, checkpointEvery',
+      description: 'Adaptive Concept Generator (ACSeg): learned prototypes → per-image concepts, adaptive count; options k, steps, heads, ffn, seed, checkpoint, iterations, batchSize, lr, weightDecay, checkpointEvery, workers',
       async create(options, ctx) {
         const gen = new AcgGenerator(options, ctx.log);
         if (gen.options.checkpoint) await gen.load(gen.options.checkpoint);

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { AcsegError, type ComponentOptions } from '@acseg/core';
 
 /** Options of the `acg` generator (CLI flags map onto these names). */
@@ -26,10 +27,12 @@ export interface AcgOptions {
   checkpointEvery: number;
   /** Images per forward pass at inference. */
   inferenceBatch: number;
+  /** Training threads, each with its own TF.js backend and a share of every batch (1 = in this thread). */
+  workers: number;
 }
 
 export const ACG_DEFAULTS: AcgOptions = {
-  k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64,
+  k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64, workers: Math.max(1, Math.min(2, availableParallelism())),
 };
 
 function num(opts: ComponentOptions, key: keyof AcgOptions, kind: 'int' | 'pos' | 'nonneg'): number | undefined {
@@ -47,7 +50,7 @@ function num(opts: ComponentOptions, key: keyof AcgOptions, kind: 'int' | 'pos' 
 /** Reads and checks the generator's options from a flat CLI record; ignores the rest. */
 export function parseAcgOptions(opts: ComponentOptions = {}): AcgOptions {
   const out: AcgOptions = { ...ACG_DEFAULTS };
-  for (const key of ['k', 'steps', 'heads', 'iterations', 'batchSize', 'checkpointEvery', 'inferenceBatch'] as const) {
+  for (const key of ['k', 'steps', 'heads', 'iterations', 'batchSize', 'checkpointEvery', 'inferenceBatch', 'workers'] as const) {
     const v = num(opts, key, 'int');
     if (v !== undefined) out[key] = v;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchedIoU, syntheticImages } from './synthetic.js';
+import { conceptPool, matchedIoU, syntheticImages } from './synthetic.js';
 
 describe('syntheticImages', () => {
   it('plants 1–6 concepts in coherent regions of at least minRegion patches, deterministically', () => {
@@ -13,6 +13,23 @@ describe('syntheticImages', () => {
       for (const l of im.labels) sizes[l]++;
       expect(Math.min(...sizes)).toBeGreaterThanOrEqual(6);
       expect(im.features.tokens.length).toBe(196 * 32);
+    }
+  });
+
+  it('image sets with different seeds share the concept pool of their poolSeed (train and test vocabularies)', () => {
+    // Noise-free patches equal scale · pool direction, so each patch's best cosine with the pool is 1.
+    const pool = conceptPool(0, 16, 32);
+    const other = conceptPool(1, 16, 32);
+    const bestCos = (x: Float32Array, dirs: Float32Array[]) => Math.max(...dirs.map((u) => {
+      let dot = 0;
+      for (let t = 0; t < x.length; t++) dot += x[t] * u[t];
+      return dot / Math.hypot(...x);
+    }));
+    for (const seed of [1000, 2000]) {
+      const [im] = syntheticImages({ count: 1, seed, dim: 32, noise: 0 });
+      const x = im.features.tokens.subarray(0, 32);
+      expect(bestCos(x, pool)).toBeCloseTo(1, 5);
+      expect(bestCos(x, other)).toBeLessThan(0.9);
     }
   });
 

@@ -34,10 +34,16 @@ export interface SyntheticOptions {
    * component (DINO tokens of unrelated objects still have positive cosine); with it, A_ij > 0 across concepts.
    */
   shared: number;
+  /**
+   * Seed of the concept pool, separate from `seed` (which draws the images): a training set and a held-out set
+   * made with different `seed`s share the pool (the vocabulary), as DINO's classes recur across images.
+   * Before 2026-11-25 the pool was drawn from `seed`, so train and test sets had unrelated vocabularies.
+   */
+  poolSeed: number;
 }
 
 export const SYNTHETIC_DEFAULTS: SyntheticOptions = {
-  count: 100, seed: 0, dim: 384, grid: { h: 14, w: 14 }, minConcepts: 1, maxConcepts: 6, poolSize: 16, noise: 0.8, minRegion: 6, shared: 0,
+  count: 100, seed: 0, dim: 384, grid: { h: 14, w: 14 }, minConcepts: 1, maxConcepts: 6, poolSize: 16, noise: 0.8, minRegion: 6, shared: 0, poolSeed: 0,
 };
 
 export interface SyntheticImage {
@@ -83,7 +89,7 @@ export function plantRegions(rng: Rng, grid: { h: number; w: number }, c: number
 
 export function syntheticImages(options: Partial<SyntheticOptions> = {}): SyntheticImage[] {
   const o = { ...SYNTHETIC_DEFAULTS, ...options };
-  const pool = conceptPool(o.seed, o.poolSize + 1, o.dim);
+  const pool = conceptPool(o.poolSeed, o.poolSize + 1, o.dim);
   const common = pool.pop()!;
   const rng = new Rng(o.seed);
   const n = o.grid.h * o.grid.w;

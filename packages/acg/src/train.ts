@@ -5,6 +5,7 @@ import {
 import { loadCheckpoint, type TrainingState } from './checkpoint.js';
 import type { AcgGenerator } from './generator.js';
 import { Rng, subSeed } from './rng.js';
+import { GradientPool } from './tf/pool.js';
 import { TfAcg } from './tf/runtime.js';
 
 export interface AcgFitOptions extends FitOptions {
@@ -90,6 +91,17 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
     log.debug(`acg: checkpoint at iteration ${iteration} → ${dir}`);
   };
 
+  let pool: GradientPool | undefined;
+  const threads = Math.min(o.workers, o.batchSize);
+  if (threads > 1 && start < total) {
+    try {
+      pool = await GradientPool.start(model, threads);
+      log.info(`acg: ${threads} worker threads, ${Math.ceil(o.batchSize / threads)} images each per step`);
+    } catch (e) {
+      log.warn(`acg: worker threads unavailable (${(e as Error).message.split('\n')[0]}); training in one thread`);
+    }
+  }
+
   const bar = (options.progress ?? silentProgress).start('train ACG', total);
   bar.update(start, { loss: '-', 'it/s': '-', eta: '-' });
   const t0 = performance.now();
@@ -111,7 +123,8 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
           throw new AcsegError('BAD_INPUT', `${m.source ?? m.id}: ${m.grid.h}×${m.grid.w} patches, but other training images have ${n}; training needs one patch grid`, { file: m.source });
         }
       }
-      const r = model.step(maps.map((m) => m.tokens), n);
+      const tokens = maps.map((m) => m.tokens);
+      const r = pool ? await pool.step(tokens, n) : model.step(tokens, n);
       if (!r.finite) {
         throw new AcsegError('NUMERIC', `acg: the loss or its gradient became non-finite (${r.loss}) at iteration ${it + 1}; training stopped`, {
           hint: lastSaved !== undefined ? `the last good checkpoint (iteration ${lastSaved}) is in ${dir}` : 'no checkpoint was written; lower --lr or check the features',
@@ -126,6 +139,7 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
     }
   } finally {
     bar.stop();
+    await pool?.close();
   }
   gen.training = state(it, loss);
   if (dir && lastSaved !== it) await save(it, loss);

@@ -1,5 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
-
 export interface AdamWOptions {
   lr: number;
   weightDecay: number;
@@ -13,6 +11,11 @@ export interface AdamWOptions {
  * decay θ ← θ(1 − lr·wd), then the bias-corrected Adam step
  * θ ← θ − lr · m̂ / (√v̂ + eps). Decay applies to every parameter (PyTorch's
  * behaviour for model.parameters()).
+ *
+ * Runs in JS on flat Float32Arrays (float64 arithmetic per element, stored
+ * as float32): the gradients come from one or several TF.js backends (worker
+ * threads) and are summed in JS anyway, and one fused loop over the 18 M
+ * parameters costs a fraction of the ≈ 10 TF.js kernels per tensor.
  */
 export class AdamW {
   readonly lr: number;
@@ -21,8 +24,8 @@ export class AdamW {
   readonly beta2: number;
   readonly eps: number;
   step = 0;
-  readonly m = new Map<string, tf.Variable>();
-  readonly v = new Map<string, tf.Variable>();
+  readonly m = new Map<string, Float32Array>();
+  readonly v = new Map<string, Float32Array>();
 
   constructor(opts: AdamWOptions) {
     this.lr = opts.lr;
@@ -32,57 +35,54 @@ export class AdamW {
     this.eps = opts.eps ?? 1e-8;
   }
 
-  private slot(map: Map<string, tf.Variable>, name: string, like: tf.Tensor): tf.Variable {
+  private slot(map: Map<string, Float32Array>, name: string, size: number): Float32Array {
     let s = map.get(name);
     if (!s) {
-      s = tf.variable(tf.zerosLike(like), false);
+      s = new Float32Array(size);
       map.set(name, s);
     }
     return s;
   }
 
-  apply(params: Map<string, tf.Variable>, grads: Record<string, tf.Tensor>): void {
+  /** Updates `params` in place (every entry of `grads` must have its parameter's size). */
+  apply(params: ReadonlyMap<string, Float32Array>, grads: ReadonlyMap<string, Float32Array>): void {
     this.step++;
-    const bc1 = 1 - this.beta1 ** this.step;
-    const bc2 = 1 - this.beta2 ** this.step;
+    const { beta1: b1, beta2: b2, eps, lr } = this;
+    const bc1 = 1 - b1 ** this.step;
+    const bc2 = 1 - b2 ** this.step;
+    const decay = 1 - lr * this.weightDecay;
     for (const [name, p] of params) {
-      const g = grads[p.name] ?? grads[name];
+      const g = grads.get(name);
       if (!g) continue;
-      const m = this.slot(this.m, name, p);
-      const v = this.slot(this.v, name, p);
-      tf.tidy(() => {
-        const m1 = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
-        const v1 = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
-        m.assign(m1);
-        v.assign(v1);
-        const decayed = tf.mul(p, 1 - this.lr * this.weightDecay);
-        const update = tf.div(tf.div(m1, bc1), tf.add(tf.sqrt(tf.div(v1, bc2)), this.eps));
-        p.assign(tf.sub(decayed, tf.mul(update, this.lr)));
-      });
+      const m = this.slot(this.m, name, p.length);
+      const v = this.slot(this.v, name, p.length);
+      for (let i = 0; i < p.length; i++) {
+        const gi = g[i];
+        const mi = b1 * m[i] + (1 - b1) * gi;
+        const vi = b2 * v[i] + (1 - b2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        p[i] = p[i] * decay - (lr * (mi / bc1)) / (Math.sqrt(vi / bc2) + eps);
+      }
     }
   }
 
-  /** Moments in the variables' own layout, for checkpoints. */
+  /** Moments in the parameters' TF.js layout, for checkpoints. */
   exportState(): { step: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> } {
-    const dump = (map: Map<string, tf.Variable>) => Object.fromEntries([...map].map(([k, t]) => [k, (t.dataSync() as Float32Array).slice()]));
+    const dump = (map: Map<string, Float32Array>) => Object.fromEntries([...map].map(([k, t]) => [k, t.slice()]));
     return { step: this.step, m: dump(this.m), v: dump(this.v) };
   }
 
-  importState(state: { step: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> }, params: Map<string, tf.Variable>): void {
-    this.dispose();
+  importState(state: { step: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> }, params: ReadonlyMap<string, Float32Array>): void {
+    this.m.clear();
+    this.v.clear();
     this.step = state.step;
     for (const [name, p] of params) {
       const m = state.m[name];
       const v = state.v[name];
-      if (!m || !v) continue;
-      this.m.set(name, tf.variable(tf.tensor(m, p.shape), false));
-      this.v.set(name, tf.variable(tf.tensor(v, p.shape), false));
+      if (!m || !v || m.length !== p.length || v.length !== p.length) continue;
+      this.m.set(name, m.slice());
+      this.v.set(name, v.slice());
     }
-  }
-
-  dispose(): void {
-    for (const t of [...this.m.values(), ...this.v.values()]) t.dispose();
-    this.m.clear();
-    this.v.clear();
   }
 }

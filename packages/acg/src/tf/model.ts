@@ -44,6 +44,22 @@ export class AcgParams {
     return out;
   }
 
+  /** Sets every variable from values in TF.js layout (Linear weights [in, out]), e.g. the trainer's master copy. */
+  assignTf(values: ReadonlyMap<string, Float32Array>): void {
+    // A new tensor per variable, not an in-place write into the WASM heap: the WASM backend caches XNNPACK's
+    // packed copy of a matMul's right operand by tensor id, so overwritten weights would be silently stale.
+    for (const [name, v] of this.vars) {
+      const data = values.get(name);
+      if (!data || data.length !== v.size) throw new Error(`ACG: no value of size ${v.size} for ${name}`);
+      tf.tidy(() => v.assign(tf.tensor(data, v.shape)));
+    }
+  }
+
+  /** Current values in TF.js layout (copies). */
+  exportTf(): Map<string, Float32Array> {
+    return new Map([...this.vars].map(([name, v]) => [name, (v.dataSync() as Float32Array).slice()]));
+  }
+
   assign(values: ParamValues): void {
     for (const spec of paramSpecs(this.config)) {
       tf.tidy(() => {

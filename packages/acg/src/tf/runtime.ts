@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AcgConfig, ParamValues } from '../config.js';
 import type { OptimizerState } from '../checkpoint.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
+import { flatLayout, flatViews, gradientsInto, type FlatLayout, type GradientResult } from './grad.js';
 import { modularityLoss, modularityWeights } from './loss.js';
 import { AcgParams, batchFeatures, forward, type Formulation } from './model.js';
 
@@ -22,12 +23,34 @@ export interface StepResult {
 export class TfAcg {
   private readonly params: AcgParams;
   private optimizer: AdamW | undefined;
+  /** Master copy of the weights in TF.js layout over a SharedArrayBuffer (worker threads read it); AdamW updates it. */
+  readonly layout: FlatLayout;
+  readonly master: SharedArrayBuffer;
+  private readonly masterViews: Map<string, Float32Array>;
+  private gradBuffer: Map<string, Float32Array> | undefined;
+  /** The TF.js variables lag behind the master copy (after applyGradients). */
+  private stale = false;
 
   constructor(readonly config: AcgConfig, values: ParamValues, readonly formulation: Formulation = 'reassociated') {
     this.params = new AcgParams(config, values);
+    this.layout = flatLayout(this.params);
+    this.master = new SharedArrayBuffer(this.layout.total * 4);
+    this.masterViews = flatViews(this.layout, this.master);
+    this.pullMaster();
+  }
+
+  private pullMaster(): void {
+    for (const [name, data] of this.params.exportTf()) this.masterViews.get(name)?.set(data);
+    this.stale = false;
+  }
+
+  private sync(): void {
+    if (this.stale) this.params.assignTf(this.masterViews);
+    this.stale = false;
   }
 
   predict(tokens: readonly Float32Array[], n: number): Prediction {
+    this.sync();
     const f = batchFeatures(tokens, n, this.config.dim);
     try {
       return tf.tidy(() => {
@@ -41,6 +64,7 @@ export class TfAcg {
 
   /** The batch-mean modularity loss of the current weights (no update). */
   loss(tokens: readonly Float32Array[], n: number): number {
+    this.sync();
     const f = batchFeatures(tokens, n, this.config.dim);
     try {
       return tf.tidy(() => modularityLoss(forward(this.params, f, this.formulation).assignment, modularityWeights(f)).dataSync()[0]);
@@ -49,62 +73,53 @@ export class TfAcg {
     }
   }
 
+  /** Loss and gradients, TF.js layout (Linear weights [in, out]), times `weight`; written into `out` when given. */
+  gradientsTf(tokens: readonly Float32Array[], n: number, weight = 1, out?: ReadonlyMap<string, Float32Array>): GradientResult & { grads: ReadonlyMap<string, Float32Array> } {
+    this.sync();
+    const grads = out ?? new Map(this.layout.entries.map((e) => [e.name, new Float32Array(e.length)]));
+    return { ...gradientsInto(this.params, tokens, n, this.formulation, weight, grads), grads };
+  }
+
   /** Gradients of the loss w.r.t. every parameter, PyTorch layout (for tests and checks). */
   gradients(tokens: readonly Float32Array[], n: number): { loss: number; grads: ParamValues } {
-    const f = batchFeatures(tokens, n, this.config.dim);
-    try {
-      return tf.tidy(() => {
-        const w = modularityWeights(f);
-        const { value, grads } = tf.variableGrads(() => modularityLoss(forward(this.params, f, this.formulation).assignment, w), [...this.params.vars.values()]);
-        const out: ParamValues = {};
-        for (const [name, v] of this.params.vars) {
-          const g = grads[v.name] ?? tf.zerosLike(v); // the key bias cancels in the re-associated form
-          const isLinear = v.shape.length === 2 && name !== 'prototypes';
-          out[name] = (isLinear ? tf.transpose(g) : g).dataSync() as Float32Array;
-        }
-        return { loss: value.dataSync()[0], grads: out };
-      });
-    } finally {
-      f.dispose();
+    const { loss, grads } = this.gradientsTf(tokens, n);
+    const out: ParamValues = {};
+    for (const e of this.layout.entries) {
+      const g = grads.get(e.name) as Float32Array;
+      out[e.name] = e.shape.length === 2 && e.name !== 'prototypes' ? transpose2d(g, e.shape[0], e.shape[1]) : g;
     }
+    return { loss, grads: out };
   }
 
   setOptimizer(opts: AdamWOptions, state?: OptimizerState): void {
-    this.optimizer?.dispose();
     this.optimizer = new AdamW(opts);
-    if (state) this.optimizer.importState(state, this.params.vars);
+    if (state) this.optimizer.importState(state, this.masterViews);
   }
 
-  /** One AdamW step on a batch; skips the update when anything is non-finite. */
+  /** One AdamW update of the master weights with gradients in TF.js layout (from gradientsTf or worker threads). */
+  applyGradients(grads: ReadonlyMap<string, Float32Array>): void {
+    if (!this.optimizer) throw new Error('TfAcg.applyGradients: call setOptimizer first');
+    this.optimizer.apply(this.masterViews, grads);
+    this.stale = true;
+  }
+
+  /** One AdamW step on a batch, in this thread; skips the update when anything is non-finite. */
   step(tokens: readonly Float32Array[], n: number): StepResult {
     if (!this.optimizer) throw new Error('TfAcg.step: call setOptimizer first');
-    const f = batchFeatures(tokens, n, this.config.dim);
-    const vars = [...this.params.vars.values()];
-    try {
-      const w = modularityWeights(f);
-      const { value, grads } = tf.variableGrads(() => modularityLoss(forward(this.params, f, this.formulation).assignment, w), vars);
-      w.dispose();
-      // Parameters the loss does not depend on (the cross-attention key bias cancels in softmax) get a zero gradient,
-      // so weight decay still applies to them as in PyTorch.
-      for (const v of vars) grads[v.name] ??= tf.zerosLike(v);
-      const gradSq = tf.tidy(() => tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))).dataSync()[0]);
-      const loss = value.dataSync()[0];
-      value.dispose();
-      const finite = Number.isFinite(loss) && Number.isFinite(gradSq);
-      if (finite) this.optimizer.apply(this.params.vars, grads);
-      for (const g of Object.values(grads)) g.dispose();
-      return { loss, finite };
-    } finally {
-      f.dispose();
-    }
+    this.gradBuffer ??= new Map(this.layout.entries.map((e) => [e.name, new Float32Array(e.length)]));
+    const r = this.gradientsTf(tokens, n, 1, this.gradBuffer);
+    if (r.finite) this.applyGradients(r.grads);
+    return { loss: r.loss, finite: r.finite };
   }
 
   exportParams(): ParamValues {
+    this.sync();
     return this.params.export();
   }
 
   importParams(values: ParamValues): void {
     this.params.assign(values);
+    this.pullMaster();
   }
 
   exportOptimizer(): OptimizerState | undefined {
@@ -113,8 +128,14 @@ export class TfAcg {
 
   dispose(): void {
     this.params.dispose();
-    this.optimizer?.dispose();
+    this.optimizer = undefined;
   }
+}
+
+function transpose2d(a: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(a.length);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
+  return out;
 }
 
 export { ensureBackend } from './backend.js';

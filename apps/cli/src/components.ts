@@ -11,7 +11,8 @@ export async function chooseBackbone(session: Session, requested: string | undef
       session.log.info(`backbone: dino (${dino.info.model}, ${dino.info.runtime ?? 'onnxruntime'})`);
       return dino;
     } catch (e) {
-      if (!isAcsegError(e) || e.code !== 'MODEL_NOT_FOUND') throw e;
+      // A model the user named must be there; only the default one may be missing.
+      if (!isAcsegError(e) || e.code !== 'MODEL_NOT_FOUND' || flags.model !== undefined) throw e;
     }
   }
   const fallback = await session.create('backbone', 'handcrafted', flags);

@@ -64,5 +64,9 @@ describe('acseg run', () => {
     expect(m.status).toBe(1);
     expect(m.stderr).toMatch(/dino-vits16 is not in the cache/);
     expect(m.stderr).not.toMatch(/\n\s+at /);
+    // Without --backbone, a missing default model falls back to handcrafted, but a model the user named does not.
+    const named = acseg(['segment', '--images', samples, '--out', tempDir(), '--model', '/nonexistent.onnx', '--generator', 'kmeans', '--quiet']);
+    expect(named.status).toBe(1);
+    expect(named.stderr).toMatch(/\/nonexistent\.onnx: no such file or folder/);
   });
 });

@@ -5,7 +5,8 @@ import {
 import { loadCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint.js';
 import { makeConfig, type AcgConfig } from './config.js';
 import { initParams } from './init.js';
-import { parseAcgOptions, type AcgOptions } from './options.js';
+import { OnnxAcg, loadOnnxRuntime, onnxRuntimeError } from './onnx/session.js';
+import { parseAcgOptions, type AcgOptions, type AcgRuntime } from './options.js';
 import { ensureBackend, TfAcg, type Formulation } from './tf/runtime.js';
 import { train, type AcgFitOptions } from './train.js';
 
@@ -23,6 +24,9 @@ export class AcgGenerator implements ConceptGenerator {
   private origin = 'untrained ACG';
   /** Training progress of the current weights (set by fit/load). */
   training: TrainingState | undefined;
+  /** The ONNX session on the current weights; undefined until needed, dropped whenever the weights change. */
+  private onnx: Promise<OnnxAcg> | undefined;
+  private runtimeChoice: Promise<AcgRuntime> | undefined;
 
   constructor(options: Partial<AcgOptions> | Record<string, unknown> = {}, log: Logger = silentLogger, readonly formulation: Formulation = 'reassociated') {
     this.options = parseAcgOptions(options as Record<string, unknown>);
@@ -46,6 +50,7 @@ export class AcgGenerator implements ConceptGenerator {
     this.model = new TfAcg(cfg, initParams(cfg, o.seed), this.formulation);
     this.origin = `ACG initialised from seed ${o.seed}`;
     this.training = undefined;
+    this.weightsChanged();
   }
 
   async load(path: string): Promise<void> {
@@ -55,6 +60,38 @@ export class AcgGenerator implements ConceptGenerator {
     this.model = new TfAcg(ckpt.config, ckpt.params, this.formulation);
     this.origin = path;
     this.training = ckpt.training;
+    this.weightsChanged();
+  }
+
+  /** Drops the ONNX session: it is rebuilt from the current weights on the next `generate`. */
+  weightsChanged(): void {
+    const old = this.onnx;
+    this.onnx = undefined;
+    if (old) void old.then((s) => s.dispose(), () => undefined);
+  }
+
+  /** The engine `generate` uses (resolved once; logs one line saying which). */
+  inferenceRuntime(): Promise<AcgRuntime> {
+    this.runtimeChoice ??= (async (): Promise<AcgRuntime> => {
+      const want = this.options.runtime;
+      if (want === 'tfjs') {
+        this.log.info('acg: inference on TF.js (option runtime: tfjs)');
+        return 'tfjs';
+      }
+      const ort = await loadOnnxRuntime();
+      if (ort) {
+        this.log.info(`acg: inference on onnxruntime-node ${ort.env.versions.common} (CPU)${want ? '' : '; runtime: tfjs selects TF.js'}`);
+        return 'onnx';
+      }
+      if (want === 'onnx') {
+        throw new AcsegError('BAD_CONFIG', `acg: option runtime "onnx" but onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'}`, {
+          plugin: '@acseg/acg', hint: 'install onnxruntime-node 1.30 with its native binding, or use runtime "tfjs"',
+        });
+      }
+      this.log.info(`acg: inference on TF.js (onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'})`);
+      return 'tfjs';
+    })();
+    return this.runtimeChoice;
   }
 
   async save(path: string): Promise<void> {
@@ -87,6 +124,19 @@ export class AcgGenerator implements ConceptGenerator {
     const model = this.requireModel('generate');
     for (const f of features) this.checkFeatures(f);
     const { k, dim } = model.config;
+    let session: OnnxAcg | undefined;
+    if ((await this.inferenceRuntime()) === 'onnx') {
+      const pending = this.onnx ?? OnnxAcg.create(model.config, model.exportParams(), { form: this.formulation });
+      this.onnx = pending;
+      try {
+        session = await pending;
+      } catch (e) {
+        if (this.onnx === pending) this.onnx = undefined;
+        throw new AcsegError('BAD_CONFIG', `acg: onnxruntime-node cannot run the ACG graph (${this.origin}): ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`, {
+          plugin: '@acseg/acg', hint: 'use runtime "tfjs"', cause: e,
+        });
+      }
+    }
     const out: ConceptAssignment[] = new Array(features.length);
     // Images with the same patch count share a forward pass.
     const groups = new Map<number, number[]>();
@@ -99,7 +149,8 @@ export class AcgGenerator implements ConceptGenerator {
     for (const [n, idx] of groups) {
       for (let s = 0; s < idx.length; s += this.options.inferenceBatch) {
         const chunk = idx.slice(s, s + this.options.inferenceBatch);
-        const pred = model.predict(chunk.map((i) => features[i].tokens), n);
+        const tokens = chunk.map((i) => features[i].tokens);
+        const pred = session ? await session.predict(tokens, n) : model.predict(tokens, n);
         chunk.forEach((i, b) => {
           out[i] = {
             id: features[i].id,
@@ -114,10 +165,15 @@ export class AcgGenerator implements ConceptGenerator {
   }
 
   async fit(source: FeatureSource, options: FitOptions = {}): Promise<FitReport> {
-    return train(this, source, options as AcgFitOptions);
+    try {
+      return await train(this, source, options as AcgFitOptions);
+    } finally {
+      this.weightsChanged();
+    }
   }
 
   async dispose(): Promise<void> {
+    this.weightsChanged();
     this.model?.dispose();
     this.model = undefined;
   }
@@ -128,6 +184,7 @@ export class AcgGenerator implements ConceptGenerator {
     this.model = model;
     this.origin = origin;
     this.training = training;
+    this.weightsChanged();
   }
 
   get logger(): Logger {

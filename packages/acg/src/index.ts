@@ -2,7 +2,9 @@ import { definePlugin, PLUGIN_API_VERSION } from '@acseg/core';
 import { AcgGenerator } from './generator.js';
 
 export { AcgGenerator } from './generator.js';
-export { ACG_DEFAULTS, parseAcgOptions, type AcgOptions } from './options.js';
+export { ACG_DEFAULTS, parseAcgOptions, type AcgOptions, type AcgRuntime } from './options.js';
+export { buildAcgOnnx, ACG_IO, ACG_ONNX_FORMAT, type CrossAttentionForm } from './onnx/build.js';
+export { OnnxAcg, loadOnnxRuntime, type OnnxPrediction } from './onnx/session.js';
 export { makeConfig, paramSpecs, DEFAULT_CONFIG, type AcgConfig, type ParamSpec, type ParamValues } from './config.js';
 export { initParams } from './init.js';
 export { loadCheckpoint, saveCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type TrainingState } from './checkpoint.js';
@@ -21,7 +23,7 @@ export default definePlugin({
   apiVersion: PLUGIN_API_VERSION,
   register(c) {
     c.generator('acg', {
-      description: 'Adaptive Concept Generator (ACSeg): learned prototypes → per-image concepts, adaptive count; options k, steps, heads, ffn, seed, checkpoint, iterations, batchSize, lr, weightDecay, checkpointEvery, workers',
+      description: 'Adaptive Concept Generator (ACSeg): learned prototypes → per-image concepts, adaptive count; options k, steps, heads, ffn, seed, checkpoint, iterations, batchSize, lr, weightDecay, checkpointEvery, workers, runtime (tfjs | onnx)',
       async create(options, ctx) {
         const gen = new AcgGenerator(options, ctx.log);
         if (gen.options.checkpoint) await gen.load(gen.options.checkpoint);

@@ -29,7 +29,11 @@ export interface AcgOptions {
   inferenceBatch: number;
   /** Training threads, each with its own TF.js backend and a share of every batch (1 = in this thread). */
   workers: number;
+  /** Inference engine of `generate`: 'onnx' (onnxruntime-node) or 'tfjs'; unset = 'onnx' when onnxruntime-node loads, else 'tfjs'. Training always uses TF.js. */
+  runtime?: AcgRuntime;
 }
+
+export type AcgRuntime = 'tfjs' | 'onnx';
 
 export const ACG_DEFAULTS: AcgOptions = {
   k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64, workers: Math.max(1, Math.min(2, availableParallelism())),
@@ -66,6 +70,10 @@ export function parseAcgOptions(opts: ComponentOptions = {}): AcgOptions {
   if (opts.ffn !== undefined) {
     if (opts.ffn !== 'relu' && opts.ffn !== 'gelu') throw new AcsegError('BAD_CONFIG', `acg: option ffn must be "relu" or "gelu", got ${JSON.stringify(opts.ffn)}`);
     out.ffn = opts.ffn;
+  }
+  if (opts.runtime !== undefined && opts.runtime !== null && opts.runtime !== '' && opts.runtime !== 'auto') {
+    if (opts.runtime !== 'tfjs' && opts.runtime !== 'onnx') throw new AcsegError('BAD_CONFIG', `acg: option runtime must be "tfjs" or "onnx", got ${JSON.stringify(opts.runtime)}`, { plugin: '@acseg/acg' });
+    out.runtime = opts.runtime;
   }
   if (opts.checkpoint !== undefined) {
     if (typeof opts.checkpoint !== 'string' || !opts.checkpoint) throw new AcsegError('BAD_CONFIG', 'acg: option checkpoint must be a path');

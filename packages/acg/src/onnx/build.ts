@@ -1,0 +1,147 @@
+import type { AcgConfig, ParamValues } from '../config.js';
+import { attrFloat, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, onnx, type OnnxAttr, type OnnxNode, type OnnxTensor } from './proto.js';
+
+export const ACG_ONNX_FORMAT = 'acseg-acg-onnx/1';
+/** Graph input and output names. */
+export const ACG_IO = { features: 'features', assignment: 'assignment', concepts: 'concepts' } as const;
+
+export type CrossAttentionForm = 'reassociated' | 'naive';
+
+/** [rows, cols] row-major → [cols, rows]. */
+function transpose(t: Float32Array, rows: number, cols: number): Float32Array {
+  const o = new Float32Array(t.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) o[c * rows + r] = t[r * cols + c];
+  return o;
+}
+
+/** A PyTorch Linear weight [out = d, in = d] split per head: [h, dh, d] (rows of head j), or transposed per head [h, d, dh]. */
+function headBlocks(w: Float32Array, d: number, heads: number, transposed: boolean): Float32Array {
+  if (!transposed) return w; // rows j·dh..(j+1)·dh are contiguous: already [h, dh, d]
+  const dh = d / heads;
+  const o = new Float32Array(w.length);
+  for (let h = 0; h < heads; h++) o.set(transpose(w.subarray(h * dh * d, (h + 1) * dh * d), dh, d), h * d * dh);
+  return o;
+}
+
+/**
+ * Writes the ACG forward pass (README "Forward math") as an ONNX graph
+ * (opset 17) from checkpoint tensors (PyTorch layout): input `features`
+ * [batch, n, d]; outputs `assignment` S = cos(X, C) [batch, n, k] and
+ * `concepts` C [batch, k, d]. Cross-attention is re-associated by default
+ * (per head softmax((Q W_k,h) Xᵀ/√dh) X W_v,hᵀ + b_v,h: the n pixels are never
+ * projected; the key bias cancels in the softmax). Returns the encoded ModelProto.
+ */
+export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: CrossAttentionForm = 'reassociated'): Uint8Array {
+  const { dim: d, k, heads: h, steps, ffnDim, lnEps } = config;
+  const dh = d / h;
+  const nodes: OnnxNode[] = [];
+  const inits: OnnxTensor[] = [];
+  let counter = 0;
+  const node = (op: string, inputs: string[], attrs: OnnxAttr[] = [], out?: string): string => {
+    const name = out ?? `${op.toLowerCase()}_${counter}`;
+    nodes.push({ opType: op, input: inputs, output: [name], name: `${op}_${counter++}`, attribute: attrs });
+    return name;
+  };
+  const init = (name: string, dims: number[], data: Float32Array): string => { inits.push(floatTensor(name, dims, data)); return name; };
+  const ints = (name: string, values: number[]): string => { inits.push(int64Tensor(name, values)); return name; };
+  const p = (name: string): Float32Array => {
+    const v = params[name];
+    if (!v) throw new Error(`buildAcgOnnx: missing tensor ${name}`);
+    return v;
+  };
+  /** x Wᵀ + b on rows x [M, in] (one Gemm, PyTorch's [out, in] weight as is). */
+  const linear = (x: string, prefix: string, inDim: number, outDim: number): string =>
+    node('Gemm', [x, init(`${prefix}.weight`, [outDim, inDim], p(`${prefix}.weight`)), init(`${prefix}.bias`, [outDim], p(`${prefix}.bias`))], [attrInt('transB', 1)]);
+  /** The same on [B, n, in] (naive cross-attention's keys and values). */
+  const linear3 = (x: string, prefix: string): string => {
+    const w = init(`${prefix}.weight_t`, [d, d], transpose(p(`${prefix}.weight`), d, d));
+    return node('Add', [node('MatMul', [x, w]), init(`${prefix}.bias`, [d], p(`${prefix}.bias`))]);
+  };
+  const layerNorm = (x: string, prefix: string): string =>
+    node('LayerNormalization', [x, init(`${prefix}.weight`, [d], p(`${prefix}.weight`)), init(`${prefix}.bias`, [d], p(`${prefix}.bias`))], [attrInt('axis', -1), attrFloat('epsilon', lnEps)]);
+  const perm = (x: string, order: number[]) => node('Transpose', [x], [attrInts('perm', order)]);
+  const headsShape = form === 'naive' ? ints('shape_heads', [0, 0, h, dh]) : '';
+  const rowHeadsShape = ints('shape_row_heads', [-1, k, h, dh]);
+  const flatShape = ints('shape_flat', [-1, d]);
+  const scale = init('attn_scale', [], new Float32Array([1 / Math.sqrt(dh)]));
+  /** Concept rows [B·k, d] (or [B, n, d] when `tokens`) → [B, h, k (n), dh]. */
+  const splitHeads = (x: string, tokens = false) => perm(node('Reshape', [x, tokens ? headsShape : rowHeadsShape]), [0, 2, 1, 3]);
+  /** [B, h, k, dh] → rows [B·k, d]. */
+  const mergeHeads = (x: string) => node('Reshape', [perm(x, [0, 2, 1, 3]), flatShape]);
+
+  const X = ACG_IO.features;
+  const XT = perm(X, [0, 2, 1]); // [B, d, n]
+  const batch = node('Slice', [node('Shape', [X]), ints('zero', [0]), ints('one', [1])]);
+  // The concepts are kept as rows [B·k, d] so that every weight product is one Gemm.
+  let c = node('Reshape', [node('Expand', [init('prototypes', [1, k, d], p('prototypes')), node('Concat', [batch, ints('k_d', [k, d])], [attrInt('axis', 0)])]), flatShape]);
+
+  const rowsShape = ints('shape_rows', [0, -1, d]);
+  const headRowsShape = ints('shape_head_rows', [h, -1, d]);
+  const crossReassociated = (pre: string, q: string): string => {
+    // Per-head weight products as one batched product over the heads, M = B·k rows each: [h, B·k, dh] · [h, dh, d].
+    const qh = perm(node('Reshape', [q, ints(`${pre}.shape_qh`, [-1, h, dh])]), [1, 0, 2]); // [h, B·k, dh]
+    const wk = init(`${pre}.k_proj.weight_heads`, [h, dh, d], headBlocks(p(`${pre}.k_proj.weight`), d, h, false));
+    const qtH = node('Mul', [node('MatMul', [qh, wk]), scale]); // [h, B·k, d]
+    // Per image one product with Xᵀ over all (head, prototype) rows: [B, h·k, d] · [B, d, n].
+    const qt = node('Reshape', [perm(node('Reshape', [qtH, ints(`${pre}.shape_hbkd`, [h, -1, k, d])]), [1, 0, 2, 3]), rowsShape]);
+    const attn = node('Softmax', [node('MatMul', [qt, XT])], [attrInt('axis', -1)]); // [B, h·k, n]
+    const px = node('MatMul', [attn, X]); // [B, h·k, d], rows (head, prototype)
+    const pxH = node('Reshape', [perm(node('Reshape', [px, ints(`${pre}.shape_bhkd`, [-1, h, k, d])]), [1, 0, 2, 3]), headRowsShape]); // [h, B·k, d]
+    const wv = init(`${pre}.v_proj.weight_heads_t`, [h, d, dh], headBlocks(p(`${pre}.v_proj.weight`), d, h, true));
+    const v = perm(node('MatMul', [pxH, wv]), [1, 0, 2]); // [B·k, h, dh]
+    return node('Add', [node('Reshape', [v, flatShape]), init(`${pre}.v_proj.bias`, [d], p(`${pre}.v_proj.bias`))]);
+  };
+  /** Multi-head attention of concept rows q to kv: the concepts themselves, or the features X (naive cross-attention). */
+  const attention = (q: string, kv: string, kvPre: string): string => {
+    const tokens = kv === X;
+    const proj = (x: 'k' | 'v') => splitHeads(tokens ? linear3(kv, `${kvPre}.${x}_proj`) : linear(kv, `${kvPre}.${x}_proj`, d, d), tokens);
+    const keys = proj('k');
+    const vals = proj('v');
+    const attn = node('Softmax', [node('Mul', [node('MatMul', [splitHeads(q), perm(keys, [0, 1, 3, 2])]), scale])], [attrInt('axis', -1)]);
+    return mergeHeads(node('MatMul', [attn, vals]));
+  };
+  const gelu = (x: string): string => {
+    const invSqrt2 = 'gelu_inv_sqrt2';
+    if (!inits.some((t) => t.name === invSqrt2)) {
+      init(invSqrt2, [], new Float32Array([Math.SQRT1_2]));
+      init('one_f', [], new Float32Array([1]));
+      init('half_f', [], new Float32Array([0.5]));
+    }
+    return node('Mul', [node('Mul', [x, node('Add', [node('Erf', [node('Mul', [x, invSqrt2])]), 'one_f'])]), 'half_f']);
+  };
+  for (let l = 0; l < steps; l++) {
+    const pre = `layers.${l}`;
+    const cq = linear(c, `${pre}.cross_attn.q_proj`, d, d);
+    const cross = form === 'naive' ? attention(cq, X, `${pre}.cross_attn`) : crossReassociated(`${pre}.cross_attn`, cq);
+    c = layerNorm(node('Add', [c, linear(cross, `${pre}.cross_attn.o_proj`, d, d)]), `${pre}.norm1`);
+    const self = attention(linear(c, `${pre}.self_attn.q_proj`, d, d), c, `${pre}.self_attn`);
+    c = layerNorm(node('Add', [c, linear(self, `${pre}.self_attn.o_proj`, d, d)]), `${pre}.norm2`);
+    const hid = linear(c, `${pre}.ffn.fc1`, d, ffnDim);
+    const act = config.ffn === 'gelu' ? gelu(hid) : node('Relu', [hid]);
+    c = layerNorm(node('Add', [c, linear(act, `${pre}.ffn.fc2`, ffnDim, d)]), `${pre}.norm3`);
+  }
+  const concepts = node('Reshape', [c, ints('shape_bkd', [-1, k, d])], [], ACG_IO.concepts);
+  const lastAxis = ints('axis_last', [-1]);
+  const norm = (x: string) => node('Sqrt', [node('ReduceSumSquare', [x, lastAxis], [attrInt('keepdims', 1)])]);
+  // S_ij = (x_i · ĉ_j) / |x_i|: the division on [B, n, k] instead of normalising X ([B, n, d]).
+  node('Div', [node('MatMul', [X, perm(node('Div', [concepts, norm(concepts)]), [0, 2, 1])]), norm(X)], [], ACG_IO.assignment);
+
+  const model = onnx.ModelProto.create({
+    irVersion: 8,
+    producerName: '@acseg/acg',
+    opsetImport: [{ domain: '', version: 18 }],
+    metadataProps: Object.entries({
+      'acseg.format': ACG_ONNX_FORMAT,
+      'acseg.config': JSON.stringify(config),
+      'acseg.cross_attention': form,
+    }).map(([key, value]) => ({ key, value })),
+    graph: {
+      name: 'acg',
+      node: nodes,
+      initializer: inits,
+      input: [floatValueInfo(X, ['batch', 'n', d])],
+      output: [floatValueInfo(ACG_IO.assignment, ['batch', 'n', k]), floatValueInfo(ACG_IO.concepts, ['batch', k, d])],
+    },
+  });
+  return onnx.ModelProto.encode(model).finish();
+}

@@ -1,0 +1,39 @@
+import onnxProto from 'onnx-proto';
+
+/** The onnx namespace of onnx-proto (a CommonJS package): message classes generated from onnx.proto (IR version 8). */
+export const onnx = onnxProto.onnx;
+export type OnnxNode = onnxProto.onnx.INodeProto;
+export type OnnxAttr = onnxProto.onnx.IAttributeProto;
+export type OnnxTensor = onnxProto.onnx.ITensorProto;
+export type OnnxValueInfo = onnxProto.onnx.IValueInfoProto;
+
+const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const INT64 = onnx.TensorProto.DataType.INT64;
+const A = onnx.AttributeProto.AttributeType;
+
+export function attrInt(name: string, i: number): OnnxAttr {
+  return { name, type: A.INT, i };
+}
+export function attrFloat(name: string, f: number): OnnxAttr {
+  return { name, type: A.FLOAT, f };
+}
+export function attrInts(name: string, ints: number[]): OnnxAttr {
+  return { name, type: A.INTS, ints };
+}
+
+export function floatTensor(name: string, dims: number[], data: Float32Array): OnnxTensor {
+  const n = dims.reduce((a, b) => a * b, 1);
+  if (data.length !== n) throw new Error(`initializer ${name}: ${data.length} values for shape [${dims.join(', ')}]`);
+  return { name, dims, dataType: FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+export function int64Tensor(name: string, values: number[]): OnnxTensor {
+  const buf = new BigInt64Array(values.map((v) => BigInt(v)));
+  return { name, dims: [values.length], dataType: INT64, rawData: new Uint8Array(buf.buffer) };
+}
+
+/** A float tensor value-info; string dims are symbolic (e.g. "batch"). */
+export function floatValueInfo(name: string, dims: Array<number | string>): OnnxValueInfo {
+  const shape = { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) };
+  return { name, type: { tensorType: { elemType: FLOAT, shape } } };
+}

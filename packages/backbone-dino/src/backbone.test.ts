@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DinoBackbone } from './backbone.js';
 import { convertCheckpoint } from './onnx/convert.js';
-import { onnx } from './onnx/proto.js';
+import { onnx } from '@acseg/onnx-graph';
 import { clsAttention, HUB_FIXTURE, loadReference, maxAbsDiff } from './testing/reference.js';
 import { lcgBytes, makeVitWeights } from './testing/tinyVit.js';
 

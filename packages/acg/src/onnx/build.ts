@@ -1,5 +1,5 @@
 import type { AcgConfig, ParamValues } from '../config.js';
-import { attrFloat, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, onnx, type OnnxAttr, type OnnxNode, type OnnxTensor } from './proto.js';
+import { attrFloat, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, onnx, type OnnxAttr, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
 
 export const ACG_ONNX_FORMAT = 'acseg-acg-onnx/1';
 /** Graph input and output names. */

@@ -1,7 +1,7 @@
 import { AcsegError } from '@acseg/core';
 import { W, type VitConfig, type VitWeights } from '../vit/config.js';
 import { interpolatePositions } from '../vit/posEmbed.js';
-import { attrFloat, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, onnx, type OnnxNode, type OnnxTensor } from './proto.js';
+import { attrFloat, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, onnx, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
 
 export const ACSEG_FORMAT = 'acseg-vit-onnx/1';
 /** Graph output names of models this package writes (the first matches the Hub exports). */

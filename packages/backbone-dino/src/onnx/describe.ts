@@ -1,7 +1,7 @@
 import { AcsegError } from '@acseg/core';
 import { basename, dirname } from 'node:path';
 import { ACSEG_FORMAT, OUTPUTS } from './buildVit.js';
-import { floatValueInfo, nodeAttr, num, onnx, type OnnxModel } from './proto.js';
+import { floatValueInfo, nodeAttr, num, onnx, type OnnxModel } from '@acseg/onnx-graph';
 import { appendGraphOutputs, findLastAttentionSoftmax } from './surgery.js';
 
 /** What the backbone needs to know about a ViT ONNX file, and the bytes to load. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { HUB_FIXTURE, loadReference, maxAbsDiff } from '../testing/reference.js';
 import { lcgUniform } from '../testing/tinyVit.js';
 import { describeVitModel } from './describe.js';
-import { onnx } from './proto.js';
+import { onnx } from '@acseg/onnx-graph';
 import { appendGraphOutputs, appendToGraph, locateGraph } from './surgery.js';
 
 const ref = loadReference();

@@ -1,4 +1,4 @@
-import { onnx, type OnnxModel, type OnnxValueInfo } from './proto.js';
+import { onnx, type OnnxModel, type OnnxValueInfo } from '@acseg/onnx-graph';
 
 /** Field numbers from onnx.proto: ModelProto.graph = 7, GraphProto.output = 12. */
 const MODEL_GRAPH_FIELD = 7;

@@ -3,18 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { paramSpecs } from './config.js';
 import { initParams } from './init.js';
 import { cosineAssignmentReference } from './modularity-reference.js';
-import { tinyConfig, tinyFeatures } from './testing/tiny.js';
+import { tinyConfig, tinyFeatures, maxDiff } from './testing/tiny.js';
 import { ensureBackend, TfAcg } from './tf/runtime.js';
 
 beforeAll(async () => {
   await ensureBackend(silentLogger);
 });
-
-const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
 
 describe('ACG forward pass', () => {
   const cfg = tinyConfig();

@@ -1,19 +1,13 @@
 import { silentLogger } from '@acseg/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initParams } from './init.js';
-import { tinyConfig, tinyFeatures } from './testing/tiny.js';
+import { tinyConfig, tinyFeatures, maxDiff } from './testing/tiny.js';
 import { GradientPool } from './tf/pool.js';
 import { ensureBackend, TfAcg } from './tf/runtime.js';
 
 beforeAll(async () => {
   await ensureBackend(silentLogger);
 });
-
-const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
 
 describe('data-parallel training on worker threads', () => {
   const cfg = tinyConfig({ k: 4 });

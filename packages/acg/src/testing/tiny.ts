@@ -21,3 +21,10 @@ export function tinyFeatures(count: number, seed = 1, d = 8, grid = { h: 3, w: 3
     return { id: `img${b}`, grid, dim: d, tokens, imageSize: { width: 48, height: 48 } };
   });
 }
+
+/** Largest absolute element-wise difference (test helper). */
+export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}

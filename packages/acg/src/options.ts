@@ -29,14 +29,22 @@ export interface AcgOptions {
   inferenceBatch: number;
   /** Training threads, each with its own TF.js backend and a share of every batch (1 = in this thread). */
   workers: number;
-  /** Inference engine of `generate`: 'onnx' (onnxruntime-node) or 'tfjs'; unset = 'onnx' when onnxruntime-node loads, else 'tfjs'. Training always uses TF.js. */
+  /** Inference engine of `generate`: 'onnx' (onnxruntime-node) or 'tfjs'; unset = 'onnx' when onnxruntime-node loads, else 'tfjs'. */
   runtime?: AcgRuntime;
+  /**
+   * Training engine of `fit`: 'onnx' (gradients from a forward + backward ONNX graph on onnxruntime-node) or 'tfjs'
+   * (TF.js autodiff); unset = 'tfjs' on a native TF.js backend (tfjs-node, tfjs-node-gpu), else 'onnx' when
+   * onnxruntime-node loads, else 'tfjs' (WASM).
+   */
+  trainRuntime?: AcgRuntime;
+  /** Iterations of linear learning-rate warm-up (0 = the paper's constant rate). */
+  warmup: number;
 }
 
 export type AcgRuntime = 'tfjs' | 'onnx';
 
 export const ACG_DEFAULTS: AcgOptions = {
-  k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64, workers: Math.max(1, Math.min(2, availableParallelism())),
+  k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64, warmup: 0, workers: Math.max(1, Math.min(2, availableParallelism())),
 };
 
 function num(opts: ComponentOptions, key: keyof AcgOptions, kind: 'int' | 'pos' | 'nonneg'): number | undefined {
@@ -71,9 +79,16 @@ export function parseAcgOptions(opts: ComponentOptions = {}): AcgOptions {
     if (opts.ffn !== 'relu' && opts.ffn !== 'gelu') throw new AcsegError('BAD_CONFIG', `acg: option ffn must be "relu" or "gelu", got ${JSON.stringify(opts.ffn)}`);
     out.ffn = opts.ffn;
   }
-  if (opts.runtime !== undefined && opts.runtime !== null && opts.runtime !== '' && opts.runtime !== 'auto') {
-    if (opts.runtime !== 'tfjs' && opts.runtime !== 'onnx') throw new AcsegError('BAD_CONFIG', `acg: option runtime must be "tfjs" or "onnx", got ${JSON.stringify(opts.runtime)}`, { plugin: '@acseg/acg' });
-    out.runtime = opts.runtime;
+  for (const key of ['runtime', 'trainRuntime'] as const) {
+    const v = opts[key];
+    if (v === undefined || v === null || v === '' || v === 'auto') continue;
+    if (v !== 'tfjs' && v !== 'onnx') throw new AcsegError('BAD_CONFIG', `acg: option ${key} must be "tfjs", "onnx" or "auto", got ${JSON.stringify(v)}`, { plugin: '@acseg/acg' });
+    out[key] = v;
+  }
+  const warmup = num(opts, 'warmup', 'nonneg');
+  if (warmup !== undefined) {
+    if (!Number.isInteger(warmup)) throw new AcsegError('BAD_CONFIG', `acg: option warmup must be a whole number of iterations, got ${JSON.stringify(opts.warmup)}`, { plugin: '@acseg/acg' });
+    out.warmup = warmup;
   }
   if (opts.checkpoint !== undefined) {
     if (typeof opts.checkpoint !== 'string' || !opts.checkpoint) throw new AcsegError('BAD_CONFIG', 'acg: option checkpoint must be a path');

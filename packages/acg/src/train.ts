@@ -5,7 +5,7 @@ import {
 import { loadCheckpoint, type TrainingState } from './checkpoint.js';
 import type { AcgGenerator } from './generator.js';
 import { Rng, subSeed } from './rng.js';
-import { GradientPool } from './tf/pool.js';
+import { startStepper, type Stepper } from './steppers.js';
 import { TfAcg } from './tf/runtime.js';
 
 export interface AcgFitOptions extends FitOptions {
@@ -79,7 +79,7 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
     throw new AcsegError('BAD_CHECKPOINT', `acg: the loaded weights expect d = ${cfg.dim}, the training features have d = ${source.dim}`);
   }
   const total = o.iterations;
-  log.info(`acg: training k=${cfg.k} N=${cfg.steps} heads=${cfg.heads} d=${cfg.dim} on ${source.length} images, ${total} iterations × batch ${o.batchSize}, AdamW lr ${o.lr} wd ${o.weightDecay}`);
+  log.info(`acg: training k=${cfg.k} N=${cfg.steps} heads=${cfg.heads} d=${cfg.dim} on ${source.length} images, ${total} iterations × batch ${o.batchSize}, AdamW lr ${o.lr}${o.warmup ? ` (linear warm-up over ${o.warmup})` : ''} wd ${o.weightDecay}`);
 
   const state = (iteration: number, lastLoss?: number): TrainingState => ({ iteration, iterations: total, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, lastLoss });
   let lastSaved: number | undefined;
@@ -91,16 +91,9 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
     log.debug(`acg: checkpoint at iteration ${iteration} → ${dir}`);
   };
 
-  let pool: GradientPool | undefined;
-  const threads = Math.min(o.workers, o.batchSize);
-  if (threads > 1 && start < total) {
-    try {
-      pool = await GradientPool.start(model, threads);
-      log.info(`acg: ${threads} worker threads, ${Math.ceil(o.batchSize / threads)} images each per step`);
-    } catch (e) {
-      log.warn(`acg: worker threads unavailable (${(e as Error).message.split('\n')[0]}); training in one thread`);
-    }
-  }
+  const stepper: Stepper | undefined = start < total ? await startStepper(model, o, log) : undefined;
+  /** Linear warm-up over the first `warmup` iterations (0 = the paper's constant rate); a function of the iteration, so resumed runs match. */
+  const lrAt = (t: number) => (o.warmup > 0 && t < o.warmup ? (o.lr * (t + 1)) / o.warmup : o.lr);
 
   const bar = (options.progress ?? silentProgress).start('train ACG', total);
   bar.update(start, { loss: '-', 'it/s': '-', eta: '-' });
@@ -124,7 +117,8 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
         }
       }
       const tokens = maps.map((m) => m.tokens);
-      const r = pool ? await pool.step(tokens, n) : model.step(tokens, n);
+      model.setLearningRate(lrAt(it));
+      const r = await (stepper as Stepper).step(tokens, n);
       if (!r.finite) {
         throw new AcsegError('NUMERIC', `acg: the loss or its gradient became non-finite (${r.loss}) at iteration ${it + 1}; training stopped`, {
           hint: lastSaved !== undefined ? `the last good checkpoint (iteration ${lastSaved}) is in ${dir}` : 'no checkpoint was written; lower --lr or check the features',
@@ -139,7 +133,7 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
     }
   } finally {
     bar.stop();
-    await pool?.close();
+    await stepper?.close();
   }
   gen.training = state(it, loss);
   if (dir && lastSaved !== it) await save(it, loss);

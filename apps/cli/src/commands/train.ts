@@ -22,6 +22,8 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('k', { type: 'number', describe: 'number of prototypes (paper: 5)' })
       .option('seed', { type: 'number', describe: 'seed of weights and batch order' })
       .option('checkpoint-every', { type: 'number', describe: 'iterations between checkpoints (default 500)' })
+      .option('warmup', { type: 'number', describe: 'iterations of linear learning-rate warm-up (paper: 0, constant rate)' })
+      .option('train-runtime', { type: 'string', choices: ['auto', 'onnx', 'tfjs'], describe: 'training engine of the ACG (auto: onnxruntime-node unless a native TF.js backend is installed)' })
       .check((argv) => {
         if (!argv.features === !argv.images) throw new Error('give exactly one of --features and --images');
         return true;
@@ -32,6 +34,7 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
     requireOptions('train', argv, ['out']);
     const generator = await session.create('generator', argv.generator, {
       iterations: argv.iterations, batchSize: argv.batchSize, lr: argv.lr, k: argv.k, seed: argv.seed, checkpointEvery: argv.checkpointEvery,
+      warmup: argv.warmup, trainRuntime: argv.trainRuntime,
     });
     if (!generator.fit) throw new AcsegError('BAD_INPUT', `generator ${generator.name} has nothing to train`, { hint: 'clustering baselines work without training' });
     let source: FeatureSource;

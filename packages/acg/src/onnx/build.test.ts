@@ -119,6 +119,6 @@ describe('AcgGenerator runtime option', () => {
   });
 
   it('rejects an unknown runtime', () => {
-    expect(() => new AcgGenerator({ runtime: 'cuda' })).toThrow(/runtime must be "tfjs" or "onnx"/);
+    expect(() => new AcgGenerator({ runtime: 'cuda' })).toThrow(/runtime must be "tfjs", "onnx" or "auto"/);
   });
 });

@@ -1,19 +1,8 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { flatViews } from './grad.js';
 import type { TfAcg } from './runtime.js';
+import { spawnWorker } from './spawn.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker.js';
-
-/**
- * Under tsx or vitest the sources are TypeScript, which a worker thread cannot load by itself (`--import` in a
- * worker's execArgv is ignored): a tiny ESM bootstrap registers tsx (a devDependency) and then imports worker.ts.
- */
-function tsBootstrap(worker: URL): URL {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker.href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
-}
 
 /** The first `len` values as an array that owns its buffer (postMessage copies whole buffers). */
 function own(t: Float32Array, len: number): Float32Array {
@@ -38,16 +27,13 @@ export class GradientPool {
 
   static async start(model: TfAcg, size: number): Promise<GradientPool> {
     const pool = new GradientPool(model, size);
-    const ts = import.meta.url.endsWith('.ts');
-    const url = new URL(ts ? './worker.ts' : './worker.js', import.meta.url);
     const values = model.exportParams();
     const ready: Array<Promise<void>> = [];
     for (let w = 0; w < size; w++) {
       const grads = new SharedArrayBuffer(model.layout.total * 4);
       pool.gradViews.push(flatViews(model.layout, grads));
       const init: WorkerInit = { config: model.config, formulation: model.formulation, layout: model.layout, master: model.master, grads, values };
-      // From sources, resolve workspace packages to their sources too (as vitest does), not to their dist/.
-      const worker = new Worker(ts ? tsBootstrap(url) : url, { workerData: init, execArgv: ts ? ['--conditions=@acseg/source'] : [] });
+      const worker = spawnWorker('worker', init);
       pool.workers.push(worker);
       ready.push(new Promise<void>((resolve, reject) => {
         worker.once('message', (m: WorkerReply) => (m.type === 'ready' ? resolve() : reject(new Error(`acg worker ${w}: ${m.type === 'error' ? m.message : 'unexpected reply'}`))));

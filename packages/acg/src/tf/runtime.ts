@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AcgConfig, ParamValues } from '../config.js';
 import type { OptimizerState } from '../checkpoint.js';
 import { AdamW, type AdamWOptions } from './adamw.js';
+import type { AdamWThread } from './adamw-thread.js';
 import { flatLayout, flatViews, gradientsInto, type FlatLayout, type GradientResult } from './grad.js';
 import { modularityLoss, modularityWeights } from './loss.js';
 import { AcgParams, batchFeatures, forward, type Formulation } from './model.js';
@@ -92,8 +93,34 @@ export class TfAcg {
   }
 
   setOptimizer(opts: AdamWOptions, state?: OptimizerState): void {
-    this.optimizer = new AdamW(opts);
+    // Flat moments over SharedArrayBuffers in the master's layout, so an AdamWThread can take a share of the update.
+    this.optimizer = new AdamW(opts, this.layout);
     if (state) this.optimizer.importState(state, this.masterViews);
+  }
+
+  /** The master weights (TF.js layout, views of `master`): what AdamW updates and other gradient engines read. */
+  masterParams(): ReadonlyMap<string, Float32Array> {
+    return this.masterViews;
+  }
+
+  /** Sets the learning rate of the next updates (a schedule calls it before each step). */
+  setLearningRate(lr: number): void {
+    if (!this.optimizer) throw new Error('TfAcg.setLearningRate: call setOptimizer first');
+    this.optimizer.lr = lr;
+  }
+
+  /** The optimizer's flat moments (SharedArrayBuffers in the master's layout), for an AdamWThread. */
+  optimizerBuffers(): { m: SharedArrayBuffer; v: SharedArrayBuffer } {
+    const o = this.optimizer;
+    if (!o?.flatM || !o.flatV) throw new Error('TfAcg.optimizerBuffers: call setOptimizer first');
+    return { m: o.flatM.buffer as SharedArrayBuffer, v: o.flatV.buffer as SharedArrayBuffer };
+  }
+
+  /** One AdamW update with flat gradients (the master's layout), a share of it on `thread` when given. */
+  async applyFlatGradients(grads: Float32Array, thread?: AdamWThread): Promise<void> {
+    if (!this.optimizer) throw new Error('TfAcg.applyFlatGradients: call setOptimizer first');
+    await this.optimizer.applyFlat(new Float32Array(this.master), grads, thread ? (lo, hi, s) => thread.update(lo, hi, s) : undefined);
+    this.stale = true;
   }
 
   /** One AdamW update of the master weights with gradients in TF.js layout (from gradientsTf or worker threads). */

@@ -1,0 +1,82 @@
+/**
+ * Fast exploration of ACG training on the synthetic benchmark (small d by default), with held-out AND training-set
+ * scores every --every iterations, to separate "does not learn" from "over-fits".
+ *   npx tsx bench/explore.ts [--dim 64] [--heads 2] [--iterations 1000] [--batch 32] [--lr 1e-4] [--warmup 0]
+ *     [--schedule const|cosine] [--train 512] [--every 200] [--k 5] [--steps 6] [--fresh 0]
+ * --engine onnx|tfjs (default onnx: the graph backward on onnxruntime-node).
+ * --fresh N: draw N new training images per iteration instead of a fixed set (infinite data).
+ */
+import { parseArgs } from 'node:util';
+import { assignmentToRegions, silentLogger } from '@acseg/core';
+import { KMeansGenerator } from '@acseg/generator-clustering';
+import { makeConfig } from '../src/config.js';
+import { initParams } from '../src/init.js';
+import { batchIndices } from '../src/train.js';
+import { matchedIoU, syntheticImages, type SyntheticImage } from '../src/synthetic.js';
+import { OnnxGradients } from '../src/onnx/trainer.js';
+import { ensureBackend, TfAcg } from '../src/tf/runtime.js';
+
+const { values: a } = parseArgs({
+  options: {
+    dim: { type: 'string', default: '64' }, heads: { type: 'string', default: '2' }, iterations: { type: 'string', default: '1000' },
+    batch: { type: 'string', default: '32' }, lr: { type: 'string', default: '1e-4' }, warmup: { type: 'string', default: '0' },
+    schedule: { type: 'string', default: 'const' }, train: { type: 'string', default: '512' }, every: { type: 'string', default: '200' },
+    k: { type: 'string', default: '5' }, steps: { type: 'string', default: '6' }, fresh: { type: 'string', default: '0' }, seed: { type: 'string', default: '0' },
+    wd: { type: 'string', default: '0.01' }, engine: { type: 'string', default: 'onnx' }, threads: { type: 'string', default: '2' },
+  },
+});
+const N = (s: string | undefined) => Number(s);
+await ensureBackend(silentLogger);
+const dim = N(a.dim);
+const trainSet = syntheticImages({ count: N(a.train), seed: 1000, dim });
+const testSet = syntheticImages({ count: 60, seed: 2000, dim });
+const cfg = makeConfig(dim, { heads: N(a.heads), k: N(a.k), steps: N(a.steps) });
+const m = new TfAcg(cfg, initParams(cfg, N(a.seed)));
+const lr = N(a.lr);
+m.setOptimizer({ lr, weightDecay: N(a.wd) });
+const n = 196;
+const onnx = a.engine === 'onnx' ? await OnnxGradients.create(cfg, { threads: N(a.threads) }) : undefined;
+const gradBuf = new Map(m.layout.entries.map((e) => [e.name, new Float32Array(e.length)]));
+async function step(tokens: Float32Array[]): Promise<number> {
+  if (!onnx) return m.step(tokens, n).loss;
+  const r = await onnx.gradients(tokens, n, m.masterParams(), gradBuf);
+  if (r.finite) m.applyGradients(gradBuf);
+  return r.loss;
+}
+
+function score(set: SyntheticImage[]): string {
+  const pred = m.predict(set.map((s) => s.features.tokens), n);
+  let mi = 0, ce = 0, cnt = 0, mi5 = 0, c5 = 0;
+  set.forEach((s, b) => {
+    const r = assignmentToRegions({ assignment: pred.assignment.subarray(b * n * cfg.k, (b + 1) * n * cfg.k), k: cfg.k, grid: s.features.grid, width: 14, height: 14 });
+    const v = matchedIoU(s.labels, s.concepts, r.labels, r.count);
+    if (s.concepts === 5) { mi5 += v; c5++; } else { mi += v; ce += Math.abs(r.count - s.concepts); cnt++; }
+  });
+  return `c≠5 ${(100 * mi / cnt).toFixed(1)}/${(ce / cnt).toFixed(2)} c=5 ${(100 * mi5 / Math.max(c5, 1)).toFixed(1)}`;
+}
+const loss = (set: SyntheticImage[]) => m.loss(set.slice(0, 32).map((s) => s.features.tokens), n);
+
+const km = new KMeansGenerator({ k: 5 });
+const kmOut = await km.generate(testSet.map((s) => s.features));
+let kmi = 0, kc = 0;
+testSet.forEach((s, b) => {
+  if (s.concepts === 5) return;
+  const r = assignmentToRegions({ assignment: kmOut[b].assignment, k: kmOut[b].k, grid: s.features.grid, width: 14, height: 14 });
+  kmi += matchedIoU(s.labels, s.concepts, r.labels, r.count); kc++;
+});
+console.log(`d=${dim} heads=${a.heads} k=${a.k} N=${a.steps} batch ${a.batch} lr ${lr} warmup ${a.warmup} ${a.schedule} wd ${a.wd} train ${N(a.fresh) ? 'fresh' : a.train}; k-means c≠5 mIoU ${(100 * kmi / kc).toFixed(1)}`);
+const T = N(a.iterations);
+const t0 = performance.now();
+let last = NaN;
+for (let it = 0; it <= T; it++) {
+  if (it % N(a.every) === 0 || it === T) {
+    console.log(`it ${it} (${((performance.now() - t0) / 1000).toFixed(0)} s): train loss ${last.toFixed(4)} | held-out loss ${loss(testSet).toFixed(4)} ${score(testSet)} | train-set loss ${loss(trainSet).toFixed(4)} ${score(trainSet.slice(0, 60))}`);
+  }
+  if (it === T) break;
+  const w = N(a.warmup);
+  let f = w > 0 && it < w ? (it + 1) / w : 1;
+  if (a.schedule === 'cosine') f *= 0.5 * (1 + Math.cos(Math.PI * it / T));
+  m.setLearningRate(lr * f);
+  const batch = N(a.fresh) ? syntheticImages({ count: N(a.batch), seed: 100000 + it, dim }) : batchIndices(0, it, trainSet.length, N(a.batch)).map((i) => trainSet[i]);
+  last = await step(batch.map((s) => s.features.tokens));
+}

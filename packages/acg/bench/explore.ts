@@ -4,6 +4,7 @@
  *   npx tsx bench/explore.ts [--dim 64] [--heads 2] [--iterations 1000] [--batch 32] [--lr 1e-4] [--warmup 0]
  *     [--schedule const|cosine] [--train 512] [--every 200] [--k 5] [--steps 6] [--fresh 0]
  * --engine onnx|tfjs (default onnx: the graph backward on onnxruntime-node).
+ * --lr-matrix x: lr of the weight matrices (μP-style), the rest keeps --lr.
  * --fresh N: draw N new training images per iteration instead of a fixed set (infinite data).
  */
 import { parseArgs } from 'node:util';
@@ -22,7 +23,7 @@ const { values: a } = parseArgs({
     batch: { type: 'string', default: '32' }, lr: { type: 'string', default: '1e-4' }, warmup: { type: 'string', default: '0' },
     schedule: { type: 'string', default: 'const' }, train: { type: 'string', default: '512' }, every: { type: 'string', default: '200' },
     k: { type: 'string', default: '5' }, steps: { type: 'string', default: '6' }, fresh: { type: 'string', default: '0' }, seed: { type: 'string', default: '0' },
-    wd: { type: 'string', default: '0.01' }, engine: { type: 'string', default: 'onnx' }, threads: { type: 'string', default: '2' },
+    wd: { type: 'string', default: '0.01' }, engine: { type: 'string', default: 'onnx' }, threads: { type: 'string', default: '2' }, 'lr-matrix': { type: 'string' },
   },
 });
 const N = (s: string | undefined) => Number(s);
@@ -33,14 +34,16 @@ const testSet = syntheticImages({ count: 60, seed: 2000, dim });
 const cfg = makeConfig(dim, { heads: N(a.heads), k: N(a.k), steps: N(a.steps) });
 const m = new TfAcg(cfg, initParams(cfg, N(a.seed)));
 const lr = N(a.lr);
-m.setOptimizer({ lr, weightDecay: N(a.wd) });
+// --lr-matrix: μP-style learning rate for the d × d (and d × 4d) weight matrices; prototypes, biases and LayerNorms keep --lr.
+const matrix = /(_proj|fc\d)\.weight$/;
+m.setOptimizer({ lr, weightDecay: N(a.wd), ...(a['lr-matrix'] ? { lrScale: (name: string) => (matrix.test(name) ? N(a['lr-matrix']) / lr : 1) } : {}) });
 const n = 196;
 const onnx = a.engine === 'onnx' ? await OnnxGradients.create(cfg, { threads: N(a.threads) }) : undefined;
 const gradBuf = new Map(m.layout.entries.map((e) => [e.name, new Float32Array(e.length)]));
 async function step(tokens: Float32Array[]): Promise<number> {
   if (!onnx) return m.step(tokens, n).loss;
   const r = await onnx.gradients(tokens, n, m.masterParams(), gradBuf);
-  if (r.finite) m.applyGradients(gradBuf);
+  if (r.finite) m.applyGradients(gradBuf); // per-tensor AdamW (honours --lr-matrix)
   return r.loss;
 }
 
@@ -64,7 +67,7 @@ testSet.forEach((s, b) => {
   const r = assignmentToRegions({ assignment: kmOut[b].assignment, k: kmOut[b].k, grid: s.features.grid, width: 14, height: 14 });
   kmi += matchedIoU(s.labels, s.concepts, r.labels, r.count); kc++;
 });
-console.log(`d=${dim} heads=${a.heads} k=${a.k} N=${a.steps} batch ${a.batch} lr ${lr} warmup ${a.warmup} ${a.schedule} wd ${a.wd} train ${N(a.fresh) ? 'fresh' : a.train}; k-means c≠5 mIoU ${(100 * kmi / kc).toFixed(1)}`);
+console.log(`d=${dim} heads=${a.heads} k=${a.k} N=${a.steps} batch ${a.batch} lr ${lr}${a['lr-matrix'] ? ` (matrices ${a['lr-matrix']})` : ''} warmup ${a.warmup} ${a.schedule} wd ${a.wd} train ${N(a.fresh) ? 'fresh' : a.train}; k-means c≠5 mIoU ${(100 * kmi / kc).toFixed(1)}`);
 const T = N(a.iterations);
 const t0 = performance.now();
 let last = NaN;

@@ -1,18 +1,21 @@
 /**
  * Speed of the ACG on this machine (issue 4 item 4).
  *   npx tsx bench/speed.ts [--steps 3] [--images 128] [--no-train]
- * (a) training ms/step at batch 32 (d=384, n=196, k=5, N=6, 6 heads): re-associated cross-attention on 1 and 2
- *     worker threads, the naive form on 1, and the projected time of 2500 steps;
+ * (a) training ms/step at batch 32 (d=384, n=196, k=5, N=6, 6 heads), whole steps (gradients + AdamW) as `fit`
+ *     runs them: the ONNX engine (graph backward on onnxruntime-node, AdamW on 2 threads), TF.js with the
+ *     re-associated cross-attention on 1 and 2 worker threads, the naive form on 1; projected time of 2500 steps;
  * (b) inference images/s with features given: the ACG's `generate` on TF.js and on onnxruntime-node (runtime
  *     'tfjs' / 'onnx', same weights, graph built in-package by src/onnx/build.ts) vs the clustering baselines.
  */
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { silentLogger, type ConceptGenerator } from '@acseg/core';
 import { AffinityPropagationGenerator, AgglomerativeGenerator, KMeansGenerator, SpectralGenerator } from '@acseg/generator-clustering';
 import { makeConfig } from '../src/config.js';
 import { AcgGenerator } from '../src/generator.js';
 import { initParams } from '../src/init.js';
-import { GradientPool } from '../src/tf/pool.js';
+import { ACG_DEFAULTS } from '../src/options.js';
+import { startStepper } from '../src/steppers.js';
 import { ensureBackend, TfAcg, type Formulation } from '../src/tf/runtime.js';
 import { randomFeatures, table } from './common.js';
 
@@ -26,25 +29,27 @@ const batch = randomFeatures(32, 7).map((f) => f.tokens);
 const fwdMacs: Record<Formulation, number> = { reassociated: 98e6, naive: 98e6 + 6 * 2 * 196 * 384 * 384 };
 
 const trainRows: Array<Record<string, string | number>> = [];
-const cases: Array<[Formulation, number]> = [['reassociated', 1], ['reassociated', 2], ['naive', 1]];
-for (const [formulation, workers] of args['no-train'] ? [] : cases) {
+const cases: Array<['onnx' | 'tfjs', Formulation, number]> = [['onnx', 'reassociated', 0], ['tfjs', 'reassociated', 1], ['tfjs', 'reassociated', 2], ['tfjs', 'naive', 1]];
+for (const [engine, formulation, workers] of args['no-train'] ? [] : cases) {
   const m = new TfAcg(cfg, initParams(cfg, 0), formulation);
   m.setOptimizer({ lr: 1e-4, weightDecay: 0.01 });
-  const pool = workers > 1 ? await GradientPool.start(m, workers) : undefined;
-  const step = async () => (pool ? await pool.step(batch, 196) : m.step(batch, 196));
-  await step(); // warm-up
+  const stepper = await startStepper(m, { ...ACG_DEFAULTS, trainRuntime: engine, workers: Math.max(1, workers) }, silentLogger);
+  const step = () => stepper.step(batch, 196);
+  // Warm-up: onnxruntime's first runs are slower while its arena settles (≈ 285, 220, 185 ms, then steady).
+  for (let w = 0; w < (engine === 'onnx' ? 3 : 1); w++) await step();
   const times: number[] = [];
-  for (let s = 0; s < (formulation === 'naive' ? Math.min(2, steps) : steps); s++) {
+  for (let s = 0; s < (formulation === 'naive' ? Math.min(2, steps) : engine === 'onnx' ? 3 * steps : steps); s++) {
     const t = performance.now();
     await step();
     times.push(performance.now() - t);
   }
-  await pool?.close();
+  await stepper.close();
   m.dispose();
   const ms = times.reduce((a, b) => a + b, 0) / times.length;
   const gflops = (3 * 2 * fwdMacs[formulation] * 32) / (ms / 1000) / 1e9;
   trainRows.push({
-    formulation, workers, 'ms/step (batch 32)': ms.toFixed(0), '2500 steps': `${(2500 * ms / 60000).toFixed(1)} min`,
+    engine: engine === 'onnx' ? 'ONNX graph backward (onnxruntime-node 2 threads)' : 'TF.js autodiff (WASM)', formulation, 'TF.js workers': engine === 'onnx' ? '-' : workers,
+    'ms/step (batch 32)': ms.toFixed(0), '2500 steps': `${(2500 * ms / 60000).toFixed(1)} min`,
     'GFLOP/s (≈3× fwd)': gflops.toFixed(1), 'goal ≤ 10 min': 2500 * ms / 60000 <= 10 ? 'met' : 'missed',
   });
 }
@@ -80,7 +85,7 @@ for (const [name, g, count] of gens) {
 }
 for (const r of inferRows) r['ACG speed-up'] = `${(acgRate / Number(r['images/s'])).toFixed(1)}×`;
 
-console.log(`backend: ${backend}; d=384, n=196 (14×14), k=5, N=6, 6 heads, FFN 1536`);
+console.log(`${new Date().toISOString()}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; TF.js backend: ${backend}; d=384, n=196 (14×14), k=5, N=6, 6 heads, FFN 1536`);
 if (trainRows.length) {
   console.log('\n(a) training');
   console.log(table(trainRows));

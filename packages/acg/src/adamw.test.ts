@@ -39,6 +39,17 @@ describe('AdamW', () => {
     expect((q.get('w') as Float32Array)[2]).toBeCloseTo(reference([3], [[0.3]], 1e-3, 0.01)[0], 6);
   });
 
+  it('a per-parameter lr scale gives that parameter the textbook update at lr·scale (decay included)', () => {
+    const params = new Map([['a', Float32Array.from([1, -2])], ['b', Float32Array.from([0.5, 3])]]);
+    const opt = new AdamW({ lr: 1e-2, weightDecay: 0.1, lrScale: (name) => (name === 'b' ? 0.25 : 1) });
+    const grads = [[[0.3, -0.1], [0.2, 0.4]], [[-0.2, 0.5], [0.1, -0.3]]];
+    for (const [ga, gb] of grads) opt.apply(params, new Map([['a', Float32Array.from(ga)], ['b', Float32Array.from(gb)]]));
+    const wantA = reference([1, -2], grads.map((g) => g[0]), 1e-2, 0.1);
+    const wantB = reference([0.5, 3], grads.map((g) => g[1]), 2.5e-3, 0.1);
+    params.get('a')!.forEach((v, i) => expect(v).toBeCloseTo(wantA[i], 6));
+    params.get('b')!.forEach((v, i) => expect(v).toBeCloseTo(wantB[i], 6));
+  });
+
   it('the flat update with half of it on a helper thread equals the per-tensor update', async () => {
     const slots = { entries: [{ name: 'a', offset: 0, length: 5 }, { name: 'b', offset: 5, length: 8 }], total: 13 };
     const rnd = (seed: number) => Float32Array.from({ length: 13 }, (_, i) => Math.sin(seed * 13 + i * 7.1) * (i + 1) * 0.1);

@@ -4,6 +4,11 @@ export interface AdamWOptions {
   beta1?: number;
   beta2?: number;
   eps?: number;
+  /**
+   * Per-parameter multiplier of lr (decay included), e.g. μP-style 1/width for the d × d matrices; unset = 1 for
+   * all, as the paper. Only the per-tensor `apply` honours it (`applyFlat` refuses).
+   */
+  lrScale?: (name: string) => number;
 }
 
 /** The per-step constants of one AdamW update (what a helper thread needs to update its share). */
@@ -59,6 +64,7 @@ export class AdamW {
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
+  readonly lrScale: ((name: string) => number) | undefined;
   step = 0;
   readonly m = new Map<string, Float32Array>();
   readonly v = new Map<string, Float32Array>();
@@ -72,6 +78,7 @@ export class AdamW {
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
+    this.lrScale = opts.lrScale;
     if (flat) {
       this.flatM = new Float32Array(new SharedArrayBuffer(flat.total * 4));
       this.flatV = new Float32Array(new SharedArrayBuffer(flat.total * 4));
@@ -91,24 +98,25 @@ export class AdamW {
     return s;
   }
 
-  /** Advances the step count and returns this step's constants. */
-  private next(): AdamWStep {
-    this.step++;
+  /** This step's constants for a learning rate of lr·scale (call after advancing `step`). */
+  private constants(scale = 1): AdamWStep {
+    const lr = this.lr * scale;
     return {
-      stepSize: this.lr / (1 - this.beta1 ** this.step),
+      stepSize: lr / (1 - this.beta1 ** this.step),
       invSqrtBc2: 1 / Math.sqrt(1 - this.beta2 ** this.step),
-      decay: 1 - this.lr * this.weightDecay,
+      decay: 1 - lr * this.weightDecay,
       beta1: this.beta1, beta2: this.beta2, eps: this.eps,
     };
   }
 
   /** Updates `params` in place (every entry of `grads` must have its parameter's size). */
   apply(params: ReadonlyMap<string, Float32Array>, grads: ReadonlyMap<string, Float32Array>): void {
-    const s = this.next();
+    this.step++;
+    const s = this.constants();
     for (const [name, p] of params) {
       const g = grads.get(name);
       if (!g) continue;
-      adamwRange(p, g, this.slot(this.m, name, p.length), this.slot(this.v, name, p.length), 0, p.length, s);
+      adamwRange(p, g, this.slot(this.m, name, p.length), this.slot(this.v, name, p.length), 0, p.length, this.lrScale ? this.constants(this.lrScale(name)) : s);
     }
   }
 
@@ -120,7 +128,9 @@ export class AdamW {
     const m = this.flatM;
     const v = this.flatV;
     if (!m || !v) throw new Error('AdamW.applyFlat: constructed without flat slots');
-    const s = this.next();
+    if (this.lrScale) throw new Error('AdamW.applyFlat: per-parameter lr scales need the per-tensor apply');
+    this.step++;
+    const s = this.constants();
     const split = share ? Math.floor(p.length / 2) : p.length;
     const other = share?.(split, p.length, s);
     adamwRange(p, g, m, v, 0, split, s);

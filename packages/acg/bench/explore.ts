@@ -14,6 +14,8 @@ import { makeConfig } from '../src/config.js';
 import { initParams } from '../src/init.js';
 import { batchIndices } from '../src/train.js';
 import { matchedIoU, syntheticImages, type SyntheticImage } from '../src/synthetic.js';
+import { buildAcgOnnx } from '../src/onnx/build.js';
+import { loadOnnxRuntime } from '../src/onnx/session.js';
 import { OnnxGradients } from '../src/onnx/trainer.js';
 import { ensureBackend, TfAcg } from '../src/tf/runtime.js';
 
@@ -57,6 +59,34 @@ function score(set: SyntheticImage[]): string {
   });
   return `c≠5 ${(100 * mi / cnt).toFixed(1)}/${(ce / cnt).toFixed(2)} c=5 ${(100 * mi5 / Math.max(c5, 1)).toFixed(1)}`;
 }
+/**
+ * Cross-attention sharpness per layer on 16 held-out images (the inference graph's probe outputs): mean over
+ * (image, head, prototype) rows of the largest attention weight, and of the entropy as a fraction of log n
+ * (1 = uniform over the patches, 0 = one patch).
+ */
+async function attentionStats(): Promise<string> {
+  const ort = await loadOnnxRuntime();
+  if (!ort) return '';
+  const session = await ort.InferenceSession.create(buildAcgOnnx(cfg, m.exportParams(), 'reassociated', { probe: true }));
+  const probe = testSet.slice(0, 16);
+  const x = new Float32Array(probe.length * n * dim);
+  probe.forEach((s, b) => x.set(s.features.tokens, b * n * dim));
+  const out = await session.run({ features: new ort.Tensor('float32', x, [probe.length, n, dim]) });
+  const parts: string[] = [];
+  for (let l = 0; l < cfg.steps; l++) {
+    const a = out[`probe.cross_attn.${l}`].data as Float32Array;
+    let mx = 0, ent = 0;
+    const rows = a.length / n;
+    for (let r = 0; r < rows; r++) {
+      let rowMax = 0, h = 0;
+      for (let j = 0; j < n; j++) { const p = a[r * n + j]; rowMax = Math.max(rowMax, p); if (p > 0) h -= p * Math.log(p); }
+      mx += rowMax; ent += h / Math.log(n);
+    }
+    parts.push(`${(mx / rows).toFixed(2)}/${(ent / rows).toFixed(2)}`);
+  }
+  await session.release();
+  return ` | attn max/entropy by layer ${parts.join(' ')}`;
+}
 const loss = (set: SyntheticImage[]) => m.loss(set.slice(0, 32).map((s) => s.features.tokens), n);
 
 const km = new KMeansGenerator({ k: 5 });
@@ -73,7 +103,7 @@ const t0 = performance.now();
 let last = NaN;
 for (let it = 0; it <= T; it++) {
   if (it % N(a.every) === 0 || it === T) {
-    console.log(`it ${it} (${((performance.now() - t0) / 1000).toFixed(0)} s): train loss ${last.toFixed(4)} | held-out loss ${loss(testSet).toFixed(4)} ${score(testSet)} | train-set loss ${loss(trainSet).toFixed(4)} ${score(trainSet.slice(0, 60))}`);
+    console.log(`it ${it} (${((performance.now() - t0) / 1000).toFixed(0)} s): train loss ${last.toFixed(4)} | held-out loss ${loss(testSet).toFixed(4)} ${score(testSet)} | train-set loss ${loss(trainSet).toFixed(4)} ${score(trainSet.slice(0, 60))}${await attentionStats()}`);
   }
   if (it === T) break;
   const w = N(a.warmup);

@@ -29,12 +29,15 @@ function headBlocks(w: Float32Array, d: number, heads: number, transposed: boole
  * [batch, n, d]; outputs `assignment` S = cos(X, C) [batch, n, k] and
  * `concepts` C [batch, k, d]. Cross-attention is re-associated by default
  * (per head softmax((Q W_k,h) Xᵀ/√dh) X W_v,hᵀ + b_v,h: the n pixels are never
- * projected; the key bias cancels in the softmax). Returns the encoded ModelProto.
+ * projected; the key bias cancels in the softmax). Returns the encoded ModelProto. With `probe` (diagnostics,
+ * re-associated form only) every layer's cross-attention weights are outputs too: `probe.cross_attn.<l>`
+ * [B, h·k, n], rows (head, prototype) per image, each a softmax over the n patches.
  */
-export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: CrossAttentionForm = 'reassociated'): Uint8Array {
+export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: CrossAttentionForm = 'reassociated', options: { probe?: boolean } = {}): Uint8Array {
   const { dim: d, k, heads: h, steps, ffnDim, lnEps } = config;
   const dh = d / h;
   const nodes: OnnxNode[] = [];
+  const probes: string[] = [];
   const inits: OnnxTensor[] = [];
   let counter = 0;
   const node = (op: string, inputs: string[], attrs: OnnxAttr[] = [], out?: string): string => {
@@ -85,6 +88,7 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
     // Per image one product with Xᵀ over all (head, prototype) rows: [B, h·k, d] · [B, d, n].
     const qt = node('Reshape', [perm(node('Reshape', [qtH, ints(`${pre}.shape_hbkd`, [h, -1, k, d])]), [1, 0, 2, 3]), rowsShape]);
     const attn = node('Softmax', [node('MatMul', [qt, XT])], [attrInt('axis', -1)]); // [B, h·k, n]
+    if (options.probe) probes.push(node('Identity', [attn], [], `probe.${pre.replace('layers.', 'cross_attn.').replace('.cross_attn', '')}`));
     const px = node('MatMul', [attn, X]); // [B, h·k, d], rows (head, prototype)
     const pxH = node('Reshape', [perm(node('Reshape', [px, ints(`${pre}.shape_bhkd`, [-1, h, k, d])]), [1, 0, 2, 3]), headRowsShape]); // [h, B·k, d]
     const wv = init(`${pre}.v_proj.weight_heads_t`, [h, d, dh], headBlocks(p(`${pre}.v_proj.weight`), d, h, true));
@@ -140,7 +144,10 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
       node: nodes,
       initializer: inits,
       input: [floatValueInfo(X, ['batch', 'n', d])],
-      output: [floatValueInfo(ACG_IO.assignment, ['batch', 'n', k]), floatValueInfo(ACG_IO.concepts, ['batch', k, d])],
+      output: [
+        floatValueInfo(ACG_IO.assignment, ['batch', 'n', k]), floatValueInfo(ACG_IO.concepts, ['batch', k, d]),
+        ...probes.map((name) => floatValueInfo(name, ['batch', h * k, 'n'])),
+      ],
     },
   });
   return onnx.ModelProto.encode(model).finish();

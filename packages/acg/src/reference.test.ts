@@ -1,30 +1,19 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { readSafetensors } from '@acseg/safetensors';
 import { silentLogger } from '@acseg/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint } from './checkpoint.js';
+import { loadReferenceFixture } from './testing/fixtures.js';
 import { ensureBackend, TfAcg } from './tf/runtime.js';
 
 // Fixtures from scripts/make-reference-fixture.ts: a random tiny checkpoint and what
 // tools/acg-reference/forward.py (stock PyTorch nn.MultiheadAttention / LayerNorm /
 // Linear, float64) computes from it. Proves the README's tensor layout and math.
-interface Expected { assignment: number[]; concepts: number[]; loss: number; grads: Record<string, number[]> }
 
 beforeAll(async () => {
   await ensureBackend(silentLogger);
 });
 
 describe.each(['relu', 'gelu'])('PyTorch reference (%s FFN)', (name) => {
-  const dir = join(import.meta.dirname, 'testing', 'fixtures', name);
-
   it('loads the checkpoint and reproduces S, the concepts, the loss and every gradient to 1e-4', async () => {
-    const ckpt = await loadCheckpoint(dir);
-    const expected = JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')) as Expected;
-    const feats = (await readSafetensors(join(dir, 'features.safetensors'))).tensors.features;
-    const [B, n, d] = feats.shape;
-    const data = feats.data as Float32Array;
-    const tokens = Array.from({ length: B }, (_, b) => data.slice(b * n * d, (b + 1) * n * d));
+    const { ckpt, expected, tokens, n } = await loadReferenceFixture(name);
     const model = new TfAcg(ckpt.config, ckpt.params);
     const pred = model.predict(tokens, n);
     const close = (got: ArrayLike<number>, want: number[], what: string) => {

@@ -1,9 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { readSafetensors } from '@acseg/safetensors';
 import { arrayFeatureSource, silentLogger, type Logger } from '@acseg/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '../checkpoint.js';
+import { loadReferenceFixture } from '../testing/fixtures.js';
 import { makeConfig, type ParamValues } from '../config.js';
 import { AcgGenerator } from '../generator.js';
 import { initParams } from '../init.js';
@@ -63,19 +60,13 @@ describe.each([
   });
 });
 
-interface Expected { assignment: number[]; concepts: number[] }
 
 describe.each(['relu', 'gelu'])('ONNX graph against the PyTorch reference (%s FFN)', (name) => {
   it('reproduces tools/acg-reference/forward.py\'s S and concepts to 1e-4', async () => {
-    const dir = join(import.meta.dirname, '..', 'testing', 'fixtures', name);
-    const ckpt = await loadCheckpoint(dir);
-    const expected = JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')) as Expected;
-    const feats = (await readSafetensors(join(dir, 'features.safetensors'))).tensors.features;
-    const [B, n, d] = feats.shape;
-    const data = feats.data as Float32Array;
+    const { ckpt, expected, tokens, n } = await loadReferenceFixture(name);
     const session = await OnnxAcg.create(ckpt.config, ckpt.params, { threads: 1 });
     opened.push(session);
-    const got = await session.predict(Array.from({ length: B }, (_, b) => data.slice(b * n * d, (b + 1) * n * d)), n);
+    const got = await session.predict(tokens, n);
     expect(maxDiff(got.assignment, expected.assignment)).toBeLessThan(1e-4);
     expect(maxDiff(got.concepts, expected.concepts)).toBeLessThan(1e-4);
   });

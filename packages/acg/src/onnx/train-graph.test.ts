@@ -1,9 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { readSafetensors } from '@acseg/safetensors';
 import { silentLogger } from '@acseg/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint } from '../checkpoint.js';
+import { loadReferenceFixture } from '../testing/fixtures.js';
 import { makeConfig, paramSpecs, type AcgConfig, type ParamValues } from '../config.js';
 import { initParams } from '../init.js';
 import { Rng } from '../rng.js';
@@ -106,17 +103,10 @@ describe.each([
   });
 });
 
-interface Expected { loss: number; grads: Record<string, number[]> }
 
 describe.each(['relu', 'gelu'])('ONNX training graph against the PyTorch reference (%s FFN)', (name) => {
   it('reproduces tools/acg-reference/forward.py\'s loss to 1e-5 and all gradients to 1e-4', async () => {
-    const dir = join(import.meta.dirname, '..', 'testing', 'fixtures', name);
-    const ckpt = await loadCheckpoint(dir);
-    const expected = JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')) as Expected;
-    const feats = (await readSafetensors(join(dir, 'features.safetensors'))).tensors.features;
-    const [B, n, d] = feats.shape;
-    const data = feats.data as Float32Array;
-    const tokens = Array.from({ length: B }, (_, b) => data.slice(b * n * d, (b + 1) * n * d));
+    const { ckpt, expected, tokens, n } = await loadReferenceFixture(name);
     const specs = paramSpecs(ckpt.config);
     // Checkpoint (PyTorch [out, in]) → TF.js layout, here by hand rather than through TfAcg.
     const params = new Map(specs.map((s) => [s.name, s.linear ? transpose(ckpt.params[s.name], s.shape[0], s.shape[1]) : ckpt.params[s.name]]));

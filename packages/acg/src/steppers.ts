@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { AcsegError, type Logger } from '@acseg/core';
-import type { AcgOptions, AcgRuntime } from './options.js';
+import type { AcgOptions } from './options.js';
 import { loadOnnxRuntime, onnxRuntimeError } from './onnx/session.js';
 import { OnnxGradients } from './onnx/trainer.js';
 import { AdamWThread } from './tf/adamw-thread.js';
@@ -55,7 +55,7 @@ class OnnxStepper implements Stepper {
 
 /**
  * The training engine (option `trainRuntime`): unset picks a native TF.js backend (tfjs-node / tfjs-node-gpu,
- * where installed), else onnxruntime-node where it loads (≈ 4× TF.js WASM here), else TF.js WASM with `workers`
+ * where installed), else onnxruntime-node where it loads (≈ 6× a TF.js WASM step here, bench/speed.ts), else TF.js WASM with `workers`
  * threads. Logs one line saying which.
  */
 export async function startStepper(model: TfAcg, o: AcgOptions, log: Logger): Promise<Stepper> {
@@ -89,4 +89,3 @@ export async function startStepper(model: TfAcg, o: AcgOptions, log: Logger): Pr
   return { step: (tokens, n) => Promise.resolve(model.step(tokens, n)), close: () => Promise.resolve() };
 }
 
-export type { AcgRuntime };

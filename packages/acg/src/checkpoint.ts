@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { basename, dirname, join } from 'node:path';
 import { AcsegError } from '@acseg/core';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from '@acseg/safetensors';
@@ -48,17 +49,6 @@ export async function checkpointDir(path: string): Promise<string> {
   }
 }
 
-async function writeAtomic(path: string, data: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
 export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<void> {
   const dir = await checkpointDir(path);
   await mkdir(dir, { recursive: true });
@@ -72,7 +62,7 @@ export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<vo
     await writeSafetensors(join(dir, 'optimizer.safetensors'), opt, { step: String(ckpt.optimizer.step) });
   }
   const json = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, config: ckpt.config, seed: ckpt.seed, training: ckpt.training };
-  await writeAtomic(join(dir, 'config.json'), `${JSON.stringify(json, null, 2)}\n`);
+  await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(json, null, 2)}\n`);
 }
 
 function bad(file: string, problem: string, hint?: string): AcsegError {

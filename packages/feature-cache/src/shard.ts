@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { AcsegError, type FeatureMap } from '@acseg/core';
 import { serializeSafetensors, type TensorToWrite } from '@acseg/safetensors';
 import { CACHE_FORMAT } from './format.js';
@@ -90,12 +90,9 @@ export class ShardBuilder {
 
 /** Writes bytes atomically (temp file beside the target, then rename); returns their SHA-256. */
 export async function writeAtomic(path: string, bytes: Uint8Array | string): Promise<string> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
   try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
+    await writeFileAtomic(path, typeof bytes === 'string' ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new AcsegError('BAD_INPUT', `${path}: cannot write (${(e as Error).message})`, { file: path, cause: e });
   }
   return createHash('sha256').update(bytes).digest('hex');

@@ -1,4 +1,4 @@
-import { rename, writeFile, rm } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { DTYPE_BYTES, SafetensorsError, elementCount, type Dtype, type TensorInfo } from './format.js';
 
 export interface TensorToWrite {
@@ -50,14 +50,8 @@ export function serializeSafetensors(tensors: Record<string, TensorToWrite>, met
   return out;
 }
 
-/** Writes a safetensors file atomically: a temp file beside it, then rename. */
+/** Writes a safetensors file atomically (write-file-atomic: temp file beside it, fsync, rename). */
 export async function writeSafetensors(path: string, tensors: Record<string, TensorToWrite>, metadata: Record<string, string> = {}): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(tmp, serializeSafetensors(tensors, metadata));
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  const bytes = serializeSafetensors(tensors, metadata);
+  await writeFileAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }

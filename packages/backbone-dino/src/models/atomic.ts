@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import writeFileAtomicLib from 'write-file-atomic';
 
 /** A temp name beside `path`; never the final name, so a killed write leaves no half file there. */
 export function tempPathFor(path: string): string {
@@ -11,15 +12,9 @@ export function isTempPath(name: string): boolean {
   return /\.tmp-\d+-\d+-\d+$/.test(name);
 }
 
+/** Small files (manifests): npm's write-file-atomic (temp file beside it, fsync, rename). Downloads stream through tempPathFor. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tempPathFor(path);
-  try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await writeFileAtomicLib(path, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
 }
 
 export async function sha256File(path: string): Promise<string> {

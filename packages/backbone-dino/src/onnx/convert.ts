@@ -1,7 +1,8 @@
 import { AcsegError } from '@acseg/core';
 import { readSafetensors } from '@acseg/safetensors';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { basename, dirname, join } from 'node:path';
 import { inferVitConfig, normalizeWeightNames, type HubVitConfigJson, type VitWeights } from '../vit/config.js';
 import { buildVitOnnx } from './buildVit.js';
@@ -57,12 +58,9 @@ export async function convertCheckpoint(opts: ConvertOptions): Promise<ConvertRe
   const bytes = buildVitOnnx(named, config, { inputSize, modelName: opts.modelName ?? defaultName(opts.weights) });
   const out = existsSync(opts.out) && statSync(opts.out).isDirectory() ? join(opts.out, 'model.onnx') : opts.out;
   await mkdir(dirname(out), { recursive: true });
-  const tmp = `${out}.tmp-${process.pid}`;
   try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, out);
+    await writeFileAtomic(out, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new AcsegError('BAD_CONFIG', `${out}: cannot write the model: ${(e as Error).message}`, { file: out, cause: e });
   }
   return { out, info: { dim: config.dim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, inputSize } };

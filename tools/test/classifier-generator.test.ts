@@ -1,13 +1,24 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
 const root = resolve(__dirname, '../..');
 const cli = join(root, 'apps/cli/bin/acseg.js');
+
+// Every temp folder this file makes, removed once its tests are done.
+const made: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'acseg-gen-'));
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 /** Runs the nx generator against a real folder outside the workspace (nx's FsTree + flushChanges). */
 async function scaffold(dir: string, name: string): Promise<void> {
@@ -21,7 +32,7 @@ async function scaffold(dir: string, name: string): Promise<void> {
 describe('classifier plugin generator', () => {
   it('scaffolds a plugin that builds, passes its own test, and that the CLI loads and runs', async () => {
     expect(existsSync(join(root, 'packages/core/dist/index.js')), 'build the workspace first (npm test does)').toBe(true);
-    const work = mkdtempSync(join(tmpdir(), 'acseg-gen-'));
+    const work = tempDir();
     await scaffold(work, 'tiny-size');
     const pkgDir = join(work, 'tiny-size');
     const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
@@ -61,7 +72,7 @@ describe('classifier plugin generator', () => {
   });
 
   it('refuses a bad name and an existing folder', async () => {
-    const work = mkdtempSync(join(tmpdir(), 'acseg-gen-'));
+    const work = tempDir();
     await expect(scaffold(work, 'Bad Name')).rejects.toThrow(/lower-case/);
     await scaffold(work, 'twice');
     await expect(scaffold(work, 'twice')).rejects.toThrow(/already holds a package/);

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { acseg, pluginSource, tempDir, writeFiles } from './helpers.js';
+import { acseg, pluginSource, removeTempDirs, tempDir, writeFiles } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 describe('acseg CLI: commands and component names', () => {
   it('--help lists every command', () => {

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { writeSafetensors } from '@acseg/safetensors';
-import { acseg, repoRoot, tempDir } from './helpers.js';
+import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
 import { lcgUniform, TINY, weightSpecs } from '../../../packages/backbone-dino/src/testing/tinyVit.js';
+
+afterAll(removeTempDirs);
 
 const vocMini = join(repoRoot, '../shared/datasets/voc-mini');
 

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { acseg, repoRoot, tempDir } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
 import { writeTinyClip } from '../../../packages/classifier-clip/src/testing/tiny-model.js';
+
+afterAll(removeTempDirs);
 
 const vocMini = join(repoRoot, '../shared/datasets/voc-mini');
 const tinyDino = join(repoRoot, 'packages/backbone-dino/src/testing/fixtures/tiny-hub');

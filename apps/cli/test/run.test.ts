@@ -1,8 +1,10 @@
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
-import { describe, expect, it } from 'vitest';
-import { acseg, repoRoot, tempDir } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 const samples = join(repoRoot, 'samples');
 const tinyDino = join(repoRoot, 'packages/backbone-dino/src/testing/fixtures/tiny-hub');

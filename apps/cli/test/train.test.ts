@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { acseg, repoRoot, tempDir } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 const samples = join(repoRoot, 'samples');
 

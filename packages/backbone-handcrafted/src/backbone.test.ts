@@ -1,8 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComponentRegistry, validateFeatureMap, validatePlugin, type FeatureResult, type ImageInput, type RegionMap, type RgbImage } from '@acseg/core';
 import plugin, { FEATURE_DIM, HandcraftedBackbone, LAYOUT } from './index.js';
 
@@ -30,6 +30,9 @@ async function collect(it: AsyncIterable<FeatureResult>): Promise<FeatureResult[
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'acseg-hc-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe('HandcraftedBackbone', () => {

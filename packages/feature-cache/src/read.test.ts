@@ -1,17 +1,28 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, open, readFile, truncate, writeFile, copyFile } from 'node:fs/promises';
+import { mkdtemp, open, readFile, truncate, writeFile, copyFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcsegError } from '@acseg/core';
 import { FeatureCache, writeFeatureCache, type CacheIndex } from './index.js';
 import { FakeBackbone } from './testing/fake-backbone.js';
 
+// Every temp folder this file makes, removed once its tests are done.
+const made: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 const images = Array.from({ length: 7 }, (_, i) => `/data/p${i}.png`);
 
 async function makeCache(opts: { model?: string } = {}): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'fcache-r-'));
+  const dir = await tempDir('fcache-r-');
   await writeFeatureCache({ backbone: new FakeBackbone(opts), images, out: dir, shardSize: 3 });
   return dir;
 }
@@ -24,7 +35,7 @@ async function rejection(p: Promise<unknown>): Promise<AcsegError> {
 
 describe('FeatureCache: damaged files give errors that name the file', () => {
   it('a folder without index.json', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'fcache-r-'));
+    const dir = await tempDir('fcache-r-');
     const e = await rejection(FeatureCache.open(dir));
     expect(e.message).toBe(`${join(dir, 'index.json')}: not found; this folder is not a feature cache`);
   });

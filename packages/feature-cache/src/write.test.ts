@@ -1,13 +1,24 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AcsegError, type FeatureMap } from '@acseg/core';
 import { FeatureCache, writeFeatureCache, type CacheIndex } from './index.js';
 import { FakeBackbone, fakeFeatures } from './testing/fake-backbone.js';
 
-const tmp = () => mkdtemp(join(tmpdir(), 'fcache-'));
+// Every temp folder this file makes, removed once its tests are done.
+const made: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+const tmp = () => tempDir('fcache-');
+
 const names = (n: number, prefix = 'img') => Array.from({ length: n }, (_, i) => `/data/${prefix}${String(i).padStart(3, '0')}.jpg`);
 const readIndex = async (dir: string) => JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as CacheIndex;
 

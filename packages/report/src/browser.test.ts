@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,6 +36,7 @@ describe.skipIf(SKIP)('pages in headless Chromium', () => {
   });
   afterAll(async () => {
     await browser?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   async function open(path: string): Promise<Loaded> {

@@ -1,15 +1,25 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { formatMeanStd, writeEvalReport } from './index.js';
 import { makeGallery, makeReport, tricolourMap } from './testing/fixtures/run.js';
 
+const made: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
 describe('writeGallery', () => {
   it('writes per-image outputs and a self-contained index.html', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'acseg-gallery-'));
+    const dir = await tempDir('acseg-gallery-');
     const index = await makeGallery(dir);
     const out = join(dir, 'out');
     const listing = (await readdir(out, { recursive: true })).map(String).sort();
@@ -39,7 +49,7 @@ describe('writeEvalReport', () => {
   });
 
   it('writes report.html, metrics.json and sample pictures', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'acseg-eval-'));
+    const dir = await tempDir('acseg-eval-');
     await makeGallery(dir); // for the input file sample b reads
     const report = makeReport(dir);
     const { html: htmlPath, json } = await writeEvalReport(join(dir, 'report'), report);
@@ -73,7 +83,7 @@ describe('writeEvalReport', () => {
   });
 
   it('refuses inconsistent reports', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'acseg-eval-'));
+    const dir = await tempDir('acseg-eval-');
     const base = makeReport(dir);
     await expect(writeEvalReport(dir, { ...base, classNames: [] })).rejects.toThrow(/class list is empty/);
     await expect(writeEvalReport(dir, { ...base, confusion: [[1]] })).rejects.toThrow(/confusion matrix must be 4×4/);

@@ -1,15 +1,18 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import sharp from 'sharp';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '@acseg/core';
 import { VOC_PALETTE, blendOverlay, encodeLabelPng, writeFileAtomic, writeLabelPng, writeOverlay, writeSegmentationJson } from './index.js';
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'acseg-report-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 /** Every file in `d`, recursively, relative. */
@@ -118,5 +121,6 @@ describe('writeSegmentationJson and atomic writes', () => {
     await writeFileAtomic(join(d, 'sub', 'keep.txt'), 'x');
     await expect(writeFileAtomic(join(d, 'sub'), 'y')).rejects.toThrow(/sub: cannot write/);
     expect(await files(d)).toEqual(['a.txt', 'sub', 'sub/keep.txt']);
+    await rm(d, { recursive: true, force: true });
   });
 });

@@ -1,8 +1,19 @@
-import { mkdtemp, writeFile, readFile } from 'node:fs/promises';
+import { mkdtemp, writeFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseSafetensors, readSafetensors, readSafetensorsHeader, readTensors, serializeSafetensors, writeSafetensors } from './index.js';
+
+// Every temp folder this file makes, removed once its tests are done.
+const made: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
+});
 
 /** A file assembled by hand from the format description, not by our writer. */
 function handMade(): Uint8Array {
@@ -27,7 +38,7 @@ describe('safetensors', () => {
   });
 
   it('round-trips through a file, with an 8-byte-aligned data section', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'st-'));
+    const dir = await tempDir('st-');
     const path = join(dir, 'w.safetensors');
     const w = Float32Array.from({ length: 12 }, (_, i) => i / 3);
     await writeSafetensors(path, { 'z.weight': { shape: [3, 4], data: w }, 'a.ids': { shape: [2], data: Int32Array.from([7, -1]) } }, { k: '5' });
@@ -45,7 +56,7 @@ describe('safetensors', () => {
   });
 
   it('names the problem for truncated, foreign and inconsistent files', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'st-'));
+    const dir = await tempDir('st-');
     const good = handMade();
     const truncated = join(dir, 'cut.safetensors');
     await writeFile(truncated, good.subarray(0, good.length - 3));

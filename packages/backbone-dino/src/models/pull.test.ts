@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { AcsegError, type ProgressFactory } from '@acseg/core';
 import { serializeSafetensors } from '@acseg/safetensors';
 import { describeVitModel } from '../onnx/describe.js';
@@ -9,10 +9,21 @@ import { TINY, lcgBytes, makeVitWeights } from '../testing/tinyVit.js';
 import { listModels, pullModel, resolveModelFile, type CheckpointConverter, type ModelManifest } from './index.js';
 import { FAKE_HUB_URL, fakeHub, gitBlobSha1, sha256Hex, type FakeFile } from './testing/fakeHub.js';
 
+// Every temp folder this file makes, removed once its tests are done.
+const made: string[] = [];
+async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+const tmp = () => tempDir('models-');
+
 const onnxBytes = lcgBytes(7, 5000);
 const configBytes = new TextEncoder().encode(JSON.stringify({ hidden_size: 384, patch_size: 16 }));
 const xenova = (): Record<string, FakeFile> => ({ 'onnx/model.onnx': { content: onnxBytes, lfs: true }, 'config.json': { content: configBytes } });
-const tmp = () => mkdtemp(join(tmpdir(), 'models-'));
 
 async function filesUnder(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();

@@ -5,7 +5,9 @@
  *     runs them: the ONNX engine (graph backward on onnxruntime-node, AdamW on 2 threads), TF.js with the
  *     re-associated cross-attention on 1 and 2 worker threads, the naive form on 1; projected time of 2500 steps;
  * (b) inference images/s with features given: the ACG's `generate` on TF.js and on onnxruntime-node (runtime
- *     'tfjs' / 'onnx', same weights, graph built in-package by src/onnx/build.ts) vs the clustering baselines.
+ *     'tfjs' / 'onnx', same weights, graph built in-package by src/onnx/build.ts), the onnx runtime with
+ *     `precision: 'int8'` (dynamically quantized weight products), vs the clustering baselines; the int8 row gives
+ *     the patch-argmax agreement with the fp32 onnx row on held-out synthetic images (src/synthetic.ts).
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -15,6 +17,7 @@ import { makeConfig } from '../src/config.js';
 import { AcgGenerator } from '../src/generator.js';
 import { initParams } from '../src/init.js';
 import { ACG_DEFAULTS } from '../src/options.js';
+import { syntheticImages } from '../src/synthetic.js';
 import { startStepper } from '../src/steppers.js';
 import { ensureBackend, TfAcg, type Formulation } from '../src/tf/runtime.js';
 import { randomFeatures, table } from './common.js';
@@ -58,15 +61,36 @@ const feats = randomFeatures(Number(args.images), 11);
 const say = { ...silentLogger, info: (m: string) => console.log(m) };
 const acgTf = new AcgGenerator({ runtime: 'tfjs' }, say);
 const acgOnnx = new AcgGenerator({ runtime: 'onnx' }, say);
+const acgInt8 = new AcgGenerator({ runtime: 'onnx', precision: 'int8' }, say);
 await acgTf.initialize(384);
 await acgOnnx.initialize(384); // same seed: same weights
+await acgInt8.initialize(384);
 const probe = feats.slice(0, 4);
 const [refS, onnxS] = [await acgTf.generate(probe), await acgOnnx.generate(probe)];
 let diff = 0;
 refS.forEach((r, b) => r.assignment.forEach((v, i) => { diff = Math.max(diff, Math.abs(v - onnxS[b].assignment[i])); }));
+// Patch argmax (the region label before any post-processing) of int8 against fp32 on held-out synthetic images.
+const heldOut = syntheticImages({ count: 64, seed: 1001 }).map((im) => im.features);
+const [s32, s8] = [await acgOnnx.generate(heldOut), await acgInt8.generate(heldOut)];
+let agree = 0;
+let patches = 0;
+let int8Diff = 0;
+s32.forEach((r, b) => {
+  const q = s8[b].assignment;
+  for (let i = 0; i < r.assignment.length / r.k; i++, patches++) {
+    let [ia, ib] = [0, 0];
+    for (let j = 1; j < r.k; j++) {
+      if (r.assignment[i * r.k + j] > r.assignment[i * r.k + ia]) ia = j;
+      if (q[i * r.k + j] > q[i * r.k + ib]) ib = j;
+    }
+    if (ia === ib) agree++;
+    for (let j = 0; j < r.k; j++) int8Diff = Math.max(int8Diff, Math.abs(q[i * r.k + j] - r.assignment[i * r.k + j]));
+  }
+});
 const gens: Array<[string, ConceptGenerator, number]> = [
   ['ACG (TF.js)', acgTf, feats.length],
   [`ACG (ONNX in-package, onnxruntime-node; max |ΔS| vs TF.js ${diff.toExponential(1)})`, acgOnnx, feats.length],
+  [`ACG (ONNX int8 weight products; max |ΔS| vs fp32 ${int8Diff.toExponential(1)}, patch argmax = fp32 on ${(100 * agree / patches).toFixed(1)} % of ${patches})`, acgInt8, feats.length],
   ['k-means k=5', new KMeansGenerator({ k: 5 }), 16],
   ['spectral k=5', new SpectralGenerator({ k: 5 }), 16],
   ['affinity propagation', new AffinityPropagationGenerator({}), 16],

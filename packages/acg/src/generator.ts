@@ -74,13 +74,15 @@ export class AcgGenerator implements ConceptGenerator {
   inferenceRuntime(): Promise<AcgRuntime> {
     this.runtimeChoice ??= (async (): Promise<AcgRuntime> => {
       const want = this.options.runtime;
+      const int8 = this.options.precision === 'int8';
       if (want === 'tfjs') {
-        this.log.info('acg: inference on TF.js (option runtime: tfjs)');
+        if (int8) throw new AcsegError('BAD_CONFIG', 'acg: option precision "int8" needs runtime "onnx" (TF.js runs fp32 only)', { plugin: '@acseg/acg' });
+        this.log.info('acg: inference on TF.js, fp32 (option runtime: tfjs)');
         return 'tfjs';
       }
       const ort = await loadOnnxRuntime();
       if (ort) {
-        this.log.info(`acg: inference on onnxruntime-node ${ort.env.versions.common} (CPU)${want ? '' : '; runtime: tfjs selects TF.js'}`);
+        this.log.info(`acg: inference on onnxruntime-node ${ort.env.versions.common} (CPU), ${this.options.precision}${int8 ? ' (dynamically quantized weight products)' : ''}${want ? '' : '; runtime: tfjs selects TF.js'}`);
         return 'onnx';
       }
       if (want === 'onnx') {
@@ -88,7 +90,7 @@ export class AcgGenerator implements ConceptGenerator {
           plugin: '@acseg/acg', hint: 'install onnxruntime-node 1.30 with its native binding, or use runtime "tfjs"',
         });
       }
-      this.log.info(`acg: inference on TF.js (onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'})`);
+      this.log.info(`acg: inference on TF.js, fp32${int8 ? ' (precision int8 ignored)' : ''} (onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'})`);
       return 'tfjs';
     })();
     return this.runtimeChoice;
@@ -126,7 +128,7 @@ export class AcgGenerator implements ConceptGenerator {
     const { k, dim } = model.config;
     let session: OnnxAcg | undefined;
     if ((await this.inferenceRuntime()) === 'onnx') {
-      const pending = this.onnx ?? OnnxAcg.create(model.config, model.exportParams(), { form: this.formulation });
+      const pending = this.onnx ?? OnnxAcg.create(model.config, model.exportParams(), { form: this.formulation, precision: this.options.precision });
       this.onnx = pending;
       try {
         session = await pending;

@@ -2,7 +2,7 @@ import { definePlugin, PLUGIN_API_VERSION } from '@acseg/core';
 import { AcgGenerator } from './generator.js';
 
 export { AcgGenerator } from './generator.js';
-export { ACG_DEFAULTS, parseAcgOptions, type AcgOptions, type AcgRuntime } from './options.js';
+export { ACG_DEFAULTS, parseAcgOptions, type AcgOptions, type AcgPrecision, type AcgRuntime } from './options.js';
 export { buildAcgOnnx, ACG_IO, ACG_ONNX_FORMAT, type CrossAttentionForm } from './onnx/build.js';
 export { OnnxAcg, loadOnnxRuntime, type OnnxPrediction } from './onnx/session.js';
 export { makeConfig, paramSpecs, DEFAULT_CONFIG, type AcgConfig, type ParamSpec, type ParamValues } from './config.js';

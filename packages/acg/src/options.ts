@@ -39,12 +39,19 @@ export interface AcgOptions {
   trainRuntime?: AcgRuntime;
   /** Iterations of linear learning-rate warm-up (0 = the paper's constant rate). */
   warmup: number;
+  /**
+   * Arithmetic of `generate`'s weight products on the onnx runtime: 'fp32', or 'int8' (dynamic quantization: int8
+   * weights per output channel, activations quantized at run time; README "Speed"). TF.js runs fp32 only.
+   */
+  precision: AcgPrecision;
 }
+
+export type AcgPrecision = 'fp32' | 'int8';
 
 export type AcgRuntime = 'tfjs' | 'onnx';
 
 export const ACG_DEFAULTS: AcgOptions = {
-  k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64, warmup: 0, workers: Math.max(1, Math.min(2, availableParallelism())),
+  k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64, warmup: 0, precision: 'fp32', workers: Math.max(1, Math.min(2, availableParallelism())),
 };
 
 function num(opts: ComponentOptions, key: keyof AcgOptions, kind: 'int' | 'pos' | 'nonneg'): number | undefined {
@@ -84,6 +91,10 @@ export function parseAcgOptions(opts: ComponentOptions = {}): AcgOptions {
     if (v === undefined || v === null || v === '' || v === 'auto') continue;
     if (v !== 'tfjs' && v !== 'onnx') throw new AcsegError('BAD_CONFIG', `acg: option ${key} must be "tfjs", "onnx" or "auto", got ${JSON.stringify(v)}`, { plugin: '@acseg/acg' });
     out[key] = v;
+  }
+  if (opts.precision !== undefined && opts.precision !== null && opts.precision !== '') {
+    if (opts.precision !== 'fp32' && opts.precision !== 'int8') throw new AcsegError('BAD_CONFIG', `acg: option precision must be "fp32" or "int8", got ${JSON.stringify(opts.precision)}`, { plugin: '@acseg/acg' });
+    out.precision = opts.precision;
   }
   const warmup = num(opts, 'warmup', 'nonneg');
   if (warmup !== undefined) {

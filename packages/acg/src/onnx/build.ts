@@ -1,11 +1,21 @@
 import type { AcgConfig, ParamValues } from '../config.js';
 import { attrFloat, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, onnx, type OnnxAttr, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
+import { int8Product, type AcgPrecision, type GraphWriter, type Int8Formulation } from './int8.js';
 
 export const ACG_ONNX_FORMAT = 'acseg-acg-onnx/1';
 /** Graph input and output names. */
 export const ACG_IO = { features: 'features', assignment: 'assignment', concepts: 'concepts' } as const;
 
 export type CrossAttentionForm = 'reassociated' | 'naive';
+
+export interface AcgOnnxOptions {
+  /** Every layer's cross-attention weights as extra outputs (diagnostics, re-associated form only). */
+  probe?: boolean;
+  /** 'int8': the weight products dynamically quantized (src/onnx/int8.ts); default 'fp32'. */
+  precision?: AcgPrecision;
+  /** How an int8 product is written (benchmarking; default the fastest measured, 'dqmm'). */
+  int8Form?: Int8Formulation;
+}
 
 /** [rows, cols] row-major → [cols, rows]. */
 function transpose(t: Float32Array, rows: number, cols: number): Float32Array {
@@ -31,9 +41,11 @@ function headBlocks(w: Float32Array, d: number, heads: number, transposed: boole
  * (per head softmax((Q W_k,h) Xᵀ/√dh) X W_v,hᵀ + b_v,h: the n pixels are never
  * projected; the key bias cancels in the softmax). Returns the encoded ModelProto. With `probe` (diagnostics,
  * re-associated form only) every layer's cross-attention weights are outputs too: `probe.cross_attn.<l>`
- * [B, h·k, n], rows (head, prototype) per image, each a softmax over the n patches.
+ * [B, h·k, n], rows (head, prototype) per image, each a softmax over the n patches. With `precision: 'int8'`
+ * every product whose right operand is a weight (q/k/v/o projections, FFN, the per-head W_k / W_v products) is a
+ * dynamically quantized int8 product; the products with the features, softmax, LayerNorm and the cosine stay fp32.
  */
-export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: CrossAttentionForm = 'reassociated', options: { probe?: boolean } = {}): Uint8Array {
+export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: CrossAttentionForm = 'reassociated', options: AcgOnnxOptions = {}): Uint8Array {
   const { dim: d, k, heads: h, steps, ffnDim, lnEps } = config;
   const dh = d / h;
   const nodes: OnnxNode[] = [];
@@ -47,16 +59,30 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
   };
   const init = (name: string, dims: number[], data: Float32Array): string => { inits.push(floatTensor(name, dims, data)); return name; };
   const ints = (name: string, values: number[]): string => { inits.push(int64Tensor(name, values)); return name; };
+  const int8 = options.precision === 'int8';
+  const int8Form = options.int8Form ?? 'dqmm';
+  const writer: GraphWriter = {
+    node: (op, inputs, attrs = [], domain = '', outputs = 1) => {
+      const id = counter++;
+      const names = Array.from({ length: outputs }, (_, i) => `${op.toLowerCase()}_${id}${outputs > 1 ? `_${i}` : ''}`);
+      nodes.push({ opType: op, input: inputs, output: names, name: `${op}_${id}`, attribute: attrs, ...(domain ? { domain } : {}) });
+      return names;
+    },
+    floatInit: (name, dims, data) => init(name, dims, data),
+    rawInit: (t) => { inits.push(t); return t.name!; },
+  };
   const p = (name: string): Float32Array => {
     const v = params[name];
     if (!v) throw new Error(`buildAcgOnnx: missing tensor ${name}`);
     return v;
   };
   /** x Wᵀ + b on rows x [M, in] (one Gemm, PyTorch's [out, in] weight as is). */
-  const linear = (x: string, prefix: string, inDim: number, outDim: number): string =>
-    node('Gemm', [x, init(`${prefix}.weight`, [outDim, inDim], p(`${prefix}.weight`)), init(`${prefix}.bias`, [outDim], p(`${prefix}.bias`))], [attrInt('transB', 1)]);
+  const linear = (x: string, prefix: string, inDim: number, outDim: number): string => int8
+    ? int8Product(writer, int8Form, x, prefix, transpose(p(`${prefix}.weight`), outDim, inDim), inDim, outDim, 1, p(`${prefix}.bias`))
+    : node('Gemm', [x, init(`${prefix}.weight`, [outDim, inDim], p(`${prefix}.weight`)), init(`${prefix}.bias`, [outDim], p(`${prefix}.bias`))], [attrInt('transB', 1)]);
   /** The same on [B, n, in] (naive cross-attention's keys and values). */
   const linear3 = (x: string, prefix: string): string => {
+    if (int8) return int8Product(writer, int8Form, x, prefix, transpose(p(`${prefix}.weight`), d, d), d, d, 1, p(`${prefix}.bias`));
     const w = init(`${prefix}.weight_t`, [d, d], transpose(p(`${prefix}.weight`), d, d));
     return node('Add', [node('MatMul', [x, w]), init(`${prefix}.bias`, [d], p(`${prefix}.bias`))]);
   };
@@ -83,16 +109,22 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
   const crossReassociated = (pre: string, q: string): string => {
     // Per-head weight products as one batched product over the heads, M = B·k rows each: [h, B·k, dh] · [h, dh, d].
     const qh = perm(node('Reshape', [q, ints(`${pre}.shape_qh`, [-1, h, dh])]), [1, 0, 2]); // [h, B·k, dh]
-    const wk = init(`${pre}.k_proj.weight_heads`, [h, dh, d], headBlocks(p(`${pre}.k_proj.weight`), d, h, false));
-    const qtH = node('Mul', [node('MatMul', [qh, wk]), scale]); // [h, B·k, d]
+    const wkHeads = headBlocks(p(`${pre}.k_proj.weight`), d, h, false);
+    const qwk = int8
+      ? int8Product(writer, int8Form, qh, `${pre}.k_proj.weight_heads`, wkHeads, dh, d, h)
+      : node('MatMul', [qh, init(`${pre}.k_proj.weight_heads`, [h, dh, d], wkHeads)]);
+    const qtH = node('Mul', [qwk, scale]); // [h, B·k, d]
     // Per image one product with Xᵀ over all (head, prototype) rows: [B, h·k, d] · [B, d, n].
     const qt = node('Reshape', [perm(node('Reshape', [qtH, ints(`${pre}.shape_hbkd`, [h, -1, k, d])]), [1, 0, 2, 3]), rowsShape]);
     const attn = node('Softmax', [node('MatMul', [qt, XT])], [attrInt('axis', -1)]); // [B, h·k, n]
     if (options.probe) probes.push(node('Identity', [attn], [], `probe.${pre.replace('layers.', 'cross_attn.').replace('.cross_attn', '')}`));
     const px = node('MatMul', [attn, X]); // [B, h·k, d], rows (head, prototype)
     const pxH = node('Reshape', [perm(node('Reshape', [px, ints(`${pre}.shape_bhkd`, [-1, h, k, d])]), [1, 0, 2, 3]), headRowsShape]); // [h, B·k, d]
-    const wv = init(`${pre}.v_proj.weight_heads_t`, [h, d, dh], headBlocks(p(`${pre}.v_proj.weight`), d, h, true));
-    const v = perm(node('MatMul', [pxH, wv]), [1, 0, 2]); // [B·k, h, dh]
+    const wvHeads = headBlocks(p(`${pre}.v_proj.weight`), d, h, true);
+    const pwv = int8
+      ? int8Product(writer, int8Form, pxH, `${pre}.v_proj.weight_heads_t`, wvHeads, d, dh, h)
+      : node('MatMul', [pxH, init(`${pre}.v_proj.weight_heads_t`, [h, d, dh], wvHeads)]);
+    const v = perm(pwv, [1, 0, 2]); // [B·k, h, dh]
     return node('Add', [node('Reshape', [v, flatShape]), init(`${pre}.v_proj.bias`, [d], p(`${pre}.v_proj.bias`))]);
   };
   /** Multi-head attention of concept rows q to kv: the concepts themselves, or the features X (naive cross-attention). */
@@ -133,11 +165,12 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: '@acseg/acg',
-    opsetImport: [{ domain: '', version: 18 }],
+    opsetImport: [{ domain: '', version: 18 }, ...(int8 ? [{ domain: 'com.microsoft', version: 1 }] : [])],
     metadataProps: Object.entries({
       'acseg.format': ACG_ONNX_FORMAT,
       'acseg.config': JSON.stringify(config),
       'acseg.cross_attention': form,
+      ...(int8 ? { 'acseg.precision': `int8 (${int8Form})` } : {}),
     }).map(([key, value]) => ({ key, value })),
     graph: {
       name: 'acg',

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { AcgConfig, ParamValues } from '../config.js';
 import { ACG_IO, buildAcgOnnx, type CrossAttentionForm } from './build.js';
+import type { AcgPrecision, Int8Formulation } from './int8.js';
 
 type Ort = typeof import('onnxruntime-node');
 type OrtSession = import('onnxruntime-node').InferenceSession;
@@ -31,17 +32,23 @@ export interface OnnxPrediction {
 
 /** The ACG forward pass on onnxruntime-node (CPU), built in memory from the weights. */
 export class OnnxAcg {
-  private constructor(private readonly ort: Ort, private readonly session: OrtSession, readonly config: AcgConfig) {}
+  private constructor(private readonly ort: Ort, private readonly session: OrtSession, readonly config: AcgConfig, readonly precision: AcgPrecision) {}
 
-  /** Builds the graph and a session; `threads` defaults to the machine's cores. */
-  static async create(config: AcgConfig, params: ParamValues, options: { threads?: number; form?: CrossAttentionForm } = {}): Promise<OnnxAcg> {
+  /**
+   * Builds the graph and a session; `threads` defaults to the machine's cores. `precision: 'int8'` quantizes the
+   * weight products (see `buildAcgOnnx`); `int8Form` picks how they are written (benchmarks only).
+   */
+  static async create(
+    config: AcgConfig, params: ParamValues, options: { threads?: number; form?: CrossAttentionForm; precision?: AcgPrecision; int8Form?: Int8Formulation } = {},
+  ): Promise<OnnxAcg> {
     const ort = await loadOnnxRuntime();
     if (!ort) throw new Error(`onnxruntime-node cannot load: ${loadError ?? 'unknown reason'}`);
-    const bytes = buildAcgOnnx(config, params, options.form);
+    const precision = options.precision ?? 'fp32';
+    const bytes = buildAcgOnnx(config, params, options.form, precision === 'int8' ? { precision, int8Form: options.int8Form } : {});
     const session = await ort.InferenceSession.create(bytes, {
       intraOpNumThreads: options.threads ?? availableParallelism(), interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 4,
     });
-    return new OnnxAcg(ort, session, config);
+    return new OnnxAcg(ort, session, config, precision);
   }
 
   /** S and C for B images of n patches each (tokens: n × d row-major per image). */

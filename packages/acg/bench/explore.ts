@@ -25,7 +25,7 @@ const { values: a } = parseArgs({
     batch: { type: 'string', default: '32' }, lr: { type: 'string', default: '1e-4' }, warmup: { type: 'string', default: '0' },
     schedule: { type: 'string', default: 'const' }, train: { type: 'string', default: '512' }, every: { type: 'string', default: '200' },
     k: { type: 'string', default: '5' }, steps: { type: 'string', default: '6' }, fresh: { type: 'string', default: '0' }, seed: { type: 'string', default: '0' },
-    wd: { type: 'string', default: '0.01' }, engine: { type: 'string', default: 'onnx' }, threads: { type: 'string', default: '2' }, 'lr-matrix': { type: 'string' },
+    wd: { type: 'string', default: '0.01' }, engine: { type: 'string', default: 'onnx' }, threads: { type: 'string', default: '2' }, 'lr-matrix': { type: 'string' }, 'lr-route': { type: 'string' }, clip: { type: 'string', default: '0' },
   },
 });
 const N = (s: string | undefined) => Number(s);
@@ -38,14 +38,28 @@ const m = new TfAcg(cfg, initParams(cfg, N(a.seed)));
 const lr = N(a.lr);
 // --lr-matrix: μP-style learning rate for the d × d (and d × 4d) weight matrices; prototypes, biases and LayerNorms keep --lr.
 const matrix = /(_proj|fc\d)\.weight$/;
-m.setOptimizer({ lr, weightDecay: N(a.wd), ...(a['lr-matrix'] ? { lrScale: (name: string) => (matrix.test(name) ? N(a['lr-matrix']) / lr : 1) } : {}) });
+// --lr-route: learning rate of the cross-attention q/k projections (the routing), to test whether routing is what lags.
+const route = /cross_attn\.[qk]_proj\./;
+const scaled = a['lr-matrix'] !== undefined || a['lr-route'] !== undefined;
+m.setOptimizer({
+  lr, weightDecay: N(a.wd),
+  ...(scaled ? { lrScale: (name: string) => (a['lr-route'] && route.test(name) ? N(a['lr-route']) / lr : a['lr-matrix'] && matrix.test(name) ? N(a['lr-matrix']) / lr : 1) } : {}),
+});
 const n = 196;
 const onnx = a.engine === 'onnx' ? await OnnxGradients.create(cfg, { threads: N(a.threads) }) : undefined;
 const gradBuf = new Map(m.layout.entries.map((e) => [e.name, new Float32Array(e.length)]));
 async function step(tokens: Float32Array[]): Promise<number> {
   if (!onnx) return m.step(tokens, n).loss;
   const r = await onnx.gradients(tokens, n, m.masterParams(), gradBuf);
-  if (r.finite) m.applyGradients(gradBuf); // per-tensor AdamW (honours --lr-matrix)
+  if (!r.finite) return r.loss;
+  const clip = N(a.clip);
+  if (clip > 0) { // --clip: global gradient-norm clipping (DETR's 0.1), before AdamW
+    let sq = 0;
+    for (const g of gradBuf.values()) for (const x of g) sq += x * x;
+    const f = Math.sqrt(sq) > clip ? clip / Math.sqrt(sq) : 1;
+    if (f < 1) for (const g of gradBuf.values()) for (let i = 0; i < g.length; i++) g[i] *= f;
+  }
+  m.applyGradients(gradBuf); // per-tensor AdamW (honours --lr-matrix / --lr-route)
   return r.loss;
 }
 
@@ -87,6 +101,29 @@ async function attentionStats(): Promise<string> {
   await session.release();
   return ` | attn max/entropy by layer ${parts.join(' ')}`;
 }
+/**
+ * Is the generator image-adaptive or a static codebook? slot: mean cosine between concept j of two different
+ * held-out images (1 = the same concepts for every image); cover: mean over planted regions of the best cosine
+ * between the region's mean feature and any of the image's concepts (1 = every planted concept has its own concept).
+ */
+function codebook(set: SyntheticImage[]): string {
+  const { concepts } = m.predict(set.map((s) => s.features.tokens), n);
+  const d = dim, k = cfg.k;
+  const unit = (v: Float32Array) => { const s = Math.hypot(...v) || 1; return v.map((x) => x / s); };
+  const C = set.map((_, b) => Array.from({ length: k }, (_, j) => unit(concepts.slice((b * k + j) * d, (b * k + j + 1) * d))));
+  const dot = (u: Float32Array, v: Float32Array) => { let s = 0; for (let i = 0; i < d; i++) s += u[i] * v[i]; return s; };
+  let slot = 0, pairs = 0, cover = 0, planted = 0;
+  for (let a = 0; a < set.length; a++) for (let b = a + 1; b < set.length; b++) { for (let j = 0; j < k; j++) slot += dot(C[a][j], C[b][j]); pairs += k; }
+  set.forEach((s, b) => {
+    for (let c = 0; c < s.concepts; c++) {
+      const mean = new Float32Array(d);
+      s.labels.forEach((l, i) => { if (l === c) for (let t = 0; t < d; t++) mean[t] += s.features.tokens[i * d + t]; });
+      const u = unit(mean);
+      cover += Math.max(...C[b].map((cj) => dot(u, cj))); planted++;
+    }
+  });
+  return ` | slot ${(slot / pairs).toFixed(2)} cover ${(cover / planted).toFixed(2)}`;
+}
 const loss = (set: SyntheticImage[]) => m.loss(set.slice(0, 32).map((s) => s.features.tokens), n);
 
 const km = new KMeansGenerator({ k: 5 });
@@ -97,13 +134,13 @@ testSet.forEach((s, b) => {
   const r = assignmentToRegions({ assignment: kmOut[b].assignment, k: kmOut[b].k, grid: s.features.grid, width: 14, height: 14 });
   kmi += matchedIoU(s.labels, s.concepts, r.labels, r.count); kc++;
 });
-console.log(`d=${dim} heads=${a.heads} k=${a.k} N=${a.steps} batch ${a.batch} lr ${lr}${a['lr-matrix'] ? ` (matrices ${a['lr-matrix']})` : ''} warmup ${a.warmup} ${a.schedule} wd ${a.wd} train ${N(a.fresh) ? 'fresh' : a.train}; k-means c≠5 mIoU ${(100 * kmi / kc).toFixed(1)}`);
+console.log(`d=${dim} heads=${a.heads} k=${a.k} N=${a.steps} batch ${a.batch} lr ${lr}${a['lr-matrix'] ? ` (matrices ${a['lr-matrix']})` : ''}${a['lr-route'] ? ` (cross q/k ${a['lr-route']})` : ''}${N(a.clip) ? ` clip ${a.clip}` : ''} warmup ${a.warmup} ${a.schedule} wd ${a.wd} train ${N(a.fresh) ? 'fresh' : a.train}; k-means c≠5 mIoU ${(100 * kmi / kc).toFixed(1)}`);
 const T = N(a.iterations);
 const t0 = performance.now();
 let last = NaN;
 for (let it = 0; it <= T; it++) {
   if (it % N(a.every) === 0 || it === T) {
-    console.log(`it ${it} (${((performance.now() - t0) / 1000).toFixed(0)} s): train loss ${last.toFixed(4)} | held-out loss ${loss(testSet).toFixed(4)} ${score(testSet)} | train-set loss ${loss(trainSet).toFixed(4)} ${score(trainSet.slice(0, 60))}${await attentionStats()}`);
+    console.log(`it ${it} (${((performance.now() - t0) / 1000).toFixed(0)} s): train loss ${last.toFixed(4)} | held-out loss ${loss(testSet).toFixed(4)} ${score(testSet)} | train-set loss ${loss(trainSet).toFixed(4)} ${score(trainSet.slice(0, 60))}${codebook(testSet)}${await attentionStats()}`);
   }
   if (it === T) break;
   const w = N(a.warmup);

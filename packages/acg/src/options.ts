@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { AcsegError, type ComponentOptions } from '@acseg/core';
+import type { LrSchedule } from './schedule.js';
 
 /** Options of the `acg` generator (CLI flags map onto these names). */
 export interface AcgOptions {
@@ -39,6 +40,8 @@ export interface AcgOptions {
   trainRuntime?: AcgRuntime;
   /** Iterations of linear learning-rate warm-up (0 = the paper's constant rate). */
   warmup: number;
+  /** Learning-rate decay: 'constant' (the paper) or 'cosine' (to 0 at the last iteration). */
+  schedule: LrSchedule;
   /**
    * Arithmetic of `generate`'s weight products on the onnx runtime: 'fp32', or 'int8' (dynamic quantization: int8
    * weights per output channel, activations quantized at run time; README "Speed"). TF.js runs fp32 only.
@@ -51,7 +54,7 @@ export type AcgPrecision = 'fp32' | 'int8';
 export type AcgRuntime = 'tfjs' | 'onnx';
 
 export const ACG_DEFAULTS: AcgOptions = {
-  k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64, warmup: 0, precision: 'fp32', workers: Math.max(1, Math.min(2, availableParallelism())),
+  k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64, warmup: 0, schedule: 'constant', precision: 'fp32', workers: Math.max(1, Math.min(2, availableParallelism())),
 };
 
 function num(opts: ComponentOptions, key: keyof AcgOptions, kind: 'int' | 'pos' | 'nonneg'): number | undefined {
@@ -91,6 +94,10 @@ export function parseAcgOptions(opts: ComponentOptions = {}): AcgOptions {
     if (v === undefined || v === null || v === '' || v === 'auto') continue;
     if (v !== 'tfjs' && v !== 'onnx') throw new AcsegError('BAD_CONFIG', `acg: option ${key} must be "tfjs", "onnx" or "auto", got ${JSON.stringify(v)}`, { plugin: '@acseg/acg' });
     out[key] = v;
+  }
+  if (opts.schedule !== undefined && opts.schedule !== null && opts.schedule !== '') {
+    if (opts.schedule !== 'constant' && opts.schedule !== 'cosine') throw new AcsegError('BAD_CONFIG', `acg: option schedule must be "constant" or "cosine", got ${JSON.stringify(opts.schedule)}`, { plugin: '@acseg/acg' });
+    out.schedule = opts.schedule;
   }
   if (opts.precision !== undefined && opts.precision !== null && opts.precision !== '') {
     if (opts.precision !== 'fp32' && opts.precision !== 'int8') throw new AcsegError('BAD_CONFIG', `acg: option precision must be "fp32" or "int8", got ${JSON.stringify(opts.precision)}`, { plugin: '@acseg/acg' });

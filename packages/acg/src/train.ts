@@ -5,6 +5,7 @@ import {
 import { loadCheckpoint, type TrainingState } from './checkpoint.js';
 import type { AcgGenerator } from './generator.js';
 import { Rng, subSeed } from './rng.js';
+import { learningRateAt } from './schedule.js';
 import { startStepper, type Stepper } from './steppers.js';
 import { TfAcg } from './tf/runtime.js';
 
@@ -79,7 +80,7 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
     throw new AcsegError('BAD_CHECKPOINT', `acg: the loaded weights expect d = ${cfg.dim}, the training features have d = ${source.dim}`);
   }
   const total = o.iterations;
-  log.info(`acg: training k=${cfg.k} N=${cfg.steps} heads=${cfg.heads} d=${cfg.dim} on ${source.length} images, ${total} iterations × batch ${o.batchSize}, AdamW lr ${o.lr}${o.warmup ? ` (linear warm-up over ${o.warmup})` : ''} wd ${o.weightDecay}`);
+  log.info(`acg: training k=${cfg.k} N=${cfg.steps} heads=${cfg.heads} d=${cfg.dim} on ${source.length} images, ${total} iterations × batch ${o.batchSize}, AdamW lr ${o.lr}${o.warmup ? ` (linear warm-up over ${o.warmup})` : ''}${o.schedule === 'cosine' ? ' (cosine decay)' : ''} wd ${o.weightDecay}`);
 
   const state = (iteration: number, lastLoss?: number): TrainingState => ({ iteration, iterations: total, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, lastLoss });
   let lastSaved: number | undefined;
@@ -92,8 +93,7 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
   };
 
   const stepper: Stepper | undefined = start < total ? await startStepper(model, o, log) : undefined;
-  /** Linear warm-up over the first `warmup` iterations (0 = the paper's constant rate); a function of the iteration, so resumed runs match. */
-  const lrAt = (t: number) => (o.warmup > 0 && t < o.warmup ? (o.lr * (t + 1)) / o.warmup : o.lr);
+  const lrAt = (t: number) => learningRateAt(t, { lr: o.lr, warmup: o.warmup, schedule: o.schedule, iterations: total });
 
   const bar = (options.progress ?? silentProgress).start('train ACG', total);
   bar.update(start, { loss: '-', 'it/s': '-', eta: '-' });

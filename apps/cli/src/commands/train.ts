@@ -23,6 +23,7 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('seed', { type: 'number', describe: 'seed of weights and batch order' })
       .option('checkpoint-every', { type: 'number', describe: 'iterations between checkpoints (default 500)' })
       .option('warmup', { type: 'number', describe: 'iterations of linear learning-rate warm-up (paper: 0, constant rate)' })
+      .option('schedule', { type: 'string', choices: ['constant', 'cosine'], describe: 'learning-rate decay (paper: constant; cosine: to 0 at the last iteration)' })
       .option('train-runtime', { type: 'string', choices: ['auto', 'onnx', 'tfjs'], describe: 'training engine of the ACG (auto: onnxruntime-node unless a native TF.js backend is installed)' })
       .check((argv) => {
         if (!argv.features === !argv.images) throw new Error('give exactly one of --features and --images');
@@ -34,7 +35,7 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
     requireOptions('train', argv, ['out']);
     const generator = await session.create('generator', argv.generator, {
       iterations: argv.iterations, batchSize: argv.batchSize, lr: argv.lr, k: argv.k, seed: argv.seed, checkpointEvery: argv.checkpointEvery,
-      warmup: argv.warmup, trainRuntime: argv.trainRuntime,
+      warmup: argv.warmup, schedule: argv.schedule, trainRuntime: argv.trainRuntime,
     });
     if (!generator.fit) throw new AcsegError('BAD_INPUT', `generator ${generator.name} has nothing to train`, { hint: 'clustering baselines work without training' });
     let source: FeatureSource;

@@ -82,7 +82,7 @@ export class AcgGenerator implements ConceptGenerator {
       }
       const ort = await loadOnnxRuntime();
       if (ort) {
-        this.log.info(`acg: inference on onnxruntime-node ${ort.env.versions.common} (CPU), ${this.options.precision}${int8 ? ' (dynamically quantized weight products)' : ''}${want ? '' : '; runtime: tfjs selects TF.js'}`);
+        this.log.info(`acg: inference on onnxruntime-node ${ort.env.versions.common} (CPU), ${this.options.precision}${int8 ? ' (dynamically quantized weight and feature products)' : ''}${want ? '' : '; runtime: tfjs selects TF.js'}`);
         return 'onnx';
       }
       if (want === 'onnx') {

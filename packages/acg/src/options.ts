@@ -43,8 +43,9 @@ export interface AcgOptions {
   /** Learning-rate decay: 'constant' (the paper) or 'cosine' (to 0 at the last iteration). */
   schedule: LrSchedule;
   /**
-   * Arithmetic of `generate`'s weight products on the onnx runtime: 'fp32', or 'int8' (dynamic quantization: int8
-   * weights per output channel, activations quantized at run time; README "Speed"). TF.js runs fp32 only.
+   * Arithmetic of `generate`'s products on the onnx runtime: 'fp32', or 'int8' (dynamic quantization of the weight
+   * products and of the cross-attention's products with the features: int8 weights per output channel, X once per
+   * batch, activations at run time; README "Speed"). TF.js runs fp32 only.
    */
   precision: AcgPrecision;
 }

@@ -1,6 +1,6 @@
 import type { AcgConfig, ParamValues } from '../config.js';
 import { attrFloat, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, onnx, type OnnxAttr, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
-import { int8Product, type AcgPrecision, type GraphWriter, type Int8Formulation } from './int8.js';
+import { int8FeatureProduct, int8Product, parseInt8Formulation, quantizeFeatures, type AcgPrecision, type GraphWriter, type Int8Formulation, type QuantizedFeatures } from './int8.js';
 
 export const ACG_ONNX_FORMAT = 'acseg-acg-onnx/1';
 /** Graph input and output names. */
@@ -8,12 +8,15 @@ export const ACG_IO = { features: 'features', assignment: 'assignment', concepts
 
 export type CrossAttentionForm = 'reassociated' | 'naive';
 
+/** The int8 graph `precision: 'int8'` builds (src/onnx/int8.ts; README "int8 weight products"). */
+export const INT8_DEFAULT_FORM: Int8Formulation = 'dqmm+x8';
+
 export interface AcgOnnxOptions {
   /** Every layer's cross-attention weights as extra outputs (diagnostics, re-associated form only). */
   probe?: boolean;
-  /** 'int8': the weight products dynamically quantized (src/onnx/int8.ts); default 'fp32'. */
+  /** 'int8': the weight products and the products with the features dynamically quantized (src/onnx/int8.ts); default 'fp32'. */
   precision?: AcgPrecision;
-  /** How an int8 product is written (benchmarking; default the fastest measured, 'dqmm'). */
+  /** How the int8 graph is written (benchmarking; default the fastest measured, `INT8_DEFAULT_FORM`). */
   int8Form?: Int8Formulation;
 }
 
@@ -43,7 +46,9 @@ function headBlocks(w: Float32Array, d: number, heads: number, transposed: boole
  * re-associated form only) every layer's cross-attention weights are outputs too: `probe.cross_attn.<l>`
  * [B, h·k, n], rows (head, prototype) per image, each a softmax over the n patches. With `precision: 'int8'`
  * every product whose right operand is a weight (q/k/v/o projections, FFN, the per-head W_k / W_v products) is a
- * dynamically quantized int8 product; the products with the features, softmax, LayerNorm and the cosine stay fp32.
+ * dynamically quantized int8 product, and (`int8Form` `…+x8`, the default, re-associated form) so are the two
+ * products with the features per layer (X int8 once per run, softmax as exp(l − max) then one division after the
+ * product); softmax's exp, LayerNorm and the cosine (with the fp32 X) stay fp32.
  */
 export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: CrossAttentionForm = 'reassociated', options: AcgOnnxOptions = {}): Uint8Array {
   const { dim: d, k, heads: h, steps, ffnDim, lnEps } = config;
@@ -57,10 +62,13 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
     nodes.push({ opType: op, input: inputs, output: [name], name: `${op}_${counter++}`, attribute: attrs });
     return name;
   };
-  const init = (name: string, dims: number[], data: Float32Array): string => { inits.push(floatTensor(name, dims, data)); return name; };
-  const ints = (name: string, values: number[]): string => { inits.push(int64Tensor(name, values)); return name; };
+  // A name already written is the same constant (shared shapes, axes, quantization constants): written once.
+  const once = (t: OnnxTensor): string => { if (!inits.some((o) => o.name === t.name)) inits.push(t); return t.name!; };
+  const init = (name: string, dims: number[], data: Float32Array): string => once(floatTensor(name, dims, data));
+  const ints = (name: string, values: number[]): string => once(int64Tensor(name, values));
   const int8 = options.precision === 'int8';
-  const int8Form = options.int8Form ?? 'dqmm';
+  const int8Form = options.int8Form ?? INT8_DEFAULT_FORM;
+  const { product: productForm, features: int8Features } = parseInt8Formulation(int8Form);
   const writer: GraphWriter = {
     node: (op, inputs, attrs = [], domain = '', outputs = 1) => {
       const id = counter++;
@@ -69,7 +77,7 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
       return names;
     },
     floatInit: (name, dims, data) => init(name, dims, data),
-    rawInit: (t) => { inits.push(t); return t.name!; },
+    rawInit: once,
   };
   const p = (name: string): Float32Array => {
     const v = params[name];
@@ -78,11 +86,11 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
   };
   /** x Wᵀ + b on rows x [M, in] (one Gemm, PyTorch's [out, in] weight as is). */
   const linear = (x: string, prefix: string, inDim: number, outDim: number): string => int8
-    ? int8Product(writer, int8Form, x, prefix, transpose(p(`${prefix}.weight`), outDim, inDim), inDim, outDim, 1, p(`${prefix}.bias`))
+    ? int8Product(writer, productForm, x, prefix, transpose(p(`${prefix}.weight`), outDim, inDim), inDim, outDim, 1, p(`${prefix}.bias`))
     : node('Gemm', [x, init(`${prefix}.weight`, [outDim, inDim], p(`${prefix}.weight`)), init(`${prefix}.bias`, [outDim], p(`${prefix}.bias`))], [attrInt('transB', 1)]);
   /** The same on [B, n, in] (naive cross-attention's keys and values). */
   const linear3 = (x: string, prefix: string): string => {
-    if (int8) return int8Product(writer, int8Form, x, prefix, transpose(p(`${prefix}.weight`), d, d), d, d, 1, p(`${prefix}.bias`));
+    if (int8) return int8Product(writer, productForm, x, prefix, transpose(p(`${prefix}.weight`), d, d), d, d, 1, p(`${prefix}.bias`));
     const w = init(`${prefix}.weight_t`, [d, d], transpose(p(`${prefix}.weight`), d, d));
     return node('Add', [node('MatMul', [x, w]), init(`${prefix}.bias`, [d], p(`${prefix}.bias`))]);
   };
@@ -99,7 +107,10 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
   const mergeHeads = (x: string) => node('Reshape', [perm(x, [0, 2, 1, 3]), flatShape]);
 
   const X = ACG_IO.features;
-  const XT = perm(X, [0, 2, 1]); // [B, d, n]
+  const lastAxis = ints('axis_last', [-1]);
+  // The features quantized once for the products with them (re-associated int8 `+x8` / `+px8` only).
+  const xq: QuantizedFeatures | undefined = int8 && int8Features && form === 'reassociated' ? quantizeFeatures(writer, X) : undefined;
+  const XT = xq && int8Features === 'x8' ? '' : perm(X, [0, 2, 1]); // [B, d, n]
   const batch = node('Slice', [node('Shape', [X]), ints('zero', [0]), ints('one', [1])]);
   // The concepts are kept as rows [B·k, d] so that every weight product is one Gemm.
   let c = node('Reshape', [node('Expand', [init('prototypes', [1, k, d], p('prototypes')), node('Concat', [batch, ints('k_d', [k, d])], [attrInt('axis', 0)])]), flatShape]);
@@ -110,19 +121,33 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
     // Per-head weight products as one batched product over the heads, M = B·k rows each: [h, B·k, dh] · [h, dh, d].
     const qh = perm(node('Reshape', [q, ints(`${pre}.shape_qh`, [-1, h, dh])]), [1, 0, 2]); // [h, B·k, dh]
     const wkHeads = headBlocks(p(`${pre}.k_proj.weight`), d, h, false);
-    const qwk = int8
-      ? int8Product(writer, int8Form, qh, `${pre}.k_proj.weight_heads`, wkHeads, dh, d, h)
-      : node('MatMul', [qh, init(`${pre}.k_proj.weight_heads`, [h, dh, d], wkHeads)]);
-    const qtH = node('Mul', [qwk, scale]); // [h, B·k, d]
+    // int8: 1/√dh folded into W_k before quantization (the column scales absorb it; one Mul less per layer).
+    const qtH = int8 // [h, B·k, d]
+      ? int8Product(writer, productForm, qh, `${pre}.k_proj.weight_heads_scaled`, wkHeads.map((v) => v / Math.sqrt(dh)), dh, d, h)
+      : node('Mul', [node('MatMul', [qh, init(`${pre}.k_proj.weight_heads`, [h, dh, d], wkHeads)]), scale]);
+    const probeName = `probe.${pre.replace('layers.', 'cross_attn.').replace('.cross_attn', '')}`;
     // Per image one product with Xᵀ over all (head, prototype) rows: [B, h·k, d] · [B, d, n].
     const qt = node('Reshape', [perm(node('Reshape', [qtH, ints(`${pre}.shape_hbkd`, [h, -1, k, d])]), [1, 0, 2, 3]), rowsShape]);
-    const attn = node('Softmax', [node('MatMul', [qt, XT])], [attrInt('axis', -1)]); // [B, h·k, n]
-    if (options.probe) probes.push(node('Identity', [attn], [], `probe.${pre.replace('layers.', 'cross_attn.').replace('.cross_attn', '')}`));
-    const px = node('MatMul', [attn, X]); // [B, h·k, d], rows (head, prototype)
+    let px: string; // [B, h·k, d], rows (head, prototype)
+    if (xq) {
+      // The logits with Q̃'s rows scaled to max |·| = 1 (`rows`): one row of large norm would otherwise set the
+      // per-tensor step of all (a trained checkpoint: max |ΔS| 0.31 without, 0.044 with). P X = (E X) / Σ_n E with
+      // E = exp(logits − row max): every row of E peaks at exactly 1, so E's one per-tensor uint8 scale (1/255) suits
+      // every row, where P's would be set by the most peaked row of the batch.
+      const logits = int8Features === 'px8' ? node('MatMul', [qt, XT]) : int8FeatureProduct(writer, qt, xq.qT, xq.scale, true);
+      const e = node('Exp', [node('Sub', [logits, node('ReduceMax', [logits, lastAxis], [attrInt('keepdims', 1)])])]);
+      const sum = node('ReduceSum', [e, lastAxis], [attrInt('keepdims', 1)]);
+      if (options.probe) probes.push(node('Div', [e, sum], [], probeName));
+      px = node('Div', [int8FeatureProduct(writer, e, xq.q, xq.scale), sum]);
+    } else {
+      const attn = node('Softmax', [node('MatMul', [qt, XT])], [attrInt('axis', -1)]); // [B, h·k, n]
+      if (options.probe) probes.push(node('Identity', [attn], [], probeName));
+      px = node('MatMul', [attn, X]);
+    }
     const pxH = node('Reshape', [perm(node('Reshape', [px, ints(`${pre}.shape_bhkd`, [-1, h, k, d])]), [1, 0, 2, 3]), headRowsShape]); // [h, B·k, d]
     const wvHeads = headBlocks(p(`${pre}.v_proj.weight`), d, h, true);
     const pwv = int8
-      ? int8Product(writer, int8Form, pxH, `${pre}.v_proj.weight_heads_t`, wvHeads, d, dh, h)
+      ? int8Product(writer, productForm, pxH, `${pre}.v_proj.weight_heads_t`, wvHeads, d, dh, h)
       : node('MatMul', [pxH, init(`${pre}.v_proj.weight_heads_t`, [h, d, dh], wvHeads)]);
     const v = perm(pwv, [1, 0, 2]); // [B·k, h, dh]
     return node('Add', [node('Reshape', [v, flatShape]), init(`${pre}.v_proj.bias`, [d], p(`${pre}.v_proj.bias`))]);
@@ -157,7 +182,6 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
     c = layerNorm(node('Add', [c, linear(act, `${pre}.ffn.fc2`, ffnDim, d)]), `${pre}.norm3`);
   }
   const concepts = node('Reshape', [c, ints('shape_bkd', [-1, k, d])], [], ACG_IO.concepts);
-  const lastAxis = ints('axis_last', [-1]);
   const norm = (x: string) => node('Sqrt', [node('ReduceSumSquare', [x, lastAxis], [attrInt('keepdims', 1)])]);
   // S_ij = (x_i · ĉ_j) / |x_i|: the division on [B, n, k] instead of normalising X ([B, n, d]).
   node('Div', [node('MatMul', [X, perm(node('Div', [concepts, norm(concepts)]), [0, 2, 1])]), norm(X)], [], ACG_IO.assignment);

@@ -1,4 +1,4 @@
-import { attrInt, onnx, type OnnxAttr, type OnnxTensor } from '@acseg/onnx-graph';
+import { attrInt, attrInts, int64Tensor, onnx, type OnnxAttr, type OnnxTensor } from '@acseg/onnx-graph';
 
 /** Arithmetic of the inference graph's weight products (the option `precision`). */
 export type { AcgPrecision } from '../options.js';
@@ -10,9 +10,22 @@ export type { AcgPrecision } from '../options.js';
  * - `dql-mmitf`: ONNX `DynamicQuantizeLinear` then com.microsoft `MatMulIntegerToFloat` (scale and bias fused);
  * - `dql-mmi`: standard ONNX only: `DynamicQuantizeLinear`, `MatMulInteger`, `Cast`, `Mul` by a_scale·b_scale, `Add`.
  */
-export type Int8Formulation = 'dqmm' | 'dql-mmitf' | 'dql-mmi';
+export type Int8ProductForm = 'dqmm' | 'dql-mmitf' | 'dql-mmi';
 
-export const INT8_FORMULATIONS: readonly Int8Formulation[] = ['dqmm', 'dql-mmitf', 'dql-mmi'];
+/**
+ * The whole int8 graph: a weight-product form alone (the products with the features X stay fp32), or with `+x8`
+ * also the re-associated cross-attention's two products with X per layer (`int8FeatureProduct`: X int8 once per
+ * batch, the left operand uint8 per product), or with `+px8` only the second of them (P X; the logits Q̃ Xᵀ fp32).
+ */
+export type Int8Formulation = Int8ProductForm | `${Int8ProductForm}+x8` | `${Int8ProductForm}+px8`;
+
+export const INT8_FORMULATIONS: readonly Int8ProductForm[] = ['dqmm', 'dql-mmitf', 'dql-mmi'];
+
+/** Splits a graph formulation into its weight-product form and whether the feature products are int8. */
+export function parseInt8Formulation(form: Int8Formulation): { product: Int8ProductForm; features: false | 'x8' | 'px8' } {
+  const [product, features] = form.split('+') as [Int8ProductForm, 'x8' | 'px8' | undefined];
+  return { product, features: features ?? false };
+}
 
 export interface QuantizedColumns {
   /** Same layout as the input: `batches` row-major [K, N] blocks. */
@@ -63,7 +76,7 @@ export interface GraphWriter {
  * batched B). Returns the float output's name.
  */
 export function int8Product(
-  g: GraphWriter, form: Int8Formulation, a: string, name: string, w: Float32Array, k: number, n: number, batches = 1, bias?: Float32Array,
+  g: GraphWriter, form: Int8ProductForm, a: string, name: string, w: Float32Array, k: number, n: number, batches = 1, bias?: Float32Array,
 ): string {
   const { q, scale } = quantizeColumns(w, k, n, batches);
   const bDims = batches > 1 ? [batches, k, n] : [k, n];
@@ -77,4 +90,42 @@ export function int8Product(
   const acc = g.node('Cast', [g.node('MatMulInteger', [aq, qName, aZero])[0]], [attrInt('to', onnx.TensorProto.DataType.FLOAT)])[0];
   const y = g.node('Mul', [acc, g.node('Mul', [aScale, sName])[0]])[0];
   return bias ? g.node('Add', [y, biasName])[0] : y;
+}
+
+/** X quantized once per graph run, for every product with it: int8 symmetric per tensor, and its transpose. */
+export interface QuantizedFeatures {
+  /** int8 [B, n, d]. */
+  q: string;
+  /** int8 [B, d, n]. */
+  qT: string;
+  /** float scalar: max |X| / 127. */
+  scale: string;
+}
+
+/**
+ * X → int8 symmetric per tensor at run time: scale = max |X| / 127 (at least 1e-30, so all-zero features stay
+ * finite), q = round(X / scale) (ONNX QuantizeLinear, half to even), ∈ [−127, 127]. Int8 rather than uint8 so that
+ * the products run onnxruntime's u8·s8 kernels (VNNI), ≈ 1.5× its u8·u8 ones here; per tensor because
+ * `DynamicQuantizeMatMul` takes one scale for a batched right operand that is not per column.
+ */
+export function quantizeFeatures(g: GraphWriter, x: string): QuantizedFeatures {
+  // max |X| as max(max X, −min X): two read-only passes over X instead of writing |X| (ReduceMax(Abs(X))).
+  const max = g.node('Max', [g.node('ReduceMax', [x], [attrInt('keepdims', 0)])[0], g.node('Neg', [g.node('ReduceMin', [x], [attrInt('keepdims', 0)])[0]])[0]])[0];
+  const scale = g.node('Max', [g.node('Div', [max, g.floatInit('x8.127', [], new Float32Array([127]))])[0], g.floatInit('x8.tiny', [], new Float32Array([1e-30]))])[0];
+  const q = g.node('QuantizeLinear', [x, scale, g.rawInit(int8Tensor('x8.zero', [], new Int8Array(1)))])[0];
+  return { q, qT: g.node('Transpose', [q], [attrInts('perm', [0, 2, 1])])[0], scale };
+}
+
+/**
+ * a [B, M, K] (float, quantized uint8 per tensor at run time) times an int8 operand [B, K, N] with one scale
+ * (`quantizeFeatures`), as one com.microsoft `DynamicQuantizeMatMul`: float [B, M, N]. With `rows`, each row of a
+ * is divided by its max |·| (r, at least 1e-30) before and the product's row multiplied by r after, so that every
+ * row spans the quantization range (the per-tensor uint8 step is then ≤ 2/255 of each row's own max |·|).
+ */
+export function int8FeatureProduct(g: GraphWriter, a: string, q: string, scale: string, rows = false): string {
+  if (!rows) return g.node('DynamicQuantizeMatMul', [a, q, scale], [], 'com.microsoft')[0];
+  const axis = g.rawInit(int64Tensor('x8.axis_last', [-1]));
+  const r = g.node('Max', [g.node('ReduceMax', [g.node('Abs', [a])[0], axis], [attrInt('keepdims', 1)])[0], g.floatInit('x8.tiny', [], new Float32Array([1e-30]))])[0];
+  const y = g.node('DynamicQuantizeMatMul', [g.node('Div', [a, r])[0], q, scale], [], 'com.microsoft')[0];
+  return g.node('Mul', [y, r])[0];
 }

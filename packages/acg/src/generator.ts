@@ -3,6 +3,7 @@ import {
   type ConceptAssignment, type ConceptGenerator, type FeatureMap, type FeatureSource, type FitOptions, type FitReport, type Logger,
 } from '@acseg/core';
 import { loadCheckpoint, saveCheckpoint, type TrainingState } from './checkpoint.js';
+import { mergeNearDuplicateConcepts } from './merge.js';
 import { makeConfig, type AcgConfig } from './config.js';
 import { initParams } from './init.js';
 import { OnnxAcg, loadOnnxRuntime, onnxRuntimeError } from './onnx/session.js';
@@ -153,12 +154,15 @@ export class AcgGenerator implements ConceptGenerator {
         const chunk = idx.slice(s, s + this.options.inferenceBatch);
         const tokens = chunk.map((i) => features[i].tokens);
         const pred = session ? await session.predict(tokens, n) : model.predict(tokens, n);
+        const merge = this.options.mergeThreshold;
         chunk.forEach((i, b) => {
+          const concepts = pred.concepts.slice(b * k * dim, (b + 1) * k * dim);
+          const assignment = pred.assignment.slice(b * n * k, (b + 1) * n * k);
           out[i] = {
             id: features[i].id,
             k,
-            assignment: pred.assignment.slice(b * n * k, (b + 1) * n * k),
-            concepts: pred.concepts.slice(b * k * dim, (b + 1) * k * dim),
+            assignment: merge === undefined ? assignment : mergeNearDuplicateConcepts(assignment, concepts, n, k, dim, merge),
+            concepts,
           };
         });
       }

@@ -9,6 +9,7 @@ export { makeConfig, paramSpecs, DEFAULT_CONFIG, type AcgConfig, type ParamSpec,
 export { initParams } from './init.js';
 export { loadCheckpoint, saveCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type TrainingState } from './checkpoint.js';
 export { batchIndices, type AcgFitOptions, type AcgFitReport } from './train.js';
+export { mergeNearDuplicateConcepts } from './merge.js';
 export { learningRateAt, type LrSchedule, type ScheduleOptions } from './schedule.js';
 export { modularityLoss, modularityWeights } from './tf/loss.js';
 export { ensureBackend } from './tf/backend.js';

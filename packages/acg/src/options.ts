@@ -48,6 +48,11 @@ export interface AcgOptions {
    * batch, activations at run time; README "Speed"). TF.js runs fp32 only.
    */
   precision: AcgPrecision;
+  /**
+   * Not in the paper (undefined = off, the paper's rule): in `generate`, merge an image's concepts whose cosine is
+   * ≥ this value before the argmax, so near-duplicate concepts do not split one region (src/merge.ts).
+   */
+  mergeThreshold?: number;
 }
 
 export type AcgPrecision = 'fp32' | 'int8';
@@ -99,6 +104,11 @@ export function parseAcgOptions(opts: ComponentOptions = {}): AcgOptions {
   if (opts.schedule !== undefined && opts.schedule !== null && opts.schedule !== '') {
     if (opts.schedule !== 'constant' && opts.schedule !== 'cosine') throw new AcsegError('BAD_CONFIG', `acg: option schedule must be "constant" or "cosine", got ${JSON.stringify(opts.schedule)}`, { plugin: '@acseg/acg' });
     out.schedule = opts.schedule;
+  }
+  if (opts.mergeThreshold !== undefined && opts.mergeThreshold !== null && opts.mergeThreshold !== '') {
+    const t = Number(opts.mergeThreshold);
+    if (!Number.isFinite(t) || t < -1 || t > 1) throw new AcsegError('BAD_CONFIG', `acg: option mergeThreshold must be a cosine in [-1, 1], got ${JSON.stringify(opts.mergeThreshold)}`, { plugin: '@acseg/acg' });
+    out.mergeThreshold = t;
   }
   if (opts.precision !== undefined && opts.precision !== null && opts.precision !== '') {
     if (opts.precision !== 'fp32' && opts.precision !== 'int8') throw new AcsegError('BAD_CONFIG', `acg: option precision must be "fp32" or "int8", got ${JSON.stringify(opts.precision)}`, { plugin: '@acseg/acg' });

@@ -54,6 +54,7 @@ describe('option mergeThreshold in generate()', () => {
     await merged.initialize(8);
     const [a, b] = [await plain.generate(feats), await merged.generate(feats)];
     a.forEach((o, i) => {
+      if (!o.concepts) throw new Error('generate() returned no concepts');
       // Same weights (same seed): the merged S is the independent merge of the plain S with the plain concepts.
       expect(Array.from(b[i].assignment)).toEqual(Array.from(mergeNearDuplicateConcepts(o.assignment, o.concepts, o.assignment.length / 3, 3, 8, -1)));
       expect(Array.from(o.assignment).some((v) => v === -2)).toBe(false);

@@ -105,19 +105,7 @@ describe.each(INT8_FORMULATIONS)('one int8 weight product (%s) against a hand co
     const w = Float32Array.from({ length: batches * k * n }, (_, i) => rng.normal() * (1 + (i % n) / 4));
     const bias = batches === 1 ? Float32Array.from({ length: n }, () => rng.normal()) : undefined;
     const got = await runProduct(form, a, w, batches, m, k, n, bias);
-    const { y, exact, bound } = handInt8(a, w, batches, m, k, n, bias);
-    expect(got.length).toBe(y.length);
-    let worst = 0;
-    let quantErr = 0;
-    for (let i = 0; i < y.length; i++) {
-      // Same integers and scales: only the float rounding of the final scaling may differ.
-      worst = Math.max(worst, Math.abs(got[i] - y[i]) / (1e-6 * (Math.abs(y[i]) + 1)));
-      expect(Math.abs(got[i] - exact[i])).toBeLessThanOrEqual(bound[i] * (1 + 1e-5));
-      quantErr = Math.max(quantErr, Math.abs(got[i] - exact[i]));
-    }
-    expect(worst).toBeLessThan(2);
-    // It is quantized (a float graph would give the exact product to ~1e-6).
-    expect(quantErr).toBeGreaterThan(1e-3);
+    expectQuantizedMatch(got, handInt8(a, w, batches, m, k, n, bias));
   });
 });
 
@@ -170,6 +158,26 @@ function handFeatureProduct(a0: Float32Array, x: Float32Array, batches: number, 
   return { y, exact, bound };
 }
 
+
+/**
+ * The graph's product against the hand computation: equal to the hand-quantized result up to the float rounding of
+ * the final scaling (same integers and scales), within the stated bound of the exact product, and quantized (a
+ * float graph would give the exact product to ~1e-6).
+ */
+function expectQuantizedMatch(got: Float32Array, hand: { y: ArrayLike<number>; exact: ArrayLike<number>; bound: ArrayLike<number> }): void {
+  const { y, exact, bound } = hand;
+  expect(got.length).toBe(y.length);
+  let worst = 0;
+  let quantErr = 0;
+  for (let i = 0; i < y.length; i++) {
+    worst = Math.max(worst, Math.abs(got[i] - y[i]) / (1e-6 * (Math.abs(y[i]) + 1)));
+    expect(Math.abs(got[i] - exact[i])).toBeLessThanOrEqual(bound[i] * (1 + 1e-5));
+    quantErr = Math.max(quantErr, Math.abs(got[i] - exact[i]));
+  }
+  expect(worst).toBeLessThan(2);
+  expect(quantErr).toBeGreaterThan(1e-3);
+}
+
 describe('int8 products with the features (quantizeFeatures + int8FeatureProduct) against a hand computation', () => {
   it.each([
     { what: 'logits a · Xᵀ (X quantized once, transposed as int8; rows of a scaled to max |·| = 1)', transposed: true },
@@ -205,17 +213,7 @@ describe('int8 products with the features (quantizeFeatures + int8FeatureProduct
     const res = await session.run({ a: new ort.Tensor('float32', a, [batches, m, k]), x: new ort.Tensor('float32', x, [batches, n, d]) });
     const got = Float32Array.from(res.y.data as Float32Array);
     await session.release();
-    const { y, exact, bound } = handFeatureProduct(a, x, batches, m, n, d, transposed);
-    expect(got.length).toBe(y.length);
-    let worst = 0;
-    let quantErr = 0;
-    for (let i = 0; i < y.length; i++) {
-      worst = Math.max(worst, Math.abs(got[i] - y[i]) / (1e-6 * (Math.abs(y[i]) + 1)));
-      expect(Math.abs(got[i] - exact[i])).toBeLessThanOrEqual(bound[i] * (1 + 1e-5));
-      quantErr = Math.max(quantErr, Math.abs(got[i] - exact[i]));
-    }
-    expect(worst).toBeLessThan(2);
-    expect(quantErr).toBeGreaterThan(1e-3);
+    expectQuantizedMatch(got, handFeatureProduct(a, x, batches, m, n, d, transposed));
   });
 });
 

@@ -64,10 +64,9 @@ function handInt8(a: Float32Array, w: Float32Array, batches: number, m: number, 
   return { y, exact, bound };
 }
 
-/** One int8Product as a whole ONNX model, run on onnxruntime-node. */
-async function runProduct(form: Int8ProductForm, a: Float32Array, w: Float32Array, batches: number, m: number, k: number, n: number, bias?: Float32Array): Promise<Float32Array> {
-  const ort = await loadOnnxRuntime();
-  if (!ort) throw new Error('onnxruntime-node cannot load');
+
+/** A GraphWriter that collects the nodes and initializers it is given, for one-product test models. */
+function graphCollector(): { g: GraphWriter; nodes: OnnxNode[]; inits: OnnxTensor[] } {
   const nodes: OnnxNode[] = [];
   const inits: OnnxTensor[] = [];
   let id = 0;
@@ -80,6 +79,13 @@ async function runProduct(form: Int8ProductForm, a: Float32Array, w: Float32Arra
     floatInit: (name, dims, data) => { inits.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) }); return name; },
     rawInit: (t) => { inits.push(t); return t.name!; },
   };
+  return { g, nodes, inits };
+}
+/** One int8Product as a whole ONNX model, run on onnxruntime-node. */
+async function runProduct(form: Int8ProductForm, a: Float32Array, w: Float32Array, batches: number, m: number, k: number, n: number, bias?: Float32Array): Promise<Float32Array> {
+  const ort = await loadOnnxRuntime();
+  if (!ort) throw new Error('onnxruntime-node cannot load');
+  const { g, nodes, inits } = graphCollector();
   const aDims = batches > 1 ? [batches, m, k] : [m, k];
   const out = int8Product(g, form, 'a', 'w', w, k, n, batches, bias);
   nodes.push({ opType: 'Identity', input: [out], output: ['y'], name: 'out' });
@@ -191,18 +197,7 @@ describe('int8 products with the features (quantizeFeatures + int8FeatureProduct
     const k = transposed ? d : n;
     // Logits rows on unequal scales (as Q̃'s over heads and prototypes), so that the row scaling matters.
     const a = Float32Array.from({ length: batches * m * k }, (_, i) => (transposed ? (0.8 * rng.normal() - 0.2) * (1 + 3 * (Math.floor(i / k) % 3)) : Math.exp(-Math.abs(2 * rng.normal()))));
-    const nodes: OnnxNode[] = [];
-    const inits: OnnxTensor[] = [];
-    let id = 0;
-    const g: GraphWriter = {
-      node: (op, inputs, attrs = [], domain = '', outputs = 1) => {
-        const names = Array.from({ length: outputs }, (_, i) => `${op}_${id}_${i}`);
-        nodes.push({ opType: op, input: inputs, output: names, name: `${op}_${id++}`, attribute: attrs, ...(domain ? { domain } : {}) });
-        return names;
-      },
-      floatInit: (name, dims, data) => { inits.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) }); return name; },
-      rawInit: (t) => { inits.push(t); return t.name!; },
-    };
+    const { g, nodes, inits } = graphCollector();
     const xq = quantizeFeatures(g, 'x');
     nodes.push({ opType: 'Identity', input: [int8FeatureProduct(g, 'a', transposed ? xq.qT : xq.q, xq.scale, transposed)], output: ['y'], name: 'out' });
     const model = onnx.ModelProto.create({

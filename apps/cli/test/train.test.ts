@@ -43,6 +43,23 @@ describe('acseg features → train → segment', () => {
     expect(seg.regions.length).toBeLessThanOrEqual(5);
   });
 
+  it('--restarts trains several seeds and keeps the lowest held-in loss; --ema averages the weights', () => {
+    const dir = tempDir();
+    const ckpt = join(dir, 'ckpt');
+    const t = acseg(['train', '--images', samples, '--backbone', 'handcrafted', '--out', ckpt, '--iterations', '2', '--batch-size', '2', '--seed', '3', '--restarts', '2', '--ema', '0.9', '--quiet']);
+    expect(t.status, t.stderr).toBe(0);
+    expect(t.stderr).toMatch(/weights averaged \(ema 0\.9\)/);
+    expect(t.stderr).toMatch(/restart 2 of 2 \(seed 4\)/);
+    const summary = JSON.parse(readFileSync(join(ckpt, 'restarts.json'), 'utf8')) as { chosen: number; restarts: Array<{ seed: number; heldInLoss: number }> };
+    expect(summary.restarts.map((r) => r.seed)).toEqual([3, 4]);
+    const losses = summary.restarts.map((r) => r.heldInLoss);
+    expect(losses[summary.chosen]).toBe(Math.min(...losses));
+    expect(existsSync(join(ckpt, 'restart-1', 'config.json'))).toBe(true);
+    const bad = acseg(['train', '--images', samples, '--backbone', 'handcrafted', '--out', join(dir, 'x'), '--ema', '1', '--quiet']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/ema must be a decay/);
+  });
+
   it('a checkpoint of another feature dimension is refused with the file named', () => {
     const dir = tempDir();
     const ckpt = join(dir, 'ckpt');

@@ -9,7 +9,8 @@ import { checkConfig, paramSpecs, type AcgConfig, type ParamValues } from './con
  * A checkpoint is a folder:
  *   config.json          { format: "acseg-acg", version: 1, config, seed, training }
  *   weights.safetensors  every parameter, F32, PyTorch layout (README lists them)
- *   optimizer.safetensors  AdamW moments "m.<name>" / "v.<name>" (training only)
+ *   optimizer.safetensors  AdamW moments "m.<name>" / "v.<name>" (training only), and "param.<name>", the
+ *                          training weights, when weights.safetensors holds their moving average (option ema)
  * config.json is written last, so a folder with a config is complete.
  */
 export const CHECKPOINT_FORMAT = 'acseg-acg';
@@ -29,6 +30,8 @@ export interface OptimizerState {
   step: number;
   m: Record<string, Float32Array>;
   v: Record<string, Float32Array>;
+  /** The training weights (flattened, TF.js layout like m and v) when `params` are their moving average. */
+  params?: Record<string, Float32Array>;
 }
 
 export interface Checkpoint {
@@ -59,6 +62,7 @@ export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<vo
     const opt: Record<string, TensorToWrite> = {};
     for (const [name, m] of Object.entries(ckpt.optimizer.m)) opt[`m.${name}`] = { shape: [m.length], data: m };
     for (const [name, v] of Object.entries(ckpt.optimizer.v)) opt[`v.${name}`] = { shape: [v.length], data: v };
+    for (const [name, p] of Object.entries(ckpt.optimizer.params ?? {})) opt[`param.${name}`] = { shape: [p.length], data: p };
     await writeSafetensors(join(dir, 'optimizer.safetensors'), opt, { step: String(ckpt.optimizer.step) });
   }
   const json = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, config: ckpt.config, seed: ckpt.seed, training: ckpt.training };
@@ -132,6 +136,16 @@ export async function loadCheckpoint(path: string, withOptimizer = false): Promi
         const t = opt.tensors[`${which}.${spec.name}`];
         if (!t || !(t.data instanceof Float32Array) || t.data.length !== size) throw bad(oFile, `has no valid tensor "${which}.${spec.name}" of ${size} values`);
         state[which][spec.name] = t.data;
+      }
+    }
+    if (Object.keys(opt.tensors).some((k) => k.startsWith('param.'))) {
+      state.params = {};
+      for (const spec of paramSpecs(config)) {
+        const size = spec.shape.reduce((a, b) => a * b, 1);
+        const t = opt.tensors[`param.${spec.name}`];
+        if (!t || !(t.data instanceof Float32Array) || t.data.length !== size) throw bad(oFile, `has no valid tensor "param.${spec.name}" of ${size} values`);
+        for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) throw bad(oFile, `tensor "param.${spec.name}" holds a non-finite value at ${i}`);
+        state.params[spec.name] = t.data;
       }
     }
     ckpt.optimizer = state;

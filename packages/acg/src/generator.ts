@@ -9,6 +9,7 @@ import { initParams } from './init.js';
 import { OnnxAcg, loadOnnxRuntime, onnxRuntimeError } from './onnx/session.js';
 import { parseAcgOptions, type AcgOptions, type AcgRuntime } from './options.js';
 import { ensureBackend, TfAcg, type Formulation } from './tf/runtime.js';
+import { trainWithRestarts } from './restarts.js';
 import { train, type AcgFitOptions } from './train.js';
 
 /**
@@ -97,9 +98,16 @@ export class AcgGenerator implements ConceptGenerator {
     return this.runtimeChoice;
   }
 
-  async save(path: string): Promise<void> {
+  /**
+   * Writes a checkpoint of the current weights. The trainer passes `average` when option ema is on: the averaged
+   * weights (master layout) are stored as the checkpoint's weights and the training weights go to the optimizer file.
+   */
+  async save(path: string, average?: Float32Array): Promise<void> {
     const model = this.requireModel('save');
-    await saveCheckpoint(path, { config: model.config, seed: this.options.seed, params: model.exportParams(), training: this.training, optimizer: model.exportOptimizer() });
+    const optimizer = model.exportOptimizer();
+    if (average && optimizer) optimizer.params = Object.fromEntries([...model.masterParams()].map(([name, p]) => [name, p.slice()]));
+    const params = average ? model.exportFlat(average) : model.exportParams();
+    await saveCheckpoint(path, { config: model.config, seed: this.options.seed, params, training: this.training, optimizer });
   }
 
   /** Internal access for the trainer. */
@@ -172,6 +180,9 @@ export class AcgGenerator implements ConceptGenerator {
 
   async fit(source: FeatureSource, options: FitOptions = {}): Promise<FitReport> {
     try {
+      if (this.options.restarts > 1) {
+        return await trainWithRestarts(this, source, options as AcgFitOptions, (seed) => new AcgGenerator({ ...this.options, seed, restarts: 1 }, this.log, this.formulation));
+      }
       return await train(this, source, options as AcgFitOptions);
     } finally {
       this.weightsChanged();

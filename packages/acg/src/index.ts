@@ -10,6 +10,8 @@ export { initParams } from './init.js';
 export { loadCheckpoint, saveCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type TrainingState } from './checkpoint.js';
 export { batchIndices, type AcgFitOptions, type AcgFitReport } from './train.js';
 export { mergeNearDuplicateConcepts } from './merge.js';
+export { WeightAverage } from './ema.js';
+export { heldInLoss, trainWithRestarts, type AcgRestartsReport, type RestartResult } from './restarts.js';
 export { learningRateAt, type LrSchedule, type ScheduleOptions } from './schedule.js';
 export { modularityLoss, modularityWeights } from './tf/loss.js';
 export { ensureBackend } from './tf/backend.js';
@@ -25,7 +27,7 @@ export default definePlugin({
   apiVersion: PLUGIN_API_VERSION,
   register(c) {
     c.generator('acg', {
-      description: 'Adaptive Concept Generator (ACSeg): learned prototypes → per-image concepts, adaptive count; options k, steps, heads, ffn, seed, checkpoint, iterations, batchSize, lr, weightDecay, checkpointEvery, workers, runtime (tfjs | onnx)',
+      description: 'Adaptive Concept Generator (ACSeg): learned prototypes → per-image concepts, adaptive count; options k, steps, heads, ffn, seed, checkpoint, iterations, batchSize, lr, weightDecay, checkpointEvery, workers, runtime (tfjs | onnx), warmup, schedule, precision, mergeThreshold, ema, restarts',
       async create(options, ctx) {
         const gen = new AcgGenerator(options, ctx.log);
         if (gen.options.checkpoint) await gen.load(gen.options.checkpoint);

@@ -53,6 +53,17 @@ export interface AcgOptions {
    * ≥ this value before the argmax, so near-duplicate concepts do not split one region (src/merge.ts).
    */
   mergeThreshold?: number;
+  /**
+   * Not in the paper (0 = off, the paper's rule): decay β of an exponential moving average of the weights during
+   * training, θ̄ ← β θ̄ + (1 − β) θ after every step, starting from the initial weights. The averaged weights are
+   * what `fit` leaves in place and checkpoints store (README "Seeds, restarts and weight averaging").
+   */
+  ema: number;
+  /**
+   * Not in the paper (1 = one run, the paper's): train this many runs from seeds seed, seed + 1, … and keep the one
+   * whose modularity loss on the training images is lowest (label-free model selection).
+   */
+  restarts: number;
 }
 
 export type AcgPrecision = 'fp32' | 'int8';
@@ -60,7 +71,7 @@ export type AcgPrecision = 'fp32' | 'int8';
 export type AcgRuntime = 'tfjs' | 'onnx';
 
 export const ACG_DEFAULTS: AcgOptions = {
-  k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64, warmup: 0, schedule: 'constant', precision: 'fp32', workers: Math.max(1, Math.min(2, availableParallelism())),
+  k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64, warmup: 0, schedule: 'constant', precision: 'fp32', ema: 0, restarts: 1, workers: Math.max(1, Math.min(2, availableParallelism())),
 };
 
 function num(opts: ComponentOptions, key: keyof AcgOptions, kind: 'int' | 'pos' | 'nonneg'): number | undefined {
@@ -78,7 +89,7 @@ function num(opts: ComponentOptions, key: keyof AcgOptions, kind: 'int' | 'pos' 
 /** Reads and checks the generator's options from a flat CLI record; ignores the rest. */
 export function parseAcgOptions(opts: ComponentOptions = {}): AcgOptions {
   const out: AcgOptions = { ...ACG_DEFAULTS };
-  for (const key of ['k', 'steps', 'heads', 'iterations', 'batchSize', 'checkpointEvery', 'inferenceBatch', 'workers'] as const) {
+  for (const key of ['k', 'steps', 'heads', 'iterations', 'batchSize', 'checkpointEvery', 'inferenceBatch', 'workers', 'restarts'] as const) {
     const v = num(opts, key, 'int');
     if (v !== undefined) out[key] = v;
   }
@@ -113,6 +124,11 @@ export function parseAcgOptions(opts: ComponentOptions = {}): AcgOptions {
   if (opts.precision !== undefined && opts.precision !== null && opts.precision !== '') {
     if (opts.precision !== 'fp32' && opts.precision !== 'int8') throw new AcsegError('BAD_CONFIG', `acg: option precision must be "fp32" or "int8", got ${JSON.stringify(opts.precision)}`, { plugin: '@acseg/acg' });
     out.precision = opts.precision;
+  }
+  const ema = num(opts, 'ema', 'nonneg');
+  if (ema !== undefined) {
+    if (ema >= 1) throw new AcsegError('BAD_CONFIG', `acg: option ema must be a decay in [0, 1) (0 = off), got ${JSON.stringify(opts.ema)}`, { plugin: '@acseg/acg' });
+    out.ema = ema;
   }
   const warmup = num(opts, 'warmup', 'nonneg');
   if (warmup !== undefined) {

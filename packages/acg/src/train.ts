@@ -3,6 +3,7 @@ import {
   type FeatureSource, type FitOptions, type FitReport,
 } from '@acseg/core';
 import { loadCheckpoint, type TrainingState } from './checkpoint.js';
+import { WeightAverage } from './ema.js';
 import type { AcgGenerator } from './generator.js';
 import { Rng, subSeed } from './rng.js';
 import { learningRateAt } from './schedule.js';
@@ -16,6 +17,8 @@ export interface AcgFitOptions extends FitOptions {
   checkpointEvery?: number;
   /** Continue from a checkpoint (its folder, or true for checkpointDir), optimizer state included. */
   resume?: string | boolean;
+  /** Progress bar title (restarts number their runs). */
+  label?: string;
 }
 
 export interface AcgFitReport extends FitReport {
@@ -56,6 +59,7 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
   if (source.length === 0) throw new AcsegError('BAD_INPUT', 'acg: the training feature set is empty');
 
   let start = 0;
+  let average: WeightAverage | undefined;
   if (options.resume) {
     const from = typeof options.resume === 'string' ? options.resume : dir;
     if (!from) throw new AcsegError('BAD_CONFIG', 'acg: resume needs a checkpoint folder (resume: <path> or checkpointDir)');
@@ -66,6 +70,14 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
     await gen.initialize(ckpt.config.dim);
     const model = new TfAcg(ckpt.config, ckpt.params, gen.formulation);
     model.setOptimizer({ lr: o.lr, weightDecay: o.weightDecay }, ckpt.optimizer);
+    const raw = ckpt.optimizer?.params;
+    if (raw) {
+      // weights.safetensors holds the moving average; training goes on from the training weights.
+      average = o.ema > 0 ? new WeightAverage(o.ema, model.flatMaster()) : undefined;
+      const flat = Float32Array.from(model.flatMaster());
+      for (const e of model.layout.entries) flat.set(raw[e.name], e.offset);
+      model.setFlatMaster(flat);
+    }
     gen.setModel(model, from, ckpt.training);
     start = ckpt.training?.iteration ?? 0;
     log.info(`acg: resuming from ${from} at iteration ${start}`);
@@ -76,18 +88,22 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
   }
   const model = gen.requireModel('train');
   const cfg = model.config;
+  if (o.ema > 0 && !average) {
+    average = new WeightAverage(o.ema, model.flatMaster());
+    if (options.resume) log.info('acg: the checkpoint holds no moving average; it starts from its weights');
+  }
   if (cfg.dim !== source.dim) {
     throw new AcsegError('BAD_CHECKPOINT', `acg: the loaded weights expect d = ${cfg.dim}, the training features have d = ${source.dim}`);
   }
   const total = o.iterations;
-  log.info(`acg: training k=${cfg.k} N=${cfg.steps} heads=${cfg.heads} d=${cfg.dim} on ${source.length} images, ${total} iterations × batch ${o.batchSize}, AdamW lr ${o.lr}${o.warmup ? ` (linear warm-up over ${o.warmup})` : ''}${o.schedule === 'cosine' ? ' (cosine decay)' : ''} wd ${o.weightDecay}`);
+  log.info(`acg: training k=${cfg.k} N=${cfg.steps} heads=${cfg.heads} d=${cfg.dim} on ${source.length} images, ${total} iterations × batch ${o.batchSize}, AdamW lr ${o.lr}${o.warmup ? ` (linear warm-up over ${o.warmup})` : ''}${o.schedule === 'cosine' ? ' (cosine decay)' : ''} wd ${o.weightDecay}${average ? `, weights averaged (ema ${o.ema})` : ''}`);
 
   const state = (iteration: number, lastLoss?: number): TrainingState => ({ iteration, iterations: total, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, lastLoss });
   let lastSaved: number | undefined;
   const save = async (iteration: number, lastLoss?: number) => {
     if (!dir) return;
     gen.training = state(iteration, lastLoss);
-    await gen.save(dir);
+    await gen.save(dir, average?.values);
     lastSaved = iteration;
     log.debug(`acg: checkpoint at iteration ${iteration} → ${dir}`);
   };
@@ -95,7 +111,7 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
   const stepper: Stepper | undefined = start < total ? await startStepper(model, o, log) : undefined;
   const lrAt = (t: number) => learningRateAt(t, { lr: o.lr, warmup: o.warmup, schedule: o.schedule, iterations: total });
 
-  const bar = (options.progress ?? silentProgress).start('train ACG', total);
+  const bar = (options.progress ?? silentProgress).start(options.label ?? 'train ACG', total);
   bar.update(start, { loss: '-', 'it/s': '-', eta: '-' });
   const t0 = performance.now();
   let it = start;
@@ -125,6 +141,7 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
         });
       }
       loss = r.loss;
+      average?.update(model.flatMaster());
       it++;
       const secs = (performance.now() - t0) / 1000;
       const rate = (it - start) / secs;
@@ -137,6 +154,7 @@ export async function train(gen: AcgGenerator, source: FeatureSource, options: A
   }
   gen.training = state(it, loss);
   if (dir && lastSaved !== it) await save(it, loss);
+  if (average) model.setFlatMaster(average.values);
   if (interrupted) log.info(`acg: interrupted at iteration ${it}${dir ? `; checkpoint written to ${dir}` : ''}`);
   const secs = (performance.now() - t0) / 1000;
   return { iterations: it, finalLoss: loss, interrupted, secondsPerIteration: it > start ? secs / (it - start) : 0, checkpoint: dir };

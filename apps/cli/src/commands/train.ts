@@ -24,6 +24,8 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('checkpoint-every', { type: 'number', describe: 'iterations between checkpoints (default 500)' })
       .option('warmup', { type: 'number', describe: 'iterations of linear learning-rate warm-up (paper: 0, constant rate)' })
       .option('schedule', { type: 'string', choices: ['constant', 'cosine'], describe: 'learning-rate decay (paper: constant; cosine: to 0 at the last iteration)' })
+      .option('ema', { type: 'number', describe: 'not in the paper: keep a moving average of the weights with this decay, e.g. 0.999 (paper: 0, off)' })
+      .option('restarts', { type: 'number', describe: 'not in the paper: train this many runs (seeds seed, seed+1, …) and keep the lowest held-in loss (paper: 1)' })
       .option('train-runtime', { type: 'string', choices: ['auto', 'onnx', 'tfjs'], describe: 'training engine of the ACG (auto: onnxruntime-node unless a native TF.js backend is installed)' })
       .check((argv) => {
         if (!argv.features === !argv.images) throw new Error('give exactly one of --features and --images');
@@ -35,7 +37,7 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
     requireOptions('train', argv, ['out']);
     const generator = await session.create('generator', argv.generator, {
       iterations: argv.iterations, batchSize: argv.batchSize, lr: argv.lr, k: argv.k, seed: argv.seed, checkpointEvery: argv.checkpointEvery,
-      warmup: argv.warmup, schedule: argv.schedule, trainRuntime: argv.trainRuntime,
+      warmup: argv.warmup, schedule: argv.schedule, trainRuntime: argv.trainRuntime, ema: argv.ema, restarts: argv.restarts,
     });
     if (!generator.fit) throw new AcsegError('BAD_INPUT', `generator ${generator.name} has nothing to train`, { hint: 'clustering baselines work without training' });
     let source: FeatureSource;
@@ -53,7 +55,8 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
       const report = await generator.fit(source, {
         progress: session.progress, log: session.log, signal: interrupt.signal, checkpointDir: argv.out, resume: argv.resume,
       });
-      await generator.save?.(argv.out!);
+      // A generator that wrote its own checkpoint to --out (the ACG does, with the optimizer state) is not saved twice.
+      if (report.checkpoint !== argv.out) await generator.save?.(argv.out!);
       process.stdout.write(`trained ${generator.name}: ${report.iterations} iterations${report.finalLoss !== undefined ? `, final loss ${report.finalLoss.toFixed(4)}` : ''}; checkpoint in ${argv.out}\n`);
       if (interrupt.signal.aborted) setStatus(EXIT.interrupted);
     } finally {

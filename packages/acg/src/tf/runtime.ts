@@ -144,6 +144,28 @@ export class TfAcg {
     return this.params.export();
   }
 
+  /** The master weights as one flat array (a view: AdamW's updates show through). */
+  flatMaster(): Float32Array {
+    return new Float32Array(this.master);
+  }
+
+  /** Replaces the weights with `flat` (the master's layout, e.g. a WeightAverage's values). */
+  setFlatMaster(flat: Float32Array): void {
+    new Float32Array(this.master).set(flat);
+    this.stale = true;
+  }
+
+  /** `flat` (the master's layout) in PyTorch layout, as exportParams would give it; the weights are unchanged. */
+  exportFlat(flat: Float32Array): ParamValues {
+    const keep = Float32Array.from(this.flatMaster());
+    this.setFlatMaster(flat);
+    try {
+      return this.exportParams();
+    } finally {
+      this.setFlatMaster(keep);
+    }
+  }
+
   importParams(values: ParamValues): void {
     this.params.assign(values);
     this.pullMaster();

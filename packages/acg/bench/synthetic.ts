@@ -1,7 +1,7 @@
 /**
  * Synthetic benchmark of adaptive conceptualization (method notes §8, issue 4 item 6).
  *   npx tsx bench/synthetic.ts [--train 512] [--test 120] [--iterations 400] [--batch 8] [--lr 1e-3] [--shared 0]
- *     [--dim 384] [--heads 6] [--acg-seed S (the ACG's weights and batch order; default --seed)] [--pool-seed 0 | --fresh-vocabulary] [--workers 2] [--warmup 0] [--schedule constant|cosine] [--merge cos (mergeThreshold)] [--ema β] [--restarts R] [--train-runtime onnx|tfjs] [--checkpoint dir [--resume]]
+ *     [--dim 384] [--heads 6] [--acg-seed S (the ACG's weights and batch order; default --seed)] [--pool-seed 0 | --fresh-vocabulary] [--workers 2] [--warmup 0] [--schedule constant|cosine] [--merge cos (mergeThreshold)] [--ema β] [--restarts R] [--no-baselines] [--train-runtime onnx|tfjs] [--checkpoint dir [--resume]]
  * --fresh-vocabulary draws the held-out images' concept directions from another pool than the training images'.
  * With --checkpoint, an existing checkpoint is evaluated as is (or, with --resume, trained on to --iterations).
  * Trains the ACG (paper architecture: k=5, N=6, 6 heads, d=384) on synthetic
@@ -20,7 +20,7 @@ const { values: args } = parseArgs({
   options: {
     train: { type: 'string', default: '512' }, test: { type: 'string', default: '120' }, iterations: { type: 'string', default: '400' },
     batch: { type: 'string', default: '8' }, lr: { type: 'string', default: '1e-3' }, checkpoint: { type: 'string' }, resume: { type: 'boolean', default: false }, seed: { type: 'string', default: '0' }, shared: { type: 'string', default: '0' },
-    'pool-seed': { type: 'string', default: '0' }, warmup: { type: 'string', default: '0' }, schedule: { type: 'string', default: 'constant' }, merge: { type: 'string' }, dim: { type: 'string', default: '384' }, 'acg-seed': { type: 'string' }, heads: { type: 'string', default: '6' }, 'train-runtime': { type: 'string' }, 'fresh-vocabulary': { type: 'boolean', default: false }, workers: { type: 'string' }, ema: { type: 'string', default: '0' }, restarts: { type: 'string', default: '1' },
+    'pool-seed': { type: 'string', default: '0' }, warmup: { type: 'string', default: '0' }, schedule: { type: 'string', default: 'constant' }, merge: { type: 'string' }, dim: { type: 'string', default: '384' }, 'acg-seed': { type: 'string' }, heads: { type: 'string', default: '6' }, 'train-runtime': { type: 'string' }, 'fresh-vocabulary': { type: 'boolean', default: false }, workers: { type: 'string' }, ema: { type: 'string', default: '0' }, 'no-baselines': { type: 'boolean', default: false }, restarts: { type: 'string', default: '1' },
   },
 });
 const num = (s: string | undefined) => Number(s);
@@ -36,6 +36,7 @@ let last = 0;
 const progress = {
   start: () => ({
     update(done: number, v?: Record<string, string | number>) {
+      if (done < last) last = 0; // the next of several restarts
       if (done - last >= 50 || done === num(args.iterations)) { last = done; console.error(`  iteration ${done}: loss ${v?.loss}, ${v?.['it/s']} it/s`); }
     },
     stop() {},
@@ -81,10 +82,12 @@ async function evaluate(gen: ConceptGenerator, set: SyntheticImage[]) {
 
 const gens: Array<[string, ConceptGenerator]> = [
   [`ACG (k=5 prototypes)${args.merge ? `, merge ≥ ${args.merge}` : ''}`, acg],
-  ['k-means k=5', new KMeansGenerator({ k: 5 })],
-  ['spectral k=5', new SpectralGenerator({ k: 5 })],
-  ['affinity propagation', new AffinityPropagationGenerator({})],
-  ['agglomerative k=5', new AgglomerativeGenerator({ k: 5 })],
+  ...(args['no-baselines'] ? [] : [
+    ['k-means k=5', new KMeansGenerator({ k: 5 })],
+    ['spectral k=5', new SpectralGenerator({ k: 5 })],
+    ['affinity propagation', new AffinityPropagationGenerator({})],
+    ['agglomerative k=5', new AgglomerativeGenerator({ k: 5 })],
+  ] as Array<[string, ConceptGenerator]>),
 ];
 const fmt = (s: Score) => (s.n ? `${(100 * s.miou / s.n).toFixed(1)} / ${(s.countErr / s.n).toFixed(2)}` : '-');
 const rows: Array<Record<string, string | number>> = [];

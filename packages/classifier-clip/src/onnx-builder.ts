@@ -1,14 +1,7 @@
-import onnxProto from 'onnx-proto';
-
-const { onnx } = onnxProto;
-type INode = onnxProto.onnx.INodeProto;
-type ITensor = onnxProto.onnx.ITensorProto;
-type IAttr = onnxProto.onnx.IAttributeProto;
-type IValueInfo = onnxProto.onnx.IValueInfoProto;
-
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const INT64 = onnx.TensorProto.DataType.INT64;
-const AT = onnx.AttributeProto.AttributeType;
+import {
+  attrFloat, attrFloats, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, int64ValueInfo, onnx,
+  type OnnxAttr, type OnnxNode, type OnnxTensor, type OnnxValueInfo,
+} from '@acseg/onnx-graph';
 
 export type AttrValue = number | number[] | { int: number } | { ints: number[] };
 
@@ -22,28 +15,25 @@ export type Dim = number | string;
  * Opset 17 (LayerNormalization) of the default domain.
  */
 export class GraphBuilder {
-  private readonly nodes: INode[] = [];
-  private readonly inits: ITensor[] = [];
-  private readonly inputs: IValueInfo[] = [];
-  private readonly outputs: IValueInfo[] = [];
+  private readonly nodes: OnnxNode[] = [];
+  private readonly inits: OnnxTensor[] = [];
+  private readonly inputs: OnnxValueInfo[] = [];
+  private readonly outputs: OnnxValueInfo[] = [];
   private counter = 0;
   private readonly names = new Set<string>();
 
   /** A float initializer; returns its name. */
   constant(name: string, dims: readonly number[], data: Float32Array): string {
-    const n = dims.reduce((a, b) => a * b, 1);
-    if (data.length !== n) throw new Error(`initializer ${name}: ${data.length} values for shape [${dims.join(',')}]`);
     const unique = this.unique(name);
-    // Copy: rawData must own an aligned little-endian buffer of exactly n floats.
-    const raw = new Uint8Array(new Float32Array(data).buffer);
-    this.inits.push({ name: unique, dims: [...dims], dataType: FLOAT, rawData: raw });
+    // A copy: the caller may reuse `data` before the graph is encoded.
+    this.inits.push(floatTensor(unique, [...dims], new Float32Array(data)));
     return unique;
   }
 
   /** An int64 initializer (shapes, axes). */
   ints(name: string, values: readonly number[]): string {
     const unique = this.unique(name);
-    this.inits.push({ name: unique, dims: [values.length], dataType: INT64, int64Data: [...values] });
+    this.inits.push(int64Tensor(unique, [...values]));
     return unique;
   }
 
@@ -61,7 +51,7 @@ export class GraphBuilder {
   op(opType: string, inputs: readonly string[], attrs: Record<string, AttrValue> = {}, outName?: string): string {
     const out = outName ?? this.unique(`${opType.toLowerCase()}_${this.counter++}`);
     if (outName) this.names.add(outName);
-    const attribute: IAttr[] = Object.entries(attrs).map(([k, v]) => attr(k, v));
+    const attribute: OnnxAttr[] = Object.entries(attrs).map(([k, v]) => attr(k, v));
     this.nodes.push({ opType, input: [...inputs], output: [out], name: `${opType}_${this.nodes.length}`, attribute });
     return out;
   }
@@ -86,21 +76,13 @@ export class GraphBuilder {
   }
 }
 
-function attr(name: string, v: AttrValue): IAttr {
-  if (typeof v === 'number') return { name, type: AT.FLOAT, f: v };
-  if (Array.isArray(v)) return { name, type: AT.FLOATS, floats: v };
-  if ('int' in v) return { name, type: AT.INT, i: v.int };
-  return { name, type: AT.INTS, ints: v.ints };
+function attr(name: string, v: AttrValue): OnnxAttr {
+  if (typeof v === 'number') return attrFloat(name, v);
+  if (Array.isArray(v)) return attrFloats(name, v);
+  if ('int' in v) return attrInt(name, v.int);
+  return attrInts(name, v.ints);
 }
 
-function valueInfo(name: string, elem: 'float' | 'int64', dims: readonly Dim[]): IValueInfo {
-  return {
-    name,
-    type: {
-      tensorType: {
-        elemType: elem === 'float' ? FLOAT : INT64,
-        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    },
-  };
+function valueInfo(name: string, elem: 'float' | 'int64', dims: readonly Dim[]): OnnxValueInfo {
+  return elem === 'float' ? floatValueInfo(name, dims) : int64ValueInfo(name, dims);
 }

@@ -21,6 +21,9 @@ export function attrFloat(name: string, f: number): OnnxAttr {
 export function attrInts(name: string, ints: number[]): OnnxAttr {
   return { name, type: A.INTS, ints };
 }
+export function attrFloats(name: string, floats: number[]): OnnxAttr {
+  return { name, type: A.FLOATS, floats };
+}
 
 export function floatTensor(name: string, dims: number[], data: Float32Array): OnnxTensor {
   const n = dims.reduce((a, b) => a * b, 1);
@@ -34,9 +37,18 @@ export function int64Tensor(name: string, values: number[]): OnnxTensor {
 }
 
 /** A float tensor value-info; string dims are symbolic (e.g. "batch"). */
-export function floatValueInfo(name: string, dims?: Array<number | string>): OnnxValueInfo {
+export function floatValueInfo(name: string, dims?: ReadonlyArray<number | string>): OnnxValueInfo {
+  return valueInfo(name, FLOAT, dims);
+}
+
+/** An int64 tensor value-info (token ids, shapes); string dims are symbolic. */
+export function int64ValueInfo(name: string, dims?: ReadonlyArray<number | string>): OnnxValueInfo {
+  return valueInfo(name, INT64, dims);
+}
+
+function valueInfo(name: string, elemType: number, dims?: ReadonlyArray<number | string>): OnnxValueInfo {
   const shape = dims ? { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } : undefined;
-  return { name, type: { tensorType: { elemType: FLOAT, shape } } };
+  return { name, type: { tensorType: { elemType, shape } } };
 }
 
 /** Reads an integer-list or integer attribute of a node. */

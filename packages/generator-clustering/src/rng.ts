@@ -1,42 +1,11 @@
+import { mulberry32, Rng as SeededRng, seedMix } from '@acseg/random';
+
 /**
- * A small seeded generator (mulberry32) so every method is deterministic
- * given its `seed`; plus the standard normal (Box–Muller) that affinity
- * propagation's tie-breaking noise needs.
+ * The clustering methods' seeded generator (@acseg/random's mulberry32 with the `multiply` seed mix), so every
+ * method is deterministic given its `seed`; its normals are affinity propagation's tie-breaking noise.
  */
-export class Rng {
-  private state: number;
-  private spare: number | undefined;
-
+export class Rng extends SeededRng {
   constructor(seed: number) {
-    // Mix the seed so that 0, 1, 2 ... give unrelated streams.
-    this.state = (Math.imul(seed | 0, 0x9e3779b1) ^ 0x5bd1e995) >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  /** Uniform integer in [0, n). */
-  int(n: number): number {
-    return Math.floor(this.next() * n);
-  }
-
-  /** Standard normal. */
-  normal(): number {
-    if (this.spare !== undefined) {
-      const s = this.spare;
-      this.spare = undefined;
-      return s;
-    }
-    let u = 0;
-    while (u === 0) u = this.next();
-    const v = this.next();
-    const r = Math.sqrt(-2 * Math.log(u));
-    this.spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
+    super(mulberry32(seedMix.multiply(seed)));
   }
 }

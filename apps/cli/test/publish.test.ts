@@ -30,8 +30,12 @@ describe('publishing', () => {
     const dir = tempDir('acseg-pack-');
     const core = pack('packages/core', dir);
     const plugin = pack('packages/generator-clustering', dir);
+    // The plugin's own workspace dependencies are not on the registry (unpublished): they travel as tarballs too.
+    const deps = Object.keys(JSON.parse(readFileSync(join(repoRoot, 'packages/generator-clustering/package.json'), 'utf8')).dependencies ?? {})
+      .filter((name) => name.startsWith('@acseg/'))
+      .map((name) => pack(`packages/${name.slice('@acseg/'.length)}`, dir));
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', type: 'module', private: true }));
-    npm(['install', '--prefer-offline', '--no-package-lock', core, plugin], dir);
+    npm(['install', '--prefer-offline', '--no-package-lock', core, plugin, ...deps], dir);
     expect(existsSync(join(dir, 'node_modules/@acseg/core/dist/index.d.ts'))).toBe(true);
     writeFileSync(join(dir, 'check.mjs'), `
       import { PLUGIN_API_VERSION, validatePlugin, ComponentRegistry } from '@acseg/core';

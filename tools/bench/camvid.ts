@@ -6,6 +6,8 @@
  * and seconds per val image (segmentation + 10 k-means runs).
  *
  *   npx tsx tools/bench/camvid.ts [--backbone handcrafted] [--seeds 10] [--iterations 2500] [--generators acg,kmeans,...]
+ *     [--train-args="--lr 3e-5 --ema 0.999"] [--out DIR]
+ * --train-args: extra flags for `acseg train` (the paper's recipe without them).
  *
  * Runs the built CLI (npm run build first); outputs under out/bench-camvid/.
  */
@@ -23,6 +25,7 @@ const { values } = parseArgs({
     generators: { type: 'string', default: 'acg,kmeans,spectral,ap,agglomerative' },
     data: { type: 'string', default: join(root, '../shared/datasets/camvid') },
     out: { type: 'string', default: join(root, 'out/bench-camvid') },
+    'train-args': { type: 'string', default: '' },
   },
 });
 
@@ -41,7 +44,7 @@ for (const gen of values.generators!.split(',')) {
       const cache = join(values.out!, `${values.backbone}-train-features`);
       const feat = spawnSync(process.execPath, [join(root, 'apps/cli/bin/acseg.js'), 'features', '--backbone', values.backbone!, '--images', join(values.data!, 'train'), '--out', cache], { stdio: 'inherit' });
       if (feat.status !== 0) throw new Error('feature extraction failed');
-      const train = spawnSync(process.execPath, [join(root, 'apps/cli/bin/acseg.js'), 'train', '--features', cache, '--out', ckpt, '--iterations', values.iterations!], { stdio: 'inherit' });
+      const train = spawnSync(process.execPath, [join(root, 'apps/cli/bin/acseg.js'), 'train', '--features', cache, '--out', ckpt, '--iterations', values.iterations!, ...values['train-args']!.split(' ').filter(Boolean)], { stdio: 'inherit' });
       if (train.status !== 0) throw new Error('ACG training failed');
       trainSeconds = (Date.now() - t0) / 1000;
     }
@@ -53,7 +56,7 @@ for (const gen of values.generators!.split(',')) {
   const f = (v: { mean: number; std: number }) => `${v.mean.toFixed(1)} ± ${v.std.toFixed(1)}`;
   rows.push(`| ${gen} | ${f(m.mIoU)} | ${f(m.pixelAccuracy)} | ${(m.seconds / m.images).toFixed(3)} |${trainSeconds ? ` training ${(trainSeconds / 60).toFixed(1)} min |` : ' |'}`);
 }
-console.log(`\nCamVid val (${values.backbone} backbone, k-means K = 11 over regions, Hungarian on pixel counts, ${values.seeds} seeds)\n`);
+console.log(`\nCamVid val (${values.backbone} backbone, k-means K = 11 over regions, Hungarian on pixel counts, ${values.seeds} seeds${values['train-args'] ? `; acseg train ${values['train-args']}` : ''})\n`);
 console.log('| generator | mIoU | pixel accuracy | s / val image | note |');
 console.log('|---|---|---|---|---|');
 for (const r of rows) console.log(r);

@@ -8,22 +8,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { mulberry32 } from '@acseg/random';
 
 const W = 320;
 const H = 240;
 type RGB = [number, number, number];
 
-/** mulberry32: a small seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (@acseg/random's mulberry32, the seed as its state) so results reproduce. */
+const rng = (seed: number): (() => number) => mulberry32(seed);
 
 class Canvas {
   readonly data = new Float32Array(W * H * 3);

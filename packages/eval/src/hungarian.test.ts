@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConfusionMatrix } from './confusion.js';
 import { applyAssignment, hungarianMatch, matchConfusion } from './hungarian.js';
+import { mulberry32 } from '@acseg/random';
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (@acseg/random's mulberry32, the seed as its state) so results reproduce. */
+const rng = (seed: number): (() => number) => mulberry32(seed);
 
 function pairScore(counts: number[][], mode: 'pixels' | 'iou'): (c: number, q: number) => number {
   if (mode === 'pixels') return (c, q) => counts[c][q];

@@ -76,7 +76,9 @@ export async function trainWithRestarts(
     if (report.interrupted) {
       log.info(`acg: interrupted during restart ${r + 1}; --resume continues it${best ? '' : ' (no restart finished yet)'}`);
       gen.setModel(run.requireModel('keep'), sub ?? `restart ${r + 1}`, run.training);
-      return { ...report, restarts: results, chosen: best?.index ?? -1 };
+      const chosen = best?.index ?? -1;
+      await best?.run.dispose(); // its checkpoint stays in its restart folder
+      return { ...report, restarts: results, chosen };
     }
     const loss = await heldInLoss(run.requireModel('score'), source);
     results.push({ restart: r, seed, iterations: report.iterations, heldInLoss: loss });

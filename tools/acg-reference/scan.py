@@ -260,6 +260,13 @@ def kmeans_baseline(feats, labels, counts):
 
 
 # ---------------------------------------------------------------- training
+def gradients(p, loss):
+    """Gradients of the runs' summed losses (runs share no weights, so each run gets its own loss's gradient)."""
+    # cross_attn k_proj.bias has no effect (softmax ignores a per-row constant): its gradient is exactly 0.
+    grads = torch.autograd.grad(loss.sum(), list(p.values()), allow_unused=True)
+    return {n: torch.zeros_like(p[n]) if g is None else g for n, g in zip(p.keys(), grads)}
+
+
 def adamw_(params, grads, m, v, t, lr, wd, b1=0.9, b2=0.999, eps=1e-8):
     """torch.optim.AdamW's update with a per-run lr [R] (broadcast over each parameter's run axis)."""
     bc1, bc2 = 1 - b1 ** t, 1 - b2 ** t
@@ -287,8 +294,7 @@ def time_steps(args, train_x, R, d, eps, act, dev, dt, reps=10):
         xb = train_x[torch.rand(R, args.train).argsort(1)[:, : args.batch].to(dev)]
         w, two_m = modularity_terms(xb)
         _, s = forward(p, xb, args.steps, args.heads, eps, act)
-        grads = torch.autograd.grad(modularity_loss(s, w, two_m).sum(), list(p.values()), allow_unused=True)
-        adamw_(p, {n: torch.zeros_like(p[n]) if g is None else g for n, g in zip(p.keys(), grads)}, m, v, t + 1, lr, args.wd)
+        adamw_(p, gradients(p, modularity_loss(s, w, two_m)), m, v, t + 1, lr, args.wd)
     if dev.type == "cuda":
         torch.cuda.synchronize()
     return (time.time() - start) / reps
@@ -384,9 +390,7 @@ def main():
         w, two_m = modularity_terms(xb)
         _, s = forward(p, xb, args.steps, args.heads, eps, act)
         loss = modularity_loss(s, w, two_m)
-        # cross_attn k_proj.bias has no effect (softmax ignores a per-row constant): its gradient is exactly 0.
-        grads = torch.autograd.grad(loss.sum(), list(p.values()), allow_unused=True)
-        grads = {n: torch.zeros_like(p[n]) if g is None else g for n, g in zip(p.keys(), grads)}
+        grads = gradients(p, loss)
         if not torch.isfinite(loss).all():
             emit({"event": "nonfinite", "iteration": t, "runs": [runs[i] for i in torch.nonzero(~torch.isfinite(loss)).flatten().tolist()]})
         if (clip > 0).any():

@@ -1,4 +1,5 @@
-import { AcsegError, backgroundRegions, imageSource, type Backbone, type BackgroundOptions, type ClassifierContext, type ClassifyInput, type RegionMap } from '@acseg/core';
+import { AcsegError, backgroundRegions, imageSource, type Backbone, type BackgroundOptions, type ClassifierContext, type ClassifyInput, type RegionDigest, type RegionMap } from '@acseg/core';
+import { regionMajorityLabels } from './gt-labels.js';
 import { l2Normalized } from './vectors.js';
 
 /** One image's regions as the classifiers see them. */
@@ -29,6 +30,55 @@ function memoKey(o: EmbedOptions): string {
 
 /** Background decision and foreground-region embeddings for each input, in order. */
 export async function embedRegions(inputs: readonly ClassifyInput[], context: ClassifierContext, options: EmbedOptions, classifier: string): Promise<ImageRegions[]> {
+  const bar = context.progress?.start(`${classifier}: region embeddings`, inputs.length);
+  const out: ImageRegions[] = [];
+  let dim = -1;
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i];
+    const cached = await embedMemoized(input, i, context, options, classifier);
+    dim = checkDim(cached.embeddings, dim, input, i, context.backbone);
+    out.push(cached);
+    bar?.update(i + 1);
+  }
+  bar?.stop();
+  return out;
+}
+
+/**
+ * One image's regions as a digest (the streaming form of `embedRegions`):
+ * with a label map, each foreground image's regions carry their majority
+ * ground-truth class.
+ */
+export async function regionDigest(input: ClassifyInput, context: ClassifierContext, options: EmbedOptions, classifier: string, label?: Uint8Array): Promise<RegionDigest> {
+  const r = await embedMemoized(input, 0, context, options, classifier);
+  const digest: RegionDigest = { regionCount: input.regions.count, ...r };
+  if (label && r.foreground.length) digest.groundTruth = regionMajorityLabels(input.regions, label, options.background, imageSource(input.image, 0));
+  return digest;
+}
+
+/** Every digest's embeddings have one dimension; returns it (−1 when there is none). */
+export function digestDim(digests: readonly RegionDigest[], classifier: string): number {
+  let dim = -1;
+  for (const d of digests) {
+    for (const e of d.embeddings) {
+      if (dim < 0) dim = e.length;
+      else if (e.length !== dim) throw new AcsegError('BAD_INPUT', `classifier ${classifier}: region embeddings of ${e.length} and ${dim} dimensions in one set`, { hint: 'every image must go through the same backbone' });
+    }
+  }
+  return dim;
+}
+
+function checkDim(embeddings: readonly Float32Array[], dim: number, input: ClassifyInput, index: number, backbone: Backbone): number {
+  for (const e of embeddings) {
+    if (dim < 0) dim = e.length;
+    else if (e.length !== dim) {
+      throw new AcsegError('PLUGIN_FAILED', `${imageSource(input.image, index)}: backbone ${backbone.name} returned a ${e.length}-d region embedding, earlier ones were ${dim}-d`, { plugin: backbone.name, file: typeof input.image === 'string' ? input.image : undefined });
+    }
+  }
+  return dim;
+}
+
+async function embedMemoized(input: ClassifyInput, index: number, context: ClassifierContext, options: EmbedOptions, classifier: string): Promise<ImageRegions> {
   const backbone = context.backbone;
   if (typeof backbone.regionEmbeddings !== 'function') {
     throw new AcsegError('BAD_INPUT', `classifier ${classifier} needs region embeddings, which backbone ${backbone.name} does not provide`, { plugin: classifier, hint: 'use a ViT backbone such as dino' });
@@ -36,29 +86,14 @@ export async function embedRegions(inputs: readonly ClassifyInput[], context: Cl
   let byRegions = memo.get(backbone);
   if (!byRegions) memo.set(backbone, (byRegions = new WeakMap()));
   const key = memoKey(options);
-  const bar = context.progress?.start(`${classifier}: region embeddings`, inputs.length);
-  const out: ImageRegions[] = [];
-  let dim = -1;
-  for (let i = 0; i < inputs.length; i++) {
-    const input = inputs[i];
-    let cached = byRegions.get(input.regions)?.get(key);
-    if (!cached) {
-      cached = await embedOne(input, i, backbone, options);
-      let m = byRegions.get(input.regions);
-      if (!m) byRegions.set(input.regions, (m = new Map()));
-      m.set(key, cached);
-    }
-    for (const e of cached.embeddings) {
-      if (dim < 0) dim = e.length;
-      else if (e.length !== dim) {
-        throw new AcsegError('PLUGIN_FAILED', `${imageSource(input.image, i)}: backbone ${backbone.name} returned a ${e.length}-d region embedding, earlier ones were ${dim}-d`, { plugin: backbone.name, file: typeof input.image === 'string' ? input.image : undefined });
-      }
-    }
-    out.push(cached);
-    bar?.update(i + 1);
+  let cached = byRegions.get(input.regions)?.get(key);
+  if (!cached) {
+    cached = await embedOne(input, index, backbone, options);
+    let m = byRegions.get(input.regions);
+    if (!m) byRegions.set(input.regions, (m = new Map()));
+    m.set(key, cached);
   }
-  bar?.stop();
-  return out;
+  return cached;
 }
 
 async function embedOne(input: ClassifyInput, index: number, backbone: Backbone, options: EmbedOptions): Promise<ImageRegions> {

@@ -1,6 +1,6 @@
-import { AcsegError, silentLogger, type ClassifierContext, type ClassifierNeeds, type ClassifyInput, type ConceptClassifier, type RegionLabel } from '@acseg/core';
+import { AcsegError, silentLogger, type ClassifierContext, type ClassifierNeeds, type ClassifyInput, type ConceptClassifier, type RegionDigest, type RegionLabel } from '@acseg/core';
 import { loadState, matrix, metaBool, metaInt, saveState } from './checkpoint.js';
-import { embedRegions, type EmbedOptions } from './embed.js';
+import { digestDim, embedRegions, regionDigest, type EmbedOptions } from './embed.js';
 import { kmeans } from './kmeans.js';
 import { checkChoice, checkInt, type BackgroundChoice } from './options.js';
 import { dotRow, squaredDistance, stack } from './vectors.js';
@@ -58,12 +58,28 @@ export class KMeansClassifier implements ConceptClassifier {
   }
 
   async fit(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<void> {
-    const log = context.log ?? silentLogger;
     if (!inputs.length) throw new AcsegError('BAD_INPUT', 'classifier kmeans: no images to fit on');
     const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
-    const rows = sets.flatMap((s) => s.embeddings);
+    await this.fitDigests(sets.map((s, i) => ({ regionCount: inputs[i].regions.count, ...s })), context);
+  }
+
+  async classify(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<RegionLabel[][]> {
+    this.fitted();
+    const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
+    return this.classifyDigests(sets.map((s, i) => ({ regionCount: inputs[i].regions.count, ...s })));
+  }
+
+  digest(input: ClassifyInput, context: ClassifierContext): Promise<RegionDigest> {
+    return regionDigest(input, context, this.embedOptions(), this.name);
+  }
+
+  async fitDigests(digests: readonly RegionDigest[], context: ClassifierContext): Promise<void> {
+    const log = context.log ?? silentLogger;
+    if (!digests.length) throw new AcsegError('BAD_INPUT', 'classifier kmeans: no images to fit on');
+    digestDim(digests, this.name);
+    const rows = digests.flatMap((s) => s.embeddings);
     if (!rows.length) {
-      throw new AcsegError('BAD_INPUT', `classifier kmeans: none of the ${inputs.length} images has a foreground region to cluster`, {
+      throw new AcsegError('BAD_INPUT', `classifier kmeans: none of the ${digests.length} images has a foreground region to cluster`, {
         hint: 'every region was classed as background; try --background false or another background rule',
       });
     }
@@ -71,18 +87,16 @@ export class KMeansClassifier implements ConceptClassifier {
     const result = kmeans(stack(rows, dim), rows.length, dim, { k: this.K, seed: this.options.seed ?? 0, nInit: this.options.nInit, maxIterations: this.options.maxIterations });
     if (result.k < this.K) log.warn(`classifier kmeans: only ${result.k} distinct region embeddings among ${rows.length}; using ${result.k} clusters instead of ${this.K}`);
     if (!result.converged) log.warn(`classifier kmeans: k-means did not converge in ${result.iterations} iterations`);
-    log.info(`classifier kmeans: ${rows.length} regions of ${inputs.length} images → ${result.k} clusters (inertia ${result.inertia.toFixed(4)}, ${result.iterations} iterations)`);
+    log.info(`classifier kmeans: ${rows.length} regions of ${digests.length} images → ${result.k} clusters (inertia ${result.inertia.toFixed(4)}, ${result.iterations} iterations)`);
     this.state = { centroids: result.centroids, k: result.k, dim };
   }
 
-  async classify(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<RegionLabel[][]> {
-    const state = this.state;
-    if (!state) throw new AcsegError('BAD_INPUT', 'classifier kmeans is not fitted', { hint: 'call fit() on the image set first, or load a checkpoint' });
-    const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
+  async classifyDigests(digests: readonly RegionDigest[]): Promise<RegionLabel[][]> {
+    const state = this.fitted();
     const offset = this.background ? 1 : 0;
     const norms = Array.from({ length: state.k }, (_, c) => Math.sqrt(dotRow(state.centroids.subarray(c * state.dim, (c + 1) * state.dim), state.centroids, c, state.dim)));
-    return sets.map((s, i) => {
-      const labels: RegionLabel[] = Array.from({ length: inputs[i].regions.count }, (_, region) => ({ region, classId: 0 }));
+    return digests.map((s) => {
+      const labels: RegionLabel[] = Array.from({ length: s.regionCount }, (_, region) => ({ region, classId: 0 }));
       s.foreground.forEach((region, j) => {
         const e = s.embeddings[j];
         if (e.length !== state.dim) throw new AcsegError('BAD_INPUT', `classifier kmeans: region embeddings are ${e.length}-d but the centroids are ${state.dim}-d`, { hint: 'fit or load with the same backbone' });
@@ -96,6 +110,11 @@ export class KMeansClassifier implements ConceptClassifier {
       });
       return labels;
     });
+  }
+
+  private fitted(): { centroids: Float32Array; k: number; dim: number } {
+    if (!this.state) throw new AcsegError('BAD_INPUT', 'classifier kmeans is not fitted', { hint: 'call fit() on the image set first, or load a checkpoint' });
+    return this.state;
   }
 
   async save(path: string): Promise<void> {

@@ -1,6 +1,6 @@
-import { AcsegError, imageSource, silentLogger, type ClassifierContext, type ClassifierNeeds, type ClassifyInput, type ConceptClassifier, type RegionLabel } from '@acseg/core';
+import { AcsegError, imageSource, silentLogger, type ClassifierContext, type ClassifierNeeds, type ClassifyInput, type ConceptClassifier, type RegionDigest, type RegionLabel } from '@acseg/core';
 import { loadState, matrix, metaBool, saveState } from './checkpoint.js';
-import { embedRegions, type EmbedOptions } from './embed.js';
+import { digestDim, embedRegions, regionDigest, type EmbedOptions } from './embed.js';
 import { regionMajorityLabels } from './gt-labels.js';
 import { checkChoice, checkInt, type BackgroundChoice } from './options.js';
 import { dotRow, stack } from './vectors.js';
@@ -83,42 +83,63 @@ export class KnnClassifier implements ConceptClassifier {
   }
 
   async fit(inputs: readonly ClassifyInput[], context: ClassifierContext, labels?: readonly (Uint8Array | undefined)[]): Promise<void> {
-    const log = context.log ?? silentLogger;
     if (!inputs.length) throw new AcsegError('BAD_INPUT', 'classifier knn: no images to build the memory bank from');
     if (!labels) throw new AcsegError('BAD_INPUT', 'classifier knn needs ground-truth labels to build its memory bank', { hint: 'fit it on a labelled train split (acseg eval), or load a saved bank (option checkpoint: --set knn.checkpoint=FILE)' });
     if (labels.length !== inputs.length) throw new AcsegError('BAD_INPUT', `classifier knn: ${inputs.length} images but ${labels.length} label maps`);
     const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
+    const digests: RegionDigest[] = sets.map((s, i) => {
+      const gt = labels[i];
+      const d: RegionDigest = { regionCount: inputs[i].regions.count, ...s };
+      if (gt && s.foreground.length) d.groundTruth = regionMajorityLabels(inputs[i].regions, gt, this.background, imageSource(inputs[i].image, i));
+      return d;
+    });
+    await this.fitDigests(digests, context);
+  }
+
+  async classify(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<RegionLabel[][]> {
+    this.built();
+    const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
+    return this.classifyDigests(sets.map((s, i) => ({ regionCount: inputs[i].regions.count, ...s })), context);
+  }
+
+  /** With `label`, the digest carries each region's majority class, for `fitDigests`. */
+  digest(input: ClassifyInput, context: ClassifierContext, label?: Uint8Array): Promise<RegionDigest> {
+    return regionDigest(input, context, this.embedOptions(), this.name, label);
+  }
+
+  /** The memory bank from labelled digests; a digest without `groundTruth` adds nothing. */
+  async fitDigests(digests: readonly RegionDigest[], context: ClassifierContext): Promise<void> {
+    const log = context.log ?? silentLogger;
+    if (!digests.length) throw new AcsegError('BAD_INPUT', 'classifier knn: no images to build the memory bank from');
+    digestDim(digests, this.name);
     const rows: Float32Array[] = [];
     const classes: number[] = [];
     let unlabelled = 0;
-    sets.forEach((s, i) => {
-      const gt = labels[i];
-      if (!gt || !s.foreground.length) return;
-      const majority = regionMajorityLabels(inputs[i].regions, gt, this.background, imageSource(inputs[i].image, i));
+    for (const s of digests) {
+      const majority = s.groundTruth;
+      if (!majority) continue;
       s.foreground.forEach((region, j) => {
         if (majority[region] < 0) { unlabelled++; return; }
         rows.push(s.embeddings[j]);
         classes.push(majority[region]);
       });
-    });
+    }
     if (!rows.length) {
-      throw new AcsegError('BAD_INPUT', `classifier knn: none of the ${inputs.length} images gives a labelled foreground region for the memory bank`, {
+      throw new AcsegError('BAD_INPUT', `classifier knn: none of the ${digests.length} images gives a labelled foreground region for the memory bank`, {
         hint: 'check that the labels match the images; without a background class pass --background false',
       });
     }
     if (unlabelled) log.info(`classifier knn: ${unlabelled} foreground regions overlap only ignored labels and stay out of the bank`);
     const dim = rows[0].length;
     this.bank = { data: stack(rows, dim), labels: Int32Array.from(classes), rows: rows.length, dim };
-    log.info(`classifier knn: memory bank of ${rows.length} regions from ${inputs.length} images`);
+    log.info(`classifier knn: memory bank of ${rows.length} regions from ${digests.length} images`);
   }
 
-  async classify(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<RegionLabel[][]> {
-    const bank = this.bank;
-    if (!bank) throw new AcsegError('BAD_INPUT', 'classifier knn has no memory bank', { hint: 'call fit() with a labelled train split, or load a saved bank (option checkpoint: --set knn.checkpoint=FILE)' });
-    const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
+  async classifyDigests(digests: readonly RegionDigest[], context: ClassifierContext): Promise<RegionLabel[][]> {
+    const bank = this.built();
     const K = Math.min(this.K, bank.rows);
-    return sets.map((s, i) => {
-      const out: RegionLabel[] = Array.from({ length: inputs[i].regions.count }, (_, region) => ({ region, classId: 0 }));
+    return digests.map((s) => {
+      const out: RegionLabel[] = Array.from({ length: s.regionCount }, (_, region) => ({ region, classId: 0 }));
       s.foreground.forEach((region, j) => {
         const q = s.embeddings[j];
         if (q.length !== bank.dim) throw new AcsegError('BAD_INPUT', `classifier knn: region embeddings are ${q.length}-d but the memory bank is ${bank.dim}-d`, { hint: 'build or load the bank with the same backbone' });
@@ -129,6 +150,11 @@ export class KnnClassifier implements ConceptClassifier {
       if (names) for (const l of out) if (names[l.classId] !== undefined) l.className = names[l.classId];
       return out;
     });
+  }
+
+  private built(): { data: Float32Array; labels: Int32Array; rows: number; dim: number } {
+    if (!this.bank) throw new AcsegError('BAD_INPUT', 'classifier knn has no memory bank', { hint: 'call fit() with a labelled train split, or load a saved bank (option checkpoint: --set knn.checkpoint=FILE)' });
+    return this.bank;
   }
 
   async save(path: string): Promise<void> {

@@ -38,6 +38,24 @@ export interface ClassifierContext {
   progress?: ProgressFactory;
 }
 
+/**
+ * What a two-pass classifier keeps of one image between seeing the set and
+ * labelling it: a few vectors per region, not the image, features or maps,
+ * so `fit` over 100 000 images holds (regions × d) floats per image.
+ */
+export interface RegionDigest {
+  /** Regions of the image (the RegionMap's `count`). */
+  regionCount: number;
+  /** Per region: background by the classifier's rule. */
+  background: boolean[];
+  /** Regions that were embedded (foreground, with pixels), in index order. */
+  foreground: number[];
+  /** One embedding per `foreground` entry. */
+  embeddings: Float32Array[];
+  /** Per region: its ground-truth class for a labelled fit (k-NN memory bank), −1 for none. */
+  groundTruth?: Int32Array;
+}
+
 export interface ConceptClassifier {
   readonly name: string;
   readonly needs: ClassifierNeeds;
@@ -45,6 +63,17 @@ export interface ConceptClassifier {
   fit?(inputs: readonly ClassifyInput[], context: ClassifierContext, labels?: readonly (Uint8Array | undefined)[]): Promise<void>;
   /** One label per region of each input. */
   classify(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<RegionLabel[][]>;
+  /**
+   * Streaming form of `fit` + `classify` (k-means, k-NN): what the classifier
+   * needs of one image, taken while the image is at hand (with its label
+   * map for a labelled fit). A digest depends on the classifier's options,
+   * never on its fitted state or seed, so one digest serves every seed.
+   */
+  digest?(input: ClassifyInput, context: ClassifierContext, label?: Uint8Array): Promise<RegionDigest>;
+  /** `fit` on digests; labelled digests (with `groundTruth`) for a memory bank. */
+  fitDigests?(digests: readonly RegionDigest[], context: ClassifierContext): Promise<void>;
+  /** `classify` on digests: one label per region of each. */
+  classifyDigests?(digests: readonly RegionDigest[], context: ClassifierContext): Promise<RegionLabel[][]>;
   save?(path: string): Promise<void>;
   load?(path: string): Promise<void>;
   dispose?(): Promise<void>;

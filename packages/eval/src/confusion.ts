@@ -1,4 +1,5 @@
 import { AcsegError } from '@acseg/core';
+import type { RegionClassCounts } from './region-counts.js';
 
 /** The ground-truth value that metrics skip (VOC border/void, CamVid and COCO "unlabelled"). */
 export const IGNORE_INDEX = 255;
@@ -51,6 +52,29 @@ export class ConfusionMatrix {
       if (q > maxPred) maxPred = q;
     }
     this.maxPred = maxPred;
+  }
+
+  /**
+   * Adds one image from its region × class pixel counts and each region's
+   * predicted id (255: unlabelled): the same as `add` on the full maps.
+   */
+  addRegions(table: RegionClassCounts, predicted: ArrayLike<number>, source = 'image'): void {
+    const C = this.classes;
+    if (table.classes !== C) throw new AcsegError('BAD_INPUT', `${source}: region counts over ${table.classes} classes, the matrix has ${C}`);
+    if (predicted.length !== table.regionCount) throw new AcsegError('BAD_INPUT', `${source}: ${predicted.length} predicted ids for ${table.regionCount} regions`);
+    for (let r = 0; r < table.regionCount; r++) {
+      const q = predicted[r];
+      let pixels = 0;
+      for (let g = 0; g < C; g++) pixels += table.counts[r * C + g];
+      if (pixels === 0) continue;
+      if (q === IGNORE_INDEX) {
+        for (let g = 0; g < C; g++) this.unlabeled[g] += table.counts[r * C + g];
+        continue;
+      }
+      if (!(q >= 0 && q < 255) || !Number.isInteger(q)) throw new AcsegError('BAD_INPUT', `${source}: predicted id ${q} of region ${r} is outside 0..254`);
+      for (let g = 0; g < C; g++) this.counts[g * 256 + q] += table.counts[r * C + g];
+      if (q > this.maxPred) this.maxPred = q;
+    }
   }
 
   /** Adds another matrix's counts (same class count). */

@@ -26,29 +26,32 @@ export interface SegmentSplitOptions {
   signal?: AbortSignal;
 }
 
-function skip(skipped: SkippedItem[], log: Logger, item: DatasetItem, e: unknown): void {
+function skipOf(log: Logger, item: DatasetItem, e: unknown): SkippedItem {
   const err = isAcsegError(e) ? e : toAcsegError(e, 'BAD_DATASET', { file: item.label });
-  skipped.push({ id: item.id, file: err.file, reason: err.message });
   log.warn(`skipped ${item.id}: ${err.message}`);
+  return { id: item.id, file: err.file, reason: err.message };
 }
 
 export function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AcsegError('INTERRUPTED', 'evaluation interrupted');
 }
 
+/** One item of a split as `segmentItems` streams it: segmented with its ground truth, or skipped. */
+export type SegmentedOrSkipped = { ok: true; value: SegmentedItem } | { ok: false; skipped: SkippedItem };
+
 /**
  * Segments every item of a split once (backbone → generator → regions) and
- * loads its ground truth. An item whose label or image fails, or whose
- * region map differs in size from its label, is reported in `skipped` and
- * left out; the rest go on. Items are processed in chunks so decoded
- * images are made only as needed.
+ * loads its ground truth, streaming: items are read in chunks of
+ * 4 × batchSize, so at most one chunk's images, features and maps are
+ * alive at a time, whatever the split's size. An item whose label or image
+ * fails, or whose region map differs in size from its label, is yielded
+ * as skipped (and logged); the rest go on. The split's own problems come first.
  */
-export async function segmentSplit(options: SegmentSplitOptions): Promise<SegmentedSplit> {
+export async function* segmentItems(options: SegmentSplitOptions): AsyncGenerator<SegmentedOrSkipped> {
   const { dataset, log } = options;
   const pipeline = new SegmentationPipeline({ backbone: options.backbone, generator: options.generator, log, progress: options.progress }, { batchSize: options.batchSize });
   const chunk = Math.max(1, options.batchSize ?? 16) * 4;
-  const segmented: SegmentedItem[] = [];
-  const skipped: SkippedItem[] = dataset.problems.map((p) => ({ id: p.id, file: p.error.file, reason: p.error.message }));
+  for (const p of dataset.problems) yield { ok: false, skipped: { id: p.id, file: p.error.file, reason: p.error.message } };
   const bar = options.progress.start(`segment ${dataset.name} ${dataset.split}`, dataset.items.length);
   let done = 0;
   try {
@@ -62,25 +65,35 @@ export async function segmentSplit(options: SegmentSplitOptions): Promise<Segmen
           const image = dataset.preprocessImage ? await dataset.preprocessImage(item) : item.image;
           ready.push({ item, label, image });
         } catch (e) {
-          skip(skipped, log, item, e);
           bar.update(++done);
+          yield { ok: false, skipped: skipOf(log, item, e) };
         }
       }
       let i = 0;
       for await (const outcome of pipeline.segment(ready.map((r) => r.image))) {
         const { item, label } = ready[i++];
         bar.update(++done);
-        if (!outcome.ok) { skip(skipped, log, item, outcome.error); continue; }
+        if (!outcome.ok) { yield { ok: false, skipped: skipOf(log, item, outcome.error) }; continue; }
         const regions = outcome.result.regions;
         if (regions.width !== label.width || regions.height !== label.height) {
-          skip(skipped, log, item, new AcsegError('BAD_DATASET', `${item.image}: segmented at ${regions.width}×${regions.height} but its label ${item.label} is ${label.width}×${label.height}`, { file: item.label }));
+          yield { ok: false, skipped: skipOf(log, item, new AcsegError('BAD_DATASET', `${item.image}: segmented at ${regions.width}×${regions.height} but its label ${item.label} is ${label.width}×${label.height}`, { file: item.label })) };
           continue;
         }
-        segmented.push({ item, label, segmentation: outcome.result });
+        yield { ok: true, value: { item, label, segmentation: outcome.result } };
       }
     }
   } finally {
     bar.stop();
+  }
+}
+
+/** The whole split in memory (`segmentItems` collected): for small splits and tests. */
+export async function segmentSplit(options: SegmentSplitOptions): Promise<SegmentedSplit> {
+  const segmented: SegmentedItem[] = [];
+  const skipped: SkippedItem[] = [];
+  for await (const r of segmentItems(options)) {
+    if (r.ok) segmented.push(r.value);
+    else skipped.push(r.skipped);
   }
   return { segmented, skipped };
 }

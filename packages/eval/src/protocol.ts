@@ -1,10 +1,11 @@
-import { AcsegError, classMap, silentLogger, silentProgress, toAcsegError, type Backbone, type ClassifierContext, type ClassifyInput, type ConceptClassifier, type ConceptGenerator, type Logger, type ProgressFactory, type RegionLabel } from '@acseg/core';
+import { AcsegError, classMap, isAcsegError, silentLogger, silentProgress, toAcsegError, type Backbone, type ClassifierContext, type ConceptClassifier, type ConceptGenerator, type Logger, type ProgressFactory, type RegionLabel } from '@acseg/core';
 import { ConfusionMatrix } from './confusion.js';
 import type { Dataset } from './dataset.js';
 import { applyAssignment, matchConfusion } from './hungarian.js';
 import { meanStd, scoreConfusion } from './metrics.js';
-import { checkAborted, segmentSplit, type SegmentedItem, type SegmentedSplit } from './prepare.js';
-import { encodeClassMap, type EvalReport, type EvalSample, type MatchingMode, type SeedResult } from './report.js';
+import { checkAborted, type SegmentedItem } from './prepare.js';
+import { inputOf, prepareSplit, type PreparedItem, type PreparedSplit } from './prepared.js';
+import { encodeClassMap, type EvalReport, type EvalSample, type MatchingMode, type SeedResult, type SkippedItem } from './report.js';
 
 export interface ProtocolOptions {
   /** The evaluated split. */
@@ -23,10 +24,14 @@ export interface ProtocolOptions {
    * classifies the evaluated split.
    */
   train?: Dataset;
-  /** Segmentations of `dataset` from `segmentSplit`, to reuse across protocols (segmenting is the costly part). */
-  segmented?: SegmentedSplit;
-  /** Segmentations of `train`, likewise. */
-  trainSegmented?: SegmentedSplit;
+  /**
+   * `dataset` already passed through `prepareSplit` with digests of a
+   * classifier of the same name and options, to reuse across protocols
+   * (segmenting is the costly part). Used only when the classifier digests.
+   */
+  prepared?: PreparedSplit;
+  /** `train` likewise, prepared `labelled`. */
+  trainPrepared?: PreparedSplit;
   /** Protocol name for the report (default derived from the options). */
   protocol?: string;
   /** Row name in the paper table (default "ACSeg (ours)"). */
@@ -41,22 +46,44 @@ export interface ProtocolOptions {
 
 export const DEFAULT_SEEDS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
-/** Class map of one segmented item from its region labels; ids must be 0..254 (255 = unlabelled). */
-function predictionMap(s: SegmentedItem, labels: RegionLabel[], classifier: string): Uint8Array {
+/** A classifier that can run on digests alone. */
+export function digests(c: ConceptClassifier): boolean {
+  return !!(c.digest && c.classifyDigests && (!c.fit || c.fitDigests));
+}
+
+/** A prepared split this classifier can use: its own digests, or held inputs for one without digests. */
+function usable(split: PreparedSplit | undefined, streams: boolean, classifier: ConceptClassifier): PreparedSplit | undefined {
+  if (!split) return undefined;
+  if (streams) return split.digestedBy === classifier.name ? split : undefined;
+  return split.items.every((it) => it.held) ? split : undefined;
+}
+
+/** Each region's predicted id (255 where the classifier gave none), checked to be 0..255. */
+function regionIds(regionCount: number, labels: readonly RegionLabel[], classifier: string, id: string): Uint8Array {
+  const ids = new Uint8Array(regionCount).fill(255);
   for (const l of labels) {
     if (!Number.isInteger(l.classId) || l.classId < 0 || l.classId > 255) {
-      throw new AcsegError('PLUGIN_FAILED', `classifier ${classifier} gave region ${l.region} of ${s.item.id} class id ${l.classId}; ids must be 0..254 (255 = unlabelled)`, { plugin: classifier, stage: 'classify' });
+      throw new AcsegError('PLUGIN_FAILED', `classifier ${classifier} gave region ${l.region} of ${id} class id ${l.classId}; ids must be 0..254 (255 = unlabelled)`, { plugin: classifier, stage: 'classify' });
     }
+    if (l.region >= 0 && l.region < regionCount) ids[l.region] = l.classId;
   }
-  return classMap({ ...s.segmentation, labels });
+  return ids;
+}
+
+function checkCount(got: readonly unknown[], want: number, classifier: string): void {
+  if (got.length !== want) throw new AcsegError('PLUGIN_FAILED', `classifier ${classifier} returned ${got.length} label lists for ${want} images`, { plugin: classifier });
 }
 
 /**
- * The paper's evaluation (Tables 1–4): segment the split once, then for
- * each seed build a classifier, fit it (on the split itself, or on `train`
- * with ground truth for k-NN), label every region, accumulate one confusion
- * matrix over the whole split at the label's resolution (void skipped),
- * match ids to classes, and score. Returns per-seed results and mean ± std.
+ * The paper's evaluation (Tables 1–4), streaming: one pass segments the
+ * split and keeps per image its region × class pixel counts and the
+ * classifier's digest (region embeddings); then for each seed the
+ * classifier is fitted (on the split's digests, or on `train`'s labelled
+ * digests for k-NN), labels every region, and the confusion matrix is
+ * summed from the counts (void skipped), ids are matched to classes and
+ * scored. Exactly the numbers of a per-pixel confusion over the whole split.
+ * Classifiers without digests label each batch while it is in memory
+ * (CLIP), or, when they must fit on the set, are given the held inputs.
  */
 export async function runProtocol(options: ProtocolOptions): Promise<EvalReport> {
   const t0 = Date.now();
@@ -68,68 +95,115 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
   if (seeds.length === 0) throw new AcsegError('BAD_CONFIG', 'no seeds to evaluate');
   if (dataset.classNames.length === 0) throw new AcsegError('BAD_DATASET', `dataset ${dataset.name} has an empty class list`);
   if (!options.generator.ready) throw new AcsegError('BAD_CONFIG', `generator ${options.generator.name} is not ready: fit or load it before evaluating`);
-  const common = { backbone, generator: options.generator, batchSize: options.batchSize, log, progress, signal: options.signal };
-  const prepared = options.segmented ?? (await segmentSplit({ ...common, dataset }));
-  const segmented = prepared.segmented;
-  const skipped = [...prepared.skipped];
-  if (segmented.length === 0) throw new AcsegError('BAD_DATASET', `no image of ${dataset.name} ${dataset.split} could be evaluated (${skipped.length} skipped)`, { hint: skipped[0]?.reason });
-  let train: SegmentedItem[] | undefined;
-  if (options.train) {
-    const t = options.trainSegmented ?? (await segmentSplit({ ...common, dataset: options.train }));
-    train = t.segmented;
-    for (const s of t.skipped) skipped.push({ ...s, id: `${options.train.split}/${s.id}` });
-    if (train.length === 0) throw new AcsegError('BAD_DATASET', `no image of ${options.train.name} ${options.train.split} could be used to fit`);
-  }
   const context: ClassifierContext = { backbone, classNames: dataset.classNames, log, progress };
-  const inputs: ClassifyInput[] = segmented.map((s) => ({ image: s.segmentation.image, features: s.segmentation.features, regions: s.segmentation.regions }));
-  const nSamples = Math.min(options.samples ?? 4, segmented.length);
+  const quiet: ClassifierContext = { backbone, classNames: dataset.classNames, log };
+  const common = { backbone, generator: options.generator, batchSize: options.batchSize, log, progress, signal: options.signal, context: quiet };
+  const step = Math.max(1, options.batchSize ?? 16);
+  const nSamples = options.samples ?? 4;
+  const classifiers: ConceptClassifier[] = [];
   const results: SeedResult[] = [];
-  let classifierName = '';
+  const skipped: SkippedItem[] = [];
   let samplePreds: Uint8Array[] = [];
   let firstAssignment: number[] = [];
-  const seedBar = progress.start('evaluate seeds', seeds.length);
+  let prepared!: PreparedSplit;
   try {
-    for (const seed of seeds) {
-      checkAborted(options.signal);
-      const clf = await options.classifierFactory(seed);
-      classifierName ||= clf.name;
-      const fail = (e: unknown, what: string): AcsegError => toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: clf.name, message: `classifier ${clf.name} failed to ${what} (seed ${seed})` });
-      try {
-        if (train) {
-          if (!clf.fit) throw new AcsegError('BAD_CONFIG', `classifier ${clf.name} cannot be fitted, so it cannot do k-NN retrieval`);
-          const trainInputs = train.map((s) => ({ image: s.segmentation.image, features: s.segmentation.features, regions: s.segmentation.regions }));
-          await clf.fit(trainInputs, context, train.map((s) => s.label.data)).catch((e: unknown) => { throw fail(e, 'fit'); });
-        } else if (clf.needs.fit && clf.fit) {
-          await clf.fit(inputs, context).catch((e: unknown) => { throw fail(e, 'fit'); });
+    for (const seed of seeds) classifiers.push(await options.classifierFactory(seed));
+    const first = classifiers[0];
+    const fail = (e: unknown, what: string, seed?: number): AcsegError => toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: first.name, message: `classifier ${first.name} failed to ${what}${seed === undefined ? '' : ` (seed ${seed})`}` });
+    const streams = digests(first);
+    const digester = streams ? first : undefined;
+
+    if (options.train) {
+      if (!first.fit && !first.fitDigests) throw new AcsegError('BAD_CONFIG', `classifier ${first.name} cannot be fitted, so it cannot do k-NN retrieval`);
+      const train = usable(options.trainPrepared, streams, first)
+        ?? (await prepareSplit({ ...common, dataset: options.train, digester, labelled: true, hold: !streams }).catch((e: unknown) => { throw fail(e, 'digest the train split'); }));
+      for (const s of train.skipped) skipped.push({ ...s, id: `${options.train.split}/${s.id}` });
+      if (train.items.length === 0) throw new AcsegError('BAD_DATASET', `no image of ${options.train.name} ${options.train.split} could be used to fit`);
+      for (const [i, clf] of classifiers.entries()) {
+        checkAborted(options.signal);
+        if (streams) await clf.fitDigests!(train.items.map((it) => it.digest!), context).catch((e: unknown) => { throw fail(e, 'fit', seeds[i]); });
+        else await clf.fit!(train.items.map((it) => it.held!.input), context, train.items.map((it) => it.held!.label)).catch((e: unknown) => { throw fail(e, 'fit', seeds[i]); });
+      }
+    }
+
+    // Fitted on the evaluated split itself (k-means): digests, or the held inputs.
+    const setFit = !options.train && !!first.needs.fit && !!(first.fit || first.fitDigests);
+    const reuse = usable(options.prepared, streams, first);
+    const inline = !streams && !setFit && !reuse;
+    if (!streams && setFit) log.info(`classifier ${first.name} has no digests: the split's images, features and maps stay in memory for its fit`);
+    // Classifiers that label as they go (CLIP, k-NN after its bank, plugins): per seed, per item, region ids.
+    const inlineIds: Uint8Array[][] = classifiers.map(() => []);
+    const inlineSample: RegionLabel[][] = [];
+    const onBatch = inline ? async (batch: readonly SegmentedItem[], items: readonly PreparedItem[]): Promise<void> => {
+      for (const [i, clf] of classifiers.entries()) {
+        const labels = await clf.classify(batch.map(inputOf), quiet).catch((e: unknown) => { throw fail(e, 'classify', seeds[i]); });
+        checkCount(labels, batch.length, clf.name);
+        labels.forEach((l, j) => {
+          inlineIds[i].push(regionIds(items[j].counts.regionCount, l, clf.name, items[j].id));
+          if (i === 0 && inlineSample.length < nSamples) inlineSample.push(l);
+        });
+      }
+    } : undefined;
+    prepared = reuse
+      ?? (await prepareSplit({ ...common, dataset, digester, hold: setFit && !streams, samples: nSamples, onBatch }).catch((e: unknown) => {
+        throw isAcsegError(e) && e.code === 'INTERRUPTED' ? e : fail(e, 'label the split');
+      }));
+    skipped.unshift(...prepared.skipped);
+    const items = prepared.items;
+    if (items.length === 0) throw new AcsegError('BAD_DATASET', `no image of ${dataset.name} ${dataset.split} could be evaluated (${skipped.length} skipped)`, { hint: skipped[0]?.reason });
+
+    const seedBar = progress.start('evaluate seeds', seeds.length);
+    try {
+      for (const [i, clf] of classifiers.entries()) {
+        checkAborted(options.signal);
+        const seed = seeds[i];
+        let ids: Uint8Array[];
+        let sampleLabels: RegionLabel[][] = [];
+        if (inline) {
+          ids = inlineIds[i];
+          sampleLabels = inlineSample;
+        } else {
+          if (setFit) {
+            if (streams) await clf.fitDigests!(items.map((it) => it.digest!), context).catch((e: unknown) => { throw fail(e, 'fit', seed); });
+            else await clf.fit!(items.map((it) => it.held!.input), context).catch((e: unknown) => { throw fail(e, 'fit', seed); });
+          }
+          ids = [];
+          for (let s = 0; s < items.length; s += step) {
+            checkAborted(options.signal);
+            const chunk = items.slice(s, s + step);
+            const labels = streams
+              ? await clf.classifyDigests!(chunk.map((it) => it.digest!), quiet).catch((e: unknown) => { throw fail(e, 'classify', seed); })
+              : await clf.classify(chunk.map((it) => it.held!.input), quiet).catch((e: unknown) => { throw fail(e, 'classify', seed); });
+            checkCount(labels, chunk.length, clf.name);
+            labels.forEach((l, j) => {
+              ids.push(regionIds(chunk[j].counts.regionCount, l, clf.name, chunk[j].id));
+              if (s + j < prepared.samples.length) sampleLabels.push(l);
+            });
+          }
         }
         const cm = new ConfusionMatrix(dataset.classNames.length);
-        const preds: Uint8Array[] = [];
-        const step = Math.max(1, options.batchSize ?? 16);
-        for (let s = 0; s < inputs.length; s += step) {
-          checkAborted(options.signal);
-          const labels = await clf.classify(inputs.slice(s, s + step), context).catch((e: unknown) => { throw fail(e, 'classify'); });
-          if (labels.length !== Math.min(step, inputs.length - s)) throw new AcsegError('PLUGIN_FAILED', `classifier ${clf.name} returned ${labels.length} label lists for ${Math.min(step, inputs.length - s)} images`, { plugin: clf.name });
-          labels.forEach((l, j) => {
-            const item = segmented[s + j];
-            const pred = predictionMap(item, l, clf.name);
-            cm.add(item.label.data, pred, item.item.label);
-            if (results.length === 0 && s + j < nSamples) preds.push(pred);
-          });
-        }
+        items.forEach((it, j) => cm.addRegions(it.counts, ids[j], it.id));
         const assignment = matchConfusion(cm, matching);
         const { confusion, missed } = applyAssignment(cm, assignment);
         const scores = scoreConfusion(confusion, missed);
-        if (results.length === 0) { samplePreds = preds; firstAssignment = assignment; }
+        if (results.length === 0) {
+          firstAssignment = assignment;
+          samplePreds = prepared.samples.map((s, j) => classMap({ ...s.segmentation, labels: sampleLabels[j] }));
+        }
         results.push({ seed, mIoU: scores.mIoU, pixelAccuracy: scores.pixelAccuracy, perClassIoU: scores.perClassIoU, confusion, unmatched: missed, assignment });
         log.info(`seed ${seed}: mIoU ${scores.mIoU.toFixed(1)}, pixel accuracy ${scores.pixelAccuracy.toFixed(1)}`);
-      } finally {
-        await clf.dispose?.();
+        seedBar.update(results.length, { mIoU: scores.mIoU.toFixed(1) });
       }
-      seedBar.update(results.length, { mIoU: results[results.length - 1].mIoU.toFixed(1) });
+    } finally {
+      seedBar.stop();
     }
   } finally {
-    seedBar.stop();
+    for (const clf of classifiers) await clf.dispose?.();
   }
+  const classifierName = classifiers[0].name;
+  const train = options.train;
+  const images = prepared.items.length;
+  const segmented = prepared.samples;
 
   const samples: EvalSample[] = [];
   for (let i = 0; i < samplePreds.length; i++) {
@@ -154,7 +228,7 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
     method: options.method ?? 'ACSeg (ours)',
     dataset: dataset.name, split: dataset.split, classNames: [...dataset.classNames], hasBackground: dataset.hasBackground,
     matching, backbone: backbone.name, generator: options.generator.name, classifier: classifierName,
-    images: segmented.length, pixels, seeds: results,
+    images, pixels, seeds: results,
     mIoU: meanStd(results.map((r) => r.mIoU)), pixelAccuracy: meanStd(results.map((r) => r.pixelAccuracy)),
     perClassIoU, confusion: results[0].confusion, samples, skipped,
     date: new Date().toISOString(), seconds: (Date.now() - t0) / 1000,

@@ -1,7 +1,7 @@
 import { silentLogger, silentProgress, type ConceptClassifier } from '@acseg/core';
 import type { Dataset } from './dataset.js';
-import { segmentSplit } from './prepare.js';
-import { DEFAULT_SEEDS, runProtocol, type ProtocolOptions } from './protocol.js';
+import { prepareSplit } from './prepared.js';
+import { DEFAULT_SEEDS, digests, runProtocol, type ProtocolOptions } from './protocol.js';
 import type { EvalReport } from './report.js';
 
 /**
@@ -23,16 +23,35 @@ export function evaluateKnn(options: ProtocolOptions & { train: Dataset; k?: num
 }
 
 /**
- * Table 3 in one go: segments both splits once, then runs `evaluateKnn`
- * for each K (default 1 and 5) with `knnFactory(k)`. One report per K.
+ * Table 3 in one go: segments both splits once (digests of the first K's
+ * classifier serve every K), then runs `evaluateKnn` for each K (default
+ * 1 and 5) with `knnFactory(k)`. One report per K.
  */
 export async function evaluateKnnRetrieval(options: Omit<ProtocolOptions, 'classifierFactory'> & { train: Dataset; ks?: readonly number[]; knnFactory: (k: number) => ConceptClassifier | Promise<ConceptClassifier> }): Promise<EvalReport[]> {
   const { ks = [1, 5], knnFactory, ...rest } = options;
-  const common = { backbone: rest.backbone, generator: rest.generator, batchSize: rest.batchSize, log: rest.log ?? silentLogger, progress: rest.progress ?? silentProgress, signal: rest.signal };
-  const segmented = rest.segmented ?? (await segmentSplit({ ...common, dataset: rest.dataset }));
-  const trainSegmented = rest.trainSegmented ?? (await segmentSplit({ ...common, dataset: rest.train }));
+  const log = rest.log ?? silentLogger;
+  const progress = rest.progress ?? silentProgress;
+  const common = { backbone: rest.backbone, generator: rest.generator, batchSize: rest.batchSize, log, progress, signal: rest.signal };
+  let { prepared, trainPrepared } = rest;
+  // The first K's classifier digests both splits, then evaluates its K; a
+  // classifier without digests gets both splits held in memory instead.
+  let first: ConceptClassifier | undefined = await knnFactory(ks[0]);
+  try {
+    const context = { backbone: rest.backbone, classNames: rest.dataset.classNames, log };
+    const streams = digests(first);
+    const digester = streams ? first : undefined;
+    prepared ??= await prepareSplit({ ...common, dataset: rest.dataset, digester, context, hold: !streams, samples: rest.samples ?? 4 });
+    trainPrepared ??= await prepareSplit({ ...common, dataset: rest.train, digester, context, labelled: true, hold: !streams });
+  } catch (e) {
+    await first.dispose?.();
+    throw e;
+  }
   const out: EvalReport[] = [];
-  for (const k of ks) out.push(await evaluateKnn({ ...rest, segmented, trainSegmented, k, classifierFactory: () => knnFactory(k) }));
+  for (const k of ks) {
+    const made = first ?? (await knnFactory(k));
+    first = undefined;
+    out.push(await evaluateKnn({ ...rest, prepared, trainPrepared, k, classifierFactory: () => made }));
+  }
   return out;
 }
 

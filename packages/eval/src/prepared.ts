@@ -1,0 +1,81 @@
+import type { ClassifierContext, ClassifyInput, ConceptClassifier, RegionDigest } from '@acseg/core';
+import { segmentItems, type SegmentedItem, type SegmentSplitOptions } from './prepare.js';
+import { regionClassCounts, type RegionClassCounts } from './region-counts.js';
+import type { SkippedItem } from './report.js';
+
+/** What an evaluation keeps of one image after its pass: counts and a digest, not maps. */
+export interface PreparedItem {
+  id: string;
+  counts: RegionClassCounts;
+  /** The digesting classifier's digest (with ground truth when the split was prepared `labelled`). */
+  digest?: RegionDigest;
+  /** The whole input, only for a classifier that must see the set and cannot digest (memory grows). */
+  held?: { input: ClassifyInput; label: Uint8Array };
+}
+
+export interface PreparedSplit {
+  dataset: string;
+  split: string;
+  items: PreparedItem[];
+  /** The first `samples` items in full, for the report's pictures. */
+  samples: SegmentedItem[];
+  skipped: SkippedItem[];
+  /** Name of the classifier whose digests the items carry. */
+  digestedBy?: string;
+}
+
+export interface PrepareOptions extends SegmentSplitOptions {
+  /** Digests every image with this classifier (k-means, k-NN). */
+  digester?: ConceptClassifier;
+  context: ClassifierContext;
+  /** Digests carry each region's ground-truth class (a k-NN memory bank). */
+  labelled?: boolean;
+  /** Keep every input (a classifier without digests that fits on the set). */
+  hold?: boolean;
+  /** Items kept in full for the report. Default 0. */
+  samples?: number;
+  /** Called with up to `batchSize` segmented items at a time while they are alive (classifiers that label as they go). */
+  onBatch?: (items: readonly SegmentedItem[], prepared: readonly PreparedItem[]) => Promise<void>;
+}
+
+export function inputOf(s: SegmentedItem): ClassifyInput {
+  return { image: s.segmentation.image, features: s.segmentation.features, regions: s.segmentation.regions };
+}
+
+/**
+ * One streaming pass over a split: each image is segmented, its
+ * region × class pixel counts taken (all the confusion matrix needs), its
+ * digest made while the image is at hand, and the image, features and maps
+ * dropped. Memory grows by a few hundred bytes plus (regions × d) floats per
+ * image, not by its maps.
+ */
+export async function prepareSplit(options: PrepareOptions): Promise<PreparedSplit> {
+  const { dataset, digester, context } = options;
+  const classes = dataset.classNames.length;
+  const items: PreparedItem[] = [];
+  const samples: SegmentedItem[] = [];
+  const skipped: SkippedItem[] = [];
+  const step = Math.max(1, options.batchSize ?? 16);
+  let batch: SegmentedItem[] = [];
+  let batchPrepared: PreparedItem[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length && options.onBatch) await options.onBatch(batch, batchPrepared);
+    batch = [];
+    batchPrepared = [];
+  };
+  for await (const r of segmentItems(options)) {
+    if (!r.ok) { skipped.push(r.skipped); continue; }
+    const s = r.value;
+    const input = inputOf(s);
+    const item: PreparedItem = { id: s.item.id, counts: regionClassCounts(s.segmentation.regions, s.label.data, classes, s.item.id) };
+    if (digester?.digest) item.digest = await digester.digest(input, context, options.labelled ? s.label.data : undefined);
+    if (options.hold) item.held = { input, label: s.label.data };
+    items.push(item);
+    if (samples.length < (options.samples ?? 0)) samples.push(s);
+    batch.push(s);
+    batchPrepared.push(item);
+    if (batch.length >= step) await flush();
+  }
+  await flush();
+  return { dataset: dataset.name, split: dataset.split, items, samples, skipped, digestedBy: digester?.digest ? digester.name : undefined };
+}

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ComponentRegistry, type ComponentContext, type ComponentKind, type ComponentOptions, type Logger, type ProgressFactory } from '@acseg/core';
@@ -94,10 +95,11 @@ export class Session {
       ...this.config.plugins.map((p) => ({ spec: p.spec, options: p.options, source: 'config' as const, base: this.config.dir })),
       ...(this.args.plugin ?? []).map((spec) => ({ spec, options: {}, source: '--plugin' as const, base: this.cwd })),
     ];
-    // The same module named twice (installed and --plugin, say) loads once.
+    // The same module named twice (installed and --plugin, say) loads once: keyed by
+    // its entry file's real path, as a workspace installs a package as a link to its folder.
     const seen = new Set<string>();
     for (const request of requests) {
-      const key = resolvePluginFile(request.spec, request.base);
+      const key = realpathSync(resolvePluginFile(request.spec, request.base));
       if (seen.has(key)) continue;
       seen.add(key);
       this.plugins.push(await loadPlugin(request, this.registry));

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { acseg, pluginSource, removeTempDirs, tempDir, writeFiles } from './helpers.js';
 
@@ -59,6 +60,25 @@ describe('acseg CLI: loading plugins', () => {
     expect(r.stdout).toContain('"short"');
   });
 
+  it('an installed plugin also named with --plugin (path, entry file or name) loads once', () => {
+    // As npm workspaces install it: node_modules/<name> is a link to the package's folder.
+    const dir = tempDir();
+    writeFiles(dir, {
+      'packages/acseg-plugin-twice/package.json': JSON.stringify({ name: 'acseg-plugin-twice', type: 'module', exports: { '.': './dist/index.js' } }),
+      'packages/acseg-plugin-twice/dist/index.js': pluginSource('acseg-plugin-twice', { classifier: 'twice' }),
+    });
+    mkdirSync(join(dir, 'node_modules'));
+    symlinkSync(join('..', 'packages', 'acseg-plugin-twice'), join(dir, 'node_modules', 'acseg-plugin-twice'), 'junction');
+    for (const spec of ['./packages/acseg-plugin-twice', './packages/acseg-plugin-twice/dist/index.js', 'twice', 'acseg-plugin-twice']) {
+      const r = acseg(['plugins', 'list', '--json', '--plugin', spec], dir);
+      expect(r.status, `${spec}: ${r.stderr}`).toBe(0);
+      const out = JSON.parse(r.stdout) as { components: Array<{ id: string; origin: string }> };
+      const found = out.components.filter((c) => c.id === 'twice');
+      expect(found, spec).toHaveLength(1);
+      expect(found[0].origin).toMatch(/^installed /);
+    }
+  });
+
   const bad: Array<[string, Record<string, string>, string[], RegExp]> = [
     ['a plugin path that does not exist', {}, ['--plugin', './missing.mjs'], /plugin path \.\/missing\.mjs does not exist/],
     ['a package that is not installed', {}, ['--plugin', 'nothing-here'], /plugin package "nothing-here" is not installed.*acseg-plugin-nothing-here/],
@@ -69,6 +89,8 @@ describe('acseg CLI: loading plugins', () => {
     ['a config with a wrong field', { 'acseg.config.json': '{ "plugins": [42] }' }, [], /acseg\.config\.json: plugins\.0: must be a package name or path/],
     ['a config with an unknown key', { 'acseg.config.json': '{ "plugin": [] }' }, [], /acseg\.config\.json: plugin: unknown key/],
     ['an .mjs config that throws', { 'acseg.config.mjs': 'throw new Error("cfg broke")' }, [], /acseg\.config\.mjs: failed to load \(cfg broke\)/],
+    ['a plugin whose register() throws', { 'x.mjs': "export default { name: 'broken-plugin', version: '1.0.0', apiVersion: 1, register() { throw new Error('kaput'); } };" }, ['--plugin', './x.mjs'], /plugin broken-plugin \(.*x\.mjs\) failed while registering: kaput/],
+    ['a plugin registering a malformed id', { 'x.mjs': "export default { name: 'bad-id-plugin', version: '1.0.0', apiVersion: 1, register(c) { c.generator('Bad Id', { description: 'x', create: () => ({}) }); } };" }, ['--plugin', './x.mjs'], /bad-id-plugin .*"Bad Id": ids are lower-case/],
     ['two plugins claiming one id', { 'a.mjs': pluginSource('plug-a', { generator: 'same' }), 'b.mjs': pluginSource('plug-b', { generator: 'same' }) }, ['--plugin', './a.mjs', '--plugin', './b.mjs'], /generator "same" is registered twice: by plug-a .* and by plug-b/],
   ];
   for (const [what, files, args, message] of bad) {

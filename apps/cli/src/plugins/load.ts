@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { AcsegError, isAcsegError, validatePlugin, type AcsegPlugin, type ComponentOptions, type ComponentRegistry } from '@acseg/core';
+import { EXIT, exitCodeFor } from '../exit.js';
 import { BUILTIN_PLUGINS } from './builtins.js';
 import { resolvePluginFile } from './resolve.js';
 
@@ -45,8 +46,13 @@ export async function loadPlugin(request: PluginRequest, registry: ComponentRegi
   try {
     await plugin.register(registry.forPlugin(plugin.name, origin), request.options);
   } catch (e) {
-    if (isAcsegError(e)) throw e;
-    throw new AcsegError('PLUGIN_FAILED', `plugin ${plugin.name} failed while registering: ${(e as Error).message}`, { plugin: plugin.name, cause: e });
+    // A plugin that cannot register is broken, not a failure while working:
+    // a usage error (exit 2) naming it, unless its own error already is one.
+    if (isAcsegError(e) && exitCodeFor(e) !== EXIT.failure) throw e;
+    const detail = e instanceof Error ? e.message : String(e);
+    const name = file ? `${plugin.name} (${file})` : plugin.name;
+    const message = isAcsegError(e) && detail.includes(plugin.name) ? detail : `plugin ${name} failed while registering: ${detail}`;
+    throw new AcsegError('NOT_A_PLUGIN', message, { plugin: plugin.name, file, hint: isAcsegError(e) ? e.hint : undefined, cause: e });
   }
   return { plugin, source: request.source, origin };
 }

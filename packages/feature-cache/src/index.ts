@@ -1,5 +1,6 @@
 export { writeFeatureCache, DEFAULT_SHARD_SIZE, type WriteFeatureCacheOptions, type WriteFeatureCacheResult } from './write.js';
 export { FeatureCache, type FeatureCacheOptions } from './read.js';
+export { cachedBackbone, sourceKey } from './cached-backbone.js';
 export {
   CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, shardFileName, parseIndex,
   type CacheIndex, type CacheModelInfo, type ShardEntry, type ImageEntry, type SkippedEntry,

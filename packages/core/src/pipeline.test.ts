@@ -1,50 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Backbone, FeatureResult } from './backbone.js';
 import type { ClassifyInput, ConceptClassifier } from './classifier.js';
-import { AcsegError } from './errors.js';
-import type { FeatureMap } from './features.js';
-import type { ConceptGenerator } from './generator.js';
-import { imageId, type ImageInput } from './image.js';
 import { classMap, SegmentationPipeline } from './pipeline.js';
-
-/** 2×2 grid, d = 2: the left column points along x, the right along y. Paths containing "bad" fail to decode. */
-function fakeBackbone(): Backbone {
-  return {
-    name: 'fake',
-    info: { model: 'fake', patchSize: 1, inputSize: 2, dim: 2, hasAttention: false },
-    async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {
-      for (const [i, img] of images.entries()) {
-        const source = String(img);
-        if (source.includes('bad')) {
-          yield { ok: false, id: imageId(img, i), source, error: new AcsegError('BAD_IMAGE', `${source}: not an image`, { file: source }) };
-          continue;
-        }
-        const zero = source.includes('zero');
-        const tokens = Float32Array.from(zero ? [1, 0, 0, 0, 1, 0, 0, 1] : [1, 0, 0, 1, 1, 0, 0, 1]);
-        yield { ok: true, features: { id: imageId(img, i), source, grid: { h: 2, w: 2 }, dim: 2, tokens, imageSize: { width: 4, height: 2 } } };
-      }
-    },
-  };
-}
-
-/** Two fixed concepts (x and y axes): S = cos(x_i, c_j). Fails on images whose id contains "boom". */
-const axisGenerator: ConceptGenerator = {
-  name: 'axes',
-  ready: true,
-  async generate(features: readonly FeatureMap[]) {
-    if (features.some((f) => f.id.includes('boom'))) throw new Error('generator exploded');
-    return features.map((f) => {
-      const S = new Float32Array(4 * 2);
-      for (let i = 0; i < 4; i++) {
-        const [a, b] = [f.tokens[2 * i], f.tokens[2 * i + 1]];
-        const norm = Math.hypot(a, b);
-        S[2 * i] = a / norm;
-        S[2 * i + 1] = b / norm;
-      }
-      return { id: f.id, k: 2, assignment: S };
-    });
-  },
-};
+import { axisGenerator, fakeBackbone } from './testing/pipeline-fakes.js';
 
 describe('SegmentationPipeline', () => {
   it('segments good images, reports bad ones by file, and keeps going', async () => {

@@ -6,6 +6,7 @@ import type { ConceptAssignment, ConceptGenerator } from './generator.js';
 import { imageSource, type ImageInput } from './image.js';
 import { silentLogger, silentProgress, type Logger, type ProgressFactory } from './log.js';
 import { assignmentToRegions, type RegionMap } from './regions.js';
+import { streamSegmentation, type StreamOptions, type StreamSummary } from './stream.js';
 
 /** One image through backbone → generator → regions (→ classes). */
 export interface Segmentation {
@@ -124,6 +125,15 @@ export class SegmentationPipeline {
       for (const f of features) out.push(...(await this.generateIsolated([f])));
       return out;
     }
+  }
+
+  /**
+   * The whole run, streaming: each image's outcome goes to `emit` as soon as
+   * it is final, and nothing is held but a digest per image (see
+   * `streamSegmentation`). What `run` gives, without its memory.
+   */
+  stream(images: readonly ImageInput[], options: StreamOptions): Promise<StreamSummary> {
+    return streamSegmentation({ ...this.parts, log: this.log, progress: this.progress, batchSize: this.batchSize, segment: (imgs) => this.segment(imgs) }, images, options);
   }
 
   /**

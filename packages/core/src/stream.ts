@@ -1,0 +1,148 @@
+import type { ClassifierContext, ClassifyInput, ConceptClassifier, RegionDigest, RegionLabel } from './classifier.js';
+import { AcsegError, describeSkip, toAcsegError } from './errors.js';
+import type { ImageInput } from './image.js';
+import type { Logger, ProgressFactory } from './log.js';
+import type { PipelineParts, SegmentOutcome, Segmentation } from './pipeline.js';
+
+export interface StreamOptions {
+  /**
+   * Receives each image's outcome (labelled when there is a classifier), in
+   * input order, as soon as it is final: write its outputs here and drop it.
+   */
+  emit(outcome: SegmentOutcome): Promise<void>;
+  signal?: AbortSignal;
+}
+
+export interface StreamSummary {
+  segmented: number;
+  skipped: number;
+  /** 2 when the classifier had to see every image before labelling (k-means): the images were segmented twice. */
+  passes: 1 | 2;
+  /** True when stopped by the signal; the images emitted so far are complete. */
+  interrupted: boolean;
+}
+
+export interface StreamParts extends PipelineParts {
+  log: Logger;
+  progress: ProgressFactory;
+  batchSize: number;
+  segment(images: readonly ImageInput[]): AsyncGenerator<SegmentOutcome>;
+}
+
+function inputOf(s: Segmentation): ClassifyInput {
+  return { image: s.image, features: s.features, regions: s.regions };
+}
+
+/**
+ * The run without holding the set: what `SegmentationPipeline.run` returns,
+ * handed to `emit` image by image. A classifier that labels image by image
+ * (or none) needs one pass. One that must see the set first (k-means over
+ * region embeddings) gets two: pass 1 keeps only its digest of each image
+ * (regions × d floats), it is fitted once, pass 2 segments again (the same
+ * regions: generators are deterministic) and labels from the digests, so
+ * region embeddings are computed once. A classifier that must see the set
+ * but has no digests is given the held set (memory grows; said in a line).
+ */
+export async function streamSegmentation(parts: StreamParts, images: readonly ImageInput[], options: StreamOptions): Promise<StreamSummary> {
+  const clf = parts.classifier;
+  const context: ClassifierContext = { backbone: parts.backbone, classNames: parts.classNames, log: parts.log };
+  const summary: StreamSummary = { segmented: 0, skipped: 0, passes: 1, interrupted: false };
+  const fail = (e: unknown, what: string): AcsegError => toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: clf!.name, message: `classifier ${clf!.name} failed${what}` });
+  const skip = async (o: SegmentOutcome): Promise<void> => {
+    summary.skipped++;
+    if (!o.ok) parts.log.warn(`skipped ${describeSkip(o.source, o.error.message)}`);
+    await options.emit(o);
+  };
+  const label = (s: Segmentation, labels: RegionLabel[] | undefined): SegmentOutcome => {
+    summary.segmented++;
+    return { ok: true, result: labels ? { ...s, labels } : s };
+  };
+
+  const setFit = !!(clf?.needs.fit && (clf.fit || clf.fitDigests));
+  const digests = !!(clf?.digest && clf.fitDigests && clf.classifyDigests);
+  if (setFit && !digests) {
+    parts.log.info(`classifier ${clf!.name} has no digests: every image's features and maps stay in memory until it is fitted`);
+    return held(parts, images, options, summary, skip, label, fail);
+  }
+
+  if (setFit) {
+    // Pass 1: a digest per image; failures are final and emitted now.
+    summary.passes = 2;
+    const kept = new Map<number, RegionDigest>();
+    const bar = parts.progress.start('segment (pass 1 of 2)', images.length);
+    let i = 0;
+    for await (const o of parts.segment(images)) {
+      if (options.signal?.aborted) { summary.interrupted = true; break; }
+      if (o.ok) kept.set(i, await clf!.digest!(inputOf(o.result), context).catch((e: unknown) => { throw fail(e, ' to embed the regions'); }));
+      else await skip(o);
+      bar.update(++i);
+    }
+    bar.stop();
+    if (summary.interrupted) return summary;
+    if (!kept.size) return summary;
+    await clf!.fitDigests!([...kept.values()], { ...context, progress: parts.progress }).catch((e: unknown) => { throw fail(e, ' to fit'); });
+    const bar2 = parts.progress.start('label and write (pass 2 of 2)', images.length);
+    i = 0;
+    for await (const o of parts.segment(images)) {
+      if (options.signal?.aborted) { summary.interrupted = true; break; }
+      const digest = kept.get(i);
+      bar2.update(++i);
+      if (!digest) continue; // skipped in pass 1 and already emitted
+      if (!o.ok) { await skip(o); continue; }
+      if (digest.regionCount !== o.result.regions.count) {
+        throw new AcsegError('PLUGIN_FAILED', `${o.result.source}: pass 2 gave ${o.result.regions.count} regions, pass 1 ${digest.regionCount}; the generator must be deterministic`, { stage: 'generate', plugin: parts.generator.name });
+      }
+      const [labels] = await clf!.classifyDigests!([digest], context).catch((e: unknown) => { throw fail(e, ''); });
+      await options.emit(label(o.result, labels));
+    }
+    bar2.stop();
+    return summary;
+  }
+
+  // One pass: label each batch while it is in memory.
+  const bar = parts.progress.start('segment', images.length);
+  let done = 0;
+  let batch: Segmentation[] = [];
+  const flush = async (): Promise<void> => {
+    if (!batch.length) return;
+    const labels = clf ? await clf.classify(batch.map(inputOf), context).catch((e: unknown) => { throw fail(e, ''); }) : undefined;
+    for (const [j, s] of batch.entries()) await options.emit(label(s, labels?.[j]));
+    batch = [];
+  };
+  for await (const o of parts.segment(images)) {
+    if (options.signal?.aborted) { summary.interrupted = true; break; }
+    bar.update(++done);
+    if (!o.ok) { await flush(); await skip(o); continue; }
+    batch.push(o.result);
+    if (batch.length >= parts.batchSize) await flush();
+  }
+  await flush();
+  bar.stop();
+  return summary;
+}
+
+async function held(
+  parts: StreamParts, images: readonly ImageInput[], options: StreamOptions, summary: StreamSummary,
+  skip: (o: SegmentOutcome) => Promise<void>, label: (s: Segmentation, l: RegionLabel[] | undefined) => SegmentOutcome, fail: (e: unknown, what: string) => AcsegError,
+): Promise<StreamSummary> {
+  const clf = parts.classifier as ConceptClassifier;
+  const context: ClassifierContext = { backbone: parts.backbone, classNames: parts.classNames, log: parts.log, progress: parts.progress };
+  const good: Segmentation[] = [];
+  const bar = parts.progress.start('segment', images.length);
+  let done = 0;
+  for await (const o of parts.segment(images)) {
+    if (options.signal?.aborted) { summary.interrupted = true; break; }
+    bar.update(++done);
+    if (o.ok) good.push(o.result);
+    else await skip(o);
+  }
+  bar.stop();
+  if (summary.interrupted || !good.length) return summary;
+  await clf.fit!(good.map(inputOf), context).catch((e: unknown) => { throw fail(e, ' to fit'); });
+  for (let s = 0; s < good.length; s += parts.batchSize) {
+    const chunk = good.slice(s, s + parts.batchSize);
+    const labels = await clf.classify(chunk.map(inputOf), context).catch((e: unknown) => { throw fail(e, ''); });
+    for (const [j, seg] of chunk.entries()) await options.emit(label(seg, labels[j]));
+  }
+  return summary;
+}

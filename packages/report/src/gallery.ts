@@ -54,48 +54,64 @@ async function thumbnail(dir: string, item: GalleryItem): Promise<string | undef
   }
 }
 
+/** Cards per gallery page: a page of 10 000 images would not load. */
+export const GALLERY_PAGE_SIZE = 500;
+
+function pageFile(page: number): string {
+  return page === 0 ? 'index.html' : `page-${page + 1}.html`;
+}
+
 /**
- * Writes `dir/index.html`: per image the input (thumbnail), the overlay and
- * the label map; the class legend; the skipped files with reasons. Links
- * are relative, CSS inline, no scripts. Returns the page's path.
+ * Writes `dir/index.html` (and `page-2.html`, … when there are more than
+ * `pageSize` images): per image the input (thumbnail), the overlay and the
+ * label map; the class legend; the skipped files with reasons (on the
+ * first page). Links are relative, CSS inline, no scripts. Returns the
+ * first page's path.
  */
-export async function writeGallery(dir: string, input: GalleryInput): Promise<string> {
+export async function writeGallery(dir: string, input: GalleryInput & { pageSize?: number }): Promise<string> {
   const out = resolve(dir);
   await mkdir(out, { recursive: true });
   const present = new Set<number>();
-  const cards: string[] = [];
-  for (const item of input.items) {
-    const thumb = await thumbnail(out, item);
-    for (const c of item.classes ?? []) present.add(c.classId);
-    const fig = (src: string | undefined, caption: string, cls: string) => src
-      ? `<figure><img class="${cls}" src="${href(out, resolve(src))}" alt="${esc(`${item.id} ${caption}`)}" loading="lazy"><figcaption>${caption}</figcaption></figure>`
-      : `<figure><p class="empty">${caption} unavailable</p></figure>`;
-    const chips = (item.classes ?? []).map((c) => esc(c.className ?? input.classNames?.[c.classId] ?? `class ${c.classId}`)).join(', ');
-    cards.push(`<article class="card" data-id="${esc(item.id)}">
+  for (const item of input.items) for (const c of item.classes ?? []) present.add(c.classId);
+  const ids = present.size ? [...present].sort((a, b) => a - b) : (input.classNames ?? []).map((_, i) => i);
+  const skipped = input.skipped ?? [];
+  const title = input.title ?? 'acseg segmentation';
+  const pageSize = Math.max(1, input.pageSize ?? GALLERY_PAGE_SIZE);
+  const pages = Math.max(1, Math.ceil(input.items.length / pageSize));
+  for (let pg = 0; pg < pages; pg++) {
+    const cards: string[] = [];
+    for (const item of input.items.slice(pg * pageSize, (pg + 1) * pageSize)) {
+      const thumb = await thumbnail(out, item);
+      const fig = (src: string | undefined, caption: string, cls: string) => src
+        ? `<figure><img class="${cls}" src="${href(out, resolve(src))}" alt="${esc(`${item.id} ${caption}`)}" loading="lazy"><figcaption>${caption}</figcaption></figure>`
+        : `<figure><p class="empty">${caption} unavailable</p></figure>`;
+      const chips = (item.classes ?? []).map((c) => esc(c.className ?? input.classNames?.[c.classId] ?? `class ${c.classId}`)).join(', ');
+      cards.push(`<article class="card" data-id="${esc(item.id)}">
 <h3>${esc(item.id)}</h3>
 <div class="row">${fig(thumb, 'image', 'thumb')}${fig(item.overlay, 'overlay', 'overlay')}${fig(item.label, 'labels', 'label')}</div>
 <p class="chips">${chips || '<span class="empty">no labelled regions</span>'}${item.json ? ` · <a href="${href(out, resolve(item.json))}">JSON</a>` : ''}</p>
 </article>`);
-  }
-  const ids = present.size ? [...present].sort((a, b) => a - b) : (input.classNames ?? []).map((_, i) => i);
-  const skipped = input.skipped ?? [];
-  const title = input.title ?? 'acseg segmentation';
-  const body = `<header>
+    }
+    const nav = pages > 1
+      ? `<nav class="meta" id="pages">page ${pg + 1} of ${pages}: ${Array.from({ length: pages }, (_, q) => (q === pg ? `<b>${q + 1}</b>` : `<a href="${pageFile(q)}">${q + 1}</a>`)).join(' ')}</nav>`
+      : '';
+    const body = `<header>
 <h1>${esc(title)}</h1>
 ${(input.notes ?? []).map((n) => `<p class="meta">${esc(n)}</p>`).join('\n')}
 <p class="meta"><b>${input.items.length}</b> image${input.items.length === 1 ? '' : 's'} segmented, <b>${skipped.length}</b> skipped</p>
+${nav}
 </header>
 <main>
 <h2>Classes</h2>
 ${legend(ids, input.classNames)}
 <h2>Images</h2>
 ${cards.length ? `<section class="cards" id="gallery">${cards.join('\n')}</section>` : '<p class="empty" id="gallery">no images were segmented</p>'}
-<h2>Skipped files</h2>
-${skipped.length ? `<ul class="skipped" id="skipped">${skipped.map((s) => `<li><code>${esc(s.source)}</code>: ${esc(s.reason)}</li>`).join('')}</ul>` : '<p class="empty" id="skipped">none</p>'}
+${pg === 0 ? `<h2>Skipped files</h2>
+${skipped.length ? `<ul class="skipped" id="skipped">${skipped.map((s) => `<li><code>${esc(s.source)}</code>: ${esc(s.reason)}</li>`).join('')}</ul>` : '<p class="empty" id="skipped">none</p>'}` : ''}
 </main>`;
-  const path = join(out, 'index.html');
-  await writeFileAtomic(path, page(title, body));
-  return path;
+    await writeFileAtomic(join(out, pageFile(pg)), page(pages > 1 ? `${title} (${pg + 1}/${pages})` : title, body));
+  }
+  return join(out, 'index.html');
 }
 
 export interface ImageOutputsInput {
@@ -121,7 +137,9 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
   const overlay = join(out, `${seg.id}.overlay.png`);
   const json = join(out, `${seg.id}.json`);
   await writeLabelPng(label, seg.classMap, seg.width, seg.height);
-  await writeOverlay(overlay, seg.image, seg.classMap, seg.alpha ?? 0.5);
+  // Decoded once here for both the overlay and the thumbnail.
+  const rgb = await loadRgb(seg.image);
+  await writeOverlay(overlay, rgb, seg.classMap, seg.alpha ?? 0.5);
   const { image: _image, classMap: _map, alpha: _alpha, ...rest } = seg;
   await writeSegmentationJson(json, { ...rest, files: { label: `${seg.id}.png`, overlay: `${seg.id}.overlay.png` } });
   const classes = new Map<number, { classId: number; className?: string; pixels: number }>();
@@ -130,12 +148,8 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
     c.pixels += r.pixels;
     classes.set(r.classId, c);
   }
-  let image: string | undefined;
-  if (typeof seg.image !== 'string') {
-    image = join(out, 'thumbs', `${seg.id}.jpg`);
-    const rgb = await loadRgb(seg.image);
-    await writeFileAtomic(image, await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
-      .resize(THUMB, THUMB, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer());
-  }
+  const image = join(out, 'thumbs', `${seg.id}.jpg`);
+  await writeFileAtomic(image, await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
+    .resize(THUMB, THUMB, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer());
   return { id: seg.id, source: seg.source, image, overlay, label, json, classes: [...classes.values()].sort((a, b) => a.classId - b.classId) };
 }

@@ -69,6 +69,15 @@ describe('acseg train --out: never writes over what is not its own checkpoint', 
     expect(into.stderr).toMatch(/--force/);
     expect(snapshot(ckpt)).toEqual(before);
 
+    // --resume needs something to continue, and says so before any feature is computed.
+    const nothing = acseg(['train', '--images', join(dir, 'none'), '--out', join(dir, 'new'), '--resume', '--quiet']);
+    expect(nothing.status).toBe(1);
+    expect(nothing.stderr).toContain(`${join(dir, 'new')}: does not exist; --resume has nothing to continue`);
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const fromEmpty = acseg(['train', '--images', join(dir, 'none'), '--out', join(dir, 'new'), '--resume', empty, '--quiet']);
+    expect(fromEmpty.stderr).toContain(`${empty}: holds no acseg checkpoint; --resume has nothing to continue`);
+
     // `--resume` without a value continues --out.
     const resumed = acseg(['train', ...quick, '--out', ckpt, '--iterations', '3', '--restarts', '2', '--resume']);
     expect(resumed.status, resumed.stderr).toBe(0);

@@ -16,12 +16,25 @@ export async function describeProgress(dir: string): Promise<string> {
   }
 }
 
+/** `--resume` must name a folder with a checkpoint in it (a multi-run may have only its restart-<r>/ folders yet). */
+async function checkResumable(dir: string): Promise<void> {
+  const own = await checkpointFolderContents(dir).then((c) => c.own, (e: NodeJS.ErrnoException) => e.code ?? 'unreadable');
+  if (typeof own === 'string' || !own.some((e) => e === 'config.json' || /^restart-\d+\/config\.json$/.test(e))) {
+    const problem = own === 'ENOENT' ? 'does not exist' : typeof own === 'string' ? `is not a readable folder (${own})` : 'holds no acseg checkpoint';
+    throw new AcsegError('BAD_INPUT', `${dir}: ${problem}; --resume has nothing to continue`, {
+      file: dir,
+      hint: 'leave out --resume to start a new run',
+    });
+  }
+}
+
 /**
  * `acseg train --out`: a new or empty folder, or a checkpoint folder that this run continues (`--resume` names it)
  * or replaces (`--force`; `replace` deletes the old checkpoint's files, called once the features are ready).
  * Anything else is refused here, before features are computed.
  */
 export async function checkTrainOut(out: string, resume: string | undefined, force: boolean): Promise<{ replace?: () => Promise<void> }> {
+  if (resume !== undefined) await checkResumable(resume);
   const folder = await prepareOutFolder(out, 'acseg checkpoint', checkpointFolderContents);
   if (folder.own.length === 0) return {};
   if (resume !== undefined && resolve(resume) === resolve(out)) return {};

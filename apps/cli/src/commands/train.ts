@@ -40,13 +40,13 @@ export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
     const out = argv.out!;
     // `--resume` alone continues the --out folder.
     const resume = argv.resume === '' ? out : argv.resume;
-    // Before any feature extraction: --out must be a folder holding nothing but a checkpoint we may write.
-    const folder = await checkTrainOut(out, resume, !!argv.force);
     const generator = await session.create('generator', argv.generator, {
       iterations: argv.iterations, batchSize: argv.batchSize, lr: argv.lr, k: argv.k, seed: argv.seed, checkpointEvery: argv.checkpointEvery,
       warmup: argv.warmup, schedule: argv.schedule, trainRuntime: argv.trainRuntime, ema: argv.ema, restarts: argv.restarts,
     });
     if (!generator.fit) throw new AcsegError('BAD_INPUT', `generator ${generator.name} has nothing to train`, { hint: 'clustering baselines work without training' });
+    // Before any feature extraction: --out must be a folder holding nothing but a checkpoint we may write.
+    const folder = await checkTrainOut(out, resume, !!argv.force);
     let source: FeatureSource;
     if (argv.features) {
       source = await FeatureCache.open(argv.features);

@@ -3,6 +3,7 @@ import yargs, { type Argv } from 'yargs';
 import { AcsegError } from '@acseg/core';
 import { EXIT, exitCodeFor, formatError } from './exit.js';
 import { registerCommands } from './commands/index.js';
+import { setInvocation } from './invocation.js';
 
 export function buildParser(argv: string[]): Argv {
   return yargs(argv)
@@ -32,6 +33,7 @@ export function buildParser(argv: string[]): Argv {
 export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
   let status: number = EXIT.ok;
+  setInvocation(argv);
   try {
     const parser = registerCommands(buildParser(argv), (code) => { status = code; });
     await parser.parseAsync();

@@ -8,6 +8,7 @@ export { OnnxAcg, loadOnnxRuntime, type OnnxPrediction } from './onnx/session.js
 export { makeConfig, paramSpecs, DEFAULT_CONFIG, type AcgConfig, type ParamSpec, type ParamValues } from './config.js';
 export { initParams } from './init.js';
 export { loadCheckpoint, saveCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type TrainingState } from './checkpoint.js';
+export { checkpointFolderContents, type CheckpointFolderContents } from './checkpoint-files.js';
 export { batchIndices, type AcgFitOptions, type AcgFitReport } from './train.js';
 export { mergeNearDuplicateConcepts } from './merge.js';
 export { WeightAverage } from './ema.js';

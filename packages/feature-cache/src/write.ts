@@ -19,6 +19,11 @@ export interface WriteFeatureCacheOptions {
   out: string;
   /** Images per shard file (default 256: ≈ 77 MB of ViT-S/16 tokens at 224). */
   shardSize?: number;
+  /**
+   * Seconds after the last write at which the images computed since are written as a (smaller) shard, even if the
+   * shard is not full (default 30): a killed run loses at most that much work. Checked as each image arrives.
+   */
+  flushSeconds?: number;
   progress?: ProgressFactory;
   log?: Logger;
   /** Stops after the image in flight; what is done is saved, and a new run resumes. */
@@ -37,6 +42,7 @@ export interface WriteFeatureCacheResult {
 }
 
 export const DEFAULT_SHARD_SIZE = 256;
+export const DEFAULT_FLUSH_SECONDS = 30;
 
 /** The key images are matched by across runs: the absolute path, or the in-memory image's source label. */
 function keyOf(source: string): string {
@@ -82,16 +88,19 @@ async function removeStrayTemps(out: string): Promise<void> {
 
 /**
  * Streams `backbone.extract()` into safetensors shards plus `index.json`.
- * After each full shard the shard is written, then the index (both
- * atomically), so at most one shard is held in memory and a killed run
- * loses at most the shard in progress. Run again with the same list to
- * resume: images already in complete shards are not recomputed.
+ * After each full shard, or `flushSeconds` after the last write, the shard
+ * is written, then the index (both atomically), so at most one shard is held
+ * in memory and a killed run loses at most the shard in progress, itself at
+ * most `flushSeconds` of work. Run again with the same list to resume: images
+ * already in written shards are not recomputed.
  */
 export async function writeFeatureCache(opts: WriteFeatureCacheOptions): Promise<WriteFeatureCacheResult> {
   const { backbone, out } = opts;
   const log = opts.log ?? silentLogger;
   const shardSize = opts.shardSize ?? DEFAULT_SHARD_SIZE;
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new AcsegError('BAD_CONFIG', `shardSize must be a positive integer, got ${shardSize}`);
+  const flushSeconds = opts.flushSeconds ?? DEFAULT_FLUSH_SECONDS;
+  if (!(flushSeconds >= 0)) throw new AcsegError('BAD_CONFIG', `flushSeconds must be a number of seconds ≥ 0, got ${flushSeconds}`);
   const asked = modelInfoOf(backbone.info);
 
   const outStat = await stat(out).catch(() => null);
@@ -99,13 +108,13 @@ export async function writeFeatureCache(opts: WriteFeatureCacheOptions): Promise
   await mkdir(out, { recursive: true });
   const unlock = await lockCache(out);
   try {
-    return await writeLocked(opts, out, asked, shardSize, log);
+    return await writeLocked(opts, out, asked, shardSize, flushSeconds * 1000, log);
   } finally {
     await unlock();
   }
 }
 
-async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: CacheIndex['info'], shardSize: number, log: Logger): Promise<WriteFeatureCacheResult> {
+async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: CacheIndex['info'], shardSize: number, flushMs: number, log: Logger): Promise<WriteFeatureCacheResult> {
   const { backbone } = opts;
   await removeStrayTemps(out);
 
@@ -150,8 +159,16 @@ async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: C
   let builder = layout ? new ShardBuilder(layout, capacity) : null;
   let pending: ImageEntry[] = [];
   let written = 0;
+  let lastWrite = Date.now();
 
+  // A flush closes the shard in progress: its rows so far become a complete shard file, smaller than shardSize when
+  // the time limit, an interruption or the end of the list came first. Appending to the shard instead is not
+  // possible in place (safetensors puts every tensor's shape in the header, before the data, and stores the tokens
+  // of all rows before the CLS rows), and rewriting a growing shard would write each row again at every flush.
+  // A smaller shard is a shard like any other, so readers need no change, and it is as safe as a full one: shard
+  // first, index last, each atomic; a run killed between the two leaves an unindexed file the next run overwrites.
   const flush = async () => {
+    lastWrite = Date.now();
     if (!builder || builder.count === 0) return;
     const bytes = builder.serialize();
     const file = shardFileName(index.shards.length);
@@ -188,7 +205,7 @@ async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: C
           ids.add(id);
           builder.add(id === f.id ? f : { ...f, id });
           pending.push({ id, source, width: f.imageSize.width, height: f.imageSize.height, shard: index.shards.length, row: builder.count - 1 });
-          if (builder.full) await flush();
+          if (builder.full || Date.now() - lastWrite >= flushMs) await flush();
         } else {
           index.skipped.push({ source, message: r.error.message });
           log.warn(`skipped ${r.error.message}`);

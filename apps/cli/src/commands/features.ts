@@ -19,6 +19,7 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('split', { type: 'string', default: 'train', describe: 'dataset split (with --dataset)' })
       .option('out', { type: 'string', describe: 'feature cache folder (required)' })
       .option('shard-size', { type: 'number', default: 256, describe: 'images per shard file' })
+      .option('flush-seconds', { type: 'number', default: 30, describe: 'write finished images at least this often (a killed run loses at most this much work)' })
       .option('batch-size', { type: 'number', describe: 'images per backbone call' }),
   async (argv) => {
     const session = await Session.open(argv as GlobalArgs);
@@ -30,7 +31,7 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
     const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model, batchSize: argv.batchSize });
     const interrupt = interruptSignal(session);
     try {
-      const r = await writeFeatureCache({ backbone, images, out: argv.out!, shardSize: argv.shardSize, progress: session.progress, log: session.log, signal: interrupt.signal });
+      const r = await writeFeatureCache({ backbone, images, out: argv.out!, shardSize: argv.shardSize, flushSeconds: argv.flushSeconds, progress: session.progress, log: session.log, signal: interrupt.signal });
       const lines = [`feature cache ${argv.out}: ${r.total} images (${r.written} computed now, ${r.resumed} already there, ${r.skipped.length} skipped)`];
       for (const s of r.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
       process.stdout.write(`${lines.join('\n')}\n`);

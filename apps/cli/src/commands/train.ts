@@ -2,20 +2,22 @@ import type { Argv } from 'yargs';
 import { AcsegError, arrayFeatureSource, type FeatureSource } from '@acseg/core';
 import { FeatureCache } from '@acseg/feature-cache';
 import { chooseBackbone, extractAll, interruptSignal } from '../components.js';
-import { EXIT } from '../exit.js';
+import { commandLine } from '../invocation.js';
 import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
 import { requireOptions } from './required.js';
+import { checkTrainOut, describeProgress } from './train-out.js';
 
-export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
+export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
   return y.command('train', 'train a concept generator (the ACG) on a feature cache or a folder of images', (a) =>
     a.option('generator', { type: 'string', default: 'acg', describe: 'generator to train' })
       .option('features', { type: 'string', describe: 'feature cache made by `acseg features` (preferred: computed once)' })
       .option('images', { type: 'string', describe: 'folder of images (features computed in memory first)' })
       .option('backbone', { type: 'string', describe: 'backbone for --images' })
       .option('out', { type: 'string', describe: 'checkpoint folder (required)' })
-      .option('resume', { type: 'string', describe: 'checkpoint folder to continue from' })
+      .option('resume', { type: 'string', describe: 'checkpoint folder to continue from (no value: the --out folder)' })
+      .option('force', { type: 'boolean', describe: 'start over when --out holds a checkpoint, replacing it' })
       .option('iterations', { type: 'number', describe: 'training iterations (paper: 2500)' })
       .option('batch-size', { type: 'number', describe: 'images per step (paper: 32)' })
       .option('lr', { type: 'number', describe: 'AdamW learning rate (paper: 1e-4)' })
@@ -35,11 +37,16 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
     const session = await Session.open(argv as GlobalArgs);
     session.checkNames({ generator: argv.generator, backbone: argv.backbone });
     requireOptions('train', argv, ['out']);
+    const out = argv.out!;
+    // `--resume` alone continues the --out folder.
+    const resume = argv.resume === '' ? out : argv.resume;
     const generator = await session.create('generator', argv.generator, {
       iterations: argv.iterations, batchSize: argv.batchSize, lr: argv.lr, k: argv.k, seed: argv.seed, checkpointEvery: argv.checkpointEvery,
       warmup: argv.warmup, schedule: argv.schedule, trainRuntime: argv.trainRuntime, ema: argv.ema, restarts: argv.restarts,
     });
     if (!generator.fit) throw new AcsegError('BAD_INPUT', `generator ${generator.name} has nothing to train`, { hint: 'clustering baselines work without training' });
+    // Before any feature extraction: --out must be a folder holding nothing but a checkpoint we may write.
+    const folder = await checkTrainOut(out, resume, !!argv.force);
     let source: FeatureSource;
     if (argv.features) {
       source = await FeatureCache.open(argv.features);
@@ -50,15 +57,24 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
       if (!features.length) throw new AcsegError('BAD_INPUT', `no image in ${argv.images} could be read`);
       source = arrayFeatureSource(features);
     }
+    if (folder.replace) {
+      session.log.info(`--force: replacing the checkpoint in ${out} (${await describeProgress(out)})`);
+      await folder.replace();
+    }
     const interrupt = interruptSignal(session);
     try {
       const report = await generator.fit(source, {
-        progress: session.progress, log: session.log, signal: interrupt.signal, checkpointDir: argv.out, resume: argv.resume,
+        progress: session.progress, log: session.log, signal: interrupt.signal, checkpointDir: out, resume,
       });
       // A generator that wrote its own checkpoint to --out (the ACG does, with the optimizer state) is not saved twice.
-      if (report.checkpoint !== argv.out) await generator.save?.(argv.out!);
-      process.stdout.write(`trained ${generator.name}: ${report.iterations} iterations${report.finalLoss !== undefined ? `, final loss ${report.finalLoss.toFixed(4)}` : ''}; checkpoint in ${argv.out}\n`);
-      if (interrupt.signal.aborted) setStatus(EXIT.interrupted);
+      if (report.checkpoint !== out) await generator.save?.(out);
+      if (interrupt.signal.aborted) {
+        throw new AcsegError('INTERRUPTED', `${out}: training interrupted after ${report.iterations} iterations; the checkpoint there keeps them`, {
+          file: out,
+          hint: `continue with: ${commandLine({ valued: ['resume'], flags: ['force', 'no-force'] }, ['--resume', out])}`,
+        });
+      }
+      process.stdout.write(`trained ${generator.name}: ${report.iterations} iterations${report.finalLoss !== undefined ? `, final loss ${report.finalLoss.toFixed(4)}` : ''}; checkpoint in ${out}\n`);
     } finally {
       interrupt.dispose();
       await generator.dispose?.();

@@ -50,8 +50,8 @@ export class FakeBackbone implements Backbone {
   yielded = 0;
   /** Images asked for per extract() call. */
   readonly calls: number[] = [];
-  /** Called before each result is yielded with the count yielded so far. */
-  onYield?: (yielded: number) => void;
+  /** Called (and awaited) before each result is yielded with the count yielded so far. */
+  onYield?: (yielded: number) => void | Promise<void>;
   /** Throw a plain Error (a crash, not a bad image) before this result number. */
   crashAt = -1;
 
@@ -68,7 +68,7 @@ export class FakeBackbone implements Backbone {
     this.calls.push(images.length);
     for (let i = 0; i < images.length; i++) {
       if (this.yielded === this.crashAt) throw new Error('fake backbone crashed');
-      this.onYield?.(this.yielded);
+      await this.onYield?.(this.yielded);
       const source = imageSource(images[i], i);
       const id = imageId(images[i], i);
       await Promise.resolve();

@@ -60,8 +60,13 @@ export class DinoBackbone implements Backbone {
         file: model.file, hint: 'convert the safetensors weights with `acseg models convert` (its models output the keys)',
       });
     }
-    const batchSize = opts.batchSize ?? 8;
+    let batchSize = opts.batchSize ?? 8;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new AcsegError('BAD_CONFIG', `batchSize must be a positive integer, got ${batchSize}`);
+    // An export with a fixed batch dimension (often 1) runs only at that batch.
+    if (model.fixedBatch !== undefined && batchSize !== model.fixedBatch) {
+      if (opts.batchSize !== undefined) log.info(`backbone-dino: ${model.file} takes batches of exactly ${model.fixedBatch}; batchSize ${opts.batchSize} is not used`);
+      batchSize = model.fixedBatch;
+    }
     const session = await VitSession.create(model, opts.provider ?? 'auto', log);
     // Probe with a blank image: checks the graph really is a ViT of this size and reads the head count.
     const g = size / model.patchSize;

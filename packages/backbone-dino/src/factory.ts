@@ -34,7 +34,7 @@ export async function createDinoBackbone(options: ComponentOptions, context: Com
     model: resolved?.path ?? model,
     name: resolved?.name,
     inputSize: positiveInt(options, 'inputSize', undefined),
-    batchSize: positiveInt(options, 'batchSize', 8),
+    batchSize: positiveInt(options, 'batchSize', undefined),
     features: oneOf(options, 'features', ['tokens', 'keys'] as const, 'tokens'),
     provider: oneOf<ProviderChoice>(options, 'provider', ['auto', 'cpu', 'cuda'], 'auto'),
     log: context.log,

@@ -48,10 +48,10 @@ describe('resolveModelFile', () => {
   it('takes an .onnx file or a folder in Hub or acseg layout', async () => {
     const root = await tmp();
     await place(root, { 'hub/Xenova-dino/onnx/model.onnx': onnx, 'hub/Xenova-dino/config.json': config, 'mine/model.onnx': onnx, 'loose/vit.onnx': onnx });
-    expect(await resolveModelFile(join(root, 'hub/Xenova-dino'))).toEqual({ path: join(root, 'hub/Xenova-dino/onnx/model.onnx'), layout: 'hub-onnx', name: 'Xenova-dino' });
-    expect(await resolveModelFile(join(root, 'hub/Xenova-dino/onnx/model.onnx'))).toEqual({ path: join(root, 'hub/Xenova-dino/onnx/model.onnx'), layout: 'hub-onnx', name: 'Xenova-dino' });
+    expect(await resolveModelFile(join(root, 'hub/Xenova-dino'))).toEqual({ path: join(root, 'hub/Xenova-dino/onnx/model.onnx'), layout: 'hub-onnx', name: 'dino' });
+    expect(await resolveModelFile(join(root, 'hub/Xenova-dino/onnx/model.onnx'))).toEqual({ path: join(root, 'hub/Xenova-dino/onnx/model.onnx'), layout: 'hub-onnx', name: 'dino' });
     expect(await resolveModelFile(join(root, 'mine'))).toEqual({ path: join(root, 'mine/model.onnx'), layout: 'acseg-onnx', name: 'mine' });
-    expect(await resolveModelFile(join(root, 'loose/vit.onnx'))).toEqual({ path: join(root, 'loose/vit.onnx'), layout: 'acseg-onnx', name: 'loose' });
+    expect(await resolveModelFile(join(root, 'loose/vit.onnx'))).toEqual({ path: join(root, 'loose/vit.onnx'), layout: 'acseg-onnx', name: 'vit' });
     const e = await rejection(resolveModelFile(join(root, 'hub')));
     expect(e.code).toBe('MODEL_NOT_FOUND');
     expect(e.message).toBe(`${join(root, 'hub')}: the folder holds no ONNX model (looked for ${join(root, 'hub/onnx/model.onnx')} and ${join(root, 'hub/model.onnx')})`);

@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { AcsegError } from '@acseg/core';
-import { defaultCacheDir, folderToModelName, modelDir } from './cache-dir.js';
+import { modelNameFromPath } from '../modelName.js';
+import { defaultCacheDir, modelDir } from './cache-dir.js';
 import { byHandInstructions, defaultHubUrl } from './instructions.js';
 import { listModels } from './list.js';
 import { findModel, knownModelNames } from './registry.js';
@@ -25,16 +26,8 @@ export interface ResolveOptions {
 
 const kind = (path: string) => stat(path).then((s) => (s.isDirectory() ? 'dir' : s.isFile() ? 'file' : null), () => null);
 
-/** A model name for a file path: the Hub repo folder, or the model folder of the acseg cache (…/models/<name>/<revision>/). */
-function nameFromFile(file: string): string {
-  let dir = dirname(resolvePath(file));
-  if (basename(dir) === 'onnx') dir = dirname(dir);
-  if (basename(dirname(dirname(dir))) === 'models') return folderToModelName(basename(dirname(dir)));
-  return basename(dir) || basename(file, '.onnx');
-}
-
 function fromFile(file: string): ResolvedModel {
-  return { path: file, layout: basename(dirname(resolvePath(file))) === 'onnx' ? 'hub-onnx' : 'acseg-onnx', name: nameFromFile(file) };
+  return { path: file, layout: basename(dirname(resolvePath(file))) === 'onnx' ? 'hub-onnx' : 'acseg-onnx', name: modelNameFromPath(file) };
 }
 
 /**

@@ -90,6 +90,26 @@ describe('resolveModelFile', () => {
     expect(e2.hint).toBe('the weights are there but not converted: run `acseg models pull facebook/dino-vitb16 --offline`');
   });
 
+  it('a Hub model folder without config.json is usable: the ONNX graph says what the backbone needs', async () => {
+    const cacheDir = await tmp();
+    const dir = join(cacheDir, 'models/dino-vits16/main');
+    await place(dir, { 'onnx/model.onnx': onnx });
+    expect(await resolveModelFile('dino-vits16', { cacheDir })).toEqual({ path: join(dir, 'onnx/model.onnx'), layout: 'hub-onnx', name: 'dino-vits16' });
+    const [m] = await listModels(cacheDir);
+    expect(m).toMatchObject({ name: 'dino-vits16', missing: ['config.json'], complete: false, usable: true, onnx: join(dir, 'onnx/model.onnx') });
+  });
+
+  it('a cached folder without its ONNX file is a broken install (BAD_MODEL naming the missing file), not an absent model', async () => {
+    const cacheDir = await tmp();
+    const dir = join(cacheDir, 'models/dino-vits16/main');
+    await place(dir, { 'config.json': config });
+    const e = await rejection(resolveModelFile('dino-vits16', { cacheDir }));
+    expect(e.code).toBe('BAD_MODEL');
+    expect(e.file).toBe(dir);
+    expect(e.message.split('\n')[0]).toBe(`model dino-vits16 in the cache is incomplete: ${dir} lacks onnx/model.onnx`);
+    expect(e.hint).toBe('run `acseg models pull dino-vits16 --force`, or place the files as shown');
+  });
+
   it('neither a path nor a known name', async () => {
     const e = await rejection(resolveModelFile('./no/such/model.onnx', { cacheDir: await tmp() }));
     expect(e.message).toMatch(/^\.\/no\/such\/model\.onnx: no such file or folder, and not a known model name \(known: dino-vits16, /);

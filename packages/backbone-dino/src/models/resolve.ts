@@ -60,11 +60,23 @@ export async function resolveModelFile(nameOrPath: string, opts: ResolveOptions 
   }
   const revision = opts.revision ?? 'main';
   const dir = modelDir(cacheDir, spec.name, revision);
-  const cached = (await listModels(cacheDir)).filter((m) => m.name === spec.name && m.usable);
+  const folders = (await listModels(cacheDir)).filter((m) => m.name === spec.name);
+  const cached = folders.filter((m) => m.usable);
   const pick = cached.find((m) => m.revision === revision) ?? (opts.revision ? undefined : cached[0]);
   if (pick) return { path: pick.onnx!, layout: spec.layout === 'hub-onnx' ? 'hub-onnx' : 'acseg-onnx', name: spec.name };
   const weightsHere = spec.layout === 'safetensors' && (await kind(join(dir, 'model.safetensors'))) === 'file';
-  throw new AcsegError('MODEL_NOT_FOUND', `model ${spec.name} is not in the cache (${dir})\n${byHandInstructions(spec, dir, opts.hubUrl ?? defaultHubUrl(), revision)}`, {
+  const instructions = byHandInstructions(spec, dir, opts.hubUrl ?? defaultHubUrl(), revision);
+  // A folder that is there but cannot be used is a broken install, not an absent model: say what is wrong
+  // (a caller falls back to another backbone only for an absent one).
+  const broken = folders.find((m) => m.revision === revision) ?? (opts.revision ? undefined : folders[0]);
+  if (broken && !weightsHere) {
+    const what = broken.missing.length ? `lacks ${broken.missing.join(', ')}` : 'holds no ONNX file';
+    throw new AcsegError('BAD_MODEL', `model ${spec.name} in the cache is incomplete: ${broken.dir} ${what}${broken.problems.map((p) => `\n  ${p}`).join('')}\n${instructions}`, {
+      file: broken.dir,
+      hint: `run \`acseg models pull ${spec.name} --force\`, or place the files as shown`,
+    });
+  }
+  throw new AcsegError('MODEL_NOT_FOUND', `model ${spec.name} is not in the cache (${dir})\n${instructions}`, {
     file: dir,
     hint: weightsHere
       ? `the weights are there but not converted: run \`acseg models pull ${spec.name} --offline\``

@@ -1,5 +1,5 @@
 import {
-  AcsegError, imageId, imageSource, silentLogger, toAcsegError,
+  AcsegError, imageId, imageSource, resolveMaxPixels, silentLogger, toAcsegError,
   type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type Logger, type RegionMap,
 } from '@acseg/core';
 import { decodeImage, type DecodedImage } from './image/decode.js';
@@ -21,6 +21,8 @@ export interface DinoBackboneOptions {
   /** Pixel features: final-normed tokens (default), or the last block's keys (Deep Spectral Methods ablation). */
   features?: 'tokens' | 'keys';
   provider?: ProviderChoice;
+  /** Largest image accepted, in pixels (default `$ACSEG_MAX_PIXELS`, else 64 MP); larger ones are refused from their header. */
+  maxPixels?: number;
   log?: Logger;
 }
 
@@ -39,10 +41,12 @@ export class DinoBackbone implements Backbone {
     private readonly session: VitSession,
     private readonly batchSize: number,
     private readonly features: 'tokens' | 'keys',
+    private readonly maxPixels: number,
   ) {}
 
   static async load(opts: DinoBackboneOptions): Promise<DinoBackbone> {
     const log = opts.log ?? silentLogger;
+    const maxPixels = resolveMaxPixels(opts.maxPixels);
     const model: VitModelFile = await loadVitModel(opts.model);
     const size = opts.inputSize ?? model.fixedInputSize ?? 224;
     if (!Number.isInteger(size) || size < model.patchSize || size % model.patchSize !== 0) {
@@ -91,7 +95,7 @@ export class DinoBackbone implements Backbone {
     const info: BackboneInfo = {
       model: opts.name ?? model.name, patchSize: model.patchSize, inputSize: size, dim: model.dim, heads: probe.heads, hasAttention: true, runtime: session.runtime,
     };
-    return new DinoBackbone(info, session, batchSize, features);
+    return new DinoBackbone(info, session, batchSize, features, maxPixels);
   }
 
   private async prepare(inputs: readonly ImageInput[], start: number): Promise<Prepared> {
@@ -99,7 +103,7 @@ export class DinoBackbone implements Backbone {
     const items = await Promise.all(inputs.map(async (input, j) => {
       const index = start + j;
       try {
-        return { index, input, image: await decodeImage(input, index, { patchSize: this.info.patchSize, shrinkTarget: S }) };
+        return { index, input, image: await decodeImage(input, index, { patchSize: this.info.patchSize, shrinkTarget: S, maxPixels: this.maxPixels }) };
       } catch (e) {
         return { index, input, error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, message: imageSource(input, index) }) };
       }
@@ -164,7 +168,7 @@ export class DinoBackbone implements Backbone {
    * outside the region, run the ViT and take the final-normed CLS token.
    */
   async regionEmbeddings(image: ImageInput, regions: RegionMap, which?: readonly number[]): Promise<Float32Array[]> {
-    const decoded = await decodeImage(image, 0, { patchSize: 1 });
+    const decoded = await decodeImage(image, 0, { patchSize: 1, maxPixels: this.maxPixels });
     const ids = which ?? Array.from({ length: regions.count }, (_, r) => r);
     const S = this.info.inputSize;
     const result: Float32Array[] = [];

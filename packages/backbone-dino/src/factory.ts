@@ -24,7 +24,7 @@ function oneOf<T extends string>(options: ComponentOptions, key: string, allowed
   return v as T;
 }
 
-/** The plugin's factory: reads the flat CLI options (model, inputSize, batchSize, features, provider). */
+/** The plugin's factory: reads the flat CLI options (model, inputSize, batchSize, features, provider, maxPixels). */
 export async function createDinoBackbone(options: ComponentOptions, context: ComponentContext): Promise<DinoBackbone> {
   const model = options.model ?? DEFAULT_MODEL;
   if (typeof model !== 'string' || !model) throw new AcsegError('BAD_CONFIG', `backbone dino: option model must be a path or a model name, got ${JSON.stringify(model)}`);
@@ -37,6 +37,7 @@ export async function createDinoBackbone(options: ComponentOptions, context: Com
     batchSize: positiveInt(options, 'batchSize', undefined),
     features: oneOf(options, 'features', ['tokens', 'keys'] as const, 'tokens'),
     provider: oneOf<ProviderChoice>(options, 'provider', ['auto', 'cpu', 'cuda'], 'auto'),
+    maxPixels: positiveInt(options, 'maxPixels', undefined),
     log: context.log,
   });
 }

@@ -2,10 +2,10 @@ import {
   AcsegError, imageId, imageSource, resolveMaxPixels, silentLogger, toAcsegError,
   type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type Logger, type RegionMap,
 } from '@acseg/core';
+import { resolve } from 'node:path';
 import { decodeImage, type DecodedImage } from './image/decode.js';
 import { resizeNormalize } from './image/resize.js';
 import { loadVitModel } from './loadModel.js';
-import type { VitModelFile } from './onnx/describe.js';
 import { VitSession, type ProviderChoice, type VitOutputs } from './onnx/session.js';
 import { prepareRegionBatch } from './regionEmbed.js';
 
@@ -21,6 +21,8 @@ export interface DinoBackboneOptions {
   /** Pixel features: final-normed tokens (default), or the last block's keys (Deep Spectral Methods ablation). */
   features?: 'tokens' | 'keys';
   provider?: ProviderChoice;
+  /** The acseg cache folder, where the model file's hash is remembered by path, size and times (default: hashed on every load). */
+  hashCacheDir?: string;
   /** Largest image accepted, in pixels (default `$ACSEG_MAX_PIXELS`, else 64 MP); larger ones are refused from their header. */
   maxPixels?: number;
   log?: Logger;
@@ -47,7 +49,7 @@ export class DinoBackbone implements Backbone {
   static async load(opts: DinoBackboneOptions): Promise<DinoBackbone> {
     const log = opts.log ?? silentLogger;
     const maxPixels = resolveMaxPixels(opts.maxPixels);
-    const model: VitModelFile = await loadVitModel(opts.model);
+    const model = await loadVitModel(opts.model, { hashCacheDir: opts.hashCacheDir });
     const size = opts.inputSize ?? model.fixedInputSize ?? 224;
     if (!Number.isInteger(size) || size < model.patchSize || size % model.patchSize !== 0) {
       throw new AcsegError('BAD_CONFIG', `inputSize ${size} is not a positive multiple of the patch size ${model.patchSize} of ${model.file}`, { file: model.file });
@@ -93,7 +95,7 @@ export class DinoBackbone implements Backbone {
       throw new AcsegError('BAD_MODEL', `${model.file}: output "${model.tokensOutput}" has ${probe.tokens}×${probe.dim} tokens for a ${size}×${size} input, expected ${g * g + 1}×${model.dim} (not a ViT?)`, { file: model.file });
     }
     const info: BackboneInfo = {
-      model: opts.name ?? model.name, patchSize: model.patchSize, inputSize: size, dim: model.dim, heads: probe.heads, hasAttention: true, runtime: session.runtime,
+      model: opts.name ?? model.name, modelFile: resolve(model.file), modelSha256: model.sha256, patchSize: model.patchSize, inputSize: size, dim: model.dim, heads: probe.heads, hasAttention: true, runtime: session.runtime,
     };
     return new DinoBackbone(info, session, batchSize, features, maxPixels);
   }

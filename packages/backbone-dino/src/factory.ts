@@ -38,6 +38,7 @@ export async function createDinoBackbone(options: ComponentOptions, context: Com
     features: oneOf(options, 'features', ['tokens', 'keys'] as const, 'tokens'),
     provider: oneOf<ProviderChoice>(options, 'provider', ['auto', 'cpu', 'cuda'], 'auto'),
     maxPixels: positiveInt(options, 'maxPixels', undefined),
+    hashCacheDir: context.cacheDir,
     log: context.log,
   });
 }

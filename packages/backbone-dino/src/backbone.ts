@@ -1,11 +1,11 @@
 import {
-  AcsegError, imageId, imageSource, silentLogger, toAcsegError,
+  AcsegError, imageId, imageSource, resolveMaxPixels, silentLogger, toAcsegError,
   type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type Logger, type RegionMap,
 } from '@acseg/core';
+import { resolve } from 'node:path';
 import { decodeImage, type DecodedImage } from './image/decode.js';
 import { resizeNormalize } from './image/resize.js';
 import { loadVitModel } from './loadModel.js';
-import type { VitModelFile } from './onnx/describe.js';
 import { VitSession, type ProviderChoice, type VitOutputs } from './onnx/session.js';
 import { prepareRegionBatch } from './regionEmbed.js';
 
@@ -21,6 +21,10 @@ export interface DinoBackboneOptions {
   /** Pixel features: final-normed tokens (default), or the last block's keys (Deep Spectral Methods ablation). */
   features?: 'tokens' | 'keys';
   provider?: ProviderChoice;
+  /** The acseg cache folder, where the model file's hash is remembered by path, size and times (default: hashed on every load). */
+  hashCacheDir?: string;
+  /** Largest image accepted, in pixels (default `$ACSEG_MAX_PIXELS`, else 64 MP); larger ones are refused from their header. */
+  maxPixels?: number;
   log?: Logger;
 }
 
@@ -39,11 +43,13 @@ export class DinoBackbone implements Backbone {
     private readonly session: VitSession,
     private readonly batchSize: number,
     private readonly features: 'tokens' | 'keys',
+    private readonly maxPixels: number,
   ) {}
 
   static async load(opts: DinoBackboneOptions): Promise<DinoBackbone> {
     const log = opts.log ?? silentLogger;
-    const model: VitModelFile = await loadVitModel(opts.model);
+    const maxPixels = resolveMaxPixels(opts.maxPixels);
+    const model = await loadVitModel(opts.model, { hashCacheDir: opts.hashCacheDir });
     const size = opts.inputSize ?? model.fixedInputSize ?? 224;
     if (!Number.isInteger(size) || size < model.patchSize || size % model.patchSize !== 0) {
       throw new AcsegError('BAD_CONFIG', `inputSize ${size} is not a positive multiple of the patch size ${model.patchSize} of ${model.file}`, { file: model.file });
@@ -60,8 +66,13 @@ export class DinoBackbone implements Backbone {
         file: model.file, hint: 'convert the safetensors weights with `acseg models convert` (its models output the keys)',
       });
     }
-    const batchSize = opts.batchSize ?? 8;
+    let batchSize = opts.batchSize ?? 8;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new AcsegError('BAD_CONFIG', `batchSize must be a positive integer, got ${batchSize}`);
+    // An export with a fixed batch dimension (often 1) runs only at that batch.
+    if (model.fixedBatch !== undefined && batchSize !== model.fixedBatch) {
+      if (opts.batchSize !== undefined) log.info(`backbone-dino: ${model.file} takes batches of exactly ${model.fixedBatch}; batchSize ${opts.batchSize} is not used`);
+      batchSize = model.fixedBatch;
+    }
     const session = await VitSession.create(model, opts.provider ?? 'auto', log);
     // Probe with a blank image: checks the graph really is a ViT of this size and reads the head count.
     const g = size / model.patchSize;
@@ -84,9 +95,9 @@ export class DinoBackbone implements Backbone {
       throw new AcsegError('BAD_MODEL', `${model.file}: output "${model.tokensOutput}" has ${probe.tokens}×${probe.dim} tokens for a ${size}×${size} input, expected ${g * g + 1}×${model.dim} (not a ViT?)`, { file: model.file });
     }
     const info: BackboneInfo = {
-      model: opts.name ?? model.name, patchSize: model.patchSize, inputSize: size, dim: model.dim, heads: probe.heads, hasAttention: true, runtime: session.runtime,
+      model: opts.name ?? model.name, modelFile: resolve(model.file), modelSha256: model.sha256, patchSize: model.patchSize, inputSize: size, dim: model.dim, heads: probe.heads, hasAttention: true, runtime: session.runtime,
     };
-    return new DinoBackbone(info, session, batchSize, features);
+    return new DinoBackbone(info, session, batchSize, features, maxPixels);
   }
 
   private async prepare(inputs: readonly ImageInput[], start: number): Promise<Prepared> {
@@ -94,7 +105,7 @@ export class DinoBackbone implements Backbone {
     const items = await Promise.all(inputs.map(async (input, j) => {
       const index = start + j;
       try {
-        return { index, input, image: await decodeImage(input, index, { patchSize: this.info.patchSize, shrinkTarget: S }) };
+        return { index, input, image: await decodeImage(input, index, { patchSize: this.info.patchSize, shrinkTarget: S, maxPixels: this.maxPixels }) };
       } catch (e) {
         return { index, input, error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, message: imageSource(input, index) }) };
       }
@@ -159,7 +170,7 @@ export class DinoBackbone implements Backbone {
    * outside the region, run the ViT and take the final-normed CLS token.
    */
   async regionEmbeddings(image: ImageInput, regions: RegionMap, which?: readonly number[]): Promise<Float32Array[]> {
-    const decoded = await decodeImage(image, 0, { patchSize: 1 });
+    const decoded = await decodeImage(image, 0, { patchSize: 1, maxPixels: this.maxPixels });
     const ids = which ?? Array.from({ length: regions.count }, (_, r) => r);
     const S = this.info.inputSize;
     const result: Float32Array[] = [];

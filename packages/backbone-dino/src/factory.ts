@@ -1,4 +1,4 @@
-import { AcsegError, type ComponentContext, type ComponentOptions } from '@acseg/core';
+import { AcsegError, resolveMaxPixels, toAcsegError, type ComponentContext, type ComponentOptions } from '@acseg/core';
 import { existsSync } from 'node:fs';
 import { DinoBackbone } from './backbone.js';
 import { resolveModelFile } from './models/index.js';
@@ -24,7 +24,17 @@ function oneOf<T extends string>(options: ComponentOptions, key: string, allowed
   return v as T;
 }
 
-/** The plugin's factory: reads the flat CLI options (model, inputSize, batchSize, features, provider). */
+/** The pixel limit (option, else $ACSEG_MAX_PIXELS, else 64 MP), with core's wording. */
+function pixelLimit(raw: unknown): number {
+  try {
+    return resolveMaxPixels(raw);
+  } catch (e) {
+    const err = toAcsegError(e, 'BAD_CONFIG');
+    throw new AcsegError(err.code, `backbone dino: ${err.message}`);
+  }
+}
+
+/** The plugin's factory: reads the flat CLI options (model, inputSize, batchSize, features, provider, maxPixels). */
 export async function createDinoBackbone(options: ComponentOptions, context: ComponentContext): Promise<DinoBackbone> {
   const model = options.model ?? DEFAULT_MODEL;
   if (typeof model !== 'string' || !model) throw new AcsegError('BAD_CONFIG', `backbone dino: option model must be a path or a model name, got ${JSON.stringify(model)}`);
@@ -34,9 +44,11 @@ export async function createDinoBackbone(options: ComponentOptions, context: Com
     model: resolved?.path ?? model,
     name: resolved?.name,
     inputSize: positiveInt(options, 'inputSize', undefined),
-    batchSize: positiveInt(options, 'batchSize', 8),
+    batchSize: positiveInt(options, 'batchSize', undefined),
     features: oneOf(options, 'features', ['tokens', 'keys'] as const, 'tokens'),
     provider: oneOf<ProviderChoice>(options, 'provider', ['auto', 'cpu', 'cuda'], 'auto'),
+    maxPixels: pixelLimit(options.maxPixels),
+    hashCacheDir: context.cacheDir,
     log: context.log,
   });
 }

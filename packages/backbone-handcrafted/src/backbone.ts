@@ -37,7 +37,7 @@ export class HandcraftedBackbone implements Backbone {
     const cached = this.recent.get(image);
     if (cached) return cached;
     const size = this.options.inputSize;
-    const prepared = await prepareImage(image, size, index);
+    const prepared = await prepareImage(image, size, index, this.options.maxPixels);
     const tokens = patchFeatures(prepared.rgb, size, this.weights);
     const g = size / PATCH_SIZE;
     const cls = new Float32Array(FEATURE_DIM);

@@ -1,5 +1,5 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { AcsegError, imageSource, isRgbImage, type ImageInput } from '@acseg/core';
+import { AcsegError, checkImagePixels, imageSource, isRgbImage, resolveMaxPixels, type ImageInput } from '@acseg/core';
 import { PATCH_SIZE } from './layout.js';
 
 /** An image resized to the backbone's square input, plus what messages and outputs need. */
@@ -17,9 +17,11 @@ export interface PreparedImage {
  * Decodes (paths) and resizes to size×size with the normalizations every
  * acseg backbone applies: EXIF rotation, any colour space (grey, CMYK,
  * 16-bit, ...) to 8-bit sRGB, alpha dropped. Throws AcsegError naming the
- * file when it cannot be read or is smaller than one 16×16 patch.
+ * file when it cannot be read, is larger than `maxPixels` (from its header,
+ * before decoding; default `$ACSEG_MAX_PIXELS`, else 64 MP) or is smaller
+ * than one 16×16 patch.
  */
-export async function prepareImage(input: ImageInput, size: number, index = 0): Promise<PreparedImage> {
+export async function prepareImage(input: ImageInput, size: number, index = 0, maxPixels = resolveMaxPixels(undefined)): Promise<PreparedImage> {
   const source = imageSource(input, index);
   let width: number;
   let height: number;
@@ -27,7 +29,7 @@ export async function prepareImage(input: ImageInput, size: number, index = 0): 
   if (typeof input === 'string') {
     let meta: Metadata;
     try {
-      meta = await sharp(input).metadata();
+      meta = await sharp(input, { limitInputPixels: false }).metadata();
     } catch (e) {
       throw new AcsegError('BAD_IMAGE', `${input}: cannot read the image (${e instanceof Error ? e.message : String(e)})`, {
         file: input, cause: e, hint: 'check that the file exists and is a JPEG, PNG, WebP, TIFF, GIF or AVIF image',
@@ -35,13 +37,16 @@ export async function prepareImage(input: ImageInput, size: number, index = 0): 
     }
     width = meta.autoOrient?.width ?? meta.width ?? 0;
     height = meta.autoOrient?.height ?? meta.height ?? 0;
-    pipeline = sharp(input).rotate();
+    checkImagePixels(source, width, height, maxPixels, input);
+    // libvips enforces the same limit while decoding, in case the header understates the size.
+    pipeline = sharp(input, { limitInputPixels: maxPixels }).rotate();
   } else {
     if (!isRgbImage(input)) {
       throw new AcsegError('BAD_INPUT', `${source}: not an 8-bit RGB image (expected width × height × 3 bytes of data)`, { file: source });
     }
     width = input.width;
     height = input.height;
+    checkImagePixels(source, width, height, maxPixels);
     if (width === size && height === size && width >= PATCH_SIZE) return { rgb: input.data, size, width, height, source };
     pipeline = sharp(input.data, { raw: { width, height, channels: 3 } });
   }

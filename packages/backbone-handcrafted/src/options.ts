@@ -1,4 +1,4 @@
-import { AcsegError, type ComponentOptions } from '@acseg/core';
+import { AcsegError, DEFAULT_MAX_PIXELS, resolveMaxPixels, toAcsegError, type ComponentOptions } from '@acseg/core';
 import { PATCH_SIZE } from './layout.js';
 
 export interface HandcraftedOptions {
@@ -12,9 +12,11 @@ export interface HandcraftedOptions {
   position: boolean;
   /** Weight of the position block when `position` is on. Default 0.5. */
   positionWeight: number;
+  /** Largest image accepted, in pixels, checked from the header before decoding. Default `$ACSEG_MAX_PIXELS`, else 64 MP. */
+  maxPixels: number;
 }
 
-export const DEFAULT_OPTIONS: HandcraftedOptions = { inputSize: 224, colorWeight: 1, textureWeight: 2, position: false, positionWeight: 0.5 };
+export const DEFAULT_OPTIONS: HandcraftedOptions = { inputSize: 224, colorWeight: 1, textureWeight: 2, position: false, positionWeight: 0.5, maxPixels: DEFAULT_MAX_PIXELS };
 
 const PLUGIN = '@acseg/backbone-handcrafted';
 
@@ -37,6 +39,15 @@ function bool(options: ComponentOptions, key: keyof HandcraftedOptions, fallback
   throw new AcsegError('BAD_CONFIG', `backbone handcrafted: option ${key} must be true or false, got ${JSON.stringify(raw)}`, { plugin: PLUGIN });
 }
 
+function pixelLimit(raw: unknown): number {
+  try {
+    return resolveMaxPixels(raw);
+  } catch (e) {
+    const err = toAcsegError(e, 'BAD_CONFIG');
+    throw new AcsegError(err.code, `backbone handcrafted: ${err.message}`, { plugin: PLUGIN });
+  }
+}
+
 /** Reads and checks the options this backbone knows from a flat CLI record; ignores the rest. */
 export function parseOptions(options: ComponentOptions = {}): HandcraftedOptions {
   const d = DEFAULT_OPTIONS;
@@ -46,6 +57,7 @@ export function parseOptions(options: ComponentOptions = {}): HandcraftedOptions
     textureWeight: num(options, 'textureWeight', d.textureWeight),
     position: bool(options, 'position', d.position),
     positionWeight: num(options, 'positionWeight', d.positionWeight),
+    maxPixels: pixelLimit(options.maxPixels),
   };
   if (!Number.isInteger(out.inputSize) || out.inputSize < PATCH_SIZE || out.inputSize % PATCH_SIZE !== 0) {
     throw new AcsegError('BAD_CONFIG', `backbone handcrafted: inputSize must be a positive multiple of ${PATCH_SIZE}, got ${out.inputSize}`, { plugin: PLUGIN });

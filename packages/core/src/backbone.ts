@@ -4,8 +4,12 @@ import type { ImageInput } from './image.js';
 import type { RegionMap } from './regions.js';
 
 export interface BackboneInfo {
-  /** Model identity (e.g. "dino-vits16"); feature caches record and check it. */
+  /** Model name (e.g. "dino-vits16"); feature caches record it, and check it when there is no content hash. */
   model: string;
+  /** Absolute path of the model file, when there is one (for messages). */
+  modelFile?: string;
+  /** SHA-256 of the model file's content: the model's identity, which feature caches record and check. */
+  modelSha256?: string;
   patchSize: number;
   /** Side of the square input the image is resized to (e.g. 224). */
   inputSize: number;

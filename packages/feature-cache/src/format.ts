@@ -14,6 +14,15 @@ export const INDEX_FILE = 'index.json';
 /** What made the features; a cache made with other values is refused. */
 export interface CacheModelInfo {
   model: string;
+  /**
+   * SHA-256 of the model file's content, when the backbone has a model file:
+   * the model's identity (two files in one folder, or a file replaced in
+   * place, differ here whatever their names). Absent in caches of backbones
+   * without a file, and in caches written before it was recorded.
+   */
+  modelSha256?: string;
+  /** The model file the features came from (for messages only: a moved model is still the same model). */
+  modelFile?: string;
   inputSize: number;
   patchSize: number;
   dim: number;
@@ -75,6 +84,7 @@ export function shardFileName(i: number): string {
 export function modelInfoOf(info: BackboneInfo): CacheModelInfo {
   return {
     model: info.model,
+    ...(info.modelSha256 ? { modelSha256: info.modelSha256, modelFile: info.modelFile } : {}),
     inputSize: info.inputSize,
     patchSize: info.patchSize,
     dim: info.dim,
@@ -83,14 +93,26 @@ export function modelInfoOf(info: BackboneInfo): CacheModelInfo {
   };
 }
 
+/** "model a (/models/a.onnx, sha256 3f2a1b2c…)" */
+function describeModel(i: CacheModelInfo): string {
+  const about = [i.modelFile, i.modelSha256 && `sha256 ${i.modelSha256.slice(0, 12)}…`].filter(Boolean);
+  return `model ${i.model}${about.length ? ` (${about.join(', ')})` : ''}`;
+}
+
 export function describeInfo(i: CacheModelInfo): string {
-  return `model ${i.model}, input ${i.inputSize}, patch ${i.patchSize}, dim ${i.dim}${i.hasAttention ? `, ${i.heads ?? '?'} heads` : ', no attention'}`;
+  return `${describeModel(i)}, input ${i.inputSize}, patch ${i.patchSize}, dim ${i.dim}${i.hasAttention ? `, ${i.heads ?? '?'} heads` : ', no attention'}`;
 }
 
 /** The fields that must agree for two runs to share a cache, or null when they do. */
 export function infoMismatch(held: CacheModelInfo, asked: CacheModelInfo): string | null {
   const diffs: string[] = [];
-  for (const k of ['model', 'inputSize', 'patchSize', 'dim', 'hasAttention', 'heads'] as const) {
+  // The content decides when both sides know it (a renamed or moved file is the same model); else the name does.
+  if (held.modelSha256 && asked.modelSha256) {
+    if (held.modelSha256 !== asked.modelSha256) diffs.push(`model content: sha256 ${held.modelSha256.slice(0, 12)}… ≠ ${asked.modelSha256.slice(0, 12)}…`);
+  } else if (held.model !== asked.model) {
+    diffs.push(`model ${held.model} ≠ ${asked.model}`);
+  }
+  for (const k of ['inputSize', 'patchSize', 'dim', 'hasAttention', 'heads'] as const) {
     if (held[k] !== asked[k]) diffs.push(`${k} ${String(held[k])} ≠ ${String(asked[k])}`);
   }
   return diffs.length ? diffs.join(', ') : null;
@@ -119,6 +141,8 @@ export function parseIndex(text: string, file: string): CacheIndex {
   if (x.version !== CACHE_VERSION) fail(file, `feature cache version ${String(x.version)} is not supported (this reader knows version ${CACHE_VERSION})`);
   const info = x.info;
   if (!info || typeof info.model !== 'string' || !isInt(info.inputSize, 1) || !isInt(info.patchSize, 1) || !isInt(info.dim, 1)) fail(file, '"info" lacks model, inputSize, patchSize or dim');
+  if (info.modelSha256 !== undefined && (typeof info.modelSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(info.modelSha256))) fail(file, '"info.modelSha256" is not a SHA-256');
+  if (info.modelFile !== undefined && typeof info.modelFile !== 'string') fail(file, '"info.modelFile" is not a path');
   if (x.dtype !== 'F32') fail(file, `dtype ${JSON.stringify(x.dtype)} is not supported (expected "F32")`);
   if (!x.tensors || typeof x.tensors.cls !== 'boolean' || typeof x.tensors.attention !== 'boolean') fail(file, '"tensors" is missing or malformed');
   if (x.dim !== info.dim) fail(file, `dim ${String(x.dim)} differs from info.dim ${info.dim}`);

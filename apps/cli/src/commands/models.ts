@@ -27,7 +27,9 @@ export function modelsCommand(y: Argv, _setStatus: SetStatus): Argv {
         return;
       }
       for (const m of models) {
-        const state = m.usable ? 'usable' : m.complete ? 'complete, no ONNX' : `incomplete (missing ${m.missing.join(', ')})`;
+        const state = m.usable
+          ? (m.missing.length ? `usable (missing ${m.missing.join(', ')}, not needed to run)` : 'usable')
+          : m.complete ? 'complete, no ONNX' : `incomplete (missing ${m.missing.join(', ')})`;
         process.stdout.write(`${`${m.name}@${m.revision}`.padEnd(32)} ${m.layout.padEnd(12)} ${(m.size / 2 ** 20).toFixed(1).padStart(8)} MiB  ${state}  ${m.onnx ?? m.dir}\n`);
       }
       return;

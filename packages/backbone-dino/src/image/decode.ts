@@ -1,13 +1,9 @@
-import { AcsegError, imageId, imageSource, isRgbImage, type ImageInput } from '@acseg/core';
+import { AcsegError, checkImagePixels, DEFAULT_MAX_PIXELS, imageId, imageSource, isRgbImage, resolveMaxPixels, type ImageInput } from '@acseg/core';
 import sharp, { type Metadata } from 'sharp';
 import type { Raster } from './resize.js';
 
-/**
- * Largest image accepted, in pixels (64 MP, e.g. 8000×8000). Above it the
- * decoded raster alone would take 200+ MB; such an image is refused with a
- * BAD_IMAGE error rather than risking the process.
- */
-export const MAX_INPUT_PIXELS = 64_000_000;
+/** The default pixel limit (@acseg/core's DEFAULT_MAX_PIXELS, 64 MP), kept under its old name. */
+export const MAX_INPUT_PIXELS = DEFAULT_MAX_PIXELS;
 
 export interface DecodedImage extends Raster {
   id: string;
@@ -24,6 +20,7 @@ export interface DecodeOptions {
    * final resize to the input size is still ours.
    */
   shrinkTarget?: number;
+  /** Largest image accepted, checked from the header before decoding (default 64 MP; see resolveMaxPixels). */
   maxPixels?: number;
 }
 
@@ -43,12 +40,10 @@ function badImage(source: string, file: string | undefined, problem: string, hin
 export async function decodeImage(input: ImageInput, index: number, opts: DecodeOptions): Promise<DecodedImage> {
   const id = imageId(input, index);
   const source = imageSource(input, index);
-  const maxPixels = opts.maxPixels ?? MAX_INPUT_PIXELS;
+  const maxPixels = opts.maxPixels ?? resolveMaxPixels(undefined);
   const file = typeof input === 'string' ? input : undefined;
   const checkSize = (w: number, h: number) => {
-    if (w * h > maxPixels) {
-      throw badImage(source, file, `the image is ${w}×${h} (${(w * h / 1e6).toFixed(1)} MP), above the ${(maxPixels / 1e6).toFixed(0)} MP limit`, 'downscale it first (e.g. to 4000 px on the longer side)');
-    }
+    checkImagePixels(source, w, h, maxPixels, file);
     if (w < opts.patchSize || h < opts.patchSize) {
       throw badImage(source, file, `the image is ${w}×${h}, smaller than one ${opts.patchSize}×${opts.patchSize} patch`);
     }

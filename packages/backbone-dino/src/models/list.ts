@@ -17,7 +17,7 @@ export interface CachedModel {
   missing: string[];
   /** Every file the model needs is present. */
   complete: boolean;
-  /** An ONNX file a backbone can load is present. */
+  /** An ONNX file a backbone can load is present (and of the size the manifest records); other files may be missing. */
   usable: boolean;
   /** That ONNX file. */
   onnx?: string;
@@ -55,7 +55,9 @@ async function describeFolder(dir: string, name: string, revision: string): Prom
   const candidates = layout === 'safetensors' ? ['model.onnx'] : layout === 'hub-onnx' ? ['onnx/model.onnx'] : ['onnx/model.onnx', 'model.onnx'];
   const found = candidates.find((c) => sizeOf.has(c));
   const complete = missing.length === 0 && needed.length > 0;
-  const usable = layout === 'files' ? complete : found !== undefined && (layout === 'unknown' || complete);
+  // The graph says all a backbone needs (patch size, width, input size), so an intact ONNX file is usable even
+  // when the folder lacks config.json.
+  const usable = layout === 'files' ? complete : found !== undefined && !missing.includes(found);
   if (layout === 'safetensors' && complete && !found) problems.push(`the weights are not converted yet: run \`acseg models pull ${name} --offline\``);
   return {
     name, revision, dir, layout,

@@ -48,10 +48,10 @@ describe('resolveModelFile', () => {
   it('takes an .onnx file or a folder in Hub or acseg layout', async () => {
     const root = await tmp();
     await place(root, { 'hub/Xenova-dino/onnx/model.onnx': onnx, 'hub/Xenova-dino/config.json': config, 'mine/model.onnx': onnx, 'loose/vit.onnx': onnx });
-    expect(await resolveModelFile(join(root, 'hub/Xenova-dino'))).toEqual({ path: join(root, 'hub/Xenova-dino/onnx/model.onnx'), layout: 'hub-onnx', name: 'Xenova-dino' });
-    expect(await resolveModelFile(join(root, 'hub/Xenova-dino/onnx/model.onnx'))).toEqual({ path: join(root, 'hub/Xenova-dino/onnx/model.onnx'), layout: 'hub-onnx', name: 'Xenova-dino' });
+    expect(await resolveModelFile(join(root, 'hub/Xenova-dino'))).toEqual({ path: join(root, 'hub/Xenova-dino/onnx/model.onnx'), layout: 'hub-onnx', name: 'dino' });
+    expect(await resolveModelFile(join(root, 'hub/Xenova-dino/onnx/model.onnx'))).toEqual({ path: join(root, 'hub/Xenova-dino/onnx/model.onnx'), layout: 'hub-onnx', name: 'dino' });
     expect(await resolveModelFile(join(root, 'mine'))).toEqual({ path: join(root, 'mine/model.onnx'), layout: 'acseg-onnx', name: 'mine' });
-    expect(await resolveModelFile(join(root, 'loose/vit.onnx'))).toEqual({ path: join(root, 'loose/vit.onnx'), layout: 'acseg-onnx', name: 'loose' });
+    expect(await resolveModelFile(join(root, 'loose/vit.onnx'))).toEqual({ path: join(root, 'loose/vit.onnx'), layout: 'acseg-onnx', name: 'vit' });
     const e = await rejection(resolveModelFile(join(root, 'hub')));
     expect(e.code).toBe('MODEL_NOT_FOUND');
     expect(e.message).toBe(`${join(root, 'hub')}: the folder holds no ONNX model (looked for ${join(root, 'hub/onnx/model.onnx')} and ${join(root, 'hub/model.onnx')})`);
@@ -88,6 +88,26 @@ describe('resolveModelFile', () => {
     await place(join(cacheDir, 'models/facebook--dino-vitb16/main'), { 'model.safetensors': 'w', 'config.json': '{}' });
     const e2 = await rejection(resolveModelFile('facebook/dino-vitb16', { cacheDir }));
     expect(e2.hint).toBe('the weights are there but not converted: run `acseg models pull facebook/dino-vitb16 --offline`');
+  });
+
+  it('a Hub model folder without config.json is usable: the ONNX graph says what the backbone needs', async () => {
+    const cacheDir = await tmp();
+    const dir = join(cacheDir, 'models/dino-vits16/main');
+    await place(dir, { 'onnx/model.onnx': onnx });
+    expect(await resolveModelFile('dino-vits16', { cacheDir })).toEqual({ path: join(dir, 'onnx/model.onnx'), layout: 'hub-onnx', name: 'dino-vits16' });
+    const [m] = await listModels(cacheDir);
+    expect(m).toMatchObject({ name: 'dino-vits16', missing: ['config.json'], complete: false, usable: true, onnx: join(dir, 'onnx/model.onnx') });
+  });
+
+  it('a cached folder without its ONNX file is a broken install (BAD_MODEL naming the missing file), not an absent model', async () => {
+    const cacheDir = await tmp();
+    const dir = join(cacheDir, 'models/dino-vits16/main');
+    await place(dir, { 'config.json': config });
+    const e = await rejection(resolveModelFile('dino-vits16', { cacheDir }));
+    expect(e.code).toBe('BAD_MODEL');
+    expect(e.file).toBe(dir);
+    expect(e.message.split('\n')[0]).toBe(`model dino-vits16 in the cache is incomplete: ${dir} lacks onnx/model.onnx`);
+    expect(e.hint).toBe('run `acseg models pull dino-vits16 --force`, or place the files as shown');
   });
 
   it('neither a path nor a known name', async () => {

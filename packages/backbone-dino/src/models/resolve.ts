@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { AcsegError } from '@acseg/core';
-import { defaultCacheDir, folderToModelName, modelDir } from './cache-dir.js';
+import { modelNameFromPath } from '../modelName.js';
+import { defaultCacheDir, modelDir } from './cache-dir.js';
 import { byHandInstructions, defaultHubUrl } from './instructions.js';
 import { listModels } from './list.js';
 import { findModel, knownModelNames } from './registry.js';
@@ -25,16 +26,8 @@ export interface ResolveOptions {
 
 const kind = (path: string) => stat(path).then((s) => (s.isDirectory() ? 'dir' : s.isFile() ? 'file' : null), () => null);
 
-/** A model name for a file path: the Hub repo folder, or the model folder of the acseg cache (…/models/<name>/<revision>/). */
-function nameFromFile(file: string): string {
-  let dir = dirname(resolvePath(file));
-  if (basename(dir) === 'onnx') dir = dirname(dir);
-  if (basename(dirname(dirname(dir))) === 'models') return folderToModelName(basename(dirname(dir)));
-  return basename(dir) || basename(file, '.onnx');
-}
-
 function fromFile(file: string): ResolvedModel {
-  return { path: file, layout: basename(dirname(resolvePath(file))) === 'onnx' ? 'hub-onnx' : 'acseg-onnx', name: nameFromFile(file) };
+  return { path: file, layout: basename(dirname(resolvePath(file))) === 'onnx' ? 'hub-onnx' : 'acseg-onnx', name: modelNameFromPath(file) };
 }
 
 /**
@@ -67,11 +60,23 @@ export async function resolveModelFile(nameOrPath: string, opts: ResolveOptions 
   }
   const revision = opts.revision ?? 'main';
   const dir = modelDir(cacheDir, spec.name, revision);
-  const cached = (await listModels(cacheDir)).filter((m) => m.name === spec.name && m.usable);
+  const folders = (await listModels(cacheDir)).filter((m) => m.name === spec.name);
+  const cached = folders.filter((m) => m.usable);
   const pick = cached.find((m) => m.revision === revision) ?? (opts.revision ? undefined : cached[0]);
   if (pick) return { path: pick.onnx!, layout: spec.layout === 'hub-onnx' ? 'hub-onnx' : 'acseg-onnx', name: spec.name };
   const weightsHere = spec.layout === 'safetensors' && (await kind(join(dir, 'model.safetensors'))) === 'file';
-  throw new AcsegError('MODEL_NOT_FOUND', `model ${spec.name} is not in the cache (${dir})\n${byHandInstructions(spec, dir, opts.hubUrl ?? defaultHubUrl(), revision)}`, {
+  const instructions = byHandInstructions(spec, dir, opts.hubUrl ?? defaultHubUrl(), revision);
+  // A folder that is there but cannot be used is a broken install, not an absent model: say what is wrong
+  // (a caller falls back to another backbone only for an absent one).
+  const broken = folders.find((m) => m.revision === revision) ?? (opts.revision ? undefined : folders[0]);
+  if (broken && !weightsHere) {
+    const what = broken.missing.length ? `lacks ${broken.missing.join(', ')}` : 'holds no ONNX file';
+    throw new AcsegError('BAD_MODEL', `model ${spec.name} in the cache is incomplete: ${broken.dir} ${what}${broken.problems.map((p) => `\n  ${p}`).join('')}\n${instructions}`, {
+      file: broken.dir,
+      hint: `run \`acseg models pull ${spec.name} --force\`, or place the files as shown`,
+    });
+  }
+  throw new AcsegError('MODEL_NOT_FOUND', `model ${spec.name} is not in the cache (${dir})\n${instructions}`, {
     file: dir,
     hint: weightsHere
       ? `the weights are there but not converted: run \`acseg models pull ${spec.name} --offline\``

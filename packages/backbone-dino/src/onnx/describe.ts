@@ -1,5 +1,5 @@
 import { AcsegError } from '@acseg/core';
-import { basename, dirname } from 'node:path';
+import { modelNameFromPath } from '../modelName.js';
 import { ACSEG_FORMAT, OUTPUTS } from './buildVit.js';
 import { floatValueInfo, nodeAttr, num, onnx, type OnnxModel } from '@acseg/onnx-graph';
 import { appendGraphOutputs, findLastAttentionSoftmax } from './surgery.js';
@@ -8,12 +8,14 @@ import { appendGraphOutputs, findLastAttentionSoftmax } from './surgery.js';
 export interface VitModelFile {
   file: string;
   layout: 'hub-onnx' | 'acseg-onnx';
-  /** Model identity for feature caches (metadata, or the folder name of a Hub export). */
+  /** Model name for logs and caches (metadata, the file's name, or the folder name of a model.onnx). */
   name: string;
   patchSize: number;
   dim: number;
   /** The input side the graph requires, when its spatial dims are fixed. */
   fixedInputSize?: number;
+  /** The batch size the graph requires, when its batch dimension is fixed (a valid export may fix it at 1). */
+  fixedBatch?: number;
   inputName: string;
   tokensOutput: string;
   attentionOutput: string;
@@ -29,12 +31,6 @@ function badModel(file: string, problem: string): AcsegError {
     file,
     hint: 'expected a DINO ViT ONNX export (input "pixel_values" [batch, 3, S, S], output "last_hidden_state"), e.g. onnx/model.onnx of Xenova/dino-vits16, or a model written by `acseg models convert`',
   });
-}
-
-function modelNameOf(file: string): string {
-  const dir = dirname(file);
-  const folder = basename(dir) === 'onnx' ? basename(dirname(dir)) : basename(dir);
-  return folder.replace(/^Xenova[_-]{1,2}/, '') || basename(file, '.onnx');
 }
 
 /** Checks that `bytes` (read from `file`) is a ViT with the expected interface and exposes its last attention. */
@@ -56,6 +52,7 @@ export function describeVitModel(bytes: Uint8Array, file: string): VitModelFile 
   if (dims.length !== 4 || (dims[1].dimValue !== undefined && dims[1].dimValue !== null && num(dims[1].dimValue as number) !== 3 && !dims[1].dimParam)) {
     throw badModel(file, `input "pixel_values" has shape [${dimText}], expected [batch, 3, S, S]`);
   }
+  const fixedBatch = dims[0].dimParam ? 0 : num(dims[0].dimValue as number);
   const fixedH = dims[2].dimParam ? 0 : num(dims[2].dimValue as number);
   const fixedW = dims[3].dimParam ? 0 : num(dims[3].dimValue as number);
   if (fixedH !== fixedW) throw badModel(file, `input "pixel_values" has shape [${dimText}]: the image must be square`);
@@ -84,10 +81,11 @@ export function describeVitModel(bytes: Uint8Array, file: string): VitModelFile 
   return {
     file,
     layout: acseg ? 'acseg-onnx' : 'hub-onnx',
-    name: (acseg && meta['acseg.model']) || modelNameOf(file),
+    name: (acseg && meta['acseg.model']) || modelNameFromPath(file),
     patchSize: strides[0],
     dim: wdims[0],
     fixedInputSize: fixedH || undefined,
+    fixedBatch: fixedBatch > 0 ? fixedBatch : undefined,
     inputName: 'pixel_values',
     tokensOutput: OUTPUTS.tokens,
     attentionOutput: attention,

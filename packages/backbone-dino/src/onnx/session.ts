@@ -35,8 +35,14 @@ export function cudaProviderInstalled(): boolean {
   }
 }
 
+/** onnxruntime's whole message on one line (its details, e.g. the expected shape, follow the first line). */
 function reason(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 160);
+  return (e instanceof Error ? e.message : String(e)).trim().replace(/\s*\n\s*/g, ' ');
+}
+
+/** The first line only, for the one-line log saying why CUDA is not used. */
+function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).trim().split('\n')[0].slice(0, 160);
 }
 
 /**
@@ -63,9 +69,9 @@ export class VitSession {
         log.info(`backbone-dino: onnxruntime cuda (${model.file})`);
         return new VitSession(s, model, 'onnxruntime cuda');
       } catch (e) {
-        cudaError = reason(e);
+        cudaError = firstLine(e);
         if (provider === 'cuda') {
-          throw new AcsegError('BAD_CONFIG', `the CUDA execution provider failed to load for ${model.file}: ${cudaError}`, {
+          throw new AcsegError('BAD_CONFIG', `the CUDA execution provider failed to load for ${model.file}: ${reason(e)}`, {
             file: model.file,
             hint: 'use provider "auto" or "cpu", or install onnxruntime-node with its CUDA binaries and CUDA 12 + cuDNN 9',
           });
@@ -82,16 +88,33 @@ export class VitSession {
     return new VitSession(s, model, 'onnxruntime cpu');
   }
 
-  /** Runs a batch of preprocessed images ([batch, 3, S, S] floats). */
+  /** Images one run takes at most: the graph's fixed batch, else any number. */
+  get maxBatch(): number {
+    return this.model.fixedBatch ?? Infinity;
+  }
+
+  /**
+   * Runs a batch of preprocessed images ([batch, 3, S, S] floats). A graph
+   * with a fixed batch B gets a short batch padded with blank images; the
+   * outputs' first `batch` rows are the images'.
+   */
   async run(pixels: Float32Array, batch: number, size: number, want: { attention?: boolean; keys?: boolean } = {}): Promise<VitOutputs> {
     const m = this.model;
+    if (batch > this.maxBatch) throw new AcsegError('BAD_CONFIG', `${m.file} takes batches of ${this.maxBatch} images, not ${batch}`, { file: m.file });
+    const fed = m.fixedBatch ?? batch;
+    const plane = 3 * size * size;
+    let input = pixels.subarray(0, batch * plane);
+    if (fed > batch) {
+      input = new Float32Array(fed * plane);
+      input.set(pixels.subarray(0, batch * plane));
+    }
     const fetches = [m.tokensOutput];
     if (want.attention) fetches.push(m.attentionOutput);
     if (want.keys) {
       if (!m.keysOutput) throw new AcsegError('BAD_CONFIG', `${m.file} has no "keys" output`, { file: m.file, hint: 'convert the weights with `acseg models convert` to get the keys output' });
       fetches.push(m.keysOutput);
     }
-    const feeds = { [m.inputName]: new ort.Tensor('float32', pixels.subarray(0, batch * 3 * size * size), [batch, 3, size, size]) };
+    const feeds = { [m.inputName]: new ort.Tensor('float32', input, [fed, 3, size, size]) };
     let out: ort.InferenceSession.ReturnType;
     try {
       out = await this.session.run(feeds, fetches);
@@ -100,13 +123,13 @@ export class VitSession {
     }
     const hidden = out[m.tokensOutput];
     const hd = hidden.dims;
-    if (hd.length !== 3 || hd[0] !== batch) throw new AcsegError('BAD_MODEL', `${m.file}: output "${m.tokensOutput}" has shape [${hd}], expected [${batch}, n+1, d]`, { file: m.file });
+    if (hd.length !== 3 || hd[0] !== fed) throw new AcsegError('BAD_MODEL', `${m.file}: output "${m.tokensOutput}" has shape [${hd}], expected [${fed}, n+1, d]`, { file: m.file });
     const res: VitOutputs = { batch, tokens: hd[1], dim: hd[2], hidden: hidden.data as Float32Array };
     if (want.attention) {
       const a = out[m.attentionOutput];
       const ad = a.dims;
-      if (ad.length !== 4 || ad[0] !== batch || ad[2] !== hd[1] || ad[3] !== hd[1]) {
-        throw new AcsegError('BAD_MODEL', `${m.file}: the attention output "${m.attentionOutput}" has shape [${ad}], expected [${batch}, heads, ${hd[1]}, ${hd[1]}]`, { file: m.file });
+      if (ad.length !== 4 || ad[0] !== fed || ad[2] !== hd[1] || ad[3] !== hd[1]) {
+        throw new AcsegError('BAD_MODEL', `${m.file}: the attention output "${m.attentionOutput}" has shape [${ad}], expected [${fed}, heads, ${hd[1]}, ${hd[1]}]`, { file: m.file });
       }
       res.attention = a.data as Float32Array;
       res.heads = ad[1];

@@ -94,8 +94,9 @@ describe('streaming evaluation: counts and digests instead of maps', () => {
     const inputs = segmented.map((s) => ({ image: s.segmentation.image, features: s.segmentation.features, regions: s.segmentation.regions }));
     for (const [i, seed] of seeds.entries()) {
       const clf = rankClassifier(seed);
-      await clf.fit(inputs);
-      const labels = await clf.classify(inputs);
+      const ctx = { backbone } as ClassifierContext;
+      await clf.fit!(inputs, ctx);
+      const labels = await clf.classify(inputs, ctx);
       const cm = new ConfusionMatrix(3);
       segmented.forEach((s, j) => cm.add(s.label.data, classMap({ ...s.segmentation, labels: labels[j] })));
       const assignment = matchConfusion(cm, 'pixels');

@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './image.js';
+export { uniqueId } from './unique-id.js';
 export * from './features.js';
 export * from './regions.js';
 export * from './log.js';

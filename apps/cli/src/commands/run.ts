@@ -57,7 +57,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     }
     const pipeline = new SegmentationPipeline({ backbone, generator, classifier, classNames, log: session.log, progress: session.progress });
     const outcomes: SegmentOutcome[] = await pipeline.run(images);
-    const summary = await writeRunOutputs(out, outcomes, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, progress: session.progress });
+    const summary = await writeRunOutputs(out, outcomes, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, progress: session.progress, log: session.log, inputs: images });
     const ok = outcomes.filter((o) => o.ok).length;
     const lines = [`segmented ${ok} of ${outcomes.length} images with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${join(out, 'index.html')})`];
     for (const s of summary.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import type { ConceptClassifier } from '@acseg/core';
 import {
@@ -6,6 +6,7 @@ import {
   type Dataset, type EvalReport, type MatchingMode,
 } from '@acseg/eval';
 import { writeEvalReport, writeFileAtomic } from '@acseg/report';
+import { checkOutDir } from '../check-out.js';
 import { chooseBackbone, ensureReady, extractAll, interruptSignal } from '../components.js';
 import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
@@ -45,9 +46,9 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     const session = await Session.open(argv);
     session.checkNames({ backbone: argv.backbone, generator: argv.generator, classifier: argv.classifier });
     requireOptions('eval', argv, ['dataset', 'root']);
+    const out = checkOutDir(argv.out ?? join('out', `eval-${argv.dataset}-${argv.generator}-${argv.classifier}`));
     const dataset = await openDataset(argv.dataset, argv.root, { split: argv.split });
-    for (const p of dataset.problems ?? []) session.log.warn(`${argv.dataset}: ${typeof p === 'string' ? p : JSON.stringify(p)}`);
-    const out = resolve(argv.out ?? join('out', `eval-${argv.dataset}-${argv.generator}-${argv.classifier}`));
+    for (const p of dataset.problems ?? []) session.log.warn(`${argv.dataset}: left out ${p.error.message}`);
     const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
     const generator = await session.create('generator', argv.generator, { checkpoint: argv.checkpoint, k: argv.k, iterations: argv.iterations });
     const interrupt = interruptSignal(session);

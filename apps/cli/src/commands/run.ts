@@ -1,6 +1,7 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { SegmentationPipeline, describeSkip, type SegmentOutcome } from '@acseg/core';
+import { checkOutDir } from '../check-out.js';
 import { chooseBackbone, ensureReady, extractAll, interruptSignal } from '../components.js';
 import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
@@ -37,7 +38,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   const classifierName = withClassifier ? argv.classifier ?? session.config.components.classifier ?? 'kmeans' : undefined;
   session.checkNames({ backbone: argv.backbone, generator: generatorName, classifier: classifierName });
   requireOptions(withClassifier ? 'run' : 'segment', argv, ['images', 'out']);
-  const out = resolve(argv.out);
+  const out = checkOutDir(argv.out);
   const images = listImages(argv.images);
   const classNames = argv.classes ? ['background', ...argv.classes.split(',').map((c) => c.trim()).filter(Boolean)] : undefined;
   const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });

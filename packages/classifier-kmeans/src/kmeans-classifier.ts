@@ -77,7 +77,7 @@ export class KMeansClassifier implements ConceptClassifier {
 
   async classify(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<RegionLabel[][]> {
     const state = this.state;
-    if (!state) throw new AcsegError('BAD_INPUT', 'classifier kmeans is not fitted', { hint: 'call fit() on the image set first, or load a checkpoint' });
+    if (!state) throw new AcsegError('BAD_INPUT', 'classifier kmeans is not fitted', { hint: 'fit it on the image set first (acseg run does), or load a saved one (--set kmeans.checkpoint=FILE)' });
     const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
     const offset = this.background ? 1 : 0;
     const norms = Array.from({ length: state.k }, (_, c) => Math.sqrt(dotRow(state.centroids.subarray(c * state.dim, (c + 1) * state.dim), state.centroids, c, state.dim)));

@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './image.js';
 export { uniqueId } from './unique-id.js';
+export { CLASS_PRESETS, classPreset, type ClassPresetName } from './class-presets.js';
 export * from './features.js';
 export * from './regions.js';
 export * from './log.js';

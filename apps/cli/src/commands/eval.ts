@@ -51,6 +51,17 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     for (const p of dataset.problems ?? []) session.log.warn(`${argv.dataset}: left out ${p.error.message}`);
     const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
     const generator = await session.create('generator', argv.generator, { checkpoint: argv.checkpoint, k: argv.k, iterations: argv.iterations });
+    const K = defaultClusters(dataset);
+    // The classifier's own check (CLIP: model files, class names) before training or extraction. The protocol
+    // builds the k-NN memory bank itself, so k-NN has nothing to check yet.
+    if (argv.classifier !== 'knn') {
+      const probe = await session.create('classifier', argv.classifier, { K: argv.clusters }, { K, background: dataset.hasBackground });
+      try {
+        await probe.check?.({ backbone, classNames: dataset.classNames, log: session.log });
+      } finally {
+        await probe.dispose?.();
+      }
+    }
     const interrupt = interruptSignal(session);
     let trainSet: Dataset | undefined;
     const needTrain = argv.classifier === 'knn' || !generator.ready;
@@ -61,7 +72,6 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
         const { features } = await extractAll(session, backbone, images);
         await ensureReady(session, generator, features, join(out, `${generator.name}-checkpoint`), interrupt.signal);
       }
-      const K = defaultClusters(dataset);
       // The table row says what ran: the paper's name only for the ACG.
       const method = argv.method ?? (generator.name === 'acg' ? `ACSeg (${backbone.name})` : `${generator.name} (${backbone.name})`);
       const common = { dataset, backbone, generator, log: session.log, progress: session.progress, signal: interrupt.signal, method };

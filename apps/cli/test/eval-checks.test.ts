@@ -88,3 +88,14 @@ describe('acseg eval: dataset errors say what is wrong', () => {
     expect(r.stderr.split(list).length - 1).toBe(1);
   });
 });
+
+describe('acseg eval checks the classifier before training or extracting', () => {
+  it('--classifier clip with missing model files stops before the ACG is trained on the train split', () => {
+    const missing = join(tempDir(), 'no-clip');
+    const r = acseg(['eval', '--dataset', 'camvid', '--root', tinyCamVid(), '--backbone', 'handcrafted', '--generator', 'acg', '--classifier', 'clip',
+      '--set', `clip.model=${missing}`, '--quiet', '--out', join(tempDir(), 'o')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`acseg: error: CLIP model "${missing}": model.safetensors, tokenizer.json not found in ${missing}`);
+    expect(r.stderr).not.toMatch(/training acg|acg: training on/);
+  });
+});

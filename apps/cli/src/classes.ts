@@ -17,7 +17,7 @@ export function classNamesFrom(spec: string | readonly string[]): { names: strin
 }
 
 /** The one line that says which vocabulary a preset brings. */
-export function describePreset(preset: string, names: readonly string[], isDefault: boolean): string {
-  const how = isDefault ? `the default for a classifier that needs class names; --classes ${PRESET_NAMES} or "cat,dog,..." picks others` : '--classes';
+export function describePreset(preset: string, names: readonly string[], source: 'default' | string): string {
+  const how = source === 'default' ? `the default for a classifier that needs class names; --classes ${PRESET_NAMES} or "cat,dog,..." picks others` : source;
   return `classes: the ${preset} preset, ${names.length - 1} classes + background (${how})`;
 }

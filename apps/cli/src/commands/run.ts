@@ -52,7 +52,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   const classesSpec = argv.classes ?? (classifierName ? classesOption(session.optionsFor(classifierName).classes) : undefined);
   const chosen = classesSpec !== undefined ? classNamesFrom(classesSpec) : undefined;
   let classNames = chosen?.names;
-  if (chosen?.preset) session.log.info(describePreset(chosen.preset, chosen.names, false));
+  if (chosen?.preset) session.log.info(describePreset(chosen.preset, chosen.names, argv.classes !== undefined ? '--classes' : 'option classes'));
   const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
   // Trained on the fly on a small folder: fewer iterations, and no batch larger than the folder.
   const generator = await session.create('generator', generatorName,
@@ -64,7 +64,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   const classifier = classifierName ? await session.create('classifier', classifierName, { seed: argv.seed, K: argv.clusters, classes: classNames }, { K }) : undefined;
   if (classifier?.needs.classNames && !classNames) {
     classNames = classNamesFrom(DEFAULT_CLASS_PRESET).names;
-    session.log.info(describePreset(DEFAULT_CLASS_PRESET, classNames, true));
+    session.log.info(describePreset(DEFAULT_CLASS_PRESET, classNames, 'default'));
   }
   const interrupt = interruptSignal(session);
   try {

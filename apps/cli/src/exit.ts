@@ -1,4 +1,4 @@
-import { isAcsegError, type AcsegErrorCode } from '@acseg/core';
+import { isAcsegError, tidyMessage, type AcsegErrorCode } from '@acseg/core';
 
 /** Exit statuses: 2 for what the user asked wrongly (names, plugins, config), 1 for failures while working. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -19,10 +19,10 @@ export function exitCodeFor(error: unknown): number {
 export function formatError(error: unknown, verbose: boolean): string {
   const lines: string[] = [];
   if (isAcsegError(error)) {
-    lines.push(`acseg: error: ${error.message}`);
+    lines.push(`acseg: error: ${tidyMessage(error.message)}`);
     if (error.hint) lines.push(`  hint: ${error.hint}`);
   } else {
-    lines.push(`acseg: error: ${error instanceof Error ? error.message : String(error)}`);
+    lines.push(`acseg: error: ${tidyMessage(error instanceof Error ? error.message : String(error))}`);
   }
   if (verbose && error instanceof Error && error.stack) lines.push(error.stack);
   else if (!isAcsegError(error)) lines.push('  (run with --verbose for the stack trace)');

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import yargs, { type Argv } from 'yargs';
-import { AcsegError } from '@acseg/core';
+import { AcsegError, isAcsegError } from '@acseg/core';
 import { EXIT, exitCodeFor, formatError } from './exit.js';
 import { registerCommands } from './commands/index.js';
 import { setInvocation } from './invocation.js';
@@ -24,8 +24,10 @@ export function buildParser(argv: string[]): Argv {
     .wrap(Math.min(110, process.stdout.columns || 110))
     .exitProcess(false)
     .fail((msg, err) => {
-      if (err) throw err;
-      throw new AcsegError('BAD_CONFIG', msg, { hint: 'see acseg --help' });
+      // yargs passes no message for an error thrown by a command's handler: that one is the command's own.
+      if (err && (msg === null || msg === undefined || isAcsegError(err))) throw err;
+      // Everything else is a usage error (unknown flag, a .check() that failed): exit 2, no stack-trace note.
+      throw new AcsegError('BAD_CONFIG', msg ?? err?.message ?? 'bad arguments', { hint: 'see acseg --help', cause: err });
     });
 }
 

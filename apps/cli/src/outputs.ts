@@ -1,5 +1,6 @@
+import { join, resolve } from 'node:path';
 import { writeGallery, writeImageOutputs, type GalleryItem } from '@acseg/report';
-import { classMap, regionBoxes, type ProgressFactory, type SegmentOutcome, type Segmentation } from '@acseg/core';
+import { classMap, regionBoxes, silentLogger, uniqueId, type Logger, type ProgressFactory, type SegmentOutcome, type Segmentation } from '@acseg/core';
 
 export interface RunOutputOptions {
   classNames?: readonly string[];
@@ -7,6 +8,29 @@ export interface RunOutputOptions {
   generator: string;
   classifier?: string;
   progress: ProgressFactory;
+  log?: Logger;
+  /** Every input file of the run: no output may take one's name (`--out` may be the images folder). */
+  inputs?: readonly string[];
+}
+
+/** The files `writeImageOutputs` and `writeGallery` name after an image id. */
+function outputFiles(out: string, id: string): string[] {
+  return [`${id}.png`, `${id}.overlay.png`, `${id}.json`, join('thumbs', `${id}.jpg`)].map((f) => resolve(out, f));
+}
+
+/**
+ * Picks each image's output id: its file name, numbered (core's `uniqueId`, as the feature cache does) when
+ * another image already has it (`street.jpg`, `street.png`) or when an output file would replace an input.
+ * Compared without case, as on macOS and Windows file systems.
+ */
+function outputIds(out: string, inputs: readonly string[]): (id: string) => string {
+  const inputFiles = new Set(inputs.map((p) => resolve(p).toLowerCase()));
+  const used = new Set<string>();
+  return (id) => {
+    const chosen = uniqueId(id, (c) => used.has(c.toLowerCase()) || outputFiles(out, c).some((f) => inputFiles.has(f.toLowerCase())));
+    used.add(chosen.toLowerCase());
+    return chosen;
+  };
 }
 
 /** Regions' class ids, or (no classifier: `acseg segment`) each region as its own id. */
@@ -47,6 +71,8 @@ function namesFromItems(items: readonly GalleryItem[]): string[] | undefined {
 export async function writeRunOutputs(out: string, outcomes: readonly SegmentOutcome[], opts: RunOutputOptions): Promise<{ items: GalleryItem[]; skipped: Array<{ source: string; message: string }> }> {
   const items: GalleryItem[] = [];
   const skipped: Array<{ source: string; message: string }> = [];
+  const log = opts.log ?? silentLogger;
+  const idFor = outputIds(out, opts.inputs ?? outcomes.map((o) => (o.ok ? o.result.source : o.source)));
   const bar = opts.progress.start('write', outcomes.length);
   for (const o of outcomes) {
     if (!o.ok) {
@@ -54,9 +80,11 @@ export async function writeRunOutputs(out: string, outcomes: readonly SegmentOut
     } else {
       const seg = o.result;
       const { map, regions } = labelsOf(seg, opts.classNames);
+      const id = idFor(seg.id);
+      if (id !== seg.id) log.info(`${seg.source}: outputs named "${id}" ("${seg.id}" is taken by another image or an input file)`);
       try {
         items.push(await writeImageOutputs(out, {
-          id: seg.id, source: seg.source, image: seg.image, classMap: map, width: seg.regions.width, height: seg.regions.height, regions,
+          id, source: seg.source, image: seg.image, classMap: map, width: seg.regions.width, height: seg.regions.height, regions,
           backbone: opts.backbone, generator: opts.generator, classifier: opts.classifier ?? null,
         }));
       } catch (e) {

@@ -79,12 +79,12 @@ export class AcgGenerator implements ConceptGenerator {
       const int8 = this.options.precision === 'int8';
       if (want === 'tfjs') {
         if (int8) throw new AcsegError('BAD_CONFIG', 'acg: option precision "int8" needs runtime "onnx" (TF.js runs fp32 only)', { plugin: '@acseg/acg' });
-        this.log.info('acg: inference on TF.js, fp32 (option runtime: tfjs)');
+        this.log.info(`acg: inference on TF.js (${await ensureBackend(this.log)}), fp32 (option runtime: tfjs)`);
         return 'tfjs';
       }
       const ort = await loadOnnxRuntime();
       if (ort) {
-        this.log.info(`acg: inference on onnxruntime-node ${ort.env.versions.common} (CPU), ${this.options.precision}${int8 ? ' (dynamically quantized weight and feature products)' : ''}${want ? '' : '; runtime: tfjs selects TF.js'}`);
+        this.log.info(`acg: inference on onnxruntime-node ${ort.env.versions.common} (CPU), ${this.options.precision}${int8 ? ' (dynamically quantized weight and feature products)' : ''}${want ? ' (option runtime: onnx)' : ' (onnxruntime-node loads; option runtime: tfjs runs TF.js instead)'}`);
         return 'onnx';
       }
       if (want === 'onnx') {
@@ -92,7 +92,7 @@ export class AcgGenerator implements ConceptGenerator {
           plugin: '@acseg/acg', hint: 'install onnxruntime-node 1.30 with its native binding, or use runtime "tfjs"',
         });
       }
-      this.log.info(`acg: inference on TF.js, fp32${int8 ? ' (precision int8 ignored)' : ''} (onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'})`);
+      this.log.info(`acg: inference on TF.js (${await ensureBackend(this.log)}), fp32${int8 ? ' (precision int8 ignored)' : ''} (onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'})`);
       return 'tfjs';
     })();
     return this.runtimeChoice;

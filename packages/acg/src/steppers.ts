@@ -56,7 +56,8 @@ class OnnxStepper implements Stepper {
 /**
  * The training engine (option `trainRuntime`): unset picks a native TF.js backend (tfjs-node / tfjs-node-gpu,
  * where installed), else onnxruntime-node where it loads (≈ 6× a TF.js WASM step here, bench/speed.ts), else TF.js WASM with `workers`
- * threads. Logs one line saying which.
+ * threads. Logs one line saying which engine trains and why (the TF.js backend itself is a debug line: with
+ * onnxruntime training it only holds the weights).
  */
 export async function startStepper(model: TfAcg, o: AcgOptions, log: Logger): Promise<Stepper> {
   const want = o.trainRuntime;
@@ -66,7 +67,8 @@ export async function startStepper(model: TfAcg, o: AcgOptions, log: Logger): Pr
     if (ort) {
       const engine = await OnnxGradients.create(model.config);
       const stepper = await OnnxStepper.start(model, engine, log);
-      log.info(`acg: training on onnxruntime-node ${ort.env.versions.common} (CPU, gradients from the forward + backward graph, AdamW in JS on ${stepper.thread ? 2 : 1} thread${stepper.thread ? 's' : ''})${want ? '' : '; trainRuntime: tfjs selects TF.js'}`);
+      const why = want ? 'option trainRuntime: onnx' : `no native TF.js backend here, only ${backend}, which is slower; option trainRuntime: tfjs trains on it`;
+      log.info(`acg: training on onnxruntime-node ${ort.env.versions.common} (CPU, gradients from the forward + backward graph, AdamW in JS on ${stepper.thread ? 2 : 1} thread${stepper.thread ? 's' : ''}; ${why})`);
       return stepper;
     }
     if (want === 'onnx') {
@@ -75,17 +77,20 @@ export async function startStepper(model: TfAcg, o: AcgOptions, log: Logger): Pr
       });
     }
   }
+  const why = want === 'tfjs' ? 'option trainRuntime: tfjs'
+    : backend === 'tensorflow' ? 'a native TF.js backend is installed'
+      : `onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'}`;
   const threads = Math.min(o.workers, o.batchSize);
   if (threads > 1) {
     try {
       const pool = await GradientPool.start(model, threads);
-      log.info(`acg: training on TF.js (${backend}), ${threads} worker threads, ${Math.ceil(o.batchSize / threads)} images each per step`);
+      log.info(`acg: training on TF.js (${backend}), ${threads} worker threads, ${Math.ceil(o.batchSize / threads)} images each per step (${why})`);
       return { step: (tokens, n) => pool.step(tokens, n), close: () => pool.close() };
     } catch (e) {
       log.warn(`acg: worker threads unavailable (${(e as Error).message.split('\n')[0]}); training in one thread`);
     }
   }
-  log.info(`acg: training on TF.js (${backend}), in this thread`);
+  log.info(`acg: training on TF.js (${backend}), in this thread (${why})`);
   return { step: (tokens, n) => Promise.resolve(model.step(tokens, n)), close: () => Promise.resolve() };
 }
 

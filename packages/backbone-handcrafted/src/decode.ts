@@ -1,5 +1,5 @@
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import { AcsegError, checkImagePixels, imageSource, isRgbImage, resolveMaxPixels, type ImageInput } from '@acseg/core';
+import { AcsegError, checkImagePixels, emptyFileProblem, imageSource, isRgbImage, resolveMaxPixels, type ImageInput } from '@acseg/core';
 import { PATCH_SIZE } from './layout.js';
 
 /** An image resized to the backbone's square input, plus what messages and outputs need. */
@@ -31,6 +31,8 @@ export async function prepareImage(input: ImageInput, size: number, index = 0, m
     try {
       meta = await sharp(input, { limitInputPixels: false }).metadata();
     } catch (e) {
+      const empty = emptyFileProblem(input);
+      if (empty) throw new AcsegError('BAD_IMAGE', `${input}: ${empty}`, { file: input, cause: e });
       throw new AcsegError('BAD_IMAGE', `${input}: cannot read the image (${e instanceof Error ? e.message : String(e)})`, {
         file: input, cause: e, hint: 'check that the file exists and is a JPEG, PNG, WebP, TIFF, GIF or AVIF image',
       });

@@ -57,6 +57,12 @@ export class ClipClassifier implements ConceptClassifier {
     return this.model;
   }
 
+  /** Before any long work: the class list is usable and the model files are there (nothing is loaded). */
+  async check(context: Pick<ClassifierContext, 'classNames'>): Promise<void> {
+    this.classList(context);
+    await resolveModelFiles(this.options.model, this.cacheDir);
+  }
+
   /** The class list in use and which ids CLIP chooses among. */
   classList(context: Pick<ClassifierContext, 'classNames'>): { names: readonly string[]; candidates: number[] } {
     let names: readonly string[] = context.classNames ?? [];

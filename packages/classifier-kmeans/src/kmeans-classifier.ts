@@ -113,7 +113,7 @@ export class KMeansClassifier implements ConceptClassifier {
   }
 
   private fitted(): { centroids: Float32Array; k: number; dim: number } {
-    if (!this.state) throw new AcsegError('BAD_INPUT', 'classifier kmeans is not fitted', { hint: 'call fit() on the image set first, or load a checkpoint' });
+    if (!this.state) throw new AcsegError('BAD_INPUT', 'classifier kmeans is not fitted', { hint: 'fit it on the image set first (acseg run does), or load a saved one (--set kmeans.checkpoint=FILE)' });
     return this.state;
   }
 

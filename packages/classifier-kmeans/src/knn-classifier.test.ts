@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClassifyInput, RegionMap } from '@acseg/core';
+import type { AcsegError, ClassifyInput, RegionMap } from '@acseg/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KMeansClassifier } from './kmeans-classifier.js';
 import { KnnClassifier, nearest, vote } from './knn-classifier.js';
@@ -133,6 +133,12 @@ describe('KnnClassifier', () => {
     await expect(clf.fit([t], { backbone }, [])).rejects.toThrow(/1 images but 0 label maps/);
     await expect(clf.fit([t], { backbone }, [new Uint8Array(10)])).rejects.toThrow(/<image t>: the label map holds 10 pixels, the image's regions 8×8 = 64/);
     await expect(clf.fit([t], { backbone }, [new Uint8Array(64)])).rejects.toThrow(/none of the 1 images gives a labelled foreground region/);
-    await expect(clf.classify([t], { backbone })).rejects.toThrow(/no memory bank/);
+    // Said to a CLI user: what a bank is and how to get one, no API words; check() says it before any work.
+    for (const call of [() => clf.classify([t], { backbone }), () => clf.check()]) {
+      const e = await call().then(() => undefined, (err: unknown) => err as AcsegError);
+      expect(e?.message).toMatch(/classifier knn labels regions by their nearest labelled examples \(a memory bank\), and it has none/);
+      expect(e?.hint).toMatch(/--set knn\.checkpoint=FILE.*acseg eval --classifier knn/);
+      expect(`${e?.message} ${e?.hint}`).not.toMatch(/fit\(\)/);
+    }
   });
 });

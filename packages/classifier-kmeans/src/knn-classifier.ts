@@ -44,6 +44,13 @@ export function vote(neighbours: readonly Neighbour[], labels: Int32Array): { cl
   return { classId: labels[winner.index], similarity: winner.similarity };
 }
 
+/** Said to a CLI user, who has no `fit()` to call: how to get a bank. */
+function noBank(): AcsegError {
+  return new AcsegError('BAD_INPUT', 'classifier knn labels regions by their nearest labelled examples (a memory bank), and it has none', {
+    hint: 'give a saved bank with --set knn.checkpoint=FILE, or measure k-NN retrieval on a labelled dataset with `acseg eval --classifier knn` (it builds the bank from the train split)',
+  });
+}
+
 /**
  * k-NN retrieval (Table 3, method notes §5): a memory bank of the train
  * split's foreground regions (L2-normalized embeddings), each labelled with
@@ -135,6 +142,11 @@ export class KnnClassifier implements ConceptClassifier {
     log.info(`classifier knn: memory bank of ${rows.length} regions from ${digests.length} images`);
   }
 
+  /** Before any long work: without a bank (built by `fit` with labels, or loaded) nothing can be labelled. */
+  async check(): Promise<void> {
+    if (!this.bank) throw noBank();
+  }
+
   async classifyDigests(digests: readonly RegionDigest[], context: ClassifierContext): Promise<RegionLabel[][]> {
     const bank = this.built();
     const K = Math.min(this.K, bank.rows);
@@ -153,7 +165,7 @@ export class KnnClassifier implements ConceptClassifier {
   }
 
   private built(): { data: Float32Array; labels: Int32Array; rows: number; dim: number } {
-    if (!this.bank) throw new AcsegError('BAD_INPUT', 'classifier knn has no memory bank', { hint: 'call fit() with a labelled train split, or load a saved bank (option checkpoint: --set knn.checkpoint=FILE)' });
+    if (!this.bank) throw noBank();
     return this.bank;
   }
 

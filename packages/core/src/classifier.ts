@@ -61,6 +61,12 @@ export interface ConceptClassifier {
   readonly needs: ClassifierNeeds;
   /** Learns from a set of images and their regions (k-means, k-NN memory bank). */
   fit?(inputs: readonly ClassifyInput[], context: ClassifierContext, labels?: readonly (Uint8Array | undefined)[]): Promise<void>;
+  /**
+   * Fails fast, before any long work, when `classify` could not run in this context with what the classifier
+   * holds now: missing model files, no class names, no memory bank. Cheap: loads nothing big.
+   * `SegmentationPipeline.check()` calls it; the pipeline never fits a classifier with labels.
+   */
+  check?(context: ClassifierContext): Promise<void>;
   /** One label per region of each input. */
   classify(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<RegionLabel[][]>;
   /**

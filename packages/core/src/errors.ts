@@ -1,3 +1,5 @@
+import { tidyMessage } from './tidy-message.js';
+
 /**
  * Every failure acseg reports to a user is an AcsegError: a stable `code`
  * for programs, a message for people, and the file, plugin or hint that
@@ -64,7 +66,7 @@ export function isAcsegError(e: unknown): e is AcsegError {
 export function toAcsegError(e: unknown, code: AcsegErrorCode, context: AcsegErrorOptions & { message?: string } = {}): AcsegError {
   if (isAcsegError(e)) return e;
   const detail = e instanceof Error ? e.message : String(e);
-  const message = context.message ? `${context.message}: ${detail}` : detail;
+  const message = tidyMessage(context.message ? `${context.message}: ${detail}` : detail);
   return new AcsegError(code, message, { ...context, cause: e });
 }
 
@@ -84,5 +86,5 @@ export class UnknownComponentError extends AcsegError {
 
 /** "file: problem" for a list of skipped inputs, without repeating the file when the message already names it. */
 export function describeSkip(source: string, message: string): string {
-  return message.includes(source) ? message : `${source}: ${message}`;
+  return tidyMessage(message.includes(source) ? message : `${source}: ${message}`);
 }

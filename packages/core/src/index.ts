@@ -1,6 +1,10 @@
 export * from './errors.js';
 export * from './image.js';
 export * from './pixels.js';
+export { uniqueId } from './unique-id.js';
+export { emptyFileProblem } from './empty-file.js';
+export { tidyMessage } from './tidy-message.js';
+export { CLASS_PRESETS, classPreset, type ClassPresetName } from './class-presets.js';
 export * from './features.js';
 export * from './regions.js';
 export * from './log.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassifyInput, ConceptClassifier } from './classifier.js';
+import { AcsegError } from './errors.js';
 import { classMap, SegmentationPipeline } from './pipeline.js';
 import { axisGenerator, fakeBackbone } from './testing/pipeline-fakes.js';
 
@@ -32,6 +33,23 @@ describe('SegmentationPipeline', () => {
     expect(seen).toEqual([2]);
     const seg = outs[2].ok ? outs[2].result : undefined;
     expect(Array.from(classMap(seg!))).toEqual([7, 7, 3, 3, 7, 7, 3, 3]);
+  });
+
+  it('check() runs the classifier\'s own check with the class names, before any image is read', async () => {
+    const seen: Array<readonly string[] | undefined> = [];
+    const clf = { name: 'files', needs: {}, classify: async () => [], async check(ctx: { classNames?: readonly string[] }) { seen.push(ctx.classNames); throw new AcsegError('MODEL_NOT_FOUND', 'files: model.bin not found'); } } as ConceptClassifier;
+    const p = new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: clf, classNames: ['background', 'cat'] });
+    await expect(p.check()).rejects.toThrow(/files: model\.bin not found/);
+    expect(seen).toEqual([['background', 'cat']]);
+    await expect(new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator }).check()).resolves.toBeUndefined();
+  });
+
+  it('a backbone without attention for a classifier that uses it: one info line saying what changes, no warning', () => {
+    const lines: string[] = [];
+    const log = { info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`), debug: () => {} };
+    const clf = { name: 'bg', needs: { attention: true }, classify: async () => [] } as ConceptClassifier;
+    new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: clf, log });
+    expect(lines).toEqual([expect.stringMatching(/^info classifier bg: backbone fake has no attention maps, so background regions are the ones along the image border/)]);
   });
 
   it('refuses a classifier whose needs the parts cannot meet', () => {

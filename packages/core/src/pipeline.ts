@@ -63,13 +63,28 @@ export class SegmentationPipeline {
     this.batchSize = Math.max(1, options.batchSize ?? 16);
     const needs = parts.classifier?.needs;
     if (needs?.attention && !parts.backbone.info.hasAttention) {
-      this.log.warn(`classifier ${parts.classifier!.name} uses attention, which backbone ${parts.backbone.name} lacks: background falls back to the border prior`);
+      // Said once per run, and not as a warning: the weight-free default backbone has no attention, by design.
+      this.log.info(`classifier ${parts.classifier!.name}: backbone ${parts.backbone.name} has no attention maps, so background regions are the ones along the image border (border prior) rather than those DINO's attention leaves out (paper §3.5)`);
     }
     if (needs?.regionEmbeddings && !parts.backbone.regionEmbeddings) {
       throw new AcsegError('BAD_INPUT', `classifier ${parts.classifier!.name} needs region embeddings, which backbone ${parts.backbone.name} does not provide`);
     }
     if (needs?.classNames && !parts.classNames?.length) {
       throw new AcsegError('BAD_INPUT', `classifier ${parts.classifier!.name} needs class names`, { hint: 'pass --classes "cat,dog,..." or a dataset' });
+    }
+  }
+
+  /**
+   * The classifier's own early check (`ConceptClassifier.check`: model files, class names, ...), so that a run
+   * that trains or extracts first fails before that work rather than after it.
+   */
+  async check(): Promise<void> {
+    const clf = this.parts.classifier;
+    if (!clf?.check) return;
+    try {
+      await clf.check({ backbone: this.parts.backbone, classNames: this.parts.classNames, log: this.log, progress: this.progress });
+    } catch (e) {
+      throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: clf.name, message: `classifier ${clf.name} failed its check` });
     }
   }
 

@@ -1,7 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { AcsegError, toAcsegError, type RgbImage } from '@acseg/core';
+import { dirname, join } from 'node:path';
+import { AcsegError, type RgbImage } from '@acseg/core';
 import type { LabelMap } from './label.js';
 import type { ImageTransform } from './report.js';
 
@@ -50,9 +50,18 @@ export interface Dataset {
 export interface OpenOptions {
   /** Split name: "train" or "val" (default "val"). */
   split?: string;
+  /** Only the first N usable items of the split, in list order (a quick check; `openDataset` applies it). */
+  limit?: number;
+}
+
+/** The dataset root itself: a missing or non-folder root is said as such, not as its first missing subfolder. */
+function requireRoot(root: string, dataset: string, hint: string): void {
+  if (!existsSync(root)) throw new AcsegError('BAD_DATASET', `${dataset} root ${root} does not exist`, { file: root, hint });
+  if (!statSync(root).isDirectory()) throw new AcsegError('BAD_DATASET', `${dataset} root ${root} is a file, not a folder`, { file: root, hint });
 }
 
 export function requireDir(root: string, sub: string, dataset: string, hint: string): string {
+  requireRoot(root, dataset, hint);
   const dir = join(root, sub);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new AcsegError('BAD_DATASET', `${root} is not a ${dataset} root: ${sub}/ is missing`, { file: dir, hint });
@@ -66,11 +75,28 @@ export async function readIdList(file: string, dataset: string, hint?: string): 
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw toAcsegError(e, 'BAD_DATASET', { file, hint, message: `${file}: cannot read the ${dataset} split list` });
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      const others = splitListsIn(dirname(file));
+      throw new AcsegError('BAD_DATASET', `${file}: cannot read the ${dataset} split list: the file does not exist`, {
+        file, cause: e, hint: others.length ? `split lists there: ${others.join(', ')}` : hint,
+      });
+    }
+    // The system message names the file again: keep only its reason.
+    throw new AcsegError('BAD_DATASET', `${file}: cannot read the ${dataset} split list (${code ?? (e as Error).message})`, { file, hint, cause: e });
   }
   const ids = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
   if (ids.length === 0) throw new AcsegError('BAD_DATASET', `${file}: the ${dataset} split list is empty`, { file });
   return ids;
+}
+
+/** Split names of the .txt lists in a folder (for hints). */
+function splitListsIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.txt')).map((f) => f.slice(0, -4)).sort();
+  } catch {
+    return [];
+  }
 }
 
 /** Keeps items whose files exist; the others become problems. Throws when none is left. */

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  AcsegError, imageSource, silentLogger, silentProgress,
+  AcsegError, imageSource, silentLogger, silentProgress, uniqueId,
   type Backbone, type ImageInput, type Logger, type ProgressFactory,
 } from '@acseg/core';
 import {
@@ -199,8 +199,7 @@ async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: C
             builder = new ShardBuilder(L, capacity);
             Object.assign(index, { grid: L.grid, dim: L.dim, heads: L.heads, tensors: { tokens: true, cls: L.cls, attention: L.heads > 0 } });
           }
-          let id = f.id;
-          for (let j = 2; ids.has(id); j++) id = `${f.id}-${j}`;
+          const id = uniqueId(f.id, (c) => ids.has(c));
           if (id !== f.id) log.warn(`${source}: image id "${f.id}" is already in the cache; stored as "${id}"`);
           ids.add(id);
           builder.add(id === f.id ? f : { ...f, id });

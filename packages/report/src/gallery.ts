@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import type { ImageInput } from '@acseg/core';
+import { AcsegError, type ImageInput } from '@acseg/core';
 import { writeFileAtomic } from './atomic.js';
 import { esc, href, legend, page } from './html.js';
 import { loadRgb } from './image-load.js';
@@ -136,6 +136,10 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
   const label = join(out, `${seg.id}.png`);
   const overlay = join(out, `${seg.id}.overlay.png`);
   const json = join(out, `${seg.id}.json`);
+  // The input itself may sit in the output folder: never write over it (callers number the id instead).
+  if (typeof seg.source === 'string' && [label, overlay, json].includes(resolve(seg.source))) {
+    throw new AcsegError('BAD_INPUT', `${seg.source}: an output named "${seg.id}" would overwrite this input image`, { file: seg.source, hint: 'give another output folder or id' });
+  }
   await writeLabelPng(label, seg.classMap, seg.width, seg.height);
   // Decoded once here for both the overlay and the thumbnail.
   const rgb = await loadRgb(seg.image);

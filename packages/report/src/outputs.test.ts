@@ -5,7 +5,7 @@ import { decode } from 'fast-png';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '@acseg/core';
-import { VOC_PALETTE, blendOverlay, encodeLabelPng, writeFileAtomic, writeLabelPng, writeOverlay, writeSegmentationJson } from './index.js';
+import { VOC_PALETTE, blendOverlay, encodeLabelPng, writeFileAtomic, writeLabelPng, writeOverlay, writeSegmentationJson, writeImageOutputs } from './index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -121,6 +121,19 @@ describe('writeSegmentationJson and atomic writes', () => {
     await writeFileAtomic(join(d, 'sub', 'keep.txt'), 'x');
     await expect(writeFileAtomic(join(d, 'sub'), 'y')).rejects.toThrow(/sub: cannot write/);
     expect(await files(d)).toEqual(['a.txt', 'sub', 'sub/keep.txt']);
+    await rm(d, { recursive: true, force: true });
+  });
+});
+
+describe('writeImageOutputs', () => {
+  it('refuses to write an output over its own input image, and leaves the input as it was', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'acseg-inplace-'));
+    const input = join(d, 'street.png');
+    const bytes = await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 9, g: 99, b: 199 } } }).png().toBuffer();
+    await writeFileAtomic(input, bytes);
+    const seg = { id: 'street', source: input, image: input, classMap: new Uint8Array(16), width: 4, height: 4, regions: [] };
+    await expect(writeImageOutputs(d, seg)).rejects.toThrow(/street\.png: an output named "street" would overwrite this input image/);
+    expect(Buffer.compare(await readFile(input), bytes)).toBe(0);
     await rm(d, { recursive: true, force: true });
   });
 });

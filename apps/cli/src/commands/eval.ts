@@ -1,11 +1,12 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import type { ConceptClassifier } from '@acseg/core';
+import { AcsegError, isAcsegError, type ConceptClassifier } from '@acseg/core';
 import {
   evaluateClustering, evaluateKnnRetrieval, evaluateWithText, formatPaperTable, formatPerClass, openDataset,
   type Dataset, type EvalReport, type MatchingMode,
 } from '@acseg/eval';
 import { writeEvalReport, writeFileAtomic } from '@acseg/report';
+import { checkOutDir } from '../check-out.js';
 import { chooseBackbone, ensureReady, extractAll, interruptSignal } from '../components.js';
 import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
@@ -14,12 +15,24 @@ import { requireOptions } from './required.js';
 
 type EvalArgs = GlobalArgs & {
   dataset: string; root: string; split: string; trainSplit: string; backbone?: string; model?: string; generator: string; classifier: string;
-  checkpoint?: string; seeds: number; clusters?: number; matching: MatchingMode; out?: string; k?: number; iterations?: number; method?: string;
+  checkpoint?: string; seeds: number; limit?: number; clusters?: number; matching: MatchingMode; out?: string; k?: number; iterations?: number; method?: string;
 };
 
 /** Default K of the k-means classifier: the dataset's classes (without background when there is one). */
 function defaultClusters(d: Dataset): number {
   return d.hasBackground ? d.classNames.length - 1 : d.classNames.length;
+}
+
+/** The train split, for `use`; a failure says what it was needed for. */
+async function openTrainSplit(argv: EvalArgs, use: string): Promise<Dataset> {
+  try {
+    return await openDataset(argv.dataset, argv.root, { split: argv.trainSplit, limit: argv.limit });
+  } catch (e) {
+    if (!isAcsegError(e)) throw e;
+    throw new AcsegError(e.code, `${e.message} (the ${argv.trainSplit} split is needed for ${use})`, {
+      file: e.file, cause: e, hint: `${e.hint ? `${e.hint}; ` : ''}--train-split NAME picks another split`,
+    });
+  }
 }
 
 export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
@@ -38,6 +51,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('seeds', { type: 'number', default: 10, describe: 'k-means repetitions (paper: 10, mean ± std)' })
       .option('clusters', { type: 'number', describe: 'k-means classifier K (default: the number of classes, without background)' })
       .option('matching', { type: 'string', choices: ['pixels', 'iou'] as const, default: 'pixels' as MatchingMode, describe: 'Hungarian matching on pixel counts (STEGO/PiCIE) or IoU (DSM)' })
+      .option('limit', { type: 'number', describe: 'only the first N items of the split (and of the train split where one is used): a quick check, not the paper\'s numbers' })
       .option('method', { type: 'string', describe: 'row name in the table' })
       .option('out', { type: 'string', describe: 'folder for metrics.json and report.html (default out/eval-<dataset>-<generator>-<classifier>)' }),
   async (args) => {
@@ -45,22 +59,35 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     const session = await Session.open(argv);
     session.checkNames({ backbone: argv.backbone, generator: argv.generator, classifier: argv.classifier });
     requireOptions('eval', argv, ['dataset', 'root']);
-    const dataset = await openDataset(argv.dataset, argv.root, { split: argv.split });
-    for (const p of dataset.problems ?? []) session.log.warn(`${argv.dataset}: ${typeof p === 'string' ? p : JSON.stringify(p)}`);
-    const out = resolve(argv.out ?? join('out', `eval-${argv.dataset}-${argv.generator}-${argv.classifier}`));
+    if (argv.limit !== undefined && !(Number.isInteger(argv.limit) && argv.limit >= 1)) {
+      throw new AcsegError('BAD_CONFIG', `--limit ${argv.limit}: give a whole number ≥ 1 (the first N items of the split)`, { hint: 'see acseg eval --help' });
+    }
+    const out = checkOutDir(argv.out ?? join('out', `eval-${argv.dataset}-${argv.generator}-${argv.classifier}`));
+    const dataset = await openDataset(argv.dataset, argv.root, { split: argv.split, limit: argv.limit });
+    for (const p of dataset.problems ?? []) session.log.warn(`${argv.dataset}: left out ${p.error.message}`);
     const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
     const generator = await session.create('generator', argv.generator, { checkpoint: argv.checkpoint, k: argv.k, iterations: argv.iterations });
+    const K = defaultClusters(dataset);
+    // The classifier's own check (CLIP: model files, class names) before training or extraction. The protocol
+    // builds the k-NN memory bank itself, so k-NN has nothing to check yet.
+    if (argv.classifier !== 'knn') {
+      const probe = await session.create('classifier', argv.classifier, { K: argv.clusters }, { K, background: dataset.hasBackground });
+      try {
+        await probe.check?.({ backbone, classNames: dataset.classNames, log: session.log });
+      } finally {
+        await probe.dispose?.();
+      }
+    }
+    // The train split, where one is used, is opened (and its list checked) before any work too.
+    const trainUse = argv.classifier === 'knn' ? 'the k-NN memory bank' : !generator.ready ? `training ${generator.name} (no --checkpoint given)` : undefined;
+    const trainSet = trainUse ? await openTrainSplit(argv, trainUse) : undefined;
     const interrupt = interruptSignal(session);
-    let trainSet: Dataset | undefined;
-    const needTrain = argv.classifier === 'knn' || !generator.ready;
-    if (needTrain) trainSet = await openDataset(argv.dataset, argv.root, { split: argv.trainSplit });
     try {
       if (!generator.ready) {
         const images = trainSet!.items.map((it) => it.image);
         const { features } = await extractAll(session, backbone, images);
         await ensureReady(session, generator, features, join(out, `${generator.name}-checkpoint`), interrupt.signal);
       }
-      const K = defaultClusters(dataset);
       // The table row says what ran: the paper's name only for the ACG.
       const method = argv.method ?? (generator.name === 'acg' ? `ACSeg (${backbone.name})` : `${generator.name} (${backbone.name})`);
       const common = { dataset, backbone, generator, log: session.log, progress: session.progress, signal: interrupt.signal, method };

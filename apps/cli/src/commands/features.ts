@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { describeSkip } from '@acseg/core';
 import { writeFeatureCache } from '@acseg/feature-cache';
+import { checkOutDir } from '../check-out.js';
 import { chooseBackbone, interruptSignal } from '../components.js';
 import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
@@ -25,6 +26,7 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
     const session = await Session.open(argv as GlobalArgs);
     session.checkNames({ backbone: argv.backbone });
     requireOptions('features', argv, argv.dataset ? ['root', 'out'] : ['images', 'out']);
+    checkOutDir(argv.out!);
     const images = argv.dataset
       ? (await openDataset(argv.dataset, argv.root!, { split: argv.split })).items.map((item) => item.image)
       : listImages(argv.images!);

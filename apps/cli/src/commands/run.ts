@@ -1,6 +1,8 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { SegmentationPipeline, describeSkip, type SegmentOutcome } from '@acseg/core';
+import { checkOutDir } from '../check-out.js';
+import { DEFAULT_CLASS_PRESET, classNamesFrom, describePreset } from '../classes.js';
 import { chooseBackbone, ensureReady, extractAll, interruptSignal } from '../components.js';
 import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
@@ -30,6 +32,13 @@ type RunArgs = GlobalArgs & {
   images: string; out: string; classifier?: string; classes?: string; clusters?: number;
 };
 
+/** A `classes` component option as given in a config file or by --set: names, or a preset or comma list. */
+function classesOption(v: unknown): string | string[] | undefined {
+  if (typeof v === 'string' && v.trim()) return v;
+  if (Array.isArray(v) && v.length) return v.map(String);
+  return undefined;
+}
+
 /** Shared by `run` (with a classifier) and `segment` (regions only). */
 async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<number> {
   const session = await Session.open(argv);
@@ -37,9 +46,13 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   const classifierName = withClassifier ? argv.classifier ?? session.config.components.classifier ?? 'kmeans' : undefined;
   session.checkNames({ backbone: argv.backbone, generator: generatorName, classifier: classifierName });
   requireOptions(withClassifier ? 'run' : 'segment', argv, ['images', 'out']);
-  const out = resolve(argv.out);
+  const out = checkOutDir(argv.out);
   const images = listImages(argv.images);
-  const classNames = argv.classes ? ['background', ...argv.classes.split(',').map((c) => c.trim()).filter(Boolean)] : undefined;
+  // --classes, else a `classes` option from the config or --set: a preset name or a comma list.
+  const classesSpec = argv.classes ?? (classifierName ? classesOption(session.optionsFor(classifierName).classes) : undefined);
+  const chosen = classesSpec !== undefined ? classNamesFrom(classesSpec) : undefined;
+  let classNames = chosen?.names;
+  if (chosen?.preset) session.log.info(describePreset(chosen.preset, chosen.names, argv.classes !== undefined ? '--classes' : 'option classes'));
   const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
   // Trained on the fly on a small folder: fewer iterations, and no batch larger than the folder.
   const generator = await session.create('generator', generatorName,
@@ -48,16 +61,22 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   // On an arbitrary folder there is no class count to copy: K defaults to the
   // VOC setting (20) but at most half the images, so clusters can group regions across images.
   const K = Math.max(2, Math.min(20, Math.ceil(images.length / 2)));
-  const classifier = classifierName ? await session.create('classifier', classifierName, { seed: argv.seed, K: argv.clusters, classes: argv.classes }, { K }) : undefined;
+  const classifier = classifierName ? await session.create('classifier', classifierName, { seed: argv.seed, K: argv.clusters, classes: classNames }, { K }) : undefined;
+  if (classifier?.needs.classNames && !classNames) {
+    classNames = classNamesFrom(DEFAULT_CLASS_PRESET).names;
+    session.log.info(describePreset(DEFAULT_CLASS_PRESET, classNames, 'default'));
+  }
   const interrupt = interruptSignal(session);
   try {
+    // Everything the parts need from each other, and the classifier's own files, before any training or extraction.
+    const pipeline = new SegmentationPipeline({ backbone, generator, classifier, classNames, log: session.log, progress: session.progress });
+    await pipeline.check();
     if (!generator.ready) {
       const { features } = await extractAll(session, backbone, images);
       await ensureReady(session, generator, features, join(out, `${generator.name}-checkpoint`), interrupt.signal);
     }
-    const pipeline = new SegmentationPipeline({ backbone, generator, classifier, classNames, log: session.log, progress: session.progress });
     const outcomes: SegmentOutcome[] = await pipeline.run(images);
-    const summary = await writeRunOutputs(out, outcomes, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, progress: session.progress });
+    const summary = await writeRunOutputs(out, outcomes, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, progress: session.progress, log: session.log, inputs: images });
     const ok = outcomes.filter((o) => o.ok).length;
     const lines = [`segmented ${ok} of ${outcomes.length} images with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${join(out, 'index.html')})`];
     for (const s of summary.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
@@ -73,7 +92,7 @@ export function runCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command('run', 'segment a folder of images and name the regions (the whole pipeline)', (a) =>
     componentOptions(a)
       .option('classifier', { type: 'string', describe: 'concept classifier (default kmeans; knn, clip, background, ...)' })
-      .option('classes', { type: 'string', describe: 'class names for text classifiers, comma-separated: "cat,dog,sofa"' })
+      .option('classes', { type: 'string', describe: 'class names for text classifiers: a preset (voc, cocostuff27, camvid) or a comma list "cat,dog,sofa" (default for clip: voc)' })
       .option('clusters', { type: 'number', describe: 'k-means classifier: number of classes K (default: 20, the VOC setting, at most half the number of images)' }),
   async (argv) => setStatus(await segmentFolder(argv as RunArgs, true)));
 }

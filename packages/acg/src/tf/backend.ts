@@ -52,7 +52,8 @@ async function pick(log: Logger): Promise<string> {
   for (const [name, attempt] of order) {
     if (forced && !name.startsWith(forced)) continue;
     if (await attempt()) {
-      log.info(`TF.js backend: ${name}`);
+      // A debug line: the engine lines of training and inference say which engine runs, and why.
+      log.debug(`TF.js backend: ${name}`);
       return tf.getBackend();
     }
   }

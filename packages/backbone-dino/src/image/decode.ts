@@ -1,4 +1,4 @@
-import { AcsegError, checkImagePixels, DEFAULT_MAX_PIXELS, imageId, imageSource, isRgbImage, resolveMaxPixels, type ImageInput } from '@acseg/core';
+import { AcsegError, checkImagePixels, DEFAULT_MAX_PIXELS, emptyFileProblem, imageId, imageSource, isRgbImage, resolveMaxPixels, type ImageInput } from '@acseg/core';
 import sharp, { type Metadata } from 'sharp';
 import type { Raster } from './resize.js';
 
@@ -61,6 +61,8 @@ export async function decodeImage(input: ImageInput, index: number, opts: Decode
   } catch (e) {
     const msg = firstLine(e);
     if (/ENOENT|no such file|file is missing/i.test(msg)) throw badImage(source, file, 'the file does not exist', undefined, e);
+    const empty = emptyFileProblem(input);
+    if (empty) throw badImage(source, file, empty, undefined, e);
     throw badImage(source, file, `not a readable image (${msg})`, 'supported formats: JPEG, PNG, WebP, GIF, TIFF, AVIF', e);
   }
   const swap = (meta.orientation ?? 1) >= 5;

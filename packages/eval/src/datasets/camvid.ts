@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
+import { CLASS_PRESETS } from '@acseg/core';
 import { checkItems, readIdList, requireDir, type Dataset, type OpenOptions } from '../dataset.js';
 import { loadCheckedLabel } from '../label.js';
 
-/** CamVid, SegNet's 11 classes (index = grey value of the annotation PNG; 255 = void). */
-export const CAMVID_CLASSES = ['Sky', 'Building', 'Pole', 'Road', 'Pavement', 'Tree', 'SignSymbol', 'Fence', 'Car', 'Pedestrian', 'Bicyclist'];
+/** CamVid, SegNet's 11 classes (index = grey value of the annotation PNG; 255 = void; core's `camvid` preset). */
+export const CAMVID_CLASSES: string[] = [...CLASS_PRESETS.camvid];
 
 const CAMVID_HINT = 'point --root at the CamVid folder holding train/, trainannot/, val/, valannot/ and train.txt, val.txt';
 

@@ -1,12 +1,10 @@
 import { join } from 'node:path';
+import { CLASS_PRESETS } from '@acseg/core';
 import { checkItems, readIdList, requireDir, type Dataset, type OpenOptions } from '../dataset.js';
 import { loadCheckedLabel } from '../label.js';
 
-/** PASCAL VOC 2012 class names, index = palette index of SegmentationClass. */
-export const VOC_CLASSES = [
-  'background', 'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow',
-  'diningtable', 'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor',
-];
+/** PASCAL VOC 2012 class names, index = palette index of SegmentationClass (core's `voc` preset). */
+export const VOC_CLASSES: string[] = [...CLASS_PRESETS.voc];
 
 const VOC_HINT = 'point --root at the VOC2012 folder holding JPEGImages/, SegmentationClass/ and ImageSets/Segmentation/';
 

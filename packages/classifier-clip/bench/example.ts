@@ -2,7 +2,7 @@
  * Runnable example: names the four quadrants of a VOC image with CLIP.
  * With a real model: npx tsx packages/classifier-clip/bench/example.ts <image> <model folder>
  * Without arguments it writes the tiny random test model to a temp folder and
- * uses ../shared/datasets/voc-mini (the classes it prints are then meaningless).
+ * uses the repo's samples/street.jpg (the classes it prints are then meaningless).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,16 +10,15 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Backbone, FeatureMap, RegionMap } from '@acseg/core';
 import { ClipClassifier } from '../src/index.js';
-import { BPE_PATH } from '../src/testing/fixture.js';
 import { writeTinyClip } from '../src/testing/tiny-model.js';
 
-const image = resolve(process.argv[2] ?? join(import.meta.dirname, '../../../../shared/datasets/voc-mini/JPEGImages/2007_000129.jpg'));
+const image = resolve(process.argv[2] ?? join(import.meta.dirname, '../../../samples/street.jpg'));
 let model = process.argv[3];
 let tmp: string | undefined;
 if (!model) {
   tmp = await mkdtemp(join(tmpdir(), 'clip-example-'));
   model = join(tmp, 'tiny');
-  await writeTinyClip(model, BPE_PATH);
+  await writeTinyClip(model);
 }
 const meta = await sharp(image).metadata();
 const width = meta.width ?? 0;

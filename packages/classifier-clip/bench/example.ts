@@ -6,7 +6,7 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Backbone, FeatureMap, RegionMap } from '@acseg/core';
 import { ClipClassifier } from '../src/index.js';
@@ -34,7 +34,7 @@ const classNames = ['background', 'aeroplane', 'bicycle', 'bird', 'boat', 'bottl
 const clf = new ClipClassifier({ model, templates: tmp ? 'scene' : 'imagenet80+scene', textCache: false });
 const t0 = performance.now();
 const [out] = await clf.classify([{ image, regions, features }], { backbone: {} as Backbone, classNames });
-console.log(`${image} (${width}×${height}), ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(`${relative(process.cwd(), image)} (${width}×${height}), ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 for (const l of out) console.log(`  quadrant ${l.region}: ${l.className} (class ${l.classId}${l.score === undefined ? ', background rule' : `, cosine ${l.score.toFixed(3)}`})`);
 await clf.dispose();
 if (tmp) await rm(tmp, { recursive: true, force: true });

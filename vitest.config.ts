@@ -1,5 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // One root config; each workspace package is a vitest project named after
@@ -22,6 +23,8 @@ export default defineConfig({
         name: root.split('/').pop()!,
         root,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        // Fails a test file that leaves a file handle for the garbage collector to close (DEP0137).
+        setupFiles: [fileURLToPath(new URL('tools/test-setup/file-handles.ts', import.meta.url))],
         testTimeout: 60_000,
         hookTimeout: 120_000,
       },

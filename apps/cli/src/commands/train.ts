@@ -62,6 +62,7 @@ export function trainCommand(y: Argv, setStatus: SetStatus): Argv {
     } finally {
       interrupt.dispose();
       await generator.dispose?.();
+      if (source instanceof FeatureCache) await source.close();
     }
   });
 }

@@ -26,11 +26,11 @@ function ownPackage(cwd: string): string | undefined {
 const own = ownPackage(process.cwd());
 
 export default defineConfig({
-  resolve: {
-    // Tests import sibling packages from source (see the "@acseg/source"
-    // export condition), so they run without a build.
-    conditions: ['@acseg/source'],
-  },
+  // Tests import sibling packages from source (see the "@acseg/source"
+  // export condition), so they run without a build. Vitest runs tests as
+  // server-side modules, which resolve with `ssr.resolve`, not `resolve`.
+  resolve: { conditions: ['@acseg/source'] },
+  ssr: { resolve: { conditions: ['@acseg/source'] } },
   test: {
     projects: (own ? [own] : roots).map((root) => ({
       extends: true,
@@ -38,6 +38,8 @@ export default defineConfig({
         name: root.split(/[\\/]/).pop()!,
         root,
         include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+        // Fails a test file that leaves a file handle for the garbage collector to close (DEP0137).
+        setupFiles: [join(here, 'tools', 'test-setup', 'file-handles.ts')],
         testTimeout: 60_000,
         hookTimeout: 120_000,
       },

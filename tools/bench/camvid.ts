@@ -8,6 +8,7 @@
  *   npx tsx tools/bench/camvid.ts [--backbone handcrafted] [--seeds 10] [--iterations 2500] [--generators acg,kmeans,...]
  *     [--train-args="--lr 3e-5 --ema 0.999"] [--out DIR]
  * --train-args: extra flags for `acseg train` (the paper's recipe without them).
+ * --data: the CamVid folder (default ../shared/datasets/camvid beside the repository).
  *
  * Runs the built CLI (npm run build first); outputs under out/bench-camvid/.
  */
@@ -23,11 +24,17 @@ const { values } = parseArgs({
     seeds: { type: 'string', default: '10' },
     iterations: { type: 'string', default: '2500' },
     generators: { type: 'string', default: 'acg,kmeans,spectral,ap,agglomerative' },
-    data: { type: 'string', default: join(root, '../shared/datasets/camvid') },
+    data: { type: 'string' },
     out: { type: 'string', default: join(root, 'out/bench-camvid') },
     'train-args': { type: 'string', default: '' },
   },
 });
+
+const data = resolve(values.data ?? join(root, '../shared/datasets/camvid'));
+if (!existsSync(join(data, 'val.txt'))) {
+  console.error(`${data}: not a CamVid folder (no val.txt); pass --data <folder with train/, trainannot/, val/, valannot/, train.txt, val.txt>`);
+  process.exit(2);
+}
 
 interface Metrics { mIoU: { mean: number; std: number }; pixelAccuracy: { mean: number; std: number }; images: number; seconds: number }
 
@@ -35,14 +42,14 @@ const rows: string[] = [];
 for (const gen of values.generators!.split(',')) {
   const out = join(values.out!, `${values.backbone}-${gen}`);
   const ckpt = join(values.out!, `${values.backbone}-acg-checkpoint`);
-  const args = [join(root, 'apps/cli/bin/acseg.js'), 'eval', '--dataset', 'camvid', '--root', values.data!, '--backbone', values.backbone!,
+  const args = [join(root, 'apps/cli/bin/acseg.js'), 'eval', '--dataset', 'camvid', '--root', data, '--backbone', values.backbone!,
     '--generator', gen, '--classifier', 'kmeans', '--clusters', '11', '--seeds', values.seeds!, '--out', out];
   let trainSeconds = 0;
   if (gen === 'acg') {
     if (!existsSync(join(ckpt, 'config.json'))) {
       const t0 = Date.now();
       const cache = join(values.out!, `${values.backbone}-train-features`);
-      const feat = spawnSync(process.execPath, [join(root, 'apps/cli/bin/acseg.js'), 'features', '--backbone', values.backbone!, '--images', join(values.data!, 'train'), '--out', cache], { stdio: 'inherit' });
+      const feat = spawnSync(process.execPath, [join(root, 'apps/cli/bin/acseg.js'), 'features', '--backbone', values.backbone!, '--images', join(data, 'train'), '--out', cache], { stdio: 'inherit' });
       if (feat.status !== 0) throw new Error('feature extraction failed');
       const train = spawnSync(process.execPath, [join(root, 'apps/cli/bin/acseg.js'), 'train', '--features', cache, '--out', ckpt, '--iterations', values.iterations!, ...values['train-args']!.split(' ').filter(Boolean)], { stdio: 'inherit' });
       if (train.status !== 0) throw new Error('ACG training failed');

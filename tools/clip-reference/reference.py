@@ -163,6 +163,8 @@ def main():
     pixels = torch.from_numpy(pixels.astype(np.float32).reshape(2, 3, V["image"], V["image"]))
     dense = dense_features(pixels)
 
+    if not os.path.exists(BPE):
+        sys.exit(f"{BPE}: CLIP's merges file is not there; set CLIP_BPE=path/to/bpe_simple_vocab_16e6.txt.gz")
     tok = SimpleTokenizer(BPE)
     prompts = [
         "a photo of a cat.",

@@ -4,20 +4,21 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { writeSafetensors } from '@acseg/safetensors';
 import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
 import { lcgUniform, TINY, weightSpecs } from '../../../packages/backbone-dino/src/testing/tinyVit.js';
+import { writeTinyVoc } from '../../../packages/eval/src/testing/tiny-datasets.js';
 
 afterAll(removeTempDirs);
 
-const vocMini = join(repoRoot, '../shared/datasets/voc-mini');
-
 describe('acseg eval', () => {
-  it('runs the k-means protocol on voc-mini and writes the table, metrics.json and report.html', () => {
+  it('runs the k-means protocol on a tiny VOC and writes the table, metrics.json and report.html', async () => {
+    const voc = join(tempDir(), 'voc');
+    const { val } = await writeTinyVoc(voc, { val: Array.from({ length: 6 }, () => [64, 48]) });
     const out = join(tempDir(), 'eval');
-    const r = acseg(['eval', '--dataset', 'voc', '--root', vocMini, '--backbone', 'handcrafted', '--generator', 'kmeans', '--classifier', 'kmeans', '--seeds', '3', '--out', out, '--quiet']);
+    const r = acseg(['eval', '--dataset', 'voc', '--root', voc, '--backbone', 'handcrafted', '--generator', 'kmeans', '--classifier', 'kmeans', '--seeds', '3', '--out', out, '--quiet']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\|\s*\d+\.\d ± \d+\.\d\s*\|/);
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
     expect(metrics.seeds).toHaveLength(3);
-    expect(metrics.images).toBe(30);
+    expect(metrics.images).toBe(val.length);
     expect(metrics.classNames).toHaveLength(21);
     // mean over seeds is the mean of the per-seed values written beside it
     const mean = metrics.seeds.reduce((a: number, s: { mIoU: number }) => a + s.mIoU, 0) / 3;

@@ -2,13 +2,14 @@
  * Throughput of DINO ViT-S/16 at 224 (random weights, built like a converted
  * checkpoint) on CPU: (a) the bare onnxruntime session on ready tensors, (b)
  * the full path from JPEG files (decode, resize, normalize, run, extract).
+ * imagesDir defaults to ../shared/datasets/voc-mini/JPEGImages beside the repository.
  *
  *   npx tsx --conditions=@acseg/source packages/backbone-dino/bench/throughput.ts [imagesDir] [count] [batchSize] [rounds]
  */
 import { silentLogger } from '@acseg/core';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DinoBackbone } from '../src/backbone.js';
 import { buildVitOnnx } from '../src/onnx/buildVit.js';
 import { describeVitModel } from '../src/onnx/describe.js';
@@ -16,7 +17,11 @@ import { VitSession } from '../src/onnx/session.js';
 import { makeVitWeights, VIT_S16 } from '../src/testing/tinyVit.js';
 import { inferVitConfig } from '../src/vit/config.js';
 
-const dir = process.argv[2] ?? '/work/shared/datasets/voc-mini/JPEGImages';
+const dir = resolve(process.argv[2] ?? join(import.meta.dirname, '../../../../shared/datasets/voc-mini/JPEGImages'));
+if (!existsSync(dir)) {
+  console.error(`${dir}: not found; pass a folder of JPEG images as the first argument`);
+  process.exit(2);
+}
 const count = Number(process.argv[3] ?? 96);
 const batchSize = Number(process.argv[4] ?? 8);
 const S = 224;

@@ -5,15 +5,20 @@
  * first N train images, queries = patches of the last N train images (other
  * sequences). Only the train split is used, so choosing defaults from this
  * table does not tune on the val split that the issue-6 benchmark reports.
- * Run from packages/backbone-handcrafted: npx tsx bench/camvid-knn.ts [N=40]
+ * Run from packages/backbone-handcrafted: npx tsx bench/camvid-knn.ts [N=40] [CAMVID_DIR]
+ * (CAMVID_DIR defaults to ../shared/datasets/camvid beside the repository).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { HandcraftedBackbone, type HandcraftedOptions } from '../src/index.js';
 
-const ROOT = '/work/shared/datasets/camvid';
 const N = Number(process.argv[2] ?? 40);
+const ROOT = resolve(process.argv[3] ?? join(import.meta.dirname, '../../../../shared/datasets/camvid'));
+if (!existsSync(join(ROOT, 'train.txt'))) {
+  console.error(`${ROOT}: not a CamVid folder (no train.txt); pass one (train/, trainannot/, train.txt) as the second argument`);
+  process.exit(2);
+}
 
 async function patchLabels(file: string, g: number): Promise<Int16Array> {
   const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });

@@ -2,24 +2,23 @@
  * Runnable example: names the four quadrants of a VOC image with CLIP.
  * With a real model: npx tsx packages/classifier-clip/bench/example.ts <image> <model folder>
  * Without arguments it writes the tiny random test model to a temp folder and
- * uses ../shared/datasets/voc-mini (the classes it prints are then meaningless).
+ * uses the repo's samples/street.jpg (the classes it prints are then meaningless).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Backbone, FeatureMap, RegionMap } from '@acseg/core';
 import { ClipClassifier } from '../src/index.js';
-import { BPE_PATH } from '../src/testing/fixture.js';
 import { writeTinyClip } from '../src/testing/tiny-model.js';
 
-const image = resolve(process.argv[2] ?? join(import.meta.dirname, '../../../../shared/datasets/voc-mini/JPEGImages/2007_000129.jpg'));
+const image = resolve(process.argv[2] ?? join(import.meta.dirname, '../../../samples/street.jpg'));
 let model = process.argv[3];
 let tmp: string | undefined;
 if (!model) {
   tmp = await mkdtemp(join(tmpdir(), 'clip-example-'));
   model = join(tmp, 'tiny');
-  await writeTinyClip(model, BPE_PATH);
+  await writeTinyClip(model);
 }
 const meta = await sharp(image).metadata();
 const width = meta.width ?? 0;
@@ -35,7 +34,7 @@ const classNames = ['background', 'aeroplane', 'bicycle', 'bird', 'boat', 'bottl
 const clf = new ClipClassifier({ model, templates: tmp ? 'scene' : 'imagenet80+scene', textCache: false });
 const t0 = performance.now();
 const [out] = await clf.classify([{ image, regions, features }], { backbone: {} as Backbone, classNames });
-console.log(`${image} (${width}×${height}), ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+console.log(`${relative(process.cwd(), image)} (${width}×${height}), ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 for (const l of out) console.log(`  quadrant ${l.region}: ${l.className} (class ${l.classId}${l.score === undefined ? ', background rule' : `, cosine ${l.score.toFixed(3)}`})`);
 await clf.dispose();
 if (tmp) await rm(tmp, { recursive: true, force: true });

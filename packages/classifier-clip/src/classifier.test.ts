@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcsegError, ComponentRegistry, type ComponentOptions, validatePlugin, type Backbone, type ClassifierContext, type FeatureMap, type RegionMap, type RgbImage } from '@acseg/core';
 import plugin, { ClipClassifier } from './index.js';
 import { normalizeRgb } from './preprocess.js';
-import { BPE_PATH, loadReference, maxAbsDiff } from './testing/fixture.js';
+import { loadReference, maxAbsDiff } from './testing/fixture.js';
 import { writeTinyClip } from './testing/tiny-model.js';
 
 let cache: string;
@@ -21,7 +21,7 @@ const ctx = (classNames?: string[]): ClassifierContext => ({ backbone: {} as Bac
 beforeAll(async () => {
   cache = await mkdtemp(join(tmpdir(), 'acseg-clip-cls-'));
   modelDir = join(cache, 'models', 'tiny-clip', 'main');
-  await writeTinyClip(modelDir, BPE_PATH);
+  await writeTinyClip(modelDir);
 });
 afterAll(async () => {
   for (const c of clfs) await c.dispose();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClipModel } from './clip-model.js';
 import { resolveModelFiles } from './model-files.js';
-import { BPE_PATH, loadReference, maxAbsDiff } from './testing/fixture.js';
+import { loadReference, maxAbsDiff } from './testing/fixture.js';
 import { TINY_CLIP, fnv1a, mulberry32, writeTinyClip } from './testing/tiny-model.js';
 
 const ref = loadReference();
@@ -13,7 +13,7 @@ let model: ClipModel;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'acseg-clip-'));
-  await writeTinyClip(dir, BPE_PATH);
+  await writeTinyClip(dir);
   model = await ClipModel.load(await resolveModelFiles(dir, tmpdir()));
 });
 afterAll(async () => {

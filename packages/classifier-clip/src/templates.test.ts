@@ -1,8 +1,11 @@
 import { gunzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IMAGENET_TEMPLATES, SCENE_TEMPLATES, TEMPLATE_SETS, fillTemplate, promptName, resolveTemplates } from './templates.js';
-import { BPE_PATH } from './testing/fixture.js';
+import { writeTestBpe } from './testing/bpe.js';
 import { buildClipTokenizerJson } from './testing/tokenizer-json.js';
 
 describe('prompt templates', () => {
@@ -24,7 +27,15 @@ describe('prompt templates', () => {
   });
 });
 
-describe('tokenizer.json built from the BPE merges file', () => {
+describe('tokenizer.json built from the BPE merges file (the tests\' stand-in for CLIP\'s, testing/bpe.ts)', () => {
+  let dir: string;
+  let BPE_PATH: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'acseg-clip-bpe-'));
+    BPE_PATH = await writeTestBpe(join(dir, 'bpe_simple_vocab_16e6.txt.gz'));
+  });
+  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
   it('has CLIP\'s 49408 ids with <|startoftext|> = 49406 and <|endoftext|> = 49407', async () => {
     const json = (await buildClipTokenizerJson(BPE_PATH)) as { model: { vocab: Record<string, number>; merges: string[] } };
     expect(Object.keys(json.model.vocab)).toHaveLength(49408);
@@ -36,5 +47,15 @@ describe('tokenizer.json built from the BPE merges file', () => {
     // The first merge line after the header is the first merged token (id 512).
     const first = gunzipSync(readFileSync(BPE_PATH)).toString('utf8').split('\n')[1];
     expect(json.model.vocab[first.replace(' ', '')]).toBe(512);
+  });
+
+  it('merges only tokens made before them, as a real merges file does', async () => {
+    const json = (await buildClipTokenizerJson(BPE_PATH)) as { model: { vocab: Record<string, number>; merges: string[] } };
+    json.model.merges.forEach((m, rank) => {
+      const [a, b] = m.split(' ');
+      expect(json.model.vocab[a + b]).toBe(512 + rank);
+      expect(json.model.vocab[a]).toBeLessThan(512 + rank);
+      expect(json.model.vocab[b]).toBeLessThan(512 + rank);
+    });
   });
 });

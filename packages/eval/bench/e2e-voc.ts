@@ -5,14 +5,21 @@
  * the k-NN classifier (Table 3, train → val). The mIoU of handcrafted
  * features says nothing about the paper's numbers (those need DINO).
  * Run: cd packages/eval && npx tsx --conditions=@acseg/source bench/e2e-voc.ts [seeds]
+ * (VOC_ROOT=DIR for another VOC layout than ../shared/datasets/voc-mini beside the repository)
  */
 import { HandcraftedBackbone } from '@acseg/backbone-handcrafted';
 import { KMeansClassifier, KnnClassifier } from '@acseg/classifier-kmeans';
 import { KMeansGenerator } from '@acseg/generator-clustering';
 import { evaluateClustering, evaluateKnnRetrieval, formatPaperTable, openVoc, segmentSplit } from '../src/index.js';
 import { silentLogger, silentProgress } from '@acseg/core';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
-const root = process.env.VOC_ROOT ?? '/work/shared/datasets/voc-mini';
+const root = resolve(process.env.VOC_ROOT ?? join(import.meta.dirname, '../../../../shared/datasets/voc-mini'));
+if (!existsSync(root)) {
+  console.error(`${root}: not found; set VOC_ROOT to a VOC 2012 folder (JPEGImages/, SegmentationClass/, ImageSets/Segmentation/)`);
+  process.exit(2);
+}
 const nSeeds = Number(process.argv[2] ?? 10);
 const val = await openVoc(root, { split: 'val' });
 const train = await openVoc(root, { split: 'train' });

@@ -2,11 +2,23 @@
  * Throughput of the evaluation's own work (no model): reading label PNGs,
  * accumulating the confusion matrix, Hungarian matching.
  * Run: cd packages/eval && npx tsx --conditions=@acseg/source bench/metrics.ts
+ * (VOC_ROOT, CAMVID_ROOT: other folders than ../shared/datasets/voc-mini and camvid beside the repository)
  */
 import { ConfusionMatrix, hungarianMatch, openCamVid, openVoc, type Dataset, type LabelMap } from '../src/index.js';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 
-const VOC = process.env.VOC_ROOT ?? '/work/shared/datasets/voc-mini';
-const CAMVID = process.env.CAMVID_ROOT ?? '/work/shared/datasets/camvid';
+/** The folder in `variable`, else ../shared/datasets/<name> beside the repository; stops here when it is missing. */
+function dataset(variable: string, name: string): string {
+  const dir = resolve(process.env[variable] ?? join(import.meta.dirname, '../../../../shared/datasets', name));
+  if (!existsSync(dir)) {
+    console.error(`${dir}: not found; set ${variable} to the ${name} folder`);
+    process.exit(2);
+  }
+  return dir;
+}
+const VOC = dataset('VOC_ROOT', 'voc-mini');
+const CAMVID = dataset('CAMVID_ROOT', 'camvid');
 const rows: string[][] = [];
 
 async function readAll(ds: Dataset): Promise<LabelMap[]> {

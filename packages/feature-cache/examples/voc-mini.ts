@@ -4,15 +4,20 @@
  * @acseg/backbone-dino the calls are the same.
  *
  *   npx tsx --conditions=@acseg/source packages/feature-cache/examples/voc-mini.ts [DATASET_DIR]
+ * (DATASET_DIR defaults to ../shared/datasets/voc-mini beside the repository)
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { HandcraftedBackbone } from '@acseg/backbone-handcrafted';
 import { FeatureCache, writeFeatureCache } from '../src/index.js';
 
-const dataset = process.argv[2] ?? '../shared/datasets/voc-mini';
+const dataset = resolve(process.argv[2] ?? join(import.meta.dirname, '../../../../shared/datasets/voc-mini'));
+if (!existsSync(join(dataset, 'JPEGImages'))) {
+  console.error(`${dataset}: no JPEGImages/ folder; pass a VOC-layout folder as the first argument`);
+  process.exit(2);
+}
 const jpegs = join(dataset, 'JPEGImages');
 const images = readdirSync(jpegs).filter((f) => f.endsWith('.jpg')).sort().slice(0, 40).map((f) => join(jpegs, f));
 const out = await mkdtemp(join(tmpdir(), 'voc-mini-features-'));

@@ -76,12 +76,19 @@ describe('FeatureCache: damaged files give errors that name the file', () => {
     const dir = await makeCache();
     const shard = join(dir, 'shard-00000.safetensors');
     const fh = await open(shard, 'r+');
-    await fh.write(new Uint8Array(8).fill(0xff), 0, 8, 0);
-    await fh.close();
+    try {
+      await fh.write(new Uint8Array(8).fill(0xff), 0, 8, 0);
+    } finally {
+      await fh.close();
+    }
     const cache = await FeatureCache.open(dir);
-    await expect(cache.read([5])).resolves.toHaveLength(1); // other shards still read
-    const e = await rejection(cache.read([1]));
-    expect(e.message).toMatch(new RegExp(`^${shard}: not a readable shard \\(not a safetensors file`));
+    try {
+      await expect(cache.read([5])).resolves.toHaveLength(1); // other shards still read
+      const e = await rejection(cache.read([1]));
+      expect(e.message).toMatch(new RegExp(`^${shard}: not a readable shard \\(not a safetensors file`));
+    } finally {
+      await cache.close();
+    }
 
     const other = await makeCache();
     const dir2 = await makeCache();
@@ -90,47 +97,73 @@ describe('FeatureCache: damaged files give errors that name the file', () => {
     idx.images.forEach((im) => { im.id = `x${im.id}`; });
     await writeFile(join(dir2, 'index.json'), JSON.stringify(idx));
     await copyFile(join(other, 'shard-00000.safetensors'), join(dir2, 'shard-00000.safetensors'));
-    const e2 = await rejection((await FeatureCache.open(dir2)).read([0]));
-    expect(e2.message).toContain('shard-00000.safetensors: the image ids stored in the shard differ from the index');
+    const cache2 = await FeatureCache.open(dir2);
+    try {
+      const e2 = await rejection(cache2.read([0]));
+      expect(e2.message).toContain('shard-00000.safetensors: the image ids stored in the shard differ from the index');
+    } finally {
+      await cache2.close();
+    }
   });
 
   it('a shard truncated while open, and a flipped byte found by verify()', async () => {
     const dir = await makeCache();
     const shard = join(dir, 'shard-00002.safetensors');
     const cache = await FeatureCache.open(dir);
-    await cache.read([6]);
-    await cache.verify();
-    const fh = await open(shard, 'r+');
-    const { size } = await fh.stat();
-    const b = new Uint8Array(1);
-    await fh.read(b, 0, 1, size - 1);
-    b[0] ^= 1;
-    await fh.write(b, 0, 1, size - 1);
-    await fh.close();
-    let e = await rejection(cache.verify());
-    expect(e.message).toMatch(new RegExp(`^${shard}: SHA-256 [0-9a-f]{64} differs from the index's`));
-    await truncate(shard, size - 8);
-    e = await rejection(cache.read([6]));
-    expect(e.message).toMatch(/shard-00002.safetensors: tensor "tokens" row 0 is cut short/);
-    await cache.close();
+    try {
+      await cache.read([6]);
+      await cache.verify();
+      const fh = await open(shard, 'r+');
+      let size: number;
+      try {
+        size = (await fh.stat()).size;
+        const b = new Uint8Array(1);
+        await fh.read(b, 0, 1, size - 1);
+        b[0] ^= 1;
+        await fh.write(b, 0, 1, size - 1);
+      } finally {
+        await fh.close();
+      }
+      let e = await rejection(cache.verify());
+      expect(e.message).toMatch(new RegExp(`^${shard}: SHA-256 [0-9a-f]{64} differs from the index's`));
+      await truncate(shard, size - 8);
+      e = await rejection(cache.read([6]));
+      expect(e.message).toMatch(/shard-00002.safetensors: tensor "tokens" row 0 is cut short/);
+    } finally {
+      await cache.close();
+    }
   });
 });
 
 const script = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../tools/feature-cache/read_cache.py');
-const numpyCheck = spawnSync('python3', ['-c', 'import numpy'], { encoding: 'utf8' });
-const hasNumpy = numpyCheck.status === 0;
+// The python3 on PATH (often pyenv's), else Debian's, which .ci/run gives python3-numpy.
+const pythons = ['python3', '/usr/bin/python3'];
+const python = pythons.find((p) => spawnSync(p, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0);
+// Outside CI a machine without numpy skips this check; CI must run it (.ci/run installs python3-numpy).
+const inCi = !['', '0', 'false'].includes(process.env.CI ?? '');
 
 describe('tools/feature-cache/read_cache.py (the documented format, read by an independent reader)', () => {
   let dir = '';
   beforeAll(async () => {
-    if (!hasNumpy) console.warn(`skipping the Python reader test: python3 with numpy is not available (${numpyCheck.error?.message ?? numpyCheck.stderr.trim()})`);
-    else dir = await makeCache({ model: 'py-check' });
+    if (!python && !inCi) console.warn(`skipping the Python reader test: none of ${pythons.join(', ')} can import numpy`);
+    else if (python) dir = await makeCache({ model: 'py-check' });
   });
 
-  it.skipIf(!hasNumpy)('reads every value, shape, size and id as the TypeScript reader does (needs python3 + numpy)', async () => {
+  it.skipIf(!python && !inCi)('reads every value, shape, size and id as the TypeScript reader does (needs python3 + numpy)', async () => {
+    if (!python) throw new Error(`CI is set but none of ${pythons.join(', ')} can import numpy: install python3-numpy (.ci/run does)`);
     const cache = await FeatureCache.open(dir);
+    try {
+      await compareWithPython(python, cache);
+    } finally {
+      await cache.close();
+    }
+    const summary = spawnSync(python, [script, dir], { encoding: 'utf8' });
+    expect(summary.stdout).toContain('7 images, model py-check');
+  });
+
+  async function compareWithPython(python: string, cache: FeatureCache): Promise<void> {
     for (const id of ['p0', 'p4', 'p6']) {
-      const run = spawnSync('python3', [script, dir, '--dump', id], { encoding: 'utf8' });
+      const run = spawnSync(python, [script, dir, '--dump', id], { encoding: 'utf8' });
       expect(run.stderr).toBe('');
       const py = JSON.parse(run.stdout) as { id: string; source: string; imageSize: number[]; grid: number[]; tokensShape: number[]; tokens: number[]; cls: number[]; attention: number[] };
       const [f] = await cache.read([cache.indexOf(id)]);
@@ -143,7 +176,5 @@ describe('tools/feature-cache/read_cache.py (the documented format, read by an i
       expect(py.cls).toEqual(Array.from(f.cls!));
       expect(py.attention).toEqual(Array.from(f.attention!.data));
     }
-    const summary = spawnSync('python3', [script, dir], { encoding: 'utf8' });
-    expect(summary.stdout).toContain('7 images, model py-check');
-  });
+  }
 });

@@ -78,6 +78,7 @@ export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
     } finally {
       interrupt.dispose();
       await generator.dispose?.();
+      if (source instanceof FeatureCache) await source.close();
     }
   });
 }

@@ -37,9 +37,9 @@ async function rejection(p: Promise<unknown>): Promise<AcsegError> {
 
 describe('defaultCacheDir', () => {
   it('prefers $ACSEG_CACHE_DIR, then $XDG_CACHE_HOME/acseg, then ~/.cache/acseg (empty counts as unset)', () => {
-    expect(defaultCacheDir({ ACSEG_CACHE_DIR: '/a', XDG_CACHE_HOME: '/x' }, '/home/u')).toBe('/a');
-    expect(defaultCacheDir({ ACSEG_CACHE_DIR: '', XDG_CACHE_HOME: '/x' }, '/home/u')).toBe('/x/acseg');
-    expect(defaultCacheDir({ XDG_CACHE_HOME: '' }, '/home/u')).toBe('/home/u/.cache/acseg');
+    expect(defaultCacheDir({ ACSEG_CACHE_DIR: '/a', XDG_CACHE_HOME: '/x' }, '/u')).toBe('/a');
+    expect(defaultCacheDir({ ACSEG_CACHE_DIR: '', XDG_CACHE_HOME: '/x' }, '/u')).toBe('/x/acseg');
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '' }, '/u')).toBe('/u/.cache/acseg');
     expect(defaultCacheDir({})).toBe(join(homedir(), '.cache', 'acseg'));
   });
 });

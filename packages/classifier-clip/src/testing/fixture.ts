@@ -1,11 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-
-/** OpenAI's CLIP BPE merges file in the shared folder (override with ACSEG_CLIP_BPE). */
-export const BPE_PATH = process.env.ACSEG_CLIP_BPE ?? resolve(here, '../../../../../shared/vocab/bpe_simple_vocab_16e6.txt.gz');
 
 export interface ReferenceFixture {
   dense: { shape: number[]; data: number[] };

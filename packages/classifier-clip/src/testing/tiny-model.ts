@@ -8,7 +8,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serializeSafetensors } from '@acseg/safetensors';
-import { buildClipTokenizerJson } from './tokenizer-json.js';
+import { testMergesText } from './bpe.js';
+import { buildClipTokenizerJson, clipTokenizerJson } from './tokenizer-json.js';
 
 export function fnv1a(s: string): number {
   let h = 0x811c9dc5;
@@ -95,8 +96,11 @@ export function clipTensorShapes(s: TinyClipSpec): Array<[string, number[]]> {
   return out;
 }
 
-/** Writes model.safetensors, config.json, tokenizer.json (from the BPE file) into `dir`. */
-export async function writeTinyClip(dir: string, bpeGzPath: string, spec: TinyClipSpec = TINY_CLIP): Promise<void> {
+/**
+ * Writes model.safetensors, config.json, tokenizer.json into `dir`; the tokenizer comes from the BPE merges
+ * file at `bpeGzPath`, or without one from the tests' stand-in (testing/bpe.ts).
+ */
+export async function writeTinyClip(dir: string, bpeGzPath?: string, spec: TinyClipSpec = TINY_CLIP): Promise<void> {
   await mkdir(dir, { recursive: true });
   const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
   for (const [name, shape] of clipTensorShapes(spec)) tensors[name] = { shape, data: seededTensor(name, shape) };
@@ -109,5 +113,5 @@ export async function writeTinyClip(dir: string, bpeGzPath: string, spec: TinyCl
     text_config: { hidden_size: spec.text.width, num_attention_heads: spec.text.heads, num_hidden_layers: spec.text.layers, max_position_embeddings: spec.text.context, vocab_size: spec.text.vocab, intermediate_size: spec.text.mlp, hidden_act: act, layer_norm_eps: 1e-5 },
   };
   await writeFile(join(dir, 'config.json'), JSON.stringify(config, null, 2));
-  await writeFile(join(dir, 'tokenizer.json'), JSON.stringify(await buildClipTokenizerJson(bpeGzPath)));
+  await writeFile(join(dir, 'tokenizer.json'), JSON.stringify(bpeGzPath ? await buildClipTokenizerJson(bpeGzPath) : clipTokenizerJson(testMergesText())));
 }

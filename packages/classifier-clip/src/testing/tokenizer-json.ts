@@ -27,7 +27,11 @@ export function bytesToUnicode(): string[] {
 export const CLIP_PRETOKENIZE_REGEX = "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
 
 export async function buildClipTokenizerJson(bpeGzPath: string): Promise<Record<string, unknown>> {
-  const text = gunzipSync(await readFile(bpeGzPath)).toString('utf8');
+  return clipTokenizerJson(gunzipSync(await readFile(bpeGzPath)).toString('utf8'));
+}
+
+/** The same from the merges file's text (a header line, then one merge per line). */
+export function clipTokenizerJson(text: string): Record<string, unknown> {
   const merges = text.split('\n').slice(1, 49152 - 256 - 2 + 1);
   const symbols = bytesToUnicode();
   const tokens = [...symbols, ...symbols.map((s) => `${s}</w>`), ...merges.map((m) => m.split(' ').join(''))];

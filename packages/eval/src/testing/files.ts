@@ -1,10 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import sharp from 'sharp';
-
-/** The shared datasets folder (../shared/datasets beside the checkout); ACSEG_DATASETS overrides it. */
-export const SHARED_DATASETS = process.env.ACSEG_DATASETS ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/datasets');
 
 /** Test helper: writes an 8-bit grey PNG holding `values` (row-major). */
 export async function writeGreyPng(file: string, width: number, height: number, values: ArrayLike<number>): Promise<void> {

@@ -22,6 +22,8 @@ async function layout(): Promise<{ dir: string; plugin: string; other: string }>
   const dir = mkdtempSync(join(tmpdir(), 'acseg-layout-'));
   work = dir;
   copyFileSync(join(root, 'vitest.config.ts'), join(dir, 'vitest.config.ts'));
+  mkdirSync(join(dir, 'tools', 'test-setup'), { recursive: true });
+  copyFileSync(join(root, 'tools', 'test-setup', 'file-handles.ts'), join(dir, 'tools', 'test-setup', 'file-handles.ts'));
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'junction');
   mkdirSync(join(dir, 'apps'));
   const { FsTree, flushChanges } = require('nx/src/generators/tree');

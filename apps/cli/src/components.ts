@@ -1,4 +1,4 @@
-import { AcsegError, arrayFeatureSource, describeSkip, isAcsegError, type Backbone, type ConceptGenerator, type FeatureMap, type ImageInput } from '@acseg/core';
+import { AcsegError, isAcsegError, type Backbone, type ConceptGenerator, type FeatureSource } from '@acseg/core';
 import type { Session } from './session.js';
 
 /** The backbone asked for, or DINO when its model is there, else the weight-free one (said in one line). */
@@ -20,33 +20,17 @@ export async function chooseBackbone(session: Session, requested: string | undef
   return fallback;
 }
 
-/** Features of every image, in memory; bad images are reported and left out. */
-export async function extractAll(session: Session, backbone: Backbone, images: readonly ImageInput[]): Promise<{ features: FeatureMap[]; skipped: Array<{ source: string; message: string }> }> {
-  const features: FeatureMap[] = [];
-  const skipped: Array<{ source: string; message: string }> = [];
-  const bar = session.progress.start('features', images.length);
-  for await (const r of backbone.extract(images)) {
-    if (r.ok) features.push(r.features);
-    else {
-      skipped.push({ source: r.source, message: r.error.message });
-      session.log.warn(`skipped ${describeSkip(r.source, r.error.message)}`);
-    }
-    bar.update(features.length + skipped.length);
-  }
-  bar.stop();
-  return { features, skipped };
-}
-
 /**
  * A generator that must be trained (the ACG without a checkpoint) is fitted
- * on the given images' features: unsupervised, so this is legitimate.
+ * on the given images' features, read from a feature cache: unsupervised,
+ * so this is legitimate.
  */
-export async function ensureReady(session: Session, generator: ConceptGenerator, features: FeatureMap[], checkpointDir: string, signal?: AbortSignal): Promise<void> {
+export async function ensureReady(session: Session, generator: ConceptGenerator, source: FeatureSource, checkpointDir: string, signal?: AbortSignal): Promise<void> {
   if (generator.ready) return;
   if (!generator.fit) throw new AcsegError('BAD_INPUT', `generator ${generator.name} is not ready and cannot be trained`, { hint: 'give it a checkpoint' });
-  if (features.length === 0) throw new AcsegError('BAD_INPUT', `no image could be read to train ${generator.name} on`);
-  session.log.info(`training ${generator.name} on ${features.length} images (no checkpoint given); checkpoints in ${checkpointDir}`);
-  await generator.fit(arrayFeatureSource(features), { progress: session.progress, log: session.log, signal, checkpointDir });
+  if (source.length === 0) throw new AcsegError('BAD_INPUT', `no image could be read to train ${generator.name} on`);
+  session.log.info(`training ${generator.name} on ${source.length} images (no checkpoint given); checkpoints in ${checkpointDir}`);
+  await generator.fit(source, { progress: session.progress, log: session.log, signal, checkpointDir });
   if (generator.save) await generator.save(checkpointDir);
 }
 

@@ -1,13 +1,12 @@
 import { join, resolve } from 'node:path';
-import { writeGallery, writeImageOutputs, type GalleryItem } from '@acseg/report';
-import { classMap, regionBoxes, silentLogger, uniqueId, type Logger, type ProgressFactory, type SegmentOutcome, type Segmentation } from '@acseg/core';
+import { GalleryLog, writeGallery, writeImageOutputs, type GalleryItem } from '@acseg/report';
+import { classMap, imageId, regionBoxes, silentLogger, uniqueId, type Logger, type SegmentOutcome, type Segmentation } from '@acseg/core';
 
 export interface RunOutputOptions {
   classNames?: readonly string[];
   backbone: string;
   generator: string;
   classifier?: string;
-  progress: ProgressFactory;
   log?: Logger;
   /** Every input file of the run: no output may take one's name (`--out` may be the images folder). */
   inputs?: readonly string[];
@@ -63,43 +62,69 @@ function namesFromItems(items: readonly GalleryItem[]): string[] | undefined {
 }
 
 /**
- * Per image `<id>.png` (class ids, VOC palette), `<id>.overlay.png`,
- * `<id>.json`; then `index.html` listing them and the skipped files.
- * Every file is written atomically; a failure on one image is reported and
- * the others are still written.
+ * Writes a run's outputs as each image finishes: per image `<id>.png`
+ * (class ids, VOC palette), `<id>.overlay.png`, `<id>.json` and a
+ * thumbnail, each atomically, recorded in `gallery.jsonl`; `finish` writes
+ * `index.html` from that record. Nothing of an image is kept once written
+ * (only the skipped files' names and reasons), so memory does not grow
+ * with the run. A failure to write one image's files is reported and the
+ * others go on.
  */
-export async function writeRunOutputs(out: string, outcomes: readonly SegmentOutcome[], opts: RunOutputOptions): Promise<{ items: GalleryItem[]; skipped: Array<{ source: string; message: string }> }> {
-  const items: GalleryItem[] = [];
-  const skipped: Array<{ source: string; message: string }> = [];
-  const log = opts.log ?? silentLogger;
-  const idFor = outputIds(out, opts.inputs ?? outcomes.map((o) => (o.ok ? o.result.source : o.source)));
-  const bar = opts.progress.start('write', outcomes.length);
-  for (const o of outcomes) {
-    if (!o.ok) {
-      skipped.push({ source: o.source, message: o.error.message });
-    } else {
-      const seg = o.result;
-      const { map, regions } = labelsOf(seg, opts.classNames);
-      const id = idFor(seg.id);
-      if (id !== seg.id) log.info(`${seg.source}: outputs named "${id}" ("${seg.id}" is taken by another image or an input file)`);
-      try {
-        items.push(await writeImageOutputs(out, {
-          id, source: seg.source, image: seg.image, classMap: map, width: seg.regions.width, height: seg.regions.height, regions,
-          backbone: opts.backbone, generator: opts.generator, classifier: opts.classifier ?? null,
-        }));
-      } catch (e) {
-        skipped.push({ source: seg.source, message: `writing outputs failed: ${(e as Error).message}` });
-      }
-    }
-    bar.update(items.length + skipped.length);
+export class RunWriter {
+  readonly skipped: Array<{ source: string; message: string }> = [];
+  written = 0;
+  private readonly idFor: (id: string) => string;
+  private readonly log: Logger;
+
+  private constructor(private readonly out: string, private readonly opts: RunOutputOptions, private readonly gallery: GalleryLog) {
+    this.log = opts.log ?? silentLogger;
+    this.idFor = outputIds(out, opts.inputs ?? []);
   }
-  bar.stop();
-  await writeGallery(out, {
-    title: 'acseg run',
-    classNames: opts.classNames ?? namesFromItems(items),
-    items,
-    skipped: skipped.map((s) => ({ source: s.source, reason: s.message })),
-    notes: [`backbone ${opts.backbone} → generator ${opts.generator}${opts.classifier ? ` → classifier ${opts.classifier}` : ''}`],
-  });
-  return { items, skipped };
+
+  /** A fresh record in `out` (every image of this run is written again). */
+  static async open(out: string, opts: RunOutputOptions): Promise<RunWriter> {
+    return new RunWriter(out, opts, await GalleryLog.open(out, { fresh: true }));
+  }
+
+  async write(o: SegmentOutcome): Promise<void> {
+    if (!o.ok) {
+      await this.skip(o.source, o.error.message);
+      return;
+    }
+    const seg = o.result;
+    const { map, regions } = labelsOf(seg, this.opts.classNames);
+    const id = this.idFor(seg.id);
+    // Said against the file's own name: a feature cache may have numbered the id already.
+    const natural = imageId(seg.source);
+    if (id !== natural) this.log.info(`${seg.source}: outputs named "${id}" ("${natural}" is taken by another image or an input file)`);
+    let item: GalleryItem;
+    try {
+      item = await writeImageOutputs(this.out, {
+        id, source: seg.source, image: seg.image, classMap: map, width: seg.regions.width, height: seg.regions.height, regions,
+        backbone: this.opts.backbone, generator: this.opts.generator, classifier: this.opts.classifier ?? null,
+      });
+    } catch (e) {
+      await this.skip(seg.source, `writing outputs failed: ${(e as Error).message}`);
+      return;
+    }
+    await this.gallery.add(item);
+    this.written++;
+  }
+
+  private async skip(source: string, message: string): Promise<void> {
+    this.skipped.push({ source, message });
+    await this.gallery.skip({ source, reason: message });
+  }
+
+  /** `index.html` (and its pages) from the record on disk. */
+  async finish(): Promise<string> {
+    const { items, skipped } = await this.gallery.read();
+    return writeGallery(this.out, {
+      title: 'acseg run',
+      classNames: this.opts.classNames ?? namesFromItems(items),
+      items,
+      skipped,
+      notes: [`backbone ${this.opts.backbone} → generator ${this.opts.generator}${this.opts.classifier ? ` → classifier ${this.opts.classifier}` : ''}`],
+    });
+  }
 }

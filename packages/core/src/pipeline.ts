@@ -75,6 +75,16 @@ export class SegmentationPipeline {
   }
 
   /**
+   * The same pipeline reading features through `backbone` instead (e.g. a
+   * feature cache in front of the same model), without checking and saying
+   * again what the constructor did.
+   */
+  withBackbone(backbone: Backbone): SegmentationPipeline {
+    const copy = Object.create(SegmentationPipeline.prototype) as SegmentationPipeline;
+    return Object.assign(copy, this, { parts: { ...this.parts, backbone } });
+  }
+
+  /**
    * The classifier's own early check (`ConceptClassifier.check`: model files, class names, ...), so that a run
    * that trains or extracts first fails before that work rather than after it.
    */

@@ -1,6 +1,7 @@
 import { appendFile, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AcsegError } from '@acseg/core';
+import { writeFileAtomic } from './atomic.js';
 import type { GalleryItem, SkippedFile } from './gallery.js';
 
 /** File name of the record beside a run's outputs. */
@@ -17,10 +18,15 @@ type Line = { item: GalleryItem } | { skipped: SkippedFile };
 export class GalleryLog {
   private constructor(readonly path: string) {}
 
-  static async open(dir: string): Promise<GalleryLog> {
+  /** `fresh`: start an empty record (a run that writes every image again). */
+  static async open(dir: string, options: { fresh?: boolean } = {}): Promise<GalleryLog> {
     const out = resolve(dir);
     await mkdir(out, { recursive: true });
     const log = new GalleryLog(join(out, GALLERY_LOG));
+    if (options.fresh) {
+      await writeFileAtomic(log.path, '');
+      return log;
+    }
     // A line cut short by a kill is ended, so the next record starts on a line of its own.
     const size = await stat(log.path).then((s) => s.size, () => 0);
     if (size > 0) {

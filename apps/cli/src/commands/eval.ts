@@ -7,7 +7,8 @@ import {
 } from '@acseg/eval';
 import { writeEvalReport, writeFileAtomic } from '@acseg/report';
 import { checkOutDir } from '../check-out.js';
-import { chooseBackbone, ensureReady, extractAll, interruptSignal } from '../components.js';
+import { chooseBackbone, ensureReady, interruptSignal } from '../components.js';
+import { cacheFeatures, TEMP_FEATURES } from '../feature-stage.js';
 import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
@@ -15,7 +16,7 @@ import { requireOptions } from './required.js';
 
 type EvalArgs = GlobalArgs & {
   dataset: string; root: string; split: string; trainSplit: string; backbone?: string; model?: string; generator: string; classifier: string;
-  checkpoint?: string; seeds: number; limit?: number; clusters?: number; matching: MatchingMode; out?: string; k?: number; iterations?: number; method?: string;
+  checkpoint?: string; seeds: number; limit?: number; clusters?: number; matching: MatchingMode; out?: string; k?: number; iterations?: number; method?: string; featuresCache?: string;
 };
 
 /** Default K of the k-means classifier: the dataset's classes (without background when there is one). */
@@ -53,7 +54,8 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('matching', { type: 'string', choices: ['pixels', 'iou'] as const, default: 'pixels' as MatchingMode, describe: 'Hungarian matching on pixel counts (STEGO/PiCIE) or IoU (DSM)' })
       .option('limit', { type: 'number', describe: 'only the first N items of the split (and of the train split where one is used): a quick check, not the paper\'s numbers' })
       .option('method', { type: 'string', describe: 'row name in the table' })
-      .option('out', { type: 'string', describe: 'folder for metrics.json and report.html (default out/eval-<dataset>-<generator>-<classifier>)' }),
+      .option('out', { type: 'string', describe: 'folder for metrics.json and report.html (default out/eval-<dataset>-<generator>-<classifier>)' })
+      .option('features-cache', { type: 'string', describe: 'feature cache of the train split when the ACG is trained first (written or resumed, kept; default: a temporary one in --out)' }),
   async (args) => {
     const argv = args as unknown as EvalArgs;
     const session = await Session.open(argv);
@@ -84,9 +86,15 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     const interrupt = interruptSignal(session);
     try {
       if (!generator.ready) {
-        const images = trainSet!.items.map((it) => it.image);
-        const { features } = await extractAll(session, backbone, images);
-        await ensureReady(session, generator, features, join(out, `${generator.name}-checkpoint`), interrupt.signal);
+        // The train split's features stream through a feature cache (temporary unless --features-cache names one).
+        const stage = await cacheFeatures(session, backbone, trainSet!.items.map((it) => it.image), { named: argv.featuresCache, temp: join(out, TEMP_FEATURES) }, interrupt.signal);
+        if (!stage) { setStatus(EXIT.interrupted); return; }
+        try {
+          await ensureReady(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
+        } finally {
+          await stage.close(interrupt.signal.aborted);
+        }
+        if (interrupt.signal.aborted) { setStatus(EXIT.interrupted); return; }
       }
       // The table row says what ran: the paper's name only for the ACG.
       const method = argv.method ?? (generator.name === 'acg' ? `ACSeg (${backbone.name})` : `${generator.name} (${backbone.name})`);

@@ -1,12 +1,13 @@
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
-import { SegmentationPipeline, describeSkip, type SegmentOutcome } from '@acseg/core';
+import { SegmentationPipeline, describeSkip } from '@acseg/core';
 import { checkOutDir } from '../check-out.js';
 import { DEFAULT_CLASS_PRESET, classNamesFrom, describePreset } from '../classes.js';
-import { chooseBackbone, ensureReady, extractAll, interruptSignal } from '../components.js';
+import { chooseBackbone, ensureReady, interruptSignal } from '../components.js';
 import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
-import { writeRunOutputs } from '../outputs.js';
+import { cacheFeatures, TEMP_FEATURES, type FeatureStage } from '../feature-stage.js';
+import { RunWriter } from '../outputs.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
 import { requireOptions } from './required.js';
@@ -21,7 +22,8 @@ export function componentOptions<T>(a: Argv<T>) {
     .option('iterations', { type: 'number', describe: 'ACG training iterations when it is trained on the given images (default 300; the paper trains 2500 on a whole dataset: use acseg train for that)' })
     .option('seed', { type: 'number', describe: 'seed for every component' })
     .option('images', { type: 'string', describe: 'folder of images (JPEG, PNG, WebP), or one image (required)' })
-    .option('out', { type: 'string', describe: 'output folder (required)' });
+    .option('out', { type: 'string', describe: 'output folder (required)' })
+    .option('features-cache', { type: 'string', describe: 'feature cache folder to write (or resume) and read; kept. Default: a temporary one in --out when features are needed twice (training the ACG first, a k-means classifier), removed at the end' });
 }
 
 /** ACG iterations when `run`/`segment` train it on the folder itself (no checkpoint given). */
@@ -29,7 +31,7 @@ export const ON_THE_FLY_ITERATIONS = 300;
 
 type RunArgs = GlobalArgs & {
   backbone?: string; model?: string; generator?: string; checkpoint?: string; k?: number; iterations?: number; seed?: number;
-  images: string; out: string; classifier?: string; classes?: string; clusters?: number;
+  images: string; out: string; classifier?: string; classes?: string; clusters?: number; featuresCache?: string;
 };
 
 /** A `classes` component option as given in a config file or by --set: names, or a preset or comma list. */
@@ -67,23 +69,36 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     session.log.info(describePreset(DEFAULT_CLASS_PRESET, classNames, 'default'));
   }
   const interrupt = interruptSignal(session);
+  let stage: FeatureStage | undefined;
+  let keepFeatures = false;
   try {
     // Everything the parts need from each other, and the classifier's own files, before any training or extraction.
-    const pipeline = new SegmentationPipeline({ backbone, generator, classifier, classNames, log: session.log, progress: session.progress });
+    let pipeline = new SegmentationPipeline({ backbone, generator, classifier, classNames, log: session.log, progress: session.progress });
     await pipeline.check();
-    if (!generator.ready) {
-      const { features } = await extractAll(session, backbone, images);
-      await ensureReady(session, generator, features, join(out, `${generator.name}-checkpoint`), interrupt.signal);
+    // Features once, on disk, when they are needed twice: to train the ACG first, or for a classifier that must see
+    // every image before labelling one (two passes). Otherwise the images stream straight through.
+    const twoPasses = !!(classifier?.needs.fit && (classifier.fit || classifier.fitDigests));
+    if (!generator.ready || twoPasses || argv.featuresCache) {
+      stage = await cacheFeatures(session, backbone, images, { named: argv.featuresCache, temp: join(out, TEMP_FEATURES) }, interrupt.signal);
+      if (!stage) { keepFeatures = true; return EXIT.interrupted; }
+      pipeline = pipeline.withBackbone(stage.backbone);
+      await ensureReady(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
+      if (interrupt.signal.aborted) { keepFeatures = true; return EXIT.interrupted; }
     }
-    const outcomes: SegmentOutcome[] = await pipeline.run(images);
-    const summary = await writeRunOutputs(out, outcomes, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, progress: session.progress, log: session.log, inputs: images });
-    const ok = outcomes.filter((o) => o.ok).length;
-    const lines = [`segmented ${ok} of ${outcomes.length} images with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${join(out, 'index.html')})`];
-    for (const s of summary.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
+    const writer = await RunWriter.open(out, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, log: session.log, inputs: images });
+    const summary = await pipeline.stream(images, { emit: (o) => writer.write(o), signal: interrupt.signal });
+    const index = await writer.finish();
+    const lines = [`segmented ${writer.written} of ${images.length} images with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${index})`];
+    for (const s of writer.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
     process.stdout.write(`${lines.join('\n')}\n`);
-    return summary.skipped.length ? EXIT.failure : EXIT.ok;
+    if (summary.interrupted) {
+      keepFeatures = true;
+      return EXIT.interrupted;
+    }
+    return writer.skipped.length ? EXIT.failure : EXIT.ok;
   } finally {
     interrupt.dispose();
+    await stage?.close(keepFeatures);
     await Promise.all([backbone.dispose?.(), generator.dispose?.(), classifier?.dispose?.()]);
   }
 }

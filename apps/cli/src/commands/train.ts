@@ -1,7 +1,11 @@
 import type { Argv } from 'yargs';
-import { AcsegError, arrayFeatureSource, type FeatureSource } from '@acseg/core';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AcsegError, type FeatureSource } from '@acseg/core';
 import { FeatureCache } from '@acseg/feature-cache';
-import { chooseBackbone, extractAll, interruptSignal } from '../components.js';
+import { chooseBackbone, interruptSignal } from '../components.js';
+import { cacheFeatures, type FeatureStage } from '../feature-stage.js';
 import { commandLine } from '../invocation.js';
 import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
@@ -48,21 +52,27 @@ export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
     // Before any feature extraction: --out must be a folder holding nothing but a checkpoint we may write.
     const folder = await checkTrainOut(out, resume, !!argv.force);
     let source: FeatureSource;
+    let featureStage: FeatureStage | undefined;
     if (argv.features) {
       source = await FeatureCache.open(argv.features);
     } else {
+      // Features stream through a temporary cache (not --out, which holds only the checkpoint).
       const backbone = await chooseBackbone(session, argv.backbone);
-      const { features } = await extractAll(session, backbone, listImages(argv.images!));
+      const stage = await cacheFeatures(session, backbone, listImages(argv.images!), { temp: await mkdtemp(join(tmpdir(), 'acseg-train-features-')) });
       await backbone.dispose?.();
-      if (!features.length) throw new AcsegError('BAD_INPUT', `no image in ${argv.images} could be read`);
-      source = arrayFeatureSource(features);
-    }
-    if (folder.replace) {
-      session.log.info(`--force: replacing the checkpoint in ${out} (${await describeProgress(out)})`);
-      await folder.replace();
+      featureStage = stage;
+      if (!stage?.cache.length) {
+        await stage?.close();
+        throw new AcsegError('BAD_INPUT', `no image in ${argv.images} could be read`);
+      }
+      source = stage.cache;
     }
     const interrupt = interruptSignal(session);
     try {
+      if (folder.replace) {
+        session.log.info(`--force: replacing the checkpoint in ${out} (${await describeProgress(out)})`);
+        await folder.replace();
+      }
       const report = await generator.fit(source, {
         progress: session.progress, log: session.log, signal: interrupt.signal, checkpointDir: out, resume,
       });
@@ -78,7 +88,8 @@ export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
     } finally {
       interrupt.dispose();
       await generator.dispose?.();
-      if (source instanceof FeatureCache) await source.close();
+      if (featureStage) await featureStage.close();
+      else if (source instanceof FeatureCache) await source.close();
     }
   });
 }

@@ -1,0 +1,47 @@
+import { rm } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { describeSkip, type Backbone, type ImageInput } from '@acseg/core';
+import { cachedBackbone, FeatureCache, writeFeatureCache } from '@acseg/feature-cache';
+import type { Session } from './session.js';
+
+/** Folder of the temporary feature cache inside a command's output folder. */
+export const TEMP_FEATURES = '.acseg-features';
+
+export interface FeatureStage {
+  cache: FeatureCache;
+  /** The backbone, serving the cached images from the cache. */
+  backbone: Backbone;
+  skipped: Array<{ source: string; message: string }>;
+  /** Closes the cache; removes it when it was temporary and `keep` is false. */
+  close(keep?: boolean): Promise<void>;
+}
+
+/**
+ * Features once, on disk: a command that must train the ACG first (or
+ * segment twice) computes every image's features into a feature cache,
+ * trains from it streaming, and segments from it, so the backbone runs
+ * once per image and nothing grows in memory. The cache is `named` (kept,
+ * reusable with `acseg train --features`) or a temporary one (inside the output folder),
+ * removed at the end, or kept after Ctrl-C so the same command resumes it.
+ * Returns undefined when interrupted.
+ */
+export async function cacheFeatures(session: Session, backbone: Backbone, images: readonly ImageInput[], where: { named?: string; temp: string }, signal?: AbortSignal): Promise<FeatureStage | undefined> {
+  const dir = resolve(where.named ?? where.temp);
+  const temporary = !where.named;
+  const r = await writeFeatureCache({ backbone, images, out: dir, progress: session.progress, log: session.log, signal });
+  for (const s of r.skipped) session.log.warn(`skipped ${describeSkip(s.source, s.message)}`);
+  if (signal?.aborted) {
+    session.log.warn(`features of ${r.written + r.resumed} images are kept in ${dir}; the same command continues from them`);
+    return undefined;
+  }
+  const cache = await FeatureCache.open(dir);
+  return {
+    cache,
+    backbone: cachedBackbone(cache, backbone),
+    skipped: r.skipped,
+    close: async (keep = false) => {
+      await cache.close();
+      if (temporary && !keep) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

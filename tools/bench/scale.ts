@@ -1,0 +1,136 @@
+/**
+ * Scale benchmark (issue 13): peak RSS and images/s of `acseg features`
+ * (the backbone alone), `segment --checkpoint`, `run --checkpoint` (k-means
+ * classifier: two passes) and `eval --dataset camvid --checkpoint` on N
+ * synthetic-but-realistic images: random crops (60–100 % of each side) and
+ * flips of the CamVid train frames, resized back to the frame size, with
+ * their labels transformed the same way (nearest neighbour) for `eval`.
+ *
+ *   npx tsx tools/bench/scale.ts [--sizes 1000,5000,10000] [--commands features,segment,run,eval]
+ *     [--backbone handcrafted] [--model PATH.onnx] [--data DIR] [--out DIR]
+ * --data: the CamVid folder (default ../shared/datasets/camvid beside the repository).
+ * --model: a ViT ONNX for `--backbone dino` (e.g. a random-weight ViT-S/16 made with `acseg models convert`).
+ *
+ * Runs the built CLI (npm run build first). Peak RSS is the child's VmHWM,
+ * polled from /proc (Linux). Generated images are kept under --out and reused.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+// sharp comes with the workspace (the image packages depend on it).
+import sharp from 'sharp';
+import { mulberry32 } from '@acseg/random';
+
+const root = resolve(import.meta.dirname, '../..');
+const cli = join(root, 'apps/cli/bin/acseg.js');
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '1000,5000,10000' },
+    commands: { type: 'string', default: 'features,segment,run,eval' },
+    backbone: { type: 'string', default: 'handcrafted' },
+    model: { type: 'string' },
+    data: { type: 'string' },
+    out: { type: 'string', default: join(root, 'out/bench-scale') },
+  },
+});
+const data = resolve(values.data ?? join(root, '../shared/datasets/camvid'));
+if (!existsSync(join(data, 'train.txt'))) {
+  console.error(`${data}: not a CamVid folder (no train.txt); pass --data <folder with train/, trainannot/, train.txt>`);
+  process.exit(2);
+}
+const out = resolve(values.out!);
+const sizes = values.sizes!.split(',').map(Number);
+const commands = values.commands!.split(',');
+const model = values.model ? ['--model', resolve(values.model)] : [];
+
+/** N images and labels in the CamVid layout (split "val"), made once. */
+async function makeSplit(n: number): Promise<string> {
+  const dir = join(out, `camvid-${n}`);
+  if (existsSync(join(dir, 'val.txt'))) return dir;
+  const ids = readFileSync(join(data, 'train.txt'), 'utf8').split('\n').filter(Boolean);
+  mkdirSync(join(dir, 'val'), { recursive: true });
+  mkdirSync(join(dir, 'valannot'), { recursive: true });
+  const rand = mulberry32(n);
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const src = ids[Math.floor(rand() * ids.length)];
+    const meta = await sharp(join(data, 'train', `${src}.jpg`)).metadata();
+    const W = meta.width!, H = meta.height!;
+    const w = Math.round(W * (0.6 + 0.4 * rand())), h = Math.round(H * (0.6 + 0.4 * rand()));
+    const crop = { left: Math.floor(rand() * (W - w + 1)), top: Math.floor(rand() * (H - h + 1)), width: w, height: h };
+    const flip = rand() < 0.5;
+    const name = `s${String(i).padStart(6, '0')}`;
+    let img = sharp(join(data, 'train', `${src}.jpg`)).extract(crop).resize(W, H, { fit: 'fill' });
+    let lab = sharp(join(data, 'trainannot', `${src}.png`)).extract(crop).resize(W, H, { fit: 'fill', kernel: 'nearest' });
+    if (flip) { img = img.flop(); lab = lab.flop(); }
+    await img.jpeg({ quality: 90 }).toFile(join(dir, 'val', `${name}.jpg`));
+    await lab.toColourspace('b-w').png().toFile(join(dir, 'valannot', `${name}.png`));
+    names.push(name);
+  }
+  writeFileSync(join(dir, 'val.txt'), `${names.join('\n')}\n`);
+  return dir;
+}
+
+/** Runs the CLI, polling the child's peak RSS; returns seconds and MiB. */
+function measure(args: string[]): Promise<{ seconds: number; peakMiB: number; status: number | null; tail: string }> {
+  return new Promise((done) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [cli, ...args, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let peak = 0;
+    let tail = '';
+    const keep = (b: Buffer) => { tail = (tail + b.toString()).slice(-2000); };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const poll = setInterval(() => {
+      try {
+        const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (m) peak = Math.max(peak, Number(m[1]));
+      } catch { /* exited */ }
+    }, 100);
+    child.on('exit', (status) => {
+      clearInterval(poll);
+      done({ seconds: (Date.now() - t0) / 1000, peakMiB: peak / 1024, status, tail });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  // A small ACG checkpoint, trained once on 200 of the frames: the benchmark measures segmentation, not training.
+  const ckpt = join(out, `${values.backbone}-acg`);
+  if (commands.some((c) => c !== 'features') && !existsSync(join(ckpt, 'config.json'))) {
+    const small = await makeSplit(200);
+    const r = spawnSync(process.execPath, [cli, 'train', '--images', join(small, 'val'), '--out', ckpt, '--backbone', values.backbone!, ...model, '--iterations', '200', '--quiet'], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Error('training the benchmark checkpoint failed');
+  }
+
+  const rows: string[] = [];
+  for (const n of sizes) {
+    const split = await makeSplit(n);
+    const images = join(split, 'val');
+    const count = readdirSync(images).length;
+    const runs: Record<string, string[]> = {
+      features: ['features', '--images', images, '--out', join(out, `features-${n}`), '--backbone', values.backbone!, ...model],
+      segment: ['segment', '--images', images, '--out', join(out, `segment-${n}`), '--backbone', values.backbone!, ...model, '--checkpoint', ckpt],
+      run: ['run', '--images', images, '--out', join(out, `run-${n}`), '--backbone', values.backbone!, ...model, '--checkpoint', ckpt, '--clusters', '11'],
+      eval: ['eval', '--dataset', 'camvid', '--root', split, '--split', 'val', '--backbone', values.backbone!, ...model, '--checkpoint', ckpt, '--seeds', '1', '--out', join(out, `eval-${n}`)],
+    };
+    for (const c of commands) {
+      // Each run starts from scratch (a feature cache would resume).
+      spawnSync('rm', ['-rf', join(out, `${c}-${n}`)]);
+      const m = await measure(runs[c]);
+      const row = `| ${c} | ${n} | ${m.status} | ${m.peakMiB.toFixed(0)} | ${(count / m.seconds).toFixed(2)} | ${m.seconds.toFixed(0)} |`;
+      rows.push(row);
+      console.log(row);
+      if (m.status !== 0 && m.status !== 1) console.log(m.tail);
+    }
+  }
+  console.log(`\nbackbone ${values.backbone}${values.model ? ` (${values.model})` : ''}, ${new Date().toISOString().slice(0, 10)}\n`);
+  console.log('| command | images | exit | peak RSS (MiB) | images/s | seconds |\n|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

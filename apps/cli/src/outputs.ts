@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
-import { GalleryLog, writeGallery, writeImageOutputs, type GalleryItem } from '@acseg/report';
+import { GalleryLog, writeGallery, type GalleryItem } from '@acseg/report';
+import { OutputPool } from './output-pool.js';
 import { classMap, imageId, regionBoxes, silentLogger, uniqueId, type Logger, type SegmentOutcome, type Segmentation } from '@acseg/core';
 
 export interface RunOutputOptions {
@@ -73,6 +74,9 @@ function namesFromItems(items: readonly GalleryItem[]): string[] | undefined {
 export class RunWriter {
   readonly skipped: Array<{ source: string; message: string }> = [];
   written = 0;
+  private readonly pending = new Set<Promise<void>>();
+  private readonly inFlight = 4;
+  private readonly pool = new OutputPool();
   private readonly idFor: (id: string) => string;
   private readonly log: Logger;
 
@@ -86,7 +90,19 @@ export class RunWriter {
     return new RunWriter(out, opts, await GalleryLog.open(out, { fresh: true }));
   }
 
+  /**
+   * Starts writing one outcome and returns once fewer than `inFlight`
+   * writes are running, so encoding and writing (mostly in sharp's thread
+   * pool) overlap the segmentation of the next images, with a bound on
+   * what waits in memory.
+   */
   async write(o: SegmentOutcome): Promise<void> {
+    const job = this.writeOne(o).finally(() => this.pending.delete(job));
+    this.pending.add(job);
+    while (this.pending.size >= this.inFlight) await Promise.race(this.pending);
+  }
+
+  private async writeOne(o: SegmentOutcome): Promise<void> {
     if (!o.ok) {
       await this.skip(o.source, o.error.message);
       return;
@@ -99,7 +115,7 @@ export class RunWriter {
     if (id !== natural) this.log.info(`${seg.source}: outputs named "${id}" ("${natural}" is taken by another image or an input file)`);
     let item: GalleryItem;
     try {
-      item = await writeImageOutputs(this.out, {
+      item = await this.pool.write(this.out, {
         id, source: seg.source, image: seg.image, classMap: map, width: seg.regions.width, height: seg.regions.height, regions,
         backbone: this.opts.backbone, generator: this.opts.generator, classifier: this.opts.classifier ?? null,
       });
@@ -116,8 +132,15 @@ export class RunWriter {
     await this.gallery.skip({ source, reason: message });
   }
 
-  /** `index.html` (and its pages) from the record on disk. */
+  /** Stops the output workers (also on failure: the command's `finally`). */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** Waits for the writes in flight, then writes `index.html` (and its pages) from the record on disk. */
   async finish(): Promise<string> {
+    await Promise.all(this.pending);
+    await this.close();
     const { items, skipped } = await this.gallery.read();
     return writeGallery(this.out, {
       title: 'acseg run',

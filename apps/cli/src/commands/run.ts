@@ -71,6 +71,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   const interrupt = interruptSignal(session);
   let stage: FeatureStage | undefined;
   let keepFeatures = false;
+  let opened: RunWriter | undefined;
   try {
     // Everything the parts need from each other, and the classifier's own files, before any training or extraction.
     let pipeline = new SegmentationPipeline({ backbone, generator, classifier, classNames, log: session.log, progress: session.progress });
@@ -85,7 +86,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       await ensureReady(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
       if (interrupt.signal.aborted) { keepFeatures = true; return EXIT.interrupted; }
     }
-    const writer = await RunWriter.open(out, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, log: session.log, inputs: images });
+    const writer = (opened = await RunWriter.open(out, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, log: session.log, inputs: images }));
     const summary = await pipeline.stream(images, { emit: (o) => writer.write(o), signal: interrupt.signal });
     const index = await writer.finish();
     const lines = [`segmented ${writer.written} of ${images.length} images with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${index})`];
@@ -98,6 +99,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     return writer.skipped.length ? EXIT.failure : EXIT.ok;
   } finally {
     interrupt.dispose();
+    await opened?.close();
     await stage?.close(keepFeatures);
     await Promise.all([backbone.dispose?.(), generator.dispose?.(), classifier?.dispose?.()]);
   }

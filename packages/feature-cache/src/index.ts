@@ -1,4 +1,4 @@
-export { writeFeatureCache, DEFAULT_SHARD_SIZE, type WriteFeatureCacheOptions, type WriteFeatureCacheResult } from './write.js';
+export { writeFeatureCache, DEFAULT_SHARD_SIZE, DEFAULT_MAX_SHARD_BYTES, type WriteFeatureCacheOptions, type WriteFeatureCacheResult } from './write.js';
 export { FeatureCache, type FeatureCacheOptions } from './read.js';
 export { cachedBackbone, sourceKey } from './cached-backbone.js';
 export {

@@ -83,6 +83,20 @@ describe('writeFeatureCache', () => {
     }
   });
 
+  it('puts fewer images in a shard when they are large: a shard holds at most maxShardBytes of tensors', async () => {
+    // The fake's row: 2×3 patches × (6 dims + 2 heads) + a 6-d CLS = 54 floats = 216 bytes.
+    const dir = await tmp();
+    await writeFeatureCache({ backbone: new FakeBackbone(), images: names(10), out: dir, maxShardBytes: 1000 });
+    const index = await readIndex(dir);
+    expect(index.shards.map((s) => s.count)).toEqual([4, 4, 2]);
+    // The tensors of a full shard, read from its safetensors header, fit the bound.
+    const file = readFileSync(join(dir, index.shards[0].file));
+    const header = JSON.parse(file.subarray(8, 8 + Number(file.readBigUInt64LE(0))).toString()) as Record<string, { data_offsets?: [number, number] }>;
+    const bytes = Object.values(header).reduce((a, t) => a + (t.data_offsets ? t.data_offsets[1] - t.data_offsets[0] : 0), 0);
+    expect(bytes).toBe(4 * 216);
+    expect((await readAll(dir)).map((m) => m.id)).toEqual(names(10).map((s) => s.slice(6, 12)));
+  });
+
   it('stores a backbone without CLS or attention', async () => {
     const dir = await tmp();
     const bb = new FakeBackbone({ cls: false, heads: 0, dim: 5, grid: { h: 3, w: 3 } });

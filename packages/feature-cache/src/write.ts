@@ -20,6 +20,11 @@ export interface WriteFeatureCacheOptions {
   /** Images per shard file (default 256: ≈ 77 MB of ViT-S/16 tokens at 224). */
   shardSize?: number;
   /**
+   * Bytes of one shard's tensors at most (default 64 MiB): fewer images per shard when each is large (ViT-S/8 at a
+   * high resolution holds several MB an image), so the shard being built, and its serialized copy, stay small.
+   */
+  maxShardBytes?: number;
+  /**
    * Seconds after the last write at which the images computed since are written as a (smaller) shard, even if the
    * shard is not full (default 30): a killed run loses at most that much work. Checked as each image arrives.
    */
@@ -42,6 +47,7 @@ export interface WriteFeatureCacheResult {
 }
 
 export const DEFAULT_SHARD_SIZE = 256;
+export const DEFAULT_MAX_SHARD_BYTES = 64 * 2 ** 20;
 export const DEFAULT_FLUSH_SECONDS = 30;
 
 /** The key images are matched by across runs: the absolute path, or the in-memory image's source label. */
@@ -151,12 +157,16 @@ async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: C
   if (resumed > 0) log.info(`${out}: resuming, ${resumed} of ${inputKeys.size} images are already cached`);
 
   const ids = new Set(index.images.map((im) => im.id));
-  // Buffers for one shard, no larger than this run needs.
-  const capacity = Math.min(shardSize, Math.max(1, todo.length));
+  // Buffers for one shard, no larger than this run needs, nor than maxShardBytes.
+  const maxBytes = opts.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES;
+  const capacityFor = (L: ShardLayout): number => {
+    const rowBytes = 4 * (L.grid.h * L.grid.w * (L.dim + L.heads) + (L.cls ? L.dim : 0));
+    return Math.max(1, Math.min(shardSize, todo.length, Math.floor(maxBytes / rowBytes)));
+  };
   const layout: ShardLayout | null = index.grid
     ? { grid: index.grid, dim: index.dim, heads: index.heads, cls: index.tensors.cls }
     : null;
-  let builder = layout ? new ShardBuilder(layout, capacity) : null;
+  let builder = layout ? new ShardBuilder(layout, capacityFor(layout)) : null;
   let pending: ImageEntry[] = [];
   let written = 0;
   let lastWrite = Date.now();
@@ -196,7 +206,7 @@ async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: C
           const f = r.features;
           if (!builder) {
             const L = layoutOf(f);
-            builder = new ShardBuilder(L, capacity);
+            builder = new ShardBuilder(L, capacityFor(L));
             Object.assign(index, { grid: L.grid, dim: L.dim, heads: L.heads, tensors: { tokens: true, cls: L.cls, attention: L.heads > 0 } });
           }
           const id = uniqueId(f.id, (c) => ids.has(c));

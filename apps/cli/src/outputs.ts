@@ -85,9 +85,16 @@ export class RunWriter {
     this.idFor = outputIds(out, opts.inputs ?? []);
   }
 
-  /** A fresh record in `out` (every image of this run is written again). */
-  static async open(out: string, opts: RunOutputOptions): Promise<RunWriter> {
-    return new RunWriter(out, opts, await GalleryLog.open(out, { fresh: true }));
+  /**
+   * A fresh record in `out`, holding only `kept`: the images an earlier run
+   * of the same settings finished (their files stay; their ids stay taken).
+   */
+  static async open(out: string, opts: RunOutputOptions, kept: readonly GalleryItem[] = []): Promise<RunWriter> {
+    const gallery = await GalleryLog.open(out, { fresh: true });
+    for (const item of kept) await gallery.add(item);
+    const writer = new RunWriter(out, opts, gallery);
+    for (const item of kept) writer.idFor(item.id);
+    return writer;
   }
 
   /**

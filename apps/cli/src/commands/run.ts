@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { SegmentationPipeline, describeSkip } from '@acseg/core';
 import { checkOutDir } from '../check-out.js';
@@ -8,6 +8,7 @@ import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
 import { cacheFeatures, TEMP_FEATURES, type FeatureStage } from '../feature-stage.js';
 import { RunWriter } from '../outputs.js';
+import { finishedEarlier, recordSettings, RUN_FILE } from '../resume.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
 import { requireOptions } from './required.js';
@@ -79,6 +80,19 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     // Features once, on disk, when they are needed twice: to train the ACG first, or for a classifier that must see
     // every image before labelling one (two passes). Otherwise the images stream straight through.
     const twoPasses = !!(classifier?.needs.fit && (classifier.fit || classifier.fitDigests));
+    // A rerun with the same settings keeps what an earlier run finished, where each image's outputs stand alone: not
+    // when the ACG is trained here (new weights) nor for a classifier fitted on the whole set.
+    const settings = {
+      command: withClassifier ? 'run' : 'segment', backbone: { name: backbone.name, ...backbone.info, runtime: undefined },
+      generator: generator.name, checkpoint: argv.checkpoint ? resolve(argv.checkpoint) : null, k: argv.k ?? null, seed: argv.seed ?? null,
+      classifier: classifier?.name ?? null, classes: classNames ?? null, clusters: argv.clusters ?? null,
+      set: session.args.set ?? [], options: session.config.options,
+    };
+    const kept = generator.ready && !twoPasses ? await finishedEarlier(out, settings, images, argv.checkpoint) : [];
+    const keptSources = new Set(kept.map((item) => resolve(item.source)));
+    const todo = images.filter((image) => !keptSources.has(resolve(image)));
+    if (kept.length) session.log.info(`${kept.length} of ${images.length} images were finished by an earlier run with these settings and are kept (delete ${join(out, RUN_FILE)} to redo them)`);
+    await recordSettings(out, settings);
     if (!generator.ready || twoPasses || argv.featuresCache) {
       stage = await cacheFeatures(session, backbone, images, { named: argv.featuresCache, temp: join(out, TEMP_FEATURES) }, interrupt.signal);
       if (!stage) { keepFeatures = true; return EXIT.interrupted; }
@@ -86,10 +100,10 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       await ensureReady(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
       if (interrupt.signal.aborted) { keepFeatures = true; return EXIT.interrupted; }
     }
-    const writer = (opened = await RunWriter.open(out, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, log: session.log, inputs: images }));
-    const summary = await pipeline.stream(images, { emit: (o) => writer.write(o), signal: interrupt.signal });
+    const writer = (opened = await RunWriter.open(out, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, log: session.log, inputs: images }, kept));
+    const summary = await pipeline.stream(todo, { emit: (o) => writer.write(o), signal: interrupt.signal });
     const index = await writer.finish();
-    const lines = [`segmented ${writer.written} of ${images.length} images with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${index})`];
+    const lines = [`segmented ${writer.written} of ${todo.length} images${kept.length ? ` (${kept.length} more kept from an earlier run)` : ''} with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${index})`];
     for (const s of writer.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
     process.stdout.write(`${lines.join('\n')}\n`);
     if (summary.interrupted) {

@@ -1,0 +1,48 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { writeFileAtomic, GalleryLog, type GalleryItem } from '@acseg/report';
+
+/** The settings a run's outputs depend on (JSON), kept beside them so a rerun knows whether they still hold; no `.json` suffix, which is the per-image outputs'. */
+export const RUN_FILE = '.acseg-run';
+
+async function mtime(path: string | undefined): Promise<number> {
+  if (!path) return 0;
+  return stat(path).then((s) => s.mtimeMs, () => Number.POSITIVE_INFINITY);
+}
+
+/** Newest modification time inside a checkpoint folder (or of a checkpoint file); 0 without one. */
+async function checkpointTime(checkpoint: string | undefined): Promise<number> {
+  if (!checkpoint) return 0;
+  const names = ['', 'config.json', 'weights.safetensors'];
+  const times = await Promise.all(names.map((n) => stat(join(checkpoint, n)).then((s) => s.mtimeMs, () => 0)));
+  return Math.max(...times);
+}
+
+/**
+ * The images an earlier run of the same settings into `out` finished: their
+ * record is in `gallery.jsonl` and all their files are there, newer than the
+ * input and the checkpoint. Kept as they are; the rest is done again. A run
+ * with other settings (or none recorded) finishes nothing: every image is done.
+ */
+export async function finishedEarlier(out: string, settings: Record<string, unknown>, inputs: readonly string[], checkpoint?: string): Promise<GalleryItem[]> {
+  const recorded = await readFile(join(out, RUN_FILE), 'utf8').then((t) => t, () => '');
+  if (recorded !== JSON.stringify(settings, null, 2)) return [];
+  const wanted = new Set(inputs.map((p) => resolve(p)));
+  const since = await checkpointTime(checkpoint);
+  const { items } = await (await GalleryLog.open(out)).read();
+  const kept: GalleryItem[] = [];
+  for (const item of items) {
+    const source = resolve(item.source);
+    if (!wanted.has(source)) continue;
+    const newer = Math.max(await mtime(source), since);
+    const files = [item.label, item.overlay, item.json, item.image].filter((f): f is string => !!f);
+    const times = await Promise.all(files.map((f) => mtime(f)));
+    if (times.every((t) => Number.isFinite(t) && t >= newer)) kept.push(item);
+  }
+  return kept;
+}
+
+/** Records the settings of the run now writing into `out`. */
+export async function recordSettings(out: string, settings: Record<string, unknown>): Promise<void> {
+  await writeFileAtomic(join(out, RUN_FILE), JSON.stringify(settings, null, 2));
+}

@@ -1,0 +1,75 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { join } from 'node:path';
+import { decode } from 'fast-png';
+import { afterAll, describe, expect, it } from 'vitest';
+import { acseg, cliBin, removeTempDirs, repoRoot, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
+
+const samples = join(repoRoot, 'samples');
+
+/** `copies` copies of each sample, under distinct names. */
+function folder(copies = 1): string {
+  const dir = tempDir('acseg-resume-imgs-');
+  for (const f of readdirSync(samples).filter((f) => f.endsWith('.jpg'))) {
+    for (let c = 0; c < copies; c++) copyFileSync(join(samples, f), join(dir, copies > 1 ? `${c}-${f}` : f));
+  }
+  return dir;
+}
+
+const items = (out: string): string[] => readFileSync(join(out, 'gallery.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.item).map((l) => l.item.id);
+const mtimeOf = (f: string): number => statSync(f).mtimeMs;
+
+describe('acseg segment, rerun', () => {
+  it('keeps the images an earlier run with the same settings finished; redoes missing, outdated, or all when the settings change', () => {
+    const images = folder();
+    const out = join(tempDir(), 'out');
+    const args = ['segment', '--images', images, '--out', out, '--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet'];
+    expect(acseg(args).status).toBe(0);
+    const before = Object.fromEntries(['beach', 'fruit', 'meadow', 'mountains', 'street'].map((id) => [id, mtimeOf(join(out, `${id}.png`))]));
+    // A run killed before street was written: its outputs are missing.
+    for (const f of readdirSync(out).filter((f) => f.startsWith('street.'))) rmSync(join(out, f));
+    // An input changed since: fruit is redone.
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(images, 'fruit.jpg'), later, later);
+    const again = acseg(args);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/3 of 5 images were finished by an earlier run with these settings and are kept/);
+    expect(again.stdout).toMatch(/segmented 2 of 2 images \(3 more kept from an earlier run\)/);
+    for (const id of ['beach', 'meadow', 'mountains']) expect(mtimeOf(join(out, `${id}.png`))).toBe(before[id]);
+    expect(mtimeOf(join(out, 'fruit.png'))).not.toBe(before.fruit);
+    expect(existsSync(join(out, 'street.png'))).toBe(true);
+    expect((readFileSync(join(out, 'index.html'), 'utf8').match(/class="card"/g) ?? []).length).toBe(5);
+    // Other settings: nothing is kept.
+    const other = acseg([...args, '--k', '3']);
+    expect(other.status).toBe(0);
+    expect(other.stderr).not.toMatch(/are kept/);
+    expect(other.stdout).toMatch(/segmented 5 of 5 images with/);
+  });
+
+  it('kill -9 midway: the finished images are complete and a rerun keeps exactly them', async () => {
+    const images = folder(8); // 40 images
+    const out = join(tempDir(), 'out');
+    const args = ['segment', '--images', images, '--out', out, '--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet'];
+    const child = spawn(process.execPath, [cliBin, ...args], { stdio: 'ignore' });
+    const exited = new Promise<void>((done) => child.on('exit', () => done()));
+    // Kill once a few images are recorded (or let it end if the machine is faster than the polling).
+    for (let i = 0; i < 600 && child.exitCode === null; i++) {
+      if (existsSync(join(out, 'gallery.jsonl')) && items(out).length >= 3) { child.kill('SIGKILL'); break; }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await exited;
+    const finished = items(out);
+    expect(finished.length).toBeGreaterThanOrEqual(3);
+    for (const id of finished) {
+      const png = decode(readFileSync(join(out, `${id}.png`)));
+      expect([png.width, png.height]).toEqual([320, 240]);
+      JSON.parse(readFileSync(join(out, `${id}.json`), 'utf8'));
+    }
+    const again = acseg(args);
+    expect(again.status, again.stderr).toBe(0);
+    if (finished.length < 40) expect(again.stdout).toMatch(new RegExp(`segmented ${40 - finished.length} of ${40 - finished.length} images \\(${finished.length} more kept`));
+    expect(items(out).sort()).toHaveLength(40);
+  });
+});

@@ -54,6 +54,12 @@ describe('the repository holds no path of one machine', () => {
     expect(matches(files, pattern), 'take the path as an argument or resolve it from the repository root').toEqual([]);
   });
 
+  it('no script or example writes to a fixed file under the system temp folder (os.tmpdir() + mkdtemp instead)', () => {
+    const code = files.filter((f) => /\.[cm]?[jt]s$/.test(f) && !/\.test\.[cm]?[jt]s$/.test(f));
+    const pattern = new RegExp(`['"\`]/${'tmp'}/`);
+    expect(matches(code, pattern), 'make a folder with mkdtemp(join(tmpdir(), ...)) and remove it').toEqual([]);
+  });
+
   it('no test or test helper reads the data folder shared beside the repository (tests make their own data)', () => {
     const testFiles = files.filter((f) => /\.test\.[cm]?[jt]s$|\/testing\//.test(f));
     expect(testFiles.length).toBeGreaterThan(10);

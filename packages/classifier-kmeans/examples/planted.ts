@@ -4,6 +4,9 @@
  * Each 8×8 image has a low-attention ring (background) and two inner
  * regions whose "embeddings" point at one of three class directions.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Backbone, ClassifyInput, RegionMap } from '@acseg/core';
 import { KMeansClassifier, KnnClassifier } from '../src/index.js'; // '@acseg/classifier-kmeans' outside this repo
 
@@ -33,7 +36,9 @@ const inputs = set.map((s) => s.input);
 const km = new KMeansClassifier({ K: 3, seed: 0 }); // background: true → class = cluster + 1, background 0
 await km.fit(inputs, { backbone });
 console.log('k-means:', (await km.classify(inputs, { backbone })).map((l) => l.map((x) => x.classId).join(' ')));
-await km.save('/tmp/acseg-kmeans-example.safetensors');
+const dir = await mkdtemp(join(tmpdir(), 'acseg-kmeans-example-'));
+await km.save(join(dir, 'kmeans.safetensors'));
+await rm(dir, { recursive: true, force: true });
 
 const knn = new KnnClassifier({ K: 1 });
 await knn.fit(inputs.slice(0, 3), { backbone }, set.slice(0, 3).map((s) => s.gt));

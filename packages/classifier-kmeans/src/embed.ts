@@ -44,6 +44,12 @@ export async function embedRegions(inputs: readonly ClassifyInput[], context: Cl
   return out;
 }
 
+/** `embedRegions` as digests (what `fit` and `classify` on inputs hand to their digest forms). */
+export async function embedDigests(inputs: readonly ClassifyInput[], context: ClassifierContext, options: EmbedOptions, classifier: string): Promise<RegionDigest[]> {
+  const sets = await embedRegions(inputs, context, options, classifier);
+  return sets.map((s, i) => ({ regionCount: inputs[i].regions.count, ...s }));
+}
+
 /**
  * One image's regions as a digest (the streaming form of `embedRegions`):
  * with a label map, each foreground image's regions carry their majority

@@ -1,6 +1,6 @@
 import { AcsegError, silentLogger, type ClassifierContext, type ClassifierNeeds, type ClassifyInput, type ConceptClassifier, type RegionDigest, type RegionLabel } from '@acseg/core';
 import { loadState, matrix, metaBool, metaInt, saveState } from './checkpoint.js';
-import { digestDim, embedRegions, regionDigest, type EmbedOptions } from './embed.js';
+import { digestDim, embedDigests, regionDigest, type EmbedOptions } from './embed.js';
 import { kmeans } from './kmeans.js';
 import { checkChoice, checkInt, type BackgroundChoice } from './options.js';
 import { dotRow, squaredDistance, stack } from './vectors.js';
@@ -59,14 +59,12 @@ export class KMeansClassifier implements ConceptClassifier {
 
   async fit(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<void> {
     if (!inputs.length) throw new AcsegError('BAD_INPUT', 'classifier kmeans: no images to fit on');
-    const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
-    await this.fitDigests(sets.map((s, i) => ({ regionCount: inputs[i].regions.count, ...s })), context);
+    await this.fitDigests(await embedDigests(inputs, context, this.embedOptions(), this.name), context);
   }
 
   async classify(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<RegionLabel[][]> {
     this.fitted();
-    const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
-    return this.classifyDigests(sets.map((s, i) => ({ regionCount: inputs[i].regions.count, ...s })));
+    return this.classifyDigests(await embedDigests(inputs, context, this.embedOptions(), this.name));
   }
 
   digest(input: ClassifyInput, context: ClassifierContext): Promise<RegionDigest> {

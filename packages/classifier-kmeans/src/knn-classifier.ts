@@ -1,6 +1,6 @@
 import { AcsegError, imageSource, silentLogger, type ClassifierContext, type ClassifierNeeds, type ClassifyInput, type ConceptClassifier, type RegionDigest, type RegionLabel } from '@acseg/core';
 import { loadState, matrix, metaBool, saveState } from './checkpoint.js';
-import { digestDim, embedRegions, regionDigest, type EmbedOptions } from './embed.js';
+import { digestDim, embedDigests, regionDigest, type EmbedOptions } from './embed.js';
 import { regionMajorityLabels } from './gt-labels.js';
 import { checkChoice, checkInt, type BackgroundChoice } from './options.js';
 import { dotRow, stack } from './vectors.js';
@@ -93,20 +93,17 @@ export class KnnClassifier implements ConceptClassifier {
     if (!inputs.length) throw new AcsegError('BAD_INPUT', 'classifier knn: no images to build the memory bank from');
     if (!labels) throw new AcsegError('BAD_INPUT', 'classifier knn needs ground-truth labels to build its memory bank', { hint: 'fit it on a labelled train split (acseg eval), or load a saved bank (option checkpoint: --set knn.checkpoint=FILE)' });
     if (labels.length !== inputs.length) throw new AcsegError('BAD_INPUT', `classifier knn: ${inputs.length} images but ${labels.length} label maps`);
-    const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
-    const digests: RegionDigest[] = sets.map((s, i) => {
+    const digests = await embedDigests(inputs, context, this.embedOptions(), this.name);
+    digests.forEach((d, i) => {
       const gt = labels[i];
-      const d: RegionDigest = { regionCount: inputs[i].regions.count, ...s };
-      if (gt && s.foreground.length) d.groundTruth = regionMajorityLabels(inputs[i].regions, gt, this.background, imageSource(inputs[i].image, i));
-      return d;
+      if (gt && d.foreground.length) d.groundTruth = regionMajorityLabels(inputs[i].regions, gt, this.background, imageSource(inputs[i].image, i));
     });
     await this.fitDigests(digests, context);
   }
 
   async classify(inputs: readonly ClassifyInput[], context: ClassifierContext): Promise<RegionLabel[][]> {
     this.built();
-    const sets = await embedRegions(inputs, context, this.embedOptions(), this.name);
-    return this.classifyDigests(sets.map((s, i) => ({ regionCount: inputs[i].regions.count, ...s })), context);
+    return this.classifyDigests(await embedDigests(inputs, context, this.embedOptions(), this.name), context);
   }
 
   /** With `label`, the digest carries each region's majority class, for `fitDigests`. */

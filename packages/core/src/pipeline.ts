@@ -158,7 +158,7 @@ export class SegmentationPipeline {
    * `streamSegmentation`). What `run` gives, without its memory.
    */
   stream(images: readonly ImageInput[], options: StreamOptions): Promise<StreamSummary> {
-    return streamSegmentation({ ...this.parts, log: this.log, progress: this.progress, batchSize: this.batchSize, segment: (imgs) => this.segment(imgs) }, images, options);
+    return streamSegmentation({ ...this.parts, log: this.log, progress: this.progress, batchSize: this.batchSize, segment: (imgs) => this.segment(imgs), run: (imgs) => this.run(imgs) }, images, options);
   }
 
   /**

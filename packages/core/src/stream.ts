@@ -1,4 +1,4 @@
-import type { ClassifierContext, ClassifyInput, ConceptClassifier, RegionDigest, RegionLabel } from './classifier.js';
+import type { ClassifierContext, ClassifyInput, RegionDigest, RegionLabel } from './classifier.js';
 import { AcsegError, describeSkip, toAcsegError } from './errors.js';
 import type { ImageInput } from './image.js';
 import type { Logger, ProgressFactory } from './log.js';
@@ -27,6 +27,8 @@ export interface StreamParts extends PipelineParts {
   progress: ProgressFactory;
   batchSize: number;
   segment(images: readonly ImageInput[]): AsyncGenerator<SegmentOutcome>;
+  /** The held run, for a set classifier without digests. */
+  run(images: readonly ImageInput[]): Promise<SegmentOutcome[]>;
 }
 
 function inputOf(s: Segmentation): ClassifyInput {
@@ -62,7 +64,7 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
   const digests = !!(clf?.digest && clf.fitDigests && clf.classifyDigests);
   if (setFit && !digests) {
     parts.log.info(`classifier ${clf!.name} has no digests: every image's features and maps stay in memory until it is fitted`);
-    return held(parts, images, options, summary, skip, label, fail);
+    return held(parts, images, options, summary);
   }
 
   if (setFit) {
@@ -121,28 +123,11 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
   return summary;
 }
 
-async function held(
-  parts: StreamParts, images: readonly ImageInput[], options: StreamOptions, summary: StreamSummary,
-  skip: (o: SegmentOutcome) => Promise<void>, label: (s: Segmentation, l: RegionLabel[] | undefined) => SegmentOutcome, fail: (e: unknown, what: string) => AcsegError,
-): Promise<StreamSummary> {
-  const clf = parts.classifier as ConceptClassifier;
-  const context: ClassifierContext = { backbone: parts.backbone, classNames: parts.classNames, log: parts.log, progress: parts.progress };
-  const good: Segmentation[] = [];
-  const bar = parts.progress.start('segment', images.length);
-  let done = 0;
-  for await (const o of parts.segment(images)) {
-    if (options.signal?.aborted) { summary.interrupted = true; break; }
-    bar.update(++done);
-    if (o.ok) good.push(o.result);
-    else await skip(o);
-  }
-  bar.stop();
-  if (summary.interrupted || !good.length) return summary;
-  await clf.fit!(good.map(inputOf), context).catch((e: unknown) => { throw fail(e, ' to fit'); });
-  for (let s = 0; s < good.length; s += parts.batchSize) {
-    const chunk = good.slice(s, s + parts.batchSize);
-    const labels = await clf.classify(chunk.map(inputOf), context).catch((e: unknown) => { throw fail(e, ''); });
-    for (const [j, seg] of chunk.entries()) await options.emit(label(seg, labels[j]));
+async function held(parts: StreamParts, images: readonly ImageInput[], options: StreamOptions, summary: StreamSummary): Promise<StreamSummary> {
+  for (const o of await parts.run(images)) {
+    if (o.ok) summary.segmented++;
+    else summary.skipped++;
+    await options.emit(o);
   }
   return summary;
 }

@@ -86,6 +86,21 @@ describe('HandcraftedBackbone', () => {
     await expect(b.regionEmbeddings(img, wrong)).rejects.toThrow(/region map is 112×448 but the image is 224×224/);
   });
 
+  it('embeds regions from the caller\'s feature map without reading the image again', async () => {
+    const img = halves(224, 224, 112, [200, 200, 40], [30, 60, 90]);
+    const labels = new Uint16Array(224 * 224);
+    for (let y = 0; y < 224; y++) for (let x = 150; x < 224; x++) labels[y * 224 + x] = 1;
+    const regions: RegionMap = { width: 224, height: 224, labels, count: 2, concepts: [0, 1], pixelCounts: [224 * 150, 224 * 74] };
+    const f = await new HandcraftedBackbone().features(img);
+    const fresh = await new HandcraftedBackbone().regionEmbeddings(img, regions);
+    // A path that does not exist: only the given feature map can answer, and it must give the same numbers.
+    const fromMap = await new HandcraftedBackbone().regionEmbeddings('no-such-image.jpg', regions, undefined, f);
+    expect(fromMap.map((e) => Array.from(e))).toEqual(fresh.map((e) => Array.from(e)));
+    // A map of another backbone (other dim) is not used: the image is read, and here it does not exist.
+    const other = { ...f, dim: 8, tokens: new Float32Array(196 * 8) };
+    await expect(new HandcraftedBackbone().regionEmbeddings('no-such-image.jpg', regions, undefined, other)).rejects.toThrow(/no-such-image/);
+  });
+
   it('normalizes grey, 16-bit, CMYK, alpha and EXIF-rotated files like the RGB equivalent', async () => {
     const b = new HandcraftedBackbone();
     const grey = join(dir, 'grey.png');

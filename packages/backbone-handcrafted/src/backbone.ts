@@ -72,10 +72,12 @@ export class HandcraftedBackbone implements Backbone {
   /**
    * One embedding per region: the mean of the patch features over the
    * region's pixels (each pixel takes its patch's feature, via
-   * regionPatchOverlap). `which` picks regions (default all).
+   * regionPatchOverlap). `which` picks regions (default all); `features`,
+   * this image's map from this backbone when the caller holds it.
    */
-  async regionEmbeddings(image: ImageInput, regions: RegionMap, which?: readonly number[]): Promise<Float32Array[]> {
-    const f = await this.features(image);
+  async regionEmbeddings(image: ImageInput, regions: RegionMap, which?: readonly number[], features?: FeatureMap): Promise<Float32Array[]> {
+    // The caller's feature map (e.g. read from a feature cache) saves decoding and computing the image again.
+    const f = features && features.dim === FEATURE_DIM && features.tokens.length === features.grid.h * features.grid.w * FEATURE_DIM ? features : await this.features(image);
     if (regions.width !== f.imageSize.width || regions.height !== f.imageSize.height) {
       throw new AcsegError('BAD_INPUT', `${f.source}: region map is ${regions.width}×${regions.height} but the image is ${f.imageSize.width}×${f.imageSize.height}`, { file: f.source });
     }

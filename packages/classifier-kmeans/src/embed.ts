@@ -112,7 +112,7 @@ async function embedOne(input: ClassifyInput, index: number, backbone: Backbone,
   if (!foreground.length) return { background, foreground, embeddings: [] };
   let raw: Float32Array[];
   try {
-    raw = await backbone.regionEmbeddings!(input.image, regions, foreground);
+    raw = await backbone.regionEmbeddings!(input.image, regions, foreground, input.features);
   } catch (e) {
     throw new AcsegError('PLUGIN_FAILED', `${source}: backbone ${backbone.name} failed to embed its regions: ${e instanceof Error ? e.message : String(e)}`, { plugin: backbone.name, file, cause: e });
   }

@@ -10,13 +10,16 @@ import { sceneFeatures, unitVectors } from './testing/fixtures/scene.js';
  */
 const directions = unitVectors(3, 8, 5);
 const classesOf = new Map<string, [number, number]>();
+/** The feature map each regionEmbeddings call was handed, by image id. */
+const handed = new Map<string, unknown>();
 const backbone: Backbone = {
   name: 'planted-pipeline',
   info: { model: 'planted', patchSize: 2, inputSize: 8, dim: 1, hasAttention: true, heads: 1 },
   async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {
     for (const image of images) yield { ok: true, features: sceneFeatures((image as RgbImage).id!) };
   },
-  async regionEmbeddings(image, _regions, which = []) {
+  async regionEmbeddings(image, _regions, which = [], features) {
+    handed.set((image as RgbImage).id!, features);
     const [a, b] = classesOf.get((image as RgbImage).id!)!;
     return which.map((r) => directions[[0, a, b][r]]);
   },
@@ -52,5 +55,7 @@ describe('KMeansClassifier in the SegmentationPipeline', () => {
     }
     expect(maps[0][2 * 8 + 2]).toBe(maps[1][2 * 8 + 5]);
     expect(maps[0][2 * 8 + 2]).toBe(maps[2][2 * 8 + 2]);
+    // The backbone was handed each image's own feature map, so it need not compute it again.
+    for (const o of outcomes) if (o.ok) expect(handed.get(o.result.id)).toBe(o.result.features);
   });
 });

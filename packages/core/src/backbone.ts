@@ -36,8 +36,11 @@ export interface Backbone {
   extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult>;
   /**
    * Paper §4.1: one embedding per region (crop to its box, mask, final CLS).
-   * Absent when the backbone cannot embed regions.
+   * Absent when the backbone cannot embed regions. `features` is the image's
+   * feature map when the caller holds it (from `extract` or a feature cache):
+   * a backbone whose region embedding is a function of the patch features
+   * uses it rather than decoding and computing them again.
    */
-  regionEmbeddings?(image: ImageInput, regions: RegionMap, which?: readonly number[]): Promise<Float32Array[]>;
+  regionEmbeddings?(image: ImageInput, regions: RegionMap, which?: readonly number[], features?: FeatureMap): Promise<Float32Array[]>;
   dispose?(): Promise<void>;
 }

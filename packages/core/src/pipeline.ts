@@ -98,29 +98,27 @@ export class SegmentationPipeline {
     }
   }
 
-  /** Features → concepts → regions for each image, in input order, batched. */
+  /**
+   * Features → concepts → regions for each image, in input order, batched.
+   * The next batch's features are extracted while this one's concepts are
+   * generated and its images are taken by the caller (decoding and a native
+   * backbone or generator run off the JS thread, so they overlap); at most
+   * two batches of features are held.
+   */
   async *segment(images: readonly ImageInput[]): AsyncGenerator<SegmentOutcome> {
-    for (let start = 0; start < images.length; start += this.batchSize) {
-      const batch = images.slice(start, start + this.batchSize);
-      const ready: Array<{ image: ImageInput; features: FeatureMap }> = [];
-      const failed = new Map<number, SegmentOutcome>();
-      let i = 0;
-      try {
-        for await (const r of this.parts.backbone.extract(batch)) {
-          const image = batch[i];
-          if (r.ok) {
-            try {
-              validateFeatureMap(r.features);
-              ready.push({ image, features: r.features });
-            } catch (e) {
-              failed.set(i, { ok: false, id: r.features.id, source: imageSource(image, start + i), error: toAcsegError(e, 'BAD_INPUT', { stage: 'features' }) });
-            }
-          } else failed.set(i, r);
-          i++;
-        }
-      } catch (e) {
-        throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'features', plugin: this.parts.backbone.name, message: `backbone ${this.parts.backbone.name} failed` });
-      }
+    const starts: number[] = [];
+    for (let start = 0; start < images.length; start += this.batchSize) starts.push(start);
+    const extract = (start: number) => {
+      const p = this.extractBatch(images.slice(start, start + this.batchSize), start);
+      // Awaited below; this only keeps a batch abandoned by a caller that stopped early from being an unhandled rejection.
+      p.catch(() => undefined);
+      return p;
+    };
+    let next = starts.length ? extract(starts[0]) : undefined;
+    for (let b = 0; b < starts.length; b++) {
+      const start = starts[b];
+      const { batch, ready, failed } = await next!;
+      next = b + 1 < starts.length ? extract(starts[b + 1]) : undefined;
       const assigned = await this.generateIsolated(ready.map((r) => r.features));
       let ri = 0;
       for (let j = 0; j < batch.length; j++) {
@@ -136,6 +134,30 @@ export class SegmentationPipeline {
         yield { ok: true, result: { id: features.id, source: imageSource(image, start + j), image, features, assignment: a, regions } };
       }
     }
+  }
+
+  /** One batch's features, checked; a failing image is kept as its outcome. */
+  private async extractBatch(batch: readonly ImageInput[], start: number) {
+    const ready: Array<{ image: ImageInput; features: FeatureMap }> = [];
+    const failed = new Map<number, SegmentOutcome>();
+    let i = 0;
+    try {
+      for await (const r of this.parts.backbone.extract(batch)) {
+        const image = batch[i];
+        if (r.ok) {
+          try {
+            validateFeatureMap(r.features);
+            ready.push({ image, features: r.features });
+          } catch (e) {
+            failed.set(i, { ok: false, id: r.features.id, source: imageSource(image, start + i), error: toAcsegError(e, 'BAD_INPUT', { stage: 'features' }) });
+          }
+        } else failed.set(i, r);
+        i++;
+      }
+    } catch (e) {
+      throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'features', plugin: this.parts.backbone.name, message: `backbone ${this.parts.backbone.name} failed` });
+    }
+    return { batch, ready, failed };
   }
 
   /** A failing batch is retried image by image, so one bad image loses only itself. */

@@ -1,5 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { assignmentToRegions, regionBoxes, regionPatchOverlap } from './regions.js';
+import { assignmentToRegions, bilinearTaps, regionBoxes, regionPatchOverlap } from './regions.js';
+
+/** Every pixel blended over all k scores, first max wins: what assignmentToRegions computed before its shortcut. */
+function blendEveryPixel(S: Float32Array, k: number, gh: number, gw: number, W: number, H: number): Uint16Array {
+  const xs = bilinearTaps(W, gw);
+  const ys = bilinearTaps(H, gh);
+  const rowsX = new Float32Array(gh * W * k);
+  for (let gy = 0; gy < gh; gy++) for (let x = 0; x < W; x++) for (let c = 0; c < k; c++) {
+    rowsX[(gy * W + x) * k + c] = S[(gy * gw + xs.i0[x]) * k + c] * (1 - xs.t[x]) + S[(gy * gw + xs.i1[x]) * k + c] * xs.t[x];
+  }
+  const out = new Uint16Array(W * H);
+  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+    let best = 0;
+    let bestV = -Infinity;
+    for (let c = 0; c < k; c++) {
+      const v = rowsX[(ys.i0[y] * W + x) * k + c] * (1 - ys.t[y]) + rowsX[(ys.i1[y] * W + x) * k + c] * ys.t[y];
+      if (v > bestV) { bestV = v; best = c; }
+    }
+    out[y * W + x] = best;
+  }
+  return out;
+}
 
 /** Bilinear sample written from the definition (half-pixel centres, edge clamp), per pixel, independently of bilinearTaps. */
 function bruteBilinear(S: Float32Array, k: number, gh: number, gw: number, W: number, H: number, x: number, y: number, c: number): number {
@@ -41,6 +62,36 @@ describe('assignmentToRegions', () => {
     }
     expect(checked).toBeGreaterThan(80);
     expect(r.pixelCounts.reduce((a, b) => a + b, 0)).toBe(W * H);
+  });
+
+  it('gives exactly the concept of blending every pixel, on blocky, tied, near-tied and one-hot scores', () => {
+    const rand = lcg(11);
+    let cases = 0;
+    for (const [gh, gw, k, W, H] of [[14, 14, 5, 480, 360], [3, 5, 4, 37, 23], [28, 20, 2, 100, 140], [1, 1, 3, 5, 4], [2, 3, 7, 2, 3]]) {
+      for (const kind of ['softmax-blocks', 'near-ties', 'one-hot', 'constant', 'large']) {
+        const n = gh * gw;
+        const S = new Float32Array(n * k);
+        for (let p = 0; p < n; p++) {
+          // Blocks of patches share a favourite concept, as an image's concepts do.
+          const fav = (Math.floor((p % gw) / 3) + Math.floor(p / gw / 2)) % k;
+          for (let c = 0; c < k; c++) {
+            const i = p * k + c;
+            if (kind === 'softmax-blocks') S[i] = Math.exp((c === fav ? 3 : 0) + rand());
+            else if (kind === 'near-ties') S[i] = 0.5 + (c === fav ? 1e-7 * rand() : 0);
+            else if (kind === 'one-hot') S[i] = c === fav ? 1 : 0;
+            else if (kind === 'constant') S[i] = 0.25;
+            else S[i] = 1e6 * (rand() + (c === fav ? 2 : 0));
+          }
+        }
+        const r = assignmentToRegions({ assignment: S, k, grid: { h: gh, w: gw }, width: W, height: H });
+        const expected = blendEveryPixel(S, k, gh, gw, W, H);
+        let differ = 0;
+        for (let p = 0; p < expected.length; p++) if (r.concepts[r.labels[p]] !== expected[p]) differ++;
+        expect(differ, `${kind} ${gh}×${gw} k=${k} → ${W}×${H}`).toBe(0);
+        cases++;
+      }
+    }
+    expect(cases).toBe(25);
   });
 
   it('drops concepts that win no pixel and renumbers the rest densely', () => {

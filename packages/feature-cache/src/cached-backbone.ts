@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { imageSource, type Backbone, type FeatureResult, type ImageInput, type RegionMap } from '@acseg/core';
+import { imageSource, type Backbone, type FeatureMap, type FeatureResult, type ImageInput, type RegionMap } from '@acseg/core';
 import type { FeatureCache } from './read.js';
 
 /** How a cache knows an input: the absolute path of a file, or the `<image id>` of an in-memory image. */
@@ -42,7 +42,7 @@ export function cachedBackbone(cache: FeatureCache, backbone: Backbone): Backbon
       yield* drain();
     },
     regionEmbeddings: backbone.regionEmbeddings
-      ? (image: ImageInput, regions: RegionMap, which?: readonly number[]) => backbone.regionEmbeddings!(image, regions, which)
+      ? (image: ImageInput, regions: RegionMap, which?: readonly number[], features?: FeatureMap) => backbone.regionEmbeddings!(image, regions, which, features)
       : undefined,
     dispose: () => backbone.dispose?.() ?? Promise.resolve(),
   };

@@ -52,3 +52,18 @@ describe('a feature cache is tied to the content of its model file', () => {
     expect(replaced.stderr).toMatch(/model content: sha256 [0-9a-f]{12}… ≠ [0-9a-f]{12}…/);
   });
 });
+
+describe('train --images with a ViT model file', () => {
+  it('trains on the features of the model given by --model, and refuses --model with --features', () => {
+    const model = join(tempDir(), 'vit.onnx');
+    writeFileSync(model, tinyVit(0));
+    const out = join(tempDir(), 'ckpt');
+    const r = acseg(['train', '--images', samples, '--backbone', 'dino', '--model', model, '--out', out, '--iterations', '2', '--batch-size', '2', '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    // The checkpoint records the feature dimension of this model (d = 48), not the weight-free backbone's 96.
+    expect(readFileSync(join(out, 'config.json'), 'utf8')).toMatch(/"(featureDim|dim|inputDim)":\s*48/);
+    const wrong = acseg(['train', '--features', out, '--model', model, '--out', join(tempDir(), 'c2')]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('--backbone and --model go with --images');
+  });
+});

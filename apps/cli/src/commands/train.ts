@@ -19,6 +19,7 @@ export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
       .option('features', { type: 'string', describe: 'feature cache made by `acseg features` (preferred: computed once)' })
       .option('images', { type: 'string', describe: 'folder of images (features computed in memory first)' })
       .option('backbone', { type: 'string', describe: 'backbone for --images' })
+      .option('model', { type: 'string', describe: 'backbone model for --images: a name (dino-vits16, ...) or an .onnx path' })
       .option('out', { type: 'string', describe: 'checkpoint folder (required)' })
       .option('resume', { type: 'string', describe: 'checkpoint folder to continue from (no value: the --out folder)' })
       .option('force', { type: 'boolean', describe: 'start over when --out holds a checkpoint, replacing it' })
@@ -35,6 +36,7 @@ export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
       .option('train-runtime', { type: 'string', choices: ['auto', 'onnx', 'tfjs'], describe: 'training engine of the ACG (auto: onnxruntime-node unless a native TF.js backend is installed)' })
       .check((argv) => {
         if (!argv.features === !argv.images) throw new Error('give exactly one of --features and --images');
+        if (argv.features && (argv.model || argv.backbone)) throw new Error('--backbone and --model go with --images; a feature cache already names its model');
         return true;
       }),
   async (argv) => {
@@ -57,7 +59,7 @@ export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
       source = await FeatureCache.open(argv.features);
     } else {
       // Features stream through a temporary cache (not --out, which holds only the checkpoint).
-      const backbone = await chooseBackbone(session, argv.backbone);
+      const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
       const stage = await cacheFeatures(session, backbone, listImages(argv.images!), { temp: await mkdtemp(join(tmpdir(), 'acseg-train-features-')) });
       await backbone.dispose?.();
       featureStage = stage;

@@ -20,6 +20,8 @@ describe('region digests (the streaming form of fit + classify)', () => {
       // A digest holds vectors, not maps: one per foreground region.
       expect(digests.map((d) => d.embeddings.length)).toEqual(digests.map((d) => d.foreground.length));
       expect(digests.every((d) => !('labels' in d))).toBe(true);
+      // Packed: an image's embeddings are views of one buffer (one allocation per image, not per region).
+      for (const d of digests) expect(new Set(d.embeddings.map((e) => e.buffer)).size).toBeLessThanOrEqual(1);
       await streaming.fitDigests(digests, { backbone });
       expect(await streaming.classifyDigests(digests)).toEqual(expected);
       expect(streaming.centroids).toEqual(whole.centroids);

@@ -57,9 +57,25 @@ export async function embedDigests(inputs: readonly ClassifyInput[], context: Cl
  */
 export async function regionDigest(input: ClassifyInput, context: ClassifierContext, options: EmbedOptions, classifier: string, label?: Uint8Array): Promise<RegionDigest> {
   const r = await embedMemoized(input, 0, context, options, classifier);
-  const digest: RegionDigest = { regionCount: input.regions.count, ...r };
+  const digest: RegionDigest = { regionCount: input.regions.count, background: r.background, foreground: r.foreground, embeddings: packed(r.embeddings) };
   if (label && r.foreground.length) digest.groundTruth = regionMajorityLabels(input.regions, label, options.background, imageSource(input.image, 0));
   return digest;
+}
+
+/**
+ * The rows as views of one buffer: a digest outlives its image (a whole
+ * split's are held until the fit), and one allocation per image rather than
+ * per region keeps that memory close to the floats themselves.
+ */
+function packed(rows: readonly Float32Array[]): Float32Array[] {
+  const d = rows[0]?.length ?? 0;
+  // Ragged rows stay as they are, for digestDim to name.
+  if (rows.some((row) => row.length !== d)) return [...rows];
+  const all = new Float32Array(rows.length * d);
+  return rows.map((row, j) => {
+    all.set(row, j * d);
+    return all.subarray(j * d, (j + 1) * d);
+  });
 }
 
 /** Every digest's embeddings have one dimension; returns it (−1 when there is none). */

@@ -39,7 +39,9 @@ export class AcgParams {
     const out: ParamValues = {};
     for (const spec of paramSpecs(this.config)) {
       const v = this.get(spec.name);
-      out[spec.name] = tf.tidy(() => (spec.linear ? tf.transpose(v) : v).dataSync() as Float32Array).slice();
+      // Read inside tidy but not returned from it: tidy walks what it returns key by key, which for a typed array
+      // is every element (seconds for a d = 384 ACG).
+      tf.tidy(() => { out[spec.name] = ((spec.linear ? tf.transpose(v) : v).dataSync() as Float32Array).slice(); });
     }
     return out;
   }

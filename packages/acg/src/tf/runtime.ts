@@ -54,10 +54,13 @@ export class TfAcg {
     this.sync();
     const f = batchFeatures(tokens, n, this.config.dim);
     try {
-      return tf.tidy(() => {
+      let prediction: Prediction | undefined;
+      // Not returned from tidy, which would walk every element of the typed arrays.
+      tf.tidy(() => {
         const out = forward(this.params, f, this.formulation);
-        return { assignment: out.assignment.dataSync() as Float32Array, concepts: out.concepts.dataSync() as Float32Array };
+        prediction = { assignment: out.assignment.dataSync() as Float32Array, concepts: out.concepts.dataSync() as Float32Array };
       });
+      return prediction!;
     } finally {
       f.dispose();
     }

@@ -1,0 +1,43 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makePlantedRun } from '../../../packages/explorer/src/testing/fixtures/planted-run.js';
+import { acseg, removeTempDirs, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
+
+describe('acseg explore', () => {
+  it('writes the explorer and the three figures, and names per kind the images that lack an input', async () => {
+    const dir = tempDir();
+    const fx = await makePlantedRun(dir, { withoutFeatures: ['b'], oldVersion: ['d'] });
+    const r = acseg(['explore', fx.run, '--features', fx.cache, '--ground-truth', fx.groundTruth, '--figures', '--epochs', '30', '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`explorer of 6 images in ${join(fx.run, 'explore')}`);
+    expect(r.stdout).toContain('region map missing for 1 of 6 images: d');
+    expect(r.stdout).toContain('features missing for 1 of 6 images: b');
+    for (const f of ['index.html', 'explorer.js', 'data/index.js', 'data/page-0001.js', 'data/emb-0001.js', 'thumbs/a.jpg']) expect(existsSync(join(fx.run, 'explore', f))).toBe(true);
+    for (const f of ['fig4-concept-map', 'fig5-grid', 'fig6-retrieval']) {
+      expect(readFileSync(join(fx.run, 'explore', 'figures', `${f}.svg`), 'utf8')).toMatch(/^<svg xmlns/);
+      expect(readFileSync(join(fx.run, 'explore', 'figures', `${f}.png`)).subarray(1, 4).toString()).toBe('PNG');
+    }
+    // Figure 6 of image a's largest region (region 0 and 1 tie at 32 px: region 0): images b..f's region 0, b lacks features.
+    const six = readFileSync(join(fx.run, 'explore', 'figures', 'fig6-retrieval.svg'), 'utf8');
+    const found = [...six.matchAll(/>(\w) · (-?\d\.\d+)</g)];
+    expect(found).toHaveLength(5);
+    expect(found.slice(0, 3).map((m) => m[1])).toEqual(['c', 'e', 'f']);
+    // cos(e1, e1 + 0.1·m·e3) = 1 / √(1 + 0.01 m²) for m = 2, 4, 5, within the int8 storage's rounding.
+    found.slice(0, 3).forEach((f, j) => expect(Math.abs(Number(f[2]) - 1 / Math.sqrt(1 + 0.01 * [2, 4, 5][j] ** 2))).toBeLessThan(0.005));
+  });
+
+  it('fails in one line, exit 1, on a folder that is not a run; exit 2 for an unknown --image', async () => {
+    const dir = tempDir();
+    const r = acseg(['explore', dir]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')[0]).toMatch(/not an output folder of acseg run or segment/);
+    const fx = await makePlantedRun(join(dir, 'p'));
+    const bad = acseg(['explore', fx.run, '--figures', '--image', 'nope', '--quiet']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--image nope: no such image/);
+  });
+});

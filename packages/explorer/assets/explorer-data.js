@@ -78,10 +78,11 @@
   };
 
   /**
-   * Draws a map into a canvas at the map's size. focus: undefined colours every region (alpha 110); a region index
-   * colours that region (alpha 170) and darkens the rest (black, alpha 140). Pixels of 255 stay clear.
+   * Draws a map into a canvas at the map's size. focus: undefined colours every region (alpha `all`, default 110,
+   * see-through over the image); a region index colours that region (alpha 170) and darkens the rest (black, alpha
+   * 140). Pixels of 255 stay clear.
    */
-  api.drawRegions = function (canvas, rec, focus) {
+  api.drawRegions = function (canvas, rec, focus, all) {
     canvas.width = rec.mw;
     canvas.height = rec.mh;
     const ctx = canvas.getContext('2d');
@@ -94,7 +95,7 @@
         const o = p * 4;
         if (focus === undefined || focus === v) {
           const [r, g, b] = api.rgb(api.conceptColor(v));
-          img.data[o] = r; img.data[o + 1] = g; img.data[o + 2] = b; img.data[o + 3] = focus === undefined ? 110 : 170;
+          img.data[o] = r; img.data[o + 1] = g; img.data[o + 2] = b; img.data[o + 3] = focus === undefined ? (all || 110) : 170;
         } else {
           img.data[o + 3] = 140;
         }

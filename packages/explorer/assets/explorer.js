@@ -149,7 +149,7 @@
     let concepts;
     if (rec.regionsRle) {
       concepts = el('canvas', { className: 'concepts', title: 'click a region to retrieve its nearest regions' });
-      X.drawRegions(concepts, rec);
+      X.drawRegions(concepts, rec, undefined, 255);
       concepts.addEventListener('click', (ev) => { const r = X.regionAt(rec, concepts, ev); if (r !== undefined) query(rec.i, r); });
     } else concepts = el('span', { className: 'missing', textContent: 'no region map' });
     let classes;

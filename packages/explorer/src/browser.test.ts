@@ -32,7 +32,7 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
     dir = await mkdtemp(join(tmpdir(), 'acseg-explore-browser-'));
     const fx = await makePlantedRun(join(dir, 'full'));
     full = (await buildExplorer({ run: fx.run, features: fx.cache, groundTruth: fx.groundTruth, pageSize: 2, epochs: 30 })).html;
-    const px = await makePlantedRun(join(dir, 'partial'), { withoutFeatures: ['b'], withoutGroundTruth: ['c'], oldVersion: ['d'] });
+    const px = await makePlantedRun(join(dir, 'partial'), { withoutFeatures: ['b'], withoutGroundTruth: ['c'], oldVersion: ['d'], shiftedGroundTruth: ['e'] });
     partial = (await buildExplorer({ run: px.run, features: px.cache, groundTruth: px.groundTruth, pageSize: 2, epochs: 30 })).html;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });
@@ -127,11 +127,25 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
     await page.selectOption('#sort', 'concepts-desc');
     await page.waitForFunction(`document.querySelector('#grid tbody tr').dataset.id === 'b'`);
     expect(await ids()).toEqual(['b', 'e']);
+    // e's ground truth is shifted (IoU 7/12, the lowest); c has none and goes last either way.
+    await page.selectOption('#sort', 'iou-asc');
+    await page.waitForFunction(`document.querySelector('#grid tbody tr').dataset.id === 'e'`);
+    expect(await ids()).toEqual(['e', 'a']);
+    expect(await page.locator('#grid tbody tr[data-id="e"] .meta').innerText()).toBe('e · 3 concepts · IoU 58.3');
+    await page.selectOption('#sort', 'iou-desc');
+    await page.waitForFunction(`document.querySelector('#grid tbody tr').dataset.id === 'a'`);
+    await page.locator('#grid-next').click();
+    await page.locator('#grid-next').click();
+    await page.waitForFunction(`document.querySelector('#grid tbody tr').dataset.id === 'e'`);
+    expect(await ids()).toEqual(['e', 'c']);
     // Ground truth of a (class 1 left, 2 right, void bottom row) in VOC colours: (128,0,0), (0,128,0), (224,224,192).
     await page.selectOption('#sort', 'id');
     await page.waitForFunction(`document.querySelector('#grid tbody tr').dataset.id === 'a'`);
     const gt = await page.evaluate<number[]>(`Array.from(document.querySelector('#grid tbody tr canvas.gt').getContext('2d').getImageData(0, 0, ${SIZE}, ${SIZE}).data)`);
     expect([gt.slice(0, 3), gt.slice(7 * 4, 7 * 4 + 3), gt.slice(63 * 4, 63 * 4 + 3)]).toEqual([[128, 0, 0], [0, 128, 0], [224, 224, 192]]);
+    // Concepts of a, opaque in the concept colours: region 0 (left) #e6194b, region 1 (right) #3cb44b.
+    const concepts = await page.evaluate<number[]>(`Array.from(document.querySelector('#grid tbody tr canvas.concepts').getContext('2d').getImageData(0, 0, ${SIZE}, ${SIZE}).data)`);
+    expect([concepts.slice(0, 4), concepts.slice(7 * 4, 7 * 4 + 4)]).toEqual([[0xe6, 0x19, 0x4b, 255], [0x3c, 0xb4, 0x4b, 255]]);
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -78,13 +78,17 @@ describe('buildExplorer', () => {
   });
 
   it('says per image what is missing: features, ground truth, the region map of an older version', async () => {
-    const fx = await makePlantedRun(join(dir, 'partial'), { withoutFeatures: ['b'], withoutGroundTruth: ['c'], oldVersion: ['d'] });
+    const fx = await makePlantedRun(join(dir, 'partial'), { withoutFeatures: ['b'], withoutGroundTruth: ['c'], oldVersion: ['d'], shiftedGroundTruth: ['f'] });
     const r = await buildExplorer({ run: fx.run, features: fx.cache, groundTruth: fx.groundTruth, epochs: 50 });
     expect(r.missing.features).toEqual(['b']);
     expect(r.missing.groundTruth).toEqual(['c']);
     expect(r.missing.regions).toEqual(['d']);
     const index = await readIndex(r.dir);
     expect(index.images.map((e) => e[3])).toEqual([0, MISSING.features, MISSING.groundTruth, MISSING.regions, 0, 0]);
+    // IoU of d from its class map (no region map needed); c has no ground truth; f's is shifted: class 1 on columns
+    // 0-1 only, predicted 1 on 0-3 (named 1: 2 columns each way, the tie to the smaller id), 2 on 4-7:
+    // class 1: 2 / 4 columns, class 2: 4 / 6 columns -> (1/2 + 2/3) / 2 = 7/12.
+    expect(index.images.map((e) => e[2])).toEqual([1, 1, null, 1, 1, Math.round((7 / 12) * 1e4) / 1e4]);
     const page = await readPage(r.dir, 0);
     expect(page[1].map).toBeNull();
     expect(page[1].missing.join()).toMatch(/not in the feature cache/);

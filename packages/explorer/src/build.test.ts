@@ -77,6 +77,16 @@ describe('buildExplorer', () => {
     expect((await readPage(fresh.dir, 0)).map((p) => p.map)).toEqual(a.map((p) => p.map));
   });
 
+  it('--maps N: concept maps for the first N images only, said for the others; retrieval still covers every image', async () => {
+    const fx = await makePlantedRun(join(dir, 'maps'));
+    const r = await buildExplorer({ run: fx.run, features: fx.cache, epochs: 30, maxMaps: 2 });
+    const page = await readPage(r.dir, 0);
+    expect(page.map((p) => p.map !== null)).toEqual([true, true, false, false, false, false]);
+    expect(page[2].missing).toEqual(['concept map not computed (only the first 2 images have one: --maps)']);
+    const emb = parseDataScript<EmbeddingPage>(await readFile(join(r.dir, embeddingFile(0)), 'utf8'));
+    expect(new Set(emb.refs.map((x) => x[0])).size).toBe(6);
+  });
+
   it('says per image what is missing: features, ground truth, the region map of an older version', async () => {
     const fx = await makePlantedRun(join(dir, 'partial'), { withoutFeatures: ['b'], withoutGroundTruth: ['c'], oldVersion: ['d'], shiftedGroundTruth: ['f'] });
     const r = await buildExplorer({ run: fx.run, features: fx.cache, groundTruth: fx.groundTruth, epochs: 50 });

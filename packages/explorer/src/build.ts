@@ -30,6 +30,8 @@ export interface ExploreOptions {
   seed?: number;
   /** UMAP epochs per image. Default 200. */
   epochs?: number;
+  /** Concept maps (UMAP, ≈ 0.2-1 s an image) for at most this many images, the first by id; the others get none (said per image). Default: all. */
+  maxMaps?: number;
   title?: string;
   /** Images per data page and grid page (default PAGE_SIZE). */
   pageSize?: number;
@@ -152,6 +154,8 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
   const embPages: number[] = [];
   let dim = -1;
   let cachedLayouts = 0;
+  let maps = 0;
+  const maxMaps = opts.maxMaps ?? Infinity;
   let page: PageImage[] = [];
   let emb: { refs: Array<[number, number]>; rows: Float32Array[] } = { refs: [], rows: [] };
   const written = new Set<string>([INDEX_FILE]);
@@ -224,8 +228,10 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
             miss('features', `the cached features are of a ${f.imageSize.width}×${f.imageSize.height} image, this one is ${json.width}×${json.height} (another image?)`);
           } else {
             const owner = patchRegions(regions, f.grid);
-            const { xy, hit } = await cachedLayout(cacheDir, usedCache, f, { seed, epochs });
+            const { xy, hit } = maps < maxMaps ? await cachedLayout(cacheDir, usedCache, f, { seed, epochs }) : { xy: undefined, hit: false };
             if (hit) cachedLayouts++;
+            if (maps >= maxMaps) lacks.push(`concept map not computed (only the first ${maxMaps} images have one: --maps)`);
+            else maps++;
             if (xy) {
               const round = (v: number) => Math.round(v * 1e4) / 1e4;
               const n = f.grid.h * f.grid.w;

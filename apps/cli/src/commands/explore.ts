@@ -6,7 +6,7 @@ import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
 
 type ExploreArgs = GlobalArgs & {
-  run: string; out?: string; features?: string; groundTruth?: string; seed: number; epochs: number;
+  run: string; out?: string; features?: string; groundTruth?: string; seed: number; epochs: number; maps?: number;
   figures: boolean; image?: string; serve: boolean; port: number;
 };
 
@@ -30,6 +30,7 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('ground-truth', { type: 'string', describe: 'folder of ground-truth class-index PNGs named <id>.png (per-image IoU, grid column)' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the concept maps (UMAP)' })
       .option('epochs', { type: 'number', default: 200, describe: 'UMAP epochs per image' })
+      .option('maps', { type: 'number', describe: 'concept maps (UMAP, 0.2-1 s an image) for at most N images, the first by id (default: all; they are cached for the next build)' })
       .option('figures', { type: 'boolean', default: false, describe: 'also write Figures 4, 5, 6 as SVG and PNG into <out>/figures' })
       .option('image', { type: 'string', describe: 'image id of Figures 4 and 6 (default: the first with a concept map)' })
       .option('serve', { type: 'boolean', default: false, describe: 'serve the explorer on localhost until Ctrl-C' })
@@ -41,7 +42,7 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
     let r;
     try {
       r = await buildExplorer({
-        run: argv.run, out: argv.out, features: argv.features, groundTruth: argv.groundTruth, seed: argv.seed, epochs: argv.epochs,
+        run: argv.run, out: argv.out, features: argv.features, groundTruth: argv.groundTruth, seed: argv.seed, epochs: argv.epochs, maxMaps: argv.maps,
         onStart: (total) => { bar = session.progress.start('explore: concept maps', total); }, onImage: (done) => bar?.update(done),
       });
     } finally {

@@ -71,6 +71,10 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
     expect(await canvasAlpha(page, '#map-image canvas')).toEqual(want);
     expect(await page.locator('#scatter circle.off').count()).toBe(8);
     expect(await page.locator('#scatter circle:not(.off)').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-r')))).toEqual(Array(8).fill('1'));
+    // Hovering the image's region 0 (left half) picks out its points in the scatter.
+    const box = (await page.locator('#map-image canvas').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.5);
+    expect(await page.locator('#scatter circle:not(.off)').evaluateAll((cs) => cs.map((c) => c.getAttribute('data-r')))).toEqual(Array(8).fill('0'));
     await page.locator('#scatter circle[data-r="0"]').first().hover();
     expect(await canvasAlpha(page, '#map-image canvas')).toEqual(Array.from(regionMapOf(0), (r) => (r === 0 ? 170 : 140)));
     // Image b has three concepts; its histogram bar (3 concepts: images b and e) is the current one.
@@ -146,6 +150,20 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
     // Concepts of a, opaque in the concept colours: region 0 (left) #e6194b, region 1 (right) #3cb44b.
     const concepts = await page.evaluate<number[]>(`Array.from(document.querySelector('#grid tbody tr canvas.concepts').getContext('2d').getImageData(0, 0, ${SIZE}, ${SIZE}).data)`);
     expect([concepts.slice(0, 4), concepts.slice(7 * 4, 7 * 4 + 4)]).toEqual([[0xe6, 0x19, 0x4b, 255], [0x3c, 0xb4, 0x4b, 255]]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('ids with spaces and # keep their thumbnails (file named by the id, link URL-encoded)', async () => {
+    const fx = await makePlantedRun(join(dir, 'odd'), { ids: ['a b', 'c#1', 'd%2', 'e', 'f', 'g'] });
+    const html = (await buildExplorer({ run: fx.run, features: fx.cache, epochs: 30 })).html;
+    const { page, errors } = await open(html);
+    expect(await page.locator('#image-id').innerText()).toBe('a b');
+    await page.locator('#tabs button[data-view="grid"]').click();
+    await page.waitForFunction(`document.querySelectorAll('#grid tbody tr img').length === 6`);
+    const widths = await page.evaluate<number[]>(`Promise.all([...document.querySelectorAll('#grid tbody tr img')].map((img) =>
+      img.complete ? img.naturalWidth : new Promise((ok) => { img.loading = 'eager'; img.onload = () => ok(img.naturalWidth); img.onerror = () => ok(0); })))`);
+    expect(widths).toEqual(Array(6).fill(SIZE));
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -125,6 +125,16 @@ describe('buildExplorer', () => {
     expect((await readPage(r.dir, 0))[0].missing).toEqual(['no feature cache given (--features DIR): no concept map, no retrieval']);
   });
 
+  it('reads a folder written before gallery.jsonl from its per-image JSON files, thumbnails made from the sources', async () => {
+    const fx = await makePlantedRun(join(dir, 'old'));
+    await rm(join(fx.run, 'gallery.jsonl'));
+    await rm(join(fx.run, 'thumbs'), { recursive: true });
+    const r = await buildExplorer({ run: fx.run, features: fx.cache, epochs: 30 });
+    expect(r.missing.thumb).toEqual([]);
+    expect((await readIndex(r.dir)).images.map((e) => [e[0], e[3]])).toEqual(IDS.map((id) => [id, 0]));
+    expect(existsSync(join(r.dir, 'thumbs', 'c.jpg'))).toBe(true);
+  });
+
   it('refuses a folder that is not an acseg run, and an explore folder holding files of someone else', async () => {
     await expect(buildExplorer({ run: join(dir, 'nowhere') })).rejects.toThrow(/nowhere: no such folder/);
     const fx = await makePlantedRun(join(dir, 'foreign'));

@@ -93,8 +93,9 @@ async function cachedLayout(cacheDir: string, used: Set<string>, f: FeatureMap, 
 
 /** The run's thumbnail copied in (or one made from the source), relative to explore/; undefined when neither exists. */
 async function thumbnail(dir: string, image: RunImage): Promise<string | undefined> {
+  // The file has the id's own name; the page's link is URL-encoded ("a b#1" -> "a%20b%231").
   const rel = `thumbs/${encodeURIComponent(image.id)}.jpg`;
-  const dest = join(dir, 'thumbs', `${encodeURIComponent(image.id)}.jpg`);
+  const dest = join(dir, 'thumbs', `${image.id}.jpg`);
   await mkdir(join(dir, 'thumbs'), { recursive: true });
   if (image.thumb && existsSync(image.thumb)) {
     await copyFile(image.thumb, dest);

@@ -82,40 +82,43 @@
    * see-through over the image); a region index colours that region (alpha 170) and darkens the rest (black, alpha
    * 140). Pixels of 255 stay clear.
    */
-  api.drawRegions = function (canvas, rec, focus, all) {
+  // Colour tables (RGBA per index), built once: a grid page paints millions of pixels.
+  const CONCEPT_RGB = new Uint8Array(256 * 3);
+  const VOC_RGBA = new Uint8Array(256 * 4);
+  for (let v = 0; v < 256; v++) {
+    CONCEPT_RGB.set(api.rgb(api.conceptColor(v)), v * 3);
+    VOC_RGBA.set([...api.vocColor(v), 255], v * 4);
+  }
+
+  /** Fills a canvas (at the map's size) from run lengths, a run at a time. */
+  function paint(canvas, rec, rle, fill) {
     canvas.width = rec.mw;
     canvas.height = rec.mh;
     const ctx = canvas.getContext('2d');
     const img = ctx.createImageData(rec.mw, rec.mh);
-    if (rec.regionsRle) {
-      const map = api.decodeRle(rec.regionsRle, rec.mw * rec.mh);
-      for (let p = 0; p < map.length; p++) {
-        const v = map[p];
-        if (v === 255) continue;
-        const o = p * 4;
-        if (focus === undefined || focus === v) {
-          const [r, g, b] = api.rgb(api.conceptColor(v));
-          img.data[o] = r; img.data[o + 1] = g; img.data[o + 2] = b; img.data[o + 3] = focus === undefined ? (all || 110) : 170;
-        } else {
-          img.data[o + 3] = 140;
-        }
-      }
+    const px = new Uint32Array(img.data.buffer);
+    const rgba = new Uint8Array(4);
+    const word = new Uint32Array(rgba.buffer);
+    let o = 0;
+    for (let k = 0; k < rle.length; k += 2) {
+      fill(rle[k], rgba);
+      px.fill(word[0], o, o + rle[k + 1]);
+      o += rle[k + 1];
     }
     ctx.putImageData(img, 0, 0);
+  }
+
+  api.drawRegions = function (canvas, rec, focus, all) {
+    paint(canvas, rec, rec.regionsRle || [], (v, rgba) => {
+      if (v === 255) rgba.fill(0);
+      else if (focus === undefined || focus === v) { rgba.set(CONCEPT_RGB.subarray(v * 3, v * 3 + 3)); rgba[3] = focus === undefined ? (all || 110) : 170; }
+      else rgba.set([0, 0, 0, 140]);
+    });
   };
 
   /** A class or ground-truth map in VOC colours, opaque. */
   api.drawClasses = function (canvas, rec, rle) {
-    canvas.width = rec.mw;
-    canvas.height = rec.mh;
-    const ctx = canvas.getContext('2d');
-    const img = ctx.createImageData(rec.mw, rec.mh);
-    const map = api.decodeRle(rle, rec.mw * rec.mh);
-    for (let p = 0; p < map.length; p++) {
-      const [r, g, b] = api.vocColor(map[p]);
-      img.data.set([r, g, b, 255], p * 4);
-    }
-    ctx.putImageData(img, 0, 0);
+    paint(canvas, rec, rle, (v, rgba) => rgba.set(VOC_RGBA.subarray(v * 4, v * 4 + 4)));
   };
 
   /** Region under a mouse event on an element showing the map; undefined outside any region. */

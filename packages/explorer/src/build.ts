@@ -6,7 +6,7 @@ import { FeatureCache } from '@acseg/feature-cache';
 import { writeFileAtomic } from '@acseg/report';
 import { writeAssets } from './assets.js';
 import {
-  EXPLORE_FORMAT, INDEX_FILE, MISSING, PAGE_SIZE, dataScript, embeddingFile, pageFile,
+  EMBEDDING_CHUNK, EXPLORE_FORMAT, INDEX_FILE, MISSING, PAGE_SIZE, dataScript, embeddingFile, pageFile,
   type EmbeddingPage, type ExploreIndex, type IndexEntry, type PageImage,
 } from './format.js';
 import { ImageReader } from './image-record.js';
@@ -75,10 +75,10 @@ function quantize(rows: Float32Array[]): string {
 
 /**
  * Writes the explorer for a run folder: `index.html` + script + style, and
- * data files in pages of PAGE_SIZE images (`data/page-NNNN.js` maps and
- * concept maps, `data/emb-NNNN.js` region embeddings, `data/index.js` one
- * line per image), thumbnails copied in. Images stream through: one page is
- * held at a time. Concept maps are cached in `.cache/` by their features.
+ * data files in pages of PAGE_SIZE images (`data/page-NNNN.js`: maps and
+ * concept maps), `data/emb-NNNN.js` (region embeddings of EMBEDDING_CHUNK
+ * images), `data/index.js` (one line per image); thumbnails copied in.
+ * Images stream through: one page and one embedding chunk are held at a time. Concept maps are cached in `.cache/` by their features.
  */
 export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult> {
   const run = resolve(opts.run);
@@ -103,16 +103,18 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
   let emb: { refs: Array<[number, number]>; rows: Float32Array[] } = { refs: [], rows: [] };
   const written = new Set<string>([INDEX_FILE]);
 
-  const flush = async (p: number) => {
+  const flushPage = async (p: number) => {
     await writeFileAtomic(join(dir, pageFile(p)), dataScript('page', p, page));
     written.add(pageFile(p));
+    page = [];
+  };
+  const flushEmbeddings = async (chunk: number) => {
     if (emb.rows.length) {
       const value: EmbeddingPage = { dim, refs: emb.refs, q: quantize(emb.rows) };
-      await writeFileAtomic(join(dir, embeddingFile(p)), dataScript('emb', p, value));
-      written.add(embeddingFile(p));
-      embPages.push(p);
+      await writeFileAtomic(join(dir, embeddingFile(chunk)), dataScript('emb', chunk, value));
+      written.add(embeddingFile(chunk));
+      embPages.push(chunk);
     }
-    page = [];
     emb = { refs: [], rows: [] };
   };
 
@@ -137,10 +139,13 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
       histogram[concepts] = (histogram[concepts] ?? 0) + 1;
       entries.push([image.id, concepts, rec.iou, bits]);
       page.push(rec);
-      if (page.length === pageSize) await flush(Math.floor(i / pageSize));
+      if (page.length === pageSize) await flushPage(Math.floor(i / pageSize));
+      if ((i + 1) % EMBEDDING_CHUNK === 0) await flushEmbeddings(Math.floor(i / EMBEDDING_CHUNK));
       opts.onImage?.(i + 1, listed.images.length);
     }
-    if (page.length) await flush(Math.floor((listed.images.length - 1) / pageSize));
+    const last = listed.images.length - 1;
+    if (page.length) await flushPage(Math.floor(last / pageSize));
+    if (emb.rows.length) await flushEmbeddings(Math.floor(last / EMBEDDING_CHUNK));
   } finally {
     await cache?.close();
   }

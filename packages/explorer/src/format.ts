@@ -2,6 +2,8 @@
 
 /** Images per data page (and per grid page in the browser). */
 export const PAGE_SIZE = 50;
+/** Images per embedding file: retrieval loads them all at once, so fewer, larger files. */
+export const EMBEDDING_CHUNK = 1000;
 /** Longest side of the maps stored for the browser (concepts, classes, ground truth). */
 export const MAP_SIDE = 160;
 /** Bumped when the files change shape; the page refuses data of another version. */
@@ -32,7 +34,7 @@ export interface ExploreIndex {
   /** Images with n concepts, index = n. */
   histogram: number[];
   groundTruth: boolean;
-  /** Region embeddings: dimension, and which data pages hold some. */
+  /** Region embeddings: dimension, and which embedding files (chunks of EMBEDDING_CHUNK images) hold some. */
   embedding: { dim: number; pages: number[] } | null;
   seed: number;
   skipped: Array<{ source: string; reason: string }>;

@@ -1,5 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makePlantedRun } from '../../../packages/explorer/src/testing/fixtures/planted-run.js';
 import { acseg, removeTempDirs, tempDir } from './helpers.js';
@@ -28,6 +29,31 @@ describe('acseg explore', () => {
     expect(found.slice(0, 3).map((m) => m[1])).toEqual(['c', 'e', 'f']);
     // cos(e1, e1 + 0.1·m·e3) = 1 / √(1 + 0.01 m²) for m = 2, 4, 5, within the int8 storage's rounding.
     found.slice(0, 3).forEach((f, j) => expect(Math.abs(Number(f[2]) - 1 / Math.sqrt(1 + 0.01 * [2, 4, 5][j] ** 2))).toBeLessThan(0.005));
+  });
+
+  it('joins what `acseg segment` really writes with its feature cache: every image gets regions, a concept map and embeddings', async () => {
+    const dir = tempDir();
+    const images = join(dir, 'images');
+    mkdirSync(images);
+    // Two 64×48 pictures of three flat colour bands each, so the regions are unmistakable.
+    for (const [name, colours] of [['one', [[200, 30, 30], [30, 200, 30], [30, 30, 200]]], ['two', [[30, 200, 30], [200, 200, 30], [30, 30, 200]]]] as const) {
+      const rgb = Buffer.alloc(64 * 48 * 3);
+      for (let p = 0; p < 64 * 48; p++) rgb.set(colours[Math.min(2, Math.floor((p % 64) / 22))], p * 3);
+      await sharp(rgb, { raw: { width: 64, height: 48, channels: 3 } }).png().toFile(join(images, `${name}.png`));
+    }
+    const seg = acseg(['segment', '--images', images, '--out', join(dir, 'out'), '--features-cache', join(dir, 'cache'), '--backbone', 'handcrafted', '--generator', 'kmeans', '--k', '3', '--quiet']);
+    expect(seg.status).toBe(0);
+    const r = acseg(['explore', join(dir, 'out'), '--features', join(dir, 'cache'), '--epochs', '20', '--quiet']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1); // nothing missing
+    const text = readFileSync(join(dir, 'out', 'explore', 'data', 'page-0001.js'), 'utf8');
+    const pageData = JSON.parse(text.slice(text.indexOf(', ') + 2, text.lastIndexOf(')'))) as Array<{ id: string; map: { r: number[] } | null; regions: unknown[] }>;
+    expect(pageData.map((p) => p.id)).toEqual(['one', 'two']);
+    for (const p of pageData) {
+      expect(p.map).not.toBeNull();
+      expect(new Set(p.map!.r.filter((x) => x >= 0)).size).toBe(p.regions.length);
+    }
+    expect(existsSync(join(dir, 'out', 'explore', 'data', 'emb-0001.js'))).toBe(true);
   });
 
   it('fails in one line, exit 1, on a folder that is not a run; exit 2 for an unknown --image', async () => {

@@ -53,7 +53,19 @@ describe('acseg explore', () => {
       expect(p.map).not.toBeNull();
       expect(new Set(p.map!.r.filter((x) => x >= 0)).size).toBe(p.regions.length);
     }
-    expect(existsSync(join(dir, 'out', 'explore', 'data', 'emb-0001.js'))).toBe(true);
+    // The same embeddings when the backbone makes them (handcrafted: the pixel-weighted mean of its patch features,
+    // its own code), within the int8 storage's rounding.
+    const emb = (f: string) => { const t = readFileSync(f, 'utf8'); return JSON.parse(t.slice(t.indexOf(', ') + 2, t.lastIndexOf(')'))) as { refs: number[][]; q: string }; };
+    const fromCache = emb(join(dir, 'out', 'explore', 'data', 'emb-0001.js'));
+    const viaBackbone = acseg(['explore', join(dir, 'out'), '--out', join(dir, 'x2'), '--backbone', 'handcrafted', '--epochs', '20', '--quiet']);
+    expect(viaBackbone.status).toBe(0);
+    expect(viaBackbone.stdout).toContain('features missing for 2 of 2 images'); // no cache: no concept maps, but retrieval
+    const fromBackbone = emb(join(dir, 'x2', 'data', 'emb-0001.js'));
+    expect(fromBackbone.refs).toEqual(fromCache.refs);
+    const a = new Int8Array(Buffer.from(fromCache.q, 'base64'));
+    const b = new Int8Array(Buffer.from(fromBackbone.q, 'base64'));
+    expect(a.length).toBe(b.length);
+    expect(a.every((v, j) => Math.abs(v - b[j]) <= 1)).toBe(true);
   });
 
   it('fails in one line, exit 1, on a folder that is not a run; exit 2 for an unknown --image', async () => {

@@ -9,7 +9,7 @@ import {
   EMBEDDING_CHUNK, EXPLORE_FORMAT, INDEX_FILE, MISSING, PAGE_SIZE, dataScript, embeddingFile, pageFile,
   type EmbeddingPage, type ExploreIndex, type IndexEntry, type PageImage,
 } from './format.js';
-import { ImageReader } from './image-record.js';
+import { ImageReader, type RegionEmbedder } from './image-record.js';
 import { LayoutCache } from './layout-cache.js';
 import { listRun } from './run-reader.js';
 
@@ -31,6 +31,11 @@ export interface ExploreOptions {
   title?: string;
   /** Images per data page and grid page (default PAGE_SIZE). */
   pageSize?: number;
+  /**
+   * Region embeddings from a backbone (what the k-NN classifier embeds) instead of the pixel-weighted mean of the
+   * cached patch features; retrieval then works without a feature cache too.
+   */
+  embed?: RegionEmbedder;
   /** Called once the images are listed, before the work (progress). */
   onStart?: (total: number) => void;
   /** Called as each image is done (progress). */
@@ -92,7 +97,7 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
   await prepareDir(dir);
   opts.onStart?.(listed.images.length);
   const layouts = new LayoutCache(join(dir, '.cache'), { seed, epochs });
-  const reader = new ImageReader({ run, dir, cache, groundTruth: opts.groundTruth, layouts, maxMaps: opts.maxMaps ?? Infinity });
+  const reader = new ImageReader({ run, dir, cache, groundTruth: opts.groundTruth, layouts, maxMaps: opts.maxMaps ?? Infinity, embed: opts.embed });
   const missing = Object.fromEntries(Object.keys(MISSING).map((k) => [k, [] as string[]])) as unknown as ExploreResult['missing'];
   const entries: IndexEntry[] = [];
   const histogram: number[] = [];
@@ -152,7 +157,7 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
   const index: ExploreIndex = {
     format: EXPLORE_FORMAT,
     title: opts.title ?? `acseg explore: ${run}`,
-    notes: [cache ? `features: ${cache.path} (${cache.info.model})` : 'features: none given', opts.groundTruth ? `ground truth: ${resolve(opts.groundTruth)}` : 'ground truth: none given', `concept maps: UMAP (umap-js), seed ${seed}, ${epochs} epochs`],
+    notes: [cache ? `features: ${cache.path} (${cache.info.model})` : 'features: none given', opts.groundTruth ? `ground truth: ${resolve(opts.groundTruth)}` : 'ground truth: none given', `concept maps: UMAP (umap-js), seed ${seed}, ${epochs} epochs`, `region embeddings: ${opts.embed ? 'from the backbone (as the k-NN classifier)' : 'pixel-weighted means of the cached patch features'}`],
     pageSize,
     pages: Math.ceil(listed.images.length / pageSize),
     images: entries,

@@ -2,9 +2,10 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
+import type { RegionMap } from '@acseg/core';
 import { FeatureCache, sourceKey } from '@acseg/feature-cache';
 import { writeFileAtomic } from '@acseg/report';
-import { patchRegions, regionEmbeddings } from './features.js';
+import { patchRegions, regionEmbeddings, toRegionMap } from './features.js';
 import { MAP_SIDE, MISSING, type PageImage } from './format.js';
 import { imageIou } from './iou.js';
 import type { LayoutCache } from './layout-cache.js';
@@ -20,6 +21,13 @@ export interface ImageOutcome {
   embeddings: Map<number, Float32Array>;
 }
 
+/**
+ * Region embeddings from a backbone (its `regionEmbeddings`: what the k-NN
+ * classifier embeds; DINO runs the ViT on each region's masked crop), for
+ * the regions `which` of the image at `source`.
+ */
+export type RegionEmbedder = (source: string, regions: RegionMap, which: number[]) => Promise<Float32Array[]>;
+
 export interface ImageReaderOptions {
   run: string;
   /** The explore/ folder (thumbnails are copied into it). */
@@ -28,6 +36,8 @@ export interface ImageReaderOptions {
   groundTruth?: string;
   layouts: LayoutCache;
   maxMaps: number;
+  /** Region embeddings from a backbone instead of the cached patch features' means. */
+  embed?: RegionEmbedder;
 }
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -117,8 +127,13 @@ export class ImageReader {
       }
     }
 
+    if (regions && this.o.embed) {
+      const embedded = await this.embedded(image, regions);
+      if (typeof embedded === 'string') miss('features', embedded);
+      else out.embeddings = embedded;
+    }
     const cache = this.o.cache;
-    if (!cache) { miss('features', 'no feature cache given (--features DIR): no concept map, no retrieval'); return out; }
+    if (!cache) { miss('features', `no feature cache given (--features DIR): no concept map${this.o.embed ? '' : ', no retrieval'}`); return out; }
     const at = (image.source ? this.bySource.get(sourceKey(image.source)) : undefined) ?? cache.indexOf(image.id);
     if (at < 0) { miss('features', `not in the feature cache ${cache.path}`); return out; }
     if (!regions) return out;
@@ -136,7 +151,26 @@ export class ImageReader {
     } else {
       words.push(`concept map not computed (only the first ${this.o.maxMaps} images have one: --maps)`);
     }
-    out.embeddings = regionEmbeddings(regions, f);
+    if (!this.o.embed) out.embeddings = regionEmbeddings(regions, f);
+    return out;
+  }
+
+  /** The backbone's embeddings of the regions with pixels, L2-normalized as the k-NN classifier does; or why not. */
+  private async embedded(image: RunImage, map: IndexMap): Promise<Map<number, Float32Array> | string> {
+    // toRegionMap adds one region for the pixels of none, after the real ones: never embedded.
+    const regions = toRegionMap(map);
+    const which = regions.pixelCounts.slice(0, -1).flatMap((n, r) => (n > 0 ? [r] : []));
+    let raw: Float32Array[];
+    try {
+      raw = await this.o.embed!(image.source, regions, which);
+    } catch (e) {
+      return `region embeddings from the backbone failed: ${e instanceof Error ? e.message : String(e)}`;
+    }
+    const out = new Map<number, Float32Array>();
+    which.forEach((r, j) => {
+      const norm = Math.hypot(...raw[j]);
+      if (norm > 0) out.set(r, raw[j].map((v) => v / norm));
+    });
     return out;
   }
 }

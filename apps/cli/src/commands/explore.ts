@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
-import type { ProgressBar } from '@acseg/core';
+import { AcsegError, type ProgressBar } from '@acseg/core';
+import { chooseBackbone } from '../components.js';
 import { buildExplorer, serveExplorer, writeFigures, MISSING } from '@acseg/explorer';
 import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
@@ -7,7 +8,7 @@ import type { SetStatus } from './index.js';
 
 type ExploreArgs = GlobalArgs & {
   run: string; out?: string; features?: string; groundTruth?: string; seed: number; epochs: number; maps?: number;
-  figures: boolean; image?: string; serve: boolean; port: number;
+  figures: boolean; image?: string; serve: boolean; port: number; backbone?: string; model?: string;
 };
 
 const WHAT: Record<keyof typeof MISSING, string> = {
@@ -33,20 +34,29 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('maps', { type: 'number', describe: 'concept maps (UMAP, 0.2-1 s an image) for at most N images, the first by id (default: all; they are cached for the next build)' })
       .option('figures', { type: 'boolean', default: false, describe: 'also write Figures 4, 5, 6 as SVG and PNG into <out>/figures' })
       .option('image', { type: 'string', describe: 'image id of Figures 4 and 6 (default: the first with a concept map)' })
+      .option('backbone', { type: 'string', describe: "region embeddings for retrieval from this backbone, as the k-NN classifier makes them (dino: the ViT on each region's masked crop); default: means of the cached patch features" })
+      .option('model', { type: 'string', describe: 'backbone model with --backbone (name or .onnx path)' })
       .option('serve', { type: 'boolean', default: false, describe: 'serve the explorer on localhost until Ctrl-C' })
       .option('port', { type: 'number', default: 0, describe: 'port for --serve (default: a free one)' }),
   async (args) => {
     const argv = args as unknown as ExploreArgs;
     const session = await Session.open(argv);
+    if (argv.backbone) session.checkNames({ backbone: argv.backbone });
+    const backbone = argv.backbone ? await chooseBackbone(session, argv.backbone, { model: argv.model }) : undefined;
+    if (backbone && typeof backbone.regionEmbeddings !== 'function') {
+      throw new AcsegError('BAD_CONFIG', `--backbone ${backbone.name}: this backbone makes no region embeddings`, { hint: 'use dino or handcrafted, or leave --backbone out' });
+    }
     let bar: ProgressBar | undefined;
     let r;
     try {
       r = await buildExplorer({
         run: argv.run, out: argv.out, features: argv.features, groundTruth: argv.groundTruth, seed: argv.seed, epochs: argv.epochs, maxMaps: argv.maps,
+        embed: backbone ? (source, regions, which) => backbone.regionEmbeddings!(source, regions, which) : undefined,
         onStart: (total) => { bar = session.progress.start('explore: concept maps', total); }, onImage: (done) => bar?.update(done),
       });
     } finally {
       bar?.stop();
+      await backbone?.dispose?.();
     }
     const lines = [`explorer of ${r.images} images in ${r.dir} (open ${r.html}; ${r.cachedLayouts} concept maps from its cache)`, ...missingLines(r.missing, r.images)];
     if (argv.figures) {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { buildExplorer } from '@acseg/explorer';
 import { makePlantedRun } from '../../../packages/explorer/src/testing/fixtures/planted-run.js';
 import { acseg, removeTempDirs, tempDir } from './helpers.js';
 
@@ -22,6 +23,10 @@ describe('acseg explore', () => {
       expect(readFileSync(join(fx.run, 'explore', 'figures', `${f}.svg`), 'utf8')).toMatch(/^<svg xmlns/);
       expect(readFileSync(join(fx.run, 'explore', 'figures', `${f}.png`)).subarray(1, 4).toString()).toBe('PNG');
     }
+    // The built CLI lays out on worker threads; in-process from sources it lays out on this thread: the same maps.
+    const here = await buildExplorer({ run: fx.run, out: join(dir, 'in-process'), features: fx.cache, groundTruth: fx.groundTruth, epochs: 30 });
+    const maps = (file: string) => { const t = readFileSync(file, 'utf8'); return (JSON.parse(t.slice(t.indexOf(', ') + 2, t.lastIndexOf(')'))) as Array<{ map: unknown }>).map((p) => p.map); };
+    expect(maps(join(here.dir, 'data', 'page-0001.js'))).toEqual(maps(join(fx.run, 'explore', 'data', 'page-0001.js')));
     // Figure 6 of image a's largest region (region 0 and 1 tie at 32 px: region 0): images b..f's region 0, b lacks features.
     const six = readFileSync(join(fx.run, 'explore', 'figures', 'fig6-retrieval.svg'), 'utf8');
     const found = [...six.matchAll(/>(\w) · (-?\d\.\d+)</g)];

@@ -3,7 +3,8 @@
  * clustered by region, one shared thumbnail) is written to a temp folder, the explorer built from it (time, peak RSS
  * during the build at 10 % and at 100 % of the images), then driven in headless Chromium: time to first view, a grid
  * page, a sort, the first retrieval (loads every embedding) and a second one, and the page's JS heap.
- * Run from packages/explorer: node --expose-gc --import tsx bench/scale.ts [--images 10000] [--maps 100] [--dim 96]
+ * Run from packages/explorer after a build: node --expose-gc --import tsx bench/scale.ts [--images 10000] [--maps 100] [--dim 96]
+ * [--one-thread] (the sources: layouts on the main thread only)
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,9 +17,10 @@ import type { Backbone, FeatureResult, ImageInput } from '@acseg/core';
 import { writeFeatureCache } from '@acseg/feature-cache';
 import { mulberry32 } from '@acseg/random';
 import { GalleryLog, encodeLabelPng } from '@acseg/report';
-import { buildExplorer } from '../src/index.js';
 
-const { values } = parseArgs({ options: { images: { type: 'string', default: '10000' }, maps: { type: 'string', default: '100' }, dim: { type: 'string', default: '96' } } });
+const { values } = parseArgs({ options: { images: { type: 'string', default: '10000' }, maps: { type: 'string', default: '100' }, dim: { type: 'string', default: '96' }, 'one-thread': { type: 'boolean', default: false } } });
+// The built package lays out on worker threads (one per core); its sources on this thread only.
+const { buildExplorer } = (await import(values['one-thread'] ? '../src/index.js' : '../dist/index.js')) as typeof import('../src/index.js');
 const N = Number(values.images);
 const MAPS = Number(values.maps);
 const D = Number(values.dim);
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
     } finally {
       await browser.close();
     }
-    console.log(`\n| ${N} images, d = ${D}, concept maps for ${MAPS} | |\n|---|---|`);
+    console.log(`\n| ${N} images, d = ${D}, concept maps for ${MAPS}${values['one-thread'] ? ', one thread' : ''} | |\n|---|---|`);
     console.log(`| build (incl. ${MAPS} UMAP layouts) | ${build.toFixed(1)} s |`);
     console.log(`| build RSS at 10 % / 50 % / 100 % of the images${gc ? ', after gc' : ''} | ${rss.map((m) => `${m.toFixed(0)} MiB`).join(' / ')} |`);
     console.log(`| build JS heap used, same points | ${heapUsed.map((m) => `${m.toFixed(0)} MiB`).join(' / ')} |`);

@@ -9,8 +9,9 @@ import {
   EMBEDDING_CHUNK, EXPLORE_FORMAT, INDEX_FILE, MISSING, PAGE_SIZE, dataScript, embeddingFile, pageFile,
   type EmbeddingPage, type ExploreIndex, type IndexEntry, type PageImage,
 } from './format.js';
-import { ImageReader, type RegionEmbedder } from './image-record.js';
+import { ImageReader, type ImageOutcome, type RegionEmbedder } from './image-record.js';
 import { LayoutCache } from './layout-cache.js';
+import { LayoutPool } from './layout-pool.js';
 import { listRun } from './run-reader.js';
 
 export interface ExploreOptions {
@@ -26,7 +27,7 @@ export interface ExploreOptions {
   seed?: number;
   /** UMAP epochs per image. Default 200. */
   epochs?: number;
-  /** Concept maps (UMAP, ≈ 0.2-1 s an image) for at most this many images, the first by id; the others get none (said per image). Default: all. */
+  /** Concept maps (UMAP, ≈ 1 s an image) for the first this many images by id; the others get none (said per image). Default: all. */
   maxMaps?: number;
   title?: string;
   /** Images per data page and grid page (default PAGE_SIZE). */
@@ -96,7 +97,8 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
   const cache = await openCache(opts.features);
   await prepareDir(dir);
   opts.onStart?.(listed.images.length);
-  const layouts = new LayoutCache(join(dir, '.cache'), { seed, epochs });
+  const pool = new LayoutPool();
+  const layouts = new LayoutCache(join(dir, '.cache'), { seed, epochs }, pool);
   const reader = new ImageReader({ run, dir, cache, groundTruth: opts.groundTruth, layouts, maxMaps: opts.maxMaps ?? Infinity, embed: opts.embed });
   const missing = Object.fromEntries(Object.keys(MISSING).map((k) => [k, [] as string[]])) as unknown as ExploreResult['missing'];
   const entries: IndexEntry[] = [];
@@ -123,10 +125,22 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
     emb = { refs: [], rows: [] };
   };
 
+  // Images are read a few at a time (their layouts run in parallel on the pool) and written in order.
+  const ahead = new Map<number, Promise<ImageOutcome>>();
+  const readAhead = (i: number) => {
+    for (let j = i; j < Math.min(listed.images.length, i + 2 * pool.size); j++) {
+      if (ahead.has(j)) continue;
+      const read = reader.read(listed.images[j], j);
+      read.catch(() => undefined); // awaited in order below; not an unhandled rejection meanwhile
+      ahead.set(j, read);
+    }
+  };
   try {
     for (let i = 0; i < listed.images.length; i++) {
       const image = listed.images[i];
-      const { rec, lacks, embeddings } = await reader.read(image, i);
+      readAhead(i);
+      const { rec, lacks, embeddings } = await ahead.get(i)!;
+      ahead.delete(i);
       for (const [r, e] of embeddings) {
         if (dim < 0) dim = e.length;
         if (e.length !== dim) {
@@ -152,6 +166,9 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
     if (page.length) await flushPage(Math.floor(last / pageSize));
     if (emb.rows.length) await flushEmbeddings(Math.floor(last / EMBEDDING_CHUNK));
   } finally {
+    // Reads already started finish before the cache closes under them.
+    await Promise.allSettled(ahead.values());
+    await pool.close();
     await cache?.close();
   }
   const index: ExploreIndex = {

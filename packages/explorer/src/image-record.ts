@@ -72,7 +72,7 @@ async function regionMap(run: string, image: RunImage, json: ImageJson): Promise
 /** Reads what each image of a run has, and says in words what it lacks. */
 export class ImageReader {
   private readonly bySource = new Map<string, number>();
-  private maps = 0;
+  private embedding: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: ImageReaderOptions) {
     o.cache?.images.forEach((im, i) => this.bySource.set(sourceKey(im.source), i));
@@ -142,8 +142,7 @@ export class ImageReader {
       miss('features', `the cached features are of a ${f.imageSize.width}×${f.imageSize.height} image, this one is ${json.width}×${json.height} (another image?)`);
       return out;
     }
-    if (this.maps < this.o.maxMaps) {
-      this.maps++;
+    if (i < this.o.maxMaps) {
       const xy = await this.o.layouts.get(f);
       const n = f.grid.h * f.grid.w;
       const owner = patchRegions(regions, f.grid);
@@ -162,7 +161,10 @@ export class ImageReader {
     const which = regions.pixelCounts.slice(0, -1).flatMap((n, r) => (n > 0 ? [r] : []));
     let raw: Float32Array[];
     try {
-      raw = await this.o.embed!(image.source, regions, which);
+      // One image at a time through the backbone, whatever the read-ahead.
+      const run = this.embedding.then(() => this.o.embed!(image.source, regions, which));
+      this.embedding = run.catch(() => undefined);
+      raw = await run;
     } catch (e) {
       return `region embeddings from the backbone failed: ${e instanceof Error ? e.message : String(e)}`;
     }

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FeatureMap } from '@acseg/core';
 import { writeFileAtomic } from '@acseg/report';
-import { patchLayout } from './layout.js';
+import type { LayoutPool } from './layout-pool.js';
 
 const LAYOUT_VERSION = 1;
 
@@ -15,7 +15,7 @@ const LAYOUT_VERSION = 1;
 export class LayoutCache {
   hits = 0;
   private readonly used = new Set<string>();
-  constructor(private readonly dir: string, private readonly opts: { seed: number; epochs: number }) {}
+  constructor(private readonly dir: string, private readonly opts: { seed: number; epochs: number }, private readonly pool: LayoutPool) {}
 
   async get(f: FeatureMap): Promise<Float32Array | undefined> {
     await mkdir(this.dir, { recursive: true });
@@ -29,7 +29,7 @@ export class LayoutCache {
       this.hits++;
       return saved ? Float32Array.from(saved) : undefined;
     }
-    const xy = patchLayout(f.tokens, f.grid.h * f.grid.w, f.dim, this.opts);
+    const xy = await this.pool.layout(f.tokens, f.grid.h * f.grid.w, f.dim, this.opts);
     await writeFileAtomic(join(this.dir, name), JSON.stringify(xy ? Array.from(xy, (v) => Math.round(v * 1e4) / 1e4) : null));
     return xy;
   }

@@ -216,6 +216,21 @@
     $('#prev').addEventListener('click', () => openImage(state.image - 1));
     $('#next').addEventListener('click', () => openImage(state.image + 1));
     $('#image-pos').addEventListener('change', (e) => openImage(Number(e.target.value) - 1));
+    // Go to an image by id: the id itself, else the first id that starts with what was typed.
+    $('#image-find').addEventListener('change', (e) => {
+      const want = e.target.value.trim();
+      if (!want) return;
+      let at = data.images.findIndex((x) => x[0] === want);
+      if (at < 0) at = data.images.findIndex((x) => x[0].startsWith(want));
+      $('#find-status').textContent = at < 0 ? `no image ${want}` : '';
+      if (at >= 0) openImage(at);
+    });
+    // Suggestions while typing, a few at a time (a list of 10 000 ids would be slow to build and to show).
+    $('#image-find').addEventListener('input', (e) => {
+      const want = e.target.value.trim();
+      const hits = want ? data.images.filter((x) => x[0].startsWith(want)).slice(0, 20) : [];
+      $('#image-ids').replaceChildren(...hits.map((x) => el('option', { value: x[0] })));
+    });
     const canvas = $('#map-image canvas');
     canvas.addEventListener('click', (ev) => { const r = state.rec && X.regionAt(state.rec, canvas, ev); if (r !== undefined) { setFocus(r); query(state.image, r); } });
     canvas.addEventListener('mousemove', (ev) => { const r = state.rec && X.regionAt(state.rec, canvas, ev); $('#scatter').classList.toggle('focus', r !== undefined); for (const c of document.querySelectorAll('#scatter circle')) c.classList.toggle('off', r !== undefined && Number(c.dataset.r) !== r); });

@@ -87,6 +87,15 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
     await page.locator('#next').click();
     await page.waitForFunction(`document.querySelector('#image-id').textContent === 'c'`);
     expect(await page.locator('#scatter circle').count()).toBe(16);
+    // Going to an image by id, and a word for an id that is not there.
+    await page.locator('#image-find').fill('e');
+    await page.locator('#image-find').press('Enter');
+    await page.waitForFunction(`document.querySelector('#image-id').textContent === 'e'`);
+    expect(await page.locator('#image-pos').inputValue()).toBe('5');
+    await page.locator('#image-find').fill('zz');
+    await page.locator('#image-find').press('Enter');
+    await page.waitForFunction(`document.querySelector('#find-status').textContent === 'no image zz'`);
+    expect(await page.locator('#image-id').innerText()).toBe('e');
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
     await page.close();

@@ -15,7 +15,7 @@ export interface RunOutputOptions {
 
 /** The files `writeImageOutputs` and `writeGallery` name after an image id. */
 function outputFiles(out: string, id: string): string[] {
-  return [`${id}.png`, `${id}.overlay.png`, `${id}.json`, join('thumbs', `${id}.jpg`)].map((f) => resolve(out, f));
+  return [`${id}.png`, `${id}.overlay.png`, `${id}.regions.png`, `${id}.json`, join('thumbs', `${id}.jpg`)].map((f) => resolve(out, f));
 }
 
 /**
@@ -31,6 +31,13 @@ function outputIds(out: string, inputs: readonly string[]): (id: string) => stri
     used.add(chosen.toLowerCase());
     return chosen;
   };
+}
+
+/** Region index per pixel as 8 bits (255 = none), for `<id>.regions.png`. */
+function regionMapOf(seg: Segmentation): Uint8Array {
+  const map = new Uint8Array(seg.regions.labels.length);
+  for (let p = 0; p < map.length; p++) map[p] = Math.min(255, seg.regions.labels[p]);
+  return map;
 }
 
 /** Regions' class ids, or (no classifier: `acseg segment`) each region as its own id. */
@@ -123,7 +130,7 @@ export class RunWriter {
     let item: GalleryItem;
     try {
       item = await this.pool.write(this.out, {
-        id, source: seg.source, image: seg.image, classMap: map, width: seg.regions.width, height: seg.regions.height, regions,
+        id, source: seg.source, image: seg.image, classMap: map, regionMap: regionMapOf(seg), width: seg.regions.width, height: seg.regions.height, regions,
         backbone: this.opts.backbone, generator: this.opts.generator, classifier: this.opts.classifier ?? null,
       });
     } catch (e) {

@@ -120,6 +120,8 @@ export interface ImageOutputsInput {
   image: ImageInput;
   /** Class id per pixel at the image's size (255 = unlabelled). */
   classMap: Uint8Array;
+  /** Region index per pixel (255 = none), written as `<id>.regions.png` for `acseg explore`. */
+  regionMap?: Uint8Array;
   width: number;
   height: number;
   regions: RegionRecord[];
@@ -129,7 +131,8 @@ export interface ImageOutputsInput {
 
 /**
  * The per-image outputs of `acseg run`: `<id>.png` (class-index PNG, VOC
- * palette), `<id>.overlay.png`, `<id>.json`; returns the gallery item.
+ * palette), `<id>.overlay.png`, `<id>.json`, and with a region map
+ * `<id>.regions.png` (region indices, what `acseg explore` reads); returns the gallery item.
  */
 export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Promise<GalleryItem> {
   const out = resolve(dir);
@@ -137,15 +140,17 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
   const overlay = join(out, `${seg.id}.overlay.png`);
   const json = join(out, `${seg.id}.json`);
   // The input itself may sit in the output folder: never write over it (callers number the id instead).
-  if (typeof seg.source === 'string' && [label, overlay, json].includes(resolve(seg.source))) {
+  if (typeof seg.source === 'string' && [label, overlay, json, join(out, `${seg.id}.regions.png`)].includes(resolve(seg.source))) {
     throw new AcsegError('BAD_INPUT', `${seg.source}: an output named "${seg.id}" would overwrite this input image`, { file: seg.source, hint: 'give another output folder or id' });
   }
   await writeLabelPng(label, seg.classMap, seg.width, seg.height);
+  const regionsFile = seg.regionMap ? `${seg.id}.regions.png` : undefined;
+  if (seg.regionMap && regionsFile) await writeLabelPng(join(out, regionsFile), seg.regionMap, seg.width, seg.height);
   // Decoded once here for both the overlay and the thumbnail.
   const rgb = await loadRgb(seg.image);
   await writeOverlay(overlay, rgb, seg.classMap, seg.alpha ?? 0.5);
-  const { image: _image, classMap: _map, alpha: _alpha, ...rest } = seg;
-  await writeSegmentationJson(json, { ...rest, files: { label: `${seg.id}.png`, overlay: `${seg.id}.overlay.png` } });
+  const { image: _image, classMap: _map, regionMap: _regions, alpha: _alpha, ...rest } = seg;
+  await writeSegmentationJson(json, { ...rest, files: { label: `${seg.id}.png`, overlay: `${seg.id}.overlay.png`, ...(regionsFile ? { regions: regionsFile } : {}) } });
   const classes = new Map<number, { classId: number; className?: string; pixels: number }>();
   for (const r of seg.regions) {
     const c = classes.get(r.classId) ?? { classId: r.classId, className: r.className, pixels: 0 };

@@ -136,4 +136,20 @@ describe('writeImageOutputs', () => {
     expect(Buffer.compare(await readFile(input), bytes)).toBe(0);
     await rm(d, { recursive: true, force: true });
   });
+
+  it('writes the region map as <id>.regions.png (index per pixel) and names it in the JSON', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'acseg-regions-'));
+    const input = join(d, 'in.png');
+    await writeFileAtomic(input, await sharp({ create: { width: 3, height: 2, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer());
+    const regionMap = Uint8Array.from([0, 0, 1, 2, 2, 1]);
+    const seg = { id: 'a', source: input, image: input, classMap: new Uint8Array(6), regionMap, width: 3, height: 2, regions: [] };
+    await writeImageOutputs(join(d, 'out'), seg);
+    const png = decode(await readFile(join(d, 'out', 'a.regions.png')));
+    expect([png.width, png.height, png.channels]).toEqual([3, 2, 1]);
+    expect(Array.from(png.data)).toEqual([0, 0, 1, 2, 2, 1]);
+    const json = JSON.parse(await readFile(join(d, 'out', 'a.json'), 'utf8')) as { files: Record<string, string>; regionMap?: unknown };
+    expect(json.files.regions).toBe('a.regions.png');
+    expect(json.regionMap).toBeUndefined();
+    await rm(d, { recursive: true, force: true });
+  });
 });

@@ -6,3 +6,4 @@ export {
   type CacheIndex, type CacheModelInfo, type ShardEntry, type ImageEntry, type SkippedEntry,
 } from './format.js';
 export { importFeatures, type ImportFeaturesOptions, type ImportFeaturesResult } from './import/import.js';
+export { cacheBackbone, pooledRegionEmbeddings, type CacheBackboneOptions } from './cache-backbone.js';

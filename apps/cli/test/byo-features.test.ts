@@ -89,6 +89,33 @@ describe('acseg features import → segment --features', () => {
     expect(outputsOf(join(dir, 'seg-numpy'))).toEqual(outputsOf(join(dir, 'seg-written')));
   });
 
+  it.skipIf(!python && !process.env.CI)('the docs\' export script (tools/byo-features/export_dino.py, save_chunk) writes what import reads (needs python3 + numpy)', () => {
+    if (!python) throw new Error('CI is set but no python3 can import numpy');
+    const chunks = join(dir, 'chunks');
+    const script = `
+import sys, os
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+from export_dino import save_chunk
+t = np.fromfile(sys.argv[2], dtype='<f4').reshape(${ids.length}, ${G.h}, ${G.w}, ${d})
+os.makedirs(sys.argv[3])
+ids = ${JSON.stringify(ids)}
+for c, s in enumerate(range(0, len(ids), 3)):
+    n = len(ids[s:s + 3])
+    save_chunk(os.path.join(sys.argv[3], 'features-%05d.npz' % c), ids[s:s + 3], t[s:s + 3], cls=t[s:s + 3, 0, 0], attention=np.abs(t[s:s + 3, :, :, :2]).transpose(0, 3, 1, 2), patch_size=${P})
+`;
+    const py = spawnSync(python, ['-c', script, join(repoRoot, 'tools/byo-features'), join(dir, 'raw.f32'), chunks], { encoding: 'utf8' });
+    expect(py.stderr).toBe('');
+    const imp = acseg(['features', 'import', chunks, '--out', join(dir, 'from-script'), '--quiet']);
+    expect(imp.status, imp.stderr).toBe(0);
+    expect(imp.stdout).toMatch(/4 images .*grid 4×5, dim 8, patch 16/);
+    const index = JSON.parse(readFileSync(join(dir, 'from-script', 'index.json'), 'utf8')) as { heads: number; tensors: { cls: boolean } };
+    expect(index).toMatchObject({ heads: 2, tensors: { cls: true } });
+    const r = acseg(['segment', '--features', join(dir, 'from-script'), '--generator', 'kmeans', '--k', '3', '--out', join(dir, 'seg-script'), '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(outputsOf(join(dir, 'seg-script'))).toEqual(outputsOf(join(dir, 'seg-written')));
+  });
+
   it('segment --features --images: overlays on the images; an image the cache lacks is skipped, naming the cache', () => {
     const imgs = join(dir, 'images');
     mkdirSync(imgs);

@@ -10,6 +10,7 @@ import { checkOutDir } from '../check-out.js';
 import { chooseBackbone, ensureReady, interruptSignal } from '../components.js';
 import { cacheFeatures, TEMP_FEATURES } from '../feature-stage.js';
 import { featuresForEval } from '../features-input.js';
+import { evalOutDir } from '../eval-out.js';
 import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
@@ -55,7 +56,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('matching', { type: 'string', choices: ['pixels', 'iou'] as const, default: 'pixels' as MatchingMode, describe: 'Hungarian matching on pixel counts (STEGO/PiCIE) or IoU (DSM)' })
       .option('limit', { type: 'number', describe: 'only the first N items of the split (and of the train split where one is used): a quick check, not the paper\'s numbers' })
       .option('method', { type: 'string', describe: 'row name in the table' })
-      .option('out', { type: 'string', describe: 'folder for metrics.json and report.html (default out/eval-<dataset>-<generator>-<classifier>)' })
+      .option('out', { type: 'string', describe: 'folder for metrics.json and report.html (default out/eval-<dataset>-<generator>-<classifier> in the working folder; required inside the acseg checkout)' })
       .option('features', { type: 'string', describe: 'feature cache of the evaluated split (acseg features / features import): no backbone is run; images by path or id' })
       .option('train-features', { type: 'string', describe: 'with --features: feature cache of the train split (k-NN memory bank, training the ACG without --checkpoint)' })
       .option('features-cache', { type: 'string', describe: 'feature cache of the train split when the ACG is trained first (written or resumed, kept; default: a temporary one in --out)' }),
@@ -67,7 +68,8 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     if (argv.limit !== undefined && !(Number.isInteger(argv.limit) && argv.limit >= 1)) {
       throw new AcsegError('BAD_CONFIG', `--limit ${argv.limit}: give a whole number ≥ 1 (the first N items of the split)`, { hint: 'see acseg eval --help' });
     }
-    const out = checkOutDir(argv.out ?? join('out', `eval-${argv.dataset}-${argv.generator}-${argv.classifier}`));
+    const out = checkOutDir(evalOutDir(argv.out, `eval-${argv.dataset}-${argv.generator}-${argv.classifier}`));
+    session.log.info(`eval: writing report.html, metrics.json and table.md to ${out}`);
     const dataset = await openDataset(argv.dataset, argv.root, { split: argv.split, limit: argv.limit });
     for (const p of dataset.problems ?? []) session.log.warn(`${argv.dataset}: left out ${p.error.message}`);
     const K = defaultClusters(dataset);

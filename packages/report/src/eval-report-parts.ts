@@ -85,13 +85,13 @@ export function pickCaption(pick: string | undefined, mIoU: number | undefined):
 }
 
 export const REPORT_CSS = `
-.zoom { display: none; position: fixed; inset: 0; z-index: 10; background: #0b0f18e6; overflow: auto; padding: 24px; }
+.zoom { display: none; position: fixed; inset: 0; z-index: 10; background: #0b0f18; overflow: auto; padding: 24px; }
 .zoom:target { display: block; }
 .zoom .row { gap: 12px; }
 .zoom figure img { background: #222; border-color: #444; }
 .zoom figcaption, .zoom h3, .zoom .legend { color: #e6e9ef; }
 .zoom .close { position: fixed; top: 10px; right: 18px; color: #fff; font-size: 28px; text-decoration: none; }
-.card a { display: block; cursor: zoom-in; }
+.card a { display: block; cursor: zoom-in; color: inherit; text-decoration: none; }
 .legend.small { font-size: 12px; margin-top: 6px; gap: 2px 10px; }
 tr.baseline td { color: var(--muted); font-style: italic; }
 #reading li { margin: 4px 0; }

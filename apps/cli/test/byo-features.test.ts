@@ -139,6 +139,21 @@ for c, s in enumerate(range(0, len(ids), 3)):
     expect(darker).toBeGreaterThan(a.length / 2);
   });
 
+  it('import --images: each id takes its image\'s size and path; an id without an image is skipped, named', () => {
+    const imgs = join(dir, 'sized');
+    mkdirSync(imgs);
+    // a is 50×30; b is stored 30×50 with EXIF-less PNG (no rotation); c and d have no image.
+    writeFileSync(join(imgs, 'a.png'), encode({ width: 50, height: 30, data: new Uint8Array(50 * 30 * 3), channels: 3, depth: 8 }));
+    writeFileSync(join(imgs, 'b.png'), encode({ width: 30, height: 50, data: new Uint8Array(30 * 50 * 3), channels: 3, depth: 8 }));
+    const out = join(dir, 'sized-cache');
+    const r = acseg(['features', 'import', join(dir, 'feats.npy'), '--ids', join(dir, 'ids.txt'), '--patch-size', String(P), '--images', imgs, '--out', out, '--quiet']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/2 images \(2 imported now, 0 already there, 2 skipped\)/);
+    expect(r.stdout).toMatch(/no image file for id "c"/);
+    const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { images: Array<{ id: string; source: string; width: number; height: number }> };
+    expect(index.images.map((im) => [im.id, im.width, im.height, im.source])).toEqual([['a', 50, 30, join(imgs, 'a.png')], ['b', 30, 50, join(imgs, 'b.png')]]);
+  });
+
   it('refuses a bad layout before writing anything, with exit 2', () => {
     writeFileSync(join(dir, 'flat.npy'), f32Npy([2, 6, d], stacked.subarray(0, 2 * 6 * d)));
     const r = acseg(['features', 'import', join(dir, 'flat.npy'), '--patch-size', '16', '--out', join(dir, 'never'), '--quiet']);

@@ -23,3 +23,20 @@ export function majorityBaseline(gtPixels: readonly number[], classNames: readon
   const s = scoreConfusion(confusion);
   return { name: 'Majority class', note: `every pixel predicted as "${classNames[m] ?? `class ${m}`}", the most frequent class of the split`, ...s };
 }
+
+/**
+ * Every region of the generator labelled with its majority ground-truth class (regions with no labelled pixel left
+ * out): the best any classifier could do over these regions, since it uses the labels. A ceiling beside the floor.
+ */
+export function regionOracle(items: ReadonlyArray<{ counts: { regionCount: number; classes: number; counts: ArrayLike<number> } }>, classes: number): BaselineResult {
+  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  for (const { counts: t } of items) {
+    for (let r = 0; r < t.regionCount; r++) {
+      let best = 0;
+      for (let g = 1; g < classes; g++) if (t.counts[r * classes + g] > t.counts[r * classes + best]) best = g;
+      for (let g = 0; g < classes; g++) confusion[g][best] += t.counts[r * classes + g];
+    }
+  }
+  const s = scoreConfusion(confusion);
+  return { name: 'Regions, oracle labels', note: "each region of the generator labelled with its majority ground-truth class: the ceiling for any classifier over these regions (it reads the labels)", ...s };
+}

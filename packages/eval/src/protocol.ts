@@ -6,7 +6,7 @@ import { meanStd, scoreConfusion } from './metrics.js';
 import { checkAborted, type SegmentedItem } from './prepare.js';
 import { inputOf, prepareSplit, type PreparedItem, type PreparedSplit } from './prepared.js';
 import { type EvalReport, type MatchingMode, type SeedResult, type SkippedItem } from './report.js';
-import { majorityBaseline } from './baseline.js';
+import { majorityBaseline, regionOracle } from './baseline.js';
 import { perImageMIoU, pickSamples, sampleMaps } from './samples.js';
 
 export interface ProtocolOptions {
@@ -216,7 +216,7 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
     matching, backbone: backbone.name, generator: options.generator.name, classifier: classifierName,
     images, pixels, seeds: results,
     mIoU: meanStd(results.map((r) => r.mIoU)), pixelAccuracy: meanStd(results.map((r) => r.pixelAccuracy)),
-    perClassIoU, confusion: results[0].confusion, samples, baselines: [majorityBaseline(gtPixels, dataset.classNames)], skipped,
+    perClassIoU, confusion: results[0].confusion, samples, baselines: [majorityBaseline(gtPixels, dataset.classNames), regionOracle(prepared.items, C)], skipped,
     date: new Date().toISOString(), seconds: (Date.now() - t0) / 1000,
   };
 }

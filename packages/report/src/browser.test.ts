@@ -75,7 +75,7 @@ describe.skipIf(SKIP)('pages in headless Chromium', () => {
     const { page, errors, external } = await open(html);
     expect(await page.locator('#results tbody tr').count()).toBe(2);
     expect(await page.locator('#results tbody td').nth(2).innerText()).toBe('47.1 ± 2.4');
-    expect(await page.locator('#results tbody tr.baseline').innerText()).toMatch(/Majority class \(baseline\)\s+every pixel predicted as "red".*\s+12\.3\s+40\.0/);
+    expect(await page.locator('#results tbody tr.baseline').innerText()).toMatch(/Majority class \(reference\)\s+every pixel predicted as "red".*\s+12\.3\s+40\.0/);
     // What is a mean over seeds and what one seed; what the matching does, with the protocol's link.
     expect(await page.locator('#seed-scope').innerText()).toMatch(/mean ± standard deviation over 3 seeds \(0, 1, 2;.*The confusion matrix and the samples come from seed 0 only/);
     expect(await page.locator('#matching').innerText()).toMatch(/Matching: pixels\. The colours of the predictions are clusters, not classes the model named: each cluster is mapped to one ground-truth class by Hungarian matching/);

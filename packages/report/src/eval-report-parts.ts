@@ -72,7 +72,7 @@ export function readingNotes(r: ReadingInput): string {
     items.push('<li id="matching"><b>No matching.</b> The classifier names each region\'s class itself (text prompts or labelled neighbours); the colours are its classes.</li>');
   }
   if (r.baselines.length) {
-    items.push(`<li id="baseline-note"><b>Baseline.</b> ${r.baselines.map((b) => `${esc(b.name)}: ${esc(b.note)}`).join('; ')}; scored on the same images and pixels, a floor to judge the method's numbers against.</li>`);
+    items.push(`<li id="baseline-note"><b>Reference rows.</b> ${r.baselines.map((b) => `${esc(b.name)}: ${esc(b.note)}`).join('; ')}. They are scored on the same images and pixels, in this run, so the method's numbers can be judged against them.</li>`);
   }
   return `<section id="reading"><h2>How to read this report</h2><ul>${items.join('')}</ul></section>`;
 }

@@ -157,7 +157,7 @@ export async function writeEvalReport(dir: string, report: EvalReportInput): Pro
 
   const main = `<table id="results"><thead><tr><th>Method</th><th>Protocol</th><th class="num">mIoU (%)</th><th class="num">Pixel acc. (%)</th></tr></thead>
 <tbody><tr><td>${esc(report.method ?? 'acseg')}</td><td>${esc(report.protocol ?? '')}</td><td class="num">${formatMeanStd(report.mIoU, nSeeds)}</td><td class="num">${formatMeanStd(report.pixelAccuracy, nSeeds)}</td></tr>
-${(report.baselines ?? []).map((b) => `<tr class="baseline"><td>${esc(b.name)} (baseline)</td><td>${esc(b.note)}</td><td class="num">${pct(b.mIoU)}</td><td class="num">${pct(b.pixelAccuracy)}</td></tr>`).join('\n')}</tbody></table>
+${(report.baselines ?? []).map((b) => `<tr class="baseline"><td>${esc(b.name)} (reference)</td><td>${esc(b.note)}</td><td class="num">${pct(b.mIoU)}</td><td class="num">${pct(b.pixelAccuracy)}</td></tr>`).join('\n')}</tbody></table>
 ${nSeeds > 1 ? `<p class="meta">mean ± standard deviation over ${nSeeds} seeds</p>` : ''}`;
   const firstSeed = report.samples?.[0]?.seed ?? seeds[0]?.seed ?? 0;
   const reading = readingNotes({ seeds, sampleSeed: firstSeed, matching: report.matching, baselines: report.baselines ?? [] });

@@ -15,7 +15,7 @@ import { requireOptions } from './required.js';
 const ARRAY_EXTENSIONS = new Set(['.npy', '.npz', '.safetensors']);
 
 type ImportArgs = GlobalArgs & {
-  files: string[]; out?: string; ids?: string; grid?: string; patchSize?: number; clsInTokens?: boolean; model?: string;
+  files: string[]; out?: string; ids?: string; cls?: string; attention?: string; grid?: string; patchSize?: number; clsInTokens?: boolean; model?: string;
   imageSize?: string; images?: string; shardSize: number; flushSeconds: number;
 };
 
@@ -56,6 +56,8 @@ export function featuresImportCommand(setStatus: SetStatus): CommandModule {
       .option('ids', { type: 'string', describe: 'text file of image ids, one per line, for stacked arrays without ids of their own' })
       .option('grid', { type: 'string', describe: 'patch grid HxW for [N, n, d] arrays whose n is not a square' })
       .option('patch-size', { type: 'number', describe: 'backbone patch size in pixels (16 for DINO ViT-S/16); else the files\' patch_size' })
+      .option('cls', { type: 'string', describe: 'a stacked CLS array [N, d] in its own file (.npy), for one stacked features file' })
+      .option('attention', { type: 'string', describe: 'a stacked attention array [N, heads, n] or [N, heads, h, w] in its own file (.npy)' })
       .option('cls-in-tokens', { type: 'boolean', describe: 'the token arrays are [.., 1 + n, d] with the CLS token first' })
       .option('model', { type: 'string', default: 'imported', describe: 'name recorded as the cache\'s model (a resumed import must give the same)' })
       .option('images', { type: 'string', describe: 'folder of the images: <id>.<ext> gives each image\'s size and is recorded as its source (overlays, region embeddings later)' })
@@ -76,7 +78,7 @@ export function featuresImportCommand(setStatus: SetStatus): CommandModule {
       try {
         const r = await importFeatures({
           files, out, ids: argv.ids ? readIds(argv.ids) : undefined, grid: grid && { h: grid[0], w: grid[1] }, patchSize: argv.patchSize,
-          clsInTokens: argv.clsInTokens, model: argv.model, imageSize: size && { width: size[0], height: size[1] },
+          clsInTokens: argv.clsInTokens, clsFile: argv.cls, attentionFile: argv.attention, model: argv.model, imageSize: size && { width: size[0], height: size[1] },
           imageFor: argv.images ? (id) => byId.get(id) : undefined, sizeOf: imageSize,
           shardSize: argv.shardSize, flushSeconds: argv.flushSeconds, progress: session.progress, log: session.log, signal: interrupt.signal,
         });

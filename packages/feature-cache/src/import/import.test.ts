@@ -104,6 +104,23 @@ describe('importFeatures', () => {
     });
   });
 
+  it('takes CLS and attention from separate .npy files beside a stacked .npy', async () => {
+    const N = 3;
+    await writeFile(join(dir, 'tokens.npy'), f32Npy([N, n, d], stack(N, 0, n * d)));
+    await writeFile(join(dir, 'cls.npy'), f32Npy([N, d], stack(N, 1, d)));
+    await writeFile(join(dir, 'att.npy'), f32Npy([N, heads, G.h, G.w], stack(N, 2, heads * n)));
+    const out = join(dir, 'cache');
+    const r = await importFeatures({ files: [join(dir, 'tokens.npy')], clsFile: join(dir, 'cls.npy'), attentionFile: join(dir, 'att.npy'), out, grid: G, patchSize: 8 });
+    expect(r.layout).toMatchObject({ cls: true, heads });
+    const got = await readAll(out);
+    got.forEach((f, k) => {
+      expect(Array.from(f.cls!)).toEqual(Array.from(fill(k, 1, d)));
+      expect(Array.from(f.attention!.data)).toEqual(Array.from(fill(k, 2, heads * n)));
+    });
+    await writeFile(join(dir, 'cls-short.npy'), f32Npy([N - 1, d], stack(N - 1, 1, d)));
+    await expect(importFeatures({ files: [join(dir, 'tokens.npy')], clsFile: join(dir, 'cls-short.npy'), out: join(dir, 'c2'), grid: G, patchSize: 8 })).rejects.toThrow(/cls-short\.npy: holds 2 rows, the features 3 images/);
+  });
+
   it('reads one array per image from .npz members (stored and deflated) and safetensors tensors, with cls/<id>', async () => {
     const members: Record<string, Uint8Array> = {};
     const tensors: Parameters<typeof serializeSafetensors>[0] = {};

@@ -16,6 +16,10 @@ export interface ImportFeaturesOptions {
   grid?: { h: number; w: number };
   /** Backbone patch size in pixels; else the files' `patch_size`. Required from one or the other. */
   patchSize?: number;
+  /** A separate stacked CLS array [N, d] (.npy, or an .npz/.safetensors whose `cls` or only array it is), for one stacked features file. */
+  clsFile?: string;
+  /** A separate stacked attention array [N, heads, n], [N, heads, h, w] or [N, n], likewise. */
+  attentionFile?: string;
   /** Token arrays are the ViT output as is, [1 + n, d], CLS first. */
   clsInTokens?: boolean;
   /** Name recorded as the cache's model (default "imported"); a resumed import must give the same. */
@@ -48,10 +52,15 @@ export async function importFeatures(opts: ImportFeaturesOptions): Promise<Impor
   const log = opts.log ?? silentLogger;
   if (opts.files.length === 0) throw new AcsegError('BAD_CONFIG', 'import: no input files given');
   const files: ArrayFile[] = [];
+  const extraFiles: ArrayFile[] = [];
   try {
     for (const f of opts.files) files.push(await openArrayFile(f));
+    const extra: { cls?: ArrayFile; attention?: ArrayFile } = {};
+    for (const [name, path] of [['cls', opts.clsFile], ['attention', opts.attentionFile]] as const) {
+      if (path) { const f = await openArrayFile(path); extraFiles.push(f); extra[name] = f; }
+    }
     const sourceFor = (file: string, id: string) => opts.imageFor?.(id) ?? `${resolve(file)}/${id}`;
-    const plan = await planImport(files, opts.ids, sourceFor);
+    const plan = await planImport(files, opts.ids, sourceFor, extra);
     const label = opts.files.length === 1 ? opts.files[0] : `${opts.files[0]} (and ${opts.files.length - 1} more)`;
     const layout = layoutOf(plan, label, { grid: opts.grid, clsInTokens: opts.clsInTokens });
     if (opts.patchSize !== undefined && plan.patchSize !== undefined && opts.patchSize !== plan.patchSize) {
@@ -82,6 +91,6 @@ export async function importFeatures(opts: ImportFeaturesOptions): Promise<Impor
     });
     return { ...r, layout, info };
   } finally {
-    await Promise.all(files.map((f) => f.close()));
+    await Promise.all([...files, ...extraFiles].map((f) => f.close()));
   }
 }

@@ -35,7 +35,10 @@ function bad(file: string, problem: string, hint?: string): AcsegError {
  * order across stacked files). Otherwise (.npz, .safetensors) each array is one image named by its key, with
  * optional `cls/<id>` and `attention/<id>` arrays. Only headers are read here.
  */
-export async function planImport(files: readonly ArrayFile[], ids: readonly string[] | undefined, sourceFor: (file: string, id: string) => string): Promise<ImportPlan> {
+export async function planImport(files: readonly ArrayFile[], ids: readonly string[] | undefined, sourceFor: (file: string, id: string) => string, extra: { cls?: ArrayFile; attention?: ArrayFile } = {}): Promise<ImportPlan> {
+  if ((extra.cls || extra.attention) && files.length !== 1) {
+    throw new AcsegError('BAD_CONFIG', `separate CLS or attention files go with one stacked features file, not ${files.length}`, { hint: 'import the files one at a time, or store cls/attention inside each .npz' });
+  }
   const images: PlannedImage[] = [];
   let cursor = 0;
   let patchSize: number | undefined;
@@ -47,14 +50,21 @@ export async function planImport(files: readonly ArrayFile[], ids: readonly stri
       patchSize = p;
     }
     const stackName = f.names.length === 1 && f.names[0] === '' ? '' : STACKED.find((n) => f.names.includes(n));
+    if (stackName === undefined && (extra.cls || extra.attention)) throw bad(f.file, 'holds one array per image; separate CLS or attention files go with stacked features');
     if (stackName !== undefined) {
       const tokens = await f.get(stackName);
       if (tokens.shape.length !== 3 && tokens.shape.length !== 4) {
         throw bad(tokens.label, `is ${JSON.stringify(tokens.shape)}; stacked features must be [N, n, d] or [N, h, w, d]`);
       }
       const N = tokens.shape[0];
-      const cls = f.names.includes('cls') ? await f.get('cls') : undefined;
-      const attention = f.names.includes('attention') ? await f.get('attention') : undefined;
+      const own = async (name: 'cls' | 'attention') => {
+        const other = extra[name];
+        if (other && f.names.includes(name)) throw bad(f.file, `holds a "${name}" array and a separate ${name} file was given; choose one`);
+        if (other) return other.get(other.names.includes(name) ? name : other.names[0]);
+        return f.names.includes(name) ? f.get(name) : undefined;
+      };
+      const cls = await own('cls');
+      const attention = await own('attention');
       for (const ref of [cls, attention]) {
         if (ref && ref.shape[0] !== N) throw bad(ref.label, `holds ${ref.shape[0]} rows, the features ${N} images`);
       }

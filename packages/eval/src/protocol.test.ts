@@ -120,7 +120,7 @@ describe('protocols on a synthetic dataset with a known confusion', () => {
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     const table = formatPaperTable(r);
     expect(table).toContain('| Test   | 63.0 ± 0.0 | 71.4 ± 0.0 |');
-    expect(table.split('\n')[4]).toBe('baseline, majority class (every pixel predicted as "a", the most frequent class of the split): mIoU 14.3, pixel acc. 42.9');
+    expect(table.split('\n')[4]).toBe('reference, majority class (every pixel predicted as "a", the most frequent class of the split): mIoU 14.3, pixel acc. 42.9');
     expect(table.split('\n')[0]).toMatch(/Hungarian \(pixels\), 2 seeds, 2 images/);
   });
 

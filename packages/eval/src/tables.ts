@@ -91,7 +91,7 @@ export function formatPaperTable(reports: EvalReport | readonly EvalReport[]): s
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   // The trivial reference on the same pixels (one per split, so from the first report), under the table.
-  const baselines = (first.baselines ?? []).map((b) => `baseline, ${b.name.toLowerCase()} (${b.note}): mIoU ${b.mIoU.toFixed(1)}, pixel acc. ${b.pixelAccuracy.toFixed(1)}`);
+  const baselines = (first.baselines ?? []).map((b) => `reference, ${b.name.toLowerCase()} (${b.note}): mIoU ${b.mIoU.toFixed(1)}, pixel acc. ${b.pixelAccuracy.toFixed(1)}`);
   return [title, line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line), ...baselines].join('\n');
 }
 

@@ -203,4 +203,17 @@ describe('eval --features on a tiny VOC', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/the k-NN memory bank needs the train split's features/);
   });
+
+  it('the ACG without a checkpoint trains on --train-features (no image read for it); without that cache it is refused first', () => {
+    const out = join(tempDir(), 'e5');
+    const acg = ['eval', '--dataset', 'voc', '--root', voc, '--generator', 'acg', '--iterations', '3', '--classifier', 'kmeans', '--seeds', '1', '--quiet'];
+    const r = acseg([...acg, '--features', join(caches, 'val'), '--train-features', join(caches, 'train'), '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/training acg on 6 images/);
+    expect(existsSync(join(out, 'acg-checkpoint'))).toBe(true);
+    expect((JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { images: number }).images).toBe(splits.val.length);
+    const refused = acseg([...acg, '--features', join(caches, 'val'), '--out', join(tempDir(), 'e6')]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/training the ACG \(no --checkpoint given\) needs the train split's features/);
+  });
 });

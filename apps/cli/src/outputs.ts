@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { GalleryLog, writeGallery, type GalleryItem } from '@acseg/report';
 import { OutputPool } from './output-pool.js';
-import { classMap, imageId, regionBoxes, silentLogger, uniqueId, type Logger, type SegmentOutcome, type Segmentation } from '@acseg/core';
+import { classMap, imageId, regionBoxes, silentLogger, uniqueId, type ImageInput, type Logger, type SegmentOutcome, type Segmentation } from '@acseg/core';
 
 export interface RunOutputOptions {
   classNames?: readonly string[];
@@ -11,6 +11,8 @@ export interface RunOutputOptions {
   log?: Logger;
   /** Every input file of the run: no output may take one's name (`--out` may be the images folder). */
   inputs?: readonly string[];
+  /** The image to draw the overlay on (default: the segmented input; `--features` without images: a grey canvas). */
+  imageOf?: (seg: Segmentation) => ImageInput;
 }
 
 /** The files `writeImageOutputs` and `writeGallery` name after an image id. */
@@ -130,7 +132,7 @@ export class RunWriter {
     let item: GalleryItem;
     try {
       item = await this.pool.write(this.out, {
-        id, source: seg.source, image: seg.image, classMap: map, regionMap: regionMapOf(seg), width: seg.regions.width, height: seg.regions.height, regions,
+        id, source: seg.source, image: this.opts.imageOf?.(seg) ?? seg.image, classMap: map, regionMap: regionMapOf(seg), width: seg.regions.width, height: seg.regions.height, regions,
         backbone: this.opts.backbone, generator: this.opts.generator, classifier: this.opts.classifier ?? null,
       });
     } catch (e) {

@@ -27,7 +27,7 @@ describe('acseg eval', () => {
   });
 
   it('refuses a root in the wrong layout with a clear message', () => {
-    const r = acseg(['eval', '--dataset', 'voc', '--root', tempDir(), '--backbone', 'handcrafted', '--generator', 'kmeans']);
+    const r = acseg(['eval', '--dataset', 'voc', '--root', tempDir(), '--backbone', 'handcrafted', '--generator', 'kmeans', '--out', join(tempDir(), 'never')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/acseg: error: .*(ImageSets|JPEGImages|SegmentationClass)/);
   });

@@ -110,9 +110,17 @@ describe('protocols on a synthetic dataset with a known confusion', () => {
     const sA = r.samples.find((s) => s.id === 'A')!;
     expect(Array.from(decodeClassMap(sA.prediction))).toEqual([2, 2, 1, 1, 2, 2, 1, 1]);
     expect(Array.from(decodeClassMap(sA.groundTruth))).toEqual(A);
+    expect(r.samples.map((s) => s.pick)).toEqual(['spread', 'spread']);
+    // A alone: gt 0 (4 px) predicted 2, gt 1 (3 px) right, class 2 predicted on 4 px it lacks → (0 + 100 + 0) / 3.
+    expect(sA.mIoU).toBeCloseTo(100 / 3, 10);
+    // Majority baseline from the same pixels: ground truth 6, 3, 5 px → class 0 everywhere: IoU0 = 6/14, others 0.
+    expect(r.baselines![0].perClassIoU).toEqual([(100 * 6) / 14, 0, 0]);
+    expect(r.baselines![0].mIoU).toBeCloseTo((100 * 6) / 14 / 3, 10);
+    expect(r.baselines![0].pixelAccuracy).toBeCloseTo((100 * 6) / 14, 10);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
     const table = formatPaperTable(r);
     expect(table).toContain('| Test   | 63.0 ± 0.0 | 71.4 ± 0.0 |');
+    expect(table.split('\n')[4]).toBe('reference, majority class (every pixel predicted as "a", the most frequent class of the split): mIoU 14.3, pixel acc. 42.9');
     expect(table.split('\n')[0]).toMatch(/Hungarian \(pixels\), 2 seeds, 2 images/);
   });
 
@@ -153,7 +161,9 @@ describe('protocols on a synthetic dataset with a known confusion', () => {
     const made: number[] = [];
     const reports = await evaluateKnnRetrieval({ dataset: ds, train: ds, backbone: counting, generator: valueGenerator(4), knnFactory: (k) => { made.push(k); return majorityClassifier(); } });
     expect(made).toEqual([1, 5]);
-    expect(extracted).toBe(4); // 2 usable images in each split, segmented once
+    // 2 usable images in each split, segmented once for the numbers; then each report's samples (here the 2 val
+    // images, for each of the 2 reports) are segmented again for their pictures.
+    expect(extracted).toBe(4 + 2 * 2);
     const table = formatPaperTable(reports).split('\n');
     expect(table[0]).toBe('PASCAL VOC val, classes named directly, 1 seed, 2 images');
     expect(table[1]).toBe('| Protocol             | Method       | mIoU  | Pixel acc. |');

@@ -1,11 +1,13 @@
-import { AcsegError, classMap, isAcsegError, silentLogger, silentProgress, toAcsegError, type Backbone, type ClassifierContext, type ConceptClassifier, type ConceptGenerator, type Logger, type ProgressFactory, type RegionLabel } from '@acseg/core';
+import { AcsegError, isAcsegError, silentLogger, silentProgress, toAcsegError, type Backbone, type ClassifierContext, type ConceptClassifier, type ConceptGenerator, type Logger, type ProgressFactory, type RegionLabel } from '@acseg/core';
 import { ConfusionMatrix } from './confusion.js';
 import type { Dataset } from './dataset.js';
 import { applyAssignment, matchConfusion } from './hungarian.js';
 import { meanStd, scoreConfusion } from './metrics.js';
 import { checkAborted, type SegmentedItem } from './prepare.js';
 import { inputOf, prepareSplit, type PreparedItem, type PreparedSplit } from './prepared.js';
-import { encodeClassMap, type EvalReport, type EvalSample, type MatchingMode, type SeedResult, type SkippedItem } from './report.js';
+import { type EvalReport, type MatchingMode, type SeedResult, type SkippedItem } from './report.js';
+import { majorityBaseline, regionOracle } from './baseline.js';
+import { perImageMIoU, pickSamples, sampleMaps } from './samples.js';
 
 export interface ProtocolOptions {
   /** The evaluated split. */
@@ -37,7 +39,7 @@ export interface ProtocolOptions {
   /** Row name in the paper table (default "ACSeg (ours)"). */
   method?: string;
   batchSize?: number;
-  /** Images whose prediction and ground truth go into the report (default 4, the first items). */
+  /** Images whose prediction and ground truth go into the report (default 8: half spread over the split, a quarter each the worst and best by per-image mIoU of the first seed). */
   samples?: number;
   log?: Logger;
   progress?: ProgressFactory;
@@ -99,11 +101,11 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
   const quiet: ClassifierContext = { backbone, classNames: dataset.classNames, log };
   const common = { backbone, generator: options.generator, batchSize: options.batchSize, log, progress, signal: options.signal, context: quiet };
   const step = Math.max(1, options.batchSize ?? 16);
-  const nSamples = options.samples ?? 4;
+  const nSamples = options.samples ?? 8;
   const classifiers: ConceptClassifier[] = [];
   const results: SeedResult[] = [];
   const skipped: SkippedItem[] = [];
-  let samplePreds: Uint8Array[] = [];
+  let firstIds: Uint8Array[] = [];
   let firstAssignment: number[] = [];
   let prepared!: PreparedSplit;
   try {
@@ -133,19 +135,17 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
     if (!streams && setFit) log.info(`classifier ${first.name} has no digests: the split's images, features and maps stay in memory for its fit`);
     // Classifiers that label as they go (CLIP, k-NN after its bank, plugins): per seed, per item, region ids.
     const inlineIds: Uint8Array[][] = classifiers.map(() => []);
-    const inlineSample: RegionLabel[][] = [];
     const onBatch = inline ? async (batch: readonly SegmentedItem[], items: readonly PreparedItem[]): Promise<void> => {
       for (const [i, clf] of classifiers.entries()) {
         const labels = await clf.classify(batch.map(inputOf), quiet).catch((e: unknown) => { throw fail(e, 'classify', seeds[i]); });
         checkCount(labels, batch.length, clf.name);
         labels.forEach((l, j) => {
           inlineIds[i].push(regionIds(items[j].counts.regionCount, l, clf.name, items[j].id));
-          if (i === 0 && inlineSample.length < nSamples) inlineSample.push(l);
         });
       }
     } : undefined;
     prepared = reuse
-      ?? (await prepareSplit({ ...common, dataset, digester, hold: setFit && !streams, samples: nSamples, onBatch }).catch((e: unknown) => {
+      ?? (await prepareSplit({ ...common, dataset, digester, hold: setFit && !streams, onBatch }).catch((e: unknown) => {
         throw isAcsegError(e) && e.code === 'INTERRUPTED' ? e : fail(e, 'label the split');
       }));
     skipped.unshift(...prepared.skipped);
@@ -158,10 +158,8 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
         checkAborted(options.signal);
         const seed = seeds[i];
         let ids: Uint8Array[];
-        let sampleLabels: RegionLabel[][] = [];
         if (inline) {
           ids = inlineIds[i];
-          sampleLabels = inlineSample;
         } else {
           if (setFit) {
             if (streams) await clf.fitDigests!(items.map((it) => it.digest!), context).catch((e: unknown) => { throw fail(e, 'fit', seed); });
@@ -175,10 +173,7 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
               ? await clf.classifyDigests!(chunk.map((it) => it.digest!), quiet).catch((e: unknown) => { throw fail(e, 'classify', seed); })
               : await clf.classify(chunk.map((it) => it.held!.input), quiet).catch((e: unknown) => { throw fail(e, 'classify', seed); });
             checkCount(labels, chunk.length, clf.name);
-            labels.forEach((l, j) => {
-              ids.push(regionIds(chunk[j].counts.regionCount, l, clf.name, chunk[j].id));
-              if (s + j < prepared.samples.length) sampleLabels.push(l);
-            });
+            labels.forEach((l, j) => ids.push(regionIds(chunk[j].counts.regionCount, l, clf.name, chunk[j].id)));
           }
         }
         const cm = new ConfusionMatrix(dataset.classNames.length);
@@ -188,7 +183,7 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
         const scores = scoreConfusion(confusion, missed);
         if (results.length === 0) {
           firstAssignment = assignment;
-          samplePreds = prepared.samples.map((s, j) => classMap({ ...s.segmentation, labels: sampleLabels[j] }));
+          firstIds = ids;
         }
         results.push({ seed, mIoU: scores.mIoU, pixelAccuracy: scores.pixelAccuracy, perClassIoU: scores.perClassIoU, confusion, unmatched: missed, assignment });
         log.info(`seed ${seed}: mIoU ${scores.mIoU.toFixed(1)}, pixel accuracy ${scores.pixelAccuracy.toFixed(1)}`);
@@ -203,26 +198,17 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
   const classifierName = classifiers[0].name;
   const train = options.train;
   const images = prepared.items.length;
-  const segmented = prepared.samples;
-
-  const samples: EvalSample[] = [];
-  for (let i = 0; i < samplePreds.length; i++) {
-    const s = segmented[i];
-    const lut = new Uint8Array(256).fill(255);
-    firstAssignment.forEach((c, q) => { if (c >= 0) lut[q] = c; });
-    const matched = samplePreds[i].map((q) => lut[q]);
-    samples.push({
-      id: s.item.id, image: s.item.image, transform: await dataset.imageTransform?.(s.item),
-      width: s.label.width, height: s.label.height, seed: results[0].seed,
-      prediction: encodeClassMap(matched), groundTruth: encodeClassMap(s.label.data),
-    });
-  }
   const C = dataset.classNames.length;
+  // Informative pictures: spread over the split, and the worst and best images by their own mIoU (first seed).
+  const scores = perImageMIoU(prepared.items, firstIds, firstAssignment, C);
+  const picks = pickSamples(scores, nSamples);
+  const samples = await sampleMaps({ ...common, dataset }, prepared.items, firstIds, firstAssignment, picks, scores, results[0].seed);
   const perClassIoU = Array.from({ length: C }, (_, c) => {
     const vals = results.map((r) => r.perClassIoU[c]).filter((v): v is number => v !== null);
     return vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
   });
-  const pixels = results[0].confusion.reduce((a, row) => a + row.reduce((x, y) => x + y, 0), 0) + results[0].unmatched.reduce((a, b) => a + b, 0);
+  const gtPixels = results[0].confusion.map((row, g) => row.reduce((x, y) => x + y, 0) + results[0].unmatched[g]);
+  const pixels = gtPixels.reduce((a, b) => a + b, 0);
   return {
     protocol: options.protocol ?? (train ? `k-NN retrieval (${classifierName})` : matching === 'none' ? `named classes (${classifierName})` : `unsupervised (${classifierName})`),
     method: options.method ?? 'ACSeg (ours)',
@@ -230,7 +216,7 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
     matching, backbone: backbone.name, generator: options.generator.name, classifier: classifierName,
     images, pixels, seeds: results,
     mIoU: meanStd(results.map((r) => r.mIoU)), pixelAccuracy: meanStd(results.map((r) => r.pixelAccuracy)),
-    perClassIoU, confusion: results[0].confusion, samples, skipped,
+    perClassIoU, confusion: results[0].confusion, samples, baselines: [majorityBaseline(gtPixels, dataset.classNames), regionOracle(prepared.items, C)], skipped,
     date: new Date().toISOString(), seconds: (Date.now() - t0) / 1000,
   };
 }

@@ -3,6 +3,8 @@
  * @acseg/report renders it. Plain JSON values only: undefined IoUs are
  * `null`, class maps are base64 strings (see `decodeClassMap`).
  */
+import type { BaselineResult } from './baseline.js';
+
 export type MatchingMode = 'pixels' | 'iou' | 'none';
 
 export interface SeedResult {
@@ -49,7 +51,13 @@ export interface EvalSample {
   prediction: string;
   /** Ground-truth class id per pixel, 255 for void: uint8, row-major, base64. */
   groundTruth: string;
+  /** Why it was picked: spread evenly over the split, or among the worst/best by per-image mIoU. */
+  pick?: SamplePick;
+  /** The image's own mIoU (percent) under the seed's labels and matching. */
+  mIoU?: number;
 }
+
+export type SamplePick = 'spread' | 'best' | 'worst';
 
 export interface SkippedItem {
   id: string;
@@ -83,6 +91,8 @@ export interface EvalReport {
   /** The first seed's matched confusion matrix (all seeds' are in `seeds`). */
   confusion: number[][];
   samples: EvalSample[];
+  /** Trivial predictions scored on the same pixels (the majority class), as reference points. */
+  baselines?: BaselineResult[];
   skipped: SkippedItem[];
   /** ISO time the evaluation finished. */
   date: string;

@@ -87,9 +87,12 @@ export function formatPaperTable(reports: EvalReport | readonly EvalReport[]): s
   const title = [`${DATASET_TITLES[first.dataset] ?? first.dataset} ${first.split}`, several ? undefined : first.protocol, match, `${runs} seed${runs > 1 ? 's' : ''}`, `${first.images} images`].filter(Boolean).join(', ');
   const header = [...(several ? ['Protocol'] : []), 'Method', 'mIoU', 'Pixel acc.'];
   const rows = list.map((r) => [...(several ? [r.protocol] : []), r.method, cell(r.mIoU, r.seeds.length), cell(r.pixelAccuracy, r.seeds.length)]);
+
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [title, line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+  // The trivial reference on the same pixels (one per split, so from the first report), under the table.
+  const baselines = (first.baselines ?? []).map((b) => `reference, ${b.name.toLowerCase()} (${b.note}): mIoU ${b.mIoU.toFixed(1)}, pixel acc. ${b.pixelAccuracy.toFixed(1)}`);
+  return [title, line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line), ...baselines].join('\n');
 }
 
 /** Per-class IoU of a report as a two-column table (mean over seeds; "-" where undefined). */

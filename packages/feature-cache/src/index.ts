@@ -5,3 +5,5 @@ export {
   CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, shardFileName, parseIndex,
   type CacheIndex, type CacheModelInfo, type ShardEntry, type ImageEntry, type SkippedEntry,
 } from './format.js';
+export { importFeatures, type ImportFeaturesOptions, type ImportFeaturesResult } from './import/import.js';
+export { cacheBackbone, pooledRegionEmbeddings, type CacheBackboneOptions } from './cache-backbone.js';

@@ -70,20 +70,42 @@ describe.skipIf(SKIP)('pages in headless Chromium', () => {
     await page.close();
   });
 
-  it('shows the report: results table, per-class bars, confusion heat map, 2 samples of 3 images, no errors', async () => {
+  it('shows the report: results with a baseline row, how to read it, per-class bars, confusion heat map, 2 samples that enlarge, no errors', async () => {
     const { html } = await writeEvalReport(join(dir, 'report'), makeReport(dir));
     const { page, errors, external } = await open(html);
+    expect(await page.locator('#results tbody tr').count()).toBe(2);
     expect(await page.locator('#results tbody td').nth(2).innerText()).toBe('47.1 ± 2.4');
+    expect(await page.locator('#results tbody tr.baseline').innerText()).toMatch(/Majority class \(reference\)\s+every pixel predicted as "red".*\s+12\.3\s+40\.0/);
+    // What is a mean over seeds and what one seed; what the matching does, with the protocol's link.
+    expect(await page.locator('#seed-scope').innerText()).toMatch(/mean ± standard deviation over 3 seeds \(0, 1, 2;.*The confusion matrix and the samples come from seed 0 only/);
+    expect(await page.locator('#matching').innerText()).toMatch(/Matching: pixels\. The colours of the predictions are clusters, not classes the model named: each cluster is mapped to one ground-truth class by Hungarian matching/);
+    expect(await page.locator('#matching a').getAttribute('href')).toBe('https://arxiv.org/abs/2210.05944');
+    expect(await page.locator('h2', { hasText: 'Confusion matrix' }).innerText()).toBe('Confusion matrix (seed 0 only)');
     expect(await page.locator('#per-class tbody tr').count()).toBe(4);
     const bar = await page.locator('#per-class tbody tr').nth(2).locator('.bar > span').boundingBox();
     const track = await page.locator('#per-class tbody tr').nth(2).locator('.bar').boundingBox();
     expect(bar!.width / track!.width).toBeCloseTo(0.625, 2);
     expect(await page.locator('#confusion tbody tr').count()).toBe(4);
     expect(await page.locator('#confusion tbody td').count()).toBe(16);
-    expect(await page.locator('#samples article.card').count()).toBe(2);
+    const cards = page.locator('#samples article.card');
+    expect(await cards.count()).toBe(2);
+    expect(await cards.nth(0).locator('.pick').innerText()).toBe('among the worst · image mIoU 20.5');
+    expect(await cards.nth(1).locator('.pick').innerText()).toBe('among the best · image mIoU 88.1');
+    // Each card's legend lists the classes in its maps, most pixels first.
+    expect(await cards.nth(0).locator('.legend li').count()).toBeGreaterThanOrEqual(3);
     const widths = await imageWidths(page);
-    expect(widths).toEqual([48, 48, 48, 48, 48, 48]);
+    expect(widths).toEqual(new Array(12).fill(48)); // 2 cards and their 2 enlarged views, 3 images each
     expect(await page.locator('#legend li').count()).toBe(5);
+    // Click to enlarge: the overlay shows the same images larger, and closes.
+    const zoom = page.locator('#zoom-0');
+    expect(await zoom.isVisible()).toBe(false);
+    const small = await cards.nth(0).locator('img').first().boundingBox();
+    await cards.nth(0).locator('a').click();
+    expect(await zoom.isVisible()).toBe(true);
+    const large = await zoom.locator('img').first().boundingBox();
+    expect(large!.width).toBeGreaterThan(2 * small!.width);
+    await zoom.locator('a.close').click();
+    expect(await zoom.isVisible()).toBe(false);
     expect(errors).toEqual([]);
     expect(external).toEqual([]);
     await page.close();

@@ -4,7 +4,8 @@ import { AcsegError, type RgbImage } from '@acseg/core';
 import { writeFileAtomic } from './atomic.js';
 import { esc, href, legend, page } from './html.js';
 import { loadRgb, type ImageTransform } from './image-load.js';
-import { checkMap, writeLabelPng } from './label-png.js';
+import { checkMap } from './label-png.js';
+import { pickCaption, presentLegend, readingNotes, REPORT_CSS, writeOutlinedLabel, type ReportBaseline } from './eval-report-parts.js';
 
 /** Mean and (population) standard deviation over seeds. */
 export interface MeanStd {
@@ -30,6 +31,12 @@ export interface ReportSample {
   prediction: Uint8Array | string;
   /** Ground-truth class per pixel (255 = void): bytes, or base64 of them. */
   groundTruth?: Uint8Array | string;
+  /** Why it is shown: spread over the split, or among the best/worst images by its own mIoU. */
+  pick?: string;
+  /** The image's own mIoU, percent. */
+  mIoU?: number;
+  /** The seed its prediction comes from. */
+  seed?: number;
 }
 
 /**
@@ -47,6 +54,8 @@ export interface EvalReportInput {
   pixelAccuracy: number | MeanStd;
   seeds?: readonly ReportSeed[];
   samples?: readonly ReportSample[];
+  /** Trivial predictions scored on the same pixels (e.g. the majority class), shown under the method's row. */
+  baselines?: readonly ReportBaseline[];
   skipped?: ReadonlyArray<{ id: string; file?: string; reason: string }>;
   method?: string;
   protocol?: string;
@@ -99,20 +108,25 @@ function confusionHeat(confusion: readonly (readonly number[])[], names: readonl
 <p class="meta">Cells: percent of the row's (ground-truth class's) pixels predicted as the column's class; hover for counts.</p>`;
 }
 
-async function writeSample(dir: string, s: ReportSample): Promise<{ image: string; prediction: string; groundTruth?: string }> {
+/** A sample's pictures: the image, and its prediction and ground truth in the palette with class outlines. */
+async function writeSample(dir: string, s: ReportSample): Promise<{ image: string; prediction: string; groundTruth?: string; legend: Uint8Array }> {
   const base = join(dir, 'samples', s.id);
   const prediction = bytes(s.prediction);
   checkMap(`sample ${s.id} prediction`, prediction, s.width, s.height);
   const rgb = await loadRgb(s.image, s.transform, { width: s.width, height: s.height });
   const image = `${base}.jpg`;
   await writeFileAtomic(image, await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer());
-  await writeLabelPng(`${base}.pred.png`, prediction, s.width, s.height);
+  await writeOutlinedLabel(`${base}.pred.png`, prediction, s.width, s.height);
   let groundTruth: string | undefined;
+  let gt: Uint8Array | undefined;
   if (s.groundTruth !== undefined) {
     groundTruth = `${base}.gt.png`;
-    await writeLabelPng(groundTruth, bytes(s.groundTruth), s.width, s.height);
+    gt = bytes(s.groundTruth);
+    await writeOutlinedLabel(groundTruth, gt, s.width, s.height);
   }
-  return { image, prediction: `${base}.pred.png`, groundTruth };
+  // The legend covers the classes of both maps.
+  const legend = gt ? new Uint8Array([...prediction, ...gt]) : prediction;
+  return { image, prediction: `${base}.pred.png`, groundTruth, legend };
 }
 
 /**
@@ -142,8 +156,11 @@ export async function writeEvalReport(dir: string, report: EvalReportInput): Pro
   ].filter(([, v]) => v !== undefined && v !== '').map(([k2, v]) => `<b>${esc(k2)}</b> ${esc(v)}`).join(' · ');
 
   const main = `<table id="results"><thead><tr><th>Method</th><th>Protocol</th><th class="num">mIoU (%)</th><th class="num">Pixel acc. (%)</th></tr></thead>
-<tbody><tr><td>${esc(report.method ?? 'acseg')}</td><td>${esc(report.protocol ?? '')}</td><td class="num">${formatMeanStd(report.mIoU, nSeeds)}</td><td class="num">${formatMeanStd(report.pixelAccuracy, nSeeds)}</td></tr></tbody></table>
-${nSeeds > 1 ? '<p class="meta">mean ± standard deviation over seeds</p>' : ''}`;
+<tbody><tr><td>${esc(report.method ?? 'acseg')}</td><td>${esc(report.protocol ?? '')}</td><td class="num">${formatMeanStd(report.mIoU, nSeeds)}</td><td class="num">${formatMeanStd(report.pixelAccuracy, nSeeds)}</td></tr>
+${(report.baselines ?? []).map((b) => `<tr class="baseline"><td>${esc(b.name)} (reference)</td><td>${esc(b.note)}</td><td class="num">${pct(b.mIoU)}</td><td class="num">${pct(b.pixelAccuracy)}</td></tr>`).join('\n')}</tbody></table>
+${nSeeds > 1 ? `<p class="meta">mean ± standard deviation over ${nSeeds} seeds</p>` : ''}`;
+  const firstSeed = report.samples?.[0]?.seed ?? seeds[0]?.seed ?? 0;
+  const reading = readingNotes({ seeds, sampleSeed: firstSeed, matching: report.matching, baselines: report.baselines ?? [] });
   const seedTable = seeds.length > 1
     ? `<h2>Seeds</h2><table id="seeds"><thead><tr><th>seed</th><th class="num">mIoU</th><th class="num">pixel acc.</th></tr></thead><tbody>${seeds.map((s) => `<tr><td>${esc(s.seed)}</td><td class="num">${pct(s.mIoU)}</td><td class="num">${pct(s.pixelAccuracy)}</td></tr>`).join('')}</tbody></table>`
     : '';
@@ -154,12 +171,19 @@ ${nSeeds > 1 ? '<p class="meta">mean ± standard deviation over seeds</p>' : ''}
   }).join('\n');
 
   const sampleCards: string[] = [];
-  for (const s of report.samples ?? []) {
+  const zooms: string[] = [];
+  for (const [k, s] of (report.samples ?? []).entries()) {
     const files = await writeSample(out, s);
     const fig = (f: string | undefined, cap: string) => f
       ? `<figure><img${f.endsWith('.png') ? ' class="label"' : ''} src="${href(out, f)}" alt="${esc(`${s.id} ${cap}`)}"><figcaption>${cap}</figcaption></figure>`
       : `<figure><p class="empty">no ${cap}</p></figure>`;
-    sampleCards.push(`<article class="card" data-id="${esc(s.id)}"><h3>${esc(s.id)}</h3><div class="row">${fig(files.image, 'image')}${fig(files.prediction, 'prediction')}${fig(files.groundTruth, 'ground truth')}</div></article>`);
+    const figures = `${fig(files.image, 'image')}${fig(files.prediction, 'prediction')}${fig(files.groundTruth, 'ground truth')}`;
+    const caption = pickCaption(s.pick, s.mIoU);
+    const legendHtml = presentLegend(files.legend, names);
+    // Click to enlarge without scripts: the link targets an overlay that :target shows.
+    const zoomId = `zoom-${k}`;
+    sampleCards.push(`<article class="card" data-id="${esc(s.id)}"${s.pick ? ` data-pick="${esc(s.pick)}"` : ''}><h3>${esc(s.id)}</h3>${caption ? `<p class="meta pick">${esc(caption)}</p>` : ''}<a href="#${zoomId}" title="enlarge"><div class="row">${figures}</div></a>${legendHtml}</article>`);
+    zooms.push(`<div class="zoom" id="${zoomId}"><a class="close" href="#samples" title="close">×</a><h3>${esc(s.id)}${caption ? ` — ${esc(caption)}` : ''}</h3><div class="row">${figures}</div>${legendHtml}</div>`);
   }
   const skipped = report.skipped ?? [];
   const title = `acseg evaluation${report.dataset ? ` — ${report.dataset}` : ''}`;
@@ -167,19 +191,21 @@ ${nSeeds > 1 ? '<p class="meta">mean ± standard deviation over seeds</p>' : ''}
 <main>
 <h2>Results</h2>
 ${main}
+${reading}
 ${seedTable}
 <h2>Per-class IoU</h2>
 <table id="per-class"><thead><tr><th>class</th><th class="num">IoU (%)</th><th></th></tr></thead><tbody>
 ${iouRows}
 </tbody></table>
-<h2>Confusion matrix</h2>
+<h2>Confusion matrix (seed ${esc(firstSeed)}${nSeeds > 1 ? ' only' : ''})</h2>
 ${confusionHeat(report.confusion, names)}
-<h2>Samples</h2>
+<h2>Samples (seed ${esc(firstSeed)}${nSeeds > 1 ? ' only' : ''})</h2>
+<p class="meta">${report.samples?.some((s) => s.pick && s.pick !== 'spread') ? 'Images spread over the split, then the worst and the best by their own mIoU. ' : ''}Class borders are outlined in white; click a sample to enlarge it.</p>
 ${legend([...names.map((_, i) => i), 255], names)}
-${sampleCards.length ? `<section class="cards" id="samples">${sampleCards.join('\n')}</section>` : '<p class="empty" id="samples">no samples</p>'}
+${sampleCards.length ? `<section class="cards" id="samples">${sampleCards.join('\n')}</section>\n${zooms.join('\n')}` : '<p class="empty" id="samples">no samples</p>'}
 ${skipped.length ? `<h2>Skipped</h2><ul class="skipped" id="skipped">${skipped.map((s) => `<li><code>${esc(s.file ?? s.id)}</code>: ${esc(s.reason)}</li>`).join('')}</ul>` : ''}
 </main>`;
   const html = join(out, 'report.html');
-  await writeFileAtomic(html, page(title, body));
+  await writeFileAtomic(html, page(title, body, REPORT_CSS));
   return { html, json };
 }

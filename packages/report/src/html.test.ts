@@ -66,9 +66,16 @@ describe('writeEvalReport', () => {
     expect(b.data[0]).toBeGreaterThan(180);
     expect(b.data[3 * 20 + 1]).toBeGreaterThan(160);
     expect(b.data[3 * 44 + 2]).toBeGreaterThan(180);
-    expect(decode(await readFile(join(dir, 'report', 'samples', 'a.gt.png'))).data[0]).toBe(255);
+    // The ground truth as shown: RGB in the palette, class borders white. a's pixel (0, 0) is void beside a class: an
+    // outline; (0, 1) lies inside the first third (class 1): VOC's maroon.
+    const shown = decode(await readFile(join(dir, 'report', 'samples', 'a.gt.png')));
+    expect(shown.channels).toBe(3);
+    expect(Array.from(shown.data.slice(0, 3))).toEqual([255, 255, 255]);
+    expect(Array.from(shown.data.slice(3 * 48, 3 * 48 + 3))).toEqual([128, 0, 0]);
     const html = await readFile(htmlPath, 'utf8');
-    expect(html).not.toMatch(/<script|<link|https?:\/\/|url\(/i);
+    // Nothing loaded from outside, no scripts; the one web address is the protocol's link.
+    expect(html).not.toMatch(/<script|<link|url\(|src="https?:/i);
+    expect([...html.matchAll(/https?:\/\/[^"<\s]+/g)].map((m) => m[0])).toEqual(['https://arxiv.org/abs/2210.05944']);
     expect(html).toMatch(/<td>ACSeg \(handcrafted\)<\/td><td>unsupervised \(k-means\)<\/td><td class="num">47\.1 ± 2\.4<\/td><td class="num">81\.0 ± 1\.5<\/td>/);
     expect(html.match(/<table id="seeds">[\s\S]*?<\/table>/)![0].match(/<tr>/g)).toHaveLength(4);
     // Per-class rows: the undefined IoU prints as a dash with an empty bar.

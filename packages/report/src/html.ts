@@ -45,14 +45,14 @@ figcaption { font-size: 12px; color: var(--muted); text-align: center; }
 `;
 
 /** A whole self-contained page: inline CSS, no scripts, no external resources. */
-export function page(title: string, body: string): string {
+export function page(title: string, body: string, css = ''): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${css}</style>
 </head>
 <body>
 ${body}

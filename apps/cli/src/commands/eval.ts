@@ -9,6 +9,8 @@ import { writeEvalReport, writeFileAtomic } from '@acseg/report';
 import { checkOutDir } from '../check-out.js';
 import { chooseBackbone, ensureReady, interruptSignal } from '../components.js';
 import { cacheFeatures, TEMP_FEATURES } from '../feature-stage.js';
+import { featuresForEval } from '../features-input.js';
+import { evalOutDir } from '../eval-out.js';
 import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
@@ -16,7 +18,7 @@ import { requireOptions } from './required.js';
 
 type EvalArgs = GlobalArgs & {
   dataset: string; root: string; split: string; trainSplit: string; backbone?: string; model?: string; generator: string; classifier: string;
-  checkpoint?: string; seeds: number; limit?: number; clusters?: number; matching: MatchingMode; out?: string; k?: number; iterations?: number; method?: string; featuresCache?: string;
+  checkpoint?: string; seeds: number; limit?: number; clusters?: number; matching: MatchingMode; out?: string; k?: number; iterations?: number; method?: string; featuresCache?: string; features?: string; trainFeatures?: string;
 };
 
 /** Default K of the k-means classifier: the dataset's classes (without background when there is one). */
@@ -54,7 +56,9 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('matching', { type: 'string', choices: ['pixels', 'iou'] as const, default: 'pixels' as MatchingMode, describe: 'Hungarian matching on pixel counts (STEGO/PiCIE) or IoU (DSM)' })
       .option('limit', { type: 'number', describe: 'only the first N items of the split (and of the train split where one is used): a quick check, not the paper\'s numbers' })
       .option('method', { type: 'string', describe: 'row name in the table' })
-      .option('out', { type: 'string', describe: 'folder for metrics.json and report.html (default out/eval-<dataset>-<generator>-<classifier>)' })
+      .option('out', { type: 'string', describe: 'folder for metrics.json and report.html (default out/eval-<dataset>-<generator>-<classifier> in the working folder; required inside the acseg checkout)' })
+      .option('features', { type: 'string', describe: 'feature cache of the evaluated split (acseg features / features import): no backbone is run; images by path or id' })
+      .option('train-features', { type: 'string', describe: 'with --features: feature cache of the train split (k-NN memory bank, training the ACG without --checkpoint)' })
       .option('features-cache', { type: 'string', describe: 'feature cache of the train split when the ACG is trained first (written or resumed, kept; default: a temporary one in --out)' }),
   async (args) => {
     const argv = args as unknown as EvalArgs;
@@ -64,12 +68,14 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     if (argv.limit !== undefined && !(Number.isInteger(argv.limit) && argv.limit >= 1)) {
       throw new AcsegError('BAD_CONFIG', `--limit ${argv.limit}: give a whole number ≥ 1 (the first N items of the split)`, { hint: 'see acseg eval --help' });
     }
-    const out = checkOutDir(argv.out ?? join('out', `eval-${argv.dataset}-${argv.generator}-${argv.classifier}`));
+    const out = checkOutDir(evalOutDir(argv.out, `eval-${argv.dataset}-${argv.generator}-${argv.classifier}`));
+    session.log.info(`eval: writing report.html, metrics.json and table.md to ${out}`);
     const dataset = await openDataset(argv.dataset, argv.root, { split: argv.split, limit: argv.limit });
     for (const p of dataset.problems ?? []) session.log.warn(`${argv.dataset}: left out ${p.error.message}`);
-    const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
-    const generator = await session.create('generator', argv.generator, { checkpoint: argv.checkpoint, k: argv.k, iterations: argv.iterations });
     const K = defaultClusters(dataset);
+    const generator = await session.create('generator', argv.generator, { checkpoint: argv.checkpoint, k: argv.k, iterations: argv.iterations });
+    const input = argv.features ? await featuresForEval(session, { ...argv, features: argv.features }, generator.ready, K, dataset.hasBackground) : undefined;
+    const backbone = input?.backbone ?? await chooseBackbone(session, argv.backbone, { model: argv.model });
     // The classifier's own check (CLIP: model files, class names) before training or extraction. The protocol
     // builds the k-NN memory bank itself, so k-NN has nothing to check yet.
     if (argv.classifier !== 'knn') {
@@ -85,7 +91,10 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     const trainSet = trainUse ? await openTrainSplit(argv, trainUse) : undefined;
     const interrupt = interruptSignal(session);
     try {
-      if (!generator.ready) {
+      if (!generator.ready && input) {
+        await ensureReady(session, generator, input.train!, join(out, `${generator.name}-checkpoint`), interrupt.signal);
+        if (interrupt.signal.aborted) { setStatus(EXIT.interrupted); return; }
+      } else if (!generator.ready) {
         // The train split's features stream through a feature cache (temporary unless --features-cache names one).
         const stage = await cacheFeatures(session, backbone, trainSet!.items.map((it) => it.image), { named: argv.featuresCache, temp: join(out, TEMP_FEATURES) }, interrupt.signal);
         if (!stage) { setStatus(EXIT.interrupted); return; }
@@ -121,7 +130,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       else if (skipped.length) setStatus(EXIT.failure);
     } finally {
       interrupt.dispose();
-      await Promise.all([backbone.dispose?.(), generator.dispose?.()]);
+      await Promise.all([backbone.dispose?.(), generator.dispose?.(), input?.close()]);
     }
   });
 }

@@ -8,11 +8,13 @@ import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
 import { requireOptions } from './required.js';
+import { featuresImportCommand } from './features-import.js';
 import { openDataset } from '@acseg/eval';
 
 export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
-  return y.command('features', 'compute backbone features for a folder of images into a feature cache (resumable)', (a) =>
-    a.option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
+  return y.command('features', 'compute backbone features for a folder of images into a feature cache (resumable); `features import` reads arrays made elsewhere', (a) =>
+    a.command(featuresImportCommand(setStatus))
+      .option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
       .option('model', { type: 'string', describe: 'backbone model (name or .onnx path)' })
       .option('images', { type: 'string', describe: 'folder of images (or use --dataset/--root/--split)' })
       .option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], describe: 'a dataset split instead of a folder' })

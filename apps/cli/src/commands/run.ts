@@ -7,6 +7,7 @@ import { chooseBackbone, ensureReady, interruptSignal } from '../components.js';
 import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
 import { cacheFeatures, TEMP_FEATURES, type FeatureStage } from '../feature-stage.js';
+import { openFeaturesInput } from '../features-input.js';
 import { RunWriter } from '../outputs.js';
 import { finishedEarlier, recordSettings, RUN_FILE } from '../resume.js';
 import { Session, type GlobalArgs } from '../session.js';
@@ -24,6 +25,7 @@ export function componentOptions<T>(a: Argv<T>) {
     .option('seed', { type: 'number', describe: 'seed for every component' })
     .option('images', { type: 'string', describe: 'folder of images (JPEG, PNG, WebP), or one image (required)' })
     .option('out', { type: 'string', describe: 'output folder (required)' })
+    .option('features', { type: 'string', describe: 'segment from this feature cache (acseg features / features import) instead of running a backbone; --images is then optional (overlays on the images, else on grey)' })
     .option('features-cache', { type: 'string', describe: 'feature cache folder to write (or resume) and read; kept. Default: a temporary one in --out when features are needed twice (training the ACG first, a k-means classifier), removed at the end' });
 }
 
@@ -32,7 +34,7 @@ export const ON_THE_FLY_ITERATIONS = 300;
 
 type RunArgs = GlobalArgs & {
   backbone?: string; model?: string; generator?: string; checkpoint?: string; k?: number; iterations?: number; seed?: number;
-  images: string; out: string; classifier?: string; classes?: string; clusters?: number; featuresCache?: string;
+  images: string; out: string; classifier?: string; classes?: string; clusters?: number; featuresCache?: string; features?: string;
 };
 
 /** A `classes` component option as given in a config file or by --set: names, or a preset or comma list. */
@@ -48,15 +50,15 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   const generatorName = argv.generator ?? session.config.components.generator ?? 'acg';
   const classifierName = withClassifier ? argv.classifier ?? session.config.components.classifier ?? 'kmeans' : undefined;
   session.checkNames({ backbone: argv.backbone, generator: generatorName, classifier: classifierName });
-  requireOptions(withClassifier ? 'run' : 'segment', argv, ['images', 'out']);
+  requireOptions(withClassifier ? 'run' : 'segment', argv, argv.features ? ['out'] : ['images', 'out']);
   const out = checkOutDir(argv.out);
-  const images = listImages(argv.images);
+  const input = argv.features ? await openFeaturesInput(session, { ...argv, features: argv.features }) : undefined;
+  const images = input?.images ?? listImages(argv.images);
   // --classes, else a `classes` option from the config or --set: a preset name or a comma list.
   const classesSpec = argv.classes ?? (classifierName ? classesOption(session.optionsFor(classifierName).classes) : undefined);
   const chosen = classesSpec !== undefined ? classNamesFrom(classesSpec) : undefined;
   let classNames = chosen?.names;
   if (chosen?.preset) session.log.info(describePreset(chosen.preset, chosen.names, argv.classes !== undefined ? '--classes' : 'option classes'));
-  const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
   // Trained on the fly on a small folder: fewer iterations, and no batch larger than the folder.
   const generator = await session.create('generator', generatorName,
     { checkpoint: argv.checkpoint, k: argv.k, seed: argv.seed, iterations: argv.iterations },
@@ -69,6 +71,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     classNames = classNamesFrom(DEFAULT_CLASS_PRESET).names;
     session.log.info(describePreset(DEFAULT_CLASS_PRESET, classNames, 'default'));
   }
+  const backbone = input ? await input.backbone(!!classifier?.needs.regionEmbeddings) : await chooseBackbone(session, argv.backbone, { model: argv.model });
   const interrupt = interruptSignal(session);
   let stage: FeatureStage | undefined;
   let keepFeatures = false;
@@ -93,14 +96,18 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     const todo = images.filter((image) => !keptSources.has(resolve(image)));
     if (kept.length) session.log.info(`${kept.length} of ${images.length} images were finished by an earlier run with these settings and are kept (delete ${join(out, RUN_FILE)} to redo them)`);
     await recordSettings(out, settings);
-    if (!generator.ready || twoPasses || argv.featuresCache) {
+    if (input) {
+      // Features from the cache: the ACG, when it must be trained first, trains on them; nothing is extracted.
+      await ensureReady(session, generator, input.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
+      if (interrupt.signal.aborted) return EXIT.interrupted;
+    } else if (!generator.ready || twoPasses || argv.featuresCache) {
       stage = await cacheFeatures(session, backbone, images, { named: argv.featuresCache, temp: join(out, TEMP_FEATURES) }, interrupt.signal);
       if (!stage) { keepFeatures = true; return EXIT.interrupted; }
       pipeline = pipeline.withBackbone(stage.backbone);
       await ensureReady(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
       if (interrupt.signal.aborted) { keepFeatures = true; return EXIT.interrupted; }
     }
-    const writer = (opened = await RunWriter.open(out, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, log: session.log, inputs: images }, kept));
+    const writer = (opened = await RunWriter.open(out, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, log: session.log, inputs: images, imageOf: input?.imageOf }, kept));
     const summary = await pipeline.stream(todo, { emit: (o) => writer.write(o), signal: interrupt.signal });
     const index = await writer.finish();
     const lines = [`segmented ${writer.written} of ${todo.length} images${kept.length ? ` (${kept.length} more kept from an earlier run)` : ''} with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${index})`];
@@ -115,6 +122,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     interrupt.dispose();
     await opened?.close();
     await stage?.close(keepFeatures);
+    await input?.close();
     await Promise.all([backbone.dispose?.(), generator.dispose?.(), classifier?.dispose?.()]);
   }
 }

@@ -1,0 +1,101 @@
+import { silentProgress, type Backbone, type ConceptGenerator, type Logger } from '@acseg/core';
+import type { Dataset } from './dataset.js';
+import { scoreConfusion } from './metrics.js';
+import { segmentItems } from './prepare.js';
+import type { PreparedItem } from './prepared.js';
+import { encodeClassMap, type EvalSample, type SamplePick } from './report.js';
+
+/**
+ * Each image's own mIoU under one seed's labels and matching, from the counts the evaluation kept (no maps): the
+ * matched image confusion is summed region by region, ids the matching left out counted as missed.
+ */
+export function perImageMIoU(items: readonly PreparedItem[], ids: readonly Uint8Array[], assignment: readonly number[], classes: number): number[] {
+  return items.map((it, j) => {
+    const C = classes;
+    const confusion = Array.from({ length: C }, () => new Array<number>(C).fill(0));
+    const missed = new Array<number>(C).fill(0);
+    const { counts, regionCount } = it.counts;
+    for (let r = 0; r < regionCount; r++) {
+      const q = ids[j][r];
+      const c = q === 255 ? -1 : (assignment[q] ?? -1);
+      for (let g = 0; g < C; g++) {
+        const n = counts[r * C + g];
+        if (!n) continue;
+        if (c < 0) missed[g] += n;
+        else confusion[g][c] += n;
+      }
+    }
+    return scoreConfusion(confusion, missed).mIoU;
+  });
+}
+
+/**
+ * Up to `n` informative images: half spread evenly over the split, then the worst and the best by per-image mIoU
+ * (a quarter each) among the rest. All of them, in order, when the split has no more than `n`.
+ */
+export function pickSamples(scores: readonly number[], n: number): Array<{ index: number; pick: SamplePick }> {
+  const N = scores.length;
+  if (N <= n) return scores.map((_, index) => ({ index, pick: 'spread' as const }));
+  const chosen = new Map<number, SamplePick>();
+  const extremes = Math.floor(n / 4);
+  const spread = n - 2 * extremes;
+  for (let i = 0; i < spread; i++) chosen.set(Math.floor(((i + 0.5) * N) / spread), 'spread');
+  const order = scores.map((s, i) => i).sort((a, b) => scores[a] - scores[b] || a - b);
+  for (const [pick, list] of [['worst', order], ['best', [...order].reverse()]] as const) {
+    let added = 0;
+    for (const i of list) {
+      if (added === extremes) break;
+      if (chosen.has(i)) continue;
+      chosen.set(i, pick);
+      added++;
+    }
+  }
+  return [...chosen].map(([index, pick]) => ({ index, pick }));
+}
+
+export interface SampleMapsOptions {
+  dataset: Dataset;
+  backbone: Backbone;
+  generator: ConceptGenerator;
+  batchSize?: number;
+  log: Logger;
+  signal?: AbortSignal;
+}
+
+/**
+ * The picked images' maps for the report: segmented again (generators are deterministic, so the regions are those
+ * the counts came from; an image whose region count differs is left out, said in a debug line), each region given
+ * its predicted id and the id its class by the matching.
+ */
+export async function sampleMaps(options: SampleMapsOptions, items: readonly PreparedItem[], ids: readonly Uint8Array[], assignment: readonly number[], picks: ReadonlyArray<{ index: number; pick: SamplePick }>, scores: readonly number[], seed: number): Promise<EvalSample[]> {
+  const { dataset } = options;
+  const byId = new Map(items.map((it, j) => [it.id, j]));
+  const chosen = picks.map((p) => dataset.items.find((d) => d.id === items[p.index].id)).filter((d) => d !== undefined);
+  const pickOf = new Map(picks.map((p) => [items[p.index].id, p]));
+  const lut = new Uint8Array(256).fill(255);
+  assignment.forEach((c, q) => { if (c >= 0) lut[q] = c; });
+  const out: EvalSample[] = [];
+  const sub: Dataset = { ...dataset, items: chosen, problems: [] };
+  for await (const r of segmentItems({ ...options, dataset: sub, progress: silentProgress })) {
+    if (!r.ok) continue;
+    const { item, label, segmentation } = r.value;
+    const j = byId.get(item.id)!;
+    const regions = segmentation.regions;
+    if (regions.count !== items[j].counts.regionCount) {
+      options.log.debug(`sample ${item.id}: segmented again into ${regions.count} regions, not ${items[j].counts.regionCount}; left out of the report`);
+      continue;
+    }
+    const prediction = new Uint8Array(regions.labels.length);
+    for (let p = 0; p < prediction.length; p++) {
+      const q = ids[j][regions.labels[p]];
+      prediction[p] = q === 255 ? 255 : lut[q];
+    }
+    out.push({
+      id: item.id, image: item.image, transform: await dataset.imageTransform?.(item), width: label.width, height: label.height, seed,
+      prediction: encodeClassMap(prediction), groundTruth: encodeClassMap(label.data), pick: pickOf.get(item.id)!.pick, mIoU: scores[j],
+    });
+  }
+  // In the order picked: spread first (split order), then worst, then best.
+  const rank = new Map(picks.map((p, k) => [items[p.index].id, k]));
+  return out.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
+}

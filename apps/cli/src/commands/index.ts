@@ -5,10 +5,11 @@ import { trainCommand } from './train.js';
 import { featuresCommand } from './features.js';
 import { evalCommand } from './eval.js';
 import { modelsCommand } from './models.js';
+import { mergeCommand } from './merge.js';
 
 export type SetStatus = (code: number) => void;
 
 export function registerCommands(y: Argv, setStatus: SetStatus): Argv {
-  return [runCommand, segmentCommand, trainCommand, featuresCommand, evalCommand, modelsCommand, pluginsCommand]
+  return [runCommand, segmentCommand, trainCommand, featuresCommand, evalCommand, modelsCommand, pluginsCommand, mergeCommand]
     .reduce((acc, cmd) => cmd(acc, setStatus), y);
 }

@@ -4,6 +4,7 @@ import { AcsegError } from '@acseg/core';
 import { FeatureCache, mergeFeatureCaches } from '@acseg/feature-cache';
 import { checkOutDir } from '../check-out.js';
 import { Session, type GlobalArgs } from '../session.js';
+import { mergeGalleries } from '../merge-galleries.js';
 import { checkParts, findParts, PART_FILE, type Part } from '../shard-part.js';
 import type { SetStatus } from './index.js';
 
@@ -33,6 +34,11 @@ export function mergeCommand(y: Argv, _setStatus: SetStatus): Argv {
     if (!outArg) throw new AcsegError('BAD_CONFIG', 'give --out: where the merged output goes', { hint: `the parts' folders each hold a ${PART_FILE}; --out is needed unless one job folder is given` });
     const out = checkOutDir(outArg);
     const { kind, of, total, input } = parts[0].record;
+    if (kind === 'segment' || kind === 'run') {
+      const g = await mergeGalleries(parts, out);
+      process.stdout.write(`gallery ${g.index}: ${g.items} images, ${g.skipped} skipped; merged from ${of} shards of ${input} (${total} images)\n`);
+      return;
+    }
     if (kind !== 'features') throw new AcsegError('BAD_CONFIG', `merging ${kind} parts is not supported yet (${parts[0].dir})`);
     await checkFeaturesDone(parts);
     const shardSize = Number(parts[0].record.settings.shardSize ?? 256);

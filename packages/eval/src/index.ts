@@ -14,3 +14,4 @@ export { regionClassCounts, type RegionClassCounts } from './region-counts.js';
 export { runProtocol, digests, DEFAULT_SEEDS, type ProtocolOptions } from './protocol.js';
 export { evaluateClustering, evaluateKnn, evaluateKnnRetrieval, evaluateWithText, formatPaperTable, formatPerClass } from './tables.js';
 export { encodeClassMap, decodeClassMap, type EvalReport, type EvalSample, type SeedResult, type MeanStd, type MatchingMode, type ImageTransform, type SkippedItem } from './report.js';
+export { writePreparedItems, readPreparedItems, PREPARED_FORMAT } from './prepared-io.js';

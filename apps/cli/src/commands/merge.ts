@@ -5,6 +5,7 @@ import { FeatureCache, mergeFeatureCaches } from '@acseg/feature-cache';
 import { checkOutDir } from '../check-out.js';
 import { Session, type GlobalArgs } from '../session.js';
 import { mergeGalleries } from '../merge-galleries.js';
+import { mergeEval } from '../merge-eval.js';
 import { checkParts, findParts, PART_FILE, type Part } from '../shard-part.js';
 import type { SetStatus } from './index.js';
 
@@ -37,6 +38,12 @@ export function mergeCommand(y: Argv, _setStatus: SetStatus): Argv {
     if (kind === 'segment' || kind === 'run') {
       const g = await mergeGalleries(parts, out);
       process.stdout.write(`gallery ${g.index}: ${g.items} images, ${g.skipped} skipped; merged from ${of} shards of ${input} (${total} images)\n`);
+      return;
+    }
+    if (kind === 'eval') {
+      // Components are rebuilt as the shards made them, with their --set options.
+      const evalSession = await Session.open({ ...(argv as GlobalArgs), set: parts[0].record.settings.set as string[] | undefined });
+      process.stdout.write(`${await mergeEval(evalSession, parts, out)}\n`);
       return;
     }
     if (kind !== 'features') throw new AcsegError('BAD_CONFIG', `merging ${kind} parts is not supported yet (${parts[0].dir})`);

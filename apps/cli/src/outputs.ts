@@ -64,7 +64,7 @@ function labelsOf(seg: Segmentation, classNames?: readonly string[]) {
 }
 
 /** Class names as the classifier gave them, for the legend when no list was passed. */
-function namesFromItems(items: readonly GalleryItem[]): string[] | undefined {
+export function namesFromItems(items: readonly GalleryItem[]): string[] | undefined {
   const names: string[] = [];
   for (const item of items) for (const c of item.classes ?? []) if (c.className) names[c.classId] = c.className;
   if (!names.length) return undefined;

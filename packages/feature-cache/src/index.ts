@@ -1,5 +1,6 @@
 export { writeFeatureCache, DEFAULT_SHARD_SIZE, DEFAULT_MAX_SHARD_BYTES, type WriteFeatureCacheOptions, type WriteFeatureCacheResult } from './write.js';
 export { FeatureCache, type FeatureCacheOptions } from './read.js';
+export { mergeFeatureCaches, type MergeFeatureCachesOptions, type MergeFeatureCachesResult } from './merge.js';
 export { cachedBackbone, sourceKey } from './cached-backbone.js';
 export {
   CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, shardFileName, parseIndex,

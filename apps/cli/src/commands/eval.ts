@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { AcsegError, isAcsegError, type ConceptClassifier } from '@acseg/core';
 import {
@@ -15,10 +15,14 @@ import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
 import { requireOptions } from './required.js';
+import { evalShard } from '../eval-shard.js';
+import { resolveShard } from '../shard.js';
+import { shardOptions } from '../shard-job.js';
 
 type EvalArgs = GlobalArgs & {
   dataset: string; root: string; split: string; trainSplit: string; backbone?: string; model?: string; generator: string; classifier: string;
   checkpoint?: string; seeds: number; limit?: number; clusters?: number; matching: MatchingMode; out?: string; k?: number; iterations?: number; method?: string; featuresCache?: string; features?: string; trainFeatures?: string;
+  shard?: string; numShards?: number;
 };
 
 /** Default K of the k-means classifier: the dataset's classes (without background when there is one). */
@@ -40,7 +44,7 @@ async function openTrainSplit(argv: EvalArgs, use: string): Promise<Dataset> {
 
 export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command('eval', "evaluate on a labelled dataset with the paper's protocols (table, metrics JSON, HTML report)", (a) =>
-    a.option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], describe: 'dataset layout (required)' })
+    shardOptions(a).option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], describe: 'dataset layout (required)' })
       .option('root', { type: 'string', describe: 'dataset root folder, e.g. VOCdevkit/VOC2012 (required)' })
       .option('split', { type: 'string', default: 'val', describe: 'evaluated split' })
       .option('train-split', { type: 'string', default: 'train', describe: 'split for k-NN memory banks and for training the ACG without a checkpoint' })
@@ -76,6 +80,26 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     const generator = await session.create('generator', argv.generator, { checkpoint: argv.checkpoint, k: argv.k, iterations: argv.iterations });
     const input = argv.features ? await featuresForEval(session, { ...argv, features: argv.features }, generator.ready, K, dataset.hasBackground) : undefined;
     const backbone = input?.backbone ?? await chooseBackbone(session, argv.backbone, { model: argv.model });
+    const shard = resolveShard(argv);
+    if (shard) {
+      // The per-image stage of this shard's part; `acseg merge` fits, scores and writes the report once.
+      const clf = await session.create('classifier', argv.classifier, { K: argv.clusters, seed: 0 }, { K, background: dataset.hasBackground });
+      const interrupt = interruptSignal(session);
+      try {
+        const settings = {
+          dataset: argv.dataset, root: resolve(argv.root), split: argv.split, limit: argv.limit ?? null, backbone: { name: backbone.name, ...backbone.info, runtime: undefined },
+          model: argv.model ?? null, generator: generator.name, checkpoint: argv.checkpoint ? resolve(argv.checkpoint) : null, k: argv.k ?? null,
+          classifier: argv.classifier, clusters: argv.clusters ?? null, seeds: argv.seeds, matching: argv.matching, method: argv.method ?? null,
+          set: session.args.set ?? [], options: session.config.options,
+        };
+        const line = await evalShard({ session, shard, dataset, root: resolve(argv.root), out, backbone, generator, classifier: clf, settings, input: `--dataset ${argv.dataset} --split ${argv.split}`, signal: interrupt.signal });
+        process.stdout.write(`${line}\n`);
+      } finally {
+        interrupt.dispose();
+        await Promise.all([clf.dispose?.(), backbone.dispose?.(), generator.dispose?.()]);
+      }
+      return;
+    }
     // The classifier's own check (CLIP: model files, class names) before training or extraction. The protocol
     // builds the k-NN memory bank itself, so k-NN has nothing to check yet.
     if (argv.classifier !== 'knn') {

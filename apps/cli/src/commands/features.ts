@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { describeSkip } from '@acseg/core';
 import { writeFeatureCache } from '@acseg/feature-cache';
@@ -9,11 +10,12 @@ import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
 import { requireOptions } from './required.js';
 import { featuresImportCommand } from './features-import.js';
+import { listRoot, planShard, shardOptions } from '../shard-job.js';
 import { openDataset } from '@acseg/eval';
 
 export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command('features', 'compute backbone features for a folder of images into a feature cache (resumable); `features import` reads arrays made elsewhere', (a) =>
-    a.command(featuresImportCommand(setStatus))
+    shardOptions(a.command(featuresImportCommand(setStatus)))
       .option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
       .option('model', { type: 'string', describe: 'backbone model (name or .onnx path)' })
       .option('images', { type: 'string', describe: 'folder of images (or use --dataset/--root/--split)' })
@@ -29,14 +31,18 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
     session.checkNames({ backbone: argv.backbone });
     requireOptions('features', argv, argv.dataset ? ['root', 'out'] : ['images', 'out']);
     checkOutDir(argv.out!);
-    const images = argv.dataset
+    const all = argv.dataset
       ? (await openDataset(argv.dataset, argv.root!, { split: argv.split })).items.map((item) => item.image)
       : listImages(argv.images!);
+    const input = argv.dataset ? `--dataset ${argv.dataset} --split ${argv.split}` : `--images ${argv.images}`;
+    const job = planShard(argv, all, argv.dataset ? resolve(argv.root!) : listRoot(argv.images!), argv.out!, input);
     const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model, batchSize: argv.batchSize });
     const interrupt = interruptSignal(session);
     try {
-      const r = await writeFeatureCache({ backbone, images, out: argv.out!, shardSize: argv.shardSize, flushSeconds: argv.flushSeconds, progress: session.progress, log: session.log, signal: interrupt.signal });
-      const lines = [`feature cache ${argv.out}: ${r.total} images (${r.written} computed now, ${r.resumed} already there, ${r.skipped.length} skipped)`];
+      await job.start('features', { backbone: backbone.name, shardSize: argv.shardSize });
+      if (job.shard) session.log.info(job.describe());
+      const r = await writeFeatureCache({ backbone, images: job.images, out: job.out, shardSize: argv.shardSize, flushSeconds: argv.flushSeconds, progress: session.progress, log: session.log, signal: interrupt.signal });
+      const lines = [`feature cache ${job.shard ? job.out : argv.out}: ${r.total} images (${r.written} computed now, ${r.resumed} already there, ${r.skipped.length} skipped)${job.shard ? `; ${job.describe()}` : ''}`];
       for (const s of r.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
       process.stdout.write(`${lines.join('\n')}\n`);
       if (interrupt.signal.aborted) setStatus(EXIT.interrupted);

@@ -6,10 +6,11 @@ import { featuresCommand } from './features.js';
 import { evalCommand } from './eval.js';
 import { modelsCommand } from './models.js';
 import { exploreCommand } from './explore.js';
+import { mergeCommand } from './merge.js';
 
 export type SetStatus = (code: number) => void;
 
 export function registerCommands(y: Argv, setStatus: SetStatus): Argv {
-  return [runCommand, segmentCommand, trainCommand, featuresCommand, evalCommand, exploreCommand, modelsCommand, pluginsCommand]
+  return [runCommand, segmentCommand, trainCommand, featuresCommand, evalCommand, exploreCommand, modelsCommand, pluginsCommand, mergeCommand]
     .reduce((acc, cmd) => cmd(acc, setStatus), y);
 }

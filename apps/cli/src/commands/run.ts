@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { SegmentationPipeline, describeSkip } from '@acseg/core';
+import { AcsegError, SegmentationPipeline, describeSkip } from '@acseg/core';
 import { checkOutDir } from '../check-out.js';
 import { DEFAULT_CLASS_PRESET, classNamesFrom, describePreset } from '../classes.js';
 import { chooseBackbone, ensureReady, interruptSignal } from '../components.js';
@@ -13,6 +13,8 @@ import { finishedEarlier, recordSettings, RUN_FILE } from '../resume.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
 import { requireOptions } from './required.js';
+import { listRoot, planShard, shardOptions } from '../shard-job.js';
+import { frozenForShard } from '../shard-classifier.js';
 
 export function componentOptions<T>(a: Argv<T>) {
   return a
@@ -35,6 +37,7 @@ export const ON_THE_FLY_ITERATIONS = 300;
 type RunArgs = GlobalArgs & {
   backbone?: string; model?: string; generator?: string; checkpoint?: string; k?: number; iterations?: number; seed?: number;
   images: string; out: string; classifier?: string; classes?: string; clusters?: number; featuresCache?: string; features?: string;
+  shard?: string; numShards?: number; saveClassifier?: string;
 };
 
 /** A `classes` component option as given in a config file or by --set: names, or a preset or comma list. */
@@ -51,9 +54,12 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   const classifierName = withClassifier ? argv.classifier ?? session.config.components.classifier ?? 'kmeans' : undefined;
   session.checkNames({ backbone: argv.backbone, generator: generatorName, classifier: classifierName });
   requireOptions(withClassifier ? 'run' : 'segment', argv, argv.features ? ['out'] : ['images', 'out']);
-  const out = checkOutDir(argv.out);
+  checkOutDir(argv.out);
   const input = argv.features ? await openFeaturesInput(session, { ...argv, features: argv.features }) : undefined;
-  const images = input?.images ?? listImages(argv.images);
+  const all = input?.images ?? listImages(argv.images);
+  // With --shard (or a scheduler's array variables): this shard's part of the sorted list, into <out>/part-i-of-N.
+  const job = planShard(argv, all, argv.images ? listRoot(argv.images) : resolve(argv.features!), argv.out, argv.images ? `--images ${argv.images}` : `--features ${argv.features}`);
+  const { images, out } = job;
   // --classes, else a `classes` option from the config or --set: a preset name or a comma list.
   const classesSpec = argv.classes ?? (classifierName ? classesOption(session.optionsFor(classifierName).classes) : undefined);
   const chosen = classesSpec !== undefined ? classNamesFrom(classesSpec) : undefined;
@@ -65,8 +71,16 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     { iterations: ON_THE_FLY_ITERATIONS, batchSize: Math.min(32, images.length) });
   // On an arbitrary folder there is no class count to copy: K defaults to the
   // VOC setting (20) but at most half the images, so clusters can group regions across images.
-  const K = Math.max(2, Math.min(20, Math.ceil(images.length / 2)));
-  const classifier = classifierName ? await session.create('classifier', classifierName, { seed: argv.seed, K: argv.clusters, classes: classNames }, { K }) : undefined;
+  const K = Math.max(2, Math.min(20, Math.ceil(all.length / 2)));
+  const created = classifierName ? await session.create('classifier', classifierName, { seed: argv.seed, K: argv.clusters, classes: classNames }, { K }) : undefined;
+  // A shard applies what was fitted once (a checkpoint, a classifier state); it never trains or fits on its part.
+  const classifier = job.shard && created ? frozenForShard(created, session.optionsFor(created.name)) : created;
+  if (job.shard && !generator.ready) {
+    throw new AcsegError('BAD_CONFIG', `${job.describe()}: generator ${generator.name} is not trained; a shard applies a model trained once, it does not train on its part`, {
+      hint: `train it once (acseg train --features <merged cache> --out ckpt) and give --checkpoint ckpt`,
+    });
+  }
+  if (argv.saveClassifier && !created?.save) throw new AcsegError('BAD_CONFIG', `--save-classifier: ${created ? `classifier ${created.name} cannot save its state` : 'segment has no classifier'}`);
   if (classifier?.needs.classNames && !classNames) {
     classNames = classNamesFrom(DEFAULT_CLASS_PRESET).names;
     session.log.info(describePreset(DEFAULT_CLASS_PRESET, classNames, 'default'));
@@ -86,7 +100,8 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     // A rerun with the same settings keeps what an earlier run finished, where each image's outputs stand alone: not
     // when the ACG is trained here (new weights) nor for a classifier fitted on the whole set.
     const settings = {
-      command: withClassifier ? 'run' : 'segment', backbone: { name: backbone.name, ...backbone.info, runtime: undefined },
+      command: withClassifier ? 'run' : 'segment',
+      ...(job.shard ? { classifierState: classifier ? session.optionsFor(classifier.name).checkpoint ?? null : null } : {}), backbone: { name: backbone.name, ...backbone.info, runtime: undefined },
       generator: generator.name, checkpoint: argv.checkpoint ? resolve(argv.checkpoint) : null, k: argv.k ?? null, seed: argv.seed ?? null,
       classifier: classifier?.name ?? null, classes: classNames ?? null, clusters: argv.clusters ?? null,
       set: session.args.set ?? [], options: session.config.options,
@@ -95,6 +110,8 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     const keptSources = new Set(kept.map((item) => resolve(item.source)));
     const todo = images.filter((image) => !keptSources.has(resolve(image)));
     if (kept.length) session.log.info(`${kept.length} of ${images.length} images were finished by an earlier run with these settings and are kept (delete ${join(out, RUN_FILE)} to redo them)`);
+    await job.start(withClassifier ? 'run' : 'segment', settings);
+    if (job.shard) session.log.info(job.describe());
     await recordSettings(out, settings);
     if (input) {
       // Features from the cache: the ACG, when it must be trained first, trains on them; nothing is extracted.
@@ -110,6 +127,10 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     const writer = (opened = await RunWriter.open(out, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, log: session.log, inputs: images, imageOf: input?.imageOf }, kept));
     const summary = await pipeline.stream(todo, { emit: (o) => writer.write(o), signal: interrupt.signal });
     const index = await writer.finish();
+    if (argv.saveClassifier && !summary.interrupted) {
+      await created!.save!(resolve(argv.saveClassifier));
+      session.log.info(`classifier ${created!.name} state saved to ${argv.saveClassifier} (give it to shards with --set ${created!.name}.checkpoint=${argv.saveClassifier})`);
+    }
     const lines = [`segmented ${writer.written} of ${todo.length} images${kept.length ? ` (${kept.length} more kept from an earlier run)` : ''} with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${index})`];
     for (const s of writer.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -129,14 +150,15 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
 
 export function runCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command('run', 'segment a folder of images and name the regions (the whole pipeline)', (a) =>
-    componentOptions(a)
+    shardOptions(componentOptions(a))
       .option('classifier', { type: 'string', describe: 'concept classifier (default kmeans; knn, clip, background, ...)' })
       .option('classes', { type: 'string', describe: 'class names for text classifiers: a preset (voc, cocostuff27, camvid) or a comma list "cat,dog,sofa" (default for clip: voc)' })
-      .option('clusters', { type: 'number', describe: 'k-means classifier: number of classes K (default: 20, the VOC setting, at most half the number of images)' }),
+      .option('clusters', { type: 'number', describe: 'k-means classifier: number of classes K (default: 20, the VOC setting, at most half the number of images)' })
+      .option('save-classifier', { type: 'string', describe: 'write the fitted classifier state (kmeans, knn) to this file, for sharded runs (--set kmeans.checkpoint=FILE)' }),
   async (argv) => setStatus(await segmentFolder(argv as RunArgs, true)));
 }
 
 export function segmentCommand(y: Argv, setStatus: SetStatus): Argv {
-  return y.command('segment', 'segment a folder of images into adaptive regions (no class names)', (a) => componentOptions(a),
+  return y.command('segment', 'segment a folder of images into adaptive regions (no class names)', (a) => shardOptions(componentOptions(a)),
     async (argv) => setStatus(await segmentFolder(argv as RunArgs, false)));
 }

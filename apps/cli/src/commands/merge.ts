@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { AcsegError } from '@acseg/core';
+import { FeatureCache, mergeFeatureCaches } from '@acseg/feature-cache';
+import { checkOutDir } from '../check-out.js';
+import { Session, type GlobalArgs } from '../session.js';
+import { mergeGalleries } from '../merge-galleries.js';
+import { mergeEval } from '../merge-eval.js';
+import { checkParts, findParts, PART_FILE, type Part } from '../shard-part.js';
+import type { SetStatus } from './index.js';
+
+/** Refuses a part whose task has not finished: merging it would silently drop its missing images. */
+async function checkFeaturesDone(parts: readonly Part[]): Promise<void> {
+  for (const p of parts) {
+    const cache = await FeatureCache.open(p.dir).catch((e: unknown) => {
+      throw new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} has no readable feature cache (${(e as Error).message})`, { hint: 'run that shard again (it resumes), then merge' });
+    });
+    const done = cache.length + cache.skipped.length;
+    await cache.close();
+    if (done < p.record.images) {
+      throw new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${done} of its ${p.record.images} images); nothing merged`, { hint: 'run that shard again (it resumes), then merge' });
+    }
+  }
+}
+
+export function mergeCommand(y: Argv, _setStatus: SetStatus): Argv {
+  return y.command('merge <parts..>', 'join the outputs of a sharded job (--shard, Slurm arrays, Kubernetes Indexed Jobs) into one', (a) =>
+    a.positional('parts', { type: 'string', array: true, describe: `the job's --out folder (holding part-*-of-* folders), or the part folders themselves` })
+      .option('out', { type: 'string', describe: 'merged output folder (default: the one folder given)' }),
+  async (argv) => {
+    const session = await Session.open(argv as GlobalArgs);
+    const inputs = (argv.parts ?? []).map(String);
+    const parts = checkParts(await findParts(inputs));
+    const outArg = argv.out ?? (inputs.length === 1 && !parts.some((p) => p.dir === resolve(inputs[0])) ? inputs[0] : undefined);
+    if (!outArg) throw new AcsegError('BAD_CONFIG', 'give --out: where the merged output goes', { hint: `the parts' folders each hold a ${PART_FILE}; --out is needed unless one job folder is given` });
+    const out = checkOutDir(outArg);
+    const { kind, of, total, input } = parts[0].record;
+    if (kind === 'segment' || kind === 'run') {
+      const g = await mergeGalleries(parts, out);
+      process.stdout.write(`gallery ${g.index}: ${g.items} images, ${g.skipped} skipped; merged from ${of} shards of ${input} (${total} images)\n`);
+      return;
+    }
+    if (kind === 'eval') {
+      // Components are rebuilt as the shards made them, with their --set options.
+      const evalSession = await Session.open({ ...(argv as GlobalArgs), set: parts[0].record.settings.set as string[] | undefined });
+      process.stdout.write(`${await mergeEval(evalSession, parts, out)}\n`);
+      return;
+    }
+    if (kind !== 'features') throw new AcsegError('BAD_CONFIG', `merging ${kind} parts is not supported yet (${parts[0].dir})`);
+    await checkFeaturesDone(parts);
+    const shardSize = Number(parts[0].record.settings.shardSize ?? 256);
+    const r = await mergeFeatureCaches({ parts: parts.map((p) => p.dir), out, shardSize, progress: session.progress, log: session.log });
+    process.stdout.write(`feature cache ${outArg}: ${r.images} images in ${r.shards} shard files, ${r.skipped} skipped; merged from ${of} shards of ${input} (${total} images)\n`);
+  });
+}

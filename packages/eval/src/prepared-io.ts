@@ -1,0 +1,91 @@
+import { createWriteStream } from 'node:fs';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { AcsegError, type RegionDigest } from '@acseg/core';
+import type { PreparedItem } from './prepared.js';
+import type { SkippedItem } from './report.js';
+
+/**
+ * A prepared split on disk (`acseg eval --shard`): one JSON line per item
+ * (its region × class counts and digest; float and integer arrays as
+ * base64 of their bytes, so they read back bit for bit), then a last line
+ * with the skipped items. Lets shards prepare parts of a split and one
+ * process evaluate them together, with the numbers of a single pass.
+ */
+export const PREPARED_FORMAT = 'acseg-prepared/1';
+
+const b64 = (a: Float32Array | Uint32Array | Int32Array): string => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+
+function bytes(s: string): Uint8Array {
+  const b = Buffer.from(s, 'base64');
+  // A copy aligned for the typed array views.
+  return new Uint8Array(b).slice();
+}
+
+interface ItemLine {
+  id: string;
+  regionCount: number;
+  classes: number;
+  counts: string;
+  digest?: { regionCount: number; background: boolean[]; foreground: number[]; embeddings: string[]; dim: number; groundTruth?: string };
+}
+
+function toLine(it: PreparedItem): ItemLine {
+  if (it.held) throw new AcsegError('BAD_CONFIG', `${it.id}: a prepared item holding its whole input cannot be written; only digesting classifiers can be sharded`);
+  const d = it.digest;
+  return {
+    id: it.id, regionCount: it.counts.regionCount, classes: it.counts.classes, counts: b64(it.counts.counts),
+    ...(d ? { digest: { regionCount: d.regionCount, background: d.background, foreground: d.foreground, embeddings: d.embeddings.map(b64), dim: d.embeddings[0]?.length ?? 0, ...(d.groundTruth ? { groundTruth: b64(d.groundTruth) } : {}) } } : {}),
+  };
+}
+
+function fromLine(x: ItemLine): PreparedItem {
+  const item: PreparedItem = { id: x.id, counts: { regionCount: x.regionCount, classes: x.classes, counts: new Uint32Array(bytes(x.counts).buffer) } };
+  if (x.digest) {
+    const d = x.digest;
+    const digest: RegionDigest = { regionCount: d.regionCount, background: d.background, foreground: d.foreground, embeddings: d.embeddings.map((e) => new Float32Array(bytes(e).buffer)) };
+    if (d.groundTruth) digest.groundTruth = new Int32Array(bytes(d.groundTruth).buffer);
+    item.digest = digest;
+  }
+  return item;
+}
+
+/** Writes items (and the skipped list) to `file` atomically. */
+export async function writePreparedItems(file: string, header: { digestedBy?: string }, items: readonly PreparedItem[], skipped: readonly SkippedItem[]): Promise<void> {
+  const tmp = `${file}.tmp-${process.pid}`;
+  const out = createWriteStream(tmp);
+  try {
+    const put = async (line: unknown) => {
+      if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
+    };
+    await put({ format: PREPARED_FORMAT, digestedBy: header.digestedBy ?? null, items: items.length });
+    for (const it of items) await put(toLine(it));
+    await put({ skipped });
+    out.end();
+    await once(out, 'finish');
+    await rename(tmp, file);
+  } catch (e) {
+    out.destroy();
+    await rm(tmp, { force: true });
+    throw new AcsegError('BAD_INPUT', `${file}: cannot write (${(e as Error).message})`, { file });
+  }
+}
+
+/** Reads what `writePreparedItems` wrote; a file cut short or of another format is an error naming it. */
+export async function readPreparedItems(file: string): Promise<{ digestedBy?: string; items: PreparedItem[]; skipped: SkippedItem[] }> {
+  const bad = (problem: string) => new AcsegError('BAD_INPUT', `${file}: ${problem}`, { file, hint: 'run that shard again' });
+  const text = await readFile(file, 'utf8').catch((e: Error) => { throw bad(`cannot read (${e.message})`); });
+  const lines = text.split('\n').filter(Boolean);
+  let head: { format?: string; digestedBy?: string | null; items?: number };
+  let tail: { skipped?: SkippedItem[] };
+  try {
+    head = JSON.parse(lines[0] ?? 'null') as typeof head;
+    tail = JSON.parse(lines[lines.length - 1] ?? 'null') as typeof tail;
+  } catch {
+    throw bad('not a prepared split (bad JSON)');
+  }
+  if (!head || head.format !== PREPARED_FORMAT) throw bad(`not a prepared split (format ${JSON.stringify(head?.format)}, expected "${PREPARED_FORMAT}")`);
+  if (!tail || !Array.isArray(tail.skipped) || lines.length !== (head.items ?? -1) + 2) throw bad('cut short (fewer lines than it announces)');
+  const items = lines.slice(1, -1).map((l) => fromLine(JSON.parse(l) as ItemLine));
+  return { digestedBy: head.digestedBy ?? undefined, items, skipped: tail.skipped };
+}

@@ -54,7 +54,8 @@ describe('segment/run --shard apply what was trained and fitted once; merge join
     expect(m.status, m.stderr).toBe(0);
     expect(m.stdout).toContain('5 images, 0 skipped; merged from 2 shards');
     const want = outputs(one);
-    expect(want.size).toBe(15);
+    // Per image: class map, overlay, region map (for acseg explore), JSON.
+    expect(want.size).toBe(20);
     expect(outputs(out)).toEqual(want);
     // One gallery for all: the records in sorted order, linking into the parts.
     const log = readFileSync(join(out, 'gallery.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { item: { id: string; label: string } });

@@ -6,8 +6,8 @@
 # the paper's lr 1e-4 and lr 3e-5, SEEDS seeds each, ITERATIONS × 32, scored at half-way, at the end and on the moving
 # average (ema 0.999); restarts are scored by choosing among the seeds by held-in loss (recipe_summary.py).
 # Writes OUT_FOLDER/scan-*.jsonl and OUT_FOLDER/tables.md. Needs python3 with torch, numpy, scipy and scikit-learn,
-# and node for the CamVid features. On one H200 the defaults take ≈ 9 min (the three scans share the GPU); on a CPU
-# they take days: DEVICE=cpu SEEDS=3 ITERATIONS=300 TRAIN=256 is a smoke run, not evidence.
+# and node for the CamVid features. On one H200 the defaults take ≈ 10 min (the three scans share the GPU); on a CPU
+# they take days: DEVICE=cpu SEEDS=3 ITERATIONS=300 TRAIN=256 TEST=60 is a smoke run, not evidence.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -16,6 +16,7 @@ camvid=${2:-$root/../shared/datasets/camvid}
 SEEDS=${SEEDS:-9}
 ITERATIONS=${ITERATIONS:-2500}
 TRAIN=${TRAIN:-2000}
+TEST=${TEST:-240}
 DEVICE=${DEVICE:-}
 if [ -d "$out" ] && [ -n "$(ls -A "$out")" ]; then echo "$out: exists and is not empty; pass a new folder" >&2; exit 2; fi
 mkdir -p "$out"
@@ -31,7 +32,7 @@ fi
 for name in $runs; do
   case $name in
     camvid) args="--family $out/camvid-patches --dim 96" ;;
-    *) args="--family $name --train $TRAIN --test 240" ;;
+    *) args="--family $name --train $TRAIN --test $TEST" ;;
   esac
   # shellcheck disable=SC2086
   if [ "$DEVICE" = cpu ]; then

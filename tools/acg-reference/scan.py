@@ -18,8 +18,15 @@ matching (scipy's linear_sum_assignment), count error; k-means (sklearn, k = 5, 
 features) on the same images as the baseline. Also the held-in loss of each run on the whole training set, to
 test whether the loss picks the better of several restarts.
 
+Families (--family): A (default, the port above; the recipe scan of 2026-11-26 tuned on it), B (families.py, held
+out from tuning: report on it only), or a folder of real features written by tools/bench/camvid-patches.ts (its
+patches labelled -1 are left out of the scores). Scores: mIoU and |Δcount| over all images, c ≠ 5 and c = 5, and the
+share of images whose count is exact. The held-in loss is taken over ≤ 512 training images evenly spaced, as
+packages/acg/src/restarts.ts does.
+
 usage: python3 scan.py [--recipes paper,lr1e-5,cosine,...] [--seeds 8] [--iterations 2500] [--batch 32]
-                       [--train 512] [--test 240] [--dim 384] [--heads 6] [--device cuda] [--out results.jsonl]
+                       [--family A|B|FOLDER] [--train 512] [--test 240] [--dim 384] [--heads 6] [--device cuda]
+                       [--out results.jsonl]
        python3 scan.py --check CHECKPOINT_DIR   (batched model and loss against forward.py's on the folder's
                                                  features.safetensors, float64, CPU)
 """
@@ -231,6 +238,11 @@ def regions(s_img, concepts=None, merge=None):
 def matched_iou(truth, true_count, found, found_count):
     from scipy.optimize import linear_sum_assignment
 
+    if (truth < 0).any():  # real features: unscored patches leave both sides, found regions are counted on the rest
+        keep = truth >= 0
+        truth, (_, found) = truth[keep], np.unique(found[keep], return_inverse=True)
+        found_count = int(found.max()) + 1
+
     inter = np.zeros((true_count, found_count))
     np.add.at(inter, (truth, found), 1)
     union = inter.sum(1, keepdims=True) + inter.sum(0, keepdims=True) - inter
@@ -242,9 +254,16 @@ def matched_iou(truth, true_count, found, found_count):
 def score(labels, counts, found):
     """found: list of (relabeled, count) per image → mIoU and count error over all, c≠5, c=5."""
     m = np.array([matched_iou(labels[i], counts[i], *found[i]) for i in range(len(counts))])
-    e = np.array([abs(found[i][1] - counts[i]) for i in range(len(counts))])
+    e = np.array([abs(scored_count(labels[i], *found[i]) - counts[i]) for i in range(len(counts))])
     masks = (("all", np.ones(len(counts), bool)), ("not5", counts != 5), ("is5", counts == 5))
-    return {key: (100 * float(m[mask].mean()), float(e[mask].mean())) for key, mask in masks}
+    out = {key: (100 * float(m[mask].mean()), float(e[mask].mean())) if mask.any() else (None, None) for key, mask in masks}
+    out["exact"] = 100 * float((e == 0).mean())
+    return out
+
+
+def scored_count(truth, found, found_count):
+    """Regions found on the scored patches (all of them for synthetic images)."""
+    return found_count if (truth >= 0).all() else len(np.unique(found[truth >= 0]))
 
 
 def kmeans_baseline(feats, labels, counts):
@@ -319,6 +338,7 @@ def main():
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     ap.add_argument("--out", default="scan.jsonl")
     ap.add_argument("--no-kmeans", action="store_true")
+    ap.add_argument("--family", default="A", help="A (tuned on), B (held out) or a folder of real features")
     ap.add_argument("--deadline", type=float, default=0, help="seconds of training allowed: fewer seeds if 10 timed steps project more (0 = off)")
     args = ap.parse_args()
 
@@ -338,11 +358,22 @@ def main():
         log.flush()
 
     t0 = time.time()
-    tr_x, _, _ = synthetic(args.train, 1000, d)
-    te_x, te_lab, te_cnt = synthetic(args.test, 2000, d)
-    emit({"event": "data", "seconds": round(time.time() - t0, 1), "device": str(dev), "gpu": torch.cuda.get_device_name(0) if dev.type == "cuda" else None, "runs": R})
+    if args.family == "A":
+        tr_x, _, _ = synthetic(args.train, 1000, d)
+        te_x, te_lab, te_cnt = synthetic(args.test, 2000, d)
+    elif args.family == "B":
+        from families import family_b
+
+        tr_x, _, _ = family_b(args.train, 1000, d)
+        te_x, te_lab, te_cnt = family_b(args.test, 2000, d)
+    else:
+        from families import read_npy_folder
+
+        tr_x, te_x, te_lab, te_cnt = read_npy_folder(args.family)
+        args.train, args.test, d = tr_x.shape[0], te_x.shape[0], tr_x.shape[2]
+    emit({"event": "data", "family": args.family, "train": args.train, "test": args.test, "dim": d, "patches": int(tr_x.shape[1]), "seconds": round(time.time() - t0, 1), "device": str(dev), "gpu": torch.cuda.get_device_name(0) if dev.type == "cuda" else None, "runs": R})
     if not args.no_kmeans:
-        emit({"event": "kmeans", **kmeans_baseline(te_x, te_lab, te_cnt), "seconds": round(time.time() - t0, 1)})
+        emit({"event": "kmeans", "family": args.family, **kmeans_baseline(te_x, te_lab, te_cnt), "seconds": round(time.time() - t0, 1)})
 
     train_x = torch.tensor(tr_x, device=dev)
     test_x = torch.tensor(te_x, device=dev)
@@ -373,16 +404,18 @@ def main():
                 cs.append(c.cpu().numpy())
             s_all, c_all = np.concatenate(ss, 1), np.concatenate(cs, 1)
             held = []
-            for i in range(0, args.train, 64):
-                xb = train_x[i : i + 64]
+            m_held = min(512, args.train)
+            held_idx = torch.tensor([i * args.train // m_held for i in range(m_held)], device=dev)
+            for i in range(0, m_held, 64):
+                xb = train_x[held_idx[i : i + 64]]
                 w, two_m = modularity_terms(xb)
                 _, s = forward(params, xb[None].expand(R, -1, -1, -1), args.steps, args.heads, eps, act)
                 held.append(modularity_loss(s, w[None], two_m[None]) * xb.shape[0])
-            held = (torch.stack(held).sum(0) / args.train).cpu().numpy()
+            held = (torch.stack(held).sum(0) / m_held).cpu().numpy()
         for ri, (recipe, seed) in enumerate(runs):
             plain = score(te_lab, te_cnt, [regions(s_all[ri, i]) for i in range(args.test)])
             merged = score(te_lab, te_cnt, [regions(s_all[ri, i], c_all[ri, i], 0.95) for i in range(args.test)])
-            emit({"event": "eval", "weights": tag, "iteration": it, "recipe": recipe, "seed": seed, "heldin_loss": float(held[ri]), **plain, "merge95": merged})
+            emit({"event": "eval", "family": args.family, "weights": tag, "iteration": it, "recipe": recipe, "seed": seed, "heldin_loss": float(held[ri]), **plain, "merge95": merged})
 
     for t in range(args.iterations):
         idx = torch.rand(R, args.train, generator=gen).argsort(1)[:, : args.batch].to(dev)

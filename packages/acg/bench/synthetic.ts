@@ -1,7 +1,9 @@
 /**
  * Synthetic benchmark of adaptive conceptualization (method notes §8, issue 4 item 6).
- *   npx tsx bench/synthetic.ts [--train 512] [--test 120] [--iterations 400] [--batch 8] [--lr 1e-3] [--shared 0]
+ *   npx tsx bench/synthetic.ts [--family A|B] [--train 512] [--test 120] [--iterations 400] [--batch 8] [--lr 1e-3] [--shared 0]
  *     [--dim 384] [--heads 6] [--acg-seed S (the ACG's weights and batch order; default --seed)] [--pool-seed 0 | --fresh-vocabulary] [--workers 2] [--warmup 0] [--schedule constant|cosine] [--merge cos (mergeThreshold)] [--ema β] [--restarts R] [--no-baselines] [--train-runtime onnx|tfjs] [--checkpoint dir [--resume]]
+ * --family: A (default) is the family that recipes were tuned on, B the one held out from tuning (src/families.ts);
+ * --shared, --pool-seed and --fresh-vocabulary apply to A only.
  * --fresh-vocabulary draws the held-out images' concept directions from another pool than the training images'.
  * With --checkpoint, an existing checkpoint is evaluated as is (or, with --resume, trained on to --iterations).
  * Trains the ACG (paper architecture: k=5, N=6, 6 heads, d=384) on synthetic
@@ -13,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { arrayFeatureSource, assignmentToRegions, silentLogger, type ConceptGenerator } from '@acseg/core';
 import { AffinityPropagationGenerator, AgglomerativeGenerator, KMeansGenerator, SpectralGenerator } from '@acseg/generator-clustering';
 import { AcgGenerator } from '../src/generator.js';
+import { SYNTHETIC_FAMILIES, isSyntheticFamily } from '../src/families.js';
 import { matchedIoU, syntheticImages, type SyntheticImage } from '../src/synthetic.js';
 import { table } from './common.js';
 
@@ -20,15 +23,21 @@ const { values: args } = parseArgs({
   options: {
     train: { type: 'string', default: '512' }, test: { type: 'string', default: '120' }, iterations: { type: 'string', default: '400' },
     batch: { type: 'string', default: '8' }, lr: { type: 'string', default: '1e-3' }, checkpoint: { type: 'string' }, resume: { type: 'boolean', default: false }, seed: { type: 'string', default: '0' }, shared: { type: 'string', default: '0' },
-    'pool-seed': { type: 'string', default: '0' }, warmup: { type: 'string', default: '0' }, schedule: { type: 'string', default: 'constant' }, merge: { type: 'string' }, dim: { type: 'string', default: '384' }, 'acg-seed': { type: 'string' }, heads: { type: 'string', default: '6' }, 'train-runtime': { type: 'string' }, 'fresh-vocabulary': { type: 'boolean', default: false }, workers: { type: 'string' }, ema: { type: 'string', default: '0' }, 'no-baselines': { type: 'boolean', default: false }, restarts: { type: 'string', default: '1' },
+    'pool-seed': { type: 'string', default: '0' }, warmup: { type: 'string', default: '0' }, schedule: { type: 'string', default: 'constant' }, merge: { type: 'string' }, dim: { type: 'string', default: '384' }, 'acg-seed': { type: 'string' }, heads: { type: 'string', default: '6' }, 'train-runtime': { type: 'string' }, 'fresh-vocabulary': { type: 'boolean', default: false }, workers: { type: 'string' }, ema: { type: 'string', default: '0' }, 'no-baselines': { type: 'boolean', default: false }, family: { type: 'string', default: 'A' }, restarts: { type: 'string', default: '1' },
   },
 });
 const num = (s: string | undefined) => Number(s);
 
 const poolSeed = num(args['pool-seed']);
 const dim = num(args.dim);
-const trainSet = syntheticImages({ count: num(args.train), seed: 1000 + num(args.seed), shared: num(args.shared), poolSeed, dim });
-const testSet = syntheticImages({ count: num(args.test), seed: 2000 + num(args.seed), shared: num(args.shared), poolSeed: args['fresh-vocabulary'] ? poolSeed + 1 : poolSeed, dim });
+const family = args.family!;
+if (!isSyntheticFamily(family)) {
+  console.error(`--family ${family}: expected A (the family recipes were tuned on) or B (held out)`);
+  process.exit(2);
+}
+const familyA = family === 'A';
+const trainSet = familyA ? syntheticImages({ count: num(args.train), seed: 1000 + num(args.seed), shared: num(args.shared), poolSeed, dim }) : SYNTHETIC_FAMILIES.B.make({ count: num(args.train), seed: 1000 + num(args.seed), dim });
+const testSet = familyA ? syntheticImages({ count: num(args.test), seed: 2000 + num(args.seed), shared: num(args.shared), poolSeed: args['fresh-vocabulary'] ? poolSeed + 1 : poolSeed, dim }) : SYNTHETIC_FAMILIES.B.make({ count: num(args.test), seed: 2000 + num(args.seed), dim });
 
 const acg = new AcgGenerator({ heads: num(args.heads), iterations: num(args.iterations), batchSize: num(args.batch), lr: num(args.lr), seed: num(args['acg-seed'] ?? args.seed), warmup: num(args.warmup), ema: num(args.ema), restarts: num(args.restarts), schedule: args.schedule as 'constant' | 'cosine', ...(args.merge ? { mergeThreshold: num(args.merge) } : {}), ...(args.workers ? { workers: num(args.workers) } : {}), ...(args['train-runtime'] ? { trainRuntime: args['train-runtime'] as 'onnx' | 'tfjs' } : {}) }, { ...silentLogger, info: (m: string) => console.error(m) });
 const t0 = performance.now();
@@ -98,6 +107,8 @@ for (const [name, g] of gens) {
   row['img/s'] = r.imagesPerSecond.toFixed(0);
   rows.push(row);
 }
-console.log(`synthetic: ${trainSet.length} train / ${testSet.length} test images, 14×14 patches, d=${dim} (ACG heads ${args.heads}), 1–6 planted concepts (pool 16 from pool seed ${poolSeed}${args['fresh-vocabulary'] ? `, test pool seed ${poolSeed + 1}` : ', shared by train and test'}, noise 0.8, shared direction ${args.shared})`);
+console.log(`family ${family} (${SYNTHETIC_FAMILIES[family].role}${familyA ? ': the recipe scan was tuned on it' : ': no recipe was tuned on it'}): ${SYNTHETIC_FAMILIES[family].description}`);
+if (familyA) console.log(`synthetic: ${trainSet.length} train / ${testSet.length} test images, 14×14 patches, d=${dim} (ACG heads ${args.heads}), 1–6 planted concepts (pool 16 from pool seed ${poolSeed}${args['fresh-vocabulary'] ? `, test pool seed ${poolSeed + 1}` : ', shared by train and test'}, noise 0.8, shared direction ${args.shared})`);
+else console.log(`synthetic: ${trainSet.length} train / ${testSet.length} test images, 14×14 patches, d=${dim} (ACG heads ${args.heads})`);
 console.log(loadedAsIs ? `ACG: checkpoint ${args.checkpoint} evaluated as is${args.merge ? `, merge ≥ ${args.merge}` : ''}` : `ACG: ${args.iterations} iterations × batch ${args.batch}, AdamW lr ${args.lr}, seed ${args['acg-seed'] ?? args.seed}${num(args.warmup) ? ` (warm-up ${args.warmup})` : ''}${args.schedule === 'cosine' ? ' (cosine decay)' : ''} wd 0.01${num(args.ema) ? `, weight average ema ${args.ema}` : ''}${num(args.restarts) > 1 ? `, best of ${args.restarts} restarts by held-in loss` : ''}, trained in ${trainSeconds.toFixed(0)} s (engine: the log line above)`);
 console.log(table(rows));

@@ -17,6 +17,8 @@ export { learningRateAt, type LrSchedule, type ScheduleOptions } from './schedul
 export { modularityLoss, modularityWeights } from './tf/loss.js';
 export { ensureBackend } from './tf/backend.js';
 export { syntheticImages, conceptPool, plantRegions, matchedIoU, SYNTHETIC_DEFAULTS, type SyntheticImage, type SyntheticOptions } from './synthetic.js';
+export { syntheticImagesB, hierarchicalPool, sceneRegions, smoothField, SYNTHETIC_B_DEFAULTS, type SyntheticBOptions, type HierarchicalPool } from './synthetic-b.js';
+export { SYNTHETIC_FAMILIES, isSyntheticFamily, type SyntheticFamily, type FamilyInfo } from './families.js';
 export { TfAcg, type Formulation, type Prediction } from './tf/runtime.js';
 export { GradientPool } from './tf/pool.js';
 

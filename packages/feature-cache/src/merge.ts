@@ -1,10 +1,10 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AcsegError, imageId, silentLogger, silentProgress, uniqueId, type Logger, type ProgressFactory } from '@acseg/core';
-import { CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, describeInfo, infoMismatch, parseIndex, shardFileName, type CacheIndex, type ImageEntry } from './format.js';
+import { CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, describeInfo, infoMismatch, parseIndex, type CacheIndex, type ImageEntry } from './format.js';
 import { lockCache } from './lock.js';
 import { FeatureCache } from './read.js';
-import { ShardBuilder, writeAtomic, type ShardLayout } from './shard.js';
+import { appendShard, ShardBuilder, writeAtomic, type ShardLayout } from './shard.js';
 import { DEFAULT_MAX_SHARD_BYTES, DEFAULT_SHARD_SIZE } from './write.js';
 
 export interface MergeFeatureCachesOptions {
@@ -125,13 +125,8 @@ async function mergeLocked(parts: Part[], out: string, indexPath: string, shardS
   let pending: ImageEntry[] = [];
   const flush = async () => {
     if (!builder || builder.count === 0) return;
-    const bytes = builder.serialize();
-    const file = shardFileName(index.shards.length);
-    const sha256 = await writeAtomic(join(out, file), bytes);
-    index.shards.push({ file, count: builder.count, bytes: bytes.length, sha256 });
-    index.images.push(...pending);
+    await appendShard(out, builder, index, pending);
     pending = [];
-    builder.reset();
   };
 
   const ids = new Set<string>();

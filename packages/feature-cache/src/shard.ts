@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { AcsegError, type FeatureMap } from '@acseg/core';
 import { serializeSafetensors, type TensorToWrite } from '@acseg/safetensors';
-import { CACHE_FORMAT } from './format.js';
+import { CACHE_FORMAT, shardFileName, type CacheIndex, type ImageEntry } from './format.js';
 
 export interface ShardLayout {
   grid: { h: number; w: number };
@@ -96,4 +97,17 @@ export async function writeAtomic(path: string, bytes: Uint8Array | string): Pro
     throw new AcsegError('BAD_INPUT', `${path}: cannot write (${(e as Error).message})`, { file: path, cause: e });
   }
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Writes the builder's rows as the index's next shard file and records it with its images (`pending`, in row
+ * order); the builder is emptied. The index itself is written by the caller, after the shard.
+ */
+export async function appendShard(out: string, builder: ShardBuilder, index: CacheIndex, pending: readonly ImageEntry[]): Promise<void> {
+  const bytes = builder.serialize();
+  const file = shardFileName(index.shards.length);
+  const sha256 = await writeAtomic(join(out, file), bytes);
+  index.shards.push({ file, count: builder.count, bytes: bytes.length, sha256 });
+  index.images.push(...pending);
+  builder.reset();
 }

@@ -5,11 +5,11 @@ import {
   type Backbone, type ImageInput, type Logger, type ProgressFactory,
 } from '@acseg/core';
 import {
-  CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, describeInfo, infoMismatch, modelInfoOf, parseIndex, shardFileName,
+  CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, describeInfo, infoMismatch, modelInfoOf, parseIndex,
   type CacheIndex, type ImageEntry, type SkippedEntry,
 } from './format.js';
 import { lockCache } from './lock.js';
-import { ShardBuilder, layoutOf, writeAtomic, type ShardLayout } from './shard.js';
+import { appendShard, ShardBuilder, layoutOf, writeAtomic, type ShardLayout } from './shard.js';
 
 export interface WriteFeatureCacheOptions {
   backbone: Backbone;
@@ -180,14 +180,9 @@ async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: C
   const flush = async () => {
     lastWrite = Date.now();
     if (!builder || builder.count === 0) return;
-    const bytes = builder.serialize();
-    const file = shardFileName(index.shards.length);
-    const sha256 = await writeAtomic(join(out, file), bytes);
-    index.shards.push({ file, count: builder.count, bytes: bytes.length, sha256 });
-    index.images.push(...pending);
+    await appendShard(out, builder, index, pending);
     written += pending.length;
     pending = [];
-    builder.reset();
     await saveIndex();
   };
 

@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import yargs, { type Argv } from 'yargs';
 import { AcsegError, isAcsegError } from '@acseg/core';
 import { EXIT, exitCodeFor, formatError } from './exit.js';
@@ -37,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   let status: number = EXIT.ok;
   setInvocation(argv);
   try {
-    const parser = registerCommands(buildParser(argv), (code) => { status = code; });
+    const parser = await registerCommands(buildParser(argv), (code) => { status = code; }, argv);
     await parser.parseAsync();
   } catch (e) {
     process.stderr.write(`${formatError(e, verbose)}\n`);

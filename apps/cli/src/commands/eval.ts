@@ -13,7 +13,7 @@ import { featuresForEval } from '../features-input.js';
 import { evalOutDir } from '../eval-out.js';
 import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
-import type { SetStatus } from './index.js';
+import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
 import { evalShard } from '../eval-shard.js';
 import { resolveShard } from '../shard.js';
@@ -43,7 +43,7 @@ async function openTrainSplit(argv: EvalArgs, use: string): Promise<Dataset> {
 }
 
 export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
-  return y.command('eval', "evaluate on a labelled dataset with the paper's protocols (table, metrics JSON, HTML report)", (a) =>
+  return y.command(commandSpec('eval').usage, commandSpec('eval').describe, (a) =>
     shardOptions(a).option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], describe: 'dataset layout (required)' })
       .option('root', { type: 'string', describe: 'dataset root folder, e.g. VOCdevkit/VOC2012 (required)' })
       .option('split', { type: 'string', default: 'val', describe: 'evaluated split' })

@@ -4,7 +4,7 @@ import { chooseBackbone } from '../components.js';
 import { buildExplorer, serveExplorer, writeFigures, MISSING } from '@acseg/explorer';
 import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
-import type { SetStatus } from './index.js';
+import { commandSpec, type SetStatus } from './index.js';
 
 type ExploreArgs = GlobalArgs & {
   run: string; out?: string; features?: string; groundTruth?: string; seed: number; epochs: number; maps?: number;
@@ -24,7 +24,7 @@ function missingLines(missing: Record<keyof typeof MISSING, string[]>, total: nu
 }
 
 export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
-  return y.command('explore <run>', "an interactive page of a run's concepts (the paper's Figures 4-6): concept maps, grid, retrieval", (a) =>
+  return y.command(commandSpec('explore').usage, commandSpec('explore').describe, (a) =>
     a.positional('run', { type: 'string', describe: 'output folder of acseg run or segment' })
       .option('out', { type: 'string', describe: 'folder for the explorer (default <run>/explore)' })
       .option('features', { type: 'string', describe: "feature cache of the run's images (run --features-cache, or acseg features); without it: no concept maps, no retrieval" })

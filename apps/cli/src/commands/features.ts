@@ -7,14 +7,14 @@ import { chooseBackbone, interruptSignal } from '../components.js';
 import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
-import type { SetStatus } from './index.js';
+import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
 import { featuresImportCommand } from './features-import.js';
 import { listRoot, planShard, shardOptions } from '../shard-job.js';
 import { openDataset } from '@acseg/eval';
 
 export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
-  return y.command('features', 'compute backbone features for a folder of images into a feature cache (resumable); `features import` reads arrays made elsewhere', (a) =>
+  return y.command(commandSpec('features').usage, commandSpec('features').describe, (a) =>
     shardOptions(a.command(featuresImportCommand(setStatus)))
       .option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
       .option('model', { type: 'string', describe: 'backbone model (name or .onnx path)' })

@@ -7,7 +7,7 @@ import { Session, type GlobalArgs } from '../session.js';
 import { mergeGalleries } from '../merge-galleries.js';
 import { mergeEval } from '../merge-eval.js';
 import { checkParts, findParts, PART_FILE, type Part } from '../shard-part.js';
-import type { SetStatus } from './index.js';
+import { commandSpec, type SetStatus } from './index.js';
 
 /** Refuses a part whose task has not finished: merging it would silently drop its missing images. */
 async function checkFeaturesDone(parts: readonly Part[]): Promise<void> {
@@ -24,7 +24,7 @@ async function checkFeaturesDone(parts: readonly Part[]): Promise<void> {
 }
 
 export function mergeCommand(y: Argv, _setStatus: SetStatus): Argv {
-  return y.command('merge <parts..>', 'join the outputs of a sharded job (--shard, Slurm arrays, Kubernetes Indexed Jobs) into one', (a) =>
+  return y.command(commandSpec('merge').usage, commandSpec('merge').describe, (a) =>
     a.positional('parts', { type: 'string', array: true, describe: `the job's --out folder (holding part-*-of-* folders), or the part folders themselves` })
       .option('out', { type: 'string', describe: 'merged output folder (default: the one folder given)' }),
   async (argv) => {

@@ -2,10 +2,10 @@ import type { Argv } from 'yargs';
 import { AcsegError } from '@acseg/core';
 import { convertCheckpoint, listModels, pullModel } from '@acseg/backbone-dino';
 import { Session, type GlobalArgs } from '../session.js';
-import type { SetStatus } from './index.js';
+import { commandSpec, type SetStatus } from './index.js';
 
 export function modelsCommand(y: Argv, _setStatus: SetStatus): Argv {
-  return y.command('models <action> [name]', 'list cached models, download one (pull), or convert a safetensors checkpoint to ONNX', (a) =>
+  return y.command(commandSpec('models').usage, commandSpec('models').describe, (a) =>
     a.positional('action', { choices: ['list', 'pull', 'convert'] as const })
       .positional('name', { type: 'string', describe: 'model name for pull (e.g. dino-vits16, dino-vitb8, clip-vit-base-patch16)' })
       .option('revision', { type: 'string', default: 'main', describe: 'Hub revision for pull' })

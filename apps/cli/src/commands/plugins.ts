@@ -1,10 +1,10 @@
 import type { Argv } from 'yargs';
 import { COMPONENT_KINDS } from '@acseg/core';
 import { Session, type GlobalArgs } from '../session.js';
-import type { SetStatus } from './index.js';
+import { commandSpec, type SetStatus } from './index.js';
 
 export function pluginsCommand(y: Argv, _setStatus: SetStatus): Argv {
-  return y.command('plugins <action>', 'list registered plugins and components', (a) =>
+  return y.command(commandSpec('plugins').usage, commandSpec('plugins').describe, (a) =>
     a.positional('action', { choices: ['list'] as const, describe: 'what to do' })
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' }),
   async (argv) => {

@@ -11,7 +11,7 @@ import { openFeaturesInput } from '../features-input.js';
 import { RunWriter } from '../outputs.js';
 import { finishedEarlier, recordSettings, RUN_FILE } from '../resume.js';
 import { Session, type GlobalArgs } from '../session.js';
-import type { SetStatus } from './index.js';
+import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
 import { listRoot, planShard, shardOptions } from '../shard-job.js';
 import { frozenForShard } from '../shard-classifier.js';
@@ -149,7 +149,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
 }
 
 export function runCommand(y: Argv, setStatus: SetStatus): Argv {
-  return y.command('run', 'segment a folder of images and name the regions (the whole pipeline)', (a) =>
+  return y.command(commandSpec('run').usage, commandSpec('run').describe, (a) =>
     shardOptions(componentOptions(a))
       .option('classifier', { type: 'string', describe: 'concept classifier (default kmeans; knn, clip, background, ...)' })
       .option('classes', { type: 'string', describe: 'class names for text classifiers: a preset (voc, cocostuff27, camvid) or a comma list "cat,dog,sofa" (default for clip: voc)' })
@@ -159,6 +159,6 @@ export function runCommand(y: Argv, setStatus: SetStatus): Argv {
 }
 
 export function segmentCommand(y: Argv, setStatus: SetStatus): Argv {
-  return y.command('segment', 'segment a folder of images into adaptive regions (no class names)', (a) => shardOptions(componentOptions(a)),
+  return y.command(commandSpec('segment').usage, commandSpec('segment').describe, (a) => shardOptions(componentOptions(a)),
     async (argv) => setStatus(await segmentFolder(argv as RunArgs, false)));
 }

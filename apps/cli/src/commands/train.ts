@@ -9,12 +9,12 @@ import { cacheFeatures, type FeatureStage } from '../feature-stage.js';
 import { commandLine } from '../invocation.js';
 import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
-import type { SetStatus } from './index.js';
+import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
 import { checkTrainOut, describeProgress } from './train-out.js';
 
 export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
-  return y.command('train', 'train a concept generator (the ACG) on a feature cache or a folder of images', (a) =>
+  return y.command(commandSpec('train').usage, commandSpec('train').describe, (a) =>
     a.option('generator', { type: 'string', default: 'acg', describe: 'generator to train' })
       .option('features', { type: 'string', describe: 'feature cache made by `acseg features` (preferred: computed once)' })
       .option('images', { type: 'string', describe: 'folder of images (features computed in memory first)' })

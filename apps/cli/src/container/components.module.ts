@@ -1,3 +1,5 @@
+// inversify's decorators read their metadata through it; loaded with the container, not for --help.
+import 'reflect-metadata';
 import { Container, ContainerModule } from 'inversify';
 import {
   TOKENS, UnknownComponentError,

@@ -11,6 +11,12 @@ export interface RunOutputOptions {
   log?: Logger;
   /** Every input file of the run: no output may take one's name (`--out` may be the images folder). */
   inputs?: readonly string[];
+  /**
+   * The inputs of the shards before this one, in the order one process takes them: their output names are
+   * reserved first, so `street.png` after a `street.jpg` of an earlier shard is `street-2` here too (an earlier
+   * image that one process would skip as unreadable reserves its name all the same).
+   */
+  earlier?: readonly string[];
   /** The image to draw the overlay on (default: the segmented input; `--features` without images: a grey canvas). */
   imageOf?: (seg: Segmentation) => ImageInput;
 }
@@ -102,6 +108,8 @@ export class RunWriter {
     const gallery = await GalleryLog.open(out, { fresh: true });
     for (const item of kept) await gallery.add(item);
     const writer = new RunWriter(out, opts, gallery);
+    // A shard names its images as one process over the whole list would: the earlier shards' names come first.
+    for (const input of opts.earlier ?? []) writer.idFor(imageId(input));
     for (const item of kept) writer.idFor(item.id);
     return writer;
   }

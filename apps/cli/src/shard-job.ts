@@ -14,6 +14,8 @@ export interface ShardJob {
   shard: Shard | null;
   /** This process's images, in sorted order. */
   images: string[];
+  /** The images of the shards before this one, in sorted order (none when not sharded). */
+  before: string[];
   /** Where this process writes: `out`, or its part folder. */
   out: string;
   /** Writes the part record (sharded jobs only); call once the settings are known, before the work. */
@@ -43,7 +45,7 @@ export function planShard(flags: { shard?: string; numShards?: number }, all: re
   const rel = (p: string) => relative(root, resolve(p)).split(sep).join('/');
   const sorted = all.map((p) => ({ p, key: rel(p) })).sort((a, b) => byKey(a.key, b.key));
   if (!shard) {
-    return { shard, images: sorted.map((x) => x.p), out, start: async () => undefined, describe: () => '' };
+    return { shard, images: sorted.map((x) => x.p), before: [], out, start: async () => undefined, describe: () => '' };
   }
   const { start, end } = shardRange(sorted.length, shard);
   const dir = join(out, partName(shard));
@@ -51,6 +53,7 @@ export function planShard(flags: { shard?: string; numShards?: number }, all: re
   return {
     shard,
     images: mine.map((x) => x.p),
+    before: sorted.slice(0, start).map((x) => x.p),
     out: dir,
     start: (kind, settings) => openPart(dir, {
       kind, shard: shard.index, of: shard.count, images: mine.length, total: sorted.length,

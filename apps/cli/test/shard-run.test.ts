@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
@@ -67,5 +67,24 @@ describe('segment/run --shard apply what was trained and fitted once; merge join
     // A retried shard keeps what it finished.
     const retry = shard({}, ['--shard', '1/2']);
     expect(retry.stdout).toContain('segmented 0 of 0 images (3 more kept from an earlier run)');
+  });
+  it('names an image whose name an earlier shard took as one process does (street.jpg, then street.png → street-2)', () => {
+    const images = join(tempDir(), 'images');
+    mkdirSync(images);
+    // Sorted: a.jpg, street.jpg | street.png, z.jpg; shard 1 holds the second "street".
+    for (const [from, to] of [['beach', 'a.jpg'], ['street', 'street.jpg'], ['meadow', 'street.png'], ['fruit', 'z.jpg']]) copyFileSync(join(repoRoot, 'samples', `${from}.jpg`), join(images, to));
+    const common = ['segment', '--images', images, '--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet'];
+    const one = join(tempDir(), 'one');
+    expect(acseg([...common, '--out', one], undefined, clean).status).toBe(0);
+    const out = join(tempDir(), 'sharded');
+    for (const i of [0, 1]) expect(acseg([...common, '--out', out, '--shard', `${i}/2`], undefined, clean).status).toBe(0);
+    expect(acseg(['merge', out]).status).toBe(0);
+    // The record of one process follows the order writes finished in: compared as sets.
+    const ids = (dir: string) => readFileSync(join(dir, 'gallery.jsonl'), 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { item: { id: string } }).item.id).sort();
+    expect(ids(one)).toEqual(['a', 'street', 'street-2', 'z']);
+    expect(ids(out)).toEqual(ids(one));
+    expect(readdirSync(join(out, 'part-0001-of-0002')).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort()).toEqual(['street-2.json', 'z.json']);
+    // And the same bytes as one process: the segmentation of each image does not depend on the split.
+    expect(readFileSync(join(out, 'part-0001-of-0002', 'street-2.png'))).toEqual(readFileSync(join(one, 'street-2.png')));
   });
 });

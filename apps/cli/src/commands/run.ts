@@ -124,7 +124,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       await ensureReady(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
       if (interrupt.signal.aborted) { keepFeatures = true; return EXIT.interrupted; }
     }
-    const writer = (opened = await RunWriter.open(out, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, log: session.log, inputs: images, imageOf: input?.imageOf }, kept));
+    const writer = (opened = await RunWriter.open(out, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, log: session.log, inputs: images, imageOf: input?.imageOf, earlier: job.before }, kept));
     const summary = await pipeline.stream(todo, { emit: (o) => writer.write(o), signal: interrupt.signal });
     const index = await writer.finish();
     if (argv.saveClassifier && !summary.interrupted) {

@@ -1,4 +1,4 @@
-import { AcsegError, imageId, imageSource, type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type RegionMap } from '@acseg/core';
+import { AcsegError, imageId, imageSource, regionPatchOverlap, type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type RegionMap } from '@acseg/core';
 import { sourceKey } from './cached-backbone.js';
 import type { FeatureCache } from './read.js';
 
@@ -10,30 +10,20 @@ export interface CacheBackboneOptions {
   regions?: Backbone;
 }
 
-/** Per region (of `which`), the mean of the tokens of the patches under its pixels, weighted by the pixels. */
+/**
+ * Per region (of `which`), the mean of the tokens of the patches under its pixels, weighted by the pixels (core's
+ * `regionPatchOverlap`, the weights the weight-free backbone pools with), summed in double precision.
+ */
 export function pooledRegionEmbeddings(f: FeatureMap, regions: RegionMap, which?: readonly number[]): Float32Array[] {
-  const { width, height } = regions;
-  const { h, w } = f.grid;
   const d = f.dim;
-  const n = h * w;
+  const n = f.grid.h * f.grid.w;
+  const overlap = regionPatchOverlap(regions, f.grid);
   const ids = which ?? Array.from({ length: regions.count }, (_, r) => r);
-  const slot = new Int32Array(regions.count).fill(-1);
-  ids.forEach((r, k) => { slot[r] = k; });
-  // Pixels of each wanted region in each patch (the patch a pixel's centre falls in), then one weighted sum per region.
-  const weights = new Float64Array(ids.length * n);
-  const colPatch = Int32Array.from({ length: width }, (_, x) => Math.min(w - 1, Math.floor(((x + 0.5) * w) / width)));
-  for (let y = 0; y < height; y++) {
-    const row = Math.min(h - 1, Math.floor(((y + 0.5) * h) / height)) * w;
-    for (let x = 0; x < width; x++) {
-      const k = slot[regions.labels[y * width + x]];
-      if (k >= 0) weights[k * n + row + colPatch[x]]++;
-    }
-  }
-  return ids.map((_, k) => {
+  return ids.map((r) => {
     const e = new Float64Array(d);
     let total = 0;
     for (let p = 0; p < n; p++) {
-      const c = weights[k * n + p];
+      const c = overlap[r * n + p];
       if (!c) continue;
       total += c;
       for (let j = 0; j < d; j++) e[j] += c * f.tokens[p * d + j];

@@ -1,24 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir as makeTempDir } from '@acseg/core/testing';
 
 const require = createRequire(import.meta.url);
 const root = resolve(__dirname, '../..');
 const cli = join(root, 'apps/cli/bin/acseg.js');
 
-// Every temp folder this file makes, removed once its tests are done.
-const made: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'acseg-gen-'));
-  made.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
+const tempDir = () => makeTempDir('acseg-gen-');
 
 /** Runs the nx generator against a real folder outside the workspace (nx's FsTree + flushChanges). */
 async function scaffold(dir: string, name: string): Promise<void> {
@@ -45,9 +37,12 @@ describe('classifier plugin generator', () => {
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(pkgDir, 'tsconfig.json')], { stdio: 'pipe' });
     expect(existsSync(join(pkgDir, 'dist/index.js'))).toBe(true);
     symlinkSync(join(root, 'node_modules/vitest'), join(pkgDir, 'node_modules/vitest'), 'dir');
-    const own = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--root', pkgDir], { encoding: 'utf8', cwd: pkgDir });
+    const own = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--root', pkgDir, '--reporter', 'verbose'], { encoding: 'utf8', cwd: pkgDir });
     expect(own.status, own.stdout + own.stderr).toBe(0);
-    expect(own.stdout).toMatch(/1 passed/);
+    // Its own test, and the core's conformance suite (@acseg/core/testing) run on its classifier.
+    expect(own.stdout).toMatch(/labels regions by the fraction of the image they cover/);
+    expect(own.stdout).toMatch(/ConceptClassifier conformance: tiny-size.*gives each region of each image one label/);
+    expect(own.stdout).not.toMatch(/failed|skipped/);
 
     // The CLI lists it, with where it came from.
     const listed = spawnSync(process.execPath, [cli, 'plugins', 'list', '--json', '--plugin', pkgDir], { encoding: 'utf8' });

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export const repoRoot = resolve(__dirname, '../../..');
@@ -14,18 +13,7 @@ export function acseg(args: string[], cwd = repoRoot, env: Record<string, string
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const made: string[] = [];
-
-/** A fresh folder under the OS temp dir; `removeTempDirs` (each test file's afterAll) deletes it. */
-export function tempDir(prefix = 'acseg-cli-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-
-export function removeTempDirs(): void {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
+export { removeTempDirs, tempDir } from '@acseg/core/testing';
 
 export function writeFiles(root: string, files: Record<string, string>): void {
   for (const [rel, content] of Object.entries(files)) {

@@ -102,8 +102,11 @@ export class ClipModel {
     return out;
   }
 
+  private released?: Promise<void>;
+
+  /** Idempotent: onnxruntime throws on a second release. */
   async dispose(): Promise<void> {
-    await this.vision.release();
-    await this.text.release();
+    this.released ??= Promise.all([this.vision.release(), this.text.release()]).then(() => undefined);
+    await this.released;
   }
 }

@@ -1,23 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, open, readFile, truncate, writeFile, copyFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, readFile, truncate, writeFile, copyFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '@acseg/core/testing';
 import { AcsegError } from '@acseg/core';
 import { FeatureCache, writeFeatureCache, type CacheIndex } from './index.js';
 import { FakeBackbone } from './testing/fake-backbone.js';
 
 // Every temp folder this file makes, removed once its tests are done.
-const made: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+afterAll(removeTempDirs);
 
 const images = Array.from({ length: 7 }, (_, i) => `/data/p${i}.png`);
 

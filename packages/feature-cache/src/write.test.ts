@@ -1,22 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '@acseg/core/testing';
 import { AcsegError, type FeatureMap } from '@acseg/core';
 import { FeatureCache, writeFeatureCache, type CacheIndex } from './index.js';
 import { FakeBackbone, fakeFeatures } from './testing/fake-backbone.js';
 
 // Every temp folder this file makes, removed once its tests are done.
-const made: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+afterAll(removeTempDirs);
 const tmp = () => tempDir('fcache-');
 
 const names = (n: number, prefix = 'img') => Array.from({ length: n }, (_, i) => `/data/${prefix}${String(i).padStart(3, '0')}.jpg`);

@@ -1,16 +1,10 @@
-import { appendFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '@acseg/core/testing';
 import { GalleryLog, writeGallery, type GalleryItem } from './index.js';
 
-const made: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-afterAll(async () => { await Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))); });
+afterAll(removeTempDirs);
 
 function item(dir: string, id: string, source = join(dir, 'in', `${id}.jpg`)): GalleryItem {
   return { id, source, image: join(dir, 'thumbs', `${id}.jpg`), overlay: join(dir, `${id}.overlay.png`), label: join(dir, `${id}.png`), json: join(dir, `${id}.json`), classes: [{ classId: 1, className: 'thing' }] };

@@ -1,21 +1,13 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '@acseg/core/testing';
 import { formatMeanStd, writeEvalReport } from './index.js';
 import { makeGallery, makeReport, tricolourMap } from './testing/fixtures/run.js';
 
-const made: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+afterAll(removeTempDirs);
 
 describe('writeGallery', () => {
   it('writes per-image outputs and a self-contained index.html', async () => {

@@ -66,7 +66,11 @@ export class OnnxAcg {
     }
   }
 
+  private released?: Promise<void>;
+
+  /** Idempotent: onnxruntime throws on a second release. */
   async dispose(): Promise<void> {
-    await this.session.release();
+    this.released ??= this.session.release();
+    await this.released;
   }
 }

@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, readFile, readdir, writeFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '@acseg/core/testing';
 import { AcsegError, type ProgressFactory } from '@acseg/core';
 import { serializeSafetensors } from '@acseg/safetensors';
 import { describeVitModel } from '../onnx/describe.js';
@@ -10,15 +10,7 @@ import { listModels, pullModel, resolveModelFile, type CheckpointConverter, type
 import { FAKE_HUB_URL, fakeHub, gitBlobSha1, sha256Hex, type FakeFile } from './testing/fakeHub.js';
 
 // Every temp folder this file makes, removed once its tests are done.
-const made: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+afterAll(removeTempDirs);
 const tmp = () => tempDir('models-');
 
 const onnxBytes = lcgBytes(7, 5000);

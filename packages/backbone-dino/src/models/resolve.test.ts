@@ -1,22 +1,15 @@
-import { mkdir, mkdtemp, writeFile, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeTempDirs, tempDir } from '@acseg/core/testing';
 import { AcsegError } from '@acseg/core';
 import { lcgBytes } from '../testing/tinyVit.js';
 import { defaultCacheDir, listModels, pullModel, resolveModelFile } from './index.js';
 import { FAKE_HUB_URL, fakeHub } from './testing/fakeHub.js';
 
 // Every temp folder this file makes, removed once its tests are done.
-const made: string[] = [];
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+afterAll(removeTempDirs);
 const tmp = () => tempDir('models-r-');
 
 const onnx = lcgBytes(11, 2000);

@@ -138,7 +138,11 @@ export class VitSession {
     return res;
   }
 
+  private released?: Promise<void>;
+
+  /** Idempotent: onnxruntime throws on a second release, and a backbone may be disposed by more than one owner. */
   async dispose(): Promise<void> {
-    await this.session.release();
+    this.released ??= this.session.release();
+    await this.released;
   }
 }

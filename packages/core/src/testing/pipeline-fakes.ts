@@ -1,6 +1,7 @@
 import type { Backbone, FeatureResult } from '../backbone.js';
 import { AcsegError } from '../errors.js';
-import type { FeatureMap } from '../features.js';
+import type { ClassifyInput, ConceptClassifier, RegionLabel } from '../classifier.js';
+import { validateFeatureMap, type FeatureMap } from '../features.js';
 import type { ConceptGenerator } from '../generator.js';
 import { imageId, type ImageInput } from '../image.js';
 
@@ -30,6 +31,7 @@ export const axisGenerator: ConceptGenerator = {
   ready: true,
   async generate(features: readonly FeatureMap[]) {
     if (features.some((f) => f.id.includes('boom'))) throw new Error('generator exploded');
+    features.forEach(validateFeatureMap);
     return features.map((f) => {
       const S = new Float32Array(4 * 2);
       for (let i = 0; i < 4; i++) {
@@ -43,3 +45,20 @@ export const axisGenerator: ConceptGenerator = {
   },
 };
 
+
+/** Labels a region 1 ("large") when it covers at least `minFraction` of its image, else 0 ("small"). */
+export function sizeClassifier(minFraction = 0.5): ConceptClassifier {
+  return {
+    name: 'size',
+    needs: {},
+    async classify(inputs: readonly ClassifyInput[]): Promise<RegionLabel[][]> {
+      return inputs.map(({ regions }) => {
+        const total = regions.width * regions.height;
+        return regions.pixelCounts.map((pixels, region) => {
+          const large = pixels / total >= minFraction;
+          return { region, classId: large ? 1 : 0, className: large ? 'large' : 'small', score: pixels / total };
+        });
+      });
+    },
+  };
+}

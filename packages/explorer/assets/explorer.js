@@ -5,6 +5,7 @@
   const $ = (s) => document.querySelector(s);
   const el = (tag, props, ...kids) => { const e = Object.assign(document.createElement(tag), props || {}); for (const k of kids) e.append(k); return e; };
   const SVG = 'http://www.w3.org/2000/svg';
+  const NOT_COMPUTED = 'concept map not computed';
   const MISSING = [[1, 'per-image JSON'], [2, 'region map'], [4, 'features'], [8, 'ground truth'], [16, 'thumbnail'], [32, 'class map']];
   const state = { view: 'map', image: 0, focus: undefined, rec: null, sort: 'id', gridPage: 0, order: null, query: null };
 
@@ -37,6 +38,27 @@
     $('#map-missing').replaceChildren(...rec.missing.map((m) => el('li', { textContent: m })));
     drawHistogram();
     setFocus(focus);
+    if (!rec.map && X.data.mapsOnDemand && /^https?:$/.test(location.protocol) && rec.missing.some((m) => m.startsWith(NOT_COMPUTED))) fetchMap(rec);
+  }
+
+  // `acseg explore --serve` computes the concept maps that --maps left out, when an image is opened.
+  async function fetchMap(rec) {
+    $('#scatter-caption').textContent = 'computing the concept map (UMAP, about a second)…';
+    let body;
+    try {
+      const res = await fetch(`api/map?i=${rec.i}`);
+      body = await res.json();
+    } catch (e) {
+      body = { error: `the server did not answer (${e.message}); serve the page with acseg explore --serve` };
+    }
+    if (body.map) {
+      rec.map = body.map;
+      rec.missing = rec.missing.filter((m) => !m.startsWith(NOT_COMPUTED));
+    } else rec.missing = [...rec.missing.filter((m) => !m.startsWith(NOT_COMPUTED)), `no concept map: ${body.error}`];
+    if (state.rec !== rec) return;
+    drawScatter(rec);
+    $('#map-missing').replaceChildren(...rec.missing.map((m) => el('li', { textContent: m })));
+    setFocus(state.focus);
   }
 
   function drawScatter(rec) {

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExplorer } from './build.js';
+import { serveExplorer } from './serve.js';
 import { IDS, SIZE, makePlantedRun, plantedVector, regionMapOf } from './testing/fixtures/planted-run.js';
 
 /**
@@ -24,6 +25,7 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
   let dir: string;
   let full: string;
   let partial: string;
+  let limited: string;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
@@ -34,6 +36,8 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
     full = (await buildExplorer({ run: fx.run, features: fx.cache, groundTruth: fx.groundTruth, pageSize: 2, epochs: 30 })).html;
     const px = await makePlantedRun(join(dir, 'partial'), { withoutFeatures: ['b'], withoutGroundTruth: ['c'], oldVersion: ['d'], shiftedGroundTruth: ['e'] });
     partial = (await buildExplorer({ run: px.run, features: px.cache, groundTruth: px.groundTruth, pageSize: 2, epochs: 30 })).html;
+    const lx = await makePlantedRun(join(dir, 'limited'));
+    limited = (await buildExplorer({ run: lx.run, features: lx.cache, pageSize: 2, epochs: 30, maxMaps: 1 })).dir;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   });
   afterAll(async () => {
@@ -41,15 +45,15 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  async function open(html: string): Promise<Opened> {
+  async function open(html: string, url = pathToFileURL(html).href): Promise<Opened> {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const errors: string[] = [];
     const external: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('requestfailed', (r) => errors.push(`failed to load ${r.url()}`));
-    page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) external.push(r.url()); });
-    await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+    page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith(new URL(url).origin)) external.push(r.url()); });
+    await page.goto(url, { waitUntil: 'load' });
     await page.waitForSelector('body[data-ready="1"]');
     return { page, errors, external };
   }
@@ -175,6 +179,30 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
     expect(widths).toEqual(Array(6).fill(SIZE));
     expect(errors).toEqual([]);
     await page.close();
+  });
+
+  it('served: an image that --maps left without a concept map gets one when opened, the same as a full build', async () => {
+    const served = await serveExplorer(limited);
+    try {
+      const { page, errors, external } = await open('', served.url);
+      expect(await page.locator('#scatter circle').count()).toBe(16);
+      await page.locator('#next').click();
+      await page.waitForFunction(`document.querySelector('#image-id').textContent === 'b'`);
+      await page.waitForFunction(`document.querySelectorAll('#scatter circle').length === 16`);
+      expect(await page.locator('#map-missing').innerText()).not.toContain('not computed');
+      const drawn = await page.locator('#scatter circle').evaluateAll((cs) => cs.map((c) => [c.getAttribute('cx'), c.getAttribute('data-r')]));
+      // The full build (every map, same seed and epochs) drew image b's points at the same places.
+      const reference = await open(full);
+      await reference.page.locator('#next').click();
+      await reference.page.waitForFunction(`document.querySelector('#image-id').textContent === 'b'`);
+      expect(await reference.page.locator('#scatter circle').evaluateAll((cs) => cs.map((c) => [c.getAttribute('cx'), c.getAttribute('data-r')]))).toEqual(drawn);
+      expect(errors).toEqual([]);
+      expect(external).toEqual([]);
+      await reference.page.close();
+      await page.close();
+    } finally {
+      await served.close();
+    }
   });
 
   it('missing inputs: said per kind and per image; an image without features has no concept map and says why', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildExplorer } from './build.js';
+import { MapService } from './map-service.js';
 import { INDEX_FILE, MISSING, embeddingFile, pageFile, parseDataScript, type EmbeddingPage, type ExploreIndex, type PageImage } from './format.js';
 import { IDS, SIZE, makePlantedRun, plantedVector, regionMapOf } from './testing/fixtures/planted-run.js';
 
@@ -82,9 +83,21 @@ describe('buildExplorer', () => {
     const r = await buildExplorer({ run: fx.run, features: fx.cache, epochs: 30, maxMaps: 2 });
     const page = await readPage(r.dir, 0);
     expect(page.map((p) => p.map !== null)).toEqual([true, true, false, false, false, false]);
-    expect(page[2].missing).toEqual(['concept map not computed (only the first 2 images have one: --maps)']);
+    expect(page[2].missing).toEqual(['concept map not computed (only the first 2 images have one: --maps; `acseg explore --serve` computes it when the image is opened)']);
+    expect((await readIndex(r.dir)).mapsOnDemand).toBe(true);
     const emb = parseDataScript<EmbeddingPage>(await readFile(join(r.dir, embeddingFile(0)), 'utf8'));
     expect(new Set(emb.refs.map((x) => x[0])).size).toBe(6);
+
+    // On request (what `explore --serve` answers): image 3's map, equal to a build that computes every map.
+    const service = (await MapService.open(r.dir))!;
+    const asked = await service.map(3);
+    await service.close();
+    const every = await buildExplorer({ run: fx.run, features: fx.cache, epochs: 30, out: join(dir, 'maps-all') });
+    expect(asked).toEqual((await readPage(every.dir, 0))[3].map);
+    expect((await readIndex(every.dir)).mapsOnDemand).toBe(false);
+    // A rebuild with the same --maps shows the map computed on request, and computes no other.
+    await buildExplorer({ run: fx.run, features: fx.cache, epochs: 30, maxMaps: 2 });
+    expect((await readPage(r.dir, 0)).map((p) => p.map !== null)).toEqual([true, true, false, true, false, false]);
   });
 
   it('says per image what is missing: features, ground truth, the region map of an older version', async () => {

@@ -9,7 +9,7 @@ import {
   EMBEDDING_CHUNK, EXPLORE_FORMAT, INDEX_FILE, MISSING, PAGE_SIZE, dataScript, embeddingFile, pageFile,
   type EmbeddingPage, type ExploreIndex, type IndexEntry, type PageImage,
 } from './format.js';
-import { ImageReader, type ImageOutcome, type RegionEmbedder } from './image-record.js';
+import { ImageReader, NOT_COMPUTED, type ImageOutcome, type RegionEmbedder } from './image-record.js';
 import { LayoutCache } from './layout-cache.js';
 import { LayoutPool } from './layout-pool.js';
 import { listRun } from './run-reader.js';
@@ -54,6 +54,15 @@ export interface ExploreResult {
 }
 
 const OWN_MARK = '.acseg-explore';
+/** What `explore --serve` needs to compute the concept maps left out by --maps when the page asks for one. */
+export const SERVE_SETTINGS = '.acseg-serve.json';
+
+export interface ServeSettings {
+  run: string;
+  features: string;
+  seed: number;
+  epochs: number;
+}
 
 /** The folder must be ours (an earlier explorer) or empty/absent: never write over someone's files. */
 async function prepareDir(dir: string): Promise<void> {
@@ -106,6 +115,7 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
   const classNames: Array<string | null> = [];
   const embPages: number[] = [];
   let dim = -1;
+  let limited = 0;
   let page: PageImage[] = [];
   let emb: { refs: Array<[number, number]>; rows: Float32Array[] } = { refs: [], rows: [] };
   const written = new Set<string>([INDEX_FILE]);
@@ -151,6 +161,7 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
         emb.refs.push([i, r]);
         emb.rows.push(e);
       }
+      if (rec.missing.some((m) => m.startsWith(NOT_COMPUTED))) limited++;
       let bits = 0;
       for (const kind of new Set(lacks)) { bits |= MISSING[kind]; missing[kind].push(image.id); }
       for (const r of rec.regions) if (r.classId !== undefined && r.className) classNames[r.classId] = r.className;
@@ -184,7 +195,12 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
     embedding: dim > 0 ? { dim, pages: embPages } : null,
     seed,
     skipped: listed.skipped,
+    mapsOnDemand: limited > 0,
   };
+  if (cache) {
+    const settings: ServeSettings = { run, features: resolve(cache.path), seed, epochs };
+    await writeFileAtomic(join(dir, SERVE_SETTINGS), `${JSON.stringify(settings, null, 2)}\n`);
+  } else await rm(join(dir, SERVE_SETTINGS), { force: true });
   await writeFileAtomic(join(dir, INDEX_FILE), dataScript('index', null, index));
   // Data files of an earlier, larger build and concept maps no image uses any more.
   for (const name of await readdir(join(dir, 'data'))) if (!written.has(`data/${name}`)) await rm(join(dir, 'data', name), { force: true });

@@ -38,6 +38,8 @@ export interface ExploreIndex {
   embedding: { dim: number; pages: number[] } | null;
   seed: number;
   skipped: Array<{ source: string; reason: string }>;
+  /** Some images have no concept map only because of --maps: a page served by `explore --serve` asks for them. */
+  mapsOnDemand?: boolean;
 }
 
 export interface PageRegion {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import type { RegionMap } from '@acseg/core';
+import type { FeatureMap, RegionMap } from '@acseg/core';
 import { FeatureCache, sourceKey } from '@acseg/feature-cache';
 import { writeFileAtomic } from '@acseg/report';
 import { patchRegions, regionEmbeddings, toRegionMap } from './features.js';
@@ -41,6 +41,16 @@ export interface ImageReaderOptions {
 }
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
+
+/** The reason words of an image whose concept map was left out by --maps (the page asks the server for it). */
+export const NOT_COMPUTED = 'concept map not computed';
+
+/** A layout as the page draws it: patch positions and the region owning each patch. */
+function conceptMap(xy: Float32Array, f: FeatureMap, regions: IndexMap): NonNullable<PageImage['map']> {
+  const n = f.grid.h * f.grid.w;
+  const owner = patchRegions(regions, f.grid);
+  return { x: Array.from({ length: n }, (_, p) => round4(xy[p * 2])), y: Array.from({ length: n }, (_, p) => round4(xy[p * 2 + 1])), r: Array.from(owner), grid: [f.grid.h, f.grid.w] };
+}
 
 /** The run's thumbnail copied in (or one made from the source), relative to explore/; undefined when neither exists. */
 async function thumbnail(dir: string, image: RunImage): Promise<string | undefined> {
@@ -142,16 +152,29 @@ export class ImageReader {
       miss('features', `the cached features are of a ${f.imageSize.width}×${f.imageSize.height} image, this one is ${json.width}×${json.height} (another image?)`);
       return out;
     }
-    if (i < this.o.maxMaps) {
-      const xy = await this.o.layouts.get(f);
-      const n = f.grid.h * f.grid.w;
-      const owner = patchRegions(regions, f.grid);
-      if (xy) rec.map = { x: Array.from({ length: n }, (_, p) => round4(xy[p * 2])), y: Array.from({ length: n }, (_, p) => round4(xy[p * 2 + 1])), r: Array.from(owner), grid: [f.grid.h, f.grid.w] };
-    } else {
-      words.push(`concept map not computed (only the first ${this.o.maxMaps} images have one: --maps)`);
-    }
+    // Beyond --maps, a layout computed earlier (by `explore --serve` when the image was opened) is still shown.
+    const xy = i < this.o.maxMaps ? await this.o.layouts.get(f) : await this.o.layouts.peek(f);
+    if (xy) rec.map = conceptMap(xy, f, regions);
+    else if (i >= this.o.maxMaps) words.push(`${NOT_COMPUTED} (only the first ${this.o.maxMaps} images have one: --maps; \`acseg explore --serve\` computes it when the image is opened)`);
     if (!this.o.embed) out.embeddings = regionEmbeddings(regions, f);
     return out;
+  }
+
+  /** One image's concept map, computed (or read from the layout cache) whatever `maxMaps` says; or why there is none. */
+  async conceptMap(image: RunImage): Promise<PageImage['map'] | string> {
+    const json = await readImageJson(image.json);
+    if (typeof json === 'string') return json;
+    const found = await regionMap(this.o.run, image, json);
+    if (typeof found === 'string') return found;
+    if (found.width !== json.width || found.height !== json.height) return `region map is ${found.width}×${found.height}, the image ${json.width}×${json.height}`;
+    const cache = this.o.cache;
+    if (!cache) return 'no feature cache given (--features DIR)';
+    const at = (image.source ? this.bySource.get(sourceKey(image.source)) : undefined) ?? cache.indexOf(image.id);
+    if (at < 0) return `not in the feature cache ${cache.path}`;
+    const [f] = await cache.read([at]);
+    if (f.imageSize.width !== json.width || f.imageSize.height !== json.height) return 'the cached features are of another image size';
+    const xy = await this.o.layouts.get(f);
+    return xy ? conceptMap(xy, f, found) : 'too few patches for a concept map';
   }
 
   /** The backbone's embeddings of the regions with pixels, L2-normalized as the k-NN classifier does; or why not. */

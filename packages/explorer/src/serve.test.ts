@@ -44,6 +44,10 @@ describe('serveExplorer', () => {
       const name = `${dir.split(/[\\/]/).pop()}-secret.txt`;
       expect((await get(s.url, `/../${name}`)).status).toBe(404);
       expect((await get(s.url, `/%2e%2e/${name}`)).status).toBe(404);
+      // Built without features: no concept maps to compute on request, said in JSON.
+      const api = await get(s.url, '/api/map?i=0');
+      expect(api.status).toBe(404);
+      expect(JSON.parse(api.body).error).toMatch(/built without features/);
     } finally {
       await s.close();
     }

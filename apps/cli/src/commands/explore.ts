@@ -67,7 +67,8 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
     process.stdout.write(`${lines.join('\n')}\n`);
     if (!argv.serve) return;
     const served = await serveExplorer(r.dir, argv.port);
-    process.stdout.write(`serving ${r.dir} at ${served.url} (Ctrl-C to stop)\n`);
+    const onDemand = argv.features ? '; concept maps that --maps left out are computed when an image is opened' : '';
+    process.stdout.write(`serving ${r.dir} at ${served.url}${onDemand} (Ctrl-C to stop)\n`);
     await new Promise<void>((ok) => { process.once('SIGINT', ok); process.once('SIGTERM', ok); });
     await served.close();
     setStatus(EXIT.ok);

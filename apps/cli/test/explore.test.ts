@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildExplorer } from '@acseg/explorer';
+import { buildExplorer, imageIou } from '@acseg/explorer';
 import { makePlantedRun } from '../../../packages/explorer/src/testing/fixtures/planted-run.js';
 import { acseg, removeTempDirs, tempDir } from './helpers.js';
 
@@ -71,6 +71,50 @@ describe('acseg explore', () => {
     const b = new Int8Array(Buffer.from(fromBackbone.q, 'base64'));
     expect(a.length).toBe(b.length);
     expect(a.every((v, j) => Math.abs(v - b[j]) <= 1)).toBe(true);
+  });
+
+  it('--dataset: ground truth read as eval reads it (CamVid layout), matched to the run by file; per-image IoU', async () => {
+    const dir = tempDir();
+    // A CamVid-layout val split of two banded pictures; the annotation is the band index (classes 0, 1, 2).
+    const root = join(dir, 'camvid');
+    for (const sub of ['val', 'valannot']) mkdirSync(join(root, sub), { recursive: true });
+    writeFileSync(join(root, 'val.txt'), 'one\ntwo\n');
+    for (const name of ['one', 'two']) {
+      const rgb = Buffer.alloc(64 * 48 * 3);
+      const grey = new Uint8Array(64 * 48);
+      for (let p = 0; p < 64 * 48; p++) {
+        const band = Math.min(2, Math.floor((p % 64) / 22));
+        grey[p] = band;
+        rgb.set(name === 'one' ? [[200, 30, 30], [30, 200, 30], [30, 30, 200]][band] : [[30, 200, 30], [200, 200, 30], [30, 30, 200]][band], p * 3);
+      }
+      await sharp(rgb, { raw: { width: 64, height: 48, channels: 3 } }).jpeg({ quality: 95 }).toFile(join(root, 'val', `${name}.jpg`));
+      await sharp(Buffer.from(grey), { raw: { width: 64, height: 48, channels: 1 } }).png().toFile(join(root, 'valannot', `${name}.png`));
+    }
+    const seg = acseg(['segment', '--images', join(root, 'val'), '--out', join(dir, 'out'), '--features-cache', join(dir, 'cache'), '--backbone', 'handcrafted', '--generator', 'kmeans', '--k', '3', '--quiet']);
+    expect(seg.status, seg.stderr).toBe(0);
+    const r = acseg(['explore', join(dir, 'out'), '--features', join(dir, 'cache'), '--dataset', 'camvid', '--root', root, '--epochs', '20', '--quiet']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('ground truth missing');
+    const text = readFileSync(join(dir, 'out', 'explore', 'data', 'page-0001.js'), 'utf8');
+    const pageData = JSON.parse(text.slice(text.indexOf(', ') + 2, text.lastIndexOf(')'))) as Array<{ id: string; gtRle: number[] | null; regionsRle: number[]; iou: number | null }>;
+    const unpack = (rle: number[]) => { const flat: number[] = []; for (let k = 0; k < rle.length; k += 2) for (let c = 0; c < rle[k + 1]; c++) flat.push(rle[k]); return Uint8Array.from(flat); };
+    for (const p of pageData) {
+      // Each row of the map is 22 × band 0, 22 × band 1, 20 × band 2.
+      const gt = unpack(p.gtRle!);
+      expect(Array.from(gt.subarray(0, 64))).toEqual([...Array(22).fill(0), ...Array(22).fill(1), ...Array(20).fill(2)]);
+      // The per-image IoU is that of the page's own region map against this ground truth.
+      expect(p.iou).not.toBeNull();
+      expect(p.iou).toBeCloseTo(imageIou(unpack(p.regionsRle), gt)!, 4);
+    }
+    const index = readFileSync(join(dir, 'out', 'explore', 'data', 'index.js'), 'utf8');
+    expect(index).toContain('ground truth: camvid val');
+    // One source of ground truth at a time, and --dataset needs its root: usage errors.
+    const both = acseg(['explore', join(dir, 'out'), '--dataset', 'camvid', '--root', root, '--ground-truth', dir, '--quiet']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/give the ground truth once/);
+    const noRoot = acseg(['explore', join(dir, 'out'), '--dataset', 'camvid', '--quiet']);
+    expect(noRoot.status).toBe(2);
+    expect(noRoot.stderr).toMatch(/--dataset camvid needs --root/);
   });
 
   it('fails in one line, exit 1, on a folder that is not a run; exit 2 for an unknown --image', async () => {

@@ -9,7 +9,7 @@ import {
   EMBEDDING_CHUNK, EXPLORE_FORMAT, INDEX_FILE, MISSING, PAGE_SIZE, dataScript, embeddingFile, pageFile,
   type EmbeddingPage, type ExploreIndex, type IndexEntry, type PageImage,
 } from './format.js';
-import { ImageReader, NOT_COMPUTED, type ImageOutcome, type RegionEmbedder } from './image-record.js';
+import { ImageReader, NOT_COMPUTED, type GroundTruthSource, type ImageOutcome, type RegionEmbedder } from './image-record.js';
 import { LayoutCache } from './layout-cache.js';
 import { LayoutPool } from './layout-pool.js';
 import { listRun } from './run-reader.js';
@@ -21,8 +21,8 @@ export interface ExploreOptions {
   out?: string;
   /** Feature cache of the run's images (`--features-cache` of run, or `acseg features`). */
   features?: string;
-  /** Folder of ground-truth class-index PNGs named `<id>.png`. */
-  groundTruth?: string;
+  /** Folder of ground-truth class-index PNGs named `<id>.png`, or another source of them (a dataset's layout). */
+  groundTruth?: string | GroundTruthSource;
   /** Seed of the concept maps (UMAP). Default 0. */
   seed?: number;
   /** UMAP epochs per image. Default 200. */
@@ -102,7 +102,7 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
   const epochs = opts.epochs ?? 200;
   const pageSize = Math.max(1, opts.pageSize ?? PAGE_SIZE);
   const listed = await listRun(run);
-  if (opts.groundTruth && !existsSync(opts.groundTruth)) throw new AcsegError('BAD_INPUT', `${resolve(opts.groundTruth)}: no such ground-truth folder`, { file: opts.groundTruth });
+  if (typeof opts.groundTruth === 'string' && !existsSync(opts.groundTruth)) throw new AcsegError('BAD_INPUT', `${resolve(opts.groundTruth)}: no such ground-truth folder`, { file: opts.groundTruth });
   const cache = await openCache(opts.features);
   await prepareDir(dir);
   opts.onStart?.(listed.images.length);
@@ -185,7 +185,7 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
   const index: ExploreIndex = {
     format: EXPLORE_FORMAT,
     title: opts.title ?? `acseg explore: ${run}`,
-    notes: [cache ? `features: ${cache.path} (${cache.info.model})` : 'features: none given', opts.groundTruth ? `ground truth: ${resolve(opts.groundTruth)}` : 'ground truth: none given', `concept maps: UMAP (umap-js), seed ${seed}, ${epochs} epochs`, `region embeddings: ${opts.embed ? 'from the backbone (as the k-NN classifier)' : 'pixel-weighted means of the cached patch features'}`],
+    notes: [cache ? `features: ${cache.path} (${cache.info.model})` : 'features: none given', opts.groundTruth ? `ground truth: ${typeof opts.groundTruth === 'string' ? resolve(opts.groundTruth) : opts.groundTruth.describe}` : 'ground truth: none given', `concept maps: UMAP (umap-js), seed ${seed}, ${epochs} epochs`, `region embeddings: ${opts.embed ? 'from the backbone (as the k-NN classifier)' : 'pixel-weighted means of the cached patch features'}`],
     pageSize,
     pages: Math.ceil(listed.images.length / pageSize),
     images: entries,

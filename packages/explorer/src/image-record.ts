@@ -28,12 +28,23 @@ export interface ImageOutcome {
  */
 export type RegionEmbedder = (source: string, regions: RegionMap, which: number[]) => Promise<Float32Array[]>;
 
+/**
+ * Ground truth from somewhere other than a folder of `<id>.png` (e.g. a
+ * dataset's own layout, as `acseg eval` reads it): an image's class-index
+ * map, or why there is none.
+ */
+export interface GroundTruthSource {
+  /** For the page's notes, e.g. "camvid val (…/CamVid)". */
+  describe: string;
+  get(image: { id: string; source: string }): Promise<IndexMap | string>;
+}
+
 export interface ImageReaderOptions {
   run: string;
   /** The explore/ folder (thumbnails are copied into it). */
   dir: string;
   cache?: FeatureCache;
-  groundTruth?: string;
+  groundTruth?: string | GroundTruthSource;
   layouts: LayoutCache;
   maxMaps: number;
   /** Region embeddings from a backbone instead of the cached patch features' means. */
@@ -125,8 +136,7 @@ export class ImageReader {
     else { regions = found; rec.regionsRle = small(found); }
 
     if (this.o.groundTruth) {
-      const gtFile = join(resolve(this.o.groundTruth), `${image.id}.png`);
-      const gt = existsSync(gtFile) ? await readIndexPng(gtFile).catch((e: Error) => e.message) : `no ground truth ${gtFile}`;
+      const [gtFile, gt] = await this.groundTruth(image);
       if (typeof gt === 'string') miss('groundTruth', gt);
       else if (!fits(gt)) miss('groundTruth', `ground truth ${gtFile} is ${gt.width}×${gt.height}, the image ${json.width}×${json.height}`);
       else {
@@ -175,6 +185,14 @@ export class ImageReader {
     if (f.imageSize.width !== json.width || f.imageSize.height !== json.height) return 'the cached features are of another image size';
     const xy = await this.o.layouts.get(f);
     return xy ? conceptMap(xy, f, found) : 'too few patches for a concept map';
+  }
+
+  /** The image's ground truth (what it is called in messages, the map or why there is none). */
+  private async groundTruth(image: RunImage): Promise<[string, IndexMap | string]> {
+    const from = this.o.groundTruth!;
+    if (typeof from !== 'string') return [`of ${image.id} (${from.describe})`, await from.get(image).catch((e: Error) => e.message)];
+    const gtFile = join(resolve(from), `${image.id}.png`);
+    return [gtFile, existsSync(gtFile) ? await readIndexPng(gtFile).catch((e: Error) => e.message) : `no ground truth ${gtFile}`];
   }
 
   /** The backbone's embeddings of the regions with pixels, L2-normalized as the k-NN classifier does; or why not. */

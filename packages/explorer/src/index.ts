@@ -3,4 +3,5 @@ export { writeFigures, type FigureOptions, type FiguresResult } from './figures.
 export { serveExplorer, type ServedExplorer } from './serve.js';
 export { PAGE_SIZE, MAP_SIDE, EXPLORE_FORMAT, MISSING, type ExploreIndex, type PageImage, type IndexEntry } from './format.js';
 export { imageIou } from './iou.js';
-export type { RegionEmbedder } from './image-record.js';
+export type { GroundTruthSource, RegionEmbedder } from './image-record.js';
+export type { IndexMap } from './maps.js';

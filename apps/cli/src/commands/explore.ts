@@ -2,12 +2,13 @@ import type { Argv } from 'yargs';
 import { AcsegError, type ProgressBar } from '@acseg/core';
 import { chooseBackbone } from '../components.js';
 import { buildExplorer, serveExplorer, writeFigures, MISSING } from '@acseg/explorer';
+import { datasetGroundTruth } from '../dataset-ground-truth.js';
 import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
 
 type ExploreArgs = GlobalArgs & {
-  run: string; out?: string; features?: string; groundTruth?: string; seed: number; epochs: number; maps?: number;
+  run: string; out?: string; features?: string; groundTruth?: string; dataset?: string; root?: string; split: string; seed: number; epochs: number; maps?: number;
   figures: boolean; image?: string; serve: boolean; port: number; backbone?: string; model?: string;
 };
 
@@ -29,6 +30,9 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('out', { type: 'string', describe: 'folder for the explorer (default <run>/explore)' })
       .option('features', { type: 'string', describe: "feature cache of the run's images (run --features-cache, or acseg features); without it: no concept maps, no retrieval" })
       .option('ground-truth', { type: 'string', describe: 'folder of ground-truth class-index PNGs named <id>.png (per-image IoU, grid column)' })
+      .option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], describe: 'ground truth from this dataset, read as acseg eval reads it (with --root; the run was made on its images)' })
+      .option('root', { type: 'string', describe: 'dataset root folder with --dataset' })
+      .option('split', { type: 'string', default: 'val', describe: 'dataset split with --dataset' })
       .option('seed', { type: 'number', default: 0, describe: 'seed of the concept maps (UMAP)' })
       .option('epochs', { type: 'number', default: 200, describe: 'UMAP epochs per image' })
       .option('maps', { type: 'number', describe: 'concept maps (UMAP, 0.2-1 s an image) for at most N images, the first by id (default: all; they are cached for the next build)' })
@@ -40,7 +44,10 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('port', { type: 'number', default: 0, describe: 'port for --serve (default: a free one)' }),
   async (args) => {
     const argv = args as unknown as ExploreArgs;
+    if (argv.dataset && argv.groundTruth) throw new AcsegError('BAD_CONFIG', 'give the ground truth once: --ground-truth DIR or --dataset NAME --root DIR', { hint: 'drop one of them' });
+    if (argv.dataset && !argv.root) throw new AcsegError('BAD_CONFIG', `--dataset ${argv.dataset} needs --root (the dataset folder)`);
     const session = await Session.open(argv);
+    const groundTruth = argv.dataset ? await datasetGroundTruth(argv.dataset, argv.root!, argv.split) : argv.groundTruth;
     if (argv.backbone) session.checkNames({ backbone: argv.backbone });
     const backbone = argv.backbone ? await chooseBackbone(session, argv.backbone, { model: argv.model }) : undefined;
     if (backbone && typeof backbone.regionEmbeddings !== 'function') {
@@ -50,7 +57,7 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
     let r;
     try {
       r = await buildExplorer({
-        run: argv.run, out: argv.out, features: argv.features, groundTruth: argv.groundTruth, seed: argv.seed, epochs: argv.epochs, maxMaps: argv.maps,
+        run: argv.run, out: argv.out, features: argv.features, groundTruth, seed: argv.seed, epochs: argv.epochs, maxMaps: argv.maps,
         embed: backbone ? (source, regions, which) => backbone.regionEmbeddings!(source, regions, which) : undefined,
         onStart: (total) => { bar = session.progress.start('explore: concept maps', total); }, onImage: (done) => bar?.update(done),
       });

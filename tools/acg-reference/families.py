@@ -1,10 +1,10 @@
-"""Data families for scan.py: numpy port of the synthetic family B (packages/acg/src/synthetic-b.ts) and real
+"""Data families for scan.py: numpy port of the synthetic family B (packages/acg/bench/data/synthetic-b.ts) and real
 feature sets written by tools/bench/camvid-patches.ts.
 
 Family A's port stays in scan.py (`synthetic`). Family B follows synthetic-b.ts step by step (hierarchical concept
 pool, bands + elliptical blobs, tilted shared direction, low-rank + smooth + per-region noise, a within-region
 gradient, per-patch norm jitter, weighted concept counts) but draws from numpy's generator: same distribution,
-other images. Family B is held out from recipe tuning (packages/acg/src/families.ts): report on it, never tune on it.
+other images. Family B is held out from recipe tuning (packages/acg/bench/data/families.ts): report on it, never tune on it.
 """
 import math
 import os

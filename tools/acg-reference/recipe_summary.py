@@ -2,7 +2,7 @@
 """Tables of the recipe comparison (docs/experiments/acg-recipe.md) from scan.py outputs of one family.
 
 Recipes: the paper's lr 1e-4 and lr 3e-5, each with the final weights or their moving average (ema 0.999), each as
-one run or as the best of 3 restarts by held-in loss (as packages/acg/src/restarts.ts keeps them). A single-run row
+one run or as the best of 3 restarts by held-in loss (as packages/acg/src/training/restarts.ts keeps them). A single-run row
 is the mean ± sd over seeds; a restarts row is the mean over every 3-subset of the seeds of the run whose held-in
 loss is lowest. Also: k-means k = 5, convergence (iteration 1250 against 2500) and how often the lowest held-in loss
 picks the best held-out run of 3.

@@ -9,7 +9,7 @@ compares it with forward.py's stock-module model on that checkpoint. The loss is
 W without gradient, δ_ij = max_c S̄_ic S̄_jc, / 2m per image, mean over the batch). AdamW as torch.optim.AdamW
 (β 0.9/0.999, eps 1e-8, decoupled decay), with a per-run learning rate so that recipes share a batch.
 
-The synthetic data follow packages/acg/src/synthetic.ts (pool of 16 unit directions + 1, 1–6 concepts per image,
+The synthetic data follow packages/acg/bench/data/synthetic.ts (pool of 16 unit directions + 1, 1–6 concepts per image,
 weighted-Voronoi regions of ≥ 6 patches on 14 × 14, noise 0.8, scale √d) but draw from numpy's generator, so the
 images are not the TS benchmark's images: figures here rank recipes; the TS bench gives the recorded numbers.
 
@@ -22,7 +22,7 @@ Families (--family): A (default, the port above; the recipe scan of 2026-11-26 t
 out from tuning: report on it only), or a folder of real features written by tools/bench/camvid-patches.ts (its
 patches labelled -1 are left out of the scores). Scores: mIoU and |Δcount| over all images, c ≠ 5 and c = 5, and the
 share of images whose count is exact. The held-in loss is taken over ≤ 512 training images evenly spaced, as
-packages/acg/src/restarts.ts does.
+packages/acg/src/training/restarts.ts does.
 
 usage: python3 scan.py [--recipes paper,lr1e-5,cosine,...] [--seeds 8] [--iterations 2500] [--batch 32]
                        [--family A|B|FOLDER] [--train 512] [--test 240] [--dim 384] [--heads 6] [--device cuda]

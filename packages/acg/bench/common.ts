@@ -1,5 +1,5 @@
 import type { FeatureMap } from '@acseg/core';
-import { Rng } from '../src/rng.js';
+import { Rng } from '../src/model/rng.js';
 
 /** Random features shaped like DINO ViT-S/16 at 224 (14×14 × 384): a few clustered directions plus noise. */
 export function randomFeatures(count: number, seed = 1, n = 196, d = 384): FeatureMap[] {

@@ -5,10 +5,10 @@
  */
 import { parseArgs } from 'node:util';
 import { silentLogger } from '@acseg/core';
-import { makeConfig } from '../src/config.js';
-import { initParams } from '../src/init.js';
-import { batchIndices } from '../src/train.js';
-import { syntheticImages } from '../src/synthetic.js';
+import { makeConfig } from '../src/model/config.js';
+import { initParams } from '../src/model/init.js';
+import { batchIndices } from '../src/training/batches.js';
+import { syntheticImages } from './data/synthetic.js';
 import { ensureBackend, TfAcg } from '../src/tf/runtime.js';
 
 const { values: args } = parseArgs({

@@ -10,13 +10,13 @@
 import { parseArgs } from 'node:util';
 import { assignmentToRegions, silentLogger } from '@acseg/core';
 import { KMeansGenerator } from '@acseg/generator-clustering';
-import { makeConfig } from '../src/config.js';
-import { initParams } from '../src/init.js';
-import { batchIndices } from '../src/train.js';
-import { matchedIoU, syntheticImages, type SyntheticImage } from '../src/synthetic.js';
-import { buildAcgOnnx } from '../src/onnx/build.js';
-import { loadOnnxRuntime } from '../src/onnx/session.js';
-import { OnnxGradients } from '../src/onnx/trainer.js';
+import { makeConfig } from '../src/model/config.js';
+import { initParams } from '../src/model/init.js';
+import { batchIndices } from '../src/training/batches.js';
+import { matchedIoU, syntheticImages, type SyntheticImage } from './data/synthetic.js';
+import { buildAcgOnnx } from '../src/inference/onnx/build.js';
+import { loadOnnxRuntime } from '../src/inference/onnx/session.js';
+import { OnnxGradients } from '../src/training/onnx/trainer.js';
 import { ensureBackend, TfAcg } from '../src/tf/runtime.js';
 
 const { values: a } = parseArgs({

@@ -5,8 +5,8 @@
  *   npx tsx bench/inspect.ts <checkpoint folder>
  */
 import { silentLogger } from '@acseg/core';
-import { AcgGenerator } from '../src/generator.js';
-import { syntheticImages, conceptPool } from '../src/synthetic.js';
+import { AcgGenerator } from '../src/inference/generator.js';
+import { syntheticImages, conceptPool } from './data/synthetic.js';
 const g = new AcgGenerator({}, silentLogger);
 await g.load(process.argv[2]);
 const probe = syntheticImages({ count: 16, seed: 2000 });

@@ -8,10 +8,10 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as ort from 'onnxruntime-node';
-import { makeConfig } from '../src/config.js';
-import { initParams } from '../src/init.js';
-import { buildAcgOnnx } from '../src/onnx/build.js';
-import type { Int8Formulation } from '../src/onnx/int8.js';
+import { makeConfig } from '../src/model/config.js';
+import { initParams } from '../src/model/init.js';
+import { buildAcgOnnx } from '../src/inference/onnx/build.js';
+import type { Int8Formulation } from '../src/inference/onnx/int8.js';
 import { randomFeatures } from './common.js';
 
 const { values: args } = parseArgs({ options: { form: { type: 'string', default: 'dqmm+x8' }, fp32: { type: 'boolean', default: false }, runs: { type: 'string', default: '3' }, top: { type: 'string', default: '12' } } });

@@ -4,12 +4,12 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { loadCheckpoint } from '../src/checkpoint.js';
-import { makeConfig } from '../src/config.js';
-import { initParams } from '../src/init.js';
-import type { Int8Formulation } from '../src/onnx/int8.js';
-import { OnnxAcg } from '../src/onnx/session.js';
-import { syntheticImages } from '../src/synthetic.js';
+import { loadCheckpoint } from '../src/checkpoint/checkpoint.js';
+import { makeConfig } from '../src/model/config.js';
+import { initParams } from '../src/model/init.js';
+import type { Int8Formulation } from '../src/inference/onnx/int8.js';
+import { OnnxAcg } from '../src/inference/onnx/session.js';
+import { syntheticImages } from './data/synthetic.js';
 import { randomFeatures } from './common.js';
 
 const { values: args } = parseArgs({ options: { reps: { type: 'string', default: '5' }, batch: { type: 'string', default: '64' }, forms: { type: 'string', default: 'dqmm,dqmm+x8' }, checkpoint: { type: 'string' }, held: { type: 'string', default: '64' } } });

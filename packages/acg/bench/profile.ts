@@ -4,8 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { silentLogger } from '@acseg/core';
-import { makeConfig } from '../src/config.js';
-import { initParams } from '../src/init.js';
+import { makeConfig } from '../src/model/config.js';
+import { initParams } from '../src/model/init.js';
 import { ensureBackend, TfAcg } from '../src/tf/runtime.js';
 import { AcgParams, batchFeatures, forward } from '../src/tf/model.js';
 import { modularityLoss, modularityWeights } from '../src/tf/loss.js';

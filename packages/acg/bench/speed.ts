@@ -5,10 +5,10 @@
  *     runs them: the ONNX engine (graph backward on onnxruntime-node, AdamW on 2 threads), TF.js with the
  *     re-associated cross-attention on 1 and 2 worker threads, the naive form on 1; projected time of 2500 steps;
  * (b) inference images/s with features given: the ACG's `generate` on TF.js and on onnxruntime-node (runtime
- *     'tfjs' / 'onnx', same weights, graph built in-package by src/onnx/build.ts), the onnx runtime with
+ *     'tfjs' / 'onnx', same weights, graph built in-package by src/inference/onnx/build.ts), the onnx runtime with
  *     `precision: 'int8'` (the default int8 graph: weight products and the products with the features quantized) and
  *     the earlier int8 graph (weight products only, int8Form 'dqmm'), vs the clustering baselines; the int8 rows give
- *     the patch-argmax agreement with the fp32 onnx row on held-out synthetic images (src/synthetic.ts). The three
+ *     the patch-argmax agreement with the fp32 onnx row on held-out synthetic images (bench/data/synthetic.ts). The three
  *     onnx rows are timed in `--reps` interleaved repeats (median; min–max in the second table), through `generate`
  *     and at session level (`OnnxAcg.predict` at batch 64, the default inferenceBatch).
  */
@@ -16,15 +16,15 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { silentLogger, type ConceptGenerator } from '@acseg/core';
 import { AffinityPropagationGenerator, AgglomerativeGenerator, KMeansGenerator, SpectralGenerator } from '@acseg/generator-clustering';
-import { makeConfig } from '../src/config.js';
-import { AcgGenerator } from '../src/generator.js';
-import { initParams } from '../src/init.js';
+import { makeConfig } from '../src/model/config.js';
+import { AcgGenerator } from '../src/inference/generator.js';
+import { initParams } from '../src/model/init.js';
 import { ACG_DEFAULTS } from '../src/options.js';
-import { syntheticImages } from '../src/synthetic.js';
-import { INT8_DEFAULT_FORM } from '../src/onnx/build.js';
-import type { Int8Formulation } from '../src/onnx/int8.js';
-import { OnnxAcg } from '../src/onnx/session.js';
-import { startStepper } from '../src/steppers.js';
+import { syntheticImages } from './data/synthetic.js';
+import { INT8_DEFAULT_FORM } from '../src/inference/onnx/build.js';
+import type { Int8Formulation } from '../src/inference/onnx/int8.js';
+import { OnnxAcg } from '../src/inference/onnx/session.js';
+import { startTrainingEngine } from '../src/training/engines/choose.js';
 import { ensureBackend, TfAcg, type Formulation } from '../src/tf/runtime.js';
 import { randomFeatures, table } from './common.js';
 
@@ -42,7 +42,7 @@ const cases: Array<['onnx' | 'tfjs', Formulation, number]> = [['onnx', 'reassoci
 for (const [engine, formulation, workers] of args['no-train'] ? [] : cases) {
   const m = new TfAcg(cfg, initParams(cfg, 0), formulation);
   m.setOptimizer({ lr: 1e-4, weightDecay: 0.01 });
-  const stepper = await startStepper(m, { ...ACG_DEFAULTS, trainRuntime: engine, workers: Math.max(1, workers) }, silentLogger);
+  const stepper = await startTrainingEngine(m, { ...ACG_DEFAULTS, trainRuntime: engine, workers: Math.max(1, workers) }, silentLogger);
   const step = () => stepper.step(batch, 196);
   // Warm-up: onnxruntime's first runs are slower while its arena settles (≈ 285, 220, 185 ms, then steady).
   for (let w = 0; w < (engine === 'onnx' ? 3 : 1); w++) await step();

@@ -2,7 +2,7 @@
  * Synthetic benchmark of adaptive conceptualization (method notes §8, issue 4 item 6).
  *   npx tsx bench/synthetic.ts [--family A|B] [--train 512] [--test 120] [--iterations 400] [--batch 8] [--lr 1e-3] [--shared 0]
  *     [--dim 384] [--heads 6] [--acg-seed S (the ACG's weights and batch order; default --seed)] [--pool-seed 0 | --fresh-vocabulary] [--workers 2] [--warmup 0] [--schedule constant|cosine] [--merge cos (mergeThreshold)] [--ema β] [--restarts R] [--no-baselines] [--train-runtime onnx|tfjs] [--checkpoint dir [--resume]]
- * --family: A (default) is the family that recipes were tuned on, B the one held out from tuning (src/families.ts);
+ * --family: A (default) is the family that recipes were tuned on, B the one held out from tuning (bench/data/families.ts);
  * --shared, --pool-seed and --fresh-vocabulary apply to A only.
  * --fresh-vocabulary draws the held-out images' concept directions from another pool than the training images'.
  * With --checkpoint, an existing checkpoint is evaluated as is (or, with --resume, trained on to --iterations).
@@ -14,9 +14,9 @@
 import { parseArgs } from 'node:util';
 import { arrayFeatureSource, assignmentToRegions, silentLogger, type ConceptGenerator } from '@acseg/core';
 import { AffinityPropagationGenerator, AgglomerativeGenerator, KMeansGenerator, SpectralGenerator } from '@acseg/generator-clustering';
-import { AcgGenerator } from '../src/generator.js';
-import { SYNTHETIC_FAMILIES, isSyntheticFamily } from '../src/families.js';
-import { matchedIoU, syntheticImages, type SyntheticImage } from '../src/synthetic.js';
+import { AcgGenerator } from '../src/inference/generator.js';
+import { SYNTHETIC_FAMILIES, isSyntheticFamily } from './data/families.js';
+import { matchedIoU, syntheticImages, type SyntheticImage } from './data/synthetic.js';
 import { table } from './common.js';
 
 const { values: args } = parseArgs({

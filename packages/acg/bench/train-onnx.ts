@@ -1,5 +1,5 @@
 /**
- * Training speed of the ONNX gradient engine (src/onnx/train-graph.ts + trainer.ts) against TF.js.
+ * Training speed of the ONNX gradient engine (src/training/onnx/train-graph.ts + trainer.ts) against TF.js.
  *   npx tsx bench/train-onnx.ts [--steps 3] [--warmup 3] [--no-tf]
  * Batch 32, d = 384, n = 196, k = 5, N = 6, 6 heads, FFN 1536, random clustered features (as bench/speed.ts).
  * Rows: ONNX gradients alone and ONNX gradients + the JS AdamW of `TfAcg.applyGradients` (a full step, the
@@ -10,9 +10,9 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { silentLogger } from '@acseg/core';
-import { makeConfig } from '../src/config.js';
-import { initParams } from '../src/init.js';
-import { OnnxGradients } from '../src/onnx/trainer.js';
+import { makeConfig } from '../src/model/config.js';
+import { initParams } from '../src/model/init.js';
+import { OnnxGradients } from '../src/training/onnx/trainer.js';
 import { ensureBackend, TfAcg } from '../src/tf/runtime.js';
 import { randomFeatures, table } from './common.js';
 

@@ -9,9 +9,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeSafetensors } from '@acseg/safetensors';
-import { saveCheckpoint } from '../src/checkpoint.js';
-import { makeConfig, paramSpecs, type ParamValues } from '../src/config.js';
-import { Rng } from '../src/rng.js';
+import { saveCheckpoint } from '../src/checkpoint/checkpoint.js';
+import { makeConfig, paramSpecs, type ParamValues } from '../src/model/config.js';
+import { Rng } from '../src/model/rng.js';
 
 const root = join(import.meta.dirname, '..', 'src', 'testing', 'fixtures');
 for (const [name, ffn, seed] of [['relu', 'relu', 1], ['gelu', 'gelu', 2]] as const) {

@@ -1,26 +1,19 @@
 import { definePlugin, PLUGIN_API_VERSION } from '@acseg/core';
-import { AcgGenerator } from './generator.js';
+import { AcgGenerator } from './inference/generator.js';
 
-export { AcgGenerator } from './generator.js';
-export { ACG_DEFAULTS, parseAcgOptions, type AcgOptions, type AcgPrecision, type AcgRuntime } from './options.js';
-export { buildAcgOnnx, ACG_IO, ACG_ONNX_FORMAT, type CrossAttentionForm } from './onnx/build.js';
-export { OnnxAcg, loadOnnxRuntime, type OnnxPrediction } from './onnx/session.js';
-export { makeConfig, paramSpecs, DEFAULT_CONFIG, type AcgConfig, type ParamSpec, type ParamValues } from './config.js';
-export { initParams } from './init.js';
-export { loadCheckpoint, saveCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type TrainingState } from './checkpoint.js';
-export { checkpointFolderContents, type CheckpointFolderContents } from './checkpoint-files.js';
-export { batchIndices, type AcgFitOptions, type AcgFitReport } from './train.js';
-export { mergeNearDuplicateConcepts } from './merge.js';
-export { WeightAverage } from './ema.js';
-export { heldInLoss, trainWithRestarts, type AcgRestartsReport, type RestartResult } from './restarts.js';
-export { learningRateAt, type LrSchedule, type ScheduleOptions } from './schedule.js';
-export { modularityLoss, modularityWeights } from './tf/loss.js';
+// `@acseg/acg`: what a user of a trained ACG needs (the generator, its options, checkpoints, the inference graphs).
+// Training (engines, restarts, EMA, schedules) is `@acseg/acg/train` (src/training/index.ts).
+export { AcgGenerator } from './inference/generator.js';
+export { ACG_DEFAULTS, parseAcgOptions, type AcgOptions, type AcgPrecision, type AcgRuntime, type LrSchedule } from './options.js';
+export { buildAcgOnnx, ACG_IO, ACG_ONNX_FORMAT, type CrossAttentionForm } from './inference/onnx/build.js';
+export { OnnxAcg, loadOnnxRuntime, type OnnxPrediction } from './inference/onnx/session.js';
+export { mergeNearDuplicateConcepts } from './inference/merge.js';
+export { makeConfig, paramSpecs, DEFAULT_CONFIG, type AcgConfig, type ParamSpec, type ParamValues } from './model/config.js';
+export { initParams } from './model/init.js';
+export { loadCheckpoint, saveCheckpoint, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, type Checkpoint, type TrainingState } from './checkpoint/checkpoint.js';
+export { checkpointFolderContents, type CheckpointFolderContents } from './checkpoint/folder.js';
 export { ensureBackend } from './tf/backend.js';
-export { syntheticImages, conceptPool, plantRegions, matchedIoU, SYNTHETIC_DEFAULTS, type SyntheticImage, type SyntheticOptions } from './synthetic.js';
-export { syntheticImagesB, hierarchicalPool, sceneRegions, smoothField, SYNTHETIC_B_DEFAULTS, type SyntheticBOptions, type HierarchicalPool } from './synthetic-b.js';
-export { SYNTHETIC_FAMILIES, isSyntheticFamily, type SyntheticFamily, type FamilyInfo } from './families.js';
 export { TfAcg, type Formulation, type Prediction } from './tf/runtime.js';
-export { GradientPool } from './tf/pool.js';
 
 export const VERSION = '0.1.0';
 

@@ -1,8 +1,8 @@
 import { silentLogger } from '@acseg/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { paramSpecs } from './config.js';
-import { initParams } from './init.js';
-import { cosineAssignmentReference } from './modularity-reference.js';
+import { paramSpecs } from './model/config.js';
+import { initParams } from './model/init.js';
+import { cosineAssignmentReference } from './testing/modularity-reference.js';
 import { tinyConfig, tinyFeatures, maxDiff } from './testing/tiny.js';
 import { ensureBackend, TfAcg } from './tf/runtime.js';
 

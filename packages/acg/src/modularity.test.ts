@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { silentLogger } from '@acseg/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { modularityLossReference } from './modularity-reference.js';
-import { Rng } from './rng.js';
+import { modularityLossReference } from './testing/modularity-reference.js';
+import { Rng } from './model/rng.js';
 import { ensureBackend } from './tf/backend.js';
 import { modularityLoss, modularityWeights } from './tf/loss.js';
 import { batchFeatures } from './tf/model.js';

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { AcsegError, type ComponentOptions } from '@acseg/core';
-import type { LrSchedule } from './schedule.js';
 
 /** Options of the `acg` generator (CLI flags map onto these names). */
 export interface AcgOptions {
@@ -45,18 +44,18 @@ export interface AcgOptions {
   /**
    * Arithmetic of `generate`'s products on the onnx runtime: 'fp32', or 'int8' (dynamic quantization of the weight
    * products and of the cross-attention's products with the features: int8 weights per output channel, X once per
-   * batch, activations at run time; README "Speed"). TF.js runs fp32 only.
+   * batch, activations at run time; README "Numbers"). TF.js runs fp32 only.
    */
   precision: AcgPrecision;
   /**
    * Not in the paper (undefined = off, the paper's rule): in `generate`, merge an image's concepts whose cosine is
-   * ≥ this value before the argmax, so near-duplicate concepts do not split one region (src/merge.ts).
+   * ≥ this value before the argmax, so near-duplicate concepts do not split one region (src/inference/merge.ts).
    */
   mergeThreshold?: number;
   /**
    * Not in the paper (0 = off, the paper's rule): decay β of an exponential moving average of the weights during
    * training, θ̄ ← β θ̄ + (1 − β) θ after every step, starting from the initial weights. The averaged weights are
-   * what `fit` leaves in place and checkpoints store (README "Seeds, restarts and weight averaging").
+   * what `fit` leaves in place and checkpoints store (docs/experiments/acg-notebook.md "Seeds, restarts and weight averaging").
    */
   ema: number;
   /**
@@ -67,6 +66,9 @@ export interface AcgOptions {
 }
 
 export type AcgPrecision = 'fp32' | 'int8';
+
+/** Learning-rate schedules of `fit`; the paper trains at a constant rate (schedule 'constant', warmup 0). */
+export type LrSchedule = 'constant' | 'cosine';
 
 export type AcgRuntime = 'tfjs' | 'onnx';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSafetensors } from '@acseg/safetensors';
-import { loadCheckpoint, type Checkpoint } from '../checkpoint.js';
+import { loadCheckpoint, type Checkpoint } from '../checkpoint/checkpoint.js';
 
 /** What tools/acg-reference/forward.py computed (float64 PyTorch) for a committed fixture. */
 export interface ReferenceExpected {

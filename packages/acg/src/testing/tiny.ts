@@ -1,6 +1,6 @@
 import type { FeatureMap } from '@acseg/core';
-import { makeConfig, type AcgConfig } from '../config.js';
-import { Rng } from '../rng.js';
+import { makeConfig, type AcgConfig } from '../model/config.js';
+import { Rng } from '../model/rng.js';
 
 /** A tiny architecture for fast tests: d = 8, 2 heads, k = 3, 2 steps, FFN 16. */
 export function tinyConfig(partial: Partial<AcgConfig> = {}): AcgConfig {

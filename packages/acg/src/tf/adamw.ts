@@ -11,6 +11,9 @@ export interface AdamWOptions {
   lrScale?: (name: string) => number;
 }
 
+/** Updates elements [lo, hi) elsewhere (a helper thread), while the caller updates the rest. */
+export type AdamWShare = (lo: number, hi: number, s: AdamWStep) => Promise<void>;
+
 /** The per-step constants of one AdamW update (what a helper thread needs to update its share). */
 export interface AdamWStep {
   stepSize: number;
@@ -124,7 +127,7 @@ export class AdamW {
    * Updates the flat parameters `p` with flat gradients `g` (same layout as the slots); `share`, when given,
    * updates [split, total) on another thread while this one does [0, split). Same result as `apply`.
    */
-  async applyFlat(p: Float32Array, g: Float32Array, share?: (lo: number, hi: number, s: AdamWStep) => Promise<void>): Promise<void> {
+  async applyFlat(p: Float32Array, g: Float32Array, share?: AdamWShare): Promise<void> {
     const m = this.flatM;
     const v = this.flatV;
     if (!m || !v) throw new Error('AdamW.applyFlat: constructed without flat slots');

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { paramSpecs, type AcgConfig, type ParamValues } from '../config.js';
+import { paramSpecs, type AcgConfig, type ParamValues } from '../model/config.js';
 import { constRightProduct, gelu, l2Normalize, layerNorm, linear, mm } from './ops.js';
 
 /** How the cross-attention is computed (same result, different cost). */

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { AcgConfig, ParamValues } from '../config.js';
-import type { OptimizerState } from '../checkpoint.js';
-import { AdamW, type AdamWOptions } from './adamw.js';
-import type { AdamWThread } from './adamw-thread.js';
+import type { AcgConfig, ParamValues } from '../model/config.js';
+import type { OptimizerState } from '../checkpoint/checkpoint.js';
+import { AdamW, type AdamWOptions, type AdamWStep } from './adamw.js';
 import { flatLayout, flatViews, gradientsInto, type FlatLayout, type GradientResult } from './grad.js';
 import { modularityLoss, modularityWeights } from './loss.js';
 import { AcgParams, batchFeatures, forward, type Formulation } from './model.js';
@@ -120,7 +119,7 @@ export class TfAcg {
   }
 
   /** One AdamW update with flat gradients (the master's layout), a share of it on `thread` when given. */
-  async applyFlatGradients(grads: Float32Array, thread?: AdamWThread): Promise<void> {
+  async applyFlatGradients(grads: Float32Array, thread?: { update(lo: number, hi: number, step: AdamWStep): Promise<void> }): Promise<void> {
     if (!this.optimizer) throw new Error('TfAcg.applyFlatGradients: call setOptimizer first');
     await this.optimizer.applyFlat(new Float32Array(this.master), grads, thread ? (lo, hi, s) => thread.update(lo, hi, s) : undefined);
     this.stale = true;

@@ -1,0 +1,208 @@
+import {
+  AcsegError, silentLogger, validateFeatureMap,
+  type ConceptAssignment, type ConceptGenerator, type FeatureMap, type FeatureSource, type FitOptions, type FitReport, type Logger,
+} from '@acseg/core';
+import { loadCheckpoint, saveCheckpoint, type TrainingState } from '../checkpoint/checkpoint.js';
+import { makeConfig, type AcgConfig } from '../model/config.js';
+import { initParams } from '../model/init.js';
+import { parseAcgOptions, type AcgOptions, type AcgRuntime } from '../options.js';
+import { ensureBackend, TfAcg, type Formulation } from '../tf/runtime.js';
+import type { TrainableAcg } from '../training/target.js';
+import { mergeNearDuplicateConcepts } from './merge.js';
+import { OnnxAcg, loadOnnxRuntime, onnxRuntimeError } from './onnx/session.js';
+
+/**
+ * The Adaptive Concept Generator (paper §3.2–3.4): k learned prototypes
+ * updated by N cross-/self-attention + FFN steps into per-image concepts;
+ * S = cos(X, C). Trained with the modularity loss (`fit`), or loaded.
+ */
+export class AcgGenerator implements ConceptGenerator, TrainableAcg {
+  readonly name = 'acg';
+  readonly options: AcgOptions;
+  private model: TfAcg | undefined;
+  private log: Logger;
+  /** Where the loaded weights came from, for messages. */
+  private origin = 'untrained ACG';
+  /** Training progress of the current weights (set by fit/load). */
+  training: TrainingState | undefined;
+  /** The ONNX session on the current weights; undefined until needed, dropped whenever the weights change. */
+  private onnx: Promise<OnnxAcg> | undefined;
+  private runtimeChoice: Promise<AcgRuntime> | undefined;
+
+  constructor(options: Partial<AcgOptions> | Record<string, unknown> = {}, log: Logger = silentLogger, readonly formulation: Formulation = 'reassociated') {
+    this.options = parseAcgOptions(options as Record<string, unknown>);
+    this.log = log;
+  }
+
+  get ready(): boolean {
+    return this.model !== undefined;
+  }
+
+  get config(): AcgConfig | undefined {
+    return this.model?.config;
+  }
+
+  /** Fresh weights for features of dimension `dim`, from `seed`. */
+  async initialize(dim: number): Promise<void> {
+    await ensureBackend(this.log);
+    const o = this.options;
+    const cfg = makeConfig(dim, { k: o.k, steps: o.steps, heads: o.heads, ffn: o.ffn });
+    this.model?.dispose();
+    this.model = new TfAcg(cfg, initParams(cfg, o.seed), this.formulation);
+    this.origin = `ACG initialised from seed ${o.seed}`;
+    this.training = undefined;
+    this.weightsChanged();
+  }
+
+  async load(path: string): Promise<void> {
+    const ckpt = await loadCheckpoint(path);
+    await ensureBackend(this.log);
+    this.model?.dispose();
+    this.model = new TfAcg(ckpt.config, ckpt.params, this.formulation);
+    this.origin = path;
+    this.training = ckpt.training;
+    this.weightsChanged();
+  }
+
+  /** Drops the ONNX session: it is rebuilt from the current weights on the next `generate`. */
+  weightsChanged(): void {
+    const old = this.onnx;
+    this.onnx = undefined;
+    if (old) void old.then((s) => s.dispose(), () => undefined);
+  }
+
+  /** The engine `generate` uses (resolved once; logs one line saying which). */
+  inferenceRuntime(): Promise<AcgRuntime> {
+    this.runtimeChoice ??= (async (): Promise<AcgRuntime> => {
+      const want = this.options.runtime;
+      const int8 = this.options.precision === 'int8';
+      if (want === 'tfjs') {
+        if (int8) throw new AcsegError('BAD_CONFIG', 'acg: option precision "int8" needs runtime "onnx" (TF.js runs fp32 only)', { plugin: '@acseg/acg' });
+        this.log.info(`acg: inference on TF.js (${await ensureBackend(this.log)}), fp32 (option runtime: tfjs)`);
+        return 'tfjs';
+      }
+      const ort = await loadOnnxRuntime();
+      if (ort) {
+        this.log.info(`acg: inference on onnxruntime-node ${ort.env.versions.common} (CPU), ${this.options.precision}${int8 ? ' (dynamically quantized weight and feature products)' : ''}${want ? ' (option runtime: onnx)' : ' (onnxruntime-node loads; option runtime: tfjs runs TF.js instead)'}`);
+        return 'onnx';
+      }
+      if (want === 'onnx') {
+        throw new AcsegError('BAD_CONFIG', `acg: option runtime "onnx" but onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'}`, {
+          plugin: '@acseg/acg', hint: 'install onnxruntime-node 1.30 with its native binding, or use runtime "tfjs"',
+        });
+      }
+      this.log.info(`acg: inference on TF.js (${await ensureBackend(this.log)}), fp32${int8 ? ' (precision int8 ignored)' : ''} (onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'})`);
+      return 'tfjs';
+    })();
+    return this.runtimeChoice;
+  }
+
+  /**
+   * Writes a checkpoint of the current weights. The trainer passes `average` when option ema is on: the averaged
+   * weights (master layout) are stored as the checkpoint's weights and the training weights go to the optimizer file.
+   */
+  async save(path: string, average?: Float32Array): Promise<void> {
+    const model = this.requireModel('save');
+    const optimizer = model.exportOptimizer();
+    if (average && optimizer) optimizer.params = Object.fromEntries([...model.masterParams()].map(([name, p]) => [name, p.slice()]));
+    const params = average ? model.exportFlat(average) : model.exportParams();
+    await saveCheckpoint(path, { config: model.config, seed: this.options.seed, params, training: this.training, optimizer });
+  }
+
+  /** Internal access for the trainer. */
+  requireModel(what: string): TfAcg {
+    if (!this.model) {
+      throw new AcsegError('NOT_IMPLEMENTED', `acg: cannot ${what} before the generator is trained or loaded`, {
+        plugin: '@acseg/acg', hint: 'pass --checkpoint <folder> or run `acseg train` first',
+      });
+    }
+    return this.model;
+  }
+
+  /** Checks a feature map against the loaded weights. */
+  checkFeatures(f: FeatureMap): void {
+    validateFeatureMap(f);
+    const cfg = this.requireModel('generate').config;
+    if (f.dim !== cfg.dim) {
+      throw new AcsegError('BAD_CHECKPOINT', `${f.source ?? f.id}: features have d = ${f.dim}, but the ACG (${this.origin}) expects d = ${cfg.dim}`, {
+        file: f.source, plugin: '@acseg/acg', hint: 'use the checkpoint trained on this backbone\'s features, or retrain',
+      });
+    }
+  }
+
+  async generate(features: readonly FeatureMap[]): Promise<ConceptAssignment[]> {
+    const model = this.requireModel('generate');
+    for (const f of features) this.checkFeatures(f);
+    const { k, dim } = model.config;
+    let session: OnnxAcg | undefined;
+    if ((await this.inferenceRuntime()) === 'onnx') {
+      const pending = this.onnx ?? OnnxAcg.create(model.config, model.exportParams(), { form: this.formulation, precision: this.options.precision });
+      this.onnx = pending;
+      try {
+        session = await pending;
+      } catch (e) {
+        if (this.onnx === pending) this.onnx = undefined;
+        throw new AcsegError('BAD_CONFIG', `acg: onnxruntime-node cannot run the ACG graph (${this.origin}): ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`, {
+          plugin: '@acseg/acg', hint: 'use runtime "tfjs"', cause: e,
+        });
+      }
+    }
+    const out: ConceptAssignment[] = new Array(features.length);
+    // Images with the same patch count share a forward pass.
+    const groups = new Map<number, number[]>();
+    features.forEach((f, i) => {
+      const n = f.grid.h * f.grid.w;
+      const g = groups.get(n) ?? [];
+      g.push(i);
+      groups.set(n, g);
+    });
+    for (const [n, idx] of groups) {
+      for (let s = 0; s < idx.length; s += this.options.inferenceBatch) {
+        const chunk = idx.slice(s, s + this.options.inferenceBatch);
+        const tokens = chunk.map((i) => features[i].tokens);
+        const pred = session ? await session.predict(tokens, n) : model.predict(tokens, n);
+        const merge = this.options.mergeThreshold;
+        chunk.forEach((i, b) => {
+          const concepts = pred.concepts.slice(b * k * dim, (b + 1) * k * dim);
+          const assignment = pred.assignment.slice(b * n * k, (b + 1) * n * k);
+          out[i] = {
+            id: features[i].id,
+            k,
+            assignment: merge === undefined ? assignment : mergeNearDuplicateConcepts(assignment, concepts, n, k, dim, merge),
+            concepts,
+          };
+        });
+      }
+    }
+    return out;
+  }
+
+  async fit(source: FeatureSource, options: FitOptions = {}): Promise<FitReport> {
+    try {
+      // Imported here: a user of a trained ACG loads no training code (engines, threads, the ONNX tape).
+      const { fitAcg } = await import('../training/fit.js');
+      return await fitAcg(this, source, options, (seed) => new AcgGenerator({ ...this.options, seed, restarts: 1 }, this.log, this.formulation));
+    } finally {
+      this.weightsChanged();
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.weightsChanged();
+    this.model?.dispose();
+    this.model = undefined;
+  }
+
+  /** @internal Swaps in weights (used by the trainer on resume). */
+  setModel(model: TfAcg, origin: string, training?: TrainingState): void {
+    if (this.model !== model) this.model?.dispose();
+    this.model = model;
+    this.origin = origin;
+    this.training = training;
+    this.weightsChanged();
+  }
+
+  get logger(): Logger {
+    return this.log;
+  }
+}

@@ -2,7 +2,7 @@ export { ConfusionMatrix, IGNORE_INDEX } from './confusion.js';
 export { scoreConfusion, meanStd, type Scores } from './metrics.js';
 export { hungarianMatch, identityMatch, applyAssignment, matchConfusion } from './hungarian.js';
 export type { Dataset, DatasetItem, DatasetProblem, OpenOptions } from './dataset.js';
-export { readLabelPng, pngPalette, checkLabelRange, type LabelMap } from './label.js';
+export { readLabelPng, checkLabelRange, type LabelMap } from './label.js';
 export { openVoc, VOC_CLASSES } from './datasets/voc.js';
 export { openCamVid, CAMVID_CLASSES } from './datasets/camvid.js';
 export { openCocoStuff27, loadCocoMapping, fineToCoarse, COCO_DATA_DIR, type CocoMapping, type CocoOpenOptions } from './datasets/cocostuff.js';

@@ -7,7 +7,6 @@ import { backgroundChoice, intOption, stringOption } from './options.js';
 export { BackgroundClassifier, type BackgroundClassifierOptions } from './background-classifier.js';
 export { KMeansClassifier, type KMeansClassifierOptions } from './kmeans-classifier.js';
 export { KnnClassifier, nearest, vote, type KnnClassifierOptions, type Neighbour } from './knn-classifier.js';
-export { kmeans, kmeansPlusPlus, lloyd, type KMeansOptions, type KMeansResult } from './kmeans.js';
 export { regionMajorityLabels, IGNORE_LABEL } from './gt-labels.js';
 export { embedRegions, type ImageRegions, type EmbedOptions } from './embed.js';
 export type { BackgroundChoice } from './options.js';

@@ -1,7 +1,7 @@
 import { AcsegError, silentLogger, type ClassifierContext, type ClassifierNeeds, type ClassifyInput, type ConceptClassifier, type RegionDigest, type RegionLabel } from '@acseg/core';
 import { loadState, matrix, metaBool, metaInt, saveState } from './checkpoint.js';
 import { digestDim, embedDigests, regionDigest, type EmbedOptions } from './embed.js';
-import { kmeans } from './kmeans.js';
+import { kmeans } from '@acseg/generator-clustering';
 import { checkChoice, checkInt, type BackgroundChoice } from './options.js';
 import { dotRow, squaredDistance, stack } from './vectors.js';
 
@@ -82,11 +82,13 @@ export class KMeansClassifier implements ConceptClassifier {
       });
     }
     const dim = rows[0].length;
-    const result = kmeans(stack(rows, dim), rows.length, dim, { k: this.K, seed: this.options.seed ?? 0, nInit: this.options.nInit, maxIterations: this.options.maxIterations });
+    // The project's one k-means (scikit-learn's, in @acseg/generator-clustering), on the float32 rows as they are.
+    const maxIter = this.options.maxIterations ?? 300;
+    const result = kmeans({ rows: rows.length, cols: dim, data: stack(rows, dim) }, this.K, { seed: this.options.seed ?? 0, nInit: this.options.nInit ?? 1, maxIter, distinct: true });
     if (result.k < this.K) log.warn(`classifier kmeans: only ${result.k} distinct region embeddings among ${rows.length}; using ${result.k} clusters instead of ${this.K}`);
-    if (!result.converged) log.warn(`classifier kmeans: k-means did not converge in ${result.iterations} iterations`);
+    if (result.iterations >= maxIter) log.warn(`classifier kmeans: k-means stopped at maxIterations (${maxIter}) before it converged`);
     log.info(`classifier kmeans: ${rows.length} regions of ${digests.length} images → ${result.k} clusters (inertia ${result.inertia.toFixed(4)}, ${result.iterations} iterations)`);
-    this.state = { centroids: result.centroids, k: result.k, dim };
+    this.state = { centroids: Float32Array.from(result.centroids), k: result.k, dim };
   }
 
   async classifyDigests(digests: readonly RegionDigest[]): Promise<RegionLabel[][]> {

@@ -9,7 +9,7 @@ import type { Points } from './points.js';
  * image and shared by all nInit runs. Worth it when d is large (patch
  * features: n = 196, d = 384).
  */
-export interface GramRun extends Omit<KMeansResult, 'centroids'> {
+export interface GramRun extends Omit<KMeansResult, 'centroids' | 'k'> {
   /** The points each final centre averages. */
   members: Int32Array[];
 }

@@ -90,5 +90,5 @@ export function lloyd(p: Points, xNorms: Float64Array, init: Float64Array, maxIt
   }
   // Labels must match the final centres (sklearn's last E-step).
   const inertia = assign(p, xNorms, centers, k, labels, dist);
-  return { labels, centroids: centers, inertia, iterations: it };
+  return { k, labels, centroids: centers, inertia, iterations: it };
 }

@@ -108,6 +108,32 @@ describe('kmeans', () => {
     expect(same.inertia).toBe(0);
   });
 
+  it('distinct: stops at the number of distinct points, with fewer clusters, k above the points allowed', () => {
+    // Six points, three distinct: (1, 0) ×2, (0, 1) ×2... and (5, 5) once; k = 5, then k = 8 > 6 points.
+    const data = Float32Array.from([1, 0, 0, 1, 1, 0, 0, 1, 1, 0, 5, 5]);
+    for (const k of [5, 8]) {
+      const r = kmeans({ rows: 6, cols: 2, data }, k, { seed: 2, distinct: true });
+      expect(r.k).toBe(3);
+      expect(r.centroids.length).toBe(3 * 2);
+      const centres = Array.from({ length: 3 }, (_, c) => `${r.centroids[2 * c]},${r.centroids[2 * c + 1]}`).sort();
+      expect(centres).toEqual(['0,1', '1,0', '5,5']);
+      expect(r.inertia).toBe(0);
+    }
+    // Without the option a duplicate-rich set still gets k clusters (scikit-learn's behaviour).
+    expect(kmeans({ rows: 6, cols: 2, data }, 5, { seed: 2 }).k).toBe(5);
+  });
+
+  it('reads float32 points without copying them and gives the float64 result of the same values', () => {
+    const { points } = blobs([[0, 0, 0], [6, 0, 1], [0, 6, 2]], [10, 14, 9], 0.7, 4);
+    const f32 = Float32Array.from(points.flat());
+    const f64 = Float64Array.from(f32);
+    const a = kmeans({ rows: points.length, cols: 3, data: f32 }, 3, { seed: 1 });
+    const b = kmeans({ rows: points.length, cols: 3, data: f64 }, 3, { seed: 1 });
+    expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
+    expect(Array.from(a.centroids)).toEqual(Array.from(b.centroids));
+    expect(a.inertia).toBe(b.inertia);
+  });
+
   it('refuses a bad k', () => {
     expect(() => kmeans([[0], [1]], 3)).toThrow(/exceeds the number of points/);
     expect(() => kmeans([[0], [1]], 0)).toThrow(/positive integer/);

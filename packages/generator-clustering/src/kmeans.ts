@@ -18,9 +18,16 @@ export interface KMeansOptions {
    * 'gram' from the n × n Gram matrix (cheaper when d is large), 'auto' (default) picks the cheaper.
    */
   method?: 'auto' | 'lloyd' | 'gram';
+  /**
+   * Stop k-means++ once every point sits on a centre (fewer distinct points than k): fewer clusters, and k may
+   * exceed the points. Default false: scikit-learn's behaviour, where k > points is an error.
+   */
+  distinct?: boolean;
 }
 
 export interface KMeansResult {
+  /** Clusters found: k, or fewer with `distinct`. */
+  k: number;
   /** Cluster of each point, 0..k-1. */
   labels: Int32Array;
   /** k × d, row-major. */
@@ -42,7 +49,8 @@ export function kmeans(points: PointsLike, k: number, options: KMeansOptions = {
   const p = toPoints(points, 'kmeans');
   const { seed = 0, nInit = 10, maxIter = 300, tol = 1e-4 } = options;
   if (!Number.isInteger(k) || k < 1) throw new AcsegError('BAD_CONFIG', `kmeans: k must be a positive integer, got ${k}`);
-  if (k > p.rows) throw new AcsegError('BAD_INPUT', `kmeans: k = ${k} exceeds the number of points (${p.rows})`);
+  if (k > p.rows && !options.distinct) throw new AcsegError('BAD_INPUT', `kmeans: k = ${k} exceeds the number of points (${p.rows})`);
+  const distinct = options.distinct ?? false;
   if (!Number.isInteger(nInit) || nInit < 1) throw new AcsegError('BAD_CONFIG', `kmeans: nInit must be a positive integer, got ${nInit}`);
   if (!Number.isInteger(maxIter) || maxIter < 1) throw new AcsegError('BAD_CONFIG', `kmeans: maxIter must be a positive integer, got ${maxIter}`);
   const rng = new Rng(seed);
@@ -57,16 +65,16 @@ export function kmeans(points: PointsLike, k: number, options: KMeansOptions = {
     const dist = (i: number, j: number) => G[i * n + i] + G[j * n + j] - 2 * G[i * n + j];
     let bestRun: GramRun | undefined;
     for (let run = 0; run < nInit; run++) {
-      const result = lloydGram(G, n, plusPlusIndices(n, k, rng, dist), maxIter, absTol);
+      const result = lloydGram(G, n, plusPlusIndices(n, k, rng, dist, distinct), maxIter, absTol);
       if (!bestRun || result.inertia < bestRun.inertia) bestRun = result;
     }
     const { members, ...rest } = bestRun!;
-    best = { ...rest, centroids: gramCentroids(p, members) };
+    best = { ...rest, k: members.length, centroids: gramCentroids(p, members) };
   } else {
     const xNorms = rowSquaredNorms(p);
     for (let run = 0; run < nInit; run++) {
-      const init = plusPlusIndices(n, k, rng, (i, j) => sqDist(p.data, i, p.data, j, d));
-      const centres = new Float64Array(k * d);
+      const init = plusPlusIndices(n, k, rng, (i, j) => sqDist(p.data, i, p.data, j, d), distinct);
+      const centres = new Float64Array(init.length * d);
       init.forEach((i, c) => centres.set(p.data.subarray(i * d, (i + 1) * d), c * d));
       const result = lloyd(p, xNorms, centres, maxIter, absTol);
       if (!best || result.inertia < best.inertia) best = result;
@@ -89,7 +97,7 @@ function meanVariance(p: Points): number {
   return total / d;
 }
 
-function sqDist(x: Float64Array, i: number, y: Float64Array, j: number, d: number): number {
+function sqDist(x: Points['data'], i: number, y: Points['data'], j: number, d: number): number {
   let s = 0;
   const a = i * d, b = j * d;
   for (let t = 0; t < d; t++) {
@@ -110,8 +118,11 @@ export function kmeansPlusPlus(points: PointsLike, k: number, seed = 0): Int32Ar
  * sklearn's _kmeans_plusplus: the first centre uniformly, then for each next
  * centre 2 + ⌊ln k⌋ candidates drawn with probability ∝ D(x)², keeping the one
  * that lowers the potential Σ D(x)² most. `dist(i, j)` = ‖x_i − x_j‖².
+ * `distinct`: stop once the potential is spent (every point on a centre, up to
+ * float rounding), with fewer than k centres.
  */
-function plusPlusIndices(n: number, k: number, rng: Rng, dist: (i: number, j: number) => number): Int32Array {
+function plusPlusIndices(n: number, k: number, rng: Rng, dist: (i: number, j: number) => number, distinct = false): Int32Array {
+  k = Math.min(k, n);
   const chosen = new Int32Array(k);
   const trials = 2 + Math.floor(Math.log(k));
   const first = rng.int(n);
@@ -122,7 +133,10 @@ function plusPlusIndices(n: number, k: number, rng: Rng, dist: (i: number, j: nu
   const cum = new Float64Array(n);
   let cand = new Float64Array(n);
   let bestDist = new Float64Array(n);
+  // What is left once every point sits on a centre up to float rounding (≈1e-14 relative on unit vectors).
+  const floor = pot * 1e-12;
   for (let c = 1; c < k; c++) {
+    if (distinct && pot <= floor) return chosen.slice(0, c);
     let acc = 0;
     for (let i = 0; i < n; i++) cum[i] = acc += closest[i];
     let bestPot = Infinity, bestIdx = 0;

@@ -1,10 +1,14 @@
 import { AcsegError } from '@acseg/core';
 
-/** A dense row-major matrix: `rows` points of dimension `cols`. */
+/**
+ * A dense row-major matrix: `rows` points of dimension `cols`. float32 data
+ * (e.g. a whole set's region embeddings) is read as it is, never copied to
+ * float64: sums and distances are taken in float64 either way.
+ */
 export interface Points {
   rows: number;
   cols: number;
-  data: Float64Array;
+  data: Float64Array | Float32Array;
 }
 
 /** What the raw algorithms accept: an array of equal-length rows, or a `Points`. */
@@ -33,7 +37,7 @@ export function toPoints(p: PointsLike, what = 'points'): Points {
   return { rows, cols, data };
 }
 
-function checkFinite(data: Float64Array, what: string): void {
+function checkFinite(data: Float64Array | Float32Array, what: string): void {
   for (let i = 0; i < data.length; i++) {
     if (!Number.isFinite(data[i])) throw new AcsegError('NUMERIC', `${what}: value ${i} is not finite (${data[i]})`);
   }

@@ -6,6 +6,7 @@ import { checkOutDir } from '../check-out.js';
 import { Session, type GlobalArgs } from '../session.js';
 import { mergeGalleries } from '../merge-galleries.js';
 import { mergeEval } from '../merge-eval.js';
+import { mergeFit } from '../merge-fit.js';
 import { checkParts, findParts, PART_FILE, type Part } from '../shard-part.js';
 import { commandSpec, type SetStatus } from './index.js';
 
@@ -44,6 +45,11 @@ export function mergeCommand(y: Argv, _setStatus: SetStatus): Argv {
       // Components are rebuilt as the shards made them, with their --set options.
       const evalSession = await Session.open({ ...(argv as GlobalArgs), set: parts[0].record.settings.set as string[] | undefined });
       process.stdout.write(`${await mergeEval(evalSession, parts, out)}\n`);
+      return;
+    }
+    if (kind === 'fit') {
+      const fitSession = await Session.open({ ...(argv as GlobalArgs), set: parts[0].record.settings.set as string[] | undefined });
+      process.stdout.write(`${await mergeFit(fitSession, parts)}\n`);
       return;
     }
     if (kind !== 'features') throw new AcsegError('BAD_CONFIG', `merging ${kind} parts is not supported yet (${parts[0].dir})`);

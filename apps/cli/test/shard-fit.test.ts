@@ -56,7 +56,7 @@ describe('run --fit-only: the classifier fitted once from the shards\' region em
     const again = acseg(['merge', out]);
     expect(again.status).toBe(1);
     expect(firstError(again.stderr)).toBe(`acseg: error: ${state} already exists; not overwriting a classifier state`);
-  });
+  }, 240_000);
 
   it('bad input: no --save-classifier, a classifier with nothing to fit, parts of different jobs, an unfinished part', () => {
     const images = join(tempDir(), 'images');
@@ -88,5 +88,5 @@ describe('run --fit-only: the classifier fitted once from the shards\' region em
     expect(cut.status).toBe(2);
     expect(firstError(cut.stderr)).toBe(`acseg: error: ${join(a, 'part-0001-of-0002')}: shard 1/2 is unfinished (${digests}: cut short (fewer lines than it announces)); nothing merged`);
     expect(existsSync(state)).toBe(false);
-  });
+  }, 240_000);
 });

@@ -71,6 +71,14 @@ describe('eval --shard for k-NN (Table 3) and CLIP (Table 4): partials merged in
     }
     expect((JSON.parse(readFileSync(join(out, 'run-2', 'metrics.json'), 'utf8')) as { protocol: string }).protocol).toBe('k-NN retrieval (K=5)');
 
+    // A part of another split's evaluation among them: refused, naming both parts and both lists.
+    const other = join(tempDir(), 'knn-train');
+    const trainArgs = common.map((a) => (a === 'val' ? 'train' : a));
+    expect(acseg([...trainArgs, '--classifier', 'knn', '--out', other, '--shard', '1/3'], undefined, clean).status).toBe(0);
+    const split = acseg(['merge', join(out, 'part-0000-of-0003'), join(other, 'part-0001-of-0003'), join(out, 'part-0002-of-0003'), '--out', join(tempDir(), 'split')]);
+    expect(split.status).toBe(2);
+    expect(firstError(split.stderr)).toBe(`acseg: error: ${join(other, 'part-0001-of-0003')} and ${join(out, 'part-0000-of-0003')} are parts of different jobs (image list --dataset camvid --split train (7 images) ≠ --dataset camvid --split val (5 images)); cannot merge them`);
+
     // A second merge into the same folder would overwrite the evaluation: refused.
     const again = acseg(['merge', out]);
     expect(again.status).toBe(1);

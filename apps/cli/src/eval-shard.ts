@@ -1,22 +1,41 @@
 import { join, relative, resolve, sep } from 'node:path';
 import { AcsegError, type Backbone, type ConceptClassifier, type ConceptGenerator } from '@acseg/core';
-import { digests, prepareSplit, readPreparedItems, writePreparedItems, type Dataset } from '@acseg/eval';
+import { digests, prepareSplit, readPreparedItems, writePreparedItems, type Dataset, type DatasetItem } from '@acseg/eval';
 import { byKey, shardRange, type Shard } from './shard.js';
 import { listDigest, openPart, partName } from './shard-part.js';
 import type { Session } from './session.js';
 
 /** The prepared items of an eval shard, in its part folder. */
 export const PREPARED_FILE = 'prepared.jsonl';
+/** A k-NN shard's part of the train split: labelled digests, for the memory bank. */
+export const TRAIN_FILE = 'train.jsonl';
+
+/**
+ * What a shard keeps per image, by protocol: `clustering` (k-means, Tables 1–2) its digest, for the fit at merge;
+ * `retrieval` (k-NN, Table 3) digests of its part of both splits, the train part labelled (the memory bank);
+ * `text` (CLIP, Table 4) the classifier's region ids, labelled as it goes (it needs no fit).
+ */
+export type ShardProtocol = 'clustering' | 'retrieval' | 'text';
+
+/** The protocol of a shard with this classifier (`eval` picks Table 3 and 4 by name), or a usage error. */
+export function shardProtocol(clf: ConceptClassifier): ShardProtocol {
+  if (clf.name === 'knn' && digests(clf)) return 'retrieval';
+  if (clf.name === 'clip' && !clf.needs.fit) return 'text';
+  if (clf.name !== 'knn' && clf.name !== 'clip' && digests(clf) && clf.needs.fit) return 'clustering';
+  throw new AcsegError('BAD_CONFIG', `eval --shard: classifier ${clf.name} is not supported; shards prepare digests for a classifier fitted on the split (kmeans) or on the train split (knn), or labels of one that needs no fit (clip)`, { hint: 'run this evaluation on one machine' });
+}
 
 export interface EvalShardOptions {
   session: Session;
   shard: Shard;
   dataset: Dataset;
+  /** The train split (k-NN's memory bank). */
+  train?: Dataset;
   root: string;
   out: string;
   backbone: Backbone;
   generator: ConceptGenerator;
-  /** The classifier of seed 0: its digests serve every seed at merge time. */
+  /** The classifier of seed 0: its digests serve every seed at merge time (or it labels, for CLIP). */
   classifier: ConceptClassifier;
   /** What the numbers depend on; merge rebuilds the evaluation from it. */
   settings: Record<string, unknown>;
@@ -24,38 +43,70 @@ export interface EvalShardOptions {
   signal?: AbortSignal;
 }
 
+/** This shard's items of a split, by path relative to the dataset root (every machine splits it the same way). */
+export function shardItems(items: readonly DatasetItem[], root: string, shard: Pick<Shard, 'index' | 'count'>): { mine: DatasetItem[]; sorted: DatasetItem[]; keys: string[] } {
+  const rel = (p: string) => relative(root, resolve(p)).split(sep).join('/');
+  const sorted = [...items].sort((a, b) => byKey(rel(a.image), rel(b.image)));
+  const { start, end } = shardRange(sorted.length, shard);
+  return { mine: sorted.slice(start, end), sorted, keys: sorted.map((it) => rel(it.image)) };
+}
+
+/** A shard's part of a split; the split's own problems (listed, not found) are reported by shard 0 only. */
+function partOf(d: Dataset, items: DatasetItem[], shard: Pick<Shard, 'index'>): Dataset {
+  return { ...d, items, problems: shard.index === 0 ? d.problems : [] };
+}
+
+async function complete(file: string, expected: number): Promise<boolean> {
+  const earlier = await readPreparedItems(file).catch(() => null);
+  return !!earlier && earlier.items.length + earlier.skipped.length >= expected;
+}
+
 /**
  * `eval`'s per-image stage for one shard: its part of the split (sorted by
- * image path) segmented once, each image reduced to its region × class
- * pixel counts and the classifier's digest (what the protocol keeps of an
- * image anyway), written to `<out>/part-i-of-N/prepared.jsonl`. Fitting the
- * classifier and scoring need every image: `acseg merge` does them, once.
+ * image path) segmented once, each image reduced to what the protocol keeps
+ * of it anyway (its region × class pixel counts, and the classifier's
+ * digest or its region ids), written to `<out>/part-i-of-N/prepared.jsonl`;
+ * for k-NN also its part of the train split, labelled, to `train.jsonl`.
+ * Fitting (k-means per seed, the k-NN bank) and scoring need every image:
+ * `acseg merge` does them, once.
  */
 export async function evalShard(o: EvalShardOptions): Promise<string> {
   const { session, shard, dataset } = o;
   if (!o.generator.ready) {
     throw new AcsegError('BAD_CONFIG', `eval --shard: generator ${o.generator.name} is not trained; a shard evaluates a model trained once`, { hint: 'give --checkpoint (acseg train --features <merged cache> --out ckpt)' });
   }
-  // k-NN fits on the train split with labels (its own protocol); CLIP labels without fitting: one machine for those.
-  if (!digests(o.classifier) || !o.classifier.needs.fit || o.classifier.name === 'knn') {
-    throw new AcsegError('BAD_CONFIG', `eval --shard: classifier ${o.classifier.name} is not supported; shards prepare digests for a classifier fitted on the split (kmeans)`, { hint: 'run this evaluation on one machine' });
-  }
-  const rel = (p: string) => relative(o.root, resolve(p)).split(sep).join('/');
-  const sorted = [...dataset.items].sort((a, b) => byKey(rel(a.image), rel(b.image)));
-  const { start, end } = shardRange(sorted.length, shard);
-  const mine = sorted.slice(start, end);
+  const protocol = shardProtocol(o.classifier);
+  if (protocol === 'retrieval' && !o.train) throw new Error('evalShard: k-NN needs the train split');
+  const context = { backbone: o.backbone, classNames: dataset.classNames, log: session.log };
+  // The classifier's own check (CLIP: model files, class names) before any work, as one process does.
+  if (protocol === 'text') await o.classifier.check?.(context);
+  const val = shardItems(dataset.items, o.root, shard);
+  const train = protocol === 'retrieval' ? shardItems(o.train!.items, o.root, shard) : undefined;
+  const settings = { ...o.settings, protocol, ...(train ? { trainSplit: o.train!.split, trainList: listDigest(train.keys) } : {}) };
   const dir = join(o.out, partName(shard));
-  await openPart(dir, { kind: 'eval', shard: shard.index, of: shard.count, images: mine.length, total: sorted.length, list: listDigest(sorted.map((it) => rel(it.image))), input: o.input, settings: o.settings });
+  await openPart(dir, { kind: 'eval', shard: shard.index, of: shard.count, images: val.mine.length, total: val.sorted.length, list: listDigest(val.keys), input: o.input, settings });
   const file = join(dir, PREPARED_FILE);
-  const describe = `shard ${shard.index}/${shard.count} (${shard.from}): ${mine.length} of ${sorted.length} images`;
-  // A retried task whose part is complete has nothing to do; an incomplete one (killed) redoes its part.
-  const earlier = await readPreparedItems(file).catch(() => null);
-  if (earlier && earlier.items.length + earlier.skipped.length === mine.length) return `${describe}: already prepared in ${file}`;
+  const trainFile = join(dir, TRAIN_FILE);
+  const describe = `shard ${shard.index}/${shard.count} (${shard.from}): ${val.mine.length} of ${val.sorted.length} images${train ? ` and ${train.mine.length} of ${train.sorted.length} ${o.train!.split} images` : ''}`;
+  // A retried task whose part is complete has nothing to do; an incomplete one (killed) redoes what is missing.
+  const valDone = await complete(file, val.mine.length);
+  const trainDone = !train || (await complete(trainFile, train.mine.length));
+  if (valDone && trainDone) return `${describe}: already prepared in ${dir}`;
   session.log.info(describe);
-  const prepared = await prepareSplit({
-    dataset: { ...dataset, items: mine }, backbone: o.backbone, generator: o.generator, digester: o.classifier,
-    context: { backbone: o.backbone, classNames: dataset.classNames, log: session.log }, log: session.log, progress: session.progress, signal: o.signal,
-  });
-  await writePreparedItems(file, { digestedBy: prepared.digestedBy }, prepared.items, prepared.skipped);
-  return `${describe}: ${prepared.items.length} prepared, ${prepared.skipped.length} skipped, in ${file}`;
+  const common = { backbone: o.backbone, generator: o.generator, context, log: session.log, progress: session.progress, signal: o.signal };
+  const lines: string[] = [];
+  if (train && !trainDone) {
+    const t = await prepareSplit({ ...common, dataset: partOf(o.train!, train.mine, shard), digester: o.classifier, labelled: true });
+    await writePreparedItems(trainFile, { digestedBy: t.digestedBy }, t.items, t.skipped);
+    lines.push(`${o.train!.split}: ${t.items.length} prepared, ${t.skipped.length} skipped, in ${trainFile}`);
+  }
+  if (!valDone) {
+    const prepared = await prepareSplit({
+      ...common, dataset: partOf(dataset, val.mine, shard),
+      ...(protocol === 'text' ? { labeller: o.classifier } : { digester: o.classifier }),
+    });
+    await writePreparedItems(file, { digestedBy: prepared.digestedBy, labelledBy: prepared.labelledBy }, prepared.items, prepared.skipped);
+    lines.unshift(`${prepared.items.length} prepared, ${prepared.skipped.length} skipped, in ${file}`);
+  }
+  return `${describe}: ${lines.join('; ')}`;
 }

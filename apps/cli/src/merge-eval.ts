@@ -1,66 +1,113 @@
 import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { AcsegError, type ConceptClassifier } from '@acseg/core';
-import { evaluateClustering, formatPaperTable, formatPerClass, openDataset, readPreparedItems, type MatchingMode, type PreparedItem, type SkippedItem } from '@acseg/eval';
+import {
+  evaluateClustering, evaluateKnnRetrieval, evaluateWithText, formatPaperTable, formatPerClass, openDataset, readPreparedItems,
+  type Dataset, type EvalReport, type MatchingMode, type PreparedItem, type PreparedSplit, type SkippedItem,
+} from '@acseg/eval';
 import { writeEvalReport, writeFileAtomic } from '@acseg/report';
 import { chooseBackbone } from './components.js';
-import { PREPARED_FILE } from './eval-shard.js';
+import { PREPARED_FILE, shardItems, TRAIN_FILE, type ShardProtocol } from './eval-shard.js';
+import { shardRange } from './shard.js';
 import type { Session } from './session.js';
-import type { Part } from './shard-part.js';
+import { listDigest, type Part } from './shard-part.js';
 
 interface EvalSettings {
   dataset: string; root: string; split: string; limit: number | null; backbone: { name: string }; model: string | null;
   generator: string; checkpoint: string | null; k: number | null; classifier: string; clusters: number | null; seeds: number;
   matching: MatchingMode; method: string | null;
+  /** Absent in parts written before k-NN and CLIP shards: clustering. */
+  protocol?: ShardProtocol; trainSplit?: string; trainList?: string;
 }
 
 /**
- * Joins the prepared parts of a sharded `eval` and evaluates them once:
- * the items put back in the split's own order (k-means++ starts from the
- * digests in that order), the classifier fitted per seed on all digests,
- * the confusion summed from the counts: the table and metrics of one
- * process (but the report's sample pictures, which the shards do not keep).
- * `session` must carry the shards' `--set` options.
+ * One prepared file per part, joined and put back in the split's own order
+ * (k-means++ starts from the digests in that order, the k-NN bank is
+ * searched in it); `expected(part)` is how many items the part holds.
+ */
+async function joinParts(parts: readonly Part[], file: string, dataset: Dataset, expected: (p: Part) => number): Promise<PreparedSplit> {
+  const items: PreparedItem[] = [];
+  const skipped: SkippedItem[] = [];
+  let digestedBy: string | undefined;
+  let labelledBy: string | undefined;
+  for (const p of parts) {
+    const unfinished = (what: string) => new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${what}); nothing merged`, { hint: 'run that shard again, then merge' });
+    const got = await readPreparedItems(join(p.dir, file)).catch((e: unknown) => { throw unfinished((e as Error).message); });
+    if (got.items.length + got.skipped.length < expected(p)) throw unfinished(`${got.items.length + got.skipped.length} of its ${expected(p)} images in ${file}`);
+    items.push(...got.items);
+    skipped.push(...got.skipped);
+    digestedBy = got.digestedBy;
+    labelledBy = got.labelledBy;
+  }
+  // The split's problems (not in its items) first, as one process reports them.
+  const position = new Map(dataset.items.map((it, i) => [it.id, i]));
+  const at = (id: string) => position.get(id) ?? -1;
+  items.sort((a, b) => at(a.id) - at(b.id));
+  skipped.sort((a, b) => at(a.id) - at(b.id));
+  return { dataset: dataset.name, split: dataset.split, items, samples: [], skipped, digestedBy, labelledBy };
+}
+
+/** Stands for the CLIP classifier at merge: the shards labelled every region, so nothing is loaded or run here. */
+function labelledBy(name: string): ConceptClassifier {
+  return {
+    name, needs: {},
+    classify: () => Promise.reject(new AcsegError('BAD_CONFIG', `merge: classifier ${name} is not run here; the shards labelled the regions`)),
+  };
+}
+
+/**
+ * Joins the prepared parts of a sharded `eval` and evaluates them once: the
+ * items in the split's own order; k-means fitted per seed on all digests,
+ * or the k-NN bank built from every part's labelled train digests, or the
+ * shards' CLIP labels taken as they are; the confusion summed from the
+ * counts: the table and metrics of one process (but the report's sample
+ * pictures, which the shards do not keep). `session` must carry the
+ * shards' `--set` options.
  */
 export async function mergeEval(session: Session, parts: readonly Part[], out: string): Promise<string> {
   const s = parts[0].record.settings as unknown as EvalSettings;
-  if (await stat(join(out, 'metrics.json')).then(() => true, () => false)) {
-    throw new AcsegError('BAD_INPUT', `${out} already holds an evaluation (metrics.json); not overwriting it`, { file: join(out, 'metrics.json'), hint: 'merge into another --out folder' });
-  }
-  const all: PreparedItem[] = [];
-  const skipped: SkippedItem[] = [];
-  let digestedBy: string | undefined;
-  for (const p of parts) {
-    const got = await readPreparedItems(join(p.dir, PREPARED_FILE)).catch((e: unknown) => {
-      throw new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${(e as Error).message}); nothing merged`, { hint: 'run that shard again, then merge' });
-    });
-    if (got.items.length + got.skipped.length < p.record.images) {
-      throw new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${got.items.length + got.skipped.length} of its ${p.record.images} images); nothing merged`);
+  const protocol = s.protocol ?? 'clustering';
+  for (const f of ['table.md', 'metrics.json']) {
+    if (await stat(join(out, f)).then(() => true, () => false)) {
+      throw new AcsegError('BAD_INPUT', `${out} already holds an evaluation (${f}); not overwriting it`, { file: join(out, f), hint: 'merge into another --out folder' });
     }
-    all.push(...got.items);
-    skipped.push(...got.skipped);
-    digestedBy = got.digestedBy;
   }
   const dataset = await openDataset(s.dataset, s.root, { split: s.split, limit: s.limit ?? undefined });
-  const position = new Map(dataset.items.map((it, i) => [it.id, i]));
-  const at = (id: string) => position.get(id) ?? Number.MAX_SAFE_INTEGER;
-  all.sort((a, b) => at(a.id) - at(b.id));
-  skipped.sort((a, b) => at(a.id) - at(b.id));
+  const prepared = await joinParts(parts, PREPARED_FILE, dataset, (p) => p.record.images);
+  let train: Dataset | undefined;
+  let trainPrepared: PreparedSplit | undefined;
+  if (protocol === 'retrieval') {
+    train = await openDataset(s.dataset, s.root, { split: s.trainSplit ?? 'train', limit: s.limit ?? undefined });
+    const total = train.items.length;
+    trainPrepared = await joinParts(parts, TRAIN_FILE, train, (p) => { const r = shardRange(total, { index: p.record.shard, count: p.record.of }); return r.end - r.start; });
+    // Parts record the train list they split; a split changed since (or another one) would mix banks.
+    const now = listDigest(shardItems(train.items, s.root, { index: 0, count: 1 }).keys);
+    if (now !== s.trainList) throw new AcsegError('BAD_CONFIG', `the ${train.split} split of ${s.root} is not the one the shards split (its image list changed); nothing merged`, { hint: 'run the shards again' });
+  }
 
   const backbone = await chooseBackbone(session, s.backbone.name, { model: s.model ?? undefined });
   const generator = await session.create('generator', s.generator, { checkpoint: s.checkpoint ?? undefined, k: s.k ?? undefined });
   try {
-    const K = dataset.hasBackground ? dataset.classNames.length - 1 : dataset.classNames.length;
-    const make = (seed: number): Promise<ConceptClassifier> => session.create('classifier', s.classifier, { K: s.clusters ?? undefined, seed }, { K, background: dataset.hasBackground });
     const method = s.method ?? (generator.name === 'acg' ? `ACSeg (${backbone.name})` : `${generator.name} (${backbone.name})`);
-    const report = await evaluateClustering({
-      dataset, backbone, generator, log: session.log, progress: session.progress, method, matching: s.matching,
-      seeds: Array.from({ length: s.seeds }, (_, i) => i), classifierFactory: make,
-      prepared: { dataset: dataset.name, split: dataset.split, items: all, samples: [], skipped, digestedBy },
-    });
-    const files = await writeEvalReport(out, report);
-    await writeFileAtomic(join(out, 'table.md'), `${formatPaperTable([report])}\n`);
-    return `${formatPaperTable([report])}\n\n${formatPerClass(report)}\nreport: ${files.html}\nmetrics: ${files.json}\nmerged from ${parts.length} shards`;
+    const common = { dataset, backbone, generator, log: session.log, progress: session.progress, method, prepared };
+    let reports: EvalReport[];
+    if (protocol === 'retrieval') {
+      reports = await evaluateKnnRetrieval({ ...common, train: train!, trainPrepared, knnFactory: (k: number) => session.create('classifier', 'knn', { K: k }, { background: dataset.hasBackground }) });
+    } else if (protocol === 'text') {
+      reports = [await evaluateWithText({ ...common, classifierFactory: () => labelledBy(s.classifier) })];
+    } else {
+      const K = dataset.hasBackground ? dataset.classNames.length - 1 : dataset.classNames.length;
+      const make = (seed: number): Promise<ConceptClassifier> => session.create('classifier', s.classifier, { K: s.clusters ?? undefined, seed }, { K, background: dataset.hasBackground });
+      reports = [await evaluateClustering({ ...common, matching: s.matching, seeds: Array.from({ length: s.seeds }, (_, i) => i), classifierFactory: make })];
+    }
+    const lines = [formatPaperTable(reports), '', formatPerClass(reports[0])];
+    // The files one process writes: one report per run (k-NN: one per K, in run-1, run-2), one table.
+    for (const [i, r] of reports.entries()) {
+      const files = await writeEvalReport(reports.length > 1 ? join(out, `run-${i + 1}`) : out, r);
+      lines.push(`report: ${files.html}`, `metrics: ${files.json}`);
+    }
+    await writeFileAtomic(join(out, 'table.md'), `${formatPaperTable(reports)}\n`);
+    return `${lines.join('\n')}\nmerged from ${parts.length} shards`;
   } finally {
     await Promise.all([backbone.dispose?.(), generator.dispose?.()]);
   }

@@ -9,7 +9,7 @@ import type { Shard } from './shard.js';
 export const PART_FILE = '.acseg-shard.json';
 export const PART_FORMAT = 'acseg-shard';
 
-export type PartKind = 'features' | 'segment' | 'run' | 'eval';
+export type PartKind = 'features' | 'segment' | 'run' | 'eval' | 'fit';
 
 export interface PartRecord {
   format: typeof PART_FORMAT;

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { commandWord } from '../src/commands/index.js';
-import { removeTempDirs, repoRoot, tempDir } from './helpers.js';
+import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -34,6 +34,16 @@ describe('commands load only what they use', () => {
     expect(all.some((f) => f.includes('onnxruntime-node'))).toBe(true);
     expect(all.some((f) => f.includes('@tensorflow'))).toBe(true);
   });
+
+  it('merging feature cache parts loads no ML runtime and no plugins (its start-up would cost more than the merge)', () => {
+    const out = join(tempDir(), 'features');
+    for (const i of [0, 1]) {
+      const r = acseg(['features', '--images', join(repoRoot, 'samples'), '--backbone', 'handcrafted', '--out', out, '--shard', `${i}/2`, '--quiet'], undefined, { SLURM_ARRAY_TASK_ID: '', JOB_COMPLETION_INDEX: '' });
+      expect(r.status, r.stderr).toBe(0);
+    }
+    expect(loadedBy(['merge', out, '--quiet'])).toEqual([]);
+    expect(JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')).images).toHaveLength(5);
+  }, 120_000);
 
   it('finds the command word past global flags and their values', () => {
     expect(commandWord(['run', '--images', 'x'])).toBe('run');

@@ -45,8 +45,9 @@ describe('eval --shard: per-image partials merged into the table and metrics of 
     expect(readFileSync(join(out, 'table.md'), 'utf8')).toBe(readFileSync(join(one, 'table.md'), 'utf8'));
     expect(numbers(join(out, 'metrics.json'))).toEqual(numbers(join(one, 'metrics.json')));
 
-    const knn = acseg([...common, '--classifier', 'knn', '--out', join(tempDir(), 'k'), '--shard', '0/2'], undefined, clean);
-    expect(knn.status).toBe(2);
-    expect(knn.stderr.split('\n').find((l) => l.startsWith('acseg: error:'))).toBe('acseg: error: eval --shard: classifier knn is not supported; shards prepare digests for a classifier fitted on the split (kmeans)');
+    // A classifier no shard protocol covers (it needs no fit, and is not CLIP's Table 4): refused before any work.
+    const bg = acseg([...common, '--classifier', 'background', '--out', join(tempDir(), 'k'), '--shard', '0/2'], undefined, clean);
+    expect(bg.status).toBe(2);
+    expect(bg.stderr.split('\n').find((l) => l.startsWith('acseg: error:'))).toBe('acseg: error: eval --shard: classifier background is not supported; shards prepare digests for a classifier fitted on the split (kmeans) or on the train split (knn), or labels of one that needs no fit (clip)');
   });
 });

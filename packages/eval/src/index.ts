@@ -16,4 +16,4 @@ export { evaluateClustering, evaluateKnn, evaluateKnnRetrieval, evaluateWithText
 export { encodeClassMap, decodeClassMap, type EvalReport, type EvalSample, type SeedResult, type MeanStd, type MatchingMode, type ImageTransform, type SkippedItem, type SamplePick } from './report.js';
 export { majorityBaseline, regionOracle, type BaselineResult } from './baseline.js';
 export { perImageMIoU, pickSamples } from './samples.js';
-export { writePreparedItems, readPreparedItems, PREPARED_FORMAT } from './prepared-io.js';
+export { writePreparedItems, readPreparedItems, encodeDigest, decodeDigest, PREPARED_FORMAT, type DigestJson } from './prepared-io.js';

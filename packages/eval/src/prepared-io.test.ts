@@ -31,10 +31,25 @@ describe('writePreparedItems / readPreparedItems', () => {
       expect(it.digest!.background).toEqual(items[i].digest!.background);
     }
     expect(bitsOf(back.items[1].digest!.groundTruth!)).toBe(bitsOf(new Int32Array([-1])));
+    expect(back.labelledBy).toBeUndefined();
+    expect(back.items[0].ids).toBeUndefined();
 
     // Cut short (a killed writer cannot leave this, the rename is atomic, but a copy can): refused, naming the file.
     const lines = (await readFile(file, 'utf8')).split('\n');
     await writeFile(file, lines.slice(0, 2).join('\n'));
     await expect(readPreparedItems(file)).rejects.toThrow(`${file}: `);
+  });
+
+  it('keeps the region ids of a classifier that labels as it goes, and its name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'prepared-io-'));
+    made.push(dir);
+    const ids = new Uint8Array([3, 255, 0]);
+    const file = join(dir, 'prepared.jsonl');
+    await writePreparedItems(file, { labelledBy: 'clip' }, [{ id: 'a', counts: { regionCount: 3, classes: 2, counts: new Uint32Array(6) }, ids }], []);
+    const back = await readPreparedItems(file);
+    expect(back.labelledBy).toBe('clip');
+    expect(back.digestedBy).toBeUndefined();
+    expect([...back.items[0].ids!]).toEqual([3, 255, 0]);
+    expect(back.items[0].digest).toBeUndefined();
   });
 });

@@ -22,43 +22,55 @@ function bytes(s: string): Uint8Array {
   return new Uint8Array(b).slice();
 }
 
+/** A region digest as JSON: float and integer arrays as base64 of their bytes. */
+export interface DigestJson { regionCount: number; background: boolean[]; foreground: number[]; embeddings: string[]; dim: number; groundTruth?: string }
+
 interface ItemLine {
   id: string;
   regionCount: number;
   classes: number;
   counts: string;
-  digest?: { regionCount: number; background: boolean[]; foreground: number[]; embeddings: string[]; dim: number; groundTruth?: string };
+  digest?: DigestJson;
+  /** Region class ids given by the classifier named in the header's `labelledBy` (255 = none). */
+  ids?: string;
+}
+
+/** A digest as JSON that reads back bit for bit (`decodeDigest`). */
+export function encodeDigest(d: RegionDigest): DigestJson {
+  return { regionCount: d.regionCount, background: d.background, foreground: d.foreground, embeddings: d.embeddings.map(b64), dim: d.embeddings[0]?.length ?? 0, ...(d.groundTruth ? { groundTruth: b64(d.groundTruth) } : {}) };
+}
+
+export function decodeDigest(d: DigestJson): RegionDigest {
+  const digest: RegionDigest = { regionCount: d.regionCount, background: d.background, foreground: d.foreground, embeddings: d.embeddings.map((e) => new Float32Array(bytes(e).buffer)) };
+  if (d.groundTruth) digest.groundTruth = new Int32Array(bytes(d.groundTruth).buffer);
+  return digest;
 }
 
 function toLine(it: PreparedItem): ItemLine {
   if (it.held) throw new AcsegError('BAD_CONFIG', `${it.id}: a prepared item holding its whole input cannot be written; only digesting classifiers can be sharded`);
-  const d = it.digest;
   return {
     id: it.id, regionCount: it.counts.regionCount, classes: it.counts.classes, counts: b64(it.counts.counts),
-    ...(d ? { digest: { regionCount: d.regionCount, background: d.background, foreground: d.foreground, embeddings: d.embeddings.map(b64), dim: d.embeddings[0]?.length ?? 0, ...(d.groundTruth ? { groundTruth: b64(d.groundTruth) } : {}) } } : {}),
+    ...(it.digest ? { digest: encodeDigest(it.digest) } : {}),
+    ...(it.ids ? { ids: Buffer.from(it.ids).toString('base64') } : {}),
   };
 }
 
 function fromLine(x: ItemLine): PreparedItem {
   const item: PreparedItem = { id: x.id, counts: { regionCount: x.regionCount, classes: x.classes, counts: new Uint32Array(bytes(x.counts).buffer) } };
-  if (x.digest) {
-    const d = x.digest;
-    const digest: RegionDigest = { regionCount: d.regionCount, background: d.background, foreground: d.foreground, embeddings: d.embeddings.map((e) => new Float32Array(bytes(e).buffer)) };
-    if (d.groundTruth) digest.groundTruth = new Int32Array(bytes(d.groundTruth).buffer);
-    item.digest = digest;
-  }
+  if (x.digest) item.digest = decodeDigest(x.digest);
+  if (x.ids !== undefined) item.ids = bytes(x.ids);
   return item;
 }
 
 /** Writes items (and the skipped list) to `file` atomically. */
-export async function writePreparedItems(file: string, header: { digestedBy?: string }, items: readonly PreparedItem[], skipped: readonly SkippedItem[]): Promise<void> {
+export async function writePreparedItems(file: string, header: { digestedBy?: string; labelledBy?: string }, items: readonly PreparedItem[], skipped: readonly SkippedItem[]): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   const out = createWriteStream(tmp);
   try {
     const put = async (line: unknown) => {
       if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
     };
-    await put({ format: PREPARED_FORMAT, digestedBy: header.digestedBy ?? null, items: items.length });
+    await put({ format: PREPARED_FORMAT, digestedBy: header.digestedBy ?? null, ...(header.labelledBy ? { labelledBy: header.labelledBy } : {}), items: items.length });
     for (const it of items) await put(toLine(it));
     await put({ skipped });
     out.end();
@@ -72,11 +84,11 @@ export async function writePreparedItems(file: string, header: { digestedBy?: st
 }
 
 /** Reads what `writePreparedItems` wrote; a file cut short or of another format is an error naming it. */
-export async function readPreparedItems(file: string): Promise<{ digestedBy?: string; items: PreparedItem[]; skipped: SkippedItem[] }> {
+export async function readPreparedItems(file: string): Promise<{ digestedBy?: string; labelledBy?: string; items: PreparedItem[]; skipped: SkippedItem[] }> {
   const bad = (problem: string) => new AcsegError('BAD_INPUT', `${file}: ${problem}`, { file, hint: 'run that shard again' });
   const text = await readFile(file, 'utf8').catch((e: Error) => { throw bad(`cannot read (${e.message})`); });
   const lines = text.split('\n').filter(Boolean);
-  let head: { format?: string; digestedBy?: string | null; items?: number };
+  let head: { format?: string; digestedBy?: string | null; labelledBy?: string; items?: number };
   let tail: { skipped?: SkippedItem[] };
   try {
     head = JSON.parse(lines[0] ?? 'null') as typeof head;
@@ -87,5 +99,5 @@ export async function readPreparedItems(file: string): Promise<{ digestedBy?: st
   if (!head || head.format !== PREPARED_FORMAT) throw bad(`not a prepared split (format ${JSON.stringify(head?.format)}, expected "${PREPARED_FORMAT}")`);
   if (!tail || !Array.isArray(tail.skipped) || lines.length !== (head.items ?? -1) + 2) throw bad('cut short (fewer lines than it announces)');
   const items = lines.slice(1, -1).map((l) => fromLine(JSON.parse(l) as ItemLine));
-  return { digestedBy: head.digestedBy ?? undefined, items, skipped: tail.skipped };
+  return { digestedBy: head.digestedBy ?? undefined, labelledBy: head.labelledBy, items, skipped: tail.skipped };
 }

@@ -1,6 +1,7 @@
 import type { ClassifierContext, ClassifyInput, ConceptClassifier, RegionDigest } from '@acseg/core';
 import { segmentItems, type SegmentedItem, type SegmentSplitOptions } from './prepare.js';
 import { regionClassCounts, type RegionClassCounts } from './region-counts.js';
+import { checkCount, regionIds } from './region-ids.js';
 import type { SkippedItem } from './report.js';
 
 /** What an evaluation keeps of one image after its pass: counts and a digest, not maps. */
@@ -11,6 +12,8 @@ export interface PreparedItem {
   digest?: RegionDigest;
   /** The whole input, only for a classifier that must see the set and cannot digest (memory grows). */
   held?: { input: ClassifyInput; label: Uint8Array };
+  /** Each region's class id (255 = none) from the split's `labeller`: a classifier that labels as it goes (CLIP). */
+  ids?: Uint8Array;
 }
 
 export interface PreparedSplit {
@@ -22,6 +25,8 @@ export interface PreparedSplit {
   skipped: SkippedItem[];
   /** Name of the classifier whose digests the items carry. */
   digestedBy?: string;
+  /** Name of the classifier whose region ids the items carry (`ids`). */
+  labelledBy?: string;
 }
 
 export interface PrepareOptions extends SegmentSplitOptions {
@@ -34,6 +39,8 @@ export interface PrepareOptions extends SegmentSplitOptions {
   hold?: boolean;
   /** Items kept in full for the report. Default 0. */
   samples?: number;
+  /** Labels each batch while it is in memory and keeps the region ids (`ids`): a classifier that needs no fit (CLIP). */
+  labeller?: ConceptClassifier;
   /** Called with up to `batchSize` segmented items at a time while they are alive (classifiers that label as they go). */
   onBatch?: (items: readonly SegmentedItem[], prepared: readonly PreparedItem[]) => Promise<void>;
 }
@@ -59,6 +66,11 @@ export async function prepareSplit(options: PrepareOptions): Promise<PreparedSpl
   let batch: SegmentedItem[] = [];
   let batchPrepared: PreparedItem[] = [];
   const flush = async (): Promise<void> => {
+    if (batch.length && options.labeller) {
+      const labels = await options.labeller.classify(batch.map(inputOf), context);
+      checkCount(labels, batch.length, options.labeller.name);
+      labels.forEach((l, j) => { batchPrepared[j].ids = regionIds(batchPrepared[j].counts.regionCount, l, options.labeller!.name, batchPrepared[j].id); });
+    }
     if (batch.length && options.onBatch) await options.onBatch(batch, batchPrepared);
     batch = [];
     batchPrepared = [];
@@ -77,5 +89,5 @@ export async function prepareSplit(options: PrepareOptions): Promise<PreparedSpl
     if (batch.length >= step) await flush();
   }
   await flush();
-  return { dataset: dataset.name, split: dataset.split, items, samples, skipped, digestedBy: digester?.digest ? digester.name : undefined };
+  return { dataset: dataset.name, split: dataset.split, items, samples, skipped, digestedBy: digester?.digest ? digester.name : undefined, labelledBy: options.labeller?.name };
 }

@@ -1,4 +1,4 @@
-import { AcsegError, isAcsegError, silentLogger, silentProgress, toAcsegError, type Backbone, type ClassifierContext, type ConceptClassifier, type ConceptGenerator, type Logger, type ProgressFactory, type RegionLabel } from '@acseg/core';
+import { AcsegError, isAcsegError, silentLogger, silentProgress, toAcsegError, type Backbone, type ClassifierContext, type ConceptClassifier, type ConceptGenerator, type Logger, type ProgressFactory } from '@acseg/core';
 import { ConfusionMatrix } from './confusion.js';
 import type { Dataset } from './dataset.js';
 import { applyAssignment, matchConfusion } from './hungarian.js';
@@ -8,6 +8,7 @@ import { inputOf, prepareSplit, type PreparedItem, type PreparedSplit } from './
 import { type EvalReport, type MatchingMode, type SeedResult, type SkippedItem } from './report.js';
 import { majorityBaseline, regionOracle } from './baseline.js';
 import { perImageMIoU, pickSamples, sampleMaps } from './samples.js';
+import { checkCount, regionIds } from './region-ids.js';
 
 export interface ProtocolOptions {
   /** The evaluated split. */
@@ -56,24 +57,10 @@ export function digests(c: ConceptClassifier): boolean {
 /** A prepared split this classifier can use: its own digests, or held inputs for one without digests. */
 function usable(split: PreparedSplit | undefined, streams: boolean, classifier: ConceptClassifier): PreparedSplit | undefined {
   if (!split) return undefined;
+  // Labelled as it went by a classifier of this name (CLIP shards): the ids are the labels.
+  if (!streams && !classifier.needs.fit && split.labelledBy === classifier.name && split.items.every((it) => it.ids)) return split;
   if (streams) return split.digestedBy === classifier.name ? split : undefined;
   return split.items.every((it) => it.held) ? split : undefined;
-}
-
-/** Each region's predicted id (255 where the classifier gave none), checked to be 0..255. */
-function regionIds(regionCount: number, labels: readonly RegionLabel[], classifier: string, id: string): Uint8Array {
-  const ids = new Uint8Array(regionCount).fill(255);
-  for (const l of labels) {
-    if (!Number.isInteger(l.classId) || l.classId < 0 || l.classId > 255) {
-      throw new AcsegError('PLUGIN_FAILED', `classifier ${classifier} gave region ${l.region} of ${id} class id ${l.classId}; ids must be 0..254 (255 = unlabelled)`, { plugin: classifier, stage: 'classify' });
-    }
-    if (l.region >= 0 && l.region < regionCount) ids[l.region] = l.classId;
-  }
-  return ids;
-}
-
-function checkCount(got: readonly unknown[], want: number, classifier: string): void {
-  if (got.length !== want) throw new AcsegError('PLUGIN_FAILED', `classifier ${classifier} returned ${got.length} label lists for ${want} images`, { plugin: classifier });
 }
 
 /**
@@ -160,6 +147,8 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
         let ids: Uint8Array[];
         if (inline) {
           ids = inlineIds[i];
+        } else if (reuse?.labelledBy) {
+          ids = items.map((it) => it.ids!);
         } else {
           if (setFit) {
             if (streams) await clf.fitDigests!(items.map((it) => it.digest!), context).catch((e: unknown) => { throw fail(e, 'fit', seed); });

@@ -74,7 +74,7 @@ async function openParts(parts: readonly string[]): Promise<Part[]> {
  * shards of the same size, ids are given again in the global order (two
  * `1.jpg` in different parts become `1` and `1-2`, as one process names
  * them), and the index lists the same entries; only `updated` differs.
- * Streams one row at a time (memory: one shard). Every check runs before
+ * Streams runs of rows (memory: one shard). Every check runs before
  * anything is written, the shard files are written first and `index.json`
  * last, so a merge stopped midway leaves no cache, only files the next
  * merge overwrites.
@@ -129,23 +129,33 @@ async function mergeLocked(parts: Part[], out: string, indexPath: string, shardS
     pending = [];
   };
 
-  const ids = new Set<string>();
+  const taken = new Set<string>();
   const total = indices.reduce((n, ix) => n + ix.images.length, 0);
   const bar = progress.start('merge', total);
   let done = 0;
   try {
     for (const [p, { cache }] of parts.entries()) {
       const order = cache.images.map((im, i) => ({ im, i })).sort((a, b) => byText(a.im.source, b.im.source));
-      for (const { im, i } of order) {
-        const [f] = await cache.read([i]);
-        // The id one process would give: the file's name, made unique against the images before it.
-        const base = im.source.startsWith('<') ? im.id : imageId(im.source);
-        const id = uniqueId(base, (c) => ids.has(c));
-        ids.add(id);
-        builder!.add({ ...f, id });
-        pending.push({ id, source: im.source, width: im.width, height: im.height, shard: index.shards.length, row: builder!.count - 1 });
+      // Runs of rows that follow each other in one shard file (a part written in sorted order is one run per
+      // shard file) are copied with one read per tensor, straight into the merged shard.
+      for (let k = 0; k < order.length;) {
+        let run = 1;
+        const { shard, row } = order[k].im;
+        while (k + run < order.length && run < builder!.room && order[k + run].im.shard === shard && order[k + run].im.row === row + run) run++;
+        const ids: string[] = [];
+        for (const { im } of order.slice(k, k + run)) {
+          // The id one process would give: the file's name, made unique against the images before it.
+          const base = im.source.startsWith('<') ? im.id : imageId(im.source);
+          const id = uniqueId(base, (c) => taken.has(c));
+          taken.add(id);
+          ids.push(id);
+          pending.push({ id, source: im.source, width: im.width, height: im.height, shard: index.shards.length, row: builder!.count + ids.length - 1 });
+        }
+        await cache.copyRows(shard, row, run, builder!.rowBytes(run));
+        builder!.commit(ids);
         if (builder!.full) await flush();
-        bar.update(++done);
+        k += run;
+        bar.update((done += run));
       }
       index.skipped.push(...[...indices[p].skipped].sort((a, b) => byText(a.source, b.source)));
     }

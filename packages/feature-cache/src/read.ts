@@ -111,6 +111,30 @@ export class FeatureCache implements FeatureSource {
     return out;
   }
 
+  /**
+   * Copies `count` consecutive stored rows of shard file `shard`, from `row`,
+   * into `into`'s bytes, one read per tensor, without making a FeatureMap
+   * per image: how a merge moves rows between caches of the same layout.
+   * The shard is checked as for `read` (header shapes, ids).
+   */
+  async copyRows(shard: number, row: number, count: number, into: { tokens: Uint8Array; cls?: Uint8Array; attention?: Uint8Array }): Promise<void> {
+    const entry = this.index.shards[shard];
+    if (!entry || row < 0 || count < 1 || row + count > entry.count) throw new Error(`copyRows: rows ${row}..${row + count - 1} are not in shard ${shard}`);
+    await this.withShard(shard, async (sh) => {
+      for (const [name, target] of Object.entries(into)) {
+        if (!target) continue;
+        const t = sh.header.tensors[name];
+        if (!t) throw damaged(sh.path, `shard has no "${name}" tensor`);
+        const rowBytes = 4 * t.shape.slice(1).reduce((a, b) => a * b, 1);
+        if (target.byteLength !== rowBytes * count) throw new Error(`copyRows: ${name} needs ${rowBytes * count} bytes, got ${target.byteLength}`);
+        const start = sh.header.dataStart + t.data_offsets[0] + row * rowBytes;
+        let got = 0;
+        for (let n = -1; got < target.byteLength && n !== 0; got += n) n = (await sh.fh.read(target, got, target.byteLength - got, start + got)).bytesRead;
+        if (got !== target.byteLength) throw damaged(sh.path, `tensor "${name}" rows ${row}..${row + count - 1} are cut short (the file was truncated after it was opened)`);
+      }
+    });
+  }
+
   /** Re-hashes every shard file against the SHA-256 in the index (reads everything). */
   async verify(): Promise<void> {
     for (const s of this.index.shards) {

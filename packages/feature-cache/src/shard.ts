@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { AcsegError, type FeatureMap } from '@acseg/core';
-import { serializeSafetensors, type TensorToWrite } from '@acseg/safetensors';
+import { safetensorsPieces, type TensorToWrite } from '@acseg/safetensors';
 import { CACHE_FORMAT, shardFileName, type CacheIndex, type ImageEntry } from './format.js';
 
 export interface ShardLayout {
@@ -21,7 +22,7 @@ export function layoutOf(f: FeatureMap): ShardLayout {
 /**
  * Stacks up to `capacity` feature maps into preallocated shard tensors.
  * Each map is copied in as it arrives, so the writer keeps no map alive:
- * memory is one shard's tensors (plus their serialized copy while writing).
+ * memory is one shard's tensors (written to disk straight from them).
  */
 export class ShardBuilder {
   readonly n: number;
@@ -71,8 +72,36 @@ export class ShardBuilder {
     this.ids.push(f.id);
   }
 
-  /** The shard's safetensors bytes for the rows filled so far. */
-  serialize(): Uint8Array {
+  /** Room left in this shard, in rows. */
+  get room(): number {
+    return this.capacity - this.ids.length;
+  }
+
+  /**
+   * The bytes of the next `k` rows of each tensor, for a caller that fills
+   * them straight from another shard file of the same layout (the merge);
+   * `commit` then takes them in.
+   */
+  rowBytes(k: number): { tokens: Uint8Array; cls?: Uint8Array; attention?: Uint8Array } {
+    if (k < 1 || k > this.room) throw new Error(`ShardBuilder: ${k} rows asked, ${this.room} left`);
+    const r = this.ids.length;
+    const bytes = (a: Float32Array, perRow: number) => new Uint8Array(a.buffer, a.byteOffset + 4 * r * perRow, 4 * k * perRow);
+    const d = this.layout.dim;
+    return {
+      tokens: bytes(this.tokens, this.n * d),
+      ...(this.cls ? { cls: bytes(this.cls, d) } : {}),
+      ...(this.attention ? { attention: bytes(this.attention, this.layout.heads * this.n) } : {}),
+    };
+  }
+
+  /** Takes in the rows `rowBytes` handed out, with their images' ids. */
+  commit(ids: readonly string[]): void {
+    if (ids.length > this.room) throw new Error('ShardBuilder: shard is full');
+    this.ids.push(...ids);
+  }
+
+  /** The shard's safetensors file for the rows filled so far, as pieces (views of the builder's tensors). */
+  pieces(): Uint8Array[] {
     const c = this.count;
     const d = this.layout.dim;
     const t: Record<string, TensorToWrite> = {
@@ -80,7 +109,7 @@ export class ShardBuilder {
     };
     if (this.cls) t.cls = { dtype: 'F32', shape: [c, d], data: this.cls.subarray(0, c * d) };
     if (this.attention) t.attention = { dtype: 'F32', shape: [c, this.layout.heads, this.n], data: this.attention.subarray(0, c * this.layout.heads * this.n) };
-    return serializeSafetensors(t, { format: CACHE_FORMAT, ids: JSON.stringify(this.ids) });
+    return safetensorsPieces(t, { format: CACHE_FORMAT, ids: JSON.stringify(this.ids) });
   }
 
   /** Empties the builder for the next shard, reusing its buffers. */
@@ -99,15 +128,51 @@ export async function writeAtomic(path: string, bytes: Uint8Array | string): Pro
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+let temps = 0;
+
+/**
+ * Writes pieces one after the other into a temp file beside `path`, syncs
+ * it and renames it into place (what write-file-atomic does for one
+ * buffer; a killed writer leaves only a `.tmp-<pid>-<n>` file, which the
+ * next writer removes), hashing as it goes: no copy of a large shard into
+ * one buffer. Returns the SHA-256 and the size.
+ */
+export async function writePiecesAtomic(path: string, pieces: readonly Uint8Array[]): Promise<{ sha256: string; bytes: number }> {
+  const tmp = `${path}.tmp-${process.pid}-${++temps}`;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  try {
+    const fh = await open(tmp, 'w');
+    try {
+      for (const p of pieces) {
+        // The write runs off the JS thread: hash the piece meanwhile (it is not changed while written).
+        const written = (async () => {
+          for (let at = 0; at < p.byteLength;) at += (await fh.write(p, at, p.byteLength - at)).bytesWritten;
+        })();
+        hash.update(p);
+        bytes += p.byteLength;
+        await written;
+      }
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw new AcsegError('BAD_INPUT', `${path}: cannot write (${(e as Error).message})`, { file: path, cause: e });
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
 /**
  * Writes the builder's rows as the index's next shard file and records it with its images (`pending`, in row
  * order); the builder is emptied. The index itself is written by the caller, after the shard.
  */
 export async function appendShard(out: string, builder: ShardBuilder, index: CacheIndex, pending: readonly ImageEntry[]): Promise<void> {
-  const bytes = builder.serialize();
   const file = shardFileName(index.shards.length);
-  const sha256 = await writeAtomic(join(out, file), bytes);
-  index.shards.push({ file, count: builder.count, bytes: bytes.length, sha256 });
+  const { sha256, bytes } = await writePiecesAtomic(join(out, file), builder.pieces());
+  index.shards.push({ file, count: builder.count, bytes, sha256 });
   index.images.push(...pending);
   builder.reset();
 }

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseSafetensors, readSafetensors, readSafetensorsHeader, readTensors, serializeSafetensors, writeSafetensors } from './index.js';
+import { parseSafetensors, readSafetensors, readSafetensorsHeader, readTensors, safetensorsPieces, serializeSafetensors, writeSafetensors } from './index.js';
 
 // Every temp folder this file makes, removed once its tests are done.
 const made: string[] = [];
@@ -65,5 +65,21 @@ describe('safetensors', () => {
     await writeFile(foreign, Buffer.from('this is not a tensor file at all'));
     await expect(readSafetensors(foreign)).rejects.toThrow(/x\.onnx: not a safetensors file/);
     expect(() => serializeSafetensors({ w: { shape: [2, 2], data: new Float32Array(3) } })).toThrow(/needs 16 bytes, data has 12/);
+  });
+
+  it('safetensorsPieces: header then each tensor by name, as views; read back as written', () => {
+    const b = new Float32Array([1, 2, 3, 4]);
+    const a = new Int32Array([-7, 9]);
+    const pieces = safetensorsPieces({ b: { shape: [2, 2], data: b }, a: { shape: [2], data: a } }, { k: 'v' });
+    expect(pieces).toHaveLength(3);
+    // Tensors in name order, sharing the caller's memory (no copy).
+    expect(pieces[1].buffer).toBe(a.buffer);
+    expect(pieces[2].buffer).toBe(b.buffer);
+    const file = Buffer.concat(pieces.map((p) => Buffer.from(p)));
+    expect(pieces[0].length % 8).toBe(0);
+    const back = parseSafetensors(new Uint8Array(file));
+    expect(back.metadata).toEqual({ k: 'v' });
+    expect(Array.from(back.tensors.b.data as Float32Array)).toEqual([1, 2, 3, 4]);
+    expect(Array.from(back.tensors.a.data as Int32Array)).toEqual([-7, 9]);
   });
 });

@@ -19,8 +19,14 @@ function dtypeOf(t: TensorToWrite): Dtype {
   return 'U8';
 }
 
-/** Serializes tensors (sorted by name, as the reference implementation does) and string metadata. */
-export function serializeSafetensors(tensors: Record<string, TensorToWrite>, metadata: Record<string, string> = {}): Uint8Array {
+/**
+ * A safetensors file as pieces: its header (length and JSON, padded to 8
+ * bytes) and each tensor's bytes (views, not copies), in file order (tensors
+ * sorted by name, as the reference implementation does). Their
+ * concatenation is `serializeSafetensors`; writing the pieces one after the
+ * other saves copying large tensors into one buffer.
+ */
+export function safetensorsPieces(tensors: Record<string, TensorToWrite>, metadata: Record<string, string> = {}): Uint8Array[] {
   const names = Object.keys(tensors).sort();
   const header: Record<string, TensorInfo | Record<string, string>> = {};
   if (Object.keys(metadata).length) header.__metadata__ = metadata;
@@ -38,14 +44,23 @@ export function serializeSafetensors(tensors: Record<string, TensorToWrite>, met
   const enc = new TextEncoder();
   while ((enc.encode(json).length + 8) % 8 !== 0) json += ' ';
   const jb = enc.encode(json);
-  const out = new Uint8Array(8 + jb.length + offset);
-  new DataView(out.buffer).setBigUint64(0, BigInt(jb.length), true);
-  out.set(jb, 8);
-  let p = 8 + jb.length;
-  for (const name of names) {
+  const head = new Uint8Array(8 + jb.length);
+  new DataView(head.buffer).setBigUint64(0, BigInt(jb.length), true);
+  head.set(jb, 8);
+  return [head, ...names.map((name) => {
     const d = tensors[name].data;
-    out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), p);
-    p += d.byteLength;
+    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  })];
+}
+
+/** Serializes tensors (sorted by name, as the reference implementation does) and string metadata. */
+export function serializeSafetensors(tensors: Record<string, TensorToWrite>, metadata: Record<string, string> = {}): Uint8Array {
+  const pieces = safetensorsPieces(tensors, metadata);
+  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
+  let p = 0;
+  for (const piece of pieces) {
+    out.set(piece, p);
+    p += piece.byteLength;
   }
   return out;
 }

@@ -92,7 +92,8 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
           classifier: argv.classifier, clusters: argv.clusters ?? null, seeds: argv.seeds, matching: argv.matching, method: argv.method ?? null,
           set: session.args.set ?? [], options: session.config.options,
         };
-        const line = await evalShard({ session, shard, dataset, root: resolve(argv.root), out, backbone, generator, classifier: clf, settings, input: `--dataset ${argv.dataset} --split ${argv.split}`, signal: interrupt.signal });
+        const train = argv.classifier === 'knn' ? await openTrainSplit(argv, 'the k-NN memory bank') : undefined;
+        const line = await evalShard({ session, shard, dataset, train, root: resolve(argv.root), out, backbone, generator, classifier: clf, settings, input: `--dataset ${argv.dataset} --split ${argv.split}`, signal: interrupt.signal });
         process.stdout.write(`${line}\n`);
       } finally {
         interrupt.dispose();

@@ -3,9 +3,8 @@ import type { Argv } from 'yargs';
 import { AcsegError } from '@acseg/core';
 import { FeatureCache, mergeFeatureCaches } from '@acseg/feature-cache';
 import { checkOutDir } from '../check-out.js';
-import { Session, type GlobalArgs } from '../session.js';
-import { mergeGalleries } from '../merge-galleries.js';
-import { mergeEval } from '../merge-eval.js';
+import { consoleLogger, consoleProgress } from '../console.js';
+import type { GlobalArgs } from '../session.js';
 import { checkParts, findParts, PART_FILE, type Part } from '../shard-part.js';
 import { commandSpec, type SetStatus } from './index.js';
 
@@ -28,28 +27,39 @@ export function mergeCommand(y: Argv, _setStatus: SetStatus): Argv {
     a.positional('parts', { type: 'string', array: true, describe: `the job's --out folder (holding part-*-of-* folders), or the part folders themselves` })
       .option('out', { type: 'string', describe: 'merged output folder (default: the one folder given)' }),
   async (argv) => {
-    const session = await Session.open(argv as GlobalArgs);
     const inputs = (argv.parts ?? []).map(String);
     const parts = checkParts(await findParts(inputs));
     const outArg = argv.out ?? (inputs.length === 1 && !parts.some((p) => p.dir === resolve(inputs[0])) ? inputs[0] : undefined);
     if (!outArg) throw new AcsegError('BAD_CONFIG', 'give --out: where the merged output goes', { hint: `the parts' folders each hold a ${PART_FILE}; --out is needed unless one job folder is given` });
     const out = checkOutDir(outArg);
     const { kind, of, total, input } = parts[0].record;
+    // Each kind loads only what it needs: a feature cache merge loads no plugins, image codecs or ML runtimes (their
+    // start-up would cost more than the merge itself on a small job).
+    const session = async () => {
+      const { Session } = await import('../session.js');
+      // Components are rebuilt as the shards made them, with their --set options.
+      return Session.open({ ...(argv as GlobalArgs), set: parts[0].record.settings.set as string[] | undefined });
+    };
     if (kind === 'segment' || kind === 'run') {
+      const { mergeGalleries } = await import('../merge-galleries.js');
       const g = await mergeGalleries(parts, out);
       process.stdout.write(`gallery ${g.index}: ${g.items} images, ${g.skipped} skipped; merged from ${of} shards of ${input} (${total} images)\n`);
       return;
     }
     if (kind === 'eval') {
-      // Components are rebuilt as the shards made them, with their --set options.
-      const evalSession = await Session.open({ ...(argv as GlobalArgs), set: parts[0].record.settings.set as string[] | undefined });
-      process.stdout.write(`${await mergeEval(evalSession, parts, out)}\n`);
+      const { mergeEval } = await import('../merge-eval.js');
+      process.stdout.write(`${await mergeEval(await session(), parts, out)}\n`);
+      return;
+    }
+    if (kind === 'fit') {
+      const { mergeFit } = await import('../merge-fit.js');
+      process.stdout.write(`${await mergeFit(await session(), parts)}\n`);
       return;
     }
     if (kind !== 'features') throw new AcsegError('BAD_CONFIG', `merging ${kind} parts is not supported yet (${parts[0].dir})`);
     await checkFeaturesDone(parts);
     const shardSize = Number(parts[0].record.settings.shardSize ?? 256);
-    const r = await mergeFeatureCaches({ parts: parts.map((p) => p.dir), out, shardSize, progress: session.progress, log: session.log });
+    const r = await mergeFeatureCaches({ parts: parts.map((p) => p.dir), out, shardSize, progress: consoleProgress(!!argv.quiet), log: consoleLogger(!!argv.verbose) });
     process.stdout.write(`feature cache ${outArg}: ${r.images} images in ${r.shards} shard files, ${r.skipped} skipped; merged from ${of} shards of ${input} (${total} images)\n`);
   });
 }

@@ -15,6 +15,7 @@ import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
 import { listRoot, planShard, shardOptions } from '../shard-job.js';
 import { frozenForShard } from '../shard-classifier.js';
+import { checkFitOnly, fitOnly } from '../fit-only.js';
 
 export function componentOptions<T>(a: Argv<T>) {
   return a
@@ -37,7 +38,7 @@ export const ON_THE_FLY_ITERATIONS = 300;
 type RunArgs = GlobalArgs & {
   backbone?: string; model?: string; generator?: string; checkpoint?: string; k?: number; iterations?: number; seed?: number;
   images: string; out: string; classifier?: string; classes?: string; clusters?: number; featuresCache?: string; features?: string;
-  shard?: string; numShards?: number; saveClassifier?: string;
+  shard?: string; numShards?: number; saveClassifier?: string; fitOnly?: boolean;
 };
 
 /** A `classes` component option as given in a config file or by --set: names, or a preset or comma list. */
@@ -73,8 +74,10 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   // VOC setting (20) but at most half the images, so clusters can group regions across images.
   const K = Math.max(2, Math.min(20, Math.ceil(all.length / 2)));
   const created = classifierName ? await session.create('classifier', classifierName, { seed: argv.seed, K: argv.clusters, classes: classNames }, { K }) : undefined;
-  // A shard applies what was fitted once (a checkpoint, a classifier state); it never trains or fits on its part.
-  const classifier = job.shard && created ? frozenForShard(created, session.optionsFor(created.name)) : created;
+  // A shard applies what was fitted once (a checkpoint, a classifier state); it never trains or fits on its part
+  // (with --fit-only it only digests its part, for the one fit at merge).
+  if (argv.fitOnly) await checkFitOnly(argv, created);
+  const classifier = job.shard && created && !argv.fitOnly ? frozenForShard(created, session.optionsFor(created.name)) : created;
   if (job.shard && !generator.ready) {
     throw new AcsegError('BAD_CONFIG', `${job.describe()}: generator ${generator.name} is not trained; a shard applies a model trained once, it does not train on its part`, {
       hint: `train it once (acseg train --features <merged cache> --out ckpt) and give --checkpoint ckpt`,
@@ -105,14 +108,15 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       generator: generator.name, checkpoint: argv.checkpoint ? resolve(argv.checkpoint) : null, k: argv.k ?? null, seed: argv.seed ?? null,
       classifier: classifier?.name ?? null, classes: classNames ?? null, clusters: argv.clusters ?? null,
       set: session.args.set ?? [], options: session.config.options,
+      ...(argv.fitOnly ? { fitOnly: true, saveClassifier: resolve(argv.saveClassifier!), defaultClusters: K } : {}),
     };
     const kept = generator.ready && !twoPasses ? await finishedEarlier(out, settings, images, argv.checkpoint) : [];
     const keptSources = new Set(kept.map((item) => resolve(item.source)));
     const todo = images.filter((image) => !keptSources.has(resolve(image)));
     if (kept.length) session.log.info(`${kept.length} of ${images.length} images were finished by an earlier run with these settings and are kept (delete ${join(out, RUN_FILE)} to redo them)`);
-    await job.start(withClassifier ? 'run' : 'segment', settings);
+    await job.start(argv.fitOnly ? 'fit' : withClassifier ? 'run' : 'segment', settings);
     if (job.shard) session.log.info(job.describe());
-    await recordSettings(out, settings);
+    if (!argv.fitOnly) await recordSettings(out, settings);
     if (input) {
       // Features from the cache: the ACG, when it must be trained first, trains on them; nothing is extracted.
       await ensureReady(session, generator, input.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
@@ -123,6 +127,12 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       pipeline = pipeline.withBackbone(stage.backbone);
       await ensureReady(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
       if (interrupt.signal.aborted) { keepFeatures = true; return EXIT.interrupted; }
+    }
+    if (argv.fitOnly) {
+      const r = await fitOnly({ session, pipeline, classifier: created!, context: { backbone: stage?.backbone ?? backbone, classNames, log: session.log }, images, out, sharded: !!job.shard, describe: job.describe(), state: resolve(argv.saveClassifier!), signal: interrupt.signal });
+      if (r === null) { keepFeatures = true; return EXIT.interrupted; }
+      process.stdout.write(`${r.line}\n`);
+      return r.skipped ? EXIT.failure : EXIT.ok;
     }
     const writer = (opened = await RunWriter.open(out, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, log: session.log, inputs: images, imageOf: input?.imageOf, earlier: job.before }, kept));
     const summary = await pipeline.stream(todo, { emit: (o) => writer.write(o), signal: interrupt.signal });
@@ -154,7 +164,8 @@ export function runCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('classifier', { type: 'string', describe: 'concept classifier (default kmeans; knn, clip, background, ...)' })
       .option('classes', { type: 'string', describe: 'class names for text classifiers: a preset (voc, cocostuff27, camvid) or a comma list "cat,dog,sofa" (default for clip: voc)' })
       .option('clusters', { type: 'number', describe: 'k-means classifier: number of classes K (default: 20, the VOC setting, at most half the number of images)' })
-      .option('save-classifier', { type: 'string', describe: 'write the fitted classifier state (kmeans, knn) to this file, for sharded runs (--set kmeans.checkpoint=FILE)' }),
+      .option('save-classifier', { type: 'string', describe: 'write the fitted classifier state (kmeans, knn) to this file, for sharded runs (--set kmeans.checkpoint=FILE)' })
+      .option('fit-only', { type: 'boolean', describe: 'only fit the classifier and write its state (--save-classifier); no outputs. With --shard: each shard writes its region embeddings and `acseg merge` fits once on all of them' }),
   async (argv) => setStatus(await segmentFolder(argv as RunArgs, true)));
 }
 

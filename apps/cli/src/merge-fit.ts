@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { AcsegError, type Backbone, type BackboneInfo, type RegionDigest } from '@acseg/core';
+import { checkStateFree, DIGESTS_FILE, fitAndSave, readDigests } from './fit-digests.js';
+import type { Session } from './session.js';
+import type { Part } from './shard-part.js';
+
+interface FitSettings {
+  classifier: string; seed: number | null; clusters: number | null; classes: string[] | null; defaultClusters: number;
+  saveClassifier: string; backbone: BackboneInfo & { name: string };
+}
+
+/** The shards' backbone as recorded: the fit reads digests only, so nothing is loaded and no image is seen. */
+function recordedBackbone(b: FitSettings['backbone']): Backbone {
+  const { name, ...info } = b;
+  return {
+    name, info,
+    extract() {
+      throw new AcsegError('BAD_CONFIG', `merge: backbone ${name} is not run here; the fit reads the shards' region digests`);
+    },
+  };
+}
+
+/**
+ * Fits the classifier of a sharded `run --fit-only` once, on every part's
+ * digests in shard order (the sorted image list: the order one process
+ * fits in, which k-means++ depends on), and writes the state file the
+ * shards named. Every part must be finished; nothing is written otherwise.
+ * `session` must carry the shards' `--set` options. Memory: the digests
+ * (regions × d floats per image), as in one process.
+ */
+export async function mergeFit(session: Session, parts: readonly Part[]): Promise<string> {
+  const s = parts[0].record.settings as unknown as FitSettings;
+  const file = s.saveClassifier;
+  await checkStateFree(file);
+  const digests: RegionDigest[] = [];
+  let skipped = 0;
+  for (const p of parts) {
+    const unfinished = (what: string) => new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${what}); nothing merged`, { hint: 'run that shard again, then merge' });
+    const got = await readDigests(join(p.dir, DIGESTS_FILE)).catch((e: unknown) => { throw unfinished((e as Error).message); });
+    if (got.items.length + got.skipped.length < p.record.images) throw unfinished(`${got.items.length + got.skipped.length} of its ${p.record.images} images`);
+    for (const it of got.items) digests.push(it.digest);
+    skipped += got.skipped.length;
+  }
+  const clf = await session.create('classifier', s.classifier, { seed: s.seed ?? undefined, K: s.clusters ?? undefined, classes: s.classes ?? undefined }, { K: s.defaultClusters });
+  try {
+    await fitAndSave(session, clf, digests, { backbone: recordedBackbone(s.backbone), log: session.log }, file);
+  } finally {
+    await clf.dispose?.();
+  }
+  return `classifier ${clf.name} fitted once on ${digests.length} images of ${parts.length} shards (${skipped} skipped); state in ${file} (give it to the shards with --set ${clf.name}.checkpoint=${file})`;
+}

@@ -67,6 +67,10 @@ describe.each(V2_FAMILIES)('%s through DinoBackbone against the PyTorch referenc
     const b = await load({ model: out });
     expect(b.info).toMatchObject({ model: `tiny-${family}`, family: family === 'dinov2-reg' ? 'dinov2' : family, registers: R, patchSize: p, inputHeight: H, inputWidth: W, inputSize: Math.min(H, W) });
     await check(b);
+    // A region covering the whole image is the image resized to H×W, unmasked: its embedding is the reference CLS.
+    const whole = { width: image.width, height: image.height, labels: new Uint16Array(image.width * image.height), count: 1, concepts: [0], pixelCounts: [image.width * image.height] };
+    const [emb] = await b.regionEmbeddings(image, whole);
+    expect(maxAbsDiff(emb, expected(ref.image, R).cls)).toBeLessThan(1e-4);
   });
 
   it('Hub-layout export: the last attention is exposed by surgery and matches at the trained size', async () => {

@@ -43,7 +43,7 @@ export interface VitModelFile {
 function badModel(file: string, problem: string): AcsegError {
   return new AcsegError('BAD_MODEL', `${file}: ${problem}`, {
     file,
-    hint: 'expected a DINO, DINOv2 or DINOv3 ViT ONNX export (input "pixel_values" [batch, 3, H, W], output "last_hidden_state"), e.g. onnx/model.onnx of Xenova/dino-vits16 or onnx-community/dinov2-small, or a model written by `acseg models convert`',
+    hint: 'expected a DINO, DINOv2 or DINOv3 ViT ONNX export (input "pixel_values" [batch, 3, H, W], output "last_hidden_state"), e.g. onnx/model.onnx of Xenova/dino-vits16 or Xenova/dinov2-small, or a model written by `acseg models convert`',
   });
 }
 

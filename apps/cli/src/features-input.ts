@@ -29,7 +29,7 @@ const GREY = 160;
  * classifiers): with `--backbone`/`--model` and the images these come from the model as in the paper; otherwise from
  * the cached patch tokens pooled over each region, said in one line.
  */
-export async function openFeaturesInput(session: Session, argv: { features: string; images?: string; backbone?: string; model?: string; quietImages?: boolean }, more: readonly string[] = []): Promise<FeaturesInput> {
+export async function openFeaturesInput(session: Session, argv: { features: string; images?: string; backbone?: string; model?: string; imageSize?: string; quietImages?: boolean }, more: readonly string[] = []): Promise<FeaturesInput> {
   const caches: FeatureCache[] = [];
   let regions: Backbone | undefined;
   let made: Backbone | undefined;
@@ -48,7 +48,7 @@ export async function openFeaturesInput(session: Session, argv: { features: stri
     cache, caches, images,
     backbone: async (needsRegionEmbeddings) => {
       if (needsRegionEmbeddings && (argv.backbone || argv.model)) {
-        regions = await chooseBackbone(session, argv.backbone, { model: argv.model });
+        regions = await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize });
         session.log.info(`region embeddings: ${regions.name} on the images (patch features from ${argv.features})`);
       } else if (needsRegionEmbeddings) {
         session.log.info(`region embeddings: the cached patch tokens averaged over each region (the paper embeds each region's crop with the backbone: give --backbone/--model${argv.images ? '' : ' and --images'} for that)`);

@@ -7,6 +7,7 @@ import { decodeImage, type DecodedImage } from './image/decode.js';
 import { resizeNormalize } from './image/resize.js';
 import { loadVitModel } from './loadModel.js';
 import { VitSession, type ProviderChoice, type VitOutputs } from './onnx/session.js';
+import { inputShape, type InputShape } from './onnx/buildVit.js';
 import { prepareRegionBatch } from './regionEmbed.js';
 
 export interface DinoBackboneOptions {
@@ -14,8 +15,8 @@ export interface DinoBackboneOptions {
   model: string;
   /** Model identity for info.model (default: the file's metadata, or the model folder's name). */
   name?: string;
-  /** Input side; default: the model's fixed input size, else 224. */
-  inputSize?: number;
+  /** Input side (S×S) or height × width, multiples of the patch size; default: the model's fixed input size, else 224 (paper §4.1). */
+  inputSize?: number | InputShape;
   /** Images per inference batch (default 8). */
   batchSize?: number;
   /** Pixel features: final-normed tokens (default), or the last block's keys (Deep Spectral Methods ablation). */
@@ -50,14 +51,22 @@ export class DinoBackbone implements Backbone {
     const log = opts.log ?? silentLogger;
     const maxPixels = resolveMaxPixels(opts.maxPixels);
     const model = await loadVitModel(opts.model, { hashCacheDir: opts.hashCacheDir });
-    const size = opts.inputSize ?? model.fixedInputSize ?? 224;
-    if (!Number.isInteger(size) || size < model.patchSize || size % model.patchSize !== 0) {
-      throw new AcsegError('BAD_CONFIG', `inputSize ${size} is not a positive multiple of the patch size ${model.patchSize} of ${model.file}`, { file: model.file });
+    const name = opts.name ?? model.name;
+    const p = model.patchSize;
+    const shape = opts.inputSize !== undefined ? inputShape(opts.inputSize) : (model.fixedInputShape ?? { height: 224, width: 224 });
+    const { height: H, width: W } = shape;
+    const sizeText = `${H}×${W}`;
+    if (![H, W].every((v) => Number.isInteger(v) && v >= p && v % p === 0)) {
+      const round = (v: number) => Math.max(p, Math.round(v / p) * p);
+      throw new AcsegError('BAD_CONFIG', `${name}: input size ${sizeText} is not a multiple of its patch size ${p}`, {
+        file: model.file, hint: `use ${round(H)}×${round(W)} (--image-size ${H === W ? round(H) : `${round(H)}x${round(W)}`})`,
+      });
     }
-    if (model.fixedInputSize && model.fixedInputSize !== size) {
-      throw new AcsegError('BAD_CONFIG', `${model.file} takes ${model.fixedInputSize}×${model.fixedInputSize} inputs, not ${size}×${size}`, {
+    const fixed = model.fixedInputShape;
+    if (fixed && (fixed.height !== H || fixed.width !== W)) {
+      throw new AcsegError('BAD_CONFIG', `${model.file} takes ${fixed.height}×${fixed.width} inputs, not ${sizeText}`, {
         file: model.file,
-        hint: `use inputSize ${model.fixedInputSize}, or convert the weights for ${size} with \`acseg models convert --input-size ${size}\``,
+        hint: `use inputSize ${fixed.height === fixed.width ? fixed.height : `${fixed.height}x${fixed.width}`}, or convert the weights for ${sizeText} with \`acseg models convert --input-size ${H === W ? H : `${H}x${W}`}\``,
       });
     }
     const features = opts.features ?? 'tokens';
@@ -75,50 +84,60 @@ export class DinoBackbone implements Backbone {
     }
     const session = await VitSession.create(model, opts.provider ?? 'auto', log);
     // Probe with a blank image: checks the graph really is a ViT of this size and reads the head count.
-    const g = size / model.patchSize;
+    const gh = H / p;
+    const gw = W / p;
+    const R = model.registers;
     let probe: VitOutputs;
     try {
-      probe = await session.run(new Float32Array(3 * size * size), 1, size, { attention: true });
+      probe = await session.run(new Float32Array(3 * H * W), 1, shape, { attention: true });
     } catch (e) {
       await session.dispose();
       const err = toAcsegError(e, 'BAD_MODEL', { file: model.file });
-      throw new AcsegError('BAD_MODEL', `${err.message} (probing with a ${size}×${size} input)`, {
+      throw new AcsegError('BAD_MODEL', `${err.message} (probing with a ${sizeText} input)`, {
         file: model.file,
         cause: e,
         hint: model.layout === 'hub-onnx'
-          ? 'Hub exports run only at the size they were exported for (224 for the DINO exports); for other sizes convert the safetensors weights with `acseg models convert --input-size N`'
+          ? 'this export runs only at the size it was exported for (224 for the DINO exports); for other sizes convert the safetensors weights with `acseg models convert --input-size N`'
           : err.hint,
       });
     }
-    if (probe.tokens !== g * g + 1 || probe.dim !== model.dim) {
+    if (probe.dim !== model.dim) {
       await session.dispose();
-      throw new AcsegError('BAD_MODEL', `${model.file}: output "${model.tokensOutput}" has ${probe.tokens}×${probe.dim} tokens for a ${size}×${size} input, expected ${g * g + 1}×${model.dim} (not a ViT?)`, { file: model.file });
+      throw new AcsegError('BAD_MODEL', `${model.file}: output "${model.tokensOutput}" has width ${probe.dim}, expected ${model.dim} (the patch embedding's) (not a ViT?)`, { file: model.file });
+    }
+    if (probe.tokens !== 1 + R + gh * gw) {
+      await session.dispose();
+      throw layoutError(name, model.file, probe.tokens, R, gh, gw, model.tokensOutput);
     }
     const info: BackboneInfo = {
-      model: opts.name ?? model.name, modelFile: resolve(model.file), modelSha256: model.sha256, patchSize: model.patchSize, inputSize: size, dim: model.dim, heads: probe.heads, hasAttention: true, runtime: session.runtime,
+      model: name, modelFile: resolve(model.file), modelSha256: model.sha256, patchSize: p, inputSize: Math.min(H, W), inputHeight: H, inputWidth: W,
+      dim: model.dim, heads: probe.heads, hasAttention: true, runtime: session.runtime, ...(model.family ? { family: model.family } : {}), registers: R,
     };
     return new DinoBackbone(info, session, batchSize, features, maxPixels);
   }
 
+  private get shape(): InputShape {
+    return { height: this.info.inputHeight!, width: this.info.inputWidth! };
+  }
+
   private async prepare(inputs: readonly ImageInput[], start: number): Promise<Prepared> {
-    const S = this.info.inputSize;
+    const { height: H, width: W } = this.shape;
     const items = await Promise.all(inputs.map(async (input, j) => {
       const index = start + j;
       try {
-        return { index, input, image: await decodeImage(input, index, { patchSize: this.info.patchSize, shrinkTarget: S, maxPixels: this.maxPixels }) };
+        return { index, input, image: await decodeImage(input, index, { patchSize: this.info.patchSize, shrinkTarget: Math.max(H, W), maxPixels: this.maxPixels }) };
       } catch (e) {
         return { index, input, error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, message: imageSource(input, index) }) };
       }
     }));
     const ok = items.filter((it) => it.image);
-    const pixels = new Float32Array(ok.length * 3 * S * S);
-    ok.forEach((it, k) => resizeNormalize(it.image!, S, pixels, k * 3 * S * S));
+    const pixels = new Float32Array(ok.length * 3 * H * W);
+    ok.forEach((it, k) => resizeNormalize(it.image!, this.shape, pixels, k * 3 * H * W));
     return { items, pixels, count: ok.length };
   }
 
   async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {
     const B = this.batchSize;
-    const S = this.info.inputSize;
     const starts: number[] = [];
     for (let s = 0; s < images.length; s += B) starts.push(s);
     const prep = (i: number) => this.prepare(images.slice(starts[i], starts[i] + B), starts[i]);
@@ -128,7 +147,7 @@ export class DinoBackbone implements Backbone {
       // Decode the next batch (libvips threads) while this one runs.
       next = i + 1 < starts.length ? prep(i + 1) : undefined;
       let out: VitOutputs | undefined;
-      if (cur.count > 0) out = await this.session.run(cur.pixels, cur.count, S, { attention: true, keys: this.features === 'keys' });
+      if (cur.count > 0) out = await this.session.run(cur.pixels, cur.count, this.shape, { attention: true, keys: this.features === 'keys' });
       let k = 0;
       for (const it of cur.items) {
         if (!it.image) {
@@ -142,21 +161,24 @@ export class DinoBackbone implements Backbone {
 
   private featureMap(out: VitOutputs, b: number, image: DecodedImage): FeatureMap {
     const { dim: d, tokens: n1 } = out;
-    const n = n1 - 1;
-    const g = this.info.inputSize / this.info.patchSize;
+    // Token layout [CLS, R registers, patches]: registers are dropped, and the
+    // CLS→patch attention is attn[h, 0, 1+R:] (patches only, as the paper's background step needs).
+    const skip = 1 + (this.info.registers ?? 0);
+    const n = n1 - skip;
+    const p = this.info.patchSize;
     const hidden = out.hidden.subarray(b * n1 * d, (b + 1) * n1 * d);
     const src = this.features === 'keys' ? out.keys!.subarray(b * n1 * d, (b + 1) * n1 * d) : hidden;
     const heads = out.heads!;
     const att = new Float32Array(heads * n);
     for (let h = 0; h < heads; h++) {
       const row = ((b * heads + h) * n1) * n1; // attention[b, h, 0, :]
-      att.set(out.attention!.subarray(row + 1, row + n1), h * n);
+      att.set(out.attention!.subarray(row + skip, row + n1), h * n);
     }
     return {
       id: image.id,
-      grid: { h: g, w: g },
+      grid: { h: this.info.inputHeight! / p, w: this.info.inputWidth! / p },
       dim: d,
-      tokens: src.slice(d),
+      tokens: src.slice(skip * d),
       cls: hidden.slice(0, d),
       attention: { heads, data: att },
       imageSize: image.original,
@@ -172,12 +194,11 @@ export class DinoBackbone implements Backbone {
   async regionEmbeddings(image: ImageInput, regions: RegionMap, which?: readonly number[]): Promise<Float32Array[]> {
     const decoded = await decodeImage(image, 0, { patchSize: 1, maxPixels: this.maxPixels });
     const ids = which ?? Array.from({ length: regions.count }, (_, r) => r);
-    const S = this.info.inputSize;
     const result: Float32Array[] = [];
     for (let s = 0; s < ids.length; s += this.batchSize) {
       const chunk = ids.slice(s, s + this.batchSize);
-      const pixels = prepareRegionBatch(decoded, regions, chunk, S);
-      const out = await this.session.run(pixels, chunk.length, S);
+      const pixels = prepareRegionBatch(decoded, regions, chunk, this.shape);
+      const out = await this.session.run(pixels, chunk.length, this.shape);
       for (let b = 0; b < chunk.length; b++) result.push(out.hidden.slice(b * out.tokens * out.dim, b * out.tokens * out.dim + out.dim));
     }
     return result;
@@ -186,4 +207,16 @@ export class DinoBackbone implements Backbone {
   async dispose(): Promise<void> {
     await this.session.dispose();
   }
+}
+
+/** One line for a token count that no [CLS, registers, patches] layout explains, naming the model. */
+function layoutError(name: string, file: string, tokens: number, registers: number, gh: number, gw: number, output: string): AcsegError {
+  const n = gh * gw;
+  const extra = tokens - 1 - n;
+  return new AcsegError('BAD_MODEL', `${name}: output "${output}" has ${tokens} tokens for a ${gh}×${gw} patch grid, which matches no known layout (1 CLS + ${registers} register tokens + ${n} patches = ${1 + registers + n})`, {
+    file,
+    hint: extra > 0 && extra !== registers
+      ? `the model seems to carry ${extra} register tokens: declare them as "num_register_tokens": ${extra} in the config.json beside the model (DINOv2 with registers and DINOv3 have 4)`
+      : 'not a ViT with one CLS token, registers and one token per patch?',
+  });
 }

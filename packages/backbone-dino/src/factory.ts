@@ -24,6 +24,26 @@ function oneOf<T extends string>(options: ComponentOptions, key: string, allowed
   return v as T;
 }
 
+/**
+ * `inputSize`: a side S (S×S, the paper's square resize) or an exact
+ * "H×W" / "HxW" (height first). Multiples of the patch size are checked by
+ * the backbone, which knows the model's patch.
+ */
+export function parseInputSize(raw: unknown): number | { height: number; width: number } | undefined {
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  if (typeof raw === 'number') {
+    if (Number.isInteger(raw) && raw >= 1) return raw;
+  } else if (typeof raw === 'string') {
+    const m = /^\s*(\d+)\s*(?:[x×X,]\s*(\d+)\s*)?$/.exec(raw);
+    if (m) {
+      const h = Number(m[1]);
+      const w = m[2] === undefined ? h : Number(m[2]);
+      if (h >= 1 && w >= 1) return m[2] === undefined ? h : { height: h, width: w };
+    }
+  }
+  throw new AcsegError('BAD_CONFIG', `backbone dino: option inputSize must be a side (e.g. 224) or height×width (e.g. 448x672), got ${JSON.stringify(raw)}`);
+}
+
 /** The pixel limit (option, else $ACSEG_MAX_PIXELS, else 64 MP), with core's wording. */
 function pixelLimit(raw: unknown): number {
   try {
@@ -43,7 +63,7 @@ export async function createDinoBackbone(options: ComponentOptions, context: Com
   return DinoBackbone.load({
     model: resolved?.path ?? model,
     name: resolved?.name,
-    inputSize: positiveInt(options, 'inputSize', undefined),
+    inputSize: parseInputSize(options.inputSize),
     batchSize: positiveInt(options, 'batchSize', undefined),
     features: oneOf(options, 'features', ['tokens', 'keys'] as const, 'tokens'),
     provider: oneOf<ProviderChoice>(options, 'provider', ['auto', 'cpu', 'cuda'], 'auto'),

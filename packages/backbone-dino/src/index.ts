@@ -2,13 +2,14 @@ import { definePlugin, PLUGIN_API_VERSION } from '@acseg/core';
 import { createDinoBackbone } from './factory.js';
 
 export { DinoBackbone, type DinoBackboneOptions } from './backbone.js';
-export { createDinoBackbone, DEFAULT_MODEL } from './factory.js';
+export { createDinoBackbone, DEFAULT_MODEL, parseInputSize } from './factory.js';
 export { convertCheckpoint, type ConvertOptions, type ConvertResult } from './onnx/convert.js';
-export { buildVitOnnx, OUTPUTS, ACSEG_FORMAT, type BuildVitOptions } from './onnx/buildVit.js';
+export { buildVitOnnx, OUTPUTS, ACSEG_FORMAT, type BuildVitOptions, type InputShape } from './onnx/buildVit.js';
+export { FAMILY_NAMES, VIT_FAMILIES, detectFamily, type VitFamily } from './vit/families.js';
 export { describeVitModel, type VitModelFile } from './onnx/describe.js';
 export { appendGraphOutputs, findLastAttentionSoftmax } from './onnx/surgery.js';
 export type { ProviderChoice } from './onnx/session.js';
-export { loadVitModel, modelFileIn } from './loadModel.js';
+export { loadVitModel, modelFileIn, hubHints } from './loadModel.js';
 export { inferVitConfig, normalizeWeightNames, type VitConfig, type VitWeights, type WeightTensor, type HubVitConfigJson } from './vit/config.js';
 export { interpolatePositions } from './vit/posEmbed.js';
 export { decodeImage, MAX_INPUT_PIXELS, type DecodedImage } from './image/decode.js';

@@ -1,9 +1,10 @@
 import { AcsegError } from '@acseg/core';
 import { existsSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { familyOfModelType } from './vit/families.js';
 import { modelSha256 } from './models/modelHash.js';
-import { describeVitModel, type VitModelFile } from './onnx/describe.js';
+import { describeVitModel, type ModelHints, type VitModelFile } from './onnx/describe.js';
 
 /** The .onnx file of a model given as a file or a folder (Hub layout onnx/model.onnx, or model.onnx). */
 export function modelFileIn(path: string): string {
@@ -39,6 +40,30 @@ export async function loadVitModel(path: string, opts: LoadVitModelOptions = {})
     throw new AcsegError('MODEL_NOT_FOUND', `${file}: cannot read the model file (${(e as Error).message})`, { file, cause: e });
   }
   const content = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const model = describeVitModel(content, file);
+  const model = describeVitModel(content, file, await hubHints(file));
   return { ...model, sha256: await modelSha256(file, content, before, opts.hashCacheDir) };
+}
+
+/**
+ * The token layout a Hub export's config.json declares (model_type,
+ * num_register_tokens): `<repo>/config.json` beside `<repo>/onnx/model.onnx`,
+ * or beside the file itself. Absent or unreadable: no hints.
+ */
+export async function hubHints(file: string): Promise<ModelHints> {
+  const dir = dirname(file);
+  const candidates = basename(dir) === 'onnx' ? [join(dirname(dir), 'config.json'), join(dir, 'config.json')] : [join(dir, 'config.json')];
+  for (const c of candidates) {
+    let json: { model_type?: unknown; num_register_tokens?: unknown };
+    try {
+      json = JSON.parse(await readFile(c, 'utf8')) as typeof json;
+    } catch {
+      continue;
+    }
+    const registers = json.num_register_tokens;
+    return {
+      family: familyOfModelType(json.model_type),
+      registers: typeof registers === 'number' && Number.isInteger(registers) && registers >= 0 ? registers : undefined,
+    };
+  }
+  return {};
 }

@@ -11,8 +11,15 @@ export interface BackboneInfo {
   /** SHA-256 of the model file's content: the model's identity, which feature caches record and check. */
   modelSha256?: string;
   patchSize: number;
-  /** Side of the square input the image is resized to (e.g. 224). */
+  /** Side of the square input the image is resized to (e.g. 224); for a non-square input its short side. */
   inputSize: number;
+  /** Input height and width in pixels, when the backbone resizes to a fixed H×W (ViTs: both multiples of patchSize). */
+  inputHeight?: number;
+  inputWidth?: number;
+  /** Model family (e.g. "dino", "dinov2", "dinov3"): feature caches record it and refuse to mix families. */
+  family?: string;
+  /** Register tokens the model carries besides CLS and patches (dropped from the features). */
+  registers?: number;
   dim: number;
   /** Number of attention heads, when the backbone exposes attention. */
   heads?: number;

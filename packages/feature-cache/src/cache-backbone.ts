@@ -33,8 +33,11 @@ export function pooledRegionEmbeddings(f: FeatureMap, regions: RegionMap, which?
 }
 
 function infoOf(cache: FeatureCache): BackboneInfo {
-  const { model, modelFile, modelSha256, patchSize, inputSize, dim } = cache.info;
-  return { model, modelFile, modelSha256, patchSize, inputSize, dim, heads: cache.heads || undefined, hasAttention: cache.heads > 0 };
+  const { model, modelFile, modelSha256, patchSize, inputSize, inputHeight, inputWidth, family, registers, dim } = cache.info;
+  return {
+    model, modelFile, modelSha256, patchSize, inputSize, dim, heads: cache.heads || undefined, hasAttention: cache.heads > 0,
+    ...(inputHeight !== undefined ? { inputHeight, inputWidth } : {}), ...(family !== undefined ? { family } : {}), ...(registers !== undefined ? { registers } : {}),
+  };
 }
 
 /**

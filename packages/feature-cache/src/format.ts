@@ -24,6 +24,13 @@ export interface CacheModelInfo {
   /** The model file the features came from (for messages only: a moved model is still the same model). */
   modelFile?: string;
   inputSize: number;
+  /** Input height × width, when the backbone records them (non-square ViT inputs); absent = inputSize². */
+  inputHeight?: number;
+  inputWidth?: number;
+  /** Backbone family ("dino", "dinov2", "dinov3"), when the backbone records it. */
+  family?: string;
+  /** Register tokens of the model (dropped from the stored tokens); absent = 0. */
+  registers?: number;
   patchSize: number;
   dim: number;
   /** Attention heads, or null when the backbone exposes no attention. */
@@ -86,6 +93,9 @@ export function modelInfoOf(info: BackboneInfo): CacheModelInfo {
     model: info.model,
     ...(info.modelSha256 ? { modelSha256: info.modelSha256, modelFile: info.modelFile } : {}),
     inputSize: info.inputSize,
+    ...(info.inputHeight !== undefined && info.inputWidth !== undefined ? { inputHeight: info.inputHeight, inputWidth: info.inputWidth } : {}),
+    ...(info.family !== undefined ? { family: info.family } : {}),
+    ...(info.registers !== undefined ? { registers: info.registers } : {}),
     patchSize: info.patchSize,
     dim: info.dim,
     heads: info.hasAttention ? (info.heads ?? null) : null,
@@ -99,8 +109,16 @@ function describeModel(i: CacheModelInfo): string {
   return `model ${i.model}${about.length ? ` (${about.join(', ')})` : ''}`;
 }
 
+/** Input height and width (a cache written before they were recorded: inputSize²). */
+function inputHW(i: CacheModelInfo): [number, number] {
+  return [i.inputHeight ?? i.inputSize, i.inputWidth ?? i.inputSize];
+}
+
 export function describeInfo(i: CacheModelInfo): string {
-  return `${describeModel(i)}, input ${i.inputSize}, patch ${i.patchSize}, dim ${i.dim}${i.hasAttention ? `, ${i.heads ?? '?'} heads` : ', no attention'}`;
+  const [h, w] = inputHW(i);
+  const family = i.family ? `${i.family}, ` : '';
+  const registers = i.registers ? `, ${i.registers} registers` : '';
+  return `${describeModel(i)}, ${family}input ${h === w ? h : `${h}×${w}`}, patch ${i.patchSize}${registers}, dim ${i.dim}${i.hasAttention ? `, ${i.heads ?? '?'} heads` : ', no attention'}`;
 }
 
 /** The fields that must agree for two runs to share a cache, or null when they do. */
@@ -112,7 +130,13 @@ export function infoMismatch(held: CacheModelInfo, asked: CacheModelInfo): strin
   } else if (held.model !== asked.model) {
     diffs.push(`model ${held.model} ≠ ${asked.model}`);
   }
-  for (const k of ['inputSize', 'patchSize', 'dim', 'hasAttention', 'heads'] as const) {
+  // A family recorded on one side only (a cache written before families were recorded) is left to the model check above.
+  if (held.family !== undefined && asked.family !== undefined && held.family !== asked.family) diffs.push(`family ${held.family} ≠ ${asked.family}`);
+  const [hh, hw] = inputHW(held);
+  const [ah, aw] = inputHW(asked);
+  if (hh !== ah || hw !== aw) diffs.push(`input ${hh}×${hw} ≠ ${ah}×${aw}`);
+  if ((held.registers ?? 0) !== (asked.registers ?? 0)) diffs.push(`registers ${held.registers ?? 0} ≠ ${asked.registers ?? 0}`);
+  for (const k of ['patchSize', 'dim', 'hasAttention', 'heads'] as const) {
     if (held[k] !== asked[k]) diffs.push(`${k} ${String(held[k])} ≠ ${String(asked[k])}`);
   }
   return diffs.length ? diffs.join(', ') : null;
@@ -143,6 +167,9 @@ export function parseIndex(text: string, file: string): CacheIndex {
   if (!info || typeof info.model !== 'string' || !isInt(info.inputSize, 1) || !isInt(info.patchSize, 1) || !isInt(info.dim, 1)) fail(file, '"info" lacks model, inputSize, patchSize or dim');
   if (info.modelSha256 !== undefined && (typeof info.modelSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(info.modelSha256))) fail(file, '"info.modelSha256" is not a SHA-256');
   if (info.modelFile !== undefined && typeof info.modelFile !== 'string') fail(file, '"info.modelFile" is not a path');
+  if ((info.inputHeight !== undefined || info.inputWidth !== undefined) && (!isInt(info.inputHeight, 1) || !isInt(info.inputWidth, 1))) fail(file, '"info.inputHeight" / "info.inputWidth" are malformed');
+  if (info.family !== undefined && typeof info.family !== 'string') fail(file, '"info.family" is not a string');
+  if (info.registers !== undefined && !isInt(info.registers)) fail(file, '"info.registers" is not a count');
   if (x.dtype !== 'F32') fail(file, `dtype ${JSON.stringify(x.dtype)} is not supported (expected "F32")`);
   if (!x.tensors || typeof x.tensors.cls !== 'boolean' || typeof x.tensors.attention !== 'boolean') fail(file, '"tensors" is missing or malformed');
   if (x.dim !== info.dim) fail(file, `dim ${String(x.dim)} differs from info.dim ${info.dim}`);

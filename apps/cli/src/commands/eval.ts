@@ -20,7 +20,7 @@ import { resolveShard } from '../shard.js';
 import { shardOptions } from '../shard-job.js';
 
 type EvalArgs = GlobalArgs & {
-  dataset: string; root: string; split: string; trainSplit: string; backbone?: string; model?: string; generator: string; classifier: string;
+  dataset: string; root: string; split: string; trainSplit: string; backbone?: string; model?: string; imageSize?: string; generator: string; classifier: string;
   checkpoint?: string; seeds: number; limit?: number; clusters?: number; matching: MatchingMode; out?: string; k?: number; iterations?: number; method?: string; featuresCache?: string; features?: string; trainFeatures?: string;
   shard?: string; numShards?: number;
 };
@@ -50,6 +50,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('train-split', { type: 'string', default: 'train', describe: 'split for k-NN memory banks and for training the ACG without a checkpoint' })
       .option('backbone', { type: 'string' })
       .option('model', { type: 'string', describe: 'backbone model name or .onnx path' })
+      .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
       .option('generator', { type: 'string', default: 'acg' })
       .option('classifier', { type: 'string', default: 'kmeans', describe: 'kmeans (Tables 1-2), knn (Table 3), clip (Table 4), or a plugin' })
       .option('checkpoint', { type: 'string', describe: 'ACG checkpoint; without one the ACG is trained on the train split (no labels)' })
@@ -79,7 +80,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     const K = defaultClusters(dataset);
     const generator = await session.create('generator', argv.generator, { checkpoint: argv.checkpoint, k: argv.k, iterations: argv.iterations });
     const input = argv.features ? await featuresForEval(session, { ...argv, features: argv.features }, generator.ready, K, dataset.hasBackground) : undefined;
-    const backbone = input?.backbone ?? await chooseBackbone(session, argv.backbone, { model: argv.model });
+    const backbone = input?.backbone ?? await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize });
     const shard = resolveShard(argv);
     if (shard) {
       // The per-image stage of this shard's part; `acseg merge` fits, scores and writes the report once.

@@ -9,7 +9,7 @@ import { commandSpec, type SetStatus } from './index.js';
 
 type ExploreArgs = GlobalArgs & {
   run: string; out?: string; features?: string; groundTruth?: string; dataset?: string; root?: string; split: string; seed: number; epochs: number; maps?: number;
-  figures: boolean; image?: string; serve: boolean; port: number; backbone?: string; model?: string;
+  figures: boolean; image?: string; serve: boolean; port: number; backbone?: string; model?: string; imageSize?: string;
 };
 
 const WHAT: Record<keyof typeof MISSING, string> = {
@@ -40,6 +40,7 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('image', { type: 'string', describe: 'image id of Figures 4 and 6 (default: the first with a concept map)' })
       .option('backbone', { type: 'string', describe: "region embeddings for retrieval from this backbone, as the k-NN classifier makes them (dino: the ViT on each region's masked crop); default: means of the cached patch features" })
       .option('model', { type: 'string', describe: 'backbone model with --backbone (name or .onnx path)' })
+      .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
       .option('serve', { type: 'boolean', default: false, describe: 'serve the explorer on localhost until Ctrl-C' })
       .option('port', { type: 'number', default: 0, describe: 'port for --serve (default: a free one)' }),
   async (args) => {
@@ -49,7 +50,7 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
     const session = await Session.open(argv);
     const groundTruth = argv.dataset ? await datasetGroundTruth(argv.dataset, argv.root!, argv.split) : argv.groundTruth;
     if (argv.backbone) session.checkNames({ backbone: argv.backbone });
-    const backbone = argv.backbone ? await chooseBackbone(session, argv.backbone, { model: argv.model }) : undefined;
+    const backbone = argv.backbone ? await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize }) : undefined;
     if (backbone && typeof backbone.regionEmbeddings !== 'function') {
       throw new AcsegError('BAD_CONFIG', `--backbone ${backbone.name}: this backbone makes no region embeddings`, { hint: 'use dino or handcrafted, or leave --backbone out' });
     }

@@ -18,6 +18,7 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
     shardOptions(a.command(featuresImportCommand(setStatus)))
       .option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
       .option('model', { type: 'string', describe: 'backbone model (name or .onnx path)' })
+      .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
       .option('images', { type: 'string', describe: 'folder of images (or use --dataset/--root/--split)' })
       .option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], describe: 'a dataset split instead of a folder' })
       .option('root', { type: 'string', describe: 'dataset root (with --dataset)' })
@@ -36,7 +37,7 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
       : listImages(argv.images!);
     const input = argv.dataset ? `--dataset ${argv.dataset} --split ${argv.split}` : `--images ${argv.images}`;
     const job = planShard(argv, all, argv.dataset ? resolve(argv.root!) : listRoot(argv.images!), argv.out!, input);
-    const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model, batchSize: argv.batchSize });
+    const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize, batchSize: argv.batchSize });
     const interrupt = interruptSignal(session);
     try {
       await job.start('features', { backbone: backbone.name, shardSize: argv.shardSize });

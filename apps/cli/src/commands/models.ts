@@ -1,18 +1,18 @@
 import type { Argv } from 'yargs';
 import { AcsegError } from '@acseg/core';
-import { convertCheckpoint, listModels, pullModel } from '@acseg/backbone-dino';
+import { convertCheckpoint, listModels, parseInputSize, pullModel } from '@acseg/backbone-dino';
 import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
 
 export function modelsCommand(y: Argv, _setStatus: SetStatus): Argv {
   return y.command(commandSpec('models').usage, commandSpec('models').describe, (a) =>
     a.positional('action', { choices: ['list', 'pull', 'convert'] as const })
-      .positional('name', { type: 'string', describe: 'model name for pull (e.g. dino-vits16, dino-vitb8, clip-vit-base-patch16)' })
+      .positional('name', { type: 'string', describe: 'model name for pull (e.g. dino-vits16, dino-vitb8, dinov2-vits14, dinov2-reg-vitb14, dinov3-vits16, clip-vit-base-patch16)' })
       .option('revision', { type: 'string', default: 'main', describe: 'Hub revision for pull' })
-      .option('weights', { type: 'string', describe: 'convert: a DINO ViT safetensors file (Hub naming as facebook/dino-vits16)' })
+      .option('weights', { type: 'string', describe: 'convert: a DINO, DINOv2 or DINOv3 ViT safetensors file (Hub naming as facebook/dino-vits16, facebook/dinov2-small, facebook/dinov3-vits16-pretrain-lvd1689m)' })
       .option('model-config', { type: 'string', describe: 'convert: its config.json (optional)' })
       .option('out', { type: 'string', describe: 'convert: the .onnx file to write' })
-      .option('input-size', { type: 'number', default: 224, describe: 'convert: input side, a multiple of the patch size' })
+      .option('input-size', { type: 'string', default: '224', describe: 'pull/convert: input side S (S×S), or HxW for convert; multiples of the patch size' })
       .option('offline', { type: 'boolean', default: false, describe: 'pull: use files placed by hand, no network' })
       .option('force', { type: 'boolean', default: false, describe: 'pull: download again even if cached' })
       .option('json', { type: 'boolean', default: false }),
@@ -36,12 +36,16 @@ export function modelsCommand(y: Argv, _setStatus: SetStatus): Argv {
     }
     if (argv.action === 'pull') {
       if (!argv.name) throw new AcsegError('BAD_CONFIG', 'acseg models pull needs a model name', { hint: 'acseg models pull dino-vits16' });
-      const r = await pullModel(argv.name, { cacheDir, revision: argv.revision, offline: argv.offline, force: argv.force, inputSize: argv.inputSize, progress: session.progress, log: session.log });
+      const size = parseInputSize(argv.inputSize);
+      if (typeof size !== 'number' && size) throw new AcsegError('BAD_CONFIG', `${argv.name}: pull converts for a square input; got --input-size ${argv.inputSize}`, { hint: 'pull with a side (e.g. 224), then `acseg models convert --input-size HxW` for other shapes' });
+      const r = await pullModel(argv.name, { cacheDir, revision: argv.revision, offline: argv.offline, force: argv.force, inputSize: size, progress: session.progress, log: session.log });
       process.stdout.write(`${argv.name}: ${r.files.length} files in ${r.dir}\n`);
       return;
     }
     if (!argv.weights || !argv.out) throw new AcsegError('BAD_CONFIG', 'acseg models convert needs --weights FILE.safetensors and --out FILE.onnx');
-    const r = await convertCheckpoint({ weights: argv.weights, config: argv.modelConfig, out: argv.out, inputSize: argv.inputSize });
-    process.stdout.write(`wrote ${r.out}: ViT d=${r.info.dim}, depth ${r.info.depth}, ${r.info.heads} heads, patch ${r.info.patchSize}, input ${r.info.inputSize}\n`);
+    const r = await convertCheckpoint({ weights: argv.weights, config: argv.modelConfig, out: argv.out, inputSize: parseInputSize(argv.inputSize) });
+    const i = r.info;
+    const input = i.inputHeight === i.inputWidth ? `${i.inputSize}` : `${i.inputHeight}x${i.inputWidth}`;
+    process.stdout.write(`wrote ${r.out}: ${i.family} ViT d=${i.dim}, depth ${i.depth}, ${i.heads} heads, patch ${i.patchSize}, ${i.registers} registers, input ${input}\n`);
   });
 }

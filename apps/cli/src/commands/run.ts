@@ -21,6 +21,7 @@ export function componentOptions<T>(a: Argv<T>) {
   return a
     .option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
     .option('model', { type: 'string', describe: 'backbone model: a name (dino-vits16, ...) or an .onnx path' })
+    .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
     .option('generator', { type: 'string', describe: 'concept generator (default acg; kmeans, spectral, ap, agglomerative, ...)' })
     .option('checkpoint', { type: 'string', describe: 'generator checkpoint folder (acg); without one the ACG is trained on the images first' })
     .option('k', { type: 'number', describe: 'prototypes / clusters per image (paper: 5)' })
@@ -36,7 +37,7 @@ export function componentOptions<T>(a: Argv<T>) {
 export const ON_THE_FLY_ITERATIONS = 300;
 
 type RunArgs = GlobalArgs & {
-  backbone?: string; model?: string; generator?: string; checkpoint?: string; k?: number; iterations?: number; seed?: number;
+  backbone?: string; model?: string; imageSize?: string; generator?: string; checkpoint?: string; k?: number; iterations?: number; seed?: number;
   images: string; out: string; classifier?: string; classes?: string; clusters?: number; featuresCache?: string; features?: string;
   shard?: string; numShards?: number; saveClassifier?: string; fitOnly?: boolean;
 };
@@ -88,7 +89,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     classNames = classNamesFrom(DEFAULT_CLASS_PRESET).names;
     session.log.info(describePreset(DEFAULT_CLASS_PRESET, classNames, 'default'));
   }
-  const backbone = input ? await input.backbone(!!classifier?.needs.regionEmbeddings) : await chooseBackbone(session, argv.backbone, { model: argv.model });
+  const backbone = input ? await input.backbone(!!classifier?.needs.regionEmbeddings) : await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize });
   const interrupt = interruptSignal(session);
   let stage: FeatureStage | undefined;
   let keepFeatures = false;

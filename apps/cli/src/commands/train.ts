@@ -20,6 +20,7 @@ export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
       .option('images', { type: 'string', describe: 'folder of images (features computed in memory first)' })
       .option('backbone', { type: 'string', describe: 'backbone for --images' })
       .option('model', { type: 'string', describe: 'backbone model for --images: a name (dino-vits16, ...) or an .onnx path' })
+      .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
       .option('out', { type: 'string', describe: 'checkpoint folder (required)' })
       .option('resume', { type: 'string', describe: 'checkpoint folder to continue from (no value: the --out folder)' })
       .option('force', { type: 'boolean', describe: 'start over when --out holds a checkpoint, replacing it' })
@@ -59,7 +60,7 @@ export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
       source = await FeatureCache.open(argv.features);
     } else {
       // Features stream through a temporary cache (not --out, which holds only the checkpoint).
-      const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model });
+      const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize });
       const stage = await cacheFeatures(session, backbone, listImages(argv.images!), { temp: await mkdtemp(join(tmpdir(), 'acseg-train-features-')) });
       await backbone.dispose?.();
       featureStage = stage;

@@ -52,22 +52,25 @@ export function bilinearAATaps(outSize: number, inSize: number): Taps {
 }
 
 /**
- * Resizes `box` of `img` (default: all of it) to size×size with antialiased
- * bilinear filtering, scales to [0, 1], applies the ImageNet mean/std, and
- * writes the result channel-first into `out` at `offset` (3·size² floats).
+ * Resizes `box` of `img` (default: all of it) to size×size (or height ×
+ * width) with antialiased bilinear filtering, scales to [0, 1], applies the
+ * ImageNet mean/std, and writes the result channel-first into `out` at
+ * `offset` (3·H·W floats).
  */
-export function resizeNormalize(img: Raster, size: number, out: Float32Array, offset = 0, box?: Box): void {
+export function resizeNormalize(img: Raster, size: number | { height: number; width: number }, out: Float32Array, offset = 0, box?: Box): void {
+  const outH = typeof size === 'number' ? size : size.height;
+  const outW = typeof size === 'number' ? size : size.width;
   const [x0, y0, x1, y1] = box ?? [0, 0, img.width, img.height];
   const inW = x1 - x0;
   const inH = y1 - y0;
-  const tx = bilinearAATaps(size, inW);
-  const ty = bilinearAATaps(size, inH);
-  // Horizontal pass: inH rows × size columns × 3 channels.
-  const tmp = new Float32Array(inH * size * 3);
+  const tx = bilinearAATaps(outW, inW);
+  const ty = bilinearAATaps(outH, inH);
+  // Horizontal pass: inH rows × outW columns × 3 channels.
+  const tmp = new Float32Array(inH * outW * 3);
   const stride = img.width * 3;
   for (let y = 0; y < inH; y++) {
     const row = (y0 + y) * stride + x0 * 3;
-    for (let x = 0; x < size; x++) {
+    for (let x = 0; x < outW; x++) {
       let r = 0, g = 0, b = 0;
       const s = row + tx.start[x] * 3;
       const wo = x * tx.maxCount;
@@ -78,26 +81,26 @@ export function resizeNormalize(img: Raster, size: number, out: Float32Array, of
         g += wt * img.data[p + 1];
         b += wt * img.data[p + 2];
       }
-      const t = (y * size + x) * 3;
+      const t = (y * outW + x) * 3;
       tmp[t] = r; tmp[t + 1] = g; tmp[t + 2] = b;
     }
   }
   // Vertical pass, then normalize: (v/255 - mean) / std.
-  const plane = size * size;
+  const plane = outH * outW;
   const sr = 1 / (255 * IMAGENET_STD[0]), sg = 1 / (255 * IMAGENET_STD[1]), sb = 1 / (255 * IMAGENET_STD[2]);
   const mr = IMAGENET_MEAN[0] / IMAGENET_STD[0], mg = IMAGENET_MEAN[1] / IMAGENET_STD[1], mb = IMAGENET_MEAN[2] / IMAGENET_STD[2];
-  for (let y = 0; y < size; y++) {
+  for (let y = 0; y < outH; y++) {
     const wo = y * ty.maxCount;
-    for (let x = 0; x < size; x++) {
+    for (let x = 0; x < outW; x++) {
       let r = 0, g = 0, b = 0;
       for (let j = 0; j < ty.count[y]; j++) {
         const wt = ty.w[wo + j];
-        const t = ((ty.start[y] + j) * size + x) * 3;
+        const t = ((ty.start[y] + j) * outW + x) * 3;
         r += wt * tmp[t];
         g += wt * tmp[t + 1];
         b += wt * tmp[t + 2];
       }
-      const o = offset + y * size + x;
+      const o = offset + y * outW + x;
       out[o] = r * sr - mr;
       out[o + plane] = g * sg - mg;
       out[o + 2 * plane] = b * sb - mb;

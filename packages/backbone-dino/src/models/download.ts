@@ -20,11 +20,13 @@ export interface HubAccess {
   hubUrl: string;
   revision: string;
   fetch?: typeof fetch;
+  /** A Hub access token (gated models), from `HF_TOKEN`. */
+  accessToken?: string;
 }
 
 /** Sizes and checksums of `paths` in `repo`, from the Hub's paths-info API. Missing files are absent from the map. */
 export async function remoteFiles(repo: string, paths: readonly string[], hub: HubAccess): Promise<Map<string, RemoteFile>> {
-  const infos = await pathsInfo({ repo, paths: [...paths], revision: hub.revision, hubUrl: hub.hubUrl, fetch: hub.fetch });
+  const infos = await pathsInfo({ repo, paths: [...paths], revision: hub.revision, hubUrl: hub.hubUrl, fetch: hub.fetch, ...(hub.accessToken ? { accessToken: hub.accessToken } : {}) });
   const out = new Map<string, RemoteFile>();
   for (const i of infos) {
     if (i.type !== 'file') continue;
@@ -46,7 +48,7 @@ export interface DownloadResult {
  * download never leaves a file under the final name.
  */
 export async function downloadVerified(repo: string, remote: RemoteFile, dest: string, hub: HubAccess, onBytes?: (done: number) => void): Promise<DownloadResult> {
-  const blob = await downloadFile({ repo, path: remote.path, revision: hub.revision, hubUrl: hub.hubUrl, fetch: hub.fetch });
+  const blob = await downloadFile({ repo, path: remote.path, revision: hub.revision, hubUrl: hub.hubUrl, fetch: hub.fetch, ...(hub.accessToken ? { accessToken: hub.accessToken } : {}) });
   if (!blob) throw new AcsegError('MODEL_NOT_FOUND', `${repo} has no file ${remote.path} at revision ${hub.revision}`);
   await mkdir(dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);

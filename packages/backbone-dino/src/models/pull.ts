@@ -29,6 +29,8 @@ export interface PullOptions {
   inputSize?: number;
   /** Download again even when the cache already holds the files. */
   force?: boolean;
+  /** Hub access token for gated models (default `$HF_TOKEN`, as the Hub's own clients read it). */
+  accessToken?: string;
   convert?: CheckpointConverter;
 }
 
@@ -68,7 +70,8 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
   const progress = opts.progress ?? silentProgress;
   const inputSize = opts.inputSize ?? DEFAULT_INPUT_SIZE;
   const dir = modelDir(cacheDir, name, revision);
-  const hub: HubAccess = { hubUrl, revision, fetch: opts.fetch };
+  const accessToken = opts.accessToken ?? (process.env.HF_TOKEN || undefined);
+  const hub: HubAccess = { hubUrl, revision, fetch: opts.fetch, accessToken };
   const { manifest: old, problem } = await readManifest(dir);
   if (problem) log.warn(`${problem}; it will be rewritten`);
 
@@ -115,6 +118,7 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
       remote = await remoteFiles(spec.repo, spec.files, hub);
     } catch (e) {
       const status = (e as { statusCode?: unknown }).statusCode;
+      if (spec.gated && (status === 401 || status === 403)) throw gatedRefusal(spec, hubUrl, status, !!accessToken, e);
       const reason = typeof status === 'number'
         ? `${name}: ${hubUrl}/${spec.repo} answered HTTP ${status} (${describeCause(e)})`
         : `${name}: cannot reach ${hubUrl}/${spec.repo} (${describeCause(e)})`;
@@ -148,6 +152,8 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
         log.info(`${path}: ${got.size} bytes, sha256 ${got.sha256} (${got.verified})`);
       } catch (e) {
         if (isAcsegError(e) && e.code === 'BAD_MODEL') throw e;
+        const status = (e as { statusCode?: unknown }).statusCode;
+        if (spec.gated && (status === 401 || status === 403)) throw gatedRefusal(spec, hubUrl, status, !!accessToken, e);
         throw modelNotFound(spec, dir, hubUrl, revision, `${name}: downloading ${hubFileUrl(hubUrl, spec.repo, revision, f)} failed (${describeCause(e)})`, e);
       } finally {
         bar.stop();
@@ -174,6 +180,18 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
   }
   await writeManifest(dir, manifest);
   return { dir, files, onnx, layout: spec.layout, downloaded };
+}
+
+/** One line: the Hub refused a gated model, and what the user does about it. */
+function gatedRefusal(spec: KnownModel, hubUrl: string, status: number, hadToken: boolean, cause: unknown): AcsegError {
+  const page = `${hubUrl}/${spec.repo}`;
+  const licence = spec.gated!.licence;
+  return new AcsegError('MODEL_NOT_FOUND', hadToken
+    ? `${spec.name}: ${page} refused the download (HTTP ${status}) with the token in HF_TOKEN: the model is gated behind ${licence}; accept it at ${page} with the token's account`
+    : `${spec.name}: ${page} refused the download (HTTP ${status}): the model is gated behind ${licence}; accept it at ${page}, then set HF_TOKEN to an access token of that account`, {
+    hint: 'tokens: https://huggingface.co/settings/tokens (read access is enough)',
+    cause,
+  });
 }
 
 function describeCause(e: unknown): string {

@@ -1,17 +1,28 @@
 import { AcsegError } from '@acseg/core';
-import { W, type VitConfig, type VitWeights } from '../vit/config.js';
-import { interpolatePositions } from '../vit/posEmbed.js';
 import { attrFloat, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, onnx, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
+import { FAMILY_NAMES } from '../vit/families.js';
+import { type VitConfig, type VitWeights } from '../vit/config.js';
+import { interpolatePositions } from '../vit/posEmbed.js';
+import { ropeTables } from '../vit/rope.js';
 
 export const ACSEG_FORMAT = 'acseg-vit-onnx/1';
 /** Graph output names of models this package writes (the first matches the Hub exports). */
 export const OUTPUTS = { tokens: 'last_hidden_state', attention: 'attentions', keys: 'keys' } as const;
 
+export interface InputShape {
+  height: number;
+  width: number;
+}
+
 export interface BuildVitOptions {
-  /** Square input side in pixels, a multiple of the patch size. */
-  inputSize: number;
+  /** Input side (square), or height × width, in pixels: multiples of the patch size. */
+  inputSize: number | InputShape;
   /** Model identity recorded in the file's metadata (e.g. "dino-vits16"). */
   modelName?: string;
+}
+
+export function inputShape(size: number | InputShape): InputShape {
+  return typeof size === 'number' ? { height: size, width: size } : size;
 }
 
 function transpose(t: Float32Array, rows: number, cols: number): Float32Array {
@@ -21,20 +32,29 @@ function transpose(t: Float32Array, rows: number, cols: number): Float32Array {
 }
 
 /**
- * Writes a DINO ViT as an ONNX graph (opset 17) from Hub-named weights: input
- * `pixel_values` [batch, 3, S, S]; outputs `last_hidden_state` [batch, n+1, d]
- * (after the final LayerNorm), `attentions` [batch, heads, n+1, n+1] (the last
- * block's softmax) and `keys` [batch, n+1, d] (the last block's keys).
- * Positional embeddings are bicubic-resized here when S differs from the
- * trained size. Returns the encoded ModelProto.
+ * Writes a DINO / DINOv2 / DINOv3 ViT as an ONNX graph (opset 17) from
+ * Hub-named weights: input `pixel_values` [batch, 3, H, W]; outputs
+ * `last_hidden_state` [batch, 1 + R + n, d] (CLS, R registers, patches, after
+ * the final LayerNorm), `attentions` [batch, heads, N, N] (the last block's
+ * softmax) and `keys` [batch, N, d] (the last block's key projection, before
+ * RoPE). Learned positions are bicubic-resized here for the input's grid;
+ * RoPE's cos/sin tables are computed here for it. Returns the ModelProto bytes.
  */
 export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: BuildVitOptions): Uint8Array {
   const { dim: d, depth, heads: h, patchSize: p, layerNormEps: eps } = config;
-  const S = options.inputSize;
-  if (!Number.isInteger(S) || S < p || S % p !== 0) {
-    throw new AcsegError('BAD_CONFIG', `input size ${S} is not a positive multiple of the patch size ${p}`);
+  const family = config.family ?? 'dino';
+  const names = FAMILY_NAMES[family];
+  const R = config.registers ?? 0;
+  const { height: H, width: Wd } = inputShape(options.inputSize);
+  for (const [what, v] of [['height', H], ['width', Wd]] as const) {
+    if (!Number.isInteger(v) || v < p || v % p !== 0) {
+      throw new AcsegError('BAD_CONFIG', `input ${what} ${v} is not a positive multiple of the patch size ${p}`);
+    }
   }
-  const g = S / p;
+  const gh = H / p;
+  const gw = Wd / p;
+  const n = gh * gw;
+  const N = 1 + R + n;
   const dh = d / h;
   const nodes: OnnxNode[] = [];
   const inits: OnnxTensor[] = [];
@@ -49,27 +69,47 @@ export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: Bu
   const wt = (name: string) => weights[name].data;
   const linear = (x: string, prefix: string, inDim: number, outDim: number): string => {
     const w = init(`${prefix}.weight_t`, [inDim, outDim], transpose(wt(`${prefix}.weight`), outDim, inDim));
-    const b = init(`${prefix}.bias`, [outDim], wt(`${prefix}.bias`));
-    return node('Add', [node('MatMul', [x, w]), b]);
+    const y = node('MatMul', [x, w]);
+    if (!weights[`${prefix}.bias`]) return y; // DINOv3's key projection has no bias
+    return node('Add', [y, init(`${prefix}.bias`, [outDim], wt(`${prefix}.bias`))]);
   };
-  const layerNorm = (x: string, prefix: string): string => {
+  const layerNorm = (x: string, prefix: string, out?: string): string => {
     const s = init(`${prefix}.weight`, [d], wt(`${prefix}.weight`));
     const b = init(`${prefix}.bias`, [d], wt(`${prefix}.bias`));
-    return node('LayerNormalization', [x, s, b], [attrInt('axis', -1), attrFloat('epsilon', eps)]);
+    return node('LayerNormalization', [x, s, b], [attrInt('axis', -1), attrFloat('epsilon', eps)], out);
   };
 
-  // Patch embedding and CLS.
-  const pw = init(W.patchW, [d, 3, p, p], wt(W.patchW));
-  const pb = init(W.patchB, [d], wt(W.patchB));
+  // Patch embedding, then [CLS, registers, patches] (+ learned positions on CLS and patches).
+  const pw = init(`${names.patch}.weight`, [d, 3, p, p], wt(`${names.patch}.weight`));
+  const pb = init(`${names.patch}.bias`, [d], wt(`${names.patch}.bias`));
   const conv = node('Conv', ['pixel_values', pw, pb], [attrInts('kernel_shape', [p, p]), attrInts('strides', [p, p])]);
-  const flat = node('Reshape', [conv, ints('shape_flat', [0, d, -1])]);
-  const patches = node('Transpose', [flat], [attrInts('perm', [0, 2, 1])]);
+  let patches = node('Transpose', [node('Reshape', [conv, ints('shape_flat', [0, d, -1])])], [attrInts('perm', [0, 2, 1])]);
   const batch = node('Slice', [node('Shape', ['pixel_values']), ints('zero', [0]), ints('one', [1])]);
-  const clsShape = node('Concat', [batch, ints('one_d', [1, d])], [attrInt('axis', 0)]);
-  const cls = node('Expand', [init(W.cls, [1, 1, d], wt(W.cls)), clsShape]);
-  const tokens = node('Concat', [cls, patches], [attrInt('axis', 1)]);
-  const pos = interpolatePositions(wt(W.pos), d, config.gridSize, g);
-  let x = node('Add', [tokens, init(W.pos, [1, g * g + 1, d], pos)]);
+  let clsInit = wt(names.cls);
+  if (names.pos) {
+    const pos = interpolatePositions(wt(names.pos), d, config.gridSize, { h: gh, w: gw }, config.positions === 'bicubic-aa');
+    clsInit = clsInit.map((v, k) => v + pos[k]);
+    patches = node('Add', [patches, init('patch_positions', [1, n, d], pos.subarray(d))]);
+  }
+  const cls = node('Expand', [init(names.cls, [1, 1, d], clsInit), node('Concat', [batch, ints('one_d', [1, d])], [attrInt('axis', 0)])]);
+  const parts = [cls];
+  if (R > 0) parts.push(node('Expand', [init(names.registers, [1, R, d], wt(names.registers)), node('Concat', [batch, ints('r_d', [R, d])], [attrInt('axis', 0)])]));
+  parts.push(patches);
+  let x = node('Concat', parts, [attrInt('axis', 1)]);
+
+  // RoPE (DINOv3): q·cos + rotate_half(q)·sin on patch rows; CLS and register rows get cos 1, sin 0.
+  let rope: { cos: string; sin: string; rot: string } | undefined;
+  if (config.positions === 'rope') {
+    const t = ropeTables(gh, gw, dh, config.ropeTheta ?? 100);
+    const cos = new Float32Array(N * dh).fill(1);
+    const sin = new Float32Array(N * dh);
+    cos.set(t.cos, (1 + R) * dh);
+    sin.set(t.sin, (1 + R) * dh);
+    const rot = new Float32Array(dh * dh); // x·rot = rotate_half(x) = [−x₂, x₁]
+    for (let j = 0; j < dh / 2; j++) { rot[(j + dh / 2) * dh + j] = -1; rot[j * dh + j + dh / 2] = 1; }
+    rope = { cos: init('rope_cos', [N, dh], cos), sin: init('rope_sin', [N, dh], sin), rot: init('rope_rotate_half', [dh, dh], rot) };
+  }
+  const applyRope = (t: string): string => (rope ? node('Add', [node('Mul', [t, rope.cos]), node('Mul', [node('MatMul', [t, rope.rot]), rope.sin])]) : t);
 
   const headsShape = ints('shape_heads', [0, 0, h, dh]);
   const mergeShape = ints('shape_merge', [0, 0, d]);
@@ -77,55 +117,58 @@ export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: Bu
   const invSqrt2 = init('gelu_inv_sqrt2', [], new Float32Array([Math.SQRT1_2]));
   const one = init('one_f', [], new Float32Array([1]));
   const half = init('half_f', [], new Float32Array([0.5]));
+  const P = names.parts;
+  const layerScale = (y: string, name: string | undefined): string => (name ? node('Mul', [y, init(name, [d], wt(name))]) : y);
   let attn = '';
   let keys = '';
   for (let i = 0; i < depth; i++) {
-    const b = W.block(i);
+    const b = names.block(i);
     const last = i === depth - 1;
-    const y = layerNorm(x, `${b}layernorm_before`);
-    const q = linear(y, `${b}attention.attention.query`, d, d);
-    const k = linear(y, `${b}attention.attention.key`, d, d);
-    const v = linear(y, `${b}attention.attention.value`, d, d);
+    const y = layerNorm(x, `${b}${P.norm1}`);
+    const q = linear(y, `${b}${P.q}`, d, d);
+    const k = linear(y, `${b}${P.k}`, d, d);
+    const v = linear(y, `${b}${P.v}`, d, d);
     if (last) keys = node('Identity', [k], [], OUTPUTS.keys);
-    const qh = node('Transpose', [node('Reshape', [q, headsShape])], [attrInts('perm', [0, 2, 1, 3])]);
-    const kt = node('Transpose', [node('Reshape', [k, headsShape])], [attrInts('perm', [0, 2, 3, 1])]);
+    const qh = applyRope(node('Transpose', [node('Reshape', [q, headsShape])], [attrInts('perm', [0, 2, 1, 3])]));
+    const kt = rope
+      ? node('Transpose', [applyRope(node('Transpose', [node('Reshape', [k, headsShape])], [attrInts('perm', [0, 2, 1, 3])]))], [attrInts('perm', [0, 1, 3, 2])])
+      : node('Transpose', [node('Reshape', [k, headsShape])], [attrInts('perm', [0, 2, 3, 1])]);
     const vh = node('Transpose', [node('Reshape', [v, headsShape])], [attrInts('perm', [0, 2, 1, 3])]);
     const scores = node('Mul', [node('MatMul', [qh, kt]), scale]);
     const probs = node('Softmax', [scores], [attrInt('axis', -1)], last ? OUTPUTS.attention : undefined);
     if (last) attn = probs;
     const ctx = node('Reshape', [node('Transpose', [node('MatMul', [probs, vh])], [attrInts('perm', [0, 2, 1, 3])]), mergeShape]);
-    x = node('Add', [x, linear(ctx, `${b}attention.output.dense`, d, d)]);
-    const y2 = linear(layerNorm(x, `${b}layernorm_after`), `${b}intermediate.dense`, d, config.mlpDim);
+    x = node('Add', [x, layerScale(linear(ctx, `${b}${P.o}`, d, d), P.ls1 && `${b}${P.ls1}`)]);
+    const y2 = linear(layerNorm(x, `${b}${P.norm2}`), `${b}${P.fc1}`, d, config.mlpDim);
     const gelu = node('Mul', [node('Mul', [y2, node('Add', [node('Erf', [node('Mul', [y2, invSqrt2])]), one])]), half]);
-    x = node('Add', [x, linear(gelu, `${b}output.dense`, config.mlpDim, d)]);
+    x = node('Add', [x, layerScale(linear(gelu, `${b}${P.fc2}`, config.mlpDim, d), P.ls2 && `${b}${P.ls2}`)]);
   }
-  const fs = init(W.finalW, [d], wt(W.finalW));
-  const fb = init(W.finalB, [d], wt(W.finalB));
-  node('LayerNormalization', [x, fs, fb], [attrInt('axis', -1), attrFloat('epsilon', eps)], OUTPUTS.tokens);
+  layerNorm(x, names.norm, OUTPUTS.tokens);
 
-  const n1 = g * g + 1;
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: '@acseg/backbone-dino',
     opsetImport: [{ domain: '', version: 17 }],
     metadataProps: Object.entries({
       'acseg.format': ACSEG_FORMAT,
-      'acseg.model': options.modelName ?? 'dino-vit',
+      'acseg.model': options.modelName ?? `${family}-vit`,
+      'acseg.family': family,
+      'acseg.registers': String(R),
       'acseg.patch_size': String(p),
-      'acseg.input_size': String(S),
+      'acseg.input_size': H === Wd ? String(H) : `${H}x${Wd}`,
       'acseg.dim': String(d),
       'acseg.depth': String(depth),
       'acseg.heads': String(h),
     }).map(([key, value]) => ({ key, value })),
     graph: {
-      name: 'dino_vit',
+      name: `${family}_vit`,
       node: nodes,
       initializer: inits,
-      input: [floatValueInfo('pixel_values', ['batch', 3, S, S])],
+      input: [floatValueInfo('pixel_values', ['batch', 3, H, Wd])],
       output: [
-        floatValueInfo(OUTPUTS.tokens, ['batch', n1, d]),
-        floatValueInfo(attn, ['batch', h, n1, n1]),
-        floatValueInfo(keys, ['batch', n1, d]),
+        floatValueInfo(OUTPUTS.tokens, ['batch', N, d]),
+        floatValueInfo(attn, ['batch', h, N, N]),
+        floatValueInfo(keys, ['batch', N, d]),
       ],
     },
   });

@@ -26,7 +26,7 @@ describe('convertCheckpoint (safetensors → ONNX) against the PyTorch reference
     const config = join(dir, 'config.json');
     writeFileSync(config, JSON.stringify({ hidden_size: 48, num_hidden_layers: 2, num_attention_heads: 3, hidden_act: 'gelu', layer_norm_eps: 1e-12 }));
     const { out, info } = await convertCheckpoint({ weights, config, out: join(dir, `m${size}.onnx`), inputSize: size });
-    expect(info).toEqual({ dim: 48, depth: 2, heads: 3, patchSize: 16, inputSize: size });
+    expect(info).toEqual({ family: 'dino', dim: 48, depth: 2, heads: 3, patchSize: 16, registers: 0, inputSize: size, inputHeight: size, inputWidth: size });
     const s = await ort.InferenceSession.create(out);
     const c = ref.cases[String(size)];
     const x = lcgUniform(c.input_seed, 2 * 3 * size * size, 2);

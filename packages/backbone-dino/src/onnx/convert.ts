@@ -5,24 +5,25 @@ import { mkdir, readFile } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { basename, dirname, join } from 'node:path';
 import { inferVitConfig, normalizeWeightNames, type HubVitConfigJson, type VitWeights } from '../vit/config.js';
-import { buildVitOnnx } from './buildVit.js';
+import { buildVitOnnx, inputShape, type InputShape } from './buildVit.js';
+import type { VitFamily } from '../vit/families.js';
 
 export interface ConvertOptions {
-  /** A safetensors file of a DINO ViT in Hugging Face ViTModel naming (e.g. facebook/dino-vits16's model.safetensors). */
+  /** A safetensors file of a DINO, DINOv2 or DINOv3 ViT in Hub (transformers) naming (e.g. facebook/dinov2-small's model.safetensors). */
   weights: string;
   /** Its config.json (supplies the head count; without it, head dim 64 is assumed as in all DINO ViTs). */
   config?: string;
   /** Output .onnx path (an existing folder gets model.onnx inside). */
   out: string;
-  /** Input side, a multiple of the patch size (default 224); positional embeddings are resized for it. */
-  inputSize?: number;
+  /** Input side, or height × width, multiples of the patch size (default 224); positions are resized (or RoPE computed) for it. */
+  inputSize?: number | InputShape;
   /** Name recorded in the model (default: the weights' folder name, e.g. "dino-vits16"). */
   modelName?: string;
 }
 
 export interface ConvertResult {
   out: string;
-  info: { dim: number; depth: number; heads: number; patchSize: number; inputSize: number };
+  info: { family: VitFamily; dim: number; depth: number; heads: number; patchSize: number; registers: number; inputSize: number; inputHeight: number; inputWidth: number };
 }
 
 function defaultName(weights: string): string {
@@ -54,8 +55,8 @@ export async function convertCheckpoint(opts: ConvertOptions): Promise<ConvertRe
   }
   const named = normalizeWeightNames(weights);
   const config = inferVitConfig(named, opts.weights, json);
-  const inputSize = opts.inputSize ?? 224;
-  const bytes = buildVitOnnx(named, config, { inputSize, modelName: opts.modelName ?? defaultName(opts.weights) });
+  const shape = inputShape(opts.inputSize ?? 224);
+  const bytes = buildVitOnnx(named, config, { inputSize: shape, modelName: opts.modelName ?? defaultName(opts.weights) });
   const out = existsSync(opts.out) && statSync(opts.out).isDirectory() ? join(opts.out, 'model.onnx') : opts.out;
   await mkdir(dirname(out), { recursive: true });
   try {
@@ -63,5 +64,11 @@ export async function convertCheckpoint(opts: ConvertOptions): Promise<ConvertRe
   } catch (e) {
     throw new AcsegError('BAD_CONFIG', `${out}: cannot write the model: ${(e as Error).message}`, { file: out, cause: e });
   }
-  return { out, info: { dim: config.dim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, inputSize } };
+  return {
+    out,
+    info: {
+      family: config.family ?? 'dino', dim: config.dim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, registers: config.registers ?? 0,
+      inputSize: Math.min(shape.height, shape.width), inputHeight: shape.height, inputWidth: shape.width,
+    },
+  };
 }

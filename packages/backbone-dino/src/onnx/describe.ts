@@ -3,6 +3,14 @@ import { modelNameFromPath } from '../modelName.js';
 import { ACSEG_FORMAT, OUTPUTS } from './buildVit.js';
 import { floatValueInfo, nodeAttr, num, onnx, type OnnxModel } from '@acseg/onnx-graph';
 import { appendGraphOutputs, findLastAttentionSoftmax } from './surgery.js';
+import { VIT_FAMILIES, type VitFamily } from '../vit/families.js';
+
+/** What a Hub export's config.json says about the token layout (the graph does not say). */
+export interface ModelHints {
+  family?: VitFamily;
+  /** Register tokens between CLS and the patches (config.json's num_register_tokens). */
+  registers?: number;
+}
 
 /** What the backbone needs to know about a ViT ONNX file, and the bytes to load. */
 export interface VitModelFile {
@@ -12,8 +20,14 @@ export interface VitModelFile {
   name: string;
   patchSize: number;
   dim: number;
-  /** The input side the graph requires, when its spatial dims are fixed. */
+  /** The input side the graph requires, when its spatial dims are fixed and equal. */
   fixedInputSize?: number;
+  /** The input height × width the graph requires, when its spatial dims are fixed. */
+  fixedInputShape?: { height: number; width: number };
+  /** DINO, DINOv2 or DINOv3, when the metadata or config.json says. */
+  family?: VitFamily;
+  /** Register tokens after CLS (0 unless declared by the metadata or config.json). */
+  registers: number;
   /** The batch size the graph requires, when its batch dimension is fixed (a valid export may fix it at 1). */
   fixedBatch?: number;
   inputName: string;
@@ -29,12 +43,12 @@ export interface VitModelFile {
 function badModel(file: string, problem: string): AcsegError {
   return new AcsegError('BAD_MODEL', `${file}: ${problem}`, {
     file,
-    hint: 'expected a DINO ViT ONNX export (input "pixel_values" [batch, 3, S, S], output "last_hidden_state"), e.g. onnx/model.onnx of Xenova/dino-vits16, or a model written by `acseg models convert`',
+    hint: 'expected a DINO, DINOv2 or DINOv3 ViT ONNX export (input "pixel_values" [batch, 3, H, W], output "last_hidden_state"), e.g. onnx/model.onnx of Xenova/dino-vits16 or Xenova/dinov2-small, or a model written by `acseg models convert`',
   });
 }
 
 /** Checks that `bytes` (read from `file`) is a ViT with the expected interface and exposes its last attention. */
-export function describeVitModel(bytes: Uint8Array, file: string): VitModelFile {
+export function describeVitModel(bytes: Uint8Array, file: string, hints: ModelHints = {}): VitModelFile {
   let model: OnnxModel;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -50,12 +64,11 @@ export function describeVitModel(bytes: Uint8Array, file: string): VitModelFile 
   const dims = inputs[0].type?.tensorType?.shape?.dim ?? [];
   const dimText = dims.map((x) => (x.dimParam ? x.dimParam : num(x.dimValue as number))).join(', ');
   if (dims.length !== 4 || (dims[1].dimValue !== undefined && dims[1].dimValue !== null && num(dims[1].dimValue as number) !== 3 && !dims[1].dimParam)) {
-    throw badModel(file, `input "pixel_values" has shape [${dimText}], expected [batch, 3, S, S]`);
+    throw badModel(file, `input "pixel_values" has shape [${dimText}], expected [batch, 3, H, W]`);
   }
   const fixedBatch = dims[0].dimParam ? 0 : num(dims[0].dimValue as number);
   const fixedH = dims[2].dimParam ? 0 : num(dims[2].dimValue as number);
   const fixedW = dims[3].dimParam ? 0 : num(dims[3].dimValue as number);
-  if (fixedH !== fixedW) throw badModel(file, `input "pixel_values" has shape [${dimText}]: the image must be square`);
   const outputs = new Set((graph.output ?? []).map((o) => o.name));
   if (!outputs.has(OUTPUTS.tokens)) throw badModel(file, `has no output "${OUTPUTS.tokens}" (outputs: ${[...outputs].join(', ')})`);
   const conv = graph.node.find((n) => n.opType === 'Conv' && n.input?.[0] === 'pixel_values');
@@ -68,6 +81,8 @@ export function describeVitModel(bytes: Uint8Array, file: string): VitModelFile 
   }
   const meta = Object.fromEntries((model.metadataProps ?? []).map((m) => [m.key, m.value]));
   const acseg = meta['acseg.format'] === ACSEG_FORMAT;
+  const metaFamily = VIT_FAMILIES.find((f) => f === meta['acseg.family']);
+  const metaRegisters = acseg && meta['acseg.registers'] !== undefined ? Number(meta['acseg.registers']) : undefined;
   let out = bytes;
   let attention = OUTPUTS.attention as string;
   let patched = false;
@@ -84,7 +99,10 @@ export function describeVitModel(bytes: Uint8Array, file: string): VitModelFile 
     name: (acseg && meta['acseg.model']) || modelNameFromPath(file),
     patchSize: strides[0],
     dim: wdims[0],
-    fixedInputSize: fixedH || undefined,
+    fixedInputSize: fixedH && fixedH === fixedW ? fixedH : undefined,
+    fixedInputShape: fixedH && fixedW ? { height: fixedH, width: fixedW } : undefined,
+    family: acseg ? (metaFamily ?? 'dino') : hints.family,
+    registers: (acseg ? metaRegisters : hints.registers) ?? 0,
     fixedBatch: fixedBatch > 0 ? fixedBatch : undefined,
     inputName: 'pixel_values',
     tokensOutput: OUTPUTS.tokens,

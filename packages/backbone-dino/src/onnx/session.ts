@@ -94,15 +94,18 @@ export class VitSession {
   }
 
   /**
-   * Runs a batch of preprocessed images ([batch, 3, S, S] floats). A graph
+   * Runs a batch of preprocessed images ([batch, 3, H, W] floats; `size` is
+   * S for S×S or { height, width }). A graph
    * with a fixed batch B gets a short batch padded with blank images; the
    * outputs' first `batch` rows are the images'.
    */
-  async run(pixels: Float32Array, batch: number, size: number, want: { attention?: boolean; keys?: boolean } = {}): Promise<VitOutputs> {
+  async run(pixels: Float32Array, batch: number, size: number | { height: number; width: number }, want: { attention?: boolean; keys?: boolean } = {}): Promise<VitOutputs> {
     const m = this.model;
+    const H = typeof size === 'number' ? size : size.height;
+    const W = typeof size === 'number' ? size : size.width;
     if (batch > this.maxBatch) throw new AcsegError('BAD_CONFIG', `${m.file} takes batches of ${this.maxBatch} images, not ${batch}`, { file: m.file });
     const fed = m.fixedBatch ?? batch;
-    const plane = 3 * size * size;
+    const plane = 3 * H * W;
     let input = pixels.subarray(0, batch * plane);
     if (fed > batch) {
       input = new Float32Array(fed * plane);
@@ -114,7 +117,7 @@ export class VitSession {
       if (!m.keysOutput) throw new AcsegError('BAD_CONFIG', `${m.file} has no "keys" output`, { file: m.file, hint: 'convert the weights with `acseg models convert` to get the keys output' });
       fetches.push(m.keysOutput);
     }
-    const feeds = { [m.inputName]: new ort.Tensor('float32', input, [fed, 3, size, size]) };
+    const feeds = { [m.inputName]: new ort.Tensor('float32', input, [fed, 3, H, W]) };
     let out: ort.InferenceSession.ReturnType;
     try {
       out = await this.session.run(feeds, fetches);

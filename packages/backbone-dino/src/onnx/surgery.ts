@@ -87,15 +87,19 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 /**
  * The last-block attention of a ViT graph: the output of the last Softmax in
  * the (topologically sorted) top-level graph whose result feeds a MatMul
- * (attention · V). Undefined when the graph has none.
+ * (attention · V), directly or through Cast/Identity/Dropout nodes (the
+ * exports of transformers' eager attention softmax in float32 and cast back).
+ * Undefined when the graph has none.
  */
 export function findLastAttentionSoftmax(model: OnnxModel): string | undefined {
   const nodes = model.graph?.node ?? [];
+  const passThrough = new Set(['Cast', 'Identity', 'Dropout']);
+  const feedsMatMul = (value: string, hops: number): boolean => nodes.some((m) => m.input?.includes(value)
+    && (m.opType === 'MatMul' || (hops > 0 && passThrough.has(m.opType ?? '') && !!m.output?.[0] && feedsMatMul(m.output[0], hops - 1))));
   for (let i = nodes.length - 1; i >= 0; i--) {
     const n = nodes[i];
     if (n.opType !== 'Softmax' || !n.output?.[0]) continue;
-    const out = n.output[0];
-    if (nodes.some((m) => m.opType === 'MatMul' && m.input?.includes(out))) return out;
+    if (feedsMatMul(n.output[0], 3)) return n.output[0];
   }
   return undefined;
 }

@@ -22,6 +22,8 @@ export interface FakeHubOptions {
   cutAfter?: Record<string, number>;
   /** Every request fails as fetch does without a network. */
   offline?: boolean;
+  /** Gated repositories: answered 401 without a bearer token, 403 with one other than `token`. */
+  gated?: { repos: string[]; token: string };
 }
 
 export const FAKE_HUB_URL = 'https://hub.test';
@@ -46,14 +48,22 @@ function body(bytes: Uint8Array, cutAfter?: number): ReadableStream<Uint8Array> 
   });
 }
 
-export function fakeHub(opts: FakeHubOptions): { fetch: typeof fetch; requests: string[] } {
+export function fakeHub(opts: FakeHubOptions): { fetch: typeof fetch; requests: string[]; authorizations: Array<string | null> } {
   const requests: string[] = [];
+  const authorizations: Array<string | null> = [];
   const fake = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const method = init?.method ?? 'GET';
     requests.push(`${method} ${url.pathname}`);
     if (opts.offline) throw new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND hub.test') });
     if (url.origin !== FAKE_HUB_URL) return new Response('wrong host', { status: 500 });
+    const auth = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)).get('Authorization');
+    authorizations.push(auth);
+    const repo = url.pathname.match(/^\/(?:api\/models\/)?([^/]+\/[^/]+)\//)?.[1];
+    if (repo && opts.gated?.repos.includes(repo) && auth !== `Bearer ${opts.gated.token}`) {
+      const status = auth ? 403 : 401;
+      return Response.json({ error: `Access to model ${repo} is restricted. You must have access to it and be authenticated to access it.` }, { status });
+    }
     const info = url.pathname.match(/^\/api\/models\/([^/]+\/[^/]+)\/paths-info\/([^/]+)$/);
     if (info && method === 'POST') {
       const files = opts.repos[info[1]];
@@ -84,5 +94,5 @@ export function fakeHub(opts: FakeHubOptions): { fetch: typeof fetch; requests: 
     }
     return new Response('not found', { status: 404 });
   };
-  return { fetch: fake as typeof fetch, requests };
+  return { fetch: fake as typeof fetch, requests, authorizations };
 }

@@ -55,7 +55,7 @@ describe('acseg models', () => {
     const onnx = join(dir, 'tiny.onnx');
     const conv = acseg(['models', 'convert', '--weights', join(dir, 'model.safetensors'), '--model-config', join(dir, 'config.json'), '--out', onnx, '--input-size', '48']);
     expect(conv.status, conv.stderr).toBe(0);
-    expect(conv.stdout).toMatch(/d=48, depth 2, 3 heads, patch 16, input 48/);
+    expect(conv.stdout).toMatch(/dino ViT d=48, depth 2, 3 heads, patch 16, 0 registers, input 48/);
     expect(existsSync(onnx)).toBe(true);
     const seg = acseg(['segment', '--images', join(repoRoot, 'samples'), '--out', join(dir, 'out'), '--backbone', 'dino', '--model', onnx, '--generator', 'kmeans', '--quiet']);
     expect(seg.status, seg.stderr).toBe(0);

@@ -58,7 +58,7 @@ describe('run --fit-only: the classifier fitted once from the shards\' region em
     expect(firstError(again.stderr)).toBe(`acseg: error: ${state} already exists; not overwriting a classifier state`);
   }, 240_000);
 
-  it('from a merged feature cache (--features): shards and merge give the one-process state, no backbone run', () => {
+  it('from a merged feature cache (--features): shards and merge give the one-process state', () => {
     const cache = join(tempDir(), 'features');
     const f = acseg(['features', '--images', join(repoRoot, 'samples'), '--backbone', 'handcrafted', '--out', cache, '--quiet'], undefined, clean);
     expect(f.status, f.stderr).toBe(0);

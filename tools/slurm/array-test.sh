@@ -2,7 +2,8 @@
 # The sharded flow on a real scheduler (issue 14): a one-node Slurm cluster started here (slurm-wlm + munge, all
 # state in a temp folder, nothing in /etc), `sbatch --array=0-3` of `acseg features` over 48 CamVid-sized images,
 # `acseg merge` as a job with --dependency=afterok, then: the merged cache equals a one-process cache byte for
-# byte, and `acseg eval` from it gives the numbers of `acseg eval` from the one-process cache. The Kubernetes path
+# byte, and `acseg eval` from it gives the numbers of `acseg eval` from the one-process cache; then a
+# `run --fit-only` array on the merged cache and its merge (afterok) give the classifier state one process fits. The Kubernetes path
 # runs the same command with JOB_COMPLETION_INDEX=0..3 (two "pods" at a time), as an Indexed Job's pods would.
 # Where Slurm is not installed and cannot be (not root, no apt-get), or does not start, it prints one line and
 # exits 0. Usage: tools/slurm/array-test.sh (needs the built CLI: npm run build).
@@ -130,17 +131,21 @@ cat > "$WORK/merge.sbatch" <<EOF
 date +"merge-start %s.%N"
 exec ${ACSEG[*]} merge $WORK/sharded --quiet
 EOF
+# Waits for job $1 to end; sets $state. Polled here: sbatch --wait backs off to 10 s between looks, a third of this
+# test's time.
+wait_job() {
+  for _ in $(seq 1 600); do
+    info=$(scontrol show job "$1" 2>/dev/null || true)
+    state=$(sed -nE 's/.*JobState=([A-Z_]+).*/\1/p' <<<"$info")
+    # A failed array task leaves the merge pending for ever, with this reason.
+    grep -q 'Reason=DependencyNeverSatisfied' <<<"$info" && state=DEPENDENCY_NEVER_SATISFIED
+    case "$state" in PENDING|RUNNING|CONFIGURING|COMPLETING|"") sleep 0.3 ;; *) break ;; esac
+  done
+}
 SUBMIT=$(date +%s.%N)
 ARRAY=$(sbatch --parsable --array=0-3 "$WORK/features.sbatch")
 MERGE=$(sbatch --parsable --dependency="afterok:$ARRAY" "$WORK/merge.sbatch")
-# Polled here: sbatch --wait backs off to 10 s between looks, a third of this test's time.
-for _ in $(seq 1 600); do
-  info=$(scontrol show job "$MERGE" 2>/dev/null || true)
-  state=$(sed -nE 's/.*JobState=([A-Z_]+).*/\1/p' <<<"$info")
-  # A failed array task leaves the merge pending for ever, with this reason.
-  grep -q 'Reason=DependencyNeverSatisfied' <<<"$info" && state=DEPENDENCY_NEVER_SATISFIED
-  case "$state" in PENDING|RUNNING|CONFIGURING|COMPLETING|"") sleep 0.3 ;; *) break ;; esac
-done
+wait_job "$MERGE"
 DONE=$(date +%s.%N)
 [ "$state" = COMPLETED ] || { echo "FAIL: the merge job (after array $ARRAY) ended $state" >&2; tail -n 5 "$WORK"/logs/*.out >&2; exit 1; }
 for i in 0 1 2 3; do
@@ -171,4 +176,22 @@ numbers() { node -e 'const m = require(process.argv[1]); delete m.date; delete m
 [ "$(numbers "$WORK/eval-sharded/metrics.json")" = "$(numbers "$WORK/eval-one/metrics.json")" ] \
   || { echo "FAIL: eval metrics differ" >&2; exit 1; }
 say "eval from the merged cache = eval from the one-process cache: $(tail -n 1 "$WORK/eval-one/table.md")"
+
+# --- fit once from the shards: a run --fit-only array on the merged cache, the fit as an afterok job ------------
+RUN=(run --features "$WORK/sharded" --generator kmeans --quiet)
+acseg "${RUN[@]}" --save-classifier "$WORK/kmeans-one.safetensors" --out "$WORK/run-one"
+cat > "$WORK/fit.sbatch" <<EOF
+#!/bin/bash
+#SBATCH --job-name=acseg-fit
+#SBATCH --cpus-per-task=1
+#SBATCH --output=$WORK/logs/fit-%A_%a.out
+#SBATCH --error=$WORK/logs/fit-%A_%a.out
+exec ${ACSEG[*]} ${RUN[*]} --fit-only --save-classifier $WORK/kmeans.safetensors --out $WORK/fit
+EOF
+FIT=$(sbatch --parsable --array=0-3 "$WORK/fit.sbatch")
+FITMERGE=$(sbatch --parsable --dependency="afterok:$FIT" --output="$WORK/logs/fit-merge-%j.out" --wrap "${ACSEG[*]} merge $WORK/fit --quiet")
+wait_job "$FITMERGE"
+[ "$state" = COMPLETED ] || { echo "FAIL: the fit's merge job (after array $FIT) ended $state" >&2; tail -n 5 "$WORK"/logs/fit-*.out >&2; exit 1; }
+cmp -s "$WORK/kmeans.safetensors" "$WORK/kmeans-one.safetensors" || { echo "FAIL: the classifier fitted from the shards differs from the one-process fit" >&2; exit 1; }
+say "sbatch --array=0-3 run --fit-only + merge (afterok) = the one-process classifier state, byte for byte"
 say "passed"

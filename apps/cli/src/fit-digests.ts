@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { readFile, rename, rm, stat } from 'node:fs/promises';
-import { AcsegError, SegmentationPipeline, describeSkip, type ConceptClassifier, type ImageInput, type RegionDigest } from '@acseg/core';
+import { AcsegError, SegmentationPipeline, describeSkip, toAcsegError, type ConceptClassifier, type ImageInput, type RegionDigest } from '@acseg/core';
 import { decodeDigest, encodeDigest, type DigestJson } from '@acseg/eval';
 import type { Session } from './session.js';
 
@@ -29,7 +29,12 @@ export async function digestImages(session: Session, pipeline: SegmentationPipel
   try {
     for await (const o of pipeline.segment(images)) {
       if (signal?.aborted) return null;
-      if (o.ok) out.items.push({ source: o.result.source, digest: await clf.digest!({ image: o.result.image, features: o.result.features, regions: o.result.regions }, context) });
+      if (o.ok) {
+        const digest = await clf.digest!({ image: o.result.image, features: o.result.features, regions: o.result.regions }, context).catch((e: unknown) => {
+          throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: clf.name, message: `classifier ${clf.name} failed to embed the regions of ${o.result.source}` });
+        });
+        out.items.push({ source: o.result.source, digest });
+      }
       else {
         session.log.warn(`skipped ${describeSkip(o.source, o.error.message)}`);
         out.skipped.push({ source: o.source, reason: o.error.message });
@@ -94,7 +99,9 @@ export async function checkStateFree(file: string): Promise<void> {
 /** Fits `clf` once on the digests (in the order given) and saves its state. */
 export async function fitAndSave(session: Session, clf: ConceptClassifier, digests: readonly RegionDigest[], context: Parameters<NonNullable<ConceptClassifier['fitDigests']>>[1], file: string): Promise<void> {
   if (!digests.length) throw new AcsegError('BAD_INPUT', `classifier ${clf.name}: no image could be segmented; nothing to fit`);
-  await clf.fitDigests!(digests, { ...context, progress: session.progress });
+  await clf.fitDigests!(digests, { ...context, progress: session.progress }).catch((e: unknown) => {
+    throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: clf.name, message: `classifier ${clf.name} failed to fit` });
+  });
   await checkStateFree(file);
   await clf.save!(file);
 }

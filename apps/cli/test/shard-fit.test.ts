@@ -58,6 +58,24 @@ describe('run --fit-only: the classifier fitted once from the shards\' region em
     expect(firstError(again.stderr)).toBe(`acseg: error: ${state} already exists; not overwriting a classifier state`);
   }, 240_000);
 
+  it('from a merged feature cache (--features): shards and merge give the one-process state', () => {
+    const cache = join(tempDir(), 'features');
+    const f = acseg(['features', '--images', join(repoRoot, 'samples'), '--backbone', 'handcrafted', '--out', cache, '--quiet'], undefined, clean);
+    expect(f.status, f.stderr).toBe(0);
+    const common = ['run', '--features', cache, '--generator', 'kmeans', '--quiet'];
+    const want = join(tempDir(), 'one.safetensors');
+    expect(acseg([...common, '--out', join(tempDir(), 'one'), '--save-classifier', want], undefined, clean).status).toBe(0);
+    const state = join(tempDir(), 'merged.safetensors');
+    const out = join(tempDir(), 'fit');
+    for (const i of [0, 1, 2]) {
+      const s = acseg([...common, '--fit-only', '--save-classifier', state, '--out', out, '--shard', `${i}/3`], undefined, clean);
+      expect(s.status, s.stderr).toBe(0);
+    }
+    const m = acseg(['merge', out]);
+    expect(m.status, m.stderr).toBe(0);
+    expect(readFileSync(state)).toEqual(readFileSync(want));
+  }, 240_000);
+
   it('bad input: no --save-classifier, a classifier with nothing to fit, parts of different jobs, an unfinished part', () => {
     const images = join(tempDir(), 'images');
     cpSync(join(repoRoot, 'samples'), images, { recursive: true });

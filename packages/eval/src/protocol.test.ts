@@ -6,6 +6,8 @@ import type { Dataset } from './dataset.js';
 import { openVoc } from './datasets/voc.js';
 import type { LabelMap } from './label.js';
 import { decodeClassMap } from './report.js';
+import { prepareSplit } from './prepared.js';
+import { silentLogger, silentProgress } from '@acseg/core';
 import { evaluateClustering, evaluateKnn, evaluateKnnRetrieval, evaluateWithText, formatPaperTable } from './tables.js';
 import { groundTruthBackbone, lutClassifier, majorityClassifier, valueGenerator } from './testing/fakes.js';
 import { writeGreyPng, writeJpeg } from './testing/files.js';
@@ -43,6 +45,26 @@ describe('protocols on three images of a tiny VOC written by the test', () => {
     for (const l of labels.values()) for (const v of l.data) if (v !== 255) present.add(v);
     expect(r.perClassIoU.map((v, c) => (v === null ? -1 : c)).filter((c) => c >= 0)).toEqual([...present].sort((a, b) => a - b));
     expect(r.pixels).toBe([...labels.values()].reduce((a, l) => a + l.data.filter((v) => v !== 255).length, 0));
+  });
+
+  it('(a2) a split labelled as it went (prepareSplit\'s labeller, what a CLIP shard keeps) scores as the classifier inline', async () => {
+    const backbone = groundTruthBackbone(labels);
+    const generator = valueGenerator(22);
+    // Some classes named wrongly, so the score is not trivially 100.
+    const make = () => lutClassifier((_id, c) => (c < 21 ? (c * 4) % 21 : 0), 'namer');
+    const inline = await evaluateWithText({ dataset: ds, backbone, generator, classifierFactory: make });
+    expect(inline.mIoU.mean).toBeLessThan(100);
+    const prepared = await prepareSplit({ dataset: ds, backbone, generator, labeller: make(), context: { backbone, classNames: ds.classNames }, log: silentLogger, progress: silentProgress });
+    expect(prepared.labelledBy).toBe('namer');
+    expect(prepared.items.every((it) => it.ids && it.ids.length === it.counts.regionCount)).toBe(true);
+    // At merge the classifier is not run: a stand-in of the same name that fails if asked to label.
+    const standIn = { name: 'namer', needs: {}, classify: () => Promise.reject(new Error('must not be run')) };
+    const merged = await evaluateWithText({ dataset: ds, backbone, generator, prepared, classifierFactory: () => standIn });
+    expect(merged.seeds[0].confusion).toEqual(inline.seeds[0].confusion);
+    expect(merged.mIoU).toEqual(inline.mIoU);
+    expect(merged.pixelAccuracy).toEqual(inline.pixelAccuracy);
+    // Labels of another classifier are not taken for this one's: it would run (and here fail).
+    await expect(evaluateWithText({ dataset: ds, backbone, generator, prepared, classifierFactory: () => ({ ...standIn, name: 'other' }) })).rejects.toThrow('must not be run');
   });
 
   it('(b) a permuted labelling scores 100 after Hungarian matching, for every seed, and below 100 without it', async () => {

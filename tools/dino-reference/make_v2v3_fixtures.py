@@ -41,6 +41,7 @@ import torch.nn.functional as F
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 OUT = os.path.join(ROOT, 'packages', 'backbone-dino', 'src', 'testing', 'fixtures', 'v2v3')
+REAL_IMAGE = 'street-160x120.png'
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
 
@@ -221,6 +222,47 @@ class Tiny(torch.nn.Module):
         return out, out[:, 0]
 
 
+def read_png(path):
+    """An 8-bit RGB/RGBA, non-interlaced PNG as an H×W×3 uint8 array (zlib + the five scanline filters)."""
+    import struct
+    import zlib
+    data = open(path, 'rb').read()
+    assert data[:8] == b'\x89PNG\r\n\x1a\n', path
+    pos, idat, w = 8, b'', None
+    while pos < len(data):
+        n, kind = struct.unpack('>I4s', data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        if kind == b'IHDR':
+            w, h, depth, ctype, _, _, interlace = struct.unpack('>IIBBBBB', body)
+            assert depth == 8 and ctype in (2, 6) and interlace == 0, 'needs 8-bit RGB(A), not interlaced'
+            ch = 3 if ctype == 2 else 4
+        elif kind == b'IDAT':
+            idat += body
+        pos += 12 + n
+    raw = zlib.decompress(idat)
+    stride = w * ch
+    out = np.zeros((h, stride), dtype=np.int32)
+    prev = np.zeros(stride, dtype=np.int32)
+    for y in range(h):
+        f, line = raw[y * (stride + 1)], np.frombuffer(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)], dtype=np.uint8).astype(np.int32)
+        cur = np.zeros(stride, dtype=np.int32)
+        for x in range(stride):
+            a = cur[x - ch] if x >= ch else 0
+            b = prev[x]
+            c = prev[x - ch] if x >= ch else 0
+            if f == 0: pred = 0
+            elif f == 1: pred = a
+            elif f == 2: pred = b
+            elif f == 3: pred = (a + b) // 2
+            else:
+                p = a + b - c
+                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+                pred = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
+            cur[x] = (line[x] + pred) & 0xFF
+        out[y], prev = cur, cur
+    return out.reshape(h, w, ch)[:, :, :3].astype(np.uint8)
+
+
 def preprocess(img, hw):
     x = torch.from_numpy(img.astype(np.float32)).permute(2, 0, 1)[None]
     x = F.interpolate(x, size=hw, mode='bilinear', align_corners=False, antialias=True) / 255.0
@@ -291,6 +333,10 @@ def main():
         hw = c['sizes'][1]
         img = lcg_bytes(99, 70 * 45 * 3).reshape(70, 45, 3)
         ref['image'] = dict(width=45, height=70, seed=99, **run(model, preprocess(img, hw)))
+        # A real picture (samples/street.jpg at 160x120, stored losslessly as PNG so both sides decode the same pixels).
+        real = read_png(os.path.join(OUT, REAL_IMAGE))
+        ref['real'] = dict(file=REAL_IMAGE, width=real.shape[1], height=real.shape[0],
+                           cases=[run(model, preprocess(real, size)) for size in c['sizes']])
         out = os.path.join(OUT, fam)
         os.makedirs(out, exist_ok=True)
         with open(os.path.join(out, 'reference.json'), 'w') as f:

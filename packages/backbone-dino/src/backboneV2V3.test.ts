@@ -11,7 +11,7 @@ import { convertCheckpoint } from './onnx/convert.js';
 import { describeVitModel } from './onnx/describe.js';
 import { maxAbsDiff } from './testing/reference.js';
 import { lcgBytes } from './testing/tinyVit.js';
-import { loadV2Reference, v2Dir, v2Input, v2Weights, V2_FAMILIES, type V2Case } from './testing/v2v3.js';
+import { loadV2Reference, v2Dir, v2Input, v2RealImage, v2Weights, V2_FAMILIES, type V2Case } from './testing/v2v3.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dino-v2v3-'));
 const backbones: DinoBackbone[] = [];
@@ -86,6 +86,30 @@ describe.each(V2_FAMILIES)('%s through DinoBackbone against the PyTorch referenc
       expect(maxAbsDiff(o[m.attentionOutput].data as Float32Array, c.attention)).toBeLessThan(1e-4);
     } finally {
       await s.release();
+    }
+  });
+
+  it.each([0, 1])('a real picture (PNG file → decode → resize → ViT) at size %i, converted and Hub-layout', async (k) => {
+    const c = ref.real.cases[k];
+    const [, , h, w] = c.shape;
+    const weights = join(dir, `${family}-real.safetensors`);
+    await writeSafetensors(weights, v2Weights(ref));
+    const config = join(dir, `${family}-real.json`);
+    writeFileSync(config, JSON.stringify(ref.config));
+    const { out } = await convertCheckpoint({ weights, config, out: join(dir, `${family}-real-${k}.onnx`), inputSize: { height: h, width: w }, modelName: 'real' });
+    const models = [out];
+    if (family !== 'dinov2-reg' || k === 0) models.push(hub); // the registers export runs at its trained size only
+    for (const model of models) {
+      const b = await load({ model, inputSize: { height: h, width: w } });
+      const results = [];
+      for await (const r of b.extract([v2RealImage(ref)])) results.push(r);
+      const [r] = results;
+      if (!r.ok) throw r.error;
+      const e = expected(c, R);
+      expect(r.features.imageSize).toEqual({ width: 160, height: 120 });
+      expect(maxAbsDiff(r.features.cls!, e.cls)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(r.features.tokens, e.tokens)).toBeLessThan(1e-4);
+      expect(maxAbsDiff(r.features.attention!.data, e.attention)).toBeLessThan(1e-4);
     }
   });
 

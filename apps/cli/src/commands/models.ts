@@ -46,6 +46,6 @@ export function modelsCommand(y: Argv, _setStatus: SetStatus): Argv {
     const r = await convertCheckpoint({ weights: argv.weights, config: argv.modelConfig, out: argv.out, inputSize: parseInputSize(argv.inputSize) });
     const i = r.info;
     const input = i.inputHeight === i.inputWidth ? `${i.inputSize}` : `${i.inputHeight}x${i.inputWidth}`;
-    process.stdout.write(`wrote ${r.out}: ${i.family} ViT d=${i.dim}, depth ${i.depth}, ${i.heads} heads, patch ${i.patchSize}, ${i.registers} registers, input ${input}\n`);
+    process.stdout.write(`wrote ${r.out}: ViT d=${i.dim}, depth ${i.depth}, ${i.heads} heads, patch ${i.patchSize}, input ${input} (${i.family}, ${i.registers} registers)\n`);
   });
 }

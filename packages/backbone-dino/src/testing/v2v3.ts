@@ -19,6 +19,8 @@ export interface V2Reference {
   weights: Array<[string, number[], number, number, number]>;
   cases: V2Case[];
   image: V2Case & { width: number; height: number; seed: number };
+  /** A real picture (PNG beside the families' folders) preprocessed to each case's size. */
+  real: { file: string; width: number; height: number; cases: V2Case[] };
 }
 
 export const V2_FAMILIES = ['dinov2', 'dinov2-reg', 'dinov3'] as const;
@@ -26,6 +28,11 @@ export type V2Family = (typeof V2_FAMILIES)[number];
 
 export function v2Dir(family: V2Family): string {
   return fileURLToPath(new URL(`./fixtures/v2v3/${family}/`, import.meta.url));
+}
+
+/** The real picture's path (fixtures/v2v3/<file>). */
+export function v2RealImage(ref: V2Reference): string {
+  return fileURLToPath(new URL(`./fixtures/v2v3/${ref.real.file}`, import.meta.url));
 }
 
 export function loadV2Reference(family: V2Family): V2Reference {

@@ -52,6 +52,19 @@ describe('run --fit-only: the classifier fitted once from the shards\' region em
     expect(got.tensors.centroids.shape).toEqual(ref.tensors.centroids.shape);
     expect(Array.from(got.tensors.centroids.data as Float32Array)).toEqual(Array.from(ref.tensors.centroids.data as Float32Array));
 
+    // Options from the shards' config file reach the fit, though the merge runs where no config file is.
+    const work = tempDir();
+    writeFileSync(join(work, 'acseg.config.json'), JSON.stringify({ options: { kmeans: { K: 2 } } }));
+    const fromConfig = join(tempDir(), 'k2.safetensors');
+    const cfgOut = join(tempDir(), 'fit-config');
+    for (const i of [0, 1]) {
+      const c = acseg([...common, '--fit-only', '--save-classifier', fromConfig, '--out', cfgOut, '--shard', `${i}/2`], work, clean);
+      expect(c.status, c.stderr).toBe(0);
+    }
+    const mc = acseg(['merge', cfgOut]);
+    expect(mc.status, mc.stderr).toBe(0);
+    expect((await readSafetensors(fromConfig)).tensors.centroids.shape[0]).toBe(2);
+
     // Merging again would replace the state: refused.
     const again = acseg(['merge', out]);
     expect(again.status).toBe(1);

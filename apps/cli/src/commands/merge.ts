@@ -37,8 +37,12 @@ export function mergeCommand(y: Argv, _setStatus: SetStatus): Argv {
     // start-up would cost more than the merge itself on a small job).
     const session = async () => {
       const { Session } = await import('../session.js');
-      // Components are rebuilt as the shards made them, with their --set options.
-      return Session.open({ ...(argv as GlobalArgs), set: parts[0].record.settings.set as string[] | undefined });
+      // Components are rebuilt as the shards made them: with their --set options, and with the component options of
+      // the config file they read (found in their working folder, or by --config), whatever config is found here.
+      const s = await Session.open({ ...(argv as GlobalArgs), set: parts[0].record.settings.set as string[] | undefined });
+      const recorded = parts[0].record.settings.options as typeof s.config.options | undefined;
+      if (recorded) s.config.options = recorded;
+      return s;
     };
     if (kind === 'segment' || kind === 'run') {
       const { mergeGalleries } = await import('../merge-galleries.js');

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { writeSafetensors } from '@acseg/safetensors';
 import { convertCheckpoint, DinoBackbone } from './src/index.js';
-import { makeVitWeights } from './src/testing/tinyVit.js';
+import { makeVitWeights } from './src/testing/tiny-vit.js';
 const image = resolve(process.argv[2] ?? join(import.meta.dirname, '../../samples/street.jpg'));
 const tmp = await mkdtemp(join(tmpdir(), 'acseg-tiny-'));
 await writeSafetensors(join(tmp, 'model.safetensors'), makeVitWeights());

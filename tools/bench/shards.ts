@@ -43,7 +43,7 @@ async function vitS16(): Promise<string> {
   const file = join(out, 'vit-s16-random.onnx');
   if (!existsSync(file)) {
     const { buildVitOnnx, inferVitConfig } = await import('@acseg/backbone-dino');
-    const { makeVitWeights, VIT_S16 } = await import('../../packages/backbone-dino/src/testing/tinyVit.js');
+    const { makeVitWeights, VIT_S16 } = await import('../../packages/backbone-dino/src/testing/tiny-vit.js');
     const w = makeVitWeights(VIT_S16);
     mkdirSync(out, { recursive: true });
     writeFileSync(file, buildVitOnnx(w, inferVitConfig(w, 'vit-s16-random', { num_attention_heads: 6 }), { inputSize: 224, modelName: 'vit-s16-random' }));

@@ -57,7 +57,7 @@ def lcg_bytes(seed, n):
 
 
 def weight_specs(cfg):
-    """(name, shape, scale, offset) in a fixed order; tensor t uses seed 1000 + t. Mirrors tinyVit.ts."""
+    """(name, shape, scale, offset) in a fixed order; tensor t uses seed 1000 + t. Mirrors tiny-vit.ts."""
     d, m, p, c = cfg['hidden_size'], cfg['intermediate_size'], cfg['patch_size'], cfg['num_channels']
     n = (cfg['image_size'] // p) ** 2
     specs = [

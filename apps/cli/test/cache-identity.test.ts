@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildVitOnnx, inferVitConfig } from '@acseg/backbone-dino';
-import { TINY, makeVitWeights } from '../../../packages/backbone-dino/src/testing/tinyVit.js';
+import { TINY, makeVitWeights } from '../../../packages/backbone-dino/src/testing/tiny-vit.js';
 import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);

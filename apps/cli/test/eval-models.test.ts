@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeSafetensors } from '@acseg/safetensors';
 import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
-import { lcgUniform, TINY, weightSpecs } from '../../../packages/backbone-dino/src/testing/tinyVit.js';
+import { lcgUniform, TINY, weightSpecs } from '../../../packages/backbone-dino/src/testing/tiny-vit.js';
 import { writeTinyVoc } from '../../../packages/eval/src/testing/tiny-datasets.js';
 
 afterAll(removeTempDirs);

@@ -8,8 +8,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { buildVitOnnx } from '../src/onnx/buildVit.js';
-import { makeVitWeights, VIT_S16 } from '../src/testing/tinyVit.js';
+import { buildVitOnnx } from '../src/onnx/build-vit.js';
+import { makeVitWeights, VIT_S16 } from '../src/testing/tiny-vit.js';
 import { inferVitConfig } from '../src/vit/config.js';
 
 const out = process.argv[2];

@@ -14,10 +14,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DinoBackbone } from '../src/backbone.js';
-import { buildVitOnnx } from '../src/onnx/buildVit.js';
+import { buildVitOnnx } from '../src/onnx/build-vit.js';
 import { describeVitModel } from '../src/onnx/describe.js';
 import { VitSession } from '../src/onnx/session.js';
-import { makeFamilyWeights, REAL_SHAPES } from '../src/testing/familyWeights.js';
+import { makeFamilyWeights, REAL_SHAPES } from '../src/testing/family-weights.js';
 import { inferVitConfig } from '../src/vit/config.js';
 
 const dir = resolve(process.argv[2] ?? join(import.meta.dirname, '../../../../shared/datasets/voc-mini/JPEGImages'));

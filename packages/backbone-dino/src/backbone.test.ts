@@ -8,7 +8,7 @@ import { DinoBackbone } from './backbone.js';
 import { convertCheckpoint } from './onnx/convert.js';
 import { onnx } from '@acseg/onnx-graph';
 import { clsAttention, HUB_FIXTURE, loadReference, maxAbsDiff } from './testing/reference.js';
-import { lcgBytes, makeVitWeights } from './testing/tinyVit.js';
+import { lcgBytes, makeVitWeights } from './testing/tiny-vit.js';
 
 const ref = loadReference();
 const pm = ref.preprocess_model;

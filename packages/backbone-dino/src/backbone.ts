@@ -5,10 +5,10 @@ import {
 import { resolve } from 'node:path';
 import { decodeImage, type DecodedImage } from './image/decode.js';
 import { resizeNormalize } from './image/resize.js';
-import { loadVitModel } from './loadModel.js';
+import { loadVitModel } from './load-model.js';
 import { VitSession, type ProviderChoice, type VitOutputs } from './onnx/session.js';
-import { inputShape, type InputShape } from './onnx/buildVit.js';
-import { prepareRegionBatch } from './regionEmbed.js';
+import { inputShape, type InputShape } from './onnx/build-vit.js';
+import { prepareRegionBatch } from './region-embed.js';
 
 export interface DinoBackboneOptions {
   /** Path to a ViT .onnx file or a model folder. */

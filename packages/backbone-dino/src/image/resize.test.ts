@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadReference, maxAbsDiff } from '../testing/reference.js';
-import { lcgBytes } from '../testing/tinyVit.js';
+import { lcgBytes } from '../testing/tiny-vit.js';
 import { resizeNormalize } from './resize.js';
 
 const norm = (v: number, c: number) => (v / 255 - [0.485, 0.456, 0.406][c]) / [0.229, 0.224, 0.225][c];

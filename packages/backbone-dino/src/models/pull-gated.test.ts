@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AcsegError } from '@acseg/core';
-import { lcgBytes } from '../testing/tinyVit.js';
+import { lcgBytes } from '../testing/tiny-vit.js';
 import { findModel, knownModelNames, pullModel } from './index.js';
-import { FAKE_HUB_URL, fakeHub } from './testing/fakeHub.js';
+import { FAKE_HUB_URL, fakeHub } from './testing/fake-hub.js';
 
 const made: string[] = [];
 afterAll(async () => { await Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))); });

@@ -5,9 +5,9 @@ import { removeTempDirs, tempDir } from '@acseg/core/testing';
 import { AcsegError, type ProgressFactory } from '@acseg/core';
 import { serializeSafetensors } from '@acseg/safetensors';
 import { describeVitModel } from '../onnx/describe.js';
-import { TINY, lcgBytes, makeVitWeights } from '../testing/tinyVit.js';
+import { TINY, lcgBytes, makeVitWeights } from '../testing/tiny-vit.js';
 import { listModels, pullModel, resolveModelFile, type CheckpointConverter, type ModelManifest } from './index.js';
-import { FAKE_HUB_URL, fakeHub, gitBlobSha1, sha256Hex, type FakeFile } from './testing/fakeHub.js';
+import { FAKE_HUB_URL, fakeHub, gitBlobSha1, sha256Hex, type FakeFile } from './testing/fake-hub.js';
 
 // Every temp folder this file makes, removed once its tests are done.
 afterAll(removeTempDirs);

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '@acseg/core/testing';
 import { AcsegError } from '@acseg/core';
-import { lcgBytes } from '../testing/tinyVit.js';
+import { lcgBytes } from '../testing/tiny-vit.js';
 import { defaultCacheDir, listModels, pullModel, resolveModelFile } from './index.js';
-import { FAKE_HUB_URL, fakeHub } from './testing/fakeHub.js';
+import { FAKE_HUB_URL, fakeHub } from './testing/fake-hub.js';
 
 // Every temp folder this file makes, removed once its tests are done.
 afterAll(removeTempDirs);

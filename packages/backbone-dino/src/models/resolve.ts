@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
 import { AcsegError } from '@acseg/core';
-import { modelNameFromPath } from '../modelName.js';
+import { modelNameFromPath } from '../model-name.js';
 import { defaultCacheDir, modelDir } from './cache-dir.js';
 import { byHandInstructions, defaultHubUrl } from './instructions.js';
 import { listModels } from './list.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadReference, maxAbsDiff } from '../testing/reference.js';
-import { lcgUniform, makeVitWeights } from '../testing/tinyVit.js';
+import { lcgUniform, makeVitWeights } from '../testing/tiny-vit.js';
 import { convertCheckpoint } from './convert.js';
 
 const ref = loadReference();

@@ -5,7 +5,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { basename, dirname, join } from 'node:path';
 import { inferVitConfig, normalizeWeightNames, type HubVitConfigJson, type VitWeights } from '../vit/config.js';
-import { buildVitOnnx, inputShape, type InputShape } from './buildVit.js';
+import { buildVitOnnx, inputShape, type InputShape } from './build-vit.js';
 import type { VitFamily } from '../vit/families.js';
 
 export interface ConvertOptions {

@@ -1,6 +1,6 @@
 import { AcsegError } from '@acseg/core';
-import { modelNameFromPath } from '../modelName.js';
-import { ACSEG_FORMAT, OUTPUTS } from './buildVit.js';
+import { modelNameFromPath } from '../model-name.js';
+import { ACSEG_FORMAT, OUTPUTS } from './build-vit.js';
 import { floatValueInfo, nodeAttr, num, onnx, type OnnxModel } from '@acseg/onnx-graph';
 import { appendGraphOutputs, findLastAttentionSoftmax } from './surgery.js';
 import { VIT_FAMILIES, type VitFamily } from '../vit/families.js';

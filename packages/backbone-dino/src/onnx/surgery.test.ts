@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HUB_FIXTURE, loadReference, maxAbsDiff } from '../testing/reference.js';
-import { lcgUniform } from '../testing/tinyVit.js';
+import { lcgUniform } from '../testing/tiny-vit.js';
 import { describeVitModel } from './describe.js';
 import { onnx } from '@acseg/onnx-graph';
 import { appendGraphOutputs, appendToGraph, locateGraph } from './surgery.js';

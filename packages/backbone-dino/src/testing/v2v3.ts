@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { VitWeights } from '../vit/config.js';
-import { lcgUniform } from './tinyVit.js';
+import { lcgUniform } from './tiny-vit.js';
 
 /** Outputs of tools/dino-reference/make_v2v3_fixtures.py (PyTorch) for one tiny model. */
 export interface V2Case {

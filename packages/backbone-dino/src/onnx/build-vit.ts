@@ -2,7 +2,7 @@ import { AcsegError } from '@acseg/core';
 import { attrFloat, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, onnx, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
 import { FAMILY_NAMES } from '../vit/families.js';
 import { type VitConfig, type VitWeights } from '../vit/config.js';
-import { interpolatePositions } from '../vit/posEmbed.js';
+import { interpolatePositions } from '../vit/pos-embed.js';
 import { ropeTables } from '../vit/rope.js';
 
 export const ACSEG_FORMAT = 'acseg-vit-onnx/1';

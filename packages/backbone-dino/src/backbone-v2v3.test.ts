@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DinoBackbone } from './backbone.js';
-import { hubHints } from './loadModel.js';
+import { hubHints } from './load-model.js';
 import { convertCheckpoint } from './onnx/convert.js';
 import { describeVitModel } from './onnx/describe.js';
 import { maxAbsDiff } from './testing/reference.js';
-import { lcgBytes } from './testing/tinyVit.js';
+import { lcgBytes } from './testing/tiny-vit.js';
 import { loadV2Reference, v2Dir, v2Input, v2RealImage, v2Weights, V2_FAMILIES, type V2Case } from './testing/v2v3.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dino-v2v3-'));

@@ -1,6 +1,6 @@
 import { FAMILY_NAMES, type VitFamily } from '../vit/families.js';
 import type { VitWeights } from '../vit/config.js';
-import { lcgUniform } from './tinyVit.js';
+import { lcgUniform } from './tiny-vit.js';
 
 /** The shape of a ViT of one family (real sizes for benchmarks, tiny ones for tests). */
 export interface FamilyShape {

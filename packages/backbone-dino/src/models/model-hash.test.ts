@@ -3,11 +3,11 @@ import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadVitModel } from '../loadModel.js';
-import { buildVitOnnx } from '../onnx/buildVit.js';
-import { TINY, makeVitWeights } from '../testing/tinyVit.js';
+import { loadVitModel } from '../load-model.js';
+import { buildVitOnnx } from '../onnx/build-vit.js';
+import { TINY, makeVitWeights } from '../testing/tiny-vit.js';
 import { inferVitConfig } from '../vit/config.js';
-import { MODEL_HASHES_FILE } from './modelHash.js';
+import { MODEL_HASHES_FILE } from './model-hash.js';
 
 const made: string[] = [];
 afterAll(async () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DinoBackbone } from './backbone.js';
 import { describeVitModel } from './onnx/describe.js';
 import { HUB_FIXTURE, loadReference, maxAbsDiff } from './testing/reference.js';
-import { lcgBytes } from './testing/tinyVit.js';
+import { lcgBytes } from './testing/tiny-vit.js';
 
 const ref = loadReference();
 let b: DinoBackbone;

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DinoBackbone } from './backbone.js';
-import { loadVitModel } from './loadModel.js';
+import { loadVitModel } from './load-model.js';
 import { VitSession } from './onnx/session.js';
 import { HUB_FIXTURE, loadReference, maxAbsDiff } from './testing/reference.js';
-import { lcgBytes } from './testing/tinyVit.js';
+import { lcgBytes } from './testing/tiny-vit.js';
 
 const ref = loadReference();
 const pm = ref.preprocess_model;

@@ -52,7 +52,7 @@ export async function mergeEval(session: Session, parts: readonly Part[], out: s
   try {
     const K = dataset.hasBackground ? dataset.classNames.length - 1 : dataset.classNames.length;
     const make = (seed: number): Promise<ConceptClassifier> => session.create('classifier', s.classifier, { K: s.clusters ?? undefined, seed }, { K, background: dataset.hasBackground });
-    const method = s.method ?? (generator.name === 'acg' ? `ACSeg (${backbone.name})` : `${generator.name} (${backbone.name})`);
+    const method = s.method ?? `${session.spec('generator', s.generator).methodName ?? generator.name} (${backbone.name})`;
     const report = await evaluateClustering({
       dataset, backbone, generator, log: session.log, progress: session.progress, method, matching: s.matching,
       seeds: Array.from({ length: s.seeds }, (_, i) => i), classifierFactory: make,

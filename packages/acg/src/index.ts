@@ -1,8 +1,5 @@
-import { definePlugin, PLUGIN_API_VERSION } from '@acseg/core';
-import { AcgGenerator } from './generator.js';
-
 export { AcgGenerator } from './generator.js';
-export { ACG_DEFAULTS, parseAcgOptions, type AcgOptions, type AcgPrecision, type AcgRuntime } from './options.js';
+export { ACG_DEFAULTS, ACG_SCHEMA, parseAcgOptions, type AcgOptions, type AcgPrecision, type AcgRuntime } from './options.js';
 export { buildAcgOnnx, ACG_IO, ACG_ONNX_FORMAT, type CrossAttentionForm } from './onnx/build.js';
 export { OnnxAcg, loadOnnxRuntime, type OnnxPrediction } from './onnx/session.js';
 export { makeConfig, paramSpecs, DEFAULT_CONFIG, type AcgConfig, type ParamSpec, type ParamValues } from './config.js';
@@ -24,18 +21,4 @@ export { GradientPool } from './tf/pool.js';
 
 export const VERSION = '0.1.0';
 
-export default definePlugin({
-  name: '@acseg/acg',
-  version: VERSION,
-  apiVersion: PLUGIN_API_VERSION,
-  register(c) {
-    c.generator('acg', {
-      description: 'Adaptive Concept Generator (ACSeg): learned prototypes → per-image concepts, adaptive count; options k, steps, heads, ffn, seed, checkpoint, iterations, batchSize, lr, weightDecay, checkpointEvery, workers, runtime (tfjs | onnx), warmup, schedule, precision, mergeThreshold, ema, restarts',
-      async create(options, ctx) {
-        const gen = new AcgGenerator(options, ctx.log);
-        if (gen.options.checkpoint) await gen.load(gen.options.checkpoint);
-        return gen;
-      },
-    });
-  },
-});
+export { default } from './plugin.js';

@@ -1,5 +1,5 @@
 import yargs, { type Argv } from 'yargs';
-import { AcsegError, isAcsegError } from '@acseg/core';
+import { AcsegError, isAcsegError } from '@acseg/core/errors';
 import { EXIT, exitCodeFor, formatError } from './exit.js';
 import { registerCommands } from './commands/index.js';
 import { setInvocation } from './invocation.js';

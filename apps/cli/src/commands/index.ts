@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { AcsegError } from '@acseg/core';
+import { AcsegError } from '@acseg/core/errors';
 
 export type SetStatus = (code: number) => void;
 /** Adds a command to the parser; `argv` is the raw argument list (a command may read its component's schema first). */

@@ -37,7 +37,8 @@ export async function evalShard(o: EvalShardOptions): Promise<string> {
     throw new AcsegError('BAD_CONFIG', `eval --shard: generator ${o.generator.name} is not trained; a shard evaluates a model trained once`, { hint: 'give --checkpoint (acseg train --features <merged cache> --out ckpt)' });
   }
   // k-NN fits on the train split with labels (its own protocol); CLIP labels without fitting: one machine for those.
-  if (!digests(o.classifier) || !o.classifier.needs.fit || o.classifier.name === 'knn') {
+  const declared = session.registry.has('classifier', o.classifier.name) ? session.spec('classifier', o.classifier.name).needs : undefined;
+  if (!digests(o.classifier) || !o.classifier.needs.fit || declared?.memoryBank) {
     throw new AcsegError('BAD_CONFIG', `eval --shard: classifier ${o.classifier.name} is not supported; shards prepare digests for a classifier fitted on the split (kmeans)`, { hint: 'run this evaluation on one machine' });
   }
   const rel = (p: string) => relative(o.root, resolve(p)).split(sep).join('/');

@@ -51,6 +51,9 @@ describe('classifier plugin generator', () => {
     const entry = out.components.find((c: { id: string }) => c.id === 'tiny-size');
     expect(entry).toMatchObject({ kind: 'classifier', plugin: 'acseg-plugin-tiny-size' });
     expect(entry.origin).toContain(pkgDir);
+    // Its option schema: shown by `plugins show`, and checked by the CLI like a built-in's.
+    const shown = spawnSync(process.execPath, [cli, 'plugins', 'show', 'acseg-plugin-tiny-size', '--plugin', pkgDir], { encoding: 'utf8' });
+    expect(shown.stdout).toMatch(/minFraction +number +fraction of the image .* \(default 0\.25\)/);
 
     // The CLI runs its classifier on a tiny input: two sample images.
     const images = join(work, 'images');
@@ -64,6 +67,9 @@ describe('classifier plugin generator', () => {
     for (const r of seg.regions) {
       expect(r.className).toBe(r.pixels / (seg.width * seg.height) >= 0.3 ? 'large' : 'small');
     }
+    const bad = spawnSync(process.execPath, [cli, 'run', '--images', images, '--out', join(work, 'bad'), '--backbone', 'handcrafted', '--generator', 'kmeans', '--classifier', 'tiny-size', '--plugin', pkgDir, '--set', 'tiny-size.minFraction=2'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('classifier tiny-size: option minFraction must be a number ≥ 0 ≤ 1, got 2');
   });
 
   it('refuses a bad name and an existing folder', async () => {

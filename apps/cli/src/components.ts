@@ -1,23 +1,31 @@
 import { AcsegError, isAcsegError, type Backbone, type ConceptGenerator, type FeatureSource } from '@acseg/core';
 import type { Session } from './session.js';
 
-/** The backbone asked for, or DINO when its model is there, else the weight-free one (said in one line). */
+/**
+ * The backbone asked for, else the plugins' defaults in rank order: the next
+ * one when a default's model is not installed (said in one line).
+ */
 export async function chooseBackbone(session: Session, requested: string | undefined, flags: Record<string, unknown> = {}): Promise<Backbone> {
   const name = requested ?? session.config.components.backbone;
   if (name) return session.create('backbone', name, flags);
-  if (session.registry.has('backbone', 'dino')) {
+  const ranked = session.defaults('backbone');
+  if (!ranked.length) session.componentName('backbone', undefined);
+  const missing: string[] = [];
+  for (const [i, id] of ranked.entries()) {
     try {
-      const dino = await session.create('backbone', 'dino', flags);
-      session.log.info(`backbone: dino (${dino.info.model}, ${dino.info.runtime ?? 'onnxruntime'})`);
-      return dino;
+      const backbone = await session.create('backbone', id, flags);
+      const { model, runtime } = backbone.info;
+      session.log.info(missing.length
+        ? `backbone: ${id} (${missing.join('; ')})`
+        : `backbone: ${id} (${model}${runtime ? `, ${runtime}` : ''})`);
+      return backbone;
     } catch (e) {
-      // A model the user named must be there; only the default one may be missing.
-      if (!isAcsegError(e) || e.code !== 'MODEL_NOT_FOUND' || flags.model !== undefined) throw e;
+      // A model the user named must be there; only a default one may be missing.
+      if (!isAcsegError(e) || e.code !== 'MODEL_NOT_FOUND' || flags.model !== undefined || i === ranked.length - 1) throw e;
+      missing.push(`no ${id} model found${e.hint ? `; ${e.hint}` : ''}`);
     }
   }
-  const fallback = await session.create('backbone', 'handcrafted', flags);
-  session.log.info('backbone: handcrafted (no DINO model found; `acseg models pull dino-vits16` gives the paper\'s features)');
-  return fallback;
+  throw new Error('unreachable: the last default backbone returns or throws');
 }
 
 /**

@@ -18,11 +18,11 @@ export const TRAIN_FILE = 'train.jsonl';
 export type ShardProtocol = 'clustering' | 'retrieval' | 'text';
 
 /** The protocol of a shard with this classifier (`eval` picks Table 3 and 4 by name), or a usage error. */
-export function shardProtocol(clf: ConceptClassifier): ShardProtocol {
-  if (clf.name === 'knn' && digests(clf)) return 'retrieval';
-  if (clf.name === 'clip' && !clf.needs.fit) return 'text';
-  if (clf.name !== 'knn' && clf.name !== 'clip' && digests(clf) && clf.needs.fit) return 'clustering';
-  throw new AcsegError('BAD_CONFIG', `eval --shard: classifier ${clf.name} is not supported; shards prepare digests for a classifier fitted on the split (kmeans) or on the train split (knn), or labels of one that needs no fit (clip)`, { hint: 'run this evaluation on one machine' });
+export function shardProtocol(clf: ConceptClassifier, declared: { memoryBank?: boolean; classNames?: boolean } = {}): ShardProtocol {
+  if (declared.memoryBank && digests(clf)) return 'retrieval';
+  if ((declared.classNames || clf.needs.classNames) && !clf.needs.fit) return 'text';
+  if (!declared.memoryBank && digests(clf) && clf.needs.fit) return 'clustering';
+  throw new AcsegError('BAD_CONFIG', `eval --shard: classifier ${clf.name} is not supported; shards prepare digests for a classifier fitted on the split (k-means) or on the train split (a memory bank, k-NN), or labels of one that needs class names and no fit (CLIP)`, { hint: 'run this evaluation on one machine' });
 }
 
 export interface EvalShardOptions {
@@ -75,7 +75,9 @@ export async function evalShard(o: EvalShardOptions): Promise<string> {
   if (!o.generator.ready) {
     throw new AcsegError('BAD_CONFIG', `eval --shard: generator ${o.generator.name} is not trained; a shard evaluates a model trained once`, { hint: 'give --checkpoint (acseg train --features <merged cache> --out ckpt)' });
   }
-  const protocol = shardProtocol(o.classifier);
+  // The protocol follows what the classifier declares it needs, not its name.
+  const declared = session.registry.has('classifier', o.classifier.name) ? session.spec('classifier', o.classifier.name).needs : undefined;
+  const protocol = shardProtocol(o.classifier, declared);
   if (protocol === 'retrieval' && !o.train) throw new Error('evalShard: k-NN needs the train split');
   const context = { backbone: o.backbone, classNames: dataset.classNames, log: session.log };
   // The classifier's own check (CLIP: model files, class names) before any work, as one process does.

@@ -1,4 +1,4 @@
-import { isAcsegError, tidyMessage, type AcsegErrorCode } from '@acseg/core';
+import { isAcsegError, tidyMessage, type AcsegErrorCode } from '@acseg/core/errors';
 
 /** Exit statuses: 2 for what the user asked wrongly (names, plugins, config), 1 for failures while working. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;

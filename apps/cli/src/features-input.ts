@@ -71,10 +71,12 @@ export async function openFeaturesInput(session: Session, argv: { features: stri
  * `eval --features` (and `--train-features`): the caches as the backbone, checked before any work. The train split's
  * cache is required where the train split's features are (k-NN memory bank, the ACG trained without a checkpoint).
  */
-export async function featuresForEval(session: Session, argv: { features: string; trainFeatures?: string; backbone?: string; model?: string; classifier: string; clusters?: number }, generatorReady: boolean, K: number, background: boolean): Promise<{ backbone: Backbone; train?: FeatureCache; close(): Promise<void> }> {
-  const trainUse = argv.classifier === 'knn' ? 'the k-NN memory bank' : !generatorReady ? 'training the ACG (no --checkpoint given)' : undefined;
+export async function featuresForEval(session: Session, argv: { features: string; trainFeatures?: string; backbone?: string; model?: string; generator: string; classifier: string; clusters?: number }, generatorReady: boolean, K: number, background: boolean): Promise<{ backbone: Backbone; train?: FeatureCache; close(): Promise<void> }> {
+  // What the classifier and the generator declare decides whether the train split's features are needed.
+  const memoryBank = !!session.spec('classifier', argv.classifier).needs?.memoryBank;
+  const trainUse = memoryBank ? 'the k-NN memory bank' : !generatorReady ? `training ${session.spec('generator', argv.generator).label ?? argv.generator} (no --checkpoint given)` : undefined;
   if (trainUse && !argv.trainFeatures) {
-    throw new AcsegError('BAD_CONFIG', `eval --features: ${trainUse} needs the train split's features`, { hint: 'give --train-features CACHE (the train split\'s feature cache)' + (argv.classifier === 'knn' ? '' : ', or --checkpoint') });
+    throw new AcsegError('BAD_CONFIG', `eval --features: ${trainUse} needs the train split's features`, { hint: 'give --train-features CACHE (the train split\'s feature cache)' + (memoryBank ? '' : ', or --checkpoint') });
   }
   const probe = await session.create('classifier', argv.classifier, { K: argv.clusters }, { K, background });
   const needsRegions = !!probe.needs.regionEmbeddings;

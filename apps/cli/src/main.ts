@@ -1,5 +1,5 @@
 import yargs, { type Argv } from 'yargs';
-import { AcsegError, isAcsegError } from '@acseg/core';
+import { AcsegError, isAcsegError } from '@acseg/core/errors';
 import { EXIT, exitCodeFor, formatError } from './exit.js';
 import { registerCommands } from './commands/index.js';
 import { setInvocation } from './invocation.js';
@@ -10,7 +10,7 @@ export function buildParser(argv: string[]): Argv {
     .usage('$0 <command> [options]\n\nUnsupervised semantic segmentation with ACSeg (CVPR 2023): DINO features → adaptive concepts → named regions.')
     .option('plugin', { type: 'string', array: true, describe: 'load a plugin: an npm package name or a path (repeatable)' })
     .option('config', { type: 'string', describe: 'config file (default: ./acseg.config.mjs or ./acseg.config.json)' })
-    .option('set', { type: 'string', array: true, describe: 'component option: key=value (all components) or id.key=value' })
+    .option('set', { type: 'string', array: true, describe: 'component option: key=value (all components) or id.key=value; `acseg plugins show <plugin>` lists each component\'s options' })
     .option('cache-dir', { type: 'string', describe: 'models and caches (default: $ACSEG_CACHE_DIR or $XDG_CACHE_HOME/acseg)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'debug logs and stack traces' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress bars' })

@@ -88,11 +88,11 @@ export async function mergeEval(session: Session, parts: readonly Part[], out: s
   const backbone = await chooseBackbone(session, s.backbone.name, { model: s.model ?? undefined });
   const generator = await session.create('generator', s.generator, { checkpoint: s.checkpoint ?? undefined, k: s.k ?? undefined });
   try {
-    const method = s.method ?? (generator.name === 'acg' ? `ACSeg (${backbone.name})` : `${generator.name} (${backbone.name})`);
+    const method = s.method ?? `${session.spec('generator', s.generator).methodName ?? generator.name} (${backbone.name})`;
     const common = { dataset, backbone, generator, log: session.log, progress: session.progress, method, prepared };
     let reports: EvalReport[];
     if (protocol === 'retrieval') {
-      reports = await evaluateKnnRetrieval({ ...common, train: train!, trainPrepared, knnFactory: (k: number) => session.create('classifier', 'knn', { K: k }, { background: dataset.hasBackground }) });
+      reports = await evaluateKnnRetrieval({ ...common, train: train!, trainPrepared, knnFactory: (k: number) => session.create('classifier', s.classifier, { K: k }, { background: dataset.hasBackground }) });
     } else if (protocol === 'text') {
       reports = [await evaluateWithText({ ...common, classifierFactory: () => labelledBy(s.classifier) })];
     } else {

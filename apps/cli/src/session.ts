@@ -1,10 +1,12 @@
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ComponentRegistry, type ComponentContext, type ComponentKind, type ComponentOptions, type Logger, type ProgressFactory } from '@acseg/core';
+import { AcsegError, ComponentRegistry, type ComponentKind, type ComponentOptions, type ComponentSpec, type Logger, type ProgressFactory } from '@acseg/core';
 import { loadConfig, type AcsegConfig } from './config.js';
 import { consoleLogger, consoleProgress } from './console.js';
-import { componentFactory, type ComponentFactory, type KindType } from './container/components.module.js';
+import type { ComponentFactory, KindType } from './container/components.module.js';
+import type { RunServices } from './container/services.module.js';
+import { BUILTIN_PLUGINS } from './plugins/builtins.js';
 import { builtinRequests, loadPlugin, type LoadedPlugin, type PluginRequest } from './plugins/load.js';
 import { discoverInstalledPlugins, resolvePluginFile } from './plugins/resolve.js';
 
@@ -64,10 +66,11 @@ export class Session {
     this.progress = consoleProgress(!!args.quiet);
   }
 
-  static async open(args: GlobalArgs, cwd = process.cwd()): Promise<Session> {
+  /** `builtins`: the built-in plugin entries (tests pass others). */
+  static async open(args: GlobalArgs, cwd = process.cwd(), builtins: readonly string[] = BUILTIN_PLUGINS): Promise<Session> {
     const config = await loadConfig(cwd, args.config);
     const session = new Session(args, config, cwd);
-    await session.loadPlugins();
+    await session.loadPlugins(builtins);
     return session;
   }
 
@@ -75,21 +78,14 @@ export class Session {
     return this.args.cacheDir ?? cacheDirFromEnv();
   }
 
-  get context(): ComponentContext {
+  /** The services bound once in the run's container and given to every component factory. */
+  get services(): RunServices {
     return { log: this.log, progress: this.progress, cacheDir: this.cacheDir, verbose: !!this.args.verbose };
   }
 
-  private async loadPlugins(): Promise<void> {
-    for (const request of builtinRequests()) {
-      try {
-        this.plugins.push(await loadPlugin(request, this.registry));
-      } catch (e) {
-        // A broken built-in must not take the others down; say which and why.
-        const msg = `built-in plugin ${request.spec} is unavailable: ${(e as Error).message.split('\n')[0]}`;
-        this.warnings.push(msg);
-        this.log.debug(msg);
-      }
-    }
+  private async loadPlugins(builtins: readonly string[]): Promise<void> {
+    // A built-in that fails to load is an error with its cause (a broken installation), not a skipped plugin.
+    for (const request of builtinRequests(builtins)) this.plugins.push(await loadPlugin(request, this.registry));
     const requests: PluginRequest[] = [
       ...discoverInstalledPlugins(this.cwd).map((spec) => ({ spec, options: {}, source: 'installed' as const, base: this.cwd })),
       ...this.config.plugins.map((p) => ({ spec: p.spec, options: p.options, source: 'config' as const, base: this.config.dir })),
@@ -120,8 +116,32 @@ export class Session {
     }
   }
 
+  /**
+   * The components of a kind a run uses when none is named, best first: those
+   * their plugins declare a `defaultRank` for. The CLI itself names none.
+   */
+  defaults(kind: ComponentKind): string[] {
+    return this.registry.list(kind).filter((e) => e.spec.defaultRank !== undefined)
+      .sort((a, b) => a.spec.defaultRank! - b.spec.defaultRank! || a.id.localeCompare(b.id)).map((e) => e.id);
+  }
+
+  /** The name given, else the config file's, else the plugins' default (exit 2 when there is none). */
+  componentName(kind: ComponentKind, given: string | undefined): string {
+    const name = given ?? this.config.components[kind] ?? this.defaults(kind)[0];
+    if (name === undefined) {
+      throw new AcsegError('BAD_CONFIG', `no ${kind} named and no plugin declares a default one`, { hint: `give --${kind} NAME (acseg plugins list shows them)` });
+    }
+    return name;
+  }
+
+  /** The declaration of a component (its schema, needs, default rank); unknown → exit 2 listing the names. */
+  spec(kind: ComponentKind, id: string): ComponentSpec<unknown> {
+    return this.registry.get(kind, id).spec;
+  }
+
   async create<K extends ComponentKind>(kind: K, id: string, flags: ComponentOptions = {}, defaults: ComponentOptions = {}): Promise<KindType[K]> {
-    this.factory ??= componentFactory(this.registry, this.context);
+    // The container (and inversify) load with the first component, not for `plugins list` or `--help`.
+    this.factory ??= (await import('./container/components.module.js')).componentFactory(this.registry, this.services);
     return this.factory(kind, id, this.optionsFor(id, flags, defaults));
   }
 }

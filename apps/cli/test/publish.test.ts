@@ -38,11 +38,11 @@ describe('publishing', () => {
     npm(['install', '--prefer-offline', '--no-package-lock', core, plugin, ...deps], dir);
     expect(existsSync(join(dir, 'node_modules/@acseg/core/dist/index.d.ts'))).toBe(true);
     writeFileSync(join(dir, 'check.mjs'), `
-      import { PLUGIN_API_VERSION, validatePlugin, ComponentRegistry } from '@acseg/core';
+      import { PLUGIN_API_VERSION, validatePlugin, ComponentRegistry, registerPlugin } from '@acseg/core';
       import plugin from '@acseg/generator-clustering';
       validatePlugin(plugin, '@acseg/generator-clustering');
       const r = new ComponentRegistry();
-      await plugin.register(r.forPlugin(plugin.name, 'tarball'), {});
+      await registerPlugin(r, plugin, 'tarball');
       console.log(JSON.stringify({ api: PLUGIN_API_VERSION, generators: r.ids('generator') }));
     `);
     const out = JSON.parse(execFileSync(process.execPath, ['check.mjs'], { cwd: dir, encoding: 'utf8' }));

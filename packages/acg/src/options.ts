@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { AcsegError, type ComponentOptions } from '@acseg/core';
+import { opt, parseOptions, v, type ComponentOptions } from '@acseg/core';
 
 /** Options of the `acg` generator (CLI flags map onto these names). */
 export interface AcgOptions {
@@ -76,70 +76,38 @@ export const ACG_DEFAULTS: AcgOptions = {
   k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64, warmup: 0, schedule: 'constant', precision: 'fp32', ema: 0, restarts: 1, workers: Math.max(1, Math.min(2, availableParallelism())),
 };
 
-function num(opts: ComponentOptions, key: keyof AcgOptions, kind: 'int' | 'pos' | 'nonneg'): number | undefined {
-  const raw = opts[key];
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  const v = typeof raw === 'string' ? Number(raw) : raw;
-  const ok = typeof v === 'number' && Number.isFinite(v) && (kind === 'int' ? Number.isInteger(v) && v > 0 : kind === 'pos' ? v > 0 : v >= 0);
-  if (!ok) {
-    const want = kind === 'int' ? 'a positive integer' : kind === 'pos' ? 'a positive number' : 'a number ≥ 0';
-    throw new AcsegError('BAD_CONFIG', `acg: option ${key} must be ${want}, got ${JSON.stringify(raw)}`, { plugin: '@acseg/acg' });
-  }
-  return v;
-}
+const posInt = (description: string, dflt: number) => opt.int(description, { min: 1, default: dflt, expected: 'a positive integer' });
+const ENGINE = ['auto', 'onnx', 'tfjs'] as const;
+const D = ACG_DEFAULTS;
+
+/** The options of generator `acg` (CLI flags and `--set acg.key=value` map onto these names). */
+export const ACG_SCHEMA = v.object({
+  k: posInt('number of prototypes (paper Table 6: 5)', D.k),
+  steps: posInt('update steps N (paper §4.1: 6)', D.steps),
+  heads: posInt('attention heads (method notes §2: 6)', D.heads),
+  ffn: opt.choice(['relu', 'gelu'], 'FFN activation (original transformer: relu)', D.ffn, '"relu" or "gelu"'),
+  seed: opt.int('seed of weights and batch order', { min: 0, default: D.seed }),
+  checkpoint: opt.string('checkpoint folder to load; without one the generator is trained first', undefined, 'a path'),
+  iterations: posInt('training iterations (paper: 2500)', D.iterations),
+  batchSize: posInt('images per step (paper: 32)', D.batchSize),
+  lr: opt.number('AdamW learning rate (paper: 1e-4)', { gt: 0, default: D.lr, expected: 'a positive number' }),
+  weightDecay: opt.number('AdamW decoupled weight decay (paper: 0.01)', { min: 0, default: D.weightDecay }),
+  checkpointEvery: posInt('iterations between checkpoints', D.checkpointEvery),
+  inferenceBatch: posInt('images per forward pass at inference', D.inferenceBatch),
+  workers: posInt('training threads, each with its own TF.js backend (1 = in this thread)', D.workers),
+  runtime: opt.choice(ENGINE, 'inference engine (auto: onnxruntime-node when it loads, else TF.js)', undefined, '"tfjs", "onnx" or "auto"'),
+  trainRuntime: opt.choice(ENGINE, 'training engine (auto: onnxruntime-node unless a native TF.js backend is installed)', undefined, '"tfjs", "onnx" or "auto"'),
+  warmup: opt.int('iterations of linear learning-rate warm-up (paper: 0, constant rate)', { min: 0, default: D.warmup, expected: 'a whole number of iterations' }),
+  schedule: opt.choice(['constant', 'cosine'], 'learning-rate decay (paper: constant; cosine: to 0 at the last iteration)', D.schedule, '"constant" or "cosine"'),
+  precision: opt.choice(['fp32', 'int8'], 'arithmetic of inference on onnx (int8: dynamic quantization)', D.precision, '"fp32" or "int8"'),
+  mergeThreshold: opt.number("not in the paper: merge an image's concepts whose cosine is ≥ this before the argmax", { min: -1, max: 1, expected: 'a cosine in [-1, 1]' }),
+  ema: opt.number('not in the paper: moving average of the weights with this decay, e.g. 0.999 (paper: 0, off)', { min: 0, lt: 1, default: D.ema, expected: 'a decay in [0, 1) (0 = off)' }),
+  restarts: posInt('not in the paper: train this many runs (seeds seed, seed+1, …) and keep the lowest held-in loss (paper: 1)', D.restarts),
+});
 
 /** Reads and checks the generator's options from a flat CLI record; ignores the rest. */
 export function parseAcgOptions(opts: ComponentOptions = {}): AcgOptions {
-  const out: AcgOptions = { ...ACG_DEFAULTS };
-  for (const key of ['k', 'steps', 'heads', 'iterations', 'batchSize', 'checkpointEvery', 'inferenceBatch', 'workers', 'restarts'] as const) {
-    const v = num(opts, key, 'int');
-    if (v !== undefined) out[key] = v;
-  }
-  const lr = num(opts, 'lr', 'pos');
-  if (lr !== undefined) out.lr = lr;
-  const wd = num(opts, 'weightDecay', 'nonneg');
-  if (wd !== undefined) out.weightDecay = wd;
-  if (opts.seed !== undefined) {
-    const s = typeof opts.seed === 'string' ? Number(opts.seed) : opts.seed;
-    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) throw new AcsegError('BAD_CONFIG', `acg: option seed must be an integer ≥ 0, got ${JSON.stringify(opts.seed)}`);
-    out.seed = s;
-  }
-  if (opts.ffn !== undefined) {
-    if (opts.ffn !== 'relu' && opts.ffn !== 'gelu') throw new AcsegError('BAD_CONFIG', `acg: option ffn must be "relu" or "gelu", got ${JSON.stringify(opts.ffn)}`);
-    out.ffn = opts.ffn;
-  }
-  for (const key of ['runtime', 'trainRuntime'] as const) {
-    const v = opts[key];
-    if (v === undefined || v === null || v === '' || v === 'auto') continue;
-    if (v !== 'tfjs' && v !== 'onnx') throw new AcsegError('BAD_CONFIG', `acg: option ${key} must be "tfjs", "onnx" or "auto", got ${JSON.stringify(v)}`, { plugin: '@acseg/acg' });
-    out[key] = v;
-  }
-  if (opts.schedule !== undefined && opts.schedule !== null && opts.schedule !== '') {
-    if (opts.schedule !== 'constant' && opts.schedule !== 'cosine') throw new AcsegError('BAD_CONFIG', `acg: option schedule must be "constant" or "cosine", got ${JSON.stringify(opts.schedule)}`, { plugin: '@acseg/acg' });
-    out.schedule = opts.schedule;
-  }
-  if (opts.mergeThreshold !== undefined && opts.mergeThreshold !== null && opts.mergeThreshold !== '') {
-    const t = Number(opts.mergeThreshold);
-    if (!Number.isFinite(t) || t < -1 || t > 1) throw new AcsegError('BAD_CONFIG', `acg: option mergeThreshold must be a cosine in [-1, 1], got ${JSON.stringify(opts.mergeThreshold)}`, { plugin: '@acseg/acg' });
-    out.mergeThreshold = t;
-  }
-  if (opts.precision !== undefined && opts.precision !== null && opts.precision !== '') {
-    if (opts.precision !== 'fp32' && opts.precision !== 'int8') throw new AcsegError('BAD_CONFIG', `acg: option precision must be "fp32" or "int8", got ${JSON.stringify(opts.precision)}`, { plugin: '@acseg/acg' });
-    out.precision = opts.precision;
-  }
-  const ema = num(opts, 'ema', 'nonneg');
-  if (ema !== undefined) {
-    if (ema >= 1) throw new AcsegError('BAD_CONFIG', `acg: option ema must be a decay in [0, 1) (0 = off), got ${JSON.stringify(opts.ema)}`, { plugin: '@acseg/acg' });
-    out.ema = ema;
-  }
-  const warmup = num(opts, 'warmup', 'nonneg');
-  if (warmup !== undefined) {
-    if (!Number.isInteger(warmup)) throw new AcsegError('BAD_CONFIG', `acg: option warmup must be a whole number of iterations, got ${JSON.stringify(opts.warmup)}`, { plugin: '@acseg/acg' });
-    out.warmup = warmup;
-  }
-  if (opts.checkpoint !== undefined) {
-    if (typeof opts.checkpoint !== 'string' || !opts.checkpoint) throw new AcsegError('BAD_CONFIG', 'acg: option checkpoint must be a path');
-    out.checkpoint = opts.checkpoint;
-  }
-  return out;
+  const { runtime, trainRuntime, ...o } = parseOptions(ACG_SCHEMA, opts, 'acg', { plugin: '@acseg/acg' });
+  // 'auto' leaves the choice to the generator (what loads here).
+  return { ...o, ...(runtime && runtime !== 'auto' ? { runtime } : {}), ...(trainRuntime && trainRuntime !== 'auto' ? { trainRuntime } : {}) };
 }

@@ -1,28 +1,10 @@
-import { AcsegError, resolveMaxPixels, toAcsegError, type ComponentContext, type ComponentOptions } from '@acseg/core';
+import { AcsegError, parseOptions, resolveMaxPixels, toAcsegError, type ComponentContext, type ComponentOptions } from '@acseg/core';
 import { existsSync } from 'node:fs';
 import { DinoBackbone } from './backbone.js';
 import { resolveModelFile } from './models/index.js';
-import type { ProviderChoice } from './onnx/session.js';
+import { DINO_SCHEMA } from './schema.js';
 
-/** Default model name, resolved through the model cache (`acseg models pull dino-vits16`). */
-export const DEFAULT_MODEL = 'dino-vits16';
-
-function positiveInt(options: ComponentOptions, key: string, fallback: number | undefined): number | undefined {
-  const v = options[key];
-  if (v === undefined || v === null || v === '') return fallback;
-  const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) throw new AcsegError('BAD_CONFIG', `backbone dino: option ${key} must be a positive integer, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function oneOf<T extends string>(options: ComponentOptions, key: string, allowed: readonly T[], fallback: T): T {
-  const v = options[key];
-  if (v === undefined || v === null || v === '') return fallback;
-  if (typeof v !== 'string' || !allowed.includes(v as T)) {
-    throw new AcsegError('BAD_CONFIG', `backbone dino: option ${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
-  }
-  return v as T;
-}
+export { DEFAULT_MODEL } from './schema.js';
 
 /**
  * `inputSize`: a side S (S×S, the paper's square resize) or an exact
@@ -45,7 +27,7 @@ export function parseInputSize(raw: unknown): number | { height: number; width: 
 }
 
 /** The pixel limit (option, else $ACSEG_MAX_PIXELS, else 64 MP), with core's wording. */
-function pixelLimit(raw: unknown): number {
+function pixelLimit(raw: number | undefined): number {
   try {
     return resolveMaxPixels(raw);
   } catch (e) {
@@ -56,18 +38,18 @@ function pixelLimit(raw: unknown): number {
 
 /** The plugin's factory: reads the flat CLI options (model, inputSize, batchSize, features, provider, maxPixels). */
 export async function createDinoBackbone(options: ComponentOptions, context: ComponentContext): Promise<DinoBackbone> {
-  const model = options.model ?? DEFAULT_MODEL;
-  if (typeof model !== 'string' || !model) throw new AcsegError('BAD_CONFIG', `backbone dino: option model must be a path or a model name, got ${JSON.stringify(model)}`);
+  // inputSize is a side or "H×W": read as text whatever the config gave, then parsed here.
+  const o = parseOptions(DINO_SCHEMA, { ...options, inputSize: options.inputSize === undefined || options.inputSize === null ? undefined : String(options.inputSize) }, 'backbone dino');
   // A path is used as is; a name is looked up in the model cache (`acseg models pull`).
-  const resolved = existsSync(model) ? undefined : await resolveModelFile(model, { cacheDir: context.cacheDir });
+  const resolved = existsSync(o.model) ? undefined : await resolveModelFile(o.model, { cacheDir: context.cacheDir });
   return DinoBackbone.load({
-    model: resolved?.path ?? model,
+    model: resolved?.path ?? o.model,
     name: resolved?.name,
-    inputSize: parseInputSize(options.inputSize),
-    batchSize: positiveInt(options, 'batchSize', undefined),
-    features: oneOf(options, 'features', ['tokens', 'keys'] as const, 'tokens'),
-    provider: oneOf<ProviderChoice>(options, 'provider', ['auto', 'cpu', 'cuda'], 'auto'),
-    maxPixels: pixelLimit(options.maxPixels),
+    inputSize: parseInputSize(o.inputSize),
+    batchSize: o.batchSize,
+    features: o.features,
+    provider: o.provider,
+    maxPixels: pixelLimit(o.maxPixels),
     hashCacheDir: context.cacheDir,
     log: context.log,
   });

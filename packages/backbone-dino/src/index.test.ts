@@ -1,4 +1,4 @@
-import { silentLogger, silentProgress, validatePlugin, type BackboneSpec, type ComponentContext } from '@acseg/core';
+import { silentLogger, silentProgress, validatePlugin, type BackboneSpec, type ComponentContext, type PluginManifest } from '@acseg/core';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ const context: ComponentContext = { log: silentLogger, progress: silentProgress,
 
 function dinoSpec(): BackboneSpec {
   const specs: Record<string, BackboneSpec> = {};
-  validatePlugin(plugin, '@acseg/backbone-dino').register({ backbone: (id, s) => { specs[id] = s; }, generator() {}, classifier() {} }, {});
+  Object.assign(specs, (validatePlugin(plugin, '@acseg/backbone-dino') as PluginManifest).backbones);
   expect(Object.keys(specs)).toEqual(['dino']);
   return specs.dino;
 }

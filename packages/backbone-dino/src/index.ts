@@ -1,6 +1,3 @@
-import { definePlugin, PLUGIN_API_VERSION } from '@acseg/core';
-import { createDinoBackbone } from './factory.js';
-
 export { DinoBackbone, type DinoBackboneOptions } from './backbone.js';
 export { createDinoBackbone, DEFAULT_MODEL, parseInputSize } from './factory.js';
 export { convertCheckpoint, type ConvertOptions, type ConvertResult } from './onnx/convert.js';
@@ -16,14 +13,5 @@ export { decodeImage, MAX_INPUT_PIXELS, type DecodedImage } from './image/decode
 export { resizeNormalize, IMAGENET_MEAN, IMAGENET_STD } from './image/resize.js';
 export * from './models/index.js';
 
-export default definePlugin({
-  name: '@acseg/backbone-dino',
-  version: '0.1.0',
-  apiVersion: PLUGIN_API_VERSION,
-  register(c) {
-    c.backbone('dino', {
-      description: 'DINO ViT (onnxruntime): final-normed patch tokens, CLS, last-layer CLS attention, region embeddings',
-      create: (options, context) => createDinoBackbone(options, context),
-    });
-  },
-});
+export { DINO_SCHEMA } from './schema.js';
+export { default } from './plugin.js';

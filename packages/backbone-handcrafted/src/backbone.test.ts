@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComponentRegistry, validateFeatureMap, validatePlugin, type FeatureResult, type ImageInput, type RegionMap, type RgbImage } from '@acseg/core';
+import { ComponentRegistry, validateFeatureMap, validatePlugin, type FeatureResult, type ImageInput, type RegionMap, type RgbImage, registerPlugin } from '@acseg/core';
 import plugin, { FEATURE_DIM, HandcraftedBackbone, LAYOUT } from './index.js';
 
 const COLOR_K = 1 / 1.5;
@@ -170,7 +170,7 @@ describe('HandcraftedBackbone', () => {
   it('is a valid plugin registering backbone "handcrafted"', async () => {
     const p = validatePlugin(plugin, '@acseg/backbone-handcrafted');
     const reg = new ComponentRegistry();
-    await p.register(reg.forPlugin(p.name, 'test'), {});
+    await registerPlugin(reg, p, 'test');
     const entry = reg.get('backbone', 'handcrafted');
     const ctx = { log: { info() {}, warn() {}, debug() {} }, progress: { start: () => ({ update() {}, stop() {} }) }, cacheDir: dir, verbose: false };
     const bb = (await entry.spec.create({ position: true }, ctx)) as HandcraftedBackbone;

@@ -1,4 +1,4 @@
-import { AcsegError, DEFAULT_MAX_PIXELS, resolveMaxPixels, toAcsegError, type ComponentOptions } from '@acseg/core';
+import { AcsegError, DEFAULT_MAX_PIXELS, opt, parseOptions as parseSchemaOptions, resolveMaxPixels, v, type ComponentOptions } from '@acseg/core';
 import { PATCH_SIZE } from './layout.js';
 
 export interface HandcraftedOptions {
@@ -20,46 +20,21 @@ export const DEFAULT_OPTIONS: HandcraftedOptions = { inputSize: 224, colorWeight
 
 const PLUGIN = '@acseg/backbone-handcrafted';
 
-function num(options: ComponentOptions, key: keyof HandcraftedOptions, fallback: number): number {
-  const raw = options[key];
-  if (raw === undefined || raw === null || raw === '') return fallback;
-  const v = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
-  if (!Number.isFinite(v) || v < 0) {
-    throw new AcsegError('BAD_CONFIG', `backbone handcrafted: option ${key} must be a number ≥ 0, got ${JSON.stringify(raw)}`, { plugin: PLUGIN });
-  }
-  return v;
-}
-
-function bool(options: ComponentOptions, key: keyof HandcraftedOptions, fallback: boolean): boolean {
-  const raw = options[key];
-  if (raw === undefined || raw === null || raw === '') return fallback;
-  if (typeof raw === 'boolean') return raw;
-  if (raw === 'true' || raw === '1' || raw === 1) return true;
-  if (raw === 'false' || raw === '0' || raw === 0) return false;
-  throw new AcsegError('BAD_CONFIG', `backbone handcrafted: option ${key} must be true or false, got ${JSON.stringify(raw)}`, { plugin: PLUGIN });
-}
-
-function pixelLimit(raw: unknown): number {
-  try {
-    return resolveMaxPixels(raw);
-  } catch (e) {
-    const err = toAcsegError(e, 'BAD_CONFIG');
-    throw new AcsegError(err.code, `backbone handcrafted: ${err.message}`, { plugin: PLUGIN });
-  }
-}
+/** The options `--set` / the config file give this backbone (defaults above). */
+export const HANDCRAFTED_SCHEMA = v.object({
+  inputSize: opt.int('side of the square input, a multiple of 16 (224: the 14×14 grid of ViT-S/16)', { min: PATCH_SIZE, default: DEFAULT_OPTIONS.inputSize, expected: `a positive multiple of ${PATCH_SIZE}` }),
+  colorWeight: opt.number('weight of the colour block (Lab mean, std, histograms)', { min: 0, default: DEFAULT_OPTIONS.colorWeight }),
+  textureWeight: opt.number('weight of the texture block (HOG at 3 scales)', { min: 0, default: DEFAULT_OPTIONS.textureWeight }),
+  position: opt.bool('add the position block', DEFAULT_OPTIONS.position),
+  positionWeight: opt.number('weight of the position block when position is on', { min: 0, default: DEFAULT_OPTIONS.positionWeight }),
+  maxPixels: opt.int('largest image accepted, in pixels (default $ACSEG_MAX_PIXELS, else 64 MP)', { min: 1, expected: 'a positive whole number of pixels' }),
+});
 
 /** Reads and checks the options this backbone knows from a flat CLI record; ignores the rest. */
 export function parseOptions(options: ComponentOptions = {}): HandcraftedOptions {
-  const d = DEFAULT_OPTIONS;
-  const out: HandcraftedOptions = {
-    inputSize: num(options, 'inputSize', d.inputSize),
-    colorWeight: num(options, 'colorWeight', d.colorWeight),
-    textureWeight: num(options, 'textureWeight', d.textureWeight),
-    position: bool(options, 'position', d.position),
-    positionWeight: num(options, 'positionWeight', d.positionWeight),
-    maxPixels: pixelLimit(options.maxPixels),
-  };
-  if (!Number.isInteger(out.inputSize) || out.inputSize < PATCH_SIZE || out.inputSize % PATCH_SIZE !== 0) {
+  const o = parseSchemaOptions(HANDCRAFTED_SCHEMA, options, 'backbone handcrafted', { plugin: PLUGIN });
+  const out: HandcraftedOptions = { ...o, maxPixels: resolveMaxPixels(o.maxPixels) };
+  if (out.inputSize % PATCH_SIZE !== 0) {
     throw new AcsegError('BAD_CONFIG', `backbone handcrafted: inputSize must be a positive multiple of ${PATCH_SIZE}, got ${out.inputSize}`, { plugin: PLUGIN });
   }
   if (out.colorWeight === 0 && out.textureWeight === 0) {

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AcsegError, ComponentRegistry, type ComponentOptions, validatePlugin, type Backbone, type ClassifierContext, type FeatureMap, type RegionMap, type RgbImage } from '@acseg/core';
+import { AcsegError, ComponentRegistry, type ComponentOptions, validatePlugin, type Backbone, type ClassifierContext, type FeatureMap, type RegionMap, type RgbImage, registerPlugin } from '@acseg/core';
 import plugin, { ClipClassifier } from './index.js';
 import { normalizeRgb } from './preprocess.js';
 import { loadReference, maxAbsDiff } from './testing/fixture.js';
@@ -177,7 +177,7 @@ describe('plugin manifest', () => {
   it('registers the clip classifier with its defaults', async () => {
     const p = validatePlugin(plugin, '@acseg/classifier-clip');
     const reg = new ComponentRegistry();
-    await p.register(reg.forPlugin(p.name, 'test'), {});
+    await registerPlugin(reg, p, 'test');
     expect(reg.ids('classifier')).toEqual(['clip']);
     const spec = reg.get('classifier', 'clip').spec;
     const clf = (await spec.create({}, { cacheDir: cache, verbose: false } as never)) as ClipClassifier;

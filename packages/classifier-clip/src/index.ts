@@ -1,6 +1,3 @@
-import { definePlugin, PLUGIN_API_VERSION } from '@acseg/core';
-import { ClipClassifier } from './classifier.js';
-
 export { ClipClassifier, isBackgroundName, type DenseFeatures } from './classifier.js';
 export { ClipModel, type ClipModelOptions } from './clip-model.js';
 export { clipConfig, type ClipConfig, type TowerConfig, type HfClipConfig, type Weights, type WeightTensor } from './clip-config.js';
@@ -11,16 +8,6 @@ export { resolveModelFiles, modelFolderName, REQUIRED_FILES, OPTIONAL_FILES, typ
 export { regionEmbeddings, classEmbeddings, nearestClass, normalizeRows } from './embeddings.js';
 export { CLIP_MEAN, CLIP_STD, loadRgb, normalizeRgb } from './preprocess.js';
 export { IMAGENET_TEMPLATES, SCENE_TEMPLATES, TEMPLATE_SETS, resolveTemplates, promptName, fillTemplate } from './templates.js';
-export { parseClipOptions, parseClassList, DEFAULTS, type ClipOptions } from './options.js';
+export { CLIP_SCHEMA, parseClipOptions, parseClassList, DEFAULTS, type ClipOptions } from './options.js';
 
-export default definePlugin({
-  name: '@acseg/classifier-clip',
-  version: '0.1.0',
-  apiVersion: PLUGIN_API_VERSION,
-  register(c) {
-    c.classifier('clip', {
-      description: 'names regions with CLIP ViT-B/16 (MaskCLIP dense features, paper Table 4); options model, background, backgroundRule, templates, batchSize, threads, classes',
-      create: (opts, ctx) => new ClipClassifier(opts, ctx.cacheDir),
-    });
-  },
-});
+export { default } from './plugin.js';

@@ -1,4 +1,4 @@
-import { AcsegError, type BackgroundRule, type ComponentOptions, type HeadReduce, type RegionReduce } from '@acseg/core';
+import { AcsegError, opt, parseOptions, v, type BackgroundRule, type ComponentOptions, type HeadReduce, type RegionReduce } from '@acseg/core';
 import { resolveTemplates } from './templates.js';
 
 export interface ClipOptions {
@@ -28,9 +28,9 @@ export interface ClipOptions {
 export const DEFAULTS = {
   model: 'clip-vit-base-patch16',
   background: true,
-  backgroundRule: 'auto' as BackgroundRule,
-  headReduce: 'min' as HeadReduce,
-  regionReduce: 'sum' as RegionReduce,
+  backgroundRule: 'auto' as const,
+  headReduce: 'min' as const,
+  regionReduce: 'sum' as const,
   templates: 'imagenet80+scene',
   batchSize: 8,
   textBatchSize: 64,
@@ -38,20 +38,20 @@ export const DEFAULTS = {
   textCache: true,
 };
 
-function bool(name: string, v: unknown, dflt: boolean): boolean {
-  if (v === undefined) return dflt;
-  if (typeof v === 'boolean') return v;
-  if (v === 'true' || v === '1' || v === 'yes') return true;
-  if (v === 'false' || v === '0' || v === 'no') return false;
-  throw new AcsegError('BAD_CONFIG', `${name}: expected true or false, got ${JSON.stringify(v)}`);
-}
-
-function int(name: string, v: unknown, dflt: number, min: number): number {
-  if (v === undefined) return dflt;
-  const n = typeof v === 'string' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min) throw new AcsegError('BAD_CONFIG', `${name}: expected an integer ≥ ${min}, got ${JSON.stringify(v)}`);
-  return n;
-}
+/** The options of classifier `clip` (flat CLI record: --set templates=scene, --classes "cat,dog", ...). */
+export const CLIP_SCHEMA = v.object({
+  model: opt.string('a model folder, or a name under <cacheDir>/models/<name>/main/', DEFAULTS.model, 'a folder or a model name'),
+  background: opt.bool('background from the attention rule, CLIP names the rest (VOC-like label sets)', DEFAULTS.background),
+  backgroundRule: opt.choice(['auto', 'attention', 'border'], 'which rule decides background (auto: attention when the features carry it)', DEFAULTS.backgroundRule),
+  headReduce: opt.choice(['min', 'mean', 'max'], 'attention heads reduced per patch (paper: min)', DEFAULTS.headReduce),
+  regionReduce: opt.choice(['sum', 'mean'], "region score: sum (paper) or mean of its pixels' attention", DEFAULTS.regionReduce),
+  templates: opt.string('prompt templates: imagenet80, scene, imagenet80+scene, or a file', DEFAULTS.templates),
+  batchSize: opt.int('images per vision run', { min: 1, default: DEFAULTS.batchSize }),
+  textBatchSize: opt.int('prompts per text run', { min: 1, default: DEFAULTS.textBatchSize }),
+  threads: opt.int("onnxruntime intra-op threads (0: onnxruntime's default)", { min: 0, default: DEFAULTS.threads }),
+  textCache: opt.bool('keep class text embeddings in <cacheDir>/clip-text/ across runs', DEFAULTS.textCache),
+  classes: opt.list('class names when the run has none ("cat,dog")'),
+});
 
 /** Splits `"cat, dog,potted plant"` (or takes an array) into trimmed names. */
 export function parseClassList(v: unknown): string[] | undefined {
@@ -63,25 +63,6 @@ export function parseClassList(v: unknown): string[] | undefined {
 
 /** Reads the flat CLI/options record; unknown keys are ignored. */
 export function parseClipOptions(o: ComponentOptions): ClipOptions {
-  const model = o.model ?? DEFAULTS.model;
-  if (typeof model !== 'string' || !model) throw new AcsegError('BAD_CONFIG', `model: expected a folder or a model name, got ${JSON.stringify(model)}`);
-  const rule = o.backgroundRule ?? DEFAULTS.backgroundRule;
-  if (rule !== 'auto' && rule !== 'attention' && rule !== 'border') throw new AcsegError('BAD_CONFIG', `backgroundRule: expected auto, attention or border, got ${JSON.stringify(rule)}`);
-  const headReduce = o.headReduce ?? DEFAULTS.headReduce;
-  if (headReduce !== 'min' && headReduce !== 'mean' && headReduce !== 'max') throw new AcsegError('BAD_CONFIG', `headReduce: expected min, mean or max, got ${JSON.stringify(headReduce)}`);
-  const regionReduce = o.regionReduce ?? DEFAULTS.regionReduce;
-  if (regionReduce !== 'sum' && regionReduce !== 'mean') throw new AcsegError('BAD_CONFIG', `regionReduce: expected sum or mean, got ${JSON.stringify(regionReduce)}`);
-  return {
-    model,
-    headReduce,
-    regionReduce,
-    background: bool('background', o.background, DEFAULTS.background),
-    backgroundRule: rule,
-    templates: resolveTemplates(o.templates ?? DEFAULTS.templates),
-    batchSize: int('batchSize', o.batchSize, DEFAULTS.batchSize, 1),
-    textBatchSize: int('textBatchSize', o.textBatchSize, DEFAULTS.textBatchSize, 1),
-    threads: int('threads', o.threads, DEFAULTS.threads, 0),
-    textCache: bool('textCache', o.textCache, DEFAULTS.textCache),
-    classes: parseClassList(o.classes),
-  };
+  const p = parseOptions(CLIP_SCHEMA, o, 'classifier clip', { format: (key, expected, got) => `${key}: expected ${expected}, got ${got}` });
+  return { ...p, templates: resolveTemplates(p.templates), classes: p.classes && parseClassList(p.classes) };
 }

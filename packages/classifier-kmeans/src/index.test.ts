@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ComponentRegistry, silentLogger, silentProgress, validatePlugin, type ComponentContext, type ConceptClassifier } from '@acseg/core';
+import { ComponentRegistry, silentLogger, silentProgress, validatePlugin, type ComponentContext, type ConceptClassifier, registerPlugin } from '@acseg/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import plugin, { KMeansClassifier, KnnClassifier } from './index.js';
 import { makeScene, PlantedBackbone } from './testing/fixtures/scene.js';
@@ -12,7 +12,7 @@ const ctx: ComponentContext = { log: silentLogger, progress: silentProgress, cac
 
 async function registry(): Promise<ComponentRegistry> {
   const reg = new ComponentRegistry();
-  await validatePlugin(plugin, '@acseg/classifier-kmeans').register(reg.forPlugin(plugin.name, 'test'), {});
+  await registerPlugin(reg, validatePlugin(plugin, '@acseg/classifier-kmeans'), 'test');
   return reg;
 }
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AcsegError, UnknownComponentError } from './errors.js';
-import { PLUGIN_API_VERSION, validatePlugin } from './plugin.js';
-import { ComponentRegistry } from './registry.js';
+import { opt, v } from './options.js';
+import { PLUGIN_API_VERSION, validatePlugin, type ComponentServices, type PluginManifest } from './plugin.js';
+import { ComponentRegistry, createComponent, registerPlugin } from './registry.js';
+import { silentLogger, silentProgress } from './log.js';
 
 const ok = { name: 'p', version: '1.0.0', apiVersion: PLUGIN_API_VERSION, register() {} };
 
@@ -42,5 +44,52 @@ describe('ComponentRegistry', () => {
     expect(() => r.get('backbone', 'vit')).toThrow(UnknownComponentError);
     expect(() => r.get('backbone', 'vit')).toThrow(/Available backbones: dino/);
     expect(() => r.forPlugin('a', 'b').backbone('Bad Id', spec)).toThrow(/ids are lower-case/);
+  });
+});
+
+describe('declarative manifests', () => {
+  const services: ComponentServices = { log: silentLogger, progress: silentProgress, cacheDir: '.', verbose: false };
+  let created = 0;
+  const manifest: PluginManifest = {
+    name: 'decl', version: '1.0.0', apiVersion: PLUGIN_API_VERSION,
+    generators: {
+      g: {
+        description: 'a generator', options: v.object({ k: opt.int('k', { min: 1, default: 3 }) }),
+        create: (o, s) => { created++; return { o, s } as never; },
+      },
+      broken: { description: 'its module is missing', create: async () => (await import(`./no-such-module-${Date.now()}.js`)) as never },
+    },
+    classifiers: { c: { description: 'a classifier', needs: { memoryBank: true }, create: () => ({}) as never } },
+  };
+
+  it('is validated like any plugin and registers its components, as the older register() shape still does', async () => {
+    expect(validatePlugin(manifest, 'decl')).toBe(manifest);
+    expect(() => validatePlugin({ name: 'p', version: '1', apiVersion: PLUGIN_API_VERSION, generators: 3 }, 'x')).toThrow(/missing or wrong generators/);
+    const r = new ComponentRegistry();
+    await registerPlugin(r, manifest, 'built-in');
+    await registerPlugin(r, { ...ok, name: 'old', register: (c) => c.backbone('b', { description: 'd', create: () => ({}) as never }) }, 'x.mjs');
+    expect(r.list().map((e) => `${e.kind}:${e.id}:${e.plugin}`)).toEqual(['backbone:b:old', 'classifier:c:decl', 'generator:broken:decl', 'generator:g:decl']);
+    expect(r.get('classifier', 'c').spec.needs).toEqual({ memoryBank: true });
+  });
+
+  it('checks options against the schema before the factory runs, and hands it the services', async () => {
+    const r = new ComponentRegistry();
+    r.addManifest(manifest, 'built-in');
+    created = 0;
+    await expect(createComponent(r.get('generator', 'g'), { k: 0 }, services)).rejects.toThrow('generator g: option k must be an integer ≥ 1, got 0');
+    expect(created).toBe(0);
+    const made = await createComponent<{ o: unknown; s: unknown }>(r.get('generator', 'g'), { k: '4', extra: 'kept' }, services);
+    expect(made.o).toEqual({ k: 4, extra: 'kept' });
+    expect(made.s).toBe(services);
+  });
+
+  it('a component whose module fails to load is an error naming it, its plugin and the cause', async () => {
+    const r = new ComponentRegistry();
+    r.addManifest(manifest, 'built-in');
+    const e = (await createComponent(r.get('generator', 'broken'), {}, services).catch((x: unknown) => x)) as AcsegError;
+    expect(e).toBeInstanceOf(AcsegError);
+    expect(e.code).toBe('PLUGIN_FAILED');
+    expect(e.message).toMatch(/^generator broken \(plugin decl, built-in\) failed to load: .*no-such-module/);
+    expect((e.cause as Error).message).toMatch(/no-such-module/);
   });
 });

@@ -1,5 +1,9 @@
-import { AcsegError, UnknownComponentError } from './errors.js';
-import type { ComponentKind, ComponentSpec, PluginContainer, BackboneSpec, GeneratorSpec, ClassifierSpec } from './plugin.js';
+import { AcsegError, isAcsegError, UnknownComponentError } from './errors.js';
+import { parseOptions } from './options.js';
+import {
+  COMPONENT_KINDS, isRegisteringPlugin, KIND_KEYS, type AcsegPlugin, type ComponentKind, type ComponentOptions, type ComponentServices, type ComponentSpec, type PluginContainer,
+  type BackboneSpec, type GeneratorSpec, type ClassifierSpec, type PluginManifest,
+} from './plugin.js';
 
 export interface RegisteredComponent {
   kind: ComponentKind;
@@ -27,6 +31,14 @@ export class ComponentRegistry {
       generator: add('generator') as (id: string, spec: GeneratorSpec) => void,
       classifier: add('classifier') as (id: string, spec: ClassifierSpec) => void,
     };
+  }
+
+  /** Adds every component a declarative manifest declares. */
+  addManifest(manifest: PluginManifest, origin: string): void {
+    const container = this.forPlugin(manifest.name, origin) as unknown as Record<ComponentKind, (id: string, spec: ComponentSpec<unknown>) => void>;
+    for (const kind of COMPONENT_KINDS) {
+      for (const [id, spec] of Object.entries(manifest[KIND_KEYS[kind]] ?? {})) container[kind](id, spec as ComponentSpec<unknown>);
+    }
   }
 
   add(entry: RegisteredComponent): void {
@@ -64,4 +76,31 @@ export class ComponentRegistry {
     if (!e) throw new UnknownComponentError(kind, id, this.ids(kind));
     return e;
   }
+}
+
+/**
+ * Builds a registered component: options are checked against its schema
+ * first (before any heavy module loads), then its factory runs with the
+ * run's services. A factory that fails for a reason that is not an
+ * AcsegError (its module failed to import, a native runtime did not load)
+ * is reported naming the component and the plugin, with the cause.
+ */
+export async function createComponent<T>(entry: RegisteredComponent, raw: ComponentOptions, services: ComponentServices): Promise<T> {
+  const { spec } = entry;
+  const options = spec.options ? { ...raw, ...parseOptions(spec.options, raw, `${entry.kind} ${entry.id}`, { plugin: entry.plugin }) } : raw;
+  try {
+    return (await spec.create(options, services)) as T;
+  } catch (e) {
+    if (isAcsegError(e)) throw e;
+    const detail = e instanceof Error ? e.message : String(e);
+    throw new AcsegError('PLUGIN_FAILED', `${entry.kind} ${entry.id} (plugin ${entry.plugin}, ${entry.origin}) failed to load: ${detail}`, {
+      plugin: entry.plugin, cause: e, hint: entry.origin === 'built-in' ? 'reinstall acseg (npm ci): a built-in module or its runtime is missing' : undefined,
+    });
+  }
+}
+
+/** Adds a plugin's components, whichever shape it has (declarative manifest, or the older `register`). */
+export async function registerPlugin(registry: ComponentRegistry, plugin: AcsegPlugin, origin: string, options: ComponentOptions = {}): Promise<void> {
+  if (isRegisteringPlugin(plugin)) await plugin.register(registry.forPlugin(plugin.name, origin), options);
+  else registry.addManifest(plugin, origin);
 }

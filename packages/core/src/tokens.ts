@@ -1,12 +1,18 @@
 /**
  * Injection tokens for hosts that wire components with a DI container (the
  * CLI uses inversify). Plain symbols, so core depends on no container.
- * Component factories are bound as named bindings: the name is the id.
+ * Per-run services are bound once; component factories are bound per id
+ * (named bindings: the name is the id) and receive those services.
  */
 export const TOKENS = {
-  BackboneSpec: Symbol.for('acseg.BackboneSpec'),
-  GeneratorSpec: Symbol.for('acseg.GeneratorSpec'),
-  ClassifierSpec: Symbol.for('acseg.ClassifierSpec'),
+  Logger: Symbol.for('acseg.Logger'),
+  Progress: Symbol.for('acseg.Progress'),
+  CacheDir: Symbol.for('acseg.CacheDir'),
+  Verbose: Symbol.for('acseg.Verbose'),
+  /** The services object a factory receives: assembled from the ones above. */
+  ComponentServices: Symbol.for('acseg.ComponentServices'),
   ComponentRegistry: Symbol.for('acseg.ComponentRegistry'),
-  ComponentContext: Symbol.for('acseg.ComponentContext'),
+  BackboneFactory: Symbol.for('acseg.BackboneFactory'),
+  GeneratorFactory: Symbol.for('acseg.GeneratorFactory'),
+  ClassifierFactory: Symbol.for('acseg.ClassifierFactory'),
 } as const;

@@ -5,7 +5,7 @@
  */
 import type { FeatureMap } from '@acseg/core';
 import plugin, { Rng } from '../src/index.js';
-import { ComponentRegistry, type ComponentContext, type ConceptGenerator } from '@acseg/core';
+import { ComponentRegistry, type ComponentContext, type ConceptGenerator, registerPlugin } from '@acseg/core';
 
 const h = 14, w = 14, d = 384;
 const rng = new Rng(7);
@@ -21,7 +21,7 @@ for (let y = 0; y < h; y++) {
 const features: FeatureMap = { id: 'synthetic', grid: { h, w }, dim: d, tokens, imageSize: { width: 224, height: 224 } };
 
 const registry = new ComponentRegistry();
-await plugin.register(registry.forPlugin(plugin.name, 'example'), {});
+await registerPlugin(registry, plugin, 'example');
 for (const { id, spec } of registry.list('generator')) {
   const generator = (await spec.create({ k: 4 }, {} as ComponentContext)) as ConceptGenerator;
   const [a] = await generator.generate([features]);

@@ -2,22 +2,10 @@ import type { ComponentOptions } from '@acseg/core';
 import { ClusteringGenerator, type CommonOptions } from './base.js';
 import { affinityPropagation, type AffinityPropagationOptions } from './affinity-propagation.js';
 import { kmeans, type KMeansOptions } from './kmeans.js';
-import { OptionReader } from './options.js';
+import { AGGLOMERATIVE_SCHEMA, AP_SCHEMA, KMEANS_SCHEMA, readOptions, SPECTRAL_SCHEMA } from './schemas.js';
 import type { Points } from './points.js';
-import { AFFINITY_KINDS, spectralClustering, type AffinityOptions, type SpectralOptions } from './spectral.js';
+import { spectralClustering, type AffinityOptions, type SpectralOptions } from './spectral.js';
 import { wardClustering } from './ward.js';
-
-function common(r: OptionReader): CommonOptions {
-  return { normalize: r.boolean('normalize', true), seed: r.number('seed', 0, { integer: true }) };
-}
-
-function kmeansOptions(r: OptionReader): Omit<KMeansOptions, 'seed'> {
-  return {
-    nInit: r.number('nInit', 10, { integer: true, min: 1 }),
-    maxIter: r.number('maxIter', 300, { integer: true, min: 1 }),
-    tol: r.number('tol', 1e-4, { min: 0 }),
-  };
-}
 
 export interface KMeansGeneratorOptions extends CommonOptions, Omit<KMeansOptions, 'seed'> {
   /** Number of clusters (default 5, the ACG's k; clamped to the patch count). */
@@ -38,8 +26,7 @@ export class KMeansGenerator extends ClusteringGenerator {
   }
 
   static fromOptions(options: ComponentOptions): KMeansGenerator {
-    const r = new OptionReader(options, 'kmeans');
-    return new KMeansGenerator({ ...common(r), ...kmeansOptions(r), k: r.number('k', 5, { integer: true, min: 1 }) });
+    return new KMeansGenerator(readOptions(KMEANS_SCHEMA, options, 'kmeans'));
   }
 
   protected cluster(points: Points): Int32Array {
@@ -63,15 +50,7 @@ export class SpectralGenerator extends ClusteringGenerator {
   }
 
   static fromOptions(options: ComponentOptions): SpectralGenerator {
-    const r = new OptionReader(options, 'spectral');
-    return new SpectralGenerator({
-      ...common(r),
-      ...kmeansOptions(r),
-      k: r.number('k', 5, { integer: true, min: 1 }),
-      affinity: r.choice('affinity', 'cosine', AFFINITY_KINDS),
-      gamma: r.number('gamma', 1, { min: 0, exclusiveMin: true }),
-      nNeighbors: r.number('nNeighbors', 10, { integer: true, min: 1 }),
-    });
+    return new SpectralGenerator(readOptions(SPECTRAL_SCHEMA, options, 'spectral'));
   }
 
   protected cluster(points: Points): Int32Array {
@@ -93,15 +72,7 @@ export class AffinityPropagationGenerator extends ClusteringGenerator {
   }
 
   static fromOptions(options: ComponentOptions): AffinityPropagationGenerator {
-    const r = new OptionReader(options, 'ap');
-    const preference = options.preference === undefined || options.preference === '' ? undefined : r.number('preference', 0);
-    return new AffinityPropagationGenerator({
-      ...common(r),
-      damping: r.number('damping', 0.5, { min: 0.5, max: 0.999 }),
-      maxIter: r.number('maxIter', 200, { integer: true, min: 1 }),
-      convergenceIter: r.number('convergenceIter', 15, { integer: true, min: 1 }),
-      preference,
-    });
+    return new AffinityPropagationGenerator(readOptions(AP_SCHEMA, options, 'ap'));
   }
 
   protected cluster(points: Points): Int32Array {
@@ -125,8 +96,7 @@ export class AgglomerativeGenerator extends ClusteringGenerator {
   }
 
   static fromOptions(options: ComponentOptions): AgglomerativeGenerator {
-    const r = new OptionReader(options, 'agglomerative');
-    return new AgglomerativeGenerator({ ...common(r), k: r.number('k', 5, { integer: true, min: 1 }) });
+    return new AgglomerativeGenerator(readOptions(AGGLOMERATIVE_SCHEMA, options, 'agglomerative'));
   }
 
   protected cluster(points: Points): Int32Array {

@@ -51,8 +51,8 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       .option('backbone', { type: 'string' })
       .option('model', { type: 'string', describe: 'backbone model name or .onnx path' })
       .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
-      .option('generator', { type: 'string', default: 'acg' })
-      .option('classifier', { type: 'string', default: 'kmeans', describe: 'kmeans (Tables 1-2), knn (Table 3), clip (Table 4), or a plugin' })
+      .option('generator', { type: 'string', describe: 'concept generator (default: the config\'s, else the plugins\' default)' })
+      .option('classifier', { type: 'string', describe: 'concept classifier (default: the config\'s, else the plugins\' default); what it declares it needs picks the protocol: clustering (Tables 1-2), a labelled memory bank (Table 3), class names (Table 4)' })
       .option('checkpoint', { type: 'string', describe: 'ACG checkpoint; without one the ACG is trained on the train split (no labels)' })
       .option('k', { type: 'number', describe: 'prototypes / clusters per image' })
       .option('iterations', { type: 'number', describe: 'ACG training iterations when training first' })
@@ -68,7 +68,11 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
   async (args) => {
     const argv = args as unknown as EvalArgs;
     const session = await Session.open(argv);
+    argv.generator = session.componentName('generator', argv.generator);
+    argv.classifier = session.componentName('classifier', argv.classifier);
     session.checkNames({ backbone: argv.backbone, generator: argv.generator, classifier: argv.classifier });
+    // The protocol follows what the classifier declares it needs, not its name.
+    const needs = session.spec('classifier', argv.classifier).needs ?? {};
     requireOptions('eval', argv, ['dataset', 'root']);
     if (argv.limit !== undefined && !(Number.isInteger(argv.limit) && argv.limit >= 1)) {
       throw new AcsegError('BAD_CONFIG', `--limit ${argv.limit}: give a whole number ≥ 1 (the first N items of the split)`, { hint: 'see acseg eval --help' });
@@ -93,7 +97,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
           classifier: argv.classifier, clusters: argv.clusters ?? null, seeds: argv.seeds, matching: argv.matching, method: argv.method ?? null,
           set: session.args.set ?? [], options: session.config.options,
         };
-        const train = argv.classifier === 'knn' ? await openTrainSplit(argv, 'the k-NN memory bank') : undefined;
+        const train = needs.memoryBank ? await openTrainSplit(argv, 'the memory bank') : undefined;
         const line = await evalShard({ session, shard, dataset, train, root: resolve(argv.root), out, backbone, generator, classifier: clf, settings, input: `--dataset ${argv.dataset} --split ${argv.split}`, signal: interrupt.signal });
         process.stdout.write(`${line}\n`);
       } finally {
@@ -103,8 +107,8 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       return;
     }
     // The classifier's own check (CLIP: model files, class names) before training or extraction. The protocol
-    // builds the k-NN memory bank itself, so k-NN has nothing to check yet.
-    if (argv.classifier !== 'knn') {
+    // builds a memory bank itself, so a classifier that needs one has nothing to check yet.
+    if (!needs.memoryBank) {
       const probe = await session.create('classifier', argv.classifier, { K: argv.clusters }, { K, background: dataset.hasBackground });
       try {
         await probe.check?.({ backbone, classNames: dataset.classNames, log: session.log });
@@ -113,7 +117,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       }
     }
     // The train split, where one is used, is opened (and its list checked) before any work too.
-    const trainUse = argv.classifier === 'knn' ? 'the k-NN memory bank' : !generator.ready ? `training ${generator.name} (no --checkpoint given)` : undefined;
+    const trainUse = needs.memoryBank ? 'the k-NN memory bank' : !generator.ready ? `training ${generator.name} (no --checkpoint given)` : undefined;
     const trainSet = trainUse ? await openTrainSplit(argv, trainUse) : undefined;
     const interrupt = interruptSignal(session);
     try {
@@ -132,13 +136,13 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
         if (interrupt.signal.aborted) { setStatus(EXIT.interrupted); return; }
       }
       // The table row says what ran: the paper's name only for the ACG.
-      const method = argv.method ?? (generator.name === 'acg' ? `ACSeg (${backbone.name})` : `${generator.name} (${backbone.name})`);
+      const method = argv.method ?? `${session.spec('generator', argv.generator).methodName ?? generator.name} (${backbone.name})`;
       const common = { dataset, backbone, generator, log: session.log, progress: session.progress, signal: interrupt.signal, method };
       let reports: EvalReport[];
-      if (argv.classifier === 'knn') {
-        reports = await evaluateKnnRetrieval({ ...common, train: trainSet!, knnFactory: (k: number) => session.create('classifier', 'knn', { K: k }, { background: dataset.hasBackground }) });
-      } else if (argv.classifier === 'clip') {
-        reports = [await evaluateWithText({ ...common, classifierFactory: () => session.create('classifier', 'clip', {}, { background: dataset.hasBackground }) })];
+      if (needs.memoryBank) {
+        reports = await evaluateKnnRetrieval({ ...common, train: trainSet!, knnFactory: (k: number) => session.create('classifier', argv.classifier, { K: k }, { background: dataset.hasBackground }) });
+      } else if (needs.classNames) {
+        reports = [await evaluateWithText({ ...common, classifierFactory: () => session.create('classifier', argv.classifier, {}, { background: dataset.hasBackground }) })];
       } else {
         const make = (seed: number): Promise<ConceptClassifier> => session.create('classifier', argv.classifier, { K: argv.clusters, seed }, { K, background: dataset.hasBackground });
         reports = [await evaluateClustering({ ...common, matching: argv.matching, seeds: Array.from({ length: argv.seeds }, (_, i) => i), classifierFactory: make })];

@@ -1,8 +1,9 @@
 import type { Argv } from 'yargs';
-import { AcsegError } from '@acseg/core';
+import { AcsegError } from '@acseg/core/errors';
 
 export type SetStatus = (code: number) => void;
-type Register = (y: Argv, setStatus: SetStatus) => Argv;
+/** Adds a command to the parser; `argv` is the raw argument list (a command may read its component's schema first). */
+type Register = (y: Argv, setStatus: SetStatus, argv: readonly string[]) => Argv | Promise<Argv>;
 
 /**
  * Every command by name, with what `acseg --help` lists, and how to load it.
@@ -18,7 +19,7 @@ export const COMMANDS: ReadonlyArray<{ name: string; usage: string; describe: st
   { name: 'eval', usage: 'eval', describe: "evaluate on a labelled dataset with the paper's protocols (table, metrics JSON, HTML report)", load: async () => (await import('./eval.js')).evalCommand },
   { name: 'explore', usage: 'explore <run>', describe: "an interactive page of a run's concepts (the paper's Figures 4-6): concept maps, grid, retrieval", load: async () => (await import('./explore.js')).exploreCommand },
   { name: 'models', usage: 'models <action> [name]', describe: 'list cached models, download one (pull), or convert a safetensors checkpoint to ONNX', load: async () => (await import('./models.js')).modelsCommand },
-  { name: 'plugins', usage: 'plugins <action>', describe: 'list registered plugins and components', load: async () => (await import('./plugins.js')).pluginsCommand },
+  { name: 'plugins', usage: 'plugins <action> [name]', describe: 'list registered plugins and components, or show one plugin\'s components and their options', load: async () => (await import('./plugins.js')).pluginsCommand },
   { name: 'merge', usage: 'merge <parts..>', describe: 'join the outputs of a sharded job (--shard, Slurm arrays, Kubernetes Indexed Jobs) into one', load: async () => (await import('./merge.js')).mergeCommand },
 ];
 
@@ -54,7 +55,7 @@ export function commandWord(argv: readonly string[]): string | undefined {
 export async function registerCommands(y: Argv, setStatus: SetStatus, argv: readonly string[]): Promise<Argv> {
   const word = commandWord(argv);
   for (const c of COMMANDS) {
-    if (c.name === word) y = (await c.load())(y, setStatus);
+    if (c.name === word) y = await (await c.load())(y, setStatus, argv);
     else {
       y = y.command(c.usage, c.describe, () => undefined, () => {
         // Only reached when the command word was not found where it was looked for.

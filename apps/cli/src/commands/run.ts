@@ -22,7 +22,7 @@ export function componentOptions<T>(a: Argv<T>) {
     .option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
     .option('model', { type: 'string', describe: 'backbone model: a name (dino-vits16, ...) or an .onnx path' })
     .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
-    .option('generator', { type: 'string', describe: 'concept generator (default acg; kmeans, spectral, ap, agglomerative, ...)' })
+    .option('generator', { type: 'string', describe: 'concept generator (default: the config\'s, else the plugins\' default; `acseg plugins list` shows them)' })
     .option('checkpoint', { type: 'string', describe: 'generator checkpoint folder (acg); without one the ACG is trained on the images first' })
     .option('k', { type: 'number', describe: 'prototypes / clusters per image (paper: 5)' })
     .option('iterations', { type: 'number', describe: 'ACG training iterations when it is trained on the given images (default 300; the paper trains 2500 on a whole dataset: use acseg train for that)' })
@@ -52,8 +52,8 @@ function classesOption(v: unknown): string | string[] | undefined {
 /** Shared by `run` (with a classifier) and `segment` (regions only). */
 async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<number> {
   const session = await Session.open(argv);
-  const generatorName = argv.generator ?? session.config.components.generator ?? 'acg';
-  const classifierName = withClassifier ? argv.classifier ?? session.config.components.classifier ?? 'kmeans' : undefined;
+  const generatorName = session.componentName('generator', argv.generator);
+  const classifierName = withClassifier ? session.componentName('classifier', argv.classifier) : undefined;
   session.checkNames({ backbone: argv.backbone, generator: generatorName, classifier: classifierName });
   requireOptions(withClassifier ? 'run' : 'segment', argv, argv.features ? ['out'] : ['images', 'out']);
   checkOutDir(argv.out);
@@ -162,7 +162,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
 export function runCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command(commandSpec('run').usage, commandSpec('run').describe, (a) =>
     shardOptions(componentOptions(a))
-      .option('classifier', { type: 'string', describe: 'concept classifier (default kmeans; knn, clip, background, ...)' })
+      .option('classifier', { type: 'string', describe: 'concept classifier (default: the config\'s, else the plugins\' default; `acseg plugins list` shows them)' })
       .option('classes', { type: 'string', describe: 'class names for text classifiers: a preset (voc, cocostuff27, camvid) or a comma list "cat,dog,sofa" (default for clip: voc)' })
       .option('clusters', { type: 'number', describe: 'k-means classifier: number of classes K (default: 20, the VOC setting, at most half the number of images)' })
       .option('save-classifier', { type: 'string', describe: 'write the fitted classifier state (kmeans, knn) to this file, for sharded runs (--set kmeans.checkpoint=FILE)' })

@@ -2,7 +2,8 @@ import type { Argv } from 'yargs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AcsegError, type FeatureSource } from '@acseg/core';
+import { Parser } from 'yargs/helpers';
+import { AcsegError, type FeatureSource, type OptionsSchema } from '@acseg/core';
 import { FeatureCache } from '@acseg/feature-cache';
 import { chooseBackbone, interruptSignal } from '../components.js';
 import { cacheFeatures, type FeatureStage } from '../feature-stage.js';
@@ -11,11 +12,23 @@ import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
-import { checkTrainOut, describeProgress } from './train-out.js';
+import { addSchemaFlags, schemaFlagValues } from '../schema-flags.js';
 
-export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
+/** Flags of `train` itself; the generator's own options (its schema) become the rest. */
+const OWNED = new Set(['generator', 'features', 'images', 'backbone', 'model', 'out', 'resume', 'force', 'checkpoint']);
+
+/** The generator `train` will train, read from the raw arguments before parsing (its schema gives the flags). */
+async function generatorSpec(raw: readonly string[]): Promise<OptionsSchema | undefined> {
+  const pre = Parser(raw as string[], { array: ['plugin', 'set'], string: ['config', 'generator', 'cache-dir'] }) as GlobalArgs & { generator?: string };
+  const session = await Session.open(pre);
+  const name = session.componentName('generator', pre.generator);
+  return session.registry.has('generator', name) ? session.spec('generator', name).options : undefined;
+}
+
+export async function trainCommand(y: Argv, _setStatus: SetStatus, raw: readonly string[]): Promise<Argv> {
+  const schema = await generatorSpec(raw);
   return y.command(commandSpec('train').usage, commandSpec('train').describe, (a) =>
-    a.option('generator', { type: 'string', default: 'acg', describe: 'generator to train' })
+    addSchemaFlags(a.option('generator', { type: 'string', describe: 'generator to train (default: the config\'s, else the plugins\' default)' })
       .option('features', { type: 'string', describe: 'feature cache made by `acseg features` (preferred: computed once)' })
       .option('images', { type: 'string', describe: 'folder of images (features computed in memory first)' })
       .option('backbone', { type: 'string', describe: 'backbone for --images' })
@@ -23,18 +36,7 @@ export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
       .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
       .option('out', { type: 'string', describe: 'checkpoint folder (required)' })
       .option('resume', { type: 'string', describe: 'checkpoint folder to continue from (no value: the --out folder)' })
-      .option('force', { type: 'boolean', describe: 'start over when --out holds a checkpoint, replacing it' })
-      .option('iterations', { type: 'number', describe: 'training iterations (paper: 2500)' })
-      .option('batch-size', { type: 'number', describe: 'images per step (paper: 32)' })
-      .option('lr', { type: 'number', describe: 'AdamW learning rate (paper: 1e-4)' })
-      .option('k', { type: 'number', describe: 'number of prototypes (paper: 5)' })
-      .option('seed', { type: 'number', describe: 'seed of weights and batch order' })
-      .option('checkpoint-every', { type: 'number', describe: 'iterations between checkpoints (default 500)' })
-      .option('warmup', { type: 'number', describe: 'iterations of linear learning-rate warm-up (paper: 0, constant rate)' })
-      .option('schedule', { type: 'string', choices: ['constant', 'cosine'], describe: 'learning-rate decay (paper: constant; cosine: to 0 at the last iteration)' })
-      .option('ema', { type: 'number', describe: 'not in the paper: keep a moving average of the weights with this decay, e.g. 0.999 (paper: 0, off)' })
-      .option('restarts', { type: 'number', describe: 'not in the paper: train this many runs (seeds seed, seed+1, …) and keep the lowest held-in loss (paper: 1)' })
-      .option('train-runtime', { type: 'string', choices: ['auto', 'onnx', 'tfjs'], describe: 'training engine of the ACG (auto: onnxruntime-node unless a native TF.js backend is installed)' })
+      .option('force', { type: 'boolean', describe: 'start over when --out holds a checkpoint, replacing it' }), schema, OWNED, 'Generator options:')
       .check((argv) => {
         if (!argv.features === !argv.images) throw new Error('give exactly one of --features and --images');
         if (argv.features && (argv.model || argv.backbone)) throw new Error('--backbone and --model go with --images; a feature cache already names its model');
@@ -42,17 +44,17 @@ export function trainCommand(y: Argv, _setStatus: SetStatus): Argv {
       }),
   async (argv) => {
     const session = await Session.open(argv as GlobalArgs);
-    session.checkNames({ generator: argv.generator, backbone: argv.backbone });
+    const generatorName = session.componentName('generator', argv.generator);
+    session.checkNames({ generator: generatorName, backbone: argv.backbone });
     requireOptions('train', argv, ['out']);
     const out = argv.out!;
     // `--resume` alone continues the --out folder.
     const resume = argv.resume === '' ? out : argv.resume;
-    const generator = await session.create('generator', argv.generator, {
-      iterations: argv.iterations, batchSize: argv.batchSize, lr: argv.lr, k: argv.k, seed: argv.seed, checkpointEvery: argv.checkpointEvery,
-      warmup: argv.warmup, schedule: argv.schedule, trainRuntime: argv.trainRuntime, ema: argv.ema, restarts: argv.restarts,
-    });
+    const generator = await session.create('generator', generatorName, schemaFlagValues(argv as Record<string, unknown>, session.spec('generator', generatorName).options, OWNED));
     if (!generator.fit) throw new AcsegError('BAD_INPUT', `generator ${generator.name} has nothing to train`, { hint: 'clustering baselines work without training' });
     // Before any feature extraction: --out must be a folder holding nothing but a checkpoint we may write.
+    // (Imported here: it reads the ACG's checkpoint layout, whose package loads TF.js.)
+    const { checkTrainOut, describeProgress } = await import('./train-out.js');
     const folder = await checkTrainOut(out, resume, !!argv.force);
     let source: FeatureSource;
     let featureStage: FeatureStage | undefined;

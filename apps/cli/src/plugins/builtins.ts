@@ -1,12 +1,13 @@
 /**
  * The project's own plugins, loaded the same way as third-party ones: each
- * package's default export is its manifest.
+ * package's `plugin` entry default-exports its declarative manifest, which
+ * imports no runtime (components load their modules when created).
  */
 export const BUILTIN_PLUGINS: readonly string[] = [
-  '@acseg/backbone-dino',
-  '@acseg/backbone-handcrafted',
-  '@acseg/acg',
-  '@acseg/generator-clustering',
-  '@acseg/classifier-kmeans',
-  '@acseg/classifier-clip',
+  '@acseg/backbone-dino/plugin',
+  '@acseg/backbone-handcrafted/plugin',
+  '@acseg/acg/plugin',
+  '@acseg/generator-clustering/plugin',
+  '@acseg/classifier-kmeans/plugin',
+  '@acseg/classifier-clip/plugin',
 ];

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { AcsegError, isAcsegError, validatePlugin, type AcsegPlugin, type ComponentOptions, type ComponentRegistry } from '@acseg/core';
+import { AcsegError, isAcsegError, registerPlugin, validatePlugin, type AcsegPlugin, type ComponentOptions, type ComponentRegistry } from '@acseg/core';
 import { EXIT, exitCodeFor } from '../exit.js';
 import { BUILTIN_PLUGINS } from './builtins.js';
 import { resolvePluginFile } from './resolve.js';
@@ -37,14 +37,15 @@ function manifestOf(mod: unknown): unknown {
 export async function loadPlugin(request: PluginRequest, registry: ComponentRegistry): Promise<LoadedPlugin> {
   const isBuiltin = request.source === 'built-in';
   const file = isBuiltin ? undefined : resolvePluginFile(request.spec, request.base);
+  // A built-in that does not load is a broken installation: an error naming it and its cause, never skipped.
   const mod = isBuiltin ? await import(request.spec).catch((e: Error) => {
-    throw new AcsegError('NOT_A_PLUGIN', `failed to load: ${e.message}`, { cause: e });
+    throw new AcsegError('PLUGIN_FAILED', `built-in plugin ${request.spec} failed to load: ${e.message}`, { cause: e, hint: 'reinstall acseg (npm ci)' });
   }) : await importModule(file!, request.spec);
   const where = file ? `${request.spec} (${file})` : request.spec;
   const plugin = validatePlugin(manifestOf(mod), where);
   const origin = isBuiltin ? 'built-in' : `${request.source} ${file}`;
   try {
-    await plugin.register(registry.forPlugin(plugin.name, origin), request.options);
+    await registerPlugin(registry, plugin, origin, request.options);
   } catch (e) {
     // A plugin that cannot register is broken, not a failure while working:
     // a usage error (exit 2) naming it, unless its own error already is one.
@@ -57,6 +58,6 @@ export async function loadPlugin(request: PluginRequest, registry: ComponentRegi
   return { plugin, source: request.source, origin };
 }
 
-export function builtinRequests(): PluginRequest[] {
-  return BUILTIN_PLUGINS.map((spec) => ({ spec, options: {}, source: 'built-in' as const, base: process.cwd() }));
+export function builtinRequests(specs: readonly string[] = BUILTIN_PLUGINS): PluginRequest[] {
+  return specs.map((spec) => ({ spec, options: {}, source: 'built-in' as const, base: process.cwd() }));
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arrayFeatureSource, ComponentRegistry, isAcsegError, PLUGIN_API_VERSION, silentLogger, type FeatureMap, type GeneratorSpec } from '@acseg/core';
+import { arrayFeatureSource, ComponentRegistry, isAcsegError, PLUGIN_API_VERSION, silentLogger, type FeatureMap, type GeneratorSpec, registerPlugin } from '@acseg/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import plugin, { AcgGenerator, loadCheckpoint } from '../index.js';
 import { tinyFeatures } from '../testing/tiny.js';
@@ -106,7 +106,7 @@ describe('plugin manifest', () => {
     expect(plugin.name).toBe('@acseg/acg');
     expect(plugin.apiVersion).toBe(PLUGIN_API_VERSION);
     const registry = new ComponentRegistry();
-    await plugin.register(registry.forPlugin(plugin.name, 'test'), {});
+    await registerPlugin(registry, plugin, 'test');
     const ctx = { log: silentLogger, progress: { start: () => ({ update() {}, stop() {} }) }, cacheDir: dir, verbose: false };
     const create = (o: Record<string, unknown>) => (registry.get('generator', 'acg').spec as GeneratorSpec).create(o, ctx);
     const fresh = await create({ k: '4', batchSize: 8 });

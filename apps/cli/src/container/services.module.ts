@@ -1,0 +1,31 @@
+import { ContainerModule } from 'inversify';
+import { TOKENS, type ComponentServices, type Logger, type ProgressFactory } from '@acseg/core';
+
+/** What one run provides every component, built-in or third-party alike. */
+export interface RunServices {
+  log: Logger;
+  progress: ProgressFactory;
+  cacheDir: string;
+  verbose: boolean;
+}
+
+/**
+ * The per-run services, bound once for the run (constants: one logger, one
+ * progress display, one cache folder); the services object factories get is
+ * assembled from them once (singleton), so a plugin that asks the container
+ * for the logger gets the same one.
+ */
+export function servicesModule(run: RunServices): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind<Logger>(TOKENS.Logger).toConstantValue(run.log);
+    bind<ProgressFactory>(TOKENS.Progress).toConstantValue(run.progress);
+    bind<string>(TOKENS.CacheDir).toConstantValue(run.cacheDir);
+    bind<boolean>(TOKENS.Verbose).toConstantValue(run.verbose);
+    bind<ComponentServices>(TOKENS.ComponentServices).toDynamicValue((ctx) => ({
+      log: ctx.get<Logger>(TOKENS.Logger),
+      progress: ctx.get<ProgressFactory>(TOKENS.Progress),
+      cacheDir: ctx.get<string>(TOKENS.CacheDir),
+      verbose: ctx.get<boolean>(TOKENS.Verbose),
+    })).inSingletonScope();
+  });
+}

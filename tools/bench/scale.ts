@@ -12,7 +12,7 @@
  * --model: a ViT ONNX for `--backbone dino` (e.g. a random-weight ViT-S/16 made with `acseg models convert`).
  *
  * Runs the built CLI (npm run build first). Peak RSS is the child's VmHWM,
- * polled from /proc (Linux). Generated images are kept under --out and reused.
+ * and CPU time its utime + stime, polled from /proc (Linux). Generated images are kept under --out and reused.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -72,12 +72,20 @@ async function makeSplit(n: number): Promise<string> {
   return dir;
 }
 
-/** Runs the CLI, polling the child's peak RSS; returns seconds and MiB. */
-function measure(args: string[]): Promise<{ seconds: number; peakMiB: number; status: number | null; tail: string }> {
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux). */
+const TICKS = 100;
+
+/**
+ * Runs the CLI, polling the child's peak RSS and its CPU time (every thread, user + system, as last seen before it
+ * exited: up to 0.1 s short); returns seconds, MiB and CPU seconds. CPU time per image holds on a loaded machine,
+ * where wall-clock rates move with other work.
+ */
+function measure(args: string[]): Promise<{ seconds: number; peakMiB: number; cpu: number; status: number | null; tail: string }> {
   return new Promise((done) => {
     const t0 = Date.now();
     const child = spawn(process.execPath, [cli, ...args, '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let peak = 0;
+    let cpu = 0;
     let tail = '';
     const keep = (b: Buffer) => { tail = (tail + b.toString()).slice(-2000); };
     child.stdout.on('data', keep);
@@ -86,11 +94,14 @@ function measure(args: string[]): Promise<{ seconds: number; peakMiB: number; st
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) peak = Math.max(peak, Number(m[1]));
+        // Fields after the command name: utime and stime are the 12th and 13th.
+        const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        cpu = (Number(stat[11]) + Number(stat[12])) / TICKS;
       } catch { /* exited */ }
     }, 100);
     child.on('exit', (status) => {
       clearInterval(poll);
-      done({ seconds: (Date.now() - t0) / 1000, peakMiB: peak / 1024, status, tail });
+      done({ seconds: (Date.now() - t0) / 1000, peakMiB: peak / 1024, cpu, status, tail });
     });
   });
 }
@@ -107,6 +118,7 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   for (const n of sizes) {
     let featuresRate = 0;
+    let featuresCpu = 0;
     const split = await makeSplit(n);
     const images = join(split, 'val');
     const count = readdirSync(images).length;
@@ -125,9 +137,11 @@ async function main(): Promise<void> {
       // patch features instead (no pass).
       const regions = Number(/(\d+) regions of \d+ images/.exec(m.tail)?.[1] ?? 0);
       const passes = count + (values.backbone === 'dino' ? regions : 0);
-      if (c === 'features') featuresRate = count / m.seconds;
+      if (c === 'features') { featuresRate = count / m.seconds; featuresCpu = m.cpu / count; }
       const ratio = featuresRate ? (passes / m.seconds / featuresRate).toFixed(2) : '';
-      const row = `| ${c} | ${n} | ${m.status} | ${m.peakMiB.toFixed(0)} | ${(count / m.seconds).toFixed(2)} | ${m.seconds.toFixed(0)} | ${regions} | ${ratio} |`;
+      // The same ratio in CPU time: backbone work per CPU second, against features' images per CPU second.
+      const cpuRatio = featuresCpu ? ((passes * featuresCpu) / m.cpu).toFixed(2) : '';
+      const row = `| ${c} | ${n} | ${m.status} | ${m.peakMiB.toFixed(0)} | ${(count / m.seconds).toFixed(2)} | ${m.seconds.toFixed(0)} | ${regions} | ${ratio} | ${((1000 * m.cpu) / count).toFixed(0)} | ${cpuRatio} |`;
       rows.push(row);
       console.log(row);
       if (m.status !== 0 && m.status !== 1) console.log(m.tail);
@@ -135,7 +149,7 @@ async function main(): Promise<void> {
   }
   console.log(`\nbackbone ${values.backbone}${values.model ? ` (${values.model})` : ''}, ${new Date().toISOString().slice(0, 10)}\n`);
   // passes/s ÷ features' images/s: how close the command comes to the backbone work it must do.
-  console.log('| command | images | exit | peak RSS (MiB) | images/s | seconds | region passes | backbone-work ratio |\n|---|---|---|---|---|---|---|---|');
+  console.log('| command | images | exit | peak RSS (MiB) | images/s | seconds | region passes | backbone-work ratio | CPU ms/image | CPU ratio |\n|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
 }
 

@@ -1,6 +1,6 @@
 import {
   AcsegError, imageId, imageSource, resolveMaxPixels, silentLogger, toAcsegError,
-  type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type Logger, type RegionMap,
+  type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type Logger, type RegionMap, type RgbImage,
 } from '@acseg/core';
 import { resolve } from 'node:path';
 import { decodeImage, type DecodedImage } from './image/decode.js';
@@ -39,6 +39,8 @@ interface Prepared {
 /** DINO ViT on onnxruntime: patch tokens, CLS, last-layer CLS attention, region embeddings. */
 export class DinoBackbone implements Backbone {
   readonly name = 'dino';
+  /** Region embeddings run the ViT on crops of the image. */
+  readonly regionEmbeddingsReadPixels = true;
   private constructor(
     readonly info: BackboneInfo,
     private readonly session: VitSession,
@@ -184,6 +186,19 @@ export class DinoBackbone implements Backbone {
       imageSize: image.original,
       source: image.source,
     };
+  }
+
+  /**
+   * The full-size decode that `extract` (shrunk for huge images, as from the file), `regionEmbeddings` and the
+   * outputs share; refused as `extract` refuses (pixel limit, smaller than a patch), naming the file.
+   */
+  async decode(image: ImageInput, index: number): Promise<RgbImage> {
+    try {
+      const d = await decodeImage(image, index, { patchSize: this.info.patchSize, maxPixels: this.maxPixels });
+      return { width: d.width, height: d.height, data: d.data, id: d.id, source: d.source };
+    } catch (e) {
+      throw toAcsegError(e, 'BAD_IMAGE', { file: typeof image === 'string' ? image : undefined, message: imageSource(image, index) });
+    }
   }
 
   /**

@@ -1,8 +1,8 @@
 import {
   AcsegError, imageId, imageSource, regionPatchOverlap, toAcsegError,
-  type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type RegionMap,
+  type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type RegionMap, type RgbImage,
 } from '@acseg/core';
-import { prepareImage } from './decode.js';
+import { decodeFull, prepareImage } from './decode.js';
 import { patchFeatures, type FeatureWeights } from './features.js';
 import { FEATURE_DIM, PATCH_SIZE } from './layout.js';
 import { modelName, parseOptions, type HandcraftedOptions } from './options.js';
@@ -22,6 +22,8 @@ export class HandcraftedBackbone implements Backbone {
   readonly info: BackboneInfo;
   readonly options: HandcraftedOptions;
   private readonly weights: FeatureWeights;
+  /** Region embeddings pool the patch features: given the feature map, they need no pixels. */
+  readonly regionEmbeddingsReadPixels = false;
   /** The last few feature maps, so regionEmbeddings after extract does not decode again. */
   private readonly recent = new Map<ImageInput, FeatureMap>();
 
@@ -30,6 +32,11 @@ export class HandcraftedBackbone implements Backbone {
     const o = this.options;
     this.weights = { color: o.colorWeight, texture: o.textureWeight, position: o.position ? o.positionWeight : 0 };
     this.info = { model: modelName(o), patchSize: PATCH_SIZE, inputSize: o.inputSize, dim: FEATURE_DIM, hasAttention: false, runtime: 'javascript (sharp decoding)' };
+  }
+
+  /** The full-size decode a run shares (decode once); `extract` of it gives the file's features. */
+  async decode(image: ImageInput, index: number): Promise<RgbImage> {
+    return decodeFull(image, index, this.options.maxPixels);
   }
 
   /** Features of one image; throws AcsegError naming the file. */

@@ -94,7 +94,7 @@ function checkDim(embeddings: readonly Float32Array[], dim: number, input: Class
   for (const e of embeddings) {
     if (dim < 0) dim = e.length;
     else if (e.length !== dim) {
-      throw new AcsegError('PLUGIN_FAILED', `${imageSource(input.image, index)}: backbone ${backbone.name} returned a ${e.length}-d region embedding, earlier ones were ${dim}-d`, { plugin: backbone.name, file: typeof input.image === 'string' ? input.image : undefined });
+      throw new AcsegError('PLUGIN_FAILED', `${imageSource(input.image, index)}: backbone ${backbone.name} returned a ${e.length}-d region embedding, earlier ones were ${dim}-d`, { plugin: backbone.name, file: typeof input.image === 'string' ? input.image : input.image.source });
     }
   }
   return dim;
@@ -121,7 +121,7 @@ async function embedMemoized(input: ClassifyInput, index: number, context: Class
 async function embedOne(input: ClassifyInput, index: number, backbone: Backbone, options: EmbedOptions): Promise<ImageRegions> {
   const { regions } = input;
   const source = imageSource(input.image, index);
-  const file = typeof input.image === 'string' ? input.image : undefined;
+  const file = typeof input.image === 'string' ? input.image : input.image.source;
   const background = options.background ? backgroundRegions(input.features, regions, options) : new Array<boolean>(regions.count).fill(false);
   const foreground: number[] = [];
   for (let r = 0; r < regions.count; r++) if (!background[r] && (regions.pixelCounts[r] ?? 1) > 0) foreground.push(r);

@@ -1,6 +1,6 @@
 import type { AcsegError } from './errors.js';
 import type { FeatureMap } from './features.js';
-import type { ImageInput } from './image.js';
+import type { ImageInput, RgbImage } from './image.js';
 import type { RegionMap } from './regions.js';
 
 export interface BackboneInfo {
@@ -49,5 +49,14 @@ export interface Backbone {
    * uses it rather than decoding and computing them again.
    */
   regionEmbeddings?(image: ImageInput, regions: RegionMap, which?: readonly number[], features?: FeatureMap): Promise<Float32Array[]>;
+  /** True when `regionEmbeddings` reads the image's pixels (crops), false or absent when it needs only `features`. */
+  readonly regionEmbeddingsReadPixels?: boolean;
+  /**
+   * The one decode of an image (decode once): the file at full size, 8-bit sRGB, EXIF-rotated, alpha dropped, with
+   * this backbone's checks (pixel limit, smallest size) and messages; `id` and `source` keep naming the file. Given
+   * back to `extract` and `regionEmbeddings`, and to whatever draws the outputs, the result serves them all and none
+   * reads the file again; `extract` of a path gives the same features as `extract` of its decode.
+   */
+  decode?(image: ImageInput, index: number): Promise<RgbImage>;
   dispose?(): Promise<void>;
 }

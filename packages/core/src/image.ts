@@ -5,6 +5,8 @@ export interface RgbImage {
   data: Uint8Array;
   /** A stable name used in outputs and error messages (file name without folder, or a caller's id). */
   id?: string;
+  /** The file it was decoded from (`Backbone.decode`), so messages and outputs still name the file. */
+  source?: string;
 }
 
 /** What a backbone accepts: a path to an image file, or a decoded image. */
@@ -28,5 +30,6 @@ export function imageId(input: ImageInput, index = 0): string {
 
 /** For error messages: the path, or the id of an in-memory image. */
 export function imageSource(input: ImageInput, index = 0): string {
-  return typeof input === 'string' ? input : `<image ${input.id ?? index}>`;
+  if (typeof input === 'string') return input;
+  return input.source ?? `<image ${input.id ?? index}>`;
 }

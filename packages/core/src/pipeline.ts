@@ -3,7 +3,7 @@ import type { ClassifyInput, ConceptClassifier, RegionLabel } from './classifier
 import { AcsegError, describeSkip, toAcsegError } from './errors.js';
 import { validateFeatureMap, type FeatureMap } from './features.js';
 import type { ConceptAssignment, ConceptGenerator } from './generator.js';
-import { imageSource, type ImageInput } from './image.js';
+import { imageId, imageSource, type ImageInput } from './image.js';
 import { silentLogger, silentProgress, type Logger, type ProgressFactory } from './log.js';
 import { assignmentToRegions, type RegionMap } from './regions.js';
 import { streamSegmentation, type StreamOptions, type StreamSummary } from './stream.js';
@@ -36,6 +36,18 @@ export interface PipelineParts {
 export interface PipelineOptions {
   /** Images per backbone/generator call. */
   batchSize?: number;
+  /**
+   * Decode once: each file is decoded by the backbone's `decode` (when it has one) before its features, and that
+   * image is what the features, the region embeddings and the caller's outputs (`Segmentation.image`) all read.
+   * For callers that draw the images anyway (overlays); off, a backbone that serves features without pixels (a
+   * feature cache) never decodes.
+   */
+  decode?: boolean;
+}
+
+/** Per call of `segment`: whether to decode once (default: the pipeline's `decode` option). */
+export interface SegmentCallOptions {
+  decode?: boolean;
 }
 
 /** Class id per pixel from a segmentation's region labels; 255 where unlabeled. */
@@ -56,11 +68,13 @@ export class SegmentationPipeline {
   private readonly log: Logger;
   private readonly progress: ProgressFactory;
   private readonly batchSize: number;
+  private readonly decode: boolean;
 
   constructor(private readonly parts: PipelineParts, options: PipelineOptions = {}) {
     this.log = parts.log ?? silentLogger;
     this.progress = parts.progress ?? silentProgress;
     this.batchSize = Math.max(1, options.batchSize ?? 16);
+    this.decode = !!options.decode;
     const needs = parts.classifier?.needs;
     if (needs?.attention && !parts.backbone.info.hasAttention) {
       // Said once per run, and not as a warning: the weight-free default backbone has no attention, by design.
@@ -105,11 +119,12 @@ export class SegmentationPipeline {
    * backbone or generator run off the JS thread, so they overlap); at most
    * two batches of features are held.
    */
-  async *segment(images: readonly ImageInput[]): AsyncGenerator<SegmentOutcome> {
+  async *segment(images: readonly ImageInput[], options: SegmentCallOptions = {}): AsyncGenerator<SegmentOutcome> {
     const starts: number[] = [];
     for (let start = 0; start < images.length; start += this.batchSize) starts.push(start);
+    const decode = (options.decode ?? this.decode) && this.parts.backbone.decode ? this.parts.backbone : undefined;
     const extract = (start: number) => {
-      const p = this.extractBatch(images.slice(start, start + this.batchSize), start);
+      const p = this.extractBatch(images.slice(start, start + this.batchSize), start, decode);
       // Awaited below; this only keeps a batch abandoned by a caller that stopped early from being an unhandled rejection.
       p.catch(() => undefined);
       return p;
@@ -136,28 +151,47 @@ export class SegmentationPipeline {
     }
   }
 
-  /** One batch's features, checked; a failing image is kept as its outcome. */
-  private async extractBatch(batch: readonly ImageInput[], start: number) {
+  /**
+   * One batch's features, checked; a failing image is kept as its outcome. With `decoder`, the batch is decoded
+   * first (all at once: sharp decodes on its own threads) and the backbone gets the decoded images.
+   */
+  private async extractBatch(inputs: readonly ImageInput[], start: number, decoder?: Backbone) {
     const ready: Array<{ image: ImageInput; features: FeatureMap }> = [];
     const failed = new Map<number, SegmentOutcome>();
+    let batch = inputs;
+    // Position in `inputs` of each image given to the backbone (an image that failed to decode is not given).
+    let at = inputs.map((_, j) => j);
+    if (decoder) {
+      const decoded = await Promise.all(inputs.map((input, j) => decoder.decode!(input, start + j).then(
+        (image): ImageInput => image,
+        (e: unknown) => {
+          const source = imageSource(input, start + j);
+          failed.set(j, { ok: false, id: imageId(input, start + j), source, error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, stage: 'features', message: source }) });
+          return undefined;
+        },
+      )));
+      at = at.filter((j) => decoded[j] !== undefined);
+      batch = at.map((j) => decoded[j]!);
+    }
     let i = 0;
     try {
       for await (const r of this.parts.backbone.extract(batch)) {
         const image = batch[i];
+        const j = at[i];
         if (r.ok) {
           try {
             validateFeatureMap(r.features);
             ready.push({ image, features: r.features });
           } catch (e) {
-            failed.set(i, { ok: false, id: r.features.id, source: imageSource(image, start + i), error: toAcsegError(e, 'BAD_INPUT', { stage: 'features' }) });
+            failed.set(j, { ok: false, id: r.features.id, source: imageSource(image, start + j), error: toAcsegError(e, 'BAD_INPUT', { stage: 'features' }) });
           }
-        } else failed.set(i, r);
+        } else failed.set(j, r);
         i++;
       }
     } catch (e) {
       throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'features', plugin: this.parts.backbone.name, message: `backbone ${this.parts.backbone.name} failed` });
     }
-    return { batch, ready, failed };
+    return { batch: inputs, ready, failed };
   }
 
   /** A failing batch is retried image by image, so one bad image loses only itself. */
@@ -180,7 +214,7 @@ export class SegmentationPipeline {
    * `streamSegmentation`). What `run` gives, without its memory.
    */
   stream(images: readonly ImageInput[], options: StreamOptions): Promise<StreamSummary> {
-    return streamSegmentation({ ...this.parts, log: this.log, progress: this.progress, batchSize: this.batchSize, segment: (imgs) => this.segment(imgs), run: (imgs) => this.run(imgs) }, images, options);
+    return streamSegmentation({ ...this.parts, log: this.log, progress: this.progress, batchSize: this.batchSize, segment: (imgs, o) => this.segment(imgs, o), run: (imgs) => this.run(imgs) }, images, options);
   }
 
   /**

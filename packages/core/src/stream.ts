@@ -2,7 +2,7 @@ import type { ClassifierContext, ClassifyInput, RegionDigest, RegionLabel } from
 import { AcsegError, describeSkip, toAcsegError } from './errors.js';
 import type { ImageInput } from './image.js';
 import type { Logger, ProgressFactory } from './log.js';
-import type { PipelineParts, SegmentOutcome, Segmentation } from './pipeline.js';
+import type { PipelineParts, SegmentCallOptions, SegmentOutcome, Segmentation } from './pipeline.js';
 
 export interface StreamOptions {
   /**
@@ -26,7 +26,7 @@ export interface StreamParts extends PipelineParts {
   log: Logger;
   progress: ProgressFactory;
   batchSize: number;
-  segment(images: readonly ImageInput[]): AsyncGenerator<SegmentOutcome>;
+  segment(images: readonly ImageInput[], options?: SegmentCallOptions): AsyncGenerator<SegmentOutcome>;
   /** The held run, for a set classifier without digests. */
   run(images: readonly ImageInput[]): Promise<SegmentOutcome[]>;
 }
@@ -73,7 +73,9 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
     const kept = new Map<number, RegionDigest>();
     const bar = parts.progress.start('segment (pass 1 of 2)', images.length);
     let i = 0;
-    for await (const o of parts.segment(images)) {
+    // Pass 1 draws nothing: it decodes (when the pipeline decodes at all) only for region embeddings that read pixels.
+    const pixels = !!clf!.needs.regionEmbeddings && !!parts.backbone.regionEmbeddingsReadPixels;
+    for await (const o of parts.segment(images, pixels ? {} : { decode: false })) {
       if (options.signal?.aborted) { summary.interrupted = true; break; }
       if (o.ok) kept.set(i, await clf!.digest!(inputOf(o.result), context).catch((e: unknown) => { throw fail(e, ' to embed the regions'); }));
       else await skip(o);

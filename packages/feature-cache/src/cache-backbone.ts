@@ -90,6 +90,7 @@ export function cacheBackbone(caches: readonly FeatureCache[], opts: CacheBackbo
       if (!f) throw new AcsegError('BAD_INPUT', `${imageSource(image)}: not in the feature cache, so its regions cannot be embedded`, { file: imageSource(image) });
       return pooledRegionEmbeddings(f, map, which);
     },
+    regionEmbeddingsReadPixels: !!regions?.regionEmbeddingsReadPixels,
     dispose: async () => { await Promise.all(caches.map((c) => c.close())); },
   };
 }

@@ -44,6 +44,9 @@ export function cachedBackbone(cache: FeatureCache, backbone: Backbone): Backbon
     regionEmbeddings: backbone.regionEmbeddings
       ? (image: ImageInput, regions: RegionMap, which?: readonly number[], features?: FeatureMap) => backbone.regionEmbeddings!(image, regions, which, features)
       : undefined,
+    regionEmbeddingsReadPixels: backbone.regionEmbeddingsReadPixels,
+    // The images' decode stays the backbone's: a decoded image finds its features by the file it names (`source`).
+    decode: backbone.decode ? (image: ImageInput, index: number) => backbone.decode!(image, index) : undefined,
     dispose: () => backbone.dispose?.() ?? Promise.resolve(),
   };
   return wrapped;

@@ -8,8 +8,9 @@ import {
   CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, describeInfo, infoMismatch, modelInfoOf, parseIndex,
   type CacheIndex, type ImageEntry, type SkippedEntry,
 } from './format.js';
+import { StreamedIndex } from './index-file.js';
 import { lockCache } from './lock.js';
-import { appendShard, ShardBuilder, layoutOf, writeAtomic, type ShardLayout } from './shard.js';
+import { appendShard, ShardBuilder, layoutOf, type ShardLayout } from './shard.js';
 
 export interface WriteFeatureCacheOptions {
   backbone: Backbone;
@@ -55,7 +56,7 @@ function keyOf(source: string): string {
   return source.startsWith('<') ? source : resolve(source);
 }
 
-async function loadIndex(out: string, asked: CacheIndex['info']): Promise<CacheIndex | null> {
+async function loadIndex(out: string, asked: CacheIndex['info']): Promise<{ index: CacheIndex; text: string } | null> {
   const file = join(out, INDEX_FILE);
   let text: string;
   try {
@@ -82,7 +83,7 @@ async function loadIndex(out: string, asked: CacheIndex['info']): Promise<CacheI
       });
     }
   }
-  return index;
+  return { index, text };
 }
 
 /** Removes temp files a killed run left behind (they never carry a final name). */
@@ -124,18 +125,21 @@ async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: C
   const { backbone } = opts;
   await removeStrayTemps(out);
 
-  const index: CacheIndex = (await loadIndex(out, asked)) ?? {
+  const loaded = await loadIndex(out, asked);
+  const index: CacheIndex = loaded?.index ?? {
     format: CACHE_FORMAT, version: CACHE_VERSION, info: asked, grid: null, dim: asked.dim, heads: 0,
     tensors: { tokens: true, cls: false, attention: false }, dtype: 'F32', shards: [], images: [], skipped: [], updated: '',
-  };
-  const indexPath = join(out, INDEX_FILE);
-  const saveIndex = async () => {
-    index.updated = new Date().toISOString();
-    await writeAtomic(indexPath, JSON.stringify(index));
   };
 
   // What is left to do: inputs whose features are not in a complete shard.
   const cached = new Set(index.images.map((im) => keyOf(im.source)));
+  const ids = new Set(index.images.map((im) => im.id));
+  // From here the image entries live in index.json only: each save copies them from the file (memory stays flat).
+  const indexFile = await StreamedIndex.adopt(join(out, INDEX_FILE), index, loaded?.text);
+  const saveIndex = async (added: readonly ImageEntry[]) => {
+    index.updated = new Date().toISOString();
+    await indexFile.save(index, added);
+  };
   const inputKeys = new Set<string>();
   const todo: ImageInput[] = [];
   const todoSources: string[] = [];
@@ -156,7 +160,6 @@ async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: C
   index.skipped = index.skipped.filter((s) => !todoKeys.has(keyOf(s.source)));
   if (resumed > 0) log.info(`${out}: resuming, ${resumed} of ${inputKeys.size} images are already cached`);
 
-  const ids = new Set(index.images.map((im) => im.id));
   // Buffers for one shard, no larger than this run needs, nor than maxShardBytes.
   const maxBytes = opts.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES;
   const capacityFor = (L: ShardLayout): number => {
@@ -181,9 +184,11 @@ async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: C
     lastWrite = Date.now();
     if (!builder || builder.count === 0) return;
     await appendShard(out, builder, index, pending);
-    written += pending.length;
+    index.images.length = 0;
+    const added = pending;
+    written += added.length;
     pending = [];
-    await saveIndex();
+    await saveIndex(added);
   };
 
   const bar = (opts.progress ?? silentProgress).start('features', todo.length);
@@ -229,19 +234,19 @@ async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: C
   // Whatever ended the loop, keep the complete features computed so far.
   try {
     await flush();
-    await saveIndex();
+    await saveIndex([]);
   } catch (e) {
     if (failure === null) throw e;
     log.warn(`could not save the last shard after an error: ${(e as Error).message}`);
   }
   if (failure !== null) throw failure;
   if (interrupted) {
-    throw new AcsegError('INTERRUPTED', `${out}: interrupted after ${done} of ${todo.length} images; ${index.images.length} images are saved`, {
+    throw new AcsegError('INTERRUPTED', `${out}: interrupted after ${done} of ${todo.length} images; ${indexFile.images} images are saved`, {
       file: out,
       hint: 'run the same command again to resume',
     });
   }
   const skipped = index.skipped.filter((s) => inputKeys.has(keyOf(s.source)));
-  log.info(`${out}: ${written} images written, ${resumed} already cached, ${skipped.length} skipped; ${index.images.length} in the cache`);
-  return { written, skipped, resumed, total: index.images.length };
+  log.info(`${out}: ${written} images written, ${resumed} already cached, ${skipped.length} skipped; ${indexFile.images} in the cache`);
+  return { written, skipped, resumed, total: indexFile.images };
 }

@@ -5,7 +5,7 @@ import { AcsegError, type ImageInput } from '@acseg/core';
 import { writeFileAtomic } from './atomic.js';
 import { esc, href, legend, page } from './html.js';
 import { loadRgb } from './image-load.js';
-import { writeLabelPng } from './label-png.js';
+import { checkMap, encodeLabelPng, writeLabelPng } from './label-png.js';
 import { writeOverlay } from './overlay.js';
 import { writeSegmentationJson, type RegionRecord } from './segmentation-json.js';
 
@@ -143,9 +143,16 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
   if (typeof seg.source === 'string' && [label, overlay, json, join(out, `${seg.id}.regions.png`)].includes(resolve(seg.source))) {
     throw new AcsegError('BAD_INPUT', `${seg.source}: an output named "${seg.id}" would overwrite this input image`, { file: seg.source, hint: 'give another output folder or id' });
   }
-  await writeLabelPng(label, seg.classMap, seg.width, seg.height);
+  checkMap(label, seg.classMap, seg.width, seg.height);
+  const labelPng = encodeLabelPng(seg.classMap, seg.width, seg.height);
+  await writeFileAtomic(label, labelPng);
   const regionsFile = seg.regionMap ? `${seg.id}.regions.png` : undefined;
-  if (seg.regionMap && regionsFile) await writeLabelPng(join(out, regionsFile), seg.regionMap, seg.width, seg.height);
+  if (seg.regionMap && regionsFile) {
+    // Without a classifier (segment) the class map is the region map whenever there are under 255 regions: one encoding serves both.
+    const same = seg.regionMap.length === seg.classMap.length && Buffer.from(seg.regionMap.buffer, seg.regionMap.byteOffset, seg.regionMap.length).equals(Buffer.from(seg.classMap.buffer, seg.classMap.byteOffset, seg.classMap.length));
+    if (same) await writeFileAtomic(join(out, regionsFile), labelPng);
+    else await writeLabelPng(join(out, regionsFile), seg.regionMap, seg.width, seg.height);
+  }
   // Decoded once here for both the overlay and the thumbnail.
   const rgb = await loadRgb(seg.image);
   await writeOverlay(overlay, rgb, seg.classMap, seg.alpha ?? 0.5);

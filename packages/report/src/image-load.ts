@@ -14,6 +14,10 @@ export interface ImageTransform {
  */
 export async function loadRgb(image: ImageInput, transform?: ImageTransform, size?: { width: number; height: number }): Promise<RgbImage> {
   const source = imageSource(image);
+  // A decoded image (the run's one decode) is already what the steps below would make of it.
+  if (typeof image !== 'string' && isRgbImage(image) && !transform && (!size || (size.width === image.width && size.height === image.height))) {
+    return { width: image.width, height: image.height, data: image.data };
+  }
   try {
     let s: Sharp;
     if (typeof image === 'string') s = sharp(image).rotate();

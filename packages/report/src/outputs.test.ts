@@ -84,6 +84,21 @@ describe('overlay', () => {
     expect(() => blendOverlay(image, map, { alpha: 2 })).toThrow(/alpha must be in \[0, 1\]/);
   });
 
+  it('blends every pixel by the formula, whatever the classes, alpha and skipped ids (brute force)', () => {
+    let seed = 11;
+    const rand = (n: number) => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 8) % n; };
+    const w = 37, h = 23;
+    const img = { width: w, height: h, data: Uint8Array.from({ length: w * h * 3 }, () => rand(256)) };
+    const classes = Uint8Array.from({ length: w * h }, () => (rand(4) === 0 ? 255 : rand(21)));
+    for (const [alpha, skip] of [[0.5, [255]], [0.3, [255, 0, 7]], [1, []], [0, [255]]] as const) {
+      const want = Array.from(img.data, (v, i) => {
+        const c = classes[Math.floor(i / 3)];
+        return (skip as readonly number[]).includes(c) ? v : Math.round((1 - alpha) * v + alpha * VOC_PALETTE[c][i % 3]);
+      });
+      expect(Array.from(blendOverlay(img, classes, { alpha, skip }))).toEqual(want);
+    }
+  });
+
   it('writes a PNG with those colours, from an in-memory image or a file', async () => {
     const path = join(dir, 'overlay.png');
     await writeOverlay(path, image, map);
@@ -150,6 +165,11 @@ describe('writeImageOutputs', () => {
     const json = JSON.parse(await readFile(join(d, 'out', 'a.json'), 'utf8')) as { files: Record<string, string>; regionMap?: unknown };
     expect(json.files.regions).toBe('a.regions.png');
     expect(json.regionMap).toBeUndefined();
+    // The same map as classes and regions (segment without a classifier): both files hold it; a folder removed
+    // between two images is made again.
+    await rm(join(d, 'out'), { recursive: true, force: true });
+    await writeImageOutputs(join(d, 'out'), { ...seg, id: 'b', classMap: Uint8Array.from(regionMap), regionMap: Uint8Array.from(regionMap) });
+    for (const f of ['b.png', 'b.regions.png']) expect(Array.from(decode(await readFile(join(d, 'out', f))).data), f).toEqual([0, 0, 1, 2, 2, 1]);
     await rm(d, { recursive: true, force: true });
   });
 });

@@ -96,7 +96,8 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   let opened: RunWriter | undefined;
   try {
     // Everything the parts need from each other, and the classifier's own files, before any training or extraction.
-    let pipeline = new SegmentationPipeline({ backbone, generator, classifier, classNames, log: session.log, progress: session.progress });
+    // Decode once: the outputs draw every image, so each is decoded before its features and that decode serves all.
+    let pipeline = new SegmentationPipeline({ backbone, generator, classifier, classNames, log: session.log, progress: session.progress }, { decode: true });
     await pipeline.check();
     // Features once, on disk, when they are needed twice: to train the ACG first, or for a classifier that must see
     // every image before labelling one (two passes). Otherwise the images stream straight through.

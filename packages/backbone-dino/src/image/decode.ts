@@ -41,7 +41,7 @@ export async function decodeImage(input: ImageInput, index: number, opts: Decode
   const id = imageId(input, index);
   const source = imageSource(input, index);
   const maxPixels = opts.maxPixels ?? resolveMaxPixels(undefined);
-  const file = typeof input === 'string' ? input : undefined;
+  const file = typeof input === 'string' ? input : input.source;
   const checkSize = (w: number, h: number) => {
     checkImagePixels(source, w, h, maxPixels, file);
     if (w < opts.patchSize || h < opts.patchSize) {
@@ -50,10 +50,10 @@ export async function decodeImage(input: ImageInput, index: number, opts: Decode
   };
   if (typeof input !== 'string') {
     if (!isRgbImage(input)) {
-      throw badImage(source, undefined, 'not a valid RGB image (expected { width, height, data: Uint8Array of 3·width·height bytes })');
+      throw badImage(source, file, 'not a valid RGB image (expected { width, height, data: Uint8Array of 3·width·height bytes })');
     }
     checkSize(input.width, input.height);
-    return { id, source, width: input.width, height: input.height, data: input.data, original: { width: input.width, height: input.height } };
+    return shrunk({ id, source, width: input.width, height: input.height, data: input.data, original: { width: input.width, height: input.height } }, opts.shrinkTarget);
   }
   let meta: Metadata;
   try {
@@ -69,16 +69,26 @@ export async function decodeImage(input: ImageInput, index: number, opts: Decode
   const width = swap ? meta.height ?? 0 : meta.width ?? 0;
   const height = swap ? meta.width ?? 0 : meta.height ?? 0;
   checkSize(width, height);
-  let pipe = sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels }).rotate().toColourspace('srgb').removeAlpha();
-  const t = opts.shrinkTarget;
-  if (t && width > 4 * t && height > 4 * t) pipe = pipe.resize(2 * t, 2 * t, { fit: 'fill', kernel: 'linear' });
+  const pipe = sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels }).rotate().toColourspace('srgb').removeAlpha();
   try {
     const { data, info } = await pipe.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
       throw new Error(`decoded to ${info.channels} channels of ${data.length / (info.width * info.height * info.channels)} bytes`);
     }
-    return { id, source, width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length), original: { width, height } };
+    return shrunk({ id, source, width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length), original: { width, height } }, opts.shrinkTarget);
   } catch (e) {
     throw badImage(source, file, `cannot decode the image (${firstLine(e)})`, 'the file may be truncated or corrupt', e);
   }
+}
+
+/**
+ * A decoded image whose sides both exceed 4× `target`, first shrunk to 2×target per side (libvips, linear) so our
+ * antialiased resize to the input size reads few pixels; `original` keeps the full size. The same for a file and for
+ * its decode (`DinoBackbone.decode`), so decoding once changes no feature.
+ */
+async function shrunk(image: DecodedImage, target: number | undefined): Promise<DecodedImage> {
+  if (!target || image.width <= 4 * target || image.height <= 4 * target) return image;
+  const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+    .resize(2 * target, 2 * target, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
+  return { ...image, width: 2 * target, height: 2 * target, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }

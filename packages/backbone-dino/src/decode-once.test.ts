@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DinoBackbone } from './backbone.js';
 import { convertCheckpoint } from './onnx/convert.js';
-import { lcgBytes, makeVitWeights } from './testing/tinyVit.js';
+import { lcgBytes, makeVitWeights } from './testing/tiny-vit.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dino-decode-once-'));
 let backbone: DinoBackbone;

@@ -2,14 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const runtimeImports = (allowed) => ({
-  'no-restricted-imports': ['error', {
-    patterns: [
-      { group: ['onnxruntime-node', 'onnxruntime-*'], message: 'onnxruntime belongs in backbone/classifier plugins, not here' },
-      { group: ['@tensorflow/*'], message: 'TensorFlow.js belongs in @acseg/acg' },
-      { group: ['inversify'], message: 'inversify is used only by apps/cli/src/container' },
-      { group: ['sharp'], message: 'image decoding belongs in plugins and the CLI' },
-    ].filter((p) => !allowed.some((a) => p.group.some((g) => g.startsWith(a)))),
-  }],
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        { group: ['onnxruntime-node', 'onnxruntime-*'], message: 'onnxruntime belongs in backbone/classifier plugins, not here' },
+        { group: ['@tensorflow/*'], message: 'TensorFlow.js belongs in @acseg/acg' },
+        { group: ['inversify'], message: 'inversify is used only by apps/cli/src/container' },
+        { group: ['sharp'], message: 'image decoding belongs in plugins and the CLI' },
+      ].filter((p) => !allowed.some((a) => p.group.some((g) => g.startsWith(a)))),
+    },
+  ],
 });
 
 export default tseslint.config(

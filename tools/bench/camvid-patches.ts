@@ -55,7 +55,9 @@ function writeAtomic(name: string, buf: Buffer): void {
 }
 
 async function features(split: string): Promise<Float32Array> {
-  const ids = readFileSync(join(data, `${split}.txt`), 'utf8').split('\n').filter(Boolean);
+  const ids = readFileSync(join(data, `${split}.txt`), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   const backbone = new HandcraftedBackbone();
   const all = new Float32Array(ids.length * G * G * 96);
   let i = 0;
@@ -69,7 +71,10 @@ async function features(split: string): Promise<Float32Array> {
 }
 
 async function patchLabels(id: string): Promise<Int8Array> {
-  const { data: px, info } = await sharp(join(data, 'valannot', `${id}.png`)).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  const { data: px, info } = await sharp(join(data, 'valannot', `${id}.png`))
+    .extractChannel(0)
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const { width: W, height: H } = info;
   const majority = new Int16Array(G * G);
   for (let py = 0; py < G; py++) {
@@ -85,14 +90,21 @@ async function patchLabels(id: string): Promise<Int8Array> {
       }
       let best = -1;
       let bestN = 0;
-      for (const [v, n] of votes) if (n > bestN || (n === bestN && v < best)) { best = v; bestN = n; }
+      for (const [v, n] of votes)
+        if (n > bestN || (n === bestN && v < best)) {
+          best = v;
+          bestN = n;
+        }
       const voidN = total - [...votes.values()].reduce((a, b) => a + b, 0);
       majority[py * G + pxi] = voidN * 2 >= total ? -1 : best;
     }
   }
   const sizes = new Map<number, number>();
   for (const v of majority) if (v >= 0) sizes.set(v, (sizes.get(v) ?? 0) + 1);
-  const kept = [...sizes].filter(([, n]) => n >= minPatches).map(([v]) => v).sort((a, b) => a - b);
+  const kept = [...sizes]
+    .filter(([, n]) => n >= minPatches)
+    .map(([v]) => v)
+    .sort((a, b) => a - b);
   return Int8Array.from(majority, (v) => (kept.includes(v) ? kept.indexOf(v) : -1));
 }
 
@@ -116,8 +128,26 @@ async function main(): Promise<void> {
   const hist = new Map<number, number>();
   for (const c of counts) hist.set(c, (hist.get(c) ?? 0) + 1);
   const scored = labels.filter((v) => v >= 0).length / labels.length;
-  writeAtomic('meta.json', Buffer.from(JSON.stringify({ backbone: 'handcrafted', grid: G, dim: 96, minPatches, classesPerImage: Object.fromEntries([...hist].sort((a, b) => a[0] - b[0])), scoredPatches: scored }, null, 1)));
-  console.log(`wrote ${out}: ${train.length / (G * G * 96)} train and ${valIds.length} val images; classes per val image ${JSON.stringify(Object.fromEntries([...hist].sort((a, b) => a[0] - b[0])))}; ${(100 * scored).toFixed(1)} % of val patches scored`);
+  writeAtomic(
+    'meta.json',
+    Buffer.from(
+      JSON.stringify(
+        {
+          backbone: 'handcrafted',
+          grid: G,
+          dim: 96,
+          minPatches,
+          classesPerImage: Object.fromEntries([...hist].sort((a, b) => a[0] - b[0])),
+          scoredPatches: scored,
+        },
+        null,
+        1,
+      ),
+    ),
+  );
+  console.log(
+    `wrote ${out}: ${train.length / (G * G * 96)} train and ${valIds.length} val images; classes per val image ${JSON.stringify(Object.fromEntries([...hist].sort((a, b) => a[0] - b[0])))}; ${(100 * scored).toFixed(1)} % of val patches scored`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -36,34 +36,82 @@ if (!existsSync(join(data, 'val.txt'))) {
   process.exit(2);
 }
 
-interface Metrics { mIoU: { mean: number; std: number }; pixelAccuracy: { mean: number; std: number }; images: number; seconds: number }
+interface Metrics {
+  mIoU: { mean: number; std: number };
+  pixelAccuracy: { mean: number; std: number };
+  images: number;
+  seconds: number;
+}
 
 const rows: string[] = [];
 for (const gen of values.generators!.split(',')) {
   const out = join(values.out!, `${values.backbone}-${gen}`);
   const ckpt = join(values.out!, `${values.backbone}-acg-checkpoint`);
-  const args = [join(root, 'apps/cli/bin/acseg.js'), 'eval', '--dataset', 'camvid', '--root', data, '--backbone', values.backbone!,
-    '--generator', gen, '--classifier', 'kmeans', '--clusters', '11', '--seeds', values.seeds!, '--out', out];
+  const args = [
+    join(root, 'apps/cli/bin/acseg.js'),
+    'eval',
+    '--dataset',
+    'camvid',
+    '--root',
+    data,
+    '--backbone',
+    values.backbone!,
+    '--generator',
+    gen,
+    '--classifier',
+    'kmeans',
+    '--clusters',
+    '11',
+    '--seeds',
+    values.seeds!,
+    '--out',
+    out,
+  ];
   let trainSeconds = 0;
   if (gen === 'acg') {
     if (!existsSync(join(ckpt, 'config.json'))) {
       const t0 = Date.now();
       const cache = join(values.out!, `${values.backbone}-train-features`);
-      const feat = spawnSync(process.execPath, [join(root, 'apps/cli/bin/acseg.js'), 'features', '--backbone', values.backbone!, '--images', join(data, 'train'), '--out', cache], { stdio: 'inherit' });
+      const feat = spawnSync(
+        process.execPath,
+        [join(root, 'apps/cli/bin/acseg.js'), 'features', '--backbone', values.backbone!, '--images', join(data, 'train'), '--out', cache],
+        { stdio: 'inherit' },
+      );
       if (feat.status !== 0) throw new Error('feature extraction failed');
-      const train = spawnSync(process.execPath, [join(root, 'apps/cli/bin/acseg.js'), 'train', '--features', cache, '--out', ckpt, '--iterations', values.iterations!, ...values['train-args']!.split(' ').filter(Boolean)], { stdio: 'inherit' });
+      const train = spawnSync(
+        process.execPath,
+        [
+          join(root, 'apps/cli/bin/acseg.js'),
+          'train',
+          '--features',
+          cache,
+          '--out',
+          ckpt,
+          '--iterations',
+          values.iterations!,
+          ...values['train-args']!.split(' ').filter(Boolean),
+        ],
+        { stdio: 'inherit' },
+      );
       if (train.status !== 0) throw new Error('ACG training failed');
       trainSeconds = (Date.now() - t0) / 1000;
     }
     args.push('--checkpoint', ckpt);
   }
   const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) { rows.push(`| ${gen} | failed (exit ${r.status}) | | |`); continue; }
+  if (r.status !== 0) {
+    rows.push(`| ${gen} | failed (exit ${r.status}) | | |`);
+    continue;
+  }
   const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as Metrics;
   const f = (v: { mean: number; std: number }) => `${v.mean.toFixed(1)} ± ${v.std.toFixed(1)}`;
-  rows.push(`| ${gen} | ${f(m.mIoU)} | ${f(m.pixelAccuracy)} | ${(m.seconds / m.images).toFixed(3)} |${trainSeconds ? ` training ${(trainSeconds / 60).toFixed(1)} min |` : ' |'}`);
+  rows.push(
+    `| ${gen} | ${f(m.mIoU)} | ${f(m.pixelAccuracy)} | ${(m.seconds / m.images).toFixed(3)} |${trainSeconds ? ` training ${(trainSeconds / 60).toFixed(1)} min |` : ' |'}`,
+  );
 }
-console.log(`\nCamVid val (${values.backbone} backbone, k-means K = 11 over regions, Hungarian on pixel counts, ${values.seeds} seeds${values['train-args'] ? `; acseg train ${values['train-args']}` : ''})\n`);
+console.log(
+  `\nCamVid val (${values.backbone} backbone, k-means K = 11 over regions, Hungarian on pixel counts, ${values.seeds} seeds${values['train-args'] ? `; acseg train ${values['train-args']}` : ''})\n`,
+);
 console.log('| generator | mIoU | pixel accuracy | s / val image | note |');
 console.log('|---|---|---|---|---|');
 for (const r of rows) console.log(r);

@@ -56,16 +56,28 @@ async function makeSplit(n: number): Promise<string> {
   for (let i = 0; i < n; i++) {
     const src = ids[Math.floor(rand() * ids.length)];
     const meta = await sharp(join(data, 'train', `${src}.jpg`)).metadata();
-    const W = meta.width!, H = meta.height!;
-    const w = Math.round(W * (0.6 + 0.4 * rand())), h = Math.round(H * (0.6 + 0.4 * rand()));
+    const W = meta.width!,
+      H = meta.height!;
+    const w = Math.round(W * (0.6 + 0.4 * rand())),
+      h = Math.round(H * (0.6 + 0.4 * rand()));
     const crop = { left: Math.floor(rand() * (W - w + 1)), top: Math.floor(rand() * (H - h + 1)), width: w, height: h };
     const flip = rand() < 0.5;
     const name = `s${String(i).padStart(6, '0')}`;
-    let img = sharp(join(data, 'train', `${src}.jpg`)).extract(crop).resize(W, H, { fit: 'fill' });
-    let lab = sharp(join(data, 'trainannot', `${src}.png`)).extract(crop).resize(W, H, { fit: 'fill', kernel: 'nearest' });
-    if (flip) { img = img.flop(); lab = lab.flop(); }
+    let img = sharp(join(data, 'train', `${src}.jpg`))
+      .extract(crop)
+      .resize(W, H, { fit: 'fill' });
+    let lab = sharp(join(data, 'trainannot', `${src}.png`))
+      .extract(crop)
+      .resize(W, H, { fit: 'fill', kernel: 'nearest' });
+    if (flip) {
+      img = img.flop();
+      lab = lab.flop();
+    }
     await img.jpeg({ quality: 90 }).toFile(join(dir, 'val', `${name}.jpg`));
-    await lab.toColourspace('b-w').png().toFile(join(dir, 'valannot', `${name}.png`));
+    await lab
+      .toColourspace('b-w')
+      .png()
+      .toFile(join(dir, 'valannot', `${name}.png`));
     names.push(name);
   }
   writeFileSync(join(dir, 'val.txt'), `${names.join('\n')}\n`);
@@ -87,7 +99,9 @@ function measure(args: string[]): Promise<{ seconds: number; peakMiB: number; cp
     let peak = 0;
     let cpu = 0;
     let tail = '';
-    const keep = (b: Buffer) => { tail = (tail + b.toString()).slice(-2000); };
+    const keep = (b: Buffer) => {
+      tail = (tail + b.toString()).slice(-2000);
+    };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     const poll = setInterval(() => {
@@ -97,7 +111,9 @@ function measure(args: string[]): Promise<{ seconds: number; peakMiB: number; cp
         // Fields after the command name: utime and stime are the 12th and 13th.
         const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
         cpu = (Number(stat[11]) + Number(stat[12])) / TICKS;
-      } catch { /* exited */ }
+      } catch {
+        /* exited */
+      }
     }, 100);
     child.on('exit', (status) => {
       clearInterval(poll);
@@ -111,7 +127,11 @@ async function main(): Promise<void> {
   const ckpt = join(out, `${values.backbone}-acg`);
   if (commands.some((c) => c !== 'features') && !existsSync(join(ckpt, 'config.json'))) {
     const small = await makeSplit(200);
-    const r = spawnSync(process.execPath, [cli, 'train', '--images', join(small, 'val'), '--out', ckpt, '--backbone', values.backbone!, ...model, '--iterations', '200', '--quiet'], { stdio: 'inherit' });
+    const r = spawnSync(
+      process.execPath,
+      [cli, 'train', '--images', join(small, 'val'), '--out', ckpt, '--backbone', values.backbone!, ...model, '--iterations', '200', '--quiet'],
+      { stdio: 'inherit' },
+    );
     if (r.status !== 0) throw new Error('training the benchmark checkpoint failed');
   }
 
@@ -126,7 +146,24 @@ async function main(): Promise<void> {
       features: ['features', '--images', images, '--out', join(out, `features-${n}`), '--backbone', values.backbone!, ...model],
       segment: ['segment', '--images', images, '--out', join(out, `segment-${n}`), '--backbone', values.backbone!, ...model, '--checkpoint', ckpt],
       run: ['run', '--images', images, '--out', join(out, `run-${n}`), '--backbone', values.backbone!, ...model, '--checkpoint', ckpt, '--clusters', '11'],
-      eval: ['eval', '--dataset', 'camvid', '--root', split, '--split', 'val', '--backbone', values.backbone!, ...model, '--checkpoint', ckpt, '--seeds', '1', '--out', join(out, `eval-${n}`)],
+      eval: [
+        'eval',
+        '--dataset',
+        'camvid',
+        '--root',
+        split,
+        '--split',
+        'val',
+        '--backbone',
+        values.backbone!,
+        ...model,
+        '--checkpoint',
+        ckpt,
+        '--seeds',
+        '1',
+        '--out',
+        join(out, `eval-${n}`),
+      ],
     };
     for (const c of commands) {
       // Each run starts from scratch (a feature cache would resume).
@@ -137,7 +174,10 @@ async function main(): Promise<void> {
       // patch features instead (no pass).
       const regions = Number(/(\d+) regions of \d+ images/.exec(m.tail)?.[1] ?? 0);
       const passes = count + (values.backbone === 'dino' ? regions : 0);
-      if (c === 'features') { featuresRate = count / m.seconds; featuresCpu = m.cpu / count; }
+      if (c === 'features') {
+        featuresRate = count / m.seconds;
+        featuresCpu = m.cpu / count;
+      }
       const ratio = featuresRate ? (passes / m.seconds / featuresRate).toFixed(2) : '';
       // The same ratio in CPU time: backbone work per CPU second, against features' images per CPU second.
       const cpuRatio = featuresCpu ? ((passes * featuresCpu) / m.cpu).toFixed(2) : '';
@@ -149,7 +189,9 @@ async function main(): Promise<void> {
   }
   console.log(`\nbackbone ${values.backbone}${values.model ? ` (${values.model})` : ''}, ${new Date().toISOString().slice(0, 10)}\n`);
   // passes/s ÷ features' images/s: how close the command comes to the backbone work it must do.
-  console.log('| command | images | exit | peak RSS (MiB) | images/s | seconds | region passes | backbone-work ratio | CPU ms/image | CPU ratio |\n|---|---|---|---|---|---|---|---|---|---|');
+  console.log(
+    '| command | images | exit | peak RSS (MiB) | images/s | seconds | region passes | backbone-work ratio | CPU ms/image | CPU ratio |\n|---|---|---|---|---|---|---|---|---|---|',
+  );
   for (const r of rows) console.log(r);
 }
 

@@ -57,13 +57,20 @@ function acseg(args: string[], env: Record<string, string> = {}): Promise<number
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [cli, ...args, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
     let err = '';
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    child.on('close', (code) => (code === 0 ? done((performance.now() - t0) / 1000) : fail(new Error(`acseg ${args.join(' ')}: exit ${code}\n${err.slice(-2000)}`))));
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.on('close', (code) =>
+      code === 0 ? done((performance.now() - t0) / 1000) : fail(new Error(`acseg ${args.join(' ')}: exit ${code}\n${err.slice(-2000)}`)),
+    );
   });
 }
 
 function sameCache(a: string, b: string): boolean {
-  const files = (d: string) => readdirSync(d).filter((f) => /^shard-\d+\.safetensors$/.test(f)).sort();
+  const files = (d: string) =>
+    readdirSync(d)
+      .filter((f) => /^shard-\d+\.safetensors$/.test(f))
+      .sort();
   const fa = files(a);
   if (fa.join() !== files(b).join()) return false;
   const index = (d: string) => readFileSync(join(d, 'index.json'), 'utf8').replace(/"updated":"[^"]*"/, '');
@@ -77,7 +84,14 @@ async function main(): Promise<void> {
   }
   const images = join(out, `images-${n}`);
   if (!existsSync(images)) {
-    const frames = ['train', 'val'].flatMap((s) => (existsSync(join(data, s)) ? readdirSync(join(data, s)).filter((f) => f.endsWith('.jpg')).sort().map((f) => join(data, s, f)) : []));
+    const frames = ['train', 'val'].flatMap((s) =>
+      existsSync(join(data, s))
+        ? readdirSync(join(data, s))
+            .filter((f) => f.endsWith('.jpg'))
+            .sort()
+            .map((f) => join(data, s, f))
+        : [],
+    );
     if (frames.length < n) {
       console.error(`${data}: ${frames.length} CamVid frames in train/ and val/, fewer than --images ${n}; pass --data <CamVid folder>`);
       process.exitCode = 2;
@@ -101,18 +115,24 @@ async function main(): Promise<void> {
   const mergeWork = Math.max(0, merge - startup);
   const same = sameCache(join(out, 'one'), join(out, 'two'));
 
-  console.log(`\n${n} CamVid frames (480×360), backbone ${backbone}${values['vit-s16'] ? ' (random-weight ViT-S/16 at 224)' : values.model ? ` (${values.model})` : ''}; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${load} at the start; ${new Date().toISOString().slice(0, 10)}\n`);
+  console.log(
+    `\n${n} CamVid frames (480×360), backbone ${backbone}${values['vit-s16'] ? ' (random-weight ViT-S/16 at 224)' : values.model ? ` (${values.model})` : ''}; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average ${load} at the start; ${new Date().toISOString().slice(0, 10)}\n`,
+  );
   console.log('| run | seconds | images/s | speed-up |\n|---|---|---|---|');
   console.log(`| 1 process | ${one.toFixed(1)} | ${(n / one).toFixed(1)} | 1.00× |`);
   console.log(`| 2 shards side by side | ${two.toFixed(1)} | ${(n / two).toFixed(1)} | ${(one / two).toFixed(2)}× |`);
   console.log(`| merge of the 2 parts | ${merge.toFixed(1)} | ${(n / merge).toFixed(1)} | ${((100 * merge) / one).toFixed(1)} % of the 1-process extraction |`);
-  console.log(`| merge less CLI start-up (${startup.toFixed(1)} s, median of 3 \`acseg --help\`) | ${mergeWork.toFixed(1)} | ${(n / mergeWork).toFixed(1)} | ${((100 * mergeWork) / (one - startup)).toFixed(1)} % of the extraction less start-up |`);
+  console.log(
+    `| merge less CLI start-up (${startup.toFixed(1)} s, median of 3 \`acseg --help\`) | ${mergeWork.toFixed(1)} | ${(n / mergeWork).toFixed(1)} | ${((100 * mergeWork) / (one - startup)).toFixed(1)} % of the extraction less start-up |`,
+  );
   console.log(`\nmerged cache = one-process cache, byte for byte: ${same ? 'yes' : 'NO'}`);
   // On paper: COCO-Stuff-27 train (49 k images) on 32 workers, at the per-image costs measured here.
   const coco = 49_000;
   const perImage = one / n;
   const mergePerImage = mergeWork / n;
-  console.log(`COCO-Stuff train (${coco} images) at ${perImage.toFixed(3)} s/image: ${(coco * perImage / 3600).toFixed(2)} h in one process; on 32 workers ${(coco * perImage / 32 / 60).toFixed(1)} min + merge ${(coco * mergePerImage / 60).toFixed(1)} min`);
+  console.log(
+    `COCO-Stuff train (${coco} images) at ${perImage.toFixed(3)} s/image: ${((coco * perImage) / 3600).toFixed(2)} h in one process; on 32 workers ${((coco * perImage) / 32 / 60).toFixed(1)} min + merge ${((coco * mergePerImage) / 60).toFixed(1)} min`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -22,13 +22,46 @@ if (!bpePath) {
 }
 const root = join(import.meta.dirname, '..', '..');
 const out = join(root, 'packages/classifier-clip/src/testing/fixtures/bpe-subset.txt');
-const reference = JSON.parse(readFileSync(join(root, 'packages/classifier-clip/src/testing/fixtures/clip-reference.json'), 'utf8')) as { prompts: string[]; classes: string[]; templates: string[] };
+const reference = JSON.parse(readFileSync(join(root, 'packages/classifier-clip/src/testing/fixtures/clip-reference.json'), 'utf8')) as {
+  prompts: string[];
+  classes: string[];
+  templates: string[];
+};
 
 // The class lists tests and examples prompt with (VOC, CamVid, the reference's, a few test words).
 const classes = [
-  'background', 'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow',
-  'diningtable', 'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor',
-  'Sky', 'Building', 'Pole', 'Road', 'Pavement', 'Tree', 'SignSymbol', 'Fence', 'Car', 'Pedestrian', 'Bicyclist',
+  'background',
+  'aeroplane',
+  'bicycle',
+  'bird',
+  'boat',
+  'bottle',
+  'bus',
+  'car',
+  'cat',
+  'chair',
+  'cow',
+  'diningtable',
+  'dog',
+  'horse',
+  'motorbike',
+  'person',
+  'pottedplant',
+  'sheep',
+  'sofa',
+  'train',
+  'tvmonitor',
+  'Sky',
+  'Building',
+  'Pole',
+  'Road',
+  'Pavement',
+  'Tree',
+  'SignSymbol',
+  'Fence',
+  'Car',
+  'Pedestrian',
+  'Bicyclist',
   ...reference.classes,
 ];
 const templates = [...new Set([...Object.values(TEMPLATE_SETS).flat(), ...reference.templates])];
@@ -58,11 +91,18 @@ const kept: string[] = [];
 merges.forEach((m, rank) => {
   const result = m.split(' ').join('');
   for (const w of words) {
-    if (w.includes(result)) { kept.push(`${rank} ${m}`); break; }
+    if (w.includes(result)) {
+      kept.push(`${rank} ${m}`);
+      break;
+    }
   }
 });
-writeFileSync(out, [
-  `# ${kept.length} of CLIP's 48894 merges (rank, then the pair), made by tools/clip-reference/make-bpe-subset.ts from ${lines[0].replace(/^"|#.*$/g, '')}`,
-  ...kept, '',
-].join('\n'));
+writeFileSync(
+  out,
+  [
+    `# ${kept.length} of CLIP's 48894 merges (rank, then the pair), made by tools/clip-reference/make-bpe-subset.ts from ${lines[0].replace(/^"|#.*$/g, '')}`,
+    ...kept,
+    '',
+  ].join('\n'),
+);
 console.log(`${out}: ${kept.length} merges for ${words.size} words`);

@@ -11,7 +11,9 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const closedByGc: string[] = [];
 // Node warns "Closing file descriptor N on garbage collection" each time, and DEP0137 once per process.
-process.on('warning', (w) => { if (/on garbage collection/.test(w.message)) closedByGc.push(w.message); });
+process.on('warning', (w) => {
+  if (/on garbage collection/.test(w.message)) closedByGc.push(w.message);
+});
 
 afterAll(async () => {
   for (let i = 0; i < 2; i++) {

@@ -37,7 +37,10 @@ describe('classifier plugin generator', () => {
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(pkgDir, 'tsconfig.json')], { stdio: 'pipe' });
     expect(existsSync(join(pkgDir, 'dist/index.js'))).toBe(true);
     symlinkSync(join(root, 'node_modules/vitest'), join(pkgDir, 'node_modules/vitest'), 'dir');
-    const own = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--root', pkgDir, '--reporter', 'verbose'], { encoding: 'utf8', cwd: pkgDir });
+    const own = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--root', pkgDir, '--reporter', 'verbose'], {
+      encoding: 'utf8',
+      cwd: pkgDir,
+    });
     expect(own.status, own.stdout + own.stderr).toBe(0);
     // Its own test, and the core's conformance suite (@acseg/core/testing) run on its classifier.
     expect(own.stdout).toMatch(/labels regions by the fraction of the image they cover/);
@@ -60,14 +63,57 @@ describe('classifier plugin generator', () => {
     mkdirSync(images);
     for (const f of ['beach.jpg', 'street.jpg']) copyFileSync(join(root, 'samples', f), join(images, f));
     const outDir = join(work, 'out');
-    const run = spawnSync(process.execPath, [cli, 'run', '--images', images, '--out', outDir, '--backbone', 'handcrafted', '--generator', 'kmeans', '--classifier', 'tiny-size', '--plugin', pkgDir, '--set', 'tiny-size.minFraction=0.3', '--quiet'], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'run',
+        '--images',
+        images,
+        '--out',
+        outDir,
+        '--backbone',
+        'handcrafted',
+        '--generator',
+        'kmeans',
+        '--classifier',
+        'tiny-size',
+        '--plugin',
+        pkgDir,
+        '--set',
+        'tiny-size.minFraction=0.3',
+        '--quiet',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(run.status, run.stderr).toBe(0);
     const seg = JSON.parse(readFileSync(join(outDir, 'beach.json'), 'utf8'));
     expect(seg.classifier).toBe('tiny-size');
     for (const r of seg.regions) {
       expect(r.className).toBe(r.pixels / (seg.width * seg.height) >= 0.3 ? 'large' : 'small');
     }
-    const bad = spawnSync(process.execPath, [cli, 'run', '--images', images, '--out', join(work, 'bad'), '--backbone', 'handcrafted', '--generator', 'kmeans', '--classifier', 'tiny-size', '--plugin', pkgDir, '--set', 'tiny-size.minFraction=2'], { encoding: 'utf8' });
+    const bad = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'run',
+        '--images',
+        images,
+        '--out',
+        join(work, 'bad'),
+        '--backbone',
+        'handcrafted',
+        '--generator',
+        'kmeans',
+        '--classifier',
+        'tiny-size',
+        '--plugin',
+        pkgDir,
+        '--set',
+        'tiny-size.minFraction=2',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('classifier tiny-size: option minFraction must be a number ≥ 0 ≤ 1, got 2');
   });

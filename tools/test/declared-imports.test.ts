@@ -34,14 +34,21 @@ function importedPackages(text: string): string[] {
 // works here through the workspace's hoisting fails for someone who installs the package alone.
 describe('every import is declared by its package', () => {
   it('reads static, side-effect and dynamic imports', () => {
-    expect(importedPackages("import a from 'x';\nimport { b } from '@s/y/z';\nimport 'side';\nexport * from 'w';\nconst m = await import('lazy');\n// import over-fits\nimport fs from 'node:fs';\nimport p from 'path';")).toEqual(['x', '@s/y', 'w', 'side', 'lazy']);
+    expect(
+      importedPackages(
+        "import a from 'x';\nimport { b } from '@s/y/z';\nimport 'side';\nexport * from 'w';\nconst m = await import('lazy');\n// import over-fits\nimport fs from 'node:fs';\nimport p from 'path';",
+      ),
+    ).toEqual(['x', '@s/y', 'w', 'side', 'lazy']);
   });
 
   it.each(packages)('%s', (dir) => {
     const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
     const declared = new Set([pkg.name, 'vitest', ...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies, ...pkg.peerDependencies })]);
-    const undeclared = SCANNED.flatMap((sub) => files(join(root, dir, sub)))
-      .flatMap((file) => importedPackages(readFileSync(file, 'utf8')).filter((name) => !declared.has(name)).map((name) => `${file.slice(root.length + 1)}: ${name}`));
+    const undeclared = SCANNED.flatMap((sub) => files(join(root, dir, sub))).flatMap((file) =>
+      importedPackages(readFileSync(file, 'utf8'))
+        .filter((name) => !declared.has(name))
+        .map((name) => `${file.slice(root.length + 1)}: ${name}`),
+    );
     expect([...new Set(undeclared)]).toEqual([]);
   });
 });

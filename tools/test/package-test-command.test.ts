@@ -33,13 +33,25 @@ async function layout(): Promise<{ dir: string; plugin: string; other: string }>
   flushChanges(dir, tree.listChanges());
   const other = join(dir, 'packages/other');
   mkdirSync(join(other, 'test'), { recursive: true });
-  writeFileSync(join(other, 'package.json'), JSON.stringify({ name: 'other', private: true, type: 'module', scripts: { test: 'vitest run --root ../.. --project other' } }));
-  writeFileSync(join(other, 'test/other.test.ts'), "import { it } from 'vitest';\nit('runs only when asked', () => { if (!process.env.RUN_OTHER) throw new Error('package other ran'); });\n");
+  writeFileSync(
+    join(other, 'package.json'),
+    JSON.stringify({ name: 'other', private: true, type: 'module', scripts: { test: 'vitest run --root ../.. --project other' } }),
+  );
+  writeFileSync(
+    join(other, 'test/other.test.ts'),
+    "import { it } from 'vitest';\nit('runs only when asked', () => { if (!process.env.RUN_OTHER) throw new Error('package other ran'); });\n",
+  );
   return { dir, plugin: join(dir, 'packages/acseg-plugin-layout-check'), other };
 }
 
 function npm(args: string[], cwd: string, env: Record<string, string> = {}) {
-  return spawnSync('npm', args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, shell: process.platform === 'win32', timeout: 120_000 });
+  return spawnSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...env },
+    shell: process.platform === 'win32',
+    timeout: 120_000,
+  });
 }
 
 describe('test commands inside a package folder', () => {
@@ -56,7 +68,11 @@ describe('test commands inside a package folder', () => {
     const script = npm(['test'], other, { RUN_OTHER: '1' });
     expect(script.status, script.stdout + script.stderr).toBe(0);
     expect(script.stdout).toMatch(/Test Files\s+1 passed \(1\)/);
-    const plain = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run'], { cwd: other, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', RUN_OTHER: '1' } });
+    const plain = spawnSync(process.execPath, [join(root, 'node_modules/vitest/vitest.mjs'), 'run'], {
+      cwd: other,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1', RUN_OTHER: '1' },
+    });
     expect(plain.status, plain.stdout + plain.stderr).toBe(0);
     expect(plain.stdout).toMatch(/Test Files\s+1 passed \(1\)/);
   });

@@ -12,10 +12,14 @@ const published = ['packages', 'apps']
 // What npm would publish (npm pack), linted as publint does for a registry: exports that point at missing files,
 // types after default, a "files" list that leaves out what "exports" needs. Needs the build (npm test builds first).
 describe('publint on every published package', () => {
-  it.each(published)('%s', async (dir) => {
-    expect(existsSync(join(root, dir, 'dist')), `${dir}: build first (npm test does)`).toBe(true);
-    const pkgDir = join(root, dir);
-    const { messages, pkg } = await publint({ pkgDir, level: 'warning', strict: true, pack: 'npm' });
-    expect(messages.map((m) => `${m.type}: ${formatMessage(m, pkg) ?? m.code}`)).toEqual([]);
-  }, 60_000);
+  it.each(published)(
+    '%s',
+    async (dir) => {
+      expect(existsSync(join(root, dir, 'dist')), `${dir}: build first (npm test does)`).toBe(true);
+      const pkgDir = join(root, dir);
+      const { messages, pkg } = await publint({ pkgDir, level: 'warning', strict: true, pack: 'npm' });
+      expect(messages.map((m) => `${m.type}: ${formatMessage(m, pkg) ?? m.code}`)).toEqual([]);
+    },
+    60_000,
+  );
 });

@@ -8,7 +8,9 @@ const root = resolve(__dirname, '../..');
 /** The repository's files: git's tracked list, or (no git, e.g. an unpacked archive) a walk without build outputs. */
 function repoFiles(): string[] {
   try {
-    return execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\0').filter(Boolean);
+    return execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .split('\0')
+      .filter(Boolean);
   } catch {
     const out: string[] = [];
     const walk = (dir: string): void => {
@@ -33,9 +35,12 @@ function matches(files: readonly string[], pattern: RegExp): string[] {
       continue; // listed by git but deleted in the working tree
     }
     if (bytes.includes(0)) continue;
-    bytes.toString('utf8').split('\n').forEach((line, i) => {
-      if (pattern.test(line)) hits.push(`${file}:${i + 1}: ${line.trim().slice(0, 160)}`);
-    });
+    bytes
+      .toString('utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (pattern.test(line)) hits.push(`${file}:${i + 1}: ${line.trim().slice(0, 160)}`);
+      });
   }
   return hits;
 }
@@ -43,7 +48,7 @@ function matches(files: readonly string[], pattern: RegExp): string[] {
 describe('the repository holds no path of one machine', () => {
   const files = repoFiles();
 
-  it('lists the repository\'s files (else the checks below check nothing)', () => {
+  it("lists the repository's files (else the checks below check nothing)", () => {
     expect(files).toContain('package.json');
     expect(files.length).toBeGreaterThan(100);
   });

@@ -15,9 +15,7 @@ export async function chooseBackbone(session: Session, requested: string | undef
     try {
       const backbone = await session.create('backbone', id, flags);
       const { model, runtime } = backbone.info;
-      session.log.info(missing.length
-        ? `backbone: ${id} (${missing.join('; ')})`
-        : `backbone: ${id} (${model}${runtime ? `, ${runtime}` : ''})`);
+      session.log.info(missing.length ? `backbone: ${id} (${missing.join('; ')})` : `backbone: ${id} (${model}${runtime ? `, ${runtime}` : ''})`);
       return backbone;
     } catch (e) {
       // A model the user named must be there; only a default one may be missing.
@@ -33,7 +31,13 @@ export async function chooseBackbone(session: Session, requested: string | undef
  * on the given images' features, read from a feature cache: unsupervised,
  * so this is legitimate.
  */
-export async function ensureReady(session: Session, generator: ConceptGenerator, source: FeatureSource, checkpointDir: string, signal?: AbortSignal): Promise<void> {
+export async function ensureReady(
+  session: Session,
+  generator: ConceptGenerator,
+  source: FeatureSource,
+  checkpointDir: string,
+  signal?: AbortSignal,
+): Promise<void> {
   if (generator.ready) return;
   if (!generator.fit) throw new AcsegError('BAD_INPUT', `generator ${generator.name} is not ready and cannot be trained`, { hint: 'give it a checkpoint' });
   if (source.length === 0) throw new AcsegError('BAD_INPUT', `no image could be read to train ${generator.name} on`);

@@ -32,13 +32,15 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 export function parseConfig(raw: unknown, file: string): AcsegConfig {
   if (!isObject(raw)) throw bad(file, '', 'the config must be an object');
   const known = new Set(['plugins', 'components', 'options', '$schema']);
-  for (const key of Object.keys(raw)) if (!known.has(key)) throw bad(file, key, `unknown key (expected one of ${[...known].filter((k) => k !== '$schema').join(', ')})`);
+  for (const key of Object.keys(raw))
+    if (!known.has(key)) throw bad(file, key, `unknown key (expected one of ${[...known].filter((k) => k !== '$schema').join(', ')})`);
   const plugins: AcsegConfig['plugins'] = [];
   if (raw.plugins !== undefined) {
     if (!Array.isArray(raw.plugins)) throw bad(file, 'plugins', 'must be an array');
     raw.plugins.forEach((p, i) => {
       if (typeof p === 'string') plugins.push({ spec: p, options: {} });
-      else if (Array.isArray(p) && typeof p[0] === 'string' && (p[1] === undefined || isObject(p[1]))) plugins.push({ spec: p[0], options: (p[1] ?? {}) as ComponentOptions });
+      else if (Array.isArray(p) && typeof p[0] === 'string' && (p[1] === undefined || isObject(p[1])))
+        plugins.push({ spec: p[0], options: (p[1] ?? {}) as ComponentOptions });
       else throw bad(file, `plugins.${i}`, 'must be a package name or path, or [nameOrPath, { options }]');
     });
   }

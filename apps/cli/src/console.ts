@@ -5,7 +5,9 @@ export function consoleLogger(verbose: boolean): Logger {
   return {
     info: (m) => process.stderr.write(`${m}\n`),
     warn: (m) => process.stderr.write(`warning: ${m}\n`),
-    debug: (m) => { if (verbose) process.stderr.write(`debug: ${m}\n`); },
+    debug: (m) => {
+      if (verbose) process.stderr.write(`debug: ${m}\n`);
+    },
   };
 }
 
@@ -18,7 +20,11 @@ export function consoleProgress(quiet = false): ProgressFactory {
   return {
     start(label: string, total: number): ProgressBar {
       const fmt = (values?: Record<string, string | number>) =>
-        values ? Object.entries(values).map(([k, v]) => `${k} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toPrecision(4)) : v}`).join(' | ') : '';
+        values
+          ? Object.entries(values)
+              .map(([k, v]) => `${k} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toPrecision(4)) : v}`)
+              .join(' | ')
+          : '';
       if (!process.stderr.isTTY) {
         let lastDecile = -1;
         const t0 = Date.now();

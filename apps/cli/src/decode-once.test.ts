@@ -80,7 +80,10 @@ function hidingBackbone(): { backbone: Backbone; decodes: Map<string, number>; r
 }
 
 describe('decode once through the CLI outputs', () => {
-  for (const [label, classifier] of [['segment', () => undefined], ['run (k-means classifier: two passes)', () => new KMeansClassifier({ K: 2, seed: 1 })]] as const) {
+  for (const [label, classifier] of [
+    ['segment', () => undefined],
+    ['run (k-means classifier: two passes)', () => new KMeansClassifier({ K: 2, seed: 1 })],
+  ] as const) {
     it(`${label}: each file is read once, and the outputs are byte-identical to reading the file for each`, async () => {
       const hiding = hidingBackbone();
       let once: Map<string, Buffer>;

@@ -31,9 +31,13 @@ export function evalOutDir(given: string | undefined, name: string, cwd = proces
   if (given) return given;
   const checkout = projectCheckout();
   if (checkout && inside(resolve(cwd), checkout)) {
-    throw new AcsegError('BAD_CONFIG', `acseg eval: no --out given, and the working folder ${resolve(cwd)} is inside the acseg checkout ${checkout}: the outputs would be written into the project`, {
-      hint: `give --out DIR outside it, e.g. --out ${join(dirname(checkout), 'acseg-out', name)}`,
-    });
+    throw new AcsegError(
+      'BAD_CONFIG',
+      `acseg eval: no --out given, and the working folder ${resolve(cwd)} is inside the acseg checkout ${checkout}: the outputs would be written into the project`,
+      {
+        hint: `give --out DIR outside it, e.g. --out ${join(dirname(checkout), 'acseg-out', name)}`,
+      },
+    );
   }
   return join('out', name);
 }

@@ -22,7 +22,11 @@ export function shardProtocol(clf: ConceptClassifier, declared: { memoryBank?: b
   if (declared.memoryBank && digests(clf)) return 'retrieval';
   if ((declared.classNames || clf.needs.classNames) && !clf.needs.fit) return 'text';
   if (!declared.memoryBank && digests(clf) && clf.needs.fit) return 'clustering';
-  throw new AcsegError('BAD_CONFIG', `eval --shard: classifier ${clf.name} is not supported; shards prepare digests for a classifier fitted on the split (k-means) or on the train split (a memory bank, k-NN), or labels of one that needs class names and no fit (CLIP)`, { hint: 'run this evaluation on one machine' });
+  throw new AcsegError(
+    'BAD_CONFIG',
+    `eval --shard: classifier ${clf.name} is not supported; shards prepare digests for a classifier fitted on the split (k-means) or on the train split (a memory bank, k-NN), or labels of one that needs class names and no fit (CLIP)`,
+    { hint: 'run this evaluation on one machine' },
+  );
 }
 
 export interface EvalShardOptions {
@@ -44,7 +48,11 @@ export interface EvalShardOptions {
 }
 
 /** This shard's items of a split, by path relative to the dataset root (every machine splits it the same way). */
-export function shardItems(items: readonly DatasetItem[], root: string, shard: Pick<Shard, 'index' | 'count'>): { mine: DatasetItem[]; sorted: DatasetItem[]; keys: string[] } {
+export function shardItems(
+  items: readonly DatasetItem[],
+  root: string,
+  shard: Pick<Shard, 'index' | 'count'>,
+): { mine: DatasetItem[]; sorted: DatasetItem[]; keys: string[] } {
   const rel = (p: string) => relative(root, resolve(p)).split(sep).join('/');
   const sorted = [...items].sort((a, b) => byKey(rel(a.image), rel(b.image)));
   const { start, end } = shardRange(sorted.length, shard);
@@ -73,7 +81,9 @@ async function complete(file: string, expected: number): Promise<boolean> {
 export async function evalShard(o: EvalShardOptions): Promise<string> {
   const { session, shard, dataset } = o;
   if (!o.generator.ready) {
-    throw new AcsegError('BAD_CONFIG', `eval --shard: generator ${o.generator.name} is not trained; a shard evaluates a model trained once`, { hint: 'give --checkpoint (acseg train --features <merged cache> --out ckpt)' });
+    throw new AcsegError('BAD_CONFIG', `eval --shard: generator ${o.generator.name} is not trained; a shard evaluates a model trained once`, {
+      hint: 'give --checkpoint (acseg train --features <merged cache> --out ckpt)',
+    });
   }
   // The protocol follows what the classifier declares it needs, not its name.
   const declared = session.registry.has('classifier', o.classifier.name) ? session.spec('classifier', o.classifier.name).needs : undefined;
@@ -86,7 +96,16 @@ export async function evalShard(o: EvalShardOptions): Promise<string> {
   const train = protocol === 'retrieval' ? shardItems(o.train!.items, o.root, shard) : undefined;
   const settings = { ...o.settings, protocol, ...(train ? { trainSplit: o.train!.split, trainList: listDigest(train.keys) } : {}) };
   const dir = join(o.out, partName(shard));
-  await openPart(dir, { kind: 'eval', shard: shard.index, of: shard.count, images: val.mine.length, total: val.sorted.length, list: listDigest(val.keys), input: o.input, settings });
+  await openPart(dir, {
+    kind: 'eval',
+    shard: shard.index,
+    of: shard.count,
+    images: val.mine.length,
+    total: val.sorted.length,
+    list: listDigest(val.keys),
+    input: o.input,
+    settings,
+  });
   const file = join(dir, PREPARED_FILE);
   const trainFile = join(dir, TRAIN_FILE);
   const describe = `shard ${shard.index}/${shard.count} (${shard.from}): ${val.mine.length} of ${val.sorted.length} images${train ? ` and ${train.mine.length} of ${train.sorted.length} ${o.train!.split} images` : ''}`;
@@ -104,7 +123,8 @@ export async function evalShard(o: EvalShardOptions): Promise<string> {
   }
   if (!valDone) {
     const prepared = await prepareSplit({
-      ...common, dataset: partOf(dataset, val.mine, shard),
+      ...common,
+      dataset: partOf(dataset, val.mine, shard),
       ...(protocol === 'text' ? { labeller: o.classifier } : { digester: o.classifier }),
     });
     await writePreparedItems(file, { digestedBy: prepared.digestedBy, labelledBy: prepared.labelledBy }, prepared.items, prepared.skipped);

@@ -4,7 +4,12 @@ import { isAcsegError, tidyMessage, type AcsegErrorCode } from '@acseg/core/erro
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
 
 const USAGE_CODES: ReadonlySet<AcsegErrorCode> = new Set([
-  'UNKNOWN_COMPONENT', 'DUPLICATE_COMPONENT', 'PLUGIN_NOT_FOUND', 'NOT_A_PLUGIN', 'PLUGIN_API_MISMATCH', 'BAD_CONFIG',
+  'UNKNOWN_COMPONENT',
+  'DUPLICATE_COMPONENT',
+  'PLUGIN_NOT_FOUND',
+  'NOT_A_PLUGIN',
+  'PLUGIN_API_MISMATCH',
+  'BAD_CONFIG',
 ]);
 
 export function exitCodeFor(error: unknown): number {

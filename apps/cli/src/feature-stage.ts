@@ -25,7 +25,13 @@ export interface FeatureStage {
  * removed at the end, or kept after Ctrl-C so the same command resumes it.
  * Returns undefined when interrupted.
  */
-export async function cacheFeatures(session: Session, backbone: Backbone, images: readonly ImageInput[], where: { named?: string; temp: string }, signal?: AbortSignal): Promise<FeatureStage | undefined> {
+export async function cacheFeatures(
+  session: Session,
+  backbone: Backbone,
+  images: readonly ImageInput[],
+  where: { named?: string; temp: string },
+  signal?: AbortSignal,
+): Promise<FeatureStage | undefined> {
   const dir = resolve(where.named ?? where.temp);
   const temporary = !where.named;
   const r = await writeFeatureCache({ backbone, images, out: dir, progress: session.progress, log: session.log, signal });

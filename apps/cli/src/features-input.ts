@@ -29,7 +29,11 @@ const GREY = 160;
  * classifiers): with `--backbone`/`--model` and the images these come from the model as in the paper; otherwise from
  * the cached patch tokens pooled over each region, said in one line.
  */
-export async function openFeaturesInput(session: Session, argv: { features: string; images?: string; backbone?: string; model?: string; imageSize?: string; quietImages?: boolean }, more: readonly string[] = []): Promise<FeaturesInput> {
+export async function openFeaturesInput(
+  session: Session,
+  argv: { features: string; images?: string; backbone?: string; model?: string; imageSize?: string; quietImages?: boolean },
+  more: readonly string[] = [],
+): Promise<FeaturesInput> {
   const caches: FeatureCache[] = [];
   let regions: Backbone | undefined;
   let made: Backbone | undefined;
@@ -45,13 +49,17 @@ export async function openFeaturesInput(session: Session, argv: { features: stri
     session.log.info(`overlays are drawn on grey: ${argv.features} records no image files (give --images DIR to draw them on the images)`);
   }
   return {
-    cache, caches, images,
+    cache,
+    caches,
+    images,
     backbone: async (needsRegionEmbeddings) => {
       if (needsRegionEmbeddings && (argv.backbone || argv.model)) {
         regions = await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize });
         session.log.info(`region embeddings: ${regions.name} on the images (patch features from ${argv.features})`);
       } else if (needsRegionEmbeddings) {
-        session.log.info(`region embeddings: the cached patch tokens averaged over each region (the paper embeds each region's crop with the backbone: give --backbone/--model${argv.images ? '' : ' and --images'} for that)`);
+        session.log.info(
+          `region embeddings: the cached patch tokens averaged over each region (the paper embeds each region's crop with the backbone: give --backbone/--model${argv.images ? '' : ' and --images'} for that)`,
+        );
       }
       made = cacheBackbone(caches, { regions });
       return made;
@@ -71,12 +79,24 @@ export async function openFeaturesInput(session: Session, argv: { features: stri
  * `eval --features` (and `--train-features`): the caches as the backbone, checked before any work. The train split's
  * cache is required where the train split's features are (k-NN memory bank, the ACG trained without a checkpoint).
  */
-export async function featuresForEval(session: Session, argv: { features: string; trainFeatures?: string; backbone?: string; model?: string; generator: string; classifier: string; clusters?: number }, generatorReady: boolean, K: number, background: boolean): Promise<{ backbone: Backbone; train?: FeatureCache; close(): Promise<void> }> {
+export async function featuresForEval(
+  session: Session,
+  argv: { features: string; trainFeatures?: string; backbone?: string; model?: string; generator: string; classifier: string; clusters?: number },
+  generatorReady: boolean,
+  K: number,
+  background: boolean,
+): Promise<{ backbone: Backbone; train?: FeatureCache; close(): Promise<void> }> {
   // What the classifier and the generator declare decides whether the train split's features are needed.
   const memoryBank = !!session.spec('classifier', argv.classifier).needs?.memoryBank;
-  const trainUse = memoryBank ? 'the k-NN memory bank' : !generatorReady ? `training ${session.spec('generator', argv.generator).label ?? argv.generator} (no --checkpoint given)` : undefined;
+  const trainUse = memoryBank
+    ? 'the k-NN memory bank'
+    : !generatorReady
+      ? `training ${session.spec('generator', argv.generator).label ?? argv.generator} (no --checkpoint given)`
+      : undefined;
   if (trainUse && !argv.trainFeatures) {
-    throw new AcsegError('BAD_CONFIG', `eval --features: ${trainUse} needs the train split's features`, { hint: 'give --train-features CACHE (the train split\'s feature cache)' + (memoryBank ? '' : ', or --checkpoint') });
+    throw new AcsegError('BAD_CONFIG', `eval --features: ${trainUse} needs the train split's features`, {
+      hint: "give --train-features CACHE (the train split's feature cache)" + (memoryBank ? '' : ', or --checkpoint'),
+    });
   }
   const probe = await session.create('classifier', argv.classifier, { K: argv.clusters }, { K, background });
   const needsRegions = !!probe.needs.regionEmbeddings;

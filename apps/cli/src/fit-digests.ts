@@ -22,7 +22,14 @@ export interface DigestedImages {
  * images that fail skipped. Exactly what `SegmentationPipeline.stream` fits
  * on, so a fit on these digests gives the state a one-process run fits.
  */
-export async function digestImages(session: Session, pipeline: SegmentationPipeline, clf: ConceptClassifier, context: Parameters<NonNullable<ConceptClassifier['digest']>>[1], images: readonly ImageInput[], signal?: AbortSignal): Promise<DigestedImages | null> {
+export async function digestImages(
+  session: Session,
+  pipeline: SegmentationPipeline,
+  clf: ConceptClassifier,
+  context: Parameters<NonNullable<ConceptClassifier['digest']>>[1],
+  images: readonly ImageInput[],
+  signal?: AbortSignal,
+): Promise<DigestedImages | null> {
   const out: DigestedImages = { classifier: clf.name, items: [], skipped: [] };
   const bar = session.progress.start('segment and embed regions', images.length);
   let i = 0;
@@ -31,11 +38,14 @@ export async function digestImages(session: Session, pipeline: SegmentationPipel
       if (signal?.aborted) return null;
       if (o.ok) {
         const digest = await clf.digest!({ image: o.result.image, features: o.result.features, regions: o.result.regions }, context).catch((e: unknown) => {
-          throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: clf.name, message: `classifier ${clf.name} failed to embed the regions of ${o.result.source}` });
+          throw toAcsegError(e, 'PLUGIN_FAILED', {
+            stage: 'classify',
+            plugin: clf.name,
+            message: `classifier ${clf.name} failed to embed the regions of ${o.result.source}`,
+          });
         });
         out.items.push({ source: o.result.source, digest });
-      }
-      else {
+      } else {
         session.log.warn(`skipped ${describeSkip(o.source, o.error.message)}`);
         out.skipped.push({ source: o.source, reason: o.error.message });
       }
@@ -70,7 +80,9 @@ export async function writeDigests(file: string, d: DigestedImages): Promise<voi
 
 export async function readDigests(file: string): Promise<DigestedImages> {
   const bad = (problem: string) => new AcsegError('BAD_INPUT', `${file}: ${problem}`, { file, hint: 'run that shard again' });
-  const text = await readFile(file, 'utf8').catch((e: Error) => { throw bad(`cannot read (${e.message})`); });
+  const text = await readFile(file, 'utf8').catch((e: Error) => {
+    throw bad(`cannot read (${e.message})`);
+  });
   const lines = text.split('\n').filter(Boolean);
   let head: { format?: string; classifier?: string; items?: number } | null;
   let tail: { skipped?: DigestedImages['skipped'] } | null;
@@ -80,7 +92,8 @@ export async function readDigests(file: string): Promise<DigestedImages> {
   } catch {
     throw bad('not a digests file (bad JSON)');
   }
-  if (!head || head.format !== FORMAT || typeof head.classifier !== 'string') throw bad(`not a digests file (format ${JSON.stringify(head?.format)}, expected "${FORMAT}")`);
+  if (!head || head.format !== FORMAT || typeof head.classifier !== 'string')
+    throw bad(`not a digests file (format ${JSON.stringify(head?.format)}, expected "${FORMAT}")`);
   if (!tail || !Array.isArray(tail.skipped) || lines.length !== (head.items ?? -1) + 2) throw bad('cut short (fewer lines than it announces)');
   const items = lines.slice(1, -1).map((l) => {
     const x = JSON.parse(l) as { source: string; digest: DigestJson };
@@ -91,13 +104,27 @@ export async function readDigests(file: string): Promise<DigestedImages> {
 
 /** Refuses to replace a state file: a fitted classifier is the product of a long job. */
 export async function checkStateFree(file: string): Promise<void> {
-  if (await stat(file).then(() => true, () => false)) {
-    throw new AcsegError('BAD_INPUT', `${file} already exists; not overwriting a classifier state`, { file, hint: 'give another --save-classifier path, or delete that file' });
+  if (
+    await stat(file).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw new AcsegError('BAD_INPUT', `${file} already exists; not overwriting a classifier state`, {
+      file,
+      hint: 'give another --save-classifier path, or delete that file',
+    });
   }
 }
 
 /** Fits `clf` once on the digests (in the order given) and saves its state. */
-export async function fitAndSave(session: Session, clf: ConceptClassifier, digests: readonly RegionDigest[], context: Parameters<NonNullable<ConceptClassifier['fitDigests']>>[1], file: string): Promise<void> {
+export async function fitAndSave(
+  session: Session,
+  clf: ConceptClassifier,
+  digests: readonly RegionDigest[],
+  context: Parameters<NonNullable<ConceptClassifier['fitDigests']>>[1],
+  file: string,
+): Promise<void> {
   if (!digests.length) throw new AcsegError('BAD_INPUT', `classifier ${clf.name}: no image could be segmented; nothing to fit`);
   await clf.fitDigests!(digests, { ...context, progress: session.progress }).catch((e: unknown) => {
     throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: clf.name, message: `classifier ${clf.name} failed to fit` });

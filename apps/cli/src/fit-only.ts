@@ -6,10 +6,16 @@ import type { Session } from './session.js';
 /** `run --fit-only` needs a classifier that fits on digests and saves, and a free place for its state: checked before any work. */
 export async function checkFitOnly(argv: { saveClassifier?: string }, clf: ConceptClassifier | undefined): Promise<void> {
   if (!argv.saveClassifier) {
-    throw new AcsegError('BAD_CONFIG', 'run --fit-only: give --save-classifier FILE, where the fitted classifier state goes', { hint: 'then give it to the shards with --set kmeans.checkpoint=FILE' });
+    throw new AcsegError('BAD_CONFIG', 'run --fit-only: give --save-classifier FILE, where the fitted classifier state goes', {
+      hint: 'then give it to the shards with --set kmeans.checkpoint=FILE',
+    });
   }
   if (!clf || !clf.needs.fit || !clf.digest || !clf.fitDigests || !clf.save) {
-    throw new AcsegError('BAD_CONFIG', `run --fit-only: classifier ${clf?.name ?? '(none)'} ${clf?.needs.fit ? 'cannot fit on region digests or save its state' : 'is not fitted on the images'}; nothing to fit`, { hint: 'use --classifier kmeans' });
+    throw new AcsegError(
+      'BAD_CONFIG',
+      `run --fit-only: classifier ${clf?.name ?? '(none)'} ${clf?.needs.fit ? 'cannot fit on region digests or save its state' : 'is not fitted on the images'}; nothing to fit`,
+      { hint: 'use --classifier kmeans' },
+    );
   }
   await checkStateFree(argv.saveClassifier);
 }
@@ -45,10 +51,22 @@ export async function fitOnly(o: FitOnlyOptions): Promise<{ line: string; skippe
     const d = await digestImages(o.session, o.pipeline, clf, o.context, o.images, o.signal);
     if (!d) return null;
     await writeDigests(file, d);
-    return { line: `${o.describe}: ${d.items.length} images digested, ${d.skipped.length} skipped, in ${file}; \`acseg merge ${dirname(o.out)}\` fits ${clf.name} once and writes ${o.state}`, skipped: d.skipped.length };
+    return {
+      line: `${o.describe}: ${d.items.length} images digested, ${d.skipped.length} skipped, in ${file}; \`acseg merge ${dirname(o.out)}\` fits ${clf.name} once and writes ${o.state}`,
+      skipped: d.skipped.length,
+    };
   }
   const d = await digestImages(o.session, o.pipeline, clf, o.context, o.images, o.signal);
   if (!d) return null;
-  await fitAndSave(o.session, clf, d.items.map((it) => it.digest), o.context, o.state);
-  return { line: `classifier ${clf.name} fitted on ${d.items.length} images (${d.skipped.length} skipped); state in ${o.state} (give it to shards with --set ${clf.name}.checkpoint=${o.state})`, skipped: d.skipped.length };
+  await fitAndSave(
+    o.session,
+    clf,
+    d.items.map((it) => it.digest),
+    o.context,
+    o.state,
+  );
+  return {
+    line: `classifier ${clf.name} fitted on ${d.items.length} images (${d.skipped.length} skipped); state in ${o.state} (give it to shards with --set ${clf.name}.checkpoint=${o.state})`,
+    skipped: d.skipped.length,
+  };
 }

@@ -10,7 +10,11 @@ export function buildParser(argv: string[]): Argv {
     .usage('$0 <command> [options]\n\nUnsupervised semantic segmentation with ACSeg (CVPR 2023): DINO features → adaptive concepts → named regions.')
     .option('plugin', { type: 'string', array: true, describe: 'load a plugin: an npm package name or a path (repeatable)' })
     .option('config', { type: 'string', describe: 'config file (default: ./acseg.config.mjs or ./acseg.config.json)' })
-    .option('set', { type: 'string', array: true, describe: 'component option: key=value (all components) or id.key=value; `acseg plugins show <plugin>` lists each component\'s options' })
+    .option('set', {
+      type: 'string',
+      array: true,
+      describe: "component option: key=value (all components) or id.key=value; `acseg plugins show <plugin>` lists each component's options",
+    })
     .option('cache-dir', { type: 'string', describe: 'models and caches (default: $ACSEG_CACHE_DIR or $XDG_CACHE_HOME/acseg)' })
     .option('verbose', { type: 'boolean', default: false, describe: 'debug logs and stack traces' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress bars' })
@@ -36,7 +40,13 @@ export async function main(argv: string[]): Promise<number> {
   let status: number = EXIT.ok;
   setInvocation(argv);
   try {
-    const parser = await registerCommands(buildParser(argv), (code) => { status = code; }, argv);
+    const parser = await registerCommands(
+      buildParser(argv),
+      (code) => {
+        status = code;
+      },
+      argv,
+    );
     await parser.parseAsync();
   } catch (e) {
     process.stderr.write(`${formatError(e, verbose)}\n`);

@@ -2,8 +2,19 @@ import { join } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { AcsegError, type ConceptClassifier } from '@acseg/core';
 import {
-  evaluateClustering, evaluateKnnRetrieval, evaluateWithText, formatPaperTable, formatPerClass, openDataset, readPreparedItems,
-  type Dataset, type EvalReport, type MatchingMode, type PreparedItem, type PreparedSplit, type SkippedItem,
+  evaluateClustering,
+  evaluateKnnRetrieval,
+  evaluateWithText,
+  formatPaperTable,
+  formatPerClass,
+  openDataset,
+  readPreparedItems,
+  type Dataset,
+  type EvalReport,
+  type MatchingMode,
+  type PreparedItem,
+  type PreparedSplit,
+  type SkippedItem,
 } from '@acseg/eval';
 import { writeEvalReport, writeFileAtomic } from '@acseg/report';
 import { chooseBackbone } from './components.js';
@@ -13,11 +24,24 @@ import type { Session } from './session.js';
 import { listDigest, type Part } from './shard-part.js';
 
 interface EvalSettings {
-  dataset: string; root: string; split: string; limit: number | null; backbone: { name: string }; model: string | null;
-  generator: string; checkpoint: string | null; k: number | null; classifier: string; clusters: number | null; seeds: number;
-  matching: MatchingMode; method: string | null;
+  dataset: string;
+  root: string;
+  split: string;
+  limit: number | null;
+  backbone: { name: string };
+  model: string | null;
+  generator: string;
+  checkpoint: string | null;
+  k: number | null;
+  classifier: string;
+  clusters: number | null;
+  seeds: number;
+  matching: MatchingMode;
+  method: string | null;
   /** Absent in parts written before k-NN and CLIP shards: clustering. */
-  protocol?: ShardProtocol; trainSplit?: string; trainList?: string;
+  protocol?: ShardProtocol;
+  trainSplit?: string;
+  trainList?: string;
 }
 
 /**
@@ -31,9 +55,15 @@ async function joinParts(parts: readonly Part[], file: string, dataset: Dataset,
   let digestedBy: string | undefined;
   let labelledBy: string | undefined;
   for (const p of parts) {
-    const unfinished = (what: string) => new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${what}); nothing merged`, { hint: 'run that shard again, then merge' });
-    const got = await readPreparedItems(join(p.dir, file)).catch((e: unknown) => { throw unfinished((e as Error).message); });
-    if (got.items.length + got.skipped.length < expected(p)) throw unfinished(`${got.items.length + got.skipped.length} of its ${expected(p)} images in ${file}`);
+    const unfinished = (what: string) =>
+      new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${what}); nothing merged`, {
+        hint: 'run that shard again, then merge',
+      });
+    const got = await readPreparedItems(join(p.dir, file)).catch((e: unknown) => {
+      throw unfinished((e as Error).message);
+    });
+    if (got.items.length + got.skipped.length < expected(p))
+      throw unfinished(`${got.items.length + got.skipped.length} of its ${expected(p)} images in ${file}`);
     items.push(...got.items);
     skipped.push(...got.skipped);
     digestedBy = got.digestedBy;
@@ -50,7 +80,8 @@ async function joinParts(parts: readonly Part[], file: string, dataset: Dataset,
 /** Stands for the CLIP classifier at merge: the shards labelled every region, so nothing is loaded or run here. */
 function labelledBy(name: string): ConceptClassifier {
   return {
-    name, needs: {},
+    name,
+    needs: {},
     classify: () => Promise.reject(new AcsegError('BAD_CONFIG', `merge: classifier ${name} is not run here; the shards labelled the regions`)),
   };
 }
@@ -68,8 +99,16 @@ export async function mergeEval(session: Session, parts: readonly Part[], out: s
   const s = parts[0].record.settings as unknown as EvalSettings;
   const protocol = s.protocol ?? 'clustering';
   for (const f of ['table.md', 'metrics.json']) {
-    if (await stat(join(out, f)).then(() => true, () => false)) {
-      throw new AcsegError('BAD_INPUT', `${out} already holds an evaluation (${f}); not overwriting it`, { file: join(out, f), hint: 'merge into another --out folder' });
+    if (
+      await stat(join(out, f)).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw new AcsegError('BAD_INPUT', `${out} already holds an evaluation (${f}); not overwriting it`, {
+        file: join(out, f),
+        hint: 'merge into another --out folder',
+      });
     }
   }
   const dataset = await openDataset(s.dataset, s.root, { split: s.split, limit: s.limit ?? undefined });
@@ -79,10 +118,16 @@ export async function mergeEval(session: Session, parts: readonly Part[], out: s
   if (protocol === 'retrieval') {
     train = await openDataset(s.dataset, s.root, { split: s.trainSplit ?? 'train', limit: s.limit ?? undefined });
     const total = train.items.length;
-    trainPrepared = await joinParts(parts, TRAIN_FILE, train, (p) => { const r = shardRange(total, { index: p.record.shard, count: p.record.of }); return r.end - r.start; });
+    trainPrepared = await joinParts(parts, TRAIN_FILE, train, (p) => {
+      const r = shardRange(total, { index: p.record.shard, count: p.record.of });
+      return r.end - r.start;
+    });
     // Parts record the train list they split; a split changed since (or another one) would mix banks.
     const now = listDigest(shardItems(train.items, s.root, { index: 0, count: 1 }).keys);
-    if (now !== s.trainList) throw new AcsegError('BAD_CONFIG', `the ${train.split} split of ${s.root} is not the one the shards split (its image list changed); nothing merged`, { hint: 'run the shards again' });
+    if (now !== s.trainList)
+      throw new AcsegError('BAD_CONFIG', `the ${train.split} split of ${s.root} is not the one the shards split (its image list changed); nothing merged`, {
+        hint: 'run the shards again',
+      });
   }
 
   const backbone = await chooseBackbone(session, s.backbone.name, { model: s.model ?? undefined });
@@ -92,12 +137,18 @@ export async function mergeEval(session: Session, parts: readonly Part[], out: s
     const common = { dataset, backbone, generator, log: session.log, progress: session.progress, method, prepared };
     let reports: EvalReport[];
     if (protocol === 'retrieval') {
-      reports = await evaluateKnnRetrieval({ ...common, train: train!, trainPrepared, knnFactory: (k: number) => session.create('classifier', s.classifier, { K: k }, { background: dataset.hasBackground }) });
+      reports = await evaluateKnnRetrieval({
+        ...common,
+        train: train!,
+        trainPrepared,
+        knnFactory: (k: number) => session.create('classifier', s.classifier, { K: k }, { background: dataset.hasBackground }),
+      });
     } else if (protocol === 'text') {
       reports = [await evaluateWithText({ ...common, classifierFactory: () => labelledBy(s.classifier) })];
     } else {
       const K = dataset.hasBackground ? dataset.classNames.length - 1 : dataset.classNames.length;
-      const make = (seed: number): Promise<ConceptClassifier> => session.create('classifier', s.classifier, { K: s.clusters ?? undefined, seed }, { K, background: dataset.hasBackground });
+      const make = (seed: number): Promise<ConceptClassifier> =>
+        session.create('classifier', s.classifier, { K: s.clusters ?? undefined, seed }, { K, background: dataset.hasBackground });
       reports = [await evaluateClustering({ ...common, matching: s.matching, seeds: Array.from({ length: s.seeds }, (_, i) => i), classifierFactory: make })];
     }
     const lines = [formatPaperTable(reports), '', formatPerClass(reports[0])];

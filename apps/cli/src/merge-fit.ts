@@ -5,15 +5,21 @@ import type { Session } from './session.js';
 import type { Part } from './shard-part.js';
 
 interface FitSettings {
-  classifier: string; seed: number | null; clusters: number | null; classes: string[] | null; defaultClusters: number;
-  saveClassifier: string; backbone: BackboneInfo & { name: string };
+  classifier: string;
+  seed: number | null;
+  clusters: number | null;
+  classes: string[] | null;
+  defaultClusters: number;
+  saveClassifier: string;
+  backbone: BackboneInfo & { name: string };
 }
 
 /** The shards' backbone as recorded: the fit reads digests only, so nothing is loaded and no image is seen. */
 function recordedBackbone(b: FitSettings['backbone']): Backbone {
   const { name, ...info } = b;
   return {
-    name, info,
+    name,
+    info,
     extract() {
       throw new AcsegError('BAD_CONFIG', `merge: backbone ${name} is not run here; the fit reads the shards' region digests`);
     },
@@ -35,13 +41,23 @@ export async function mergeFit(session: Session, parts: readonly Part[]): Promis
   const digests: RegionDigest[] = [];
   let skipped = 0;
   for (const p of parts) {
-    const unfinished = (what: string) => new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${what}); nothing merged`, { hint: 'run that shard again, then merge' });
-    const got = await readDigests(join(p.dir, DIGESTS_FILE)).catch((e: unknown) => { throw unfinished((e as Error).message); });
+    const unfinished = (what: string) =>
+      new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${what}); nothing merged`, {
+        hint: 'run that shard again, then merge',
+      });
+    const got = await readDigests(join(p.dir, DIGESTS_FILE)).catch((e: unknown) => {
+      throw unfinished((e as Error).message);
+    });
     if (got.items.length + got.skipped.length < p.record.images) throw unfinished(`${got.items.length + got.skipped.length} of its ${p.record.images} images`);
     for (const it of got.items) digests.push(it.digest);
     skipped += got.skipped.length;
   }
-  const clf = await session.create('classifier', s.classifier, { seed: s.seed ?? undefined, K: s.clusters ?? undefined, classes: s.classes ?? undefined }, { K: s.defaultClusters });
+  const clf = await session.create(
+    'classifier',
+    s.classifier,
+    { seed: s.seed ?? undefined, K: s.clusters ?? undefined, classes: s.classes ?? undefined },
+    { K: s.defaultClusters },
+  );
   try {
     await fitAndSave(session, clf, digests, { backbone: recordedBackbone(s.backbone), log: session.log }, file);
   } finally {

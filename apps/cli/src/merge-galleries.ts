@@ -14,8 +14,16 @@ import type { Part } from './shard-part.js';
  */
 export async function mergeGalleries(parts: readonly Part[], out: string): Promise<{ items: number; skipped: number; index: string }> {
   const target = join(out, GALLERY_LOG);
-  if (await stat(target).then(() => true, () => false)) {
-    throw new AcsegError('BAD_INPUT', `${out} already holds a merged gallery (${GALLERY_LOG}); not overwriting it`, { file: target, hint: `delete ${target} and index.html to merge again` });
+  if (
+    await stat(target).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw new AcsegError('BAD_INPUT', `${out} already holds a merged gallery (${GALLERY_LOG}); not overwriting it`, {
+      file: target,
+      hint: `delete ${target} and index.html to merge again`,
+    });
   }
   const items: GalleryItem[] = [];
   const skipped: SkippedFile[] = [];
@@ -23,7 +31,11 @@ export async function mergeGalleries(parts: readonly Part[], out: string): Promi
     const got = await (await GalleryLog.open(p.dir)).read();
     const done = got.items.length + got.skipped.length;
     if (done < p.record.images) {
-      throw new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${done} of its ${p.record.images} images); nothing merged`, { hint: 'run that shard again (it keeps what it finished), then merge' });
+      throw new AcsegError(
+        'BAD_CONFIG',
+        `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${done} of its ${p.record.images} images); nothing merged`,
+        { hint: 'run that shard again (it keeps what it finished), then merge' },
+      );
     }
     // A part's log is sorted by id; the merged gallery follows the shards' (sorted) input order.
     items.push(...got.items.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)));
@@ -38,7 +50,9 @@ export async function mergeGalleries(parts: readonly Part[], out: string): Promi
     classNames: Array.isArray(s.classes) ? (s.classes as string[]) : namesFromItems(items),
     items,
     skipped,
-    notes: [`backbone ${String((s.backbone as { name?: string } | undefined)?.name)} → generator ${String(s.generator)}${s.classifier ? ` → classifier ${String(s.classifier)}` : ''}; merged from ${parts.length} shards`],
+    notes: [
+      `backbone ${String((s.backbone as { name?: string } | undefined)?.name)} → generator ${String(s.generator)}${s.classifier ? ` → classifier ${String(s.classifier)}` : ''}; merged from ${parts.length} shards`,
+    ],
   });
   return { items: items.length, skipped: skipped.length, index };
 }

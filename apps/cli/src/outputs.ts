@@ -54,7 +54,14 @@ function labelsOf(seg: Segmentation, classNames?: readonly string[]) {
   if (!seg.labels) {
     const map = new Uint8Array(seg.regions.labels.length);
     for (let p = 0; p < map.length; p++) map[p] = Math.min(254, seg.regions.labels[p]);
-    const regions = seg.regions.pixelCounts.map((pixels, region) => ({ region, classId: Math.min(254, region), className: `region ${region}`, pixels, bbox: boxes[region], concept: seg.regions.concepts[region] }));
+    const regions = seg.regions.pixelCounts.map((pixels, region) => ({
+      region,
+      classId: Math.min(254, region),
+      className: `region ${region}`,
+      pixels,
+      bbox: boxes[region],
+      concept: seg.regions.concepts[region],
+    }));
     return { map, regions };
   }
   const regions = seg.labels.map((l) => ({
@@ -95,7 +102,11 @@ export class RunWriter {
   private readonly idFor: (id: string) => string;
   private readonly log: Logger;
 
-  private constructor(private readonly out: string, private readonly opts: RunOutputOptions, private readonly gallery: GalleryLog) {
+  private constructor(
+    private readonly out: string,
+    private readonly opts: RunOutputOptions,
+    private readonly gallery: GalleryLog,
+  ) {
     this.log = opts.log ?? silentLogger;
     this.idFor = outputIds(out, opts.inputs ?? []);
   }
@@ -140,8 +151,17 @@ export class RunWriter {
     let item: GalleryItem;
     try {
       item = await this.pool.write(this.out, {
-        id, source: seg.source, image: this.opts.imageOf?.(seg) ?? seg.image, classMap: map, regionMap: regionMapOf(seg), width: seg.regions.width, height: seg.regions.height, regions,
-        backbone: this.opts.backbone, generator: this.opts.generator, classifier: this.opts.classifier ?? null,
+        id,
+        source: seg.source,
+        image: this.opts.imageOf?.(seg) ?? seg.image,
+        classMap: map,
+        regionMap: regionMapOf(seg),
+        width: seg.regions.width,
+        height: seg.regions.height,
+        regions,
+        backbone: this.opts.backbone,
+        generator: this.opts.generator,
+        classifier: this.opts.classifier ?? null,
       });
     } catch (e) {
       await this.skip(seg.source, `writing outputs failed: ${(e as Error).message}`);

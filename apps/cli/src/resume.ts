@@ -7,14 +7,24 @@ export const RUN_FILE = '.acseg-run';
 
 async function mtime(path: string | undefined): Promise<number> {
   if (!path) return 0;
-  return stat(path).then((s) => s.mtimeMs, () => Number.POSITIVE_INFINITY);
+  return stat(path).then(
+    (s) => s.mtimeMs,
+    () => Number.POSITIVE_INFINITY,
+  );
 }
 
 /** Newest modification time inside a checkpoint folder (or of a checkpoint file); 0 without one. */
 async function checkpointTime(checkpoint: string | undefined): Promise<number> {
   if (!checkpoint) return 0;
   const names = ['', 'config.json', 'weights.safetensors'];
-  const times = await Promise.all(names.map((n) => stat(join(checkpoint, n)).then((s) => s.mtimeMs, () => 0)));
+  const times = await Promise.all(
+    names.map((n) =>
+      stat(join(checkpoint, n)).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      ),
+    ),
+  );
   return Math.max(...times);
 }
 
@@ -25,7 +35,10 @@ async function checkpointTime(checkpoint: string | undefined): Promise<number> {
  * with other settings (or none recorded) finishes nothing: every image is done.
  */
 export async function finishedEarlier(out: string, settings: Record<string, unknown>, inputs: readonly string[], checkpoint?: string): Promise<GalleryItem[]> {
-  const recorded = await readFile(join(out, RUN_FILE), 'utf8').then((t) => t, () => '');
+  const recorded = await readFile(join(out, RUN_FILE), 'utf8').then(
+    (t) => t,
+    () => '',
+  );
   if (recorded !== JSON.stringify(settings, null, 2)) return [];
   const wanted = new Set(inputs.map((p) => resolve(p)));
   const since = await checkpointTime(checkpoint);

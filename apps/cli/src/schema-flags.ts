@@ -15,7 +15,12 @@ export function addSchemaFlags<T>(y: Argv<T>, schema: OptionsSchema | undefined,
     const flag = kebab(info.key);
     if (owned.has(flag) || owned.has(info.key)) continue;
     const dflt = info.default === undefined ? '' : ` (default ${JSON.stringify(info.default)})`;
-    y = y.option(flag, { type: flagType(info), choices: info.choices as string[] | undefined, describe: `${info.description ?? ''}${dflt}`, group }) as unknown as Argv<T>;
+    y = y.option(flag, {
+      type: flagType(info),
+      choices: info.choices as string[] | undefined,
+      describe: `${info.description ?? ''}${dflt}`,
+      group,
+    }) as unknown as Argv<T>;
   }
   return y;
 }

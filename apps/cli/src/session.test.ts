@@ -13,17 +13,40 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 const seen: Array<{ id: string; services: ComponentServices }> = [];
 const backbone = (name: string) => ({ name, info: { model: `${name}-model`, dim: 4 } }) as unknown as Backbone;
 const manifest: PluginManifest = {
-  name: 'fake-builtin', version: '1.0.0', apiVersion: PLUGIN_API_VERSION,
+  name: 'fake-builtin',
+  version: '1.0.0',
+  apiVersion: PLUGIN_API_VERSION,
   backbones: {
-    first: { description: 'model not installed', defaultRank: 1, create: () => { throw new AcsegError('MODEL_NOT_FOUND', 'first-model is not in the cache', { hint: 'pull it' }); } },
-    second: { description: 'weight-free', defaultRank: 2, create: (_o, services) => { seen.push({ id: 'second', services }); return backbone('second'); } },
+    first: {
+      description: 'model not installed',
+      defaultRank: 1,
+      create: () => {
+        throw new AcsegError('MODEL_NOT_FOUND', 'first-model is not in the cache', { hint: 'pull it' });
+      },
+    },
+    second: {
+      description: 'weight-free',
+      defaultRank: 2,
+      create: (_o, services) => {
+        seen.push({ id: 'second', services });
+        return backbone('second');
+      },
+    },
   },
   generators: { g: { description: 'g', defaultRank: 1, create: () => ({}) as never } },
 };
 const thirdParty = {
-  name: 'third-party', version: '0.0.1', apiVersion: PLUGIN_API_VERSION,
+  name: 'third-party',
+  version: '0.0.1',
+  apiVersion: PLUGIN_API_VERSION,
   register(c: { backbone(id: string, spec: unknown): void }) {
-    c.backbone('theirs', { description: 'd', create: (_o: unknown, services: ComponentServices) => { seen.push({ id: 'theirs', services }); return backbone('theirs'); } });
+    c.backbone('theirs', {
+      description: 'd',
+      create: (_o: unknown, services: ComponentServices) => {
+        seen.push({ id: 'theirs', services });
+        return backbone('theirs');
+      },
+    });
   },
 };
 

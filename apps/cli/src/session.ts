@@ -61,7 +61,11 @@ export class Session {
   readonly warnings: string[] = [];
   private factory?: ComponentFactory;
 
-  private constructor(readonly args: GlobalArgs, readonly config: AcsegConfig, readonly cwd: string) {
+  private constructor(
+    readonly args: GlobalArgs,
+    readonly config: AcsegConfig,
+    readonly cwd: string,
+  ) {
     this.log = consoleLogger(!!args.verbose);
     this.progress = consoleProgress(!!args.quiet);
   }
@@ -121,15 +125,20 @@ export class Session {
    * their plugins declare a `defaultRank` for. The CLI itself names none.
    */
   defaults(kind: ComponentKind): string[] {
-    return this.registry.list(kind).filter((e) => e.spec.defaultRank !== undefined)
-      .sort((a, b) => a.spec.defaultRank! - b.spec.defaultRank! || a.id.localeCompare(b.id)).map((e) => e.id);
+    return this.registry
+      .list(kind)
+      .filter((e) => e.spec.defaultRank !== undefined)
+      .sort((a, b) => a.spec.defaultRank! - b.spec.defaultRank! || a.id.localeCompare(b.id))
+      .map((e) => e.id);
   }
 
   /** The name given, else the config file's, else the plugins' default (exit 2 when there is none). */
   componentName(kind: ComponentKind, given: string | undefined): string {
     const name = given ?? this.config.components[kind] ?? this.defaults(kind)[0];
     if (name === undefined) {
-      throw new AcsegError('BAD_CONFIG', `no ${kind} named and no plugin declares a default one`, { hint: `give --${kind} NAME (acseg plugins list shows them)` });
+      throw new AcsegError('BAD_CONFIG', `no ${kind} named and no plugin declares a default one`, {
+        hint: `give --${kind} NAME (acseg plugins list shows them)`,
+      });
     }
     return name;
   }

@@ -6,7 +6,11 @@ import { listDigest, openPart, partName, type PartKind } from './shard-part.js';
 
 export function shardOptions<T>(a: Argv<T>) {
   return a
-    .option('shard', { type: 'string', describe: 'work on shard i of N of the sorted image list (i/N, 0-based), into <out>/part-i-of-N; default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX' })
+    .option('shard', {
+      type: 'string',
+      describe:
+        'work on shard i of N of the sorted image list (i/N, 0-based), into <out>/part-i-of-N; default: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX',
+    })
     .option('num-shards', { type: 'number', describe: 'number of shards with JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs; or ACSEG_NUM_SHARDS)' });
 }
 
@@ -55,10 +59,17 @@ export function planShard(flags: { shard?: string; numShards?: number }, all: re
     images: mine.map((x) => x.p),
     before: sorted.slice(0, start).map((x) => x.p),
     out: dir,
-    start: (kind, settings) => openPart(dir, {
-      kind, shard: shard.index, of: shard.count, images: mine.length, total: sorted.length,
-      list: listDigest(sorted.map((x) => x.key)), input, settings,
-    }),
+    start: (kind, settings) =>
+      openPart(dir, {
+        kind,
+        shard: shard.index,
+        of: shard.count,
+        images: mine.length,
+        total: sorted.length,
+        list: listDigest(sorted.map((x) => x.key)),
+        input,
+        settings,
+      }),
     describe: () => `shard ${shard.index}/${shard.count} (${shard.from}): ${mine.length} of ${sorted.length} images`,
   };
 }

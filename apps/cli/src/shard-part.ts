@@ -35,7 +35,9 @@ export function partName(s: Pick<Shard, 'index' | 'count'>): string {
 }
 
 export function listDigest(relativePaths: readonly string[]): string {
-  return createHash('sha256').update([...relativePaths].join('\n')).digest('hex');
+  return createHash('sha256')
+    .update([...relativePaths].join('\n'))
+    .digest('hex');
 }
 
 function usage(message: string, hint?: string): AcsegError {
@@ -64,7 +66,10 @@ function difference(a: PartRecord, b: PartRecord): string | null {
 export async function openPart(dir: string, record: Omit<PartRecord, 'format'>): Promise<void> {
   const rec: PartRecord = { format: PART_FORMAT, ...record };
   const file = join(dir, PART_FILE);
-  const held = await readFile(file, 'utf8').then((t) => t, () => null);
+  const held = await readFile(file, 'utf8').then(
+    (t) => t,
+    () => null,
+  );
   if (held !== null) {
     const diff = difference(parseRecord(held, file), rec);
     if (diff) {
@@ -83,8 +88,16 @@ function parseRecord(text: string, file: string): PartRecord {
   } catch {
     throw new AcsegError('BAD_INPUT', `${file}: not valid JSON; the shard record is damaged`, { file, hint: 'run that shard again' });
   }
-  const ok = x && x.format === PART_FORMAT && typeof x.kind === 'string' && Number.isInteger(x.shard) && Number.isInteger(x.of)
-    && Number.isInteger(x.images) && Number.isInteger(x.total) && typeof x.list === 'string' && typeof x.settings === 'object';
+  const ok =
+    x &&
+    x.format === PART_FORMAT &&
+    typeof x.kind === 'string' &&
+    Number.isInteger(x.shard) &&
+    Number.isInteger(x.of) &&
+    Number.isInteger(x.images) &&
+    Number.isInteger(x.total) &&
+    typeof x.list === 'string' &&
+    typeof x.settings === 'object';
   if (!ok) throw new AcsegError('BAD_INPUT', `${file}: not an acseg shard record`, { file });
   return x as PartRecord;
 }
@@ -95,7 +108,10 @@ export interface Part {
 }
 
 async function isDir(p: string): Promise<boolean> {
-  return stat(p).then((s) => s.isDirectory(), () => false);
+  return stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 }
 
 /** The parts named: each input is a part folder, or a folder holding `part-*` folders (an `--out` of a sharded job). */
@@ -105,12 +121,18 @@ export async function findParts(inputs: readonly string[]): Promise<Part[]> {
     const dir = resolve(input);
     if (!(await isDir(dir))) throw usage(`${input}: not a folder`, 'give the --out folder of the sharded job, or its part-* folders');
     const own = join(dir, PART_FILE);
-    if (await stat(own).then(() => true, () => false)) {
+    if (
+      await stat(own).then(
+        () => true,
+        () => false,
+      )
+    ) {
       parts.push({ dir, record: parseRecord(await readFile(own, 'utf8'), own) });
       continue;
     }
     const inside = (await readdir(dir)).filter((n) => /^part-\d+-of-\d+$/.test(n)).sort();
-    if (!inside.length) throw usage(`${input} holds no shard parts (no ${PART_FILE}, no part-*-of-* folders)`, 'give the --out folder a job with --shard wrote');
+    if (!inside.length)
+      throw usage(`${input} holds no shard parts (no ${PART_FILE}, no part-*-of-* folders)`, 'give the --out folder a job with --shard wrote');
     for (const n of inside) {
       const f = join(dir, n, PART_FILE);
       const text = await readFile(f, 'utf8').catch(() => {
@@ -142,8 +164,10 @@ export function checkParts(parts: readonly Part[]): Part[] {
   }
   const missing = Array.from({ length: first.record.of }, (_, i) => i).filter((i) => !bySlot.has(i));
   if (missing.length) {
-    throw usage(`shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${first.record.of} ${missing.length > 1 ? 'are' : 'is'} missing (found ${[...bySlot.keys()].sort((a, b) => a - b).join(', ')})`,
-      'run the missing array tasks (or wait for them) and merge again');
+    throw usage(
+      `shard${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${first.record.of} ${missing.length > 1 ? 'are' : 'is'} missing (found ${[...bySlot.keys()].sort((a, b) => a - b).join(', ')})`,
+      'run the missing array tasks (or wait for them) and merge again',
+    );
   }
   return [...bySlot.values()].sort((a, b) => a.record.shard - b.record.shard);
 }

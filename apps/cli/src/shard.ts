@@ -63,8 +63,10 @@ function fromSlurm(env: Env, id: number): Shard {
   const desc = `${from} (array ${min}-${max}${step > 1 ? `:${step}` : ''})`;
   if ((max - min) % step !== 0 || (count !== undefined && count !== span)) {
     // A list like --array=1,3,7 has no position of a task in a range; the shard would be a guess.
-    throw usage(`inconsistent Slurm array: SLURM_ARRAY_TASK_COUNT=${count ?? '?'} but SLURM_ARRAY_TASK_MIN..MAX=${min}..${max} step ${step} spans ${span} tasks`,
-      'submit a contiguous range (sbatch --array=0-N), or give --shard i/N');
+    throw usage(
+      `inconsistent Slurm array: SLURM_ARRAY_TASK_COUNT=${count ?? '?'} but SLURM_ARRAY_TASK_MIN..MAX=${min}..${max} step ${step} spans ${span} tasks`,
+      'submit a contiguous range (sbatch --array=0-N), or give --shard i/N',
+    );
   }
   if (id < min || id > max || (id - min) % step !== 0) throw usage(`${desc}: the task id is not one of the array's tasks`);
   return checkRange((id - min) / step, span, desc);
@@ -88,7 +90,10 @@ export function resolveShard(flags: { shard?: string; numShards?: number }, env:
   if (shard !== undefined) {
     s = parseFlag(shard);
   } else if (slurmId !== undefined && k8sIndex !== undefined) {
-    throw usage(`both SLURM_ARRAY_TASK_ID=${slurmId} and JOB_COMPLETION_INDEX=${k8sIndex} are set: cannot tell which scheduler gives the shard`, 'give --shard i/N');
+    throw usage(
+      `both SLURM_ARRAY_TASK_ID=${slurmId} and JOB_COMPLETION_INDEX=${k8sIndex} are set: cannot tell which scheduler gives the shard`,
+      'give --shard i/N',
+    );
   } else if (slurmId !== undefined) {
     s = fromSlurm(env, slurmId);
   } else if (k8sIndex !== undefined) {
@@ -98,12 +103,15 @@ export function resolveShard(flags: { shard?: string; numShards?: number }, env:
     }
     const count = numShards ?? fromEnv;
     if (count === undefined) {
-      throw usage(`JOB_COMPLETION_INDEX=${k8sIndex} is set but not the number of shards (Kubernetes gives the index, not the count)`,
-        'give --num-shards N (the Job\'s completions) or set ACSEG_NUM_SHARDS');
+      throw usage(
+        `JOB_COMPLETION_INDEX=${k8sIndex} is set but not the number of shards (Kubernetes gives the index, not the count)`,
+        "give --num-shards N (the Job's completions) or set ACSEG_NUM_SHARDS",
+      );
     }
     return checkRange(k8sIndex, count, `JOB_COMPLETION_INDEX=${k8sIndex} of ${count}`);
   } else {
-    if (numShards !== undefined) throw usage(`--num-shards ${numShards} is given but no shard index (JOB_COMPLETION_INDEX is not set)`, 'give --shard i/N instead');
+    if (numShards !== undefined)
+      throw usage(`--num-shards ${numShards} is given but no shard index (JOB_COMPLETION_INDEX is not set)`, 'give --shard i/N instead');
     return null;
   }
   if (numShards !== undefined && numShards !== s.count) throw usage(`${s.from} means ${s.count} shards, but --num-shards is ${numShards}`);

@@ -28,10 +28,15 @@ function tokens(k: number): Float32Array {
 
 /** Each image's label PNG bytes and regions (the source aside) of a segment output folder. */
 function outputsOf(out: string): Record<string, { png: string; regions: unknown }> {
-  return Object.fromEntries(ids.map((id) => [id, {
-    png: readFileSync(join(out, `${id}.png`)).toString('base64'),
-    regions: (JSON.parse(readFileSync(join(out, `${id}.json`), 'utf8')) as { regions: unknown }).regions,
-  }]));
+  return Object.fromEntries(
+    ids.map((id) => [
+      id,
+      {
+        png: readFileSync(join(out, `${id}.png`)).toString('base64'),
+        regions: (JSON.parse(readFileSync(join(out, `${id}.json`), 'utf8')) as { regions: unknown }).regions,
+      },
+    ]),
+  );
 }
 
 function outputsOfPng(out: string, id: string): Uint8Array {
@@ -39,7 +44,14 @@ function outputsOfPng(out: string, id: string): Uint8Array {
 }
 
 async function writeThroughWriter(out: string): Promise<void> {
-  const maps: FeatureMap[] = ids.map((id, k) => ({ id, source: `mem/${id}`, grid: { ...G }, dim: d, tokens: tokens(k), imageSize: { width: G.w * P, height: G.h * P } }));
+  const maps: FeatureMap[] = ids.map((id, k) => ({
+    id,
+    source: `mem/${id}`,
+    grid: { ...G },
+    dim: d,
+    tokens: tokens(k),
+    imageSize: { width: G.w * P, height: G.h * P },
+  }));
   const backbone: Backbone = {
     name: 'imported',
     info: { model: 'imported', patchSize: P, inputSize: Math.max(G.h, G.w) * P, dim: d, hasAttention: false },
@@ -60,7 +72,18 @@ describe('acseg features import → segment --features', () => {
 
   it('a .npy made here imports into a cache that segments exactly as the same features written by the cache writer', async () => {
     writeFileSync(join(dir, 'feats.npy'), f32Npy([ids.length, G.h, G.w, d], stacked));
-    const imp = acseg(['features', 'import', join(dir, 'feats.npy'), '--ids', join(dir, 'ids.txt'), '--patch-size', String(P), '--out', join(dir, 'imported'), '--quiet']);
+    const imp = acseg([
+      'features',
+      'import',
+      join(dir, 'feats.npy'),
+      '--ids',
+      join(dir, 'ids.txt'),
+      '--patch-size',
+      String(P),
+      '--out',
+      join(dir, 'imported'),
+      '--quiet',
+    ]);
     expect(imp.status, imp.stderr).toBe(0);
     expect(imp.stdout).toMatch(/4 images \(4 imported now, 0 already there, 0 skipped\); grid 4×5, dim 8, patch 16/);
     await writeThroughWriter(join(dir, 'written'));
@@ -73,26 +96,59 @@ describe('acseg features import → segment --features', () => {
     expect(Object.values(a).every((o) => (o.regions as unknown[]).length >= 2)).toBe(true);
     expect(a).toEqual(outputsOf(join(dir, 'seg-written')));
     // Rerun: the import is resumed, nothing is read again.
-    const again = acseg(['features', 'import', join(dir, 'feats.npy'), '--ids', join(dir, 'ids.txt'), '--patch-size', String(P), '--out', join(dir, 'imported'), '--quiet']);
+    const again = acseg([
+      'features',
+      'import',
+      join(dir, 'feats.npy'),
+      '--ids',
+      join(dir, 'ids.txt'),
+      '--patch-size',
+      String(P),
+      '--out',
+      join(dir, 'imported'),
+      '--quiet',
+    ]);
     expect(again.stdout).toMatch(/0 imported now, 4 already there/);
   });
 
   it.skipIf(!python && !process.env.CI)('a .npy written by numpy (np.save) segments the same (needs python3 + numpy)', () => {
     if (!python) throw new Error('CI is set but no python3 can import numpy');
     writeFileSync(join(dir, 'raw.f32'), Buffer.from(stacked.buffer));
-    const py = spawnSync(python, ['-c', `import numpy as np, sys; np.save(sys.argv[2], np.fromfile(sys.argv[1], dtype='<f4').reshape(${ids.length}, ${G.h}, ${G.w}, ${d}))`, join(dir, 'raw.f32'), join(dir, 'np.npy')], { encoding: 'utf8' });
+    const py = spawnSync(
+      python,
+      [
+        '-c',
+        `import numpy as np, sys; np.save(sys.argv[2], np.fromfile(sys.argv[1], dtype='<f4').reshape(${ids.length}, ${G.h}, ${G.w}, ${d}))`,
+        join(dir, 'raw.f32'),
+        join(dir, 'np.npy'),
+      ],
+      { encoding: 'utf8' },
+    );
     expect(py.stderr).toBe('');
-    const imp = acseg(['features', 'import', join(dir, 'np.npy'), '--ids', join(dir, 'ids.txt'), '--patch-size', String(P), '--out', join(dir, 'from-numpy'), '--quiet']);
+    const imp = acseg([
+      'features',
+      'import',
+      join(dir, 'np.npy'),
+      '--ids',
+      join(dir, 'ids.txt'),
+      '--patch-size',
+      String(P),
+      '--out',
+      join(dir, 'from-numpy'),
+      '--quiet',
+    ]);
     expect(imp.status, imp.stderr).toBe(0);
     const r = acseg(['segment', '--features', join(dir, 'from-numpy'), '--generator', 'kmeans', '--k', '3', '--out', join(dir, 'seg-numpy'), '--quiet']);
     expect(r.status, r.stderr).toBe(0);
     expect(outputsOf(join(dir, 'seg-numpy'))).toEqual(outputsOf(join(dir, 'seg-written')));
   });
 
-  it.skipIf(!python && !process.env.CI)('the docs\' export script (tools/byo-features/export_dino.py, save_chunk) writes what import reads (needs python3 + numpy)', () => {
-    if (!python) throw new Error('CI is set but no python3 can import numpy');
-    const chunks = join(dir, 'chunks');
-    const script = `
+  it.skipIf(!python && !process.env.CI)(
+    "the docs' export script (tools/byo-features/export_dino.py, save_chunk) writes what import reads (needs python3 + numpy)",
+    () => {
+      if (!python) throw new Error('CI is set but no python3 can import numpy');
+      const chunks = join(dir, 'chunks');
+      const script = `
 import sys, os
 import numpy as np
 sys.path.insert(0, sys.argv[1])
@@ -104,17 +160,18 @@ for c, s in enumerate(range(0, len(ids), 3)):
     n = len(ids[s:s + 3])
     save_chunk(os.path.join(sys.argv[3], 'features-%05d.npz' % c), ids[s:s + 3], t[s:s + 3], cls=t[s:s + 3, 0, 0], attention=np.abs(t[s:s + 3, :, :, :2]).transpose(0, 3, 1, 2), patch_size=${P})
 `;
-    const py = spawnSync(python, ['-c', script, join(repoRoot, 'tools/byo-features'), join(dir, 'raw.f32'), chunks], { encoding: 'utf8' });
-    expect(py.stderr).toBe('');
-    const imp = acseg(['features', 'import', chunks, '--out', join(dir, 'from-script'), '--quiet']);
-    expect(imp.status, imp.stderr).toBe(0);
-    expect(imp.stdout).toMatch(/4 images .*grid 4×5, dim 8, patch 16/);
-    const index = JSON.parse(readFileSync(join(dir, 'from-script', 'index.json'), 'utf8')) as { heads: number; tensors: { cls: boolean } };
-    expect(index).toMatchObject({ heads: 2, tensors: { cls: true } });
-    const r = acseg(['segment', '--features', join(dir, 'from-script'), '--generator', 'kmeans', '--k', '3', '--out', join(dir, 'seg-script'), '--quiet']);
-    expect(r.status, r.stderr).toBe(0);
-    expect(outputsOf(join(dir, 'seg-script'))).toEqual(outputsOf(join(dir, 'seg-written')));
-  });
+      const py = spawnSync(python, ['-c', script, join(repoRoot, 'tools/byo-features'), join(dir, 'raw.f32'), chunks], { encoding: 'utf8' });
+      expect(py.stderr).toBe('');
+      const imp = acseg(['features', 'import', chunks, '--out', join(dir, 'from-script'), '--quiet']);
+      expect(imp.status, imp.stderr).toBe(0);
+      expect(imp.stdout).toMatch(/4 images .*grid 4×5, dim 8, patch 16/);
+      const index = JSON.parse(readFileSync(join(dir, 'from-script', 'index.json'), 'utf8')) as { heads: number; tensors: { cls: boolean } };
+      expect(index).toMatchObject({ heads: 2, tensors: { cls: true } });
+      const r = acseg(['segment', '--features', join(dir, 'from-script'), '--generator', 'kmeans', '--k', '3', '--out', join(dir, 'seg-script'), '--quiet']);
+      expect(r.status, r.stderr).toBe(0);
+      expect(outputsOf(join(dir, 'seg-script'))).toEqual(outputsOf(join(dir, 'seg-written')));
+    },
+  );
 
   it('segment --features --images: overlays on the images; an image the cache lacks is skipped, naming the cache', () => {
     const imgs = join(dir, 'images');
@@ -139,19 +196,35 @@ for c, s in enumerate(range(0, len(ids), 3)):
     expect(darker).toBeGreaterThan(a.length / 2);
   });
 
-  it('import --images: each id takes its image\'s size and path; an id without an image is skipped, named', () => {
+  it("import --images: each id takes its image's size and path; an id without an image is skipped, named", () => {
     const imgs = join(dir, 'sized');
     mkdirSync(imgs);
     // a is 50×30; b is stored 30×50 with EXIF-less PNG (no rotation); c and d have no image.
     writeFileSync(join(imgs, 'a.png'), encode({ width: 50, height: 30, data: new Uint8Array(50 * 30 * 3), channels: 3, depth: 8 }));
     writeFileSync(join(imgs, 'b.png'), encode({ width: 30, height: 50, data: new Uint8Array(30 * 50 * 3), channels: 3, depth: 8 }));
     const out = join(dir, 'sized-cache');
-    const r = acseg(['features', 'import', join(dir, 'feats.npy'), '--ids', join(dir, 'ids.txt'), '--patch-size', String(P), '--images', imgs, '--out', out, '--quiet']);
+    const r = acseg([
+      'features',
+      'import',
+      join(dir, 'feats.npy'),
+      '--ids',
+      join(dir, 'ids.txt'),
+      '--patch-size',
+      String(P),
+      '--images',
+      imgs,
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/2 images \(2 imported now, 0 already there, 2 skipped\)/);
     expect(r.stdout).toMatch(/no image file for id "c"/);
     const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')) as { images: Array<{ id: string; source: string; width: number; height: number }> };
-    expect(index.images.map((im) => [im.id, im.width, im.height, im.source])).toEqual([['a', 50, 30, join(imgs, 'a.png')], ['b', 30, 50, join(imgs, 'b.png')]]);
+    expect(index.images.map((im) => [im.id, im.width, im.height, im.source])).toEqual([
+      ['a', 50, 30, join(imgs, 'a.png')],
+      ['b', 30, 50, join(imgs, 'b.png')],
+    ]);
   });
 
   it('refuses a bad layout before writing anything, with exit 2', () => {
@@ -179,7 +252,8 @@ describe('eval --features on a tiny VOC', () => {
     }
   });
   const common = ['eval', '--dataset', 'voc', '--root', voc, '--generator', 'kmeans', '--classifier', 'knn', '--quiet'];
-  const metrics = (out: string) => JSON.parse(readFileSync(join(out, 'run-1', 'metrics.json'), 'utf8')) as { images: number; mIoU: { mean: number }; confusion: number[][] };
+  const metrics = (out: string) =>
+    JSON.parse(readFileSync(join(out, 'run-1', 'metrics.json'), 'utf8')) as { images: number; mIoU: { mean: number }; confusion: number[][] };
 
   it('k-NN from the val and train caches gives the numbers of eval from the images (region embeddings from the model)', () => {
     const fromImages = join(tempDir(), 'e1');

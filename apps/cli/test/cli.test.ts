@@ -82,16 +82,44 @@ describe('acseg CLI: loading plugins', () => {
   const bad: Array<[string, Record<string, string>, string[], RegExp]> = [
     ['a plugin path that does not exist', {}, ['--plugin', './missing.mjs'], /plugin path \.\/missing\.mjs does not exist/],
     ['a package that is not installed', {}, ['--plugin', 'nothing-here'], /plugin package "nothing-here" is not installed.*acseg-plugin-nothing-here/],
-    ['a module that is not a plugin', { 'x.mjs': 'export default { hello: 1 };' }, ['--plugin', './x.mjs'], /x\.mjs\) is not an acseg plugin: missing or wrong name, version, apiVersion, register/],
+    [
+      'a module that is not a plugin',
+      { 'x.mjs': 'export default { hello: 1 };' },
+      ['--plugin', './x.mjs'],
+      /x\.mjs\) is not an acseg plugin: missing or wrong name, version, apiVersion, register/,
+    ],
     ['a module that throws on import', { 'x.mjs': 'throw new Error("boom");' }, ['--plugin', './x.mjs'], /failed to load: boom/],
-    ['an incompatible apiVersion', { 'x.mjs': pluginSource('future-plugin', { apiVersion: 99 }) }, ['--plugin', './x.mjs'], /future-plugin@1\.2\.3 .* targets plugin API 99, but this acseg speaks API 1/],
+    [
+      'an incompatible apiVersion',
+      { 'x.mjs': pluginSource('future-plugin', { apiVersion: 99 }) },
+      ['--plugin', './x.mjs'],
+      /future-plugin@1\.2\.3 .* targets plugin API 99, but this acseg speaks API 1/,
+    ],
     ['a malformed JSON config', { 'acseg.config.json': '{ "plugins": [ ' }, [], /acseg\.config\.json: not valid JSON/],
     ['a config with a wrong field', { 'acseg.config.json': '{ "plugins": [42] }' }, [], /acseg\.config\.json: plugins\.0: must be a package name or path/],
     ['a config with an unknown key', { 'acseg.config.json': '{ "plugin": [] }' }, [], /acseg\.config\.json: plugin: unknown key/],
     ['an .mjs config that throws', { 'acseg.config.mjs': 'throw new Error("cfg broke")' }, [], /acseg\.config\.mjs: failed to load \(cfg broke\)/],
-    ['a plugin whose register() throws', { 'x.mjs': "export default { name: 'broken-plugin', version: '1.0.0', apiVersion: 1, register() { throw new Error('kaput'); } };" }, ['--plugin', './x.mjs'], /plugin broken-plugin \(.*x\.mjs\) failed while registering: kaput/],
-    ['a plugin registering a malformed id', { 'x.mjs': "export default { name: 'bad-id-plugin', version: '1.0.0', apiVersion: 1, register(c) { c.generator('Bad Id', { description: 'x', create: () => ({}) }); } };" }, ['--plugin', './x.mjs'], /bad-id-plugin .*"Bad Id": ids are lower-case/],
-    ['two plugins claiming one id', { 'a.mjs': pluginSource('plug-a', { generator: 'same' }), 'b.mjs': pluginSource('plug-b', { generator: 'same' }) }, ['--plugin', './a.mjs', '--plugin', './b.mjs'], /generator "same" is registered twice: by plug-a .* and by plug-b/],
+    [
+      'a plugin whose register() throws',
+      { 'x.mjs': "export default { name: 'broken-plugin', version: '1.0.0', apiVersion: 1, register() { throw new Error('kaput'); } };" },
+      ['--plugin', './x.mjs'],
+      /plugin broken-plugin \(.*x\.mjs\) failed while registering: kaput/,
+    ],
+    [
+      'a plugin registering a malformed id',
+      {
+        'x.mjs':
+          "export default { name: 'bad-id-plugin', version: '1.0.0', apiVersion: 1, register(c) { c.generator('Bad Id', { description: 'x', create: () => ({}) }); } };",
+      },
+      ['--plugin', './x.mjs'],
+      /bad-id-plugin .*"Bad Id": ids are lower-case/,
+    ],
+    [
+      'two plugins claiming one id',
+      { 'a.mjs': pluginSource('plug-a', { generator: 'same' }), 'b.mjs': pluginSource('plug-b', { generator: 'same' }) },
+      ['--plugin', './a.mjs', '--plugin', './b.mjs'],
+      /generator "same" is registered twice: by plug-a .* and by plug-b/,
+    ],
   ];
   for (const [what, files, args, message] of bad) {
     it(`${what}: one clear error, exit 2, no stack trace (stack with --verbose)`, () => {

@@ -18,12 +18,20 @@ describe('the CLI source', () => {
     const registry = new ComponentRegistry();
     for (const spec of BUILTIN_PLUGINS) await registerPlugin(registry, validatePlugin((await import(spec)).default, spec), 'built-in');
     // 'background' is also the name of class 0 (outputs, class lists), not only a classifier's id.
-    const ids = new Set(registry.list().map((e) => e.id).filter((id) => id !== 'background'));
+    const ids = new Set(
+      registry
+        .list()
+        .map((e) => e.id)
+        .filter((id) => id !== 'background'),
+    );
     expect([...ids]).toEqual(expect.arrayContaining(['dino', 'handcrafted', 'acg', 'kmeans', 'knn', 'clip']));
     const found: string[] = [];
     for (const file of sources(join(repoRoot, 'apps/cli/src'))) {
       // Code only: string literals outside comments and outside `describe:` help texts.
-      const code = readFileSync(file, 'utf8').split('\n').map((l) => l.replace(/\/\*.*?\*\//g, '').replace(/\/\/.*$/, '')).filter((l) => !/^\s*\*|describe:/.test(l));
+      const code = readFileSync(file, 'utf8')
+        .split('\n')
+        .map((l) => l.replace(/\/\*.*?\*\//g, '').replace(/\/\/.*$/, ''))
+        .filter((l) => !/^\s*\*|describe:/.test(l));
       code.forEach((line, i) => {
         for (const m of line.matchAll(/(['"`])([a-z0-9._/-]+)\1/g)) if (ids.has(m[2])) found.push(`${file.slice(repoRoot.length + 1)}:${i + 1}: ${m[0]}`);
       });

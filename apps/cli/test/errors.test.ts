@@ -13,7 +13,10 @@ describe('error messages say what is wrong, once', () => {
     const dir = tempDir('acseg-empty-');
     copyFileSync(join(samples, 'beach.jpg'), join(dir, 'beach.jpg'));
     writeFileSync(join(dir, 'blank.jpg'), '');
-    for (const backbone of [['--backbone', 'handcrafted'], ['--backbone', 'dino', '--model', tinyDino]]) {
+    for (const backbone of [
+      ['--backbone', 'handcrafted'],
+      ['--backbone', 'dino', '--model', tinyDino],
+    ]) {
       const r = acseg(['segment', '--images', dir, '--out', join(tempDir(), 'o'), ...backbone, '--generator', 'kmeans', '--quiet']);
       expect(r.status, r.stderr).toBe(1);
       expect(r.stdout).toContain(`skipped ${join(dir, 'blank.jpg')}: the file is empty (0 bytes)`);
@@ -29,7 +32,20 @@ describe('error messages say what is wrong, once', () => {
 
   it('a file that cannot be read is named once, without the raw system tail', () => {
     const missing = join(tempDir(), 'no-state.safetensors');
-    const r = acseg(['run', '--images', samples, '--out', join(tempDir(), 'o'), '--backbone', 'handcrafted', '--generator', 'kmeans', '--set', `kmeans.checkpoint=${missing}`, '--quiet']);
+    const r = acseg([
+      'run',
+      '--images',
+      samples,
+      '--out',
+      join(tempDir(), 'o'),
+      '--backbone',
+      'handcrafted',
+      '--generator',
+      'kmeans',
+      '--set',
+      `kmeans.checkpoint=${missing}`,
+      '--quiet',
+    ]);
     expect(r.status).toBe(1);
     const line = r.stderr.split('\n').find((l) => l.startsWith('acseg: error: '));
     expect(line).toMatch(/cannot read the classifier state/);

@@ -44,7 +44,10 @@ describe('acseg eval --limit: the first N items, for a quick check', () => {
     expect(l.status, l.stderr).toBe(0);
     expect(metrics(two).images).toBe(2);
     // The first two of the list, in list order (the samples of the report are the evaluated items).
-    expect((JSON.parse(readFileSync(join(two, 'metrics.json'), 'utf8')) as { samples: Array<{ id: string }> }).samples.map((s) => s.id)).toEqual(['beach', 'fruit']);
+    expect((JSON.parse(readFileSync(join(two, 'metrics.json'), 'utf8')) as { samples: Array<{ id: string }> }).samples.map((s) => s.id)).toEqual([
+      'beach',
+      'fruit',
+    ]);
   });
 
   it('limits the train split too where it is used (the k-NN memory bank)', () => {
@@ -82,7 +85,9 @@ describe('acseg eval: dataset errors say what is wrong', () => {
     const r = acseg(['eval', '--dataset', 'voc', '--root', root, ...fast, '--classifier', 'knn', '--out', join(tempDir(), 'o')]);
     expect(r.status).toBe(1);
     const list = join(root, 'ImageSets/Segmentation/train.txt');
-    expect(r.stderr).toContain(`acseg: error: ${list}: cannot read the VOC 2012 split list: the file does not exist (the train split is needed for the k-NN memory bank)`);
+    expect(r.stderr).toContain(
+      `acseg: error: ${list}: cannot read the VOC 2012 split list: the file does not exist (the train split is needed for the k-NN memory bank)`,
+    );
     expect(r.stderr).toMatch(/hint: split lists there: val; --train-split NAME picks another split/);
     expect(r.stderr).not.toMatch(/ENOENT|--verbose/);
     expect(r.stderr.split(list).length - 1).toBe(1);
@@ -92,8 +97,24 @@ describe('acseg eval: dataset errors say what is wrong', () => {
 describe('acseg eval checks the classifier before training or extracting', () => {
   it('--classifier clip with missing model files stops before the ACG is trained on the train split', () => {
     const missing = join(tempDir(), 'no-clip');
-    const r = acseg(['eval', '--dataset', 'camvid', '--root', tinyCamVid(), '--backbone', 'handcrafted', '--generator', 'acg', '--classifier', 'clip',
-      '--set', `clip.model=${missing}`, '--quiet', '--out', join(tempDir(), 'o')]);
+    const r = acseg([
+      'eval',
+      '--dataset',
+      'camvid',
+      '--root',
+      tinyCamVid(),
+      '--backbone',
+      'handcrafted',
+      '--generator',
+      'acg',
+      '--classifier',
+      'clip',
+      '--set',
+      `clip.model=${missing}`,
+      '--quiet',
+      '--out',
+      join(tempDir(), 'o'),
+    ]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`acseg: error: CLIP model "${missing}": model.safetensors, tokenizer.json not found in ${missing}`);
     expect(r.stderr).not.toMatch(/training acg|acg: training on/);

@@ -13,7 +13,24 @@ describe('acseg eval', () => {
     const voc = join(tempDir(), 'voc');
     const { val } = await writeTinyVoc(voc, { val: Array.from({ length: 6 }, () => [64, 48]) });
     const out = join(tempDir(), 'eval');
-    const r = acseg(['eval', '--dataset', 'voc', '--root', voc, '--backbone', 'handcrafted', '--generator', 'kmeans', '--classifier', 'kmeans', '--seeds', '3', '--out', out, '--quiet']);
+    const r = acseg([
+      'eval',
+      '--dataset',
+      'voc',
+      '--root',
+      voc,
+      '--backbone',
+      'handcrafted',
+      '--generator',
+      'kmeans',
+      '--classifier',
+      'kmeans',
+      '--seeds',
+      '3',
+      '--out',
+      out,
+      '--quiet',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\|\s*\d+\.\d ± \d+\.\d\s*\|/);
     const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
@@ -47,17 +64,49 @@ describe('acseg models', () => {
     const dir = tempDir();
     const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
     weightSpecs(TINY).forEach(([name, shape, scale, offset], t) => {
-      tensors[name] = { shape, data: lcgUniform(1000 + t, shape.reduce((a, b) => a * b, 1), scale, offset) };
+      tensors[name] = {
+        shape,
+        data: lcgUniform(
+          1000 + t,
+          shape.reduce((a, b) => a * b, 1),
+          scale,
+          offset,
+        ),
+      };
     });
     await writeSafetensors(join(dir, 'model.safetensors'), tensors);
     // Heads cannot be read off the weights' shapes: config.json gives them (else d/64).
     writeFileSync(join(dir, 'config.json'), JSON.stringify({ num_attention_heads: 3, patch_size: 16, image_size: 48 }));
     const onnx = join(dir, 'tiny.onnx');
-    const conv = acseg(['models', 'convert', '--weights', join(dir, 'model.safetensors'), '--model-config', join(dir, 'config.json'), '--out', onnx, '--input-size', '48']);
+    const conv = acseg([
+      'models',
+      'convert',
+      '--weights',
+      join(dir, 'model.safetensors'),
+      '--model-config',
+      join(dir, 'config.json'),
+      '--out',
+      onnx,
+      '--input-size',
+      '48',
+    ]);
     expect(conv.status, conv.stderr).toBe(0);
     expect(conv.stdout).toMatch(/dino ViT d=48, depth 2, 3 heads, patch 16, 0 registers, input 48/);
     expect(existsSync(onnx)).toBe(true);
-    const seg = acseg(['segment', '--images', join(repoRoot, 'samples'), '--out', join(dir, 'out'), '--backbone', 'dino', '--model', onnx, '--generator', 'kmeans', '--quiet']);
+    const seg = acseg([
+      'segment',
+      '--images',
+      join(repoRoot, 'samples'),
+      '--out',
+      join(dir, 'out'),
+      '--backbone',
+      'dino',
+      '--model',
+      onnx,
+      '--generator',
+      'kmeans',
+      '--quiet',
+    ]);
     expect(seg.status, seg.stderr).toBe(0);
 
     const bad = acseg(['models', 'convert', '--weights', join(repoRoot, 'README.md'), '--out', join(dir, 'x.onnx')]);

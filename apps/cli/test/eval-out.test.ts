@@ -9,7 +9,13 @@ afterAll(removeTempDirs);
 describe('where acseg eval writes without --out', () => {
   const voc = join(tempDir(), 'voc');
   beforeAll(async () => {
-    await writeTinyVoc(voc, { val: [[64, 48], [64, 48], [64, 48]] });
+    await writeTinyVoc(voc, {
+      val: [
+        [64, 48],
+        [64, 48],
+        [64, 48],
+      ],
+    });
   });
   const args = ['eval', '--dataset', 'voc', '--root', voc, '--backbone', 'handcrafted', '--generator', 'kmeans', '--seeds', '1', '--quiet'];
 

@@ -16,7 +16,15 @@ beforeAll(async () => {
 const tinyDino = join(repoRoot, 'packages/backbone-dino/src/testing/fixtures/tiny-hub');
 const common = ['--dataset', 'voc', '--root', voc, '--backbone', 'dino', '--model', tinyDino, '--generator', 'kmeans', '--quiet'];
 
-interface Metrics { protocol: string; images: number; classNames: string[]; seeds: unknown[]; mIoU: { mean: number }; confusion: number[][]; perClassIoU: Array<number | null> }
+interface Metrics {
+  protocol: string;
+  images: number;
+  classNames: string[];
+  seeds: unknown[];
+  mIoU: { mean: number };
+  confusion: number[][];
+  perClassIoU: Array<number | null>;
+}
 
 /** mIoU recomputed from the written confusion matrix (rows = ground truth), independently of the eval package. */
 function miouFromConfusion(c: number[][]): number {

@@ -18,14 +18,22 @@ describe('acseg explore', () => {
     expect(r.stdout).toContain(`explorer of 6 images in ${join(fx.run, 'explore')}`);
     expect(r.stdout).toContain('region map missing for 1 of 6 images: d');
     expect(r.stdout).toContain('features missing for 1 of 6 images: b');
-    for (const f of ['index.html', 'explorer.js', 'data/index.js', 'data/page-0001.js', 'data/emb-0001.js', 'thumbs/a.jpg']) expect(existsSync(join(fx.run, 'explore', f))).toBe(true);
+    for (const f of ['index.html', 'explorer.js', 'data/index.js', 'data/page-0001.js', 'data/emb-0001.js', 'thumbs/a.jpg'])
+      expect(existsSync(join(fx.run, 'explore', f))).toBe(true);
     for (const f of ['fig4-concept-map', 'fig5-grid', 'fig6-retrieval']) {
       expect(readFileSync(join(fx.run, 'explore', 'figures', `${f}.svg`), 'utf8')).toMatch(/^<svg xmlns/);
-      expect(readFileSync(join(fx.run, 'explore', 'figures', `${f}.png`)).subarray(1, 4).toString()).toBe('PNG');
+      expect(
+        readFileSync(join(fx.run, 'explore', 'figures', `${f}.png`))
+          .subarray(1, 4)
+          .toString(),
+      ).toBe('PNG');
     }
     // The built CLI lays out on worker threads; in-process from sources it lays out on this thread: the same maps.
     const here = await buildExplorer({ run: fx.run, out: join(dir, 'in-process'), features: fx.cache, groundTruth: fx.groundTruth, epochs: 30 });
-    const maps = (file: string) => { const t = readFileSync(file, 'utf8'); return (JSON.parse(t.slice(t.indexOf(', ') + 2, t.lastIndexOf(')'))) as Array<{ map: unknown }>).map((p) => p.map); };
+    const maps = (file: string) => {
+      const t = readFileSync(file, 'utf8');
+      return (JSON.parse(t.slice(t.indexOf(', ') + 2, t.lastIndexOf(')'))) as Array<{ map: unknown }>).map((p) => p.map);
+    };
     expect(maps(join(here.dir, 'data', 'page-0001.js'))).toEqual(maps(join(fx.run, 'explore', 'data', 'page-0001.js')));
     // Figure 6 of image a's largest region (region 0 and 1 tie at 32 px: region 0): images b..f's region 0, b lacks features.
     const six = readFileSync(join(fx.run, 'explore', 'figures', 'fig6-retrieval.svg'), 'utf8');
@@ -41,18 +49,56 @@ describe('acseg explore', () => {
     const images = join(dir, 'images');
     mkdirSync(images);
     // Two 64×48 pictures of three flat colour bands each, so the regions are unmistakable.
-    for (const [name, colours] of [['one', [[200, 30, 30], [30, 200, 30], [30, 30, 200]]], ['two', [[30, 200, 30], [200, 200, 30], [30, 30, 200]]]] as const) {
+    for (const [name, colours] of [
+      [
+        'one',
+        [
+          [200, 30, 30],
+          [30, 200, 30],
+          [30, 30, 200],
+        ],
+      ],
+      [
+        'two',
+        [
+          [30, 200, 30],
+          [200, 200, 30],
+          [30, 30, 200],
+        ],
+      ],
+    ] as const) {
       const rgb = Buffer.alloc(64 * 48 * 3);
       for (let p = 0; p < 64 * 48; p++) rgb.set(colours[Math.min(2, Math.floor((p % 64) / 22))], p * 3);
-      await sharp(rgb, { raw: { width: 64, height: 48, channels: 3 } }).png().toFile(join(images, `${name}.png`));
+      await sharp(rgb, { raw: { width: 64, height: 48, channels: 3 } })
+        .png()
+        .toFile(join(images, `${name}.png`));
     }
-    const seg = acseg(['segment', '--images', images, '--out', join(dir, 'out'), '--features-cache', join(dir, 'cache'), '--backbone', 'handcrafted', '--generator', 'kmeans', '--k', '3', '--quiet']);
+    const seg = acseg([
+      'segment',
+      '--images',
+      images,
+      '--out',
+      join(dir, 'out'),
+      '--features-cache',
+      join(dir, 'cache'),
+      '--backbone',
+      'handcrafted',
+      '--generator',
+      'kmeans',
+      '--k',
+      '3',
+      '--quiet',
+    ]);
     expect(seg.status).toBe(0);
     const r = acseg(['explore', join(dir, 'out'), '--features', join(dir, 'cache'), '--epochs', '20', '--quiet']);
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(1); // nothing missing
     const text = readFileSync(join(dir, 'out', 'explore', 'data', 'page-0001.js'), 'utf8');
-    const pageData = JSON.parse(text.slice(text.indexOf(', ') + 2, text.lastIndexOf(')'))) as Array<{ id: string; map: { r: number[] } | null; regions: unknown[] }>;
+    const pageData = JSON.parse(text.slice(text.indexOf(', ') + 2, text.lastIndexOf(')'))) as Array<{
+      id: string;
+      map: { r: number[] } | null;
+      regions: unknown[];
+    }>;
     expect(pageData.map((p) => p.id)).toEqual(['one', 'two']);
     for (const p of pageData) {
       expect(p.map).not.toBeNull();
@@ -60,7 +106,10 @@ describe('acseg explore', () => {
     }
     // The same embeddings when the backbone makes them (handcrafted: the pixel-weighted mean of its patch features,
     // its own code), within the int8 storage's rounding.
-    const emb = (f: string) => { const t = readFileSync(f, 'utf8'); return JSON.parse(t.slice(t.indexOf(', ') + 2, t.lastIndexOf(')'))) as { refs: number[][]; q: string }; };
+    const emb = (f: string) => {
+      const t = readFileSync(f, 'utf8');
+      return JSON.parse(t.slice(t.indexOf(', ') + 2, t.lastIndexOf(')'))) as { refs: number[][]; q: string };
+    };
     const fromCache = emb(join(dir, 'out', 'explore', 'data', 'emb-0001.js'));
     const viaBackbone = acseg(['explore', join(dir, 'out'), '--out', join(dir, 'x2'), '--backbone', 'handcrafted', '--epochs', '20', '--quiet']);
     expect(viaBackbone.status).toBe(0);
@@ -85,19 +134,60 @@ describe('acseg explore', () => {
       for (let p = 0; p < 64 * 48; p++) {
         const band = Math.min(2, Math.floor((p % 64) / 22));
         grey[p] = band;
-        rgb.set(name === 'one' ? [[200, 30, 30], [30, 200, 30], [30, 30, 200]][band] : [[30, 200, 30], [200, 200, 30], [30, 30, 200]][band], p * 3);
+        rgb.set(
+          name === 'one'
+            ? [
+                [200, 30, 30],
+                [30, 200, 30],
+                [30, 30, 200],
+              ][band]
+            : [
+                [30, 200, 30],
+                [200, 200, 30],
+                [30, 30, 200],
+              ][band],
+          p * 3,
+        );
       }
-      await sharp(rgb, { raw: { width: 64, height: 48, channels: 3 } }).jpeg({ quality: 95 }).toFile(join(root, 'val', `${name}.jpg`));
-      await sharp(Buffer.from(grey), { raw: { width: 64, height: 48, channels: 1 } }).png().toFile(join(root, 'valannot', `${name}.png`));
+      await sharp(rgb, { raw: { width: 64, height: 48, channels: 3 } })
+        .jpeg({ quality: 95 })
+        .toFile(join(root, 'val', `${name}.jpg`));
+      await sharp(Buffer.from(grey), { raw: { width: 64, height: 48, channels: 1 } })
+        .png()
+        .toFile(join(root, 'valannot', `${name}.png`));
     }
-    const seg = acseg(['segment', '--images', join(root, 'val'), '--out', join(dir, 'out'), '--features-cache', join(dir, 'cache'), '--backbone', 'handcrafted', '--generator', 'kmeans', '--k', '3', '--quiet']);
+    const seg = acseg([
+      'segment',
+      '--images',
+      join(root, 'val'),
+      '--out',
+      join(dir, 'out'),
+      '--features-cache',
+      join(dir, 'cache'),
+      '--backbone',
+      'handcrafted',
+      '--generator',
+      'kmeans',
+      '--k',
+      '3',
+      '--quiet',
+    ]);
     expect(seg.status, seg.stderr).toBe(0);
     const r = acseg(['explore', join(dir, 'out'), '--features', join(dir, 'cache'), '--dataset', 'camvid', '--root', root, '--epochs', '20', '--quiet']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('ground truth missing');
     const text = readFileSync(join(dir, 'out', 'explore', 'data', 'page-0001.js'), 'utf8');
-    const pageData = JSON.parse(text.slice(text.indexOf(', ') + 2, text.lastIndexOf(')'))) as Array<{ id: string; gtRle: number[] | null; regionsRle: number[]; iou: number | null }>;
-    const unpack = (rle: number[]) => { const flat: number[] = []; for (let k = 0; k < rle.length; k += 2) for (let c = 0; c < rle[k + 1]; c++) flat.push(rle[k]); return Uint8Array.from(flat); };
+    const pageData = JSON.parse(text.slice(text.indexOf(', ') + 2, text.lastIndexOf(')'))) as Array<{
+      id: string;
+      gtRle: number[] | null;
+      regionsRle: number[];
+      iou: number | null;
+    }>;
+    const unpack = (rle: number[]) => {
+      const flat: number[] = [];
+      for (let k = 0; k < rle.length; k += 2) for (let c = 0; c < rle[k + 1]; c++) flat.push(rle[k]);
+      return Uint8Array.from(flat);
+    };
     for (const p of pageData) {
       // Each row of the map is 22 × band 0, 22 × band 1, 20 × band 2.
       const gt = unpack(p.gtRle!);

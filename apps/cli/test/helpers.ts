@@ -5,7 +5,11 @@ import { dirname, join, resolve } from 'node:path';
 export const repoRoot = resolve(__dirname, '../../..');
 export const cliBin = join(repoRoot, 'apps/cli/bin/acseg.js');
 
-export interface CliResult { status: number | null; stdout: string; stderr: string }
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Runs the built `acseg` binary (npm test builds first). */
 export function acseg(args: string[], cwd = repoRoot, env: Record<string, string> = {}): CliResult {

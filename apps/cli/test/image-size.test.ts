@@ -25,7 +25,15 @@ describe('--image-size with a DINOv2-with-registers model', () => {
     const r = acseg(['features', '--images', samples, '--out', out, '--backbone', 'dino', '--model', model, '--image-size', '56x70', '--cache-dir', tempDir()]);
     expect(r.status, r.stderr).toBe(0);
     const index = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8'));
-    expect(index.info).toMatchObject({ model: 'tiny-dinov2-reg', family: 'dinov2', registers: 4, inputSize: 56, inputHeight: 56, inputWidth: 70, patchSize: 14 });
+    expect(index.info).toMatchObject({
+      model: 'tiny-dinov2-reg',
+      family: 'dinov2',
+      registers: 4,
+      inputSize: 56,
+      inputHeight: 56,
+      inputWidth: 70,
+      patchSize: 14,
+    });
     expect(index.grid).toEqual({ h: 4, w: 5 });
   });
 
@@ -33,7 +41,21 @@ describe('--image-size with a DINOv2-with-registers model', () => {
     const dir = tempDir();
     const model = join(dir, 'tiny.onnx');
     writeFileSync(model, tinyDinov2Reg(56, 70));
-    const r = acseg(['features', '--images', samples, '--out', join(dir, 'f'), '--backbone', 'dino', '--model', model, '--image-size', '60', '--cache-dir', tempDir()]);
+    const r = acseg([
+      'features',
+      '--images',
+      samples,
+      '--out',
+      join(dir, 'f'),
+      '--backbone',
+      'dino',
+      '--model',
+      model,
+      '--image-size',
+      '60',
+      '--cache-dir',
+      tempDir(),
+    ]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('tiny-dinov2-reg: input size 60×60 is not a multiple of its patch size 14');
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -17,7 +17,9 @@ function loadedBy(args: string[]): string[] {
   const dir = tempDir();
   const log = join(dir, 'resolved.txt');
   writeFileSync(log, '');
-  writeFileSync(join(dir, 'hooks.mjs'), `import { appendFileSync } from 'node:fs';
+  writeFileSync(
+    join(dir, 'hooks.mjs'),
+    `import { appendFileSync } from 'node:fs';
 let log;
 export function initialize(data) { log = data.log; }
 export async function resolve(specifier, context, next) {
@@ -25,9 +27,12 @@ export async function resolve(specifier, context, next) {
   appendFileSync(log, r.url + '\\n');
   return r;
 }
-`);
+`,
+  );
   const probe = join(dir, 'probe.mjs');
-  writeFileSync(probe, `import { createRequire, register } from 'node:module';
+  writeFileSync(
+    probe,
+    `import { createRequire, register } from 'node:module';
 import { appendFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 const [log, mainFile, ...args] = process.argv.slice(2);
@@ -36,7 +41,8 @@ const { main } = await import(pathToFileURL(mainFile).href);
 await main(args);
 const require = createRequire(import.meta.url);
 appendFileSync(log, Object.keys(require.cache).join('\\n') + '\\nDONE\\n');
-`);
+`,
+  );
   const r = spawnSync(process.execPath, [probe, log, join(repoRoot, 'apps/cli/dist/main.js'), ...args], { encoding: 'utf8' });
   const lines = readFileSync(log, 'utf8').split('\n');
   expect(lines, r.stderr).toContain('DONE');
@@ -60,7 +66,11 @@ describe('commands load only what they use', () => {
   it('merging feature cache parts loads no ML runtime and no plugins (its start-up would cost more than the merge)', () => {
     const out = join(tempDir(), 'features');
     for (const i of [0, 1]) {
-      const r = acseg(['features', '--images', join(repoRoot, 'samples'), '--backbone', 'handcrafted', '--out', out, '--shard', `${i}/2`, '--quiet'], undefined, { SLURM_ARRAY_TASK_ID: '', JOB_COMPLETION_INDEX: '' });
+      const r = acseg(
+        ['features', '--images', join(repoRoot, 'samples'), '--backbone', 'handcrafted', '--out', out, '--shard', `${i}/2`, '--quiet'],
+        undefined,
+        { SLURM_ARRAY_TASK_ID: '', JOB_COMPLETION_INDEX: '' },
+      );
       expect(r.status, r.stderr).toBe(0);
     }
     expect(loadedBy(['merge', out, '--quiet'])).toEqual([]);

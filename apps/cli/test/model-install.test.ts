@@ -40,7 +40,9 @@ describe('the default DINO model installed without config.json', () => {
     const cache = cacheWith({ 'config.json': '{"patch_size":16}' });
     const r = acseg(['features', '--images', samples, '--out', join(tempDir(), 'features'), '--cache-dir', cache]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`acseg: error: model dino-vits16 in the cache is incomplete: ${join(cache, 'models', 'dino-vits16', 'main')} lacks onnx/model.onnx`);
+    expect(r.stderr).toContain(
+      `acseg: error: model dino-vits16 in the cache is incomplete: ${join(cache, 'models', 'dino-vits16', 'main')} lacks onnx/model.onnx`,
+    );
     expect(r.stderr).toContain('hint: run `acseg models pull dino-vits16 --force`');
     expect(r.stderr).not.toContain('handcrafted');
   });

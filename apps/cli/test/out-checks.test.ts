@@ -14,7 +14,11 @@ describe('--out that cannot be a folder: one clear error before any work', () =>
   writeFileSync(file, 'not a folder');
   const cases: Array<[string, string[], string]> = [
     ['run, --out a file', ['run', '--images', samples, '--out', file, ...fast], `--out ${file} is a file, not a folder`],
-    ['segment, --out under a file', ['segment', '--images', samples, '--out', join(file, 'sub'), ...fast], `--out ${join(file, 'sub')} cannot be created: ${file} is a file`],
+    [
+      'segment, --out under a file',
+      ['segment', '--images', samples, '--out', join(file, 'sub'), ...fast],
+      `--out ${join(file, 'sub')} cannot be created: ${file} is a file`,
+    ],
     ['features, --out a file', ['features', '--images', samples, '--out', file, '--backbone', 'handcrafted'], `--out ${file} is a file, not a folder`],
     ['eval, --out a file', ['eval', '--dataset', 'camvid', '--root', dir, '--out', file, ...fast], `--out ${file} is a file, not a folder`],
   ];

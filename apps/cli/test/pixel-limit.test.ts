@@ -14,9 +14,15 @@ beforeAll(async () => {
   images = join(tempDir(), 'images');
   mkdirSync(images);
   big = join(images, 'big.png');
-  await sharp({ create: { width: 60, height: 50, channels: 3, background: { r: 20, g: 120, b: 220 } } }).png().toFile(big);
-  await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 220, g: 30, b: 20 } } }).png().toFile(join(images, 'small.png'));
-  await sharp({ create: { width: 30, height: 40, channels: 3, background: { r: 30, g: 200, b: 40 } } }).jpeg().toFile(join(images, 'tall.jpg'));
+  await sharp({ create: { width: 60, height: 50, channels: 3, background: { r: 20, g: 120, b: 220 } } })
+    .png()
+    .toFile(big);
+  await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 220, g: 30, b: 20 } } })
+    .png()
+    .toFile(join(images, 'small.png'));
+  await sharp({ create: { width: 30, height: 40, channels: 3, background: { r: 30, g: 200, b: 40 } } })
+    .jpeg()
+    .toFile(join(images, 'tall.jpg'));
 });
 
 const backbones: Record<string, string[]> = {

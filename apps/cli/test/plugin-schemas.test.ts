@@ -4,7 +4,7 @@ import { acseg, removeTempDirs, tempDir } from './helpers.js';
 afterAll(removeTempDirs);
 
 describe('component option schemas in the CLI', () => {
-  it('plugins show prints a plugin\'s components with their options, defaults and needs', () => {
+  it("plugins show prints a plugin's components with their options, defaults and needs", () => {
     const r = acseg(['plugins', 'show', '@acseg/classifier-kmeans'], tempDir());
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^@acseg\/classifier-kmeans@\d+\.\d+\.\d+ {2}\(built-in\)$/m);

@@ -6,11 +6,20 @@ import { removeTempDirs, repoRoot, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
 
-const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
+const npm = (args: string[], cwd: string) =>
+  execFileSync('npm', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' },
+  });
 
 /** `npm pack` a workspace package into `dest`; returns the tarball path. */
 function pack(dir: string, dest: string): string {
-  const out = JSON.parse(npm(['pack', '--json', '--pack-destination', dest], join(repoRoot, dir))) as Array<{ filename: string; files: Array<{ path: string }> }>;
+  const out = JSON.parse(npm(['pack', '--json', '--pack-destination', dest], join(repoRoot, dir))) as Array<{
+    filename: string;
+    files: Array<{ path: string }>;
+  }>;
   const files = out[0].files.map((f) => f.path);
   expect(files).toContain('dist/index.js');
   expect(files).toContain('dist/index.d.ts');
@@ -37,14 +46,17 @@ describe('publishing', () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', type: 'module', private: true }));
     npm(['install', '--prefer-offline', '--no-package-lock', core, plugin, ...deps], dir);
     expect(existsSync(join(dir, 'node_modules/@acseg/core/dist/index.d.ts'))).toBe(true);
-    writeFileSync(join(dir, 'check.mjs'), `
+    writeFileSync(
+      join(dir, 'check.mjs'),
+      `
       import { PLUGIN_API_VERSION, validatePlugin, ComponentRegistry, registerPlugin } from '@acseg/core';
       import plugin from '@acseg/generator-clustering';
       validatePlugin(plugin, '@acseg/generator-clustering');
       const r = new ComponentRegistry();
       await registerPlugin(r, plugin, 'tarball');
       console.log(JSON.stringify({ api: PLUGIN_API_VERSION, generators: r.ids('generator') }));
-    `);
+    `,
+    );
     const out = JSON.parse(execFileSync(process.execPath, ['check.mjs'], { cwd: dir, encoding: 'utf8' }));
     expect(out.api).toBe(1);
     expect(out.generators).toContain('kmeans');

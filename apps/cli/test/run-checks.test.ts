@@ -6,7 +6,19 @@ afterAll(removeTempDirs);
 
 const samples = join(repoRoot, 'samples');
 /** The headline command: the ACG trained on the folder first, then CLIP names the regions. */
-const headline = (...extra: string[]) => ['run', '--images', samples, '--out', join(tempDir(), 'out'), '--backbone', 'handcrafted', '--generator', 'acg', '--quiet', ...extra];
+const headline = (...extra: string[]) => [
+  'run',
+  '--images',
+  samples,
+  '--out',
+  join(tempDir(), 'out'),
+  '--backbone',
+  'handcrafted',
+  '--generator',
+  'acg',
+  '--quiet',
+  ...extra,
+];
 
 /** No training, no feature extraction happened. */
 function expectNoWork(stderr: string): void {
@@ -18,7 +30,9 @@ describe('acseg run checks every component before training or extracting', () =>
     const missing = join(tempDir(), 'no-clip-here');
     const r = acseg([...headline('--classifier', 'clip', '--set', `clip.model=${missing}`)]);
     expect(r.status).toBe(1);
-    expect(r.stderr.match(/^classes: .*$/gm)).toEqual(['classes: the voc preset, 20 classes + background (the default for a classifier that needs class names; --classes voc, cocostuff27, camvid or "cat,dog,..." picks others)']);
+    expect(r.stderr.match(/^classes: .*$/gm)).toEqual([
+      'classes: the voc preset, 20 classes + background (the default for a classifier that needs class names; --classes voc, cocostuff27, camvid or "cat,dog,..." picks others)',
+    ]);
     expect(r.stderr).toContain(`acseg: error: CLIP model "${missing}": model.safetensors, tokenizer.json not found in ${missing}`);
     expectNoWork(r.stderr);
   });

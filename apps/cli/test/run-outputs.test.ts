@@ -13,14 +13,19 @@ const fast = ['--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet'];
 function clashingNames(dir: string): void {
   copyFileSync(join(samples, 'street.jpg'), join(dir, 'street.jpg'));
   copyFileSync(join(samples, 'beach.jpg'), join(dir, 'beach.jpg'));
-  const w = 96, h = 64;
+  const w = 96,
+    h = 64;
   const data = new Uint8Array(w * h * 3);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set([x * 2, y * 3, 255 - x * 2], (y * w + x) * 3);
   writeFileSync(join(dir, 'street.png'), encode({ width: w, height: h, data, channels: 3, depth: 8 }));
 }
 
-const jsonSources = (out: string) => Object.fromEntries(readdirSync(out).filter((f) => f.endsWith('.json'))
-  .map((f) => [f, (JSON.parse(readFileSync(join(out, f), 'utf8')) as { source: string; width: number }).source]));
+const jsonSources = (out: string) =>
+  Object.fromEntries(
+    readdirSync(out)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => [f, (JSON.parse(readFileSync(join(out, f), 'utf8')) as { source: string; width: number }).source]),
+  );
 
 describe('acseg run: one set of outputs per input, none over an input', () => {
   it('street.jpg and street.png get "street" and "street-2"; the gallery shows three different images', () => {
@@ -30,7 +35,11 @@ describe('acseg run: one set of outputs per input, none over an input', () => {
     const r = acseg(['run', '--images', images, '--out', out, ...fast]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/segmented 3 of 3 images/);
-    expect(jsonSources(out)).toEqual({ 'beach.json': join(images, 'beach.jpg'), 'street.json': join(images, 'street.jpg'), 'street-2.json': join(images, 'street.png') });
+    expect(jsonSources(out)).toEqual({
+      'beach.json': join(images, 'beach.jpg'),
+      'street.json': join(images, 'street.jpg'),
+      'street-2.json': join(images, 'street.png'),
+    });
     expect(JSON.parse(readFileSync(join(out, 'street-2.json'), 'utf8'))).toMatchObject({ id: 'street-2', width: 96, height: 64 });
     expect(r.stderr).toMatch(/street\.png: outputs named "street-2"/);
     const html = readFileSync(join(out, 'index.html'), 'utf8');

@@ -18,7 +18,13 @@ function folder(copies = 1): string {
   return dir;
 }
 
-const items = (out: string): string[] => readFileSync(join(out, 'gallery.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((l) => l.item).map((l) => l.item.id);
+const items = (out: string): string[] =>
+  readFileSync(join(out, 'gallery.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l))
+    .filter((l) => l.item)
+    .map((l) => l.item.id);
 const mtimeOf = (f: string): number => statSync(f).mtimeMs;
 
 describe('acseg segment, rerun', () => {
@@ -56,7 +62,10 @@ describe('acseg segment, rerun', () => {
     const exited = new Promise<void>((done) => child.on('exit', () => done()));
     // Kill once a few images are recorded (or let it end if the machine is faster than the polling).
     for (let i = 0; i < 600 && child.exitCode === null; i++) {
-      if (existsSync(join(out, 'gallery.jsonl')) && items(out).length >= 3) { child.kill('SIGKILL'); break; }
+      if (existsSync(join(out, 'gallery.jsonl')) && items(out).length >= 3) {
+        child.kill('SIGKILL');
+        break;
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
     await exited;
@@ -69,7 +78,8 @@ describe('acseg segment, rerun', () => {
     }
     const again = acseg(args);
     expect(again.status, again.stderr).toBe(0);
-    if (finished.length < 40) expect(again.stdout).toMatch(new RegExp(`segmented ${40 - finished.length} of ${40 - finished.length} images \\(${finished.length} more kept`));
+    if (finished.length < 40)
+      expect(again.stdout).toMatch(new RegExp(`segmented ${40 - finished.length} of ${40 - finished.length} images \\(${finished.length} more kept`));
     expect(items(out).sort()).toHaveLength(40);
   });
 });

@@ -16,7 +16,12 @@ function folder(): { dir: string; images: string[] } {
   const dir = tempDir('acseg-stream-imgs-');
   for (const f of readdirSync(samples).filter((f) => f.endsWith('.jpg'))) copyFileSync(join(samples, f), join(dir, f));
   writeFileSync(join(dir, 'notes.jpg'), 'this is not an image');
-  return { dir, images: readdirSync(dir).sort().map((f) => join(dir, f)) };
+  return {
+    dir,
+    images: readdirSync(dir)
+      .sort()
+      .map((f) => join(dir, f)),
+  };
 }
 
 describe('acseg run, streaming', () => {
@@ -28,12 +33,24 @@ describe('acseg run, streaming', () => {
     expect(r.stdout).toMatch(/segmented 5 of 6 images/);
     expect(existsSync(join(out, '.acseg-features'))).toBe(false);
     // The gallery record: one line per finished image and one for the bad file.
-    const lines = readFileSync(join(out, 'gallery.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.filter((l) => l.item).map((l) => l.item.id).sort()).toEqual(['beach', 'fruit', 'meadow', 'mountains', 'street']);
+    const lines = readFileSync(join(out, 'gallery.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(
+      lines
+        .filter((l) => l.item)
+        .map((l) => l.item.id)
+        .sort(),
+    ).toEqual(['beach', 'fruit', 'meadow', 'mountains', 'street']);
     expect(lines.filter((l) => l.skipped).map((l) => l.skipped.source)).toEqual([join(dir, 'notes.jpg')]);
 
     // Independently: the whole set in memory, as `run` did before it streamed (K = ceil(6 / 2) = 3, seed 0).
-    const pipeline = new SegmentationPipeline({ backbone: new HandcraftedBackbone({}), generator: KMeansGenerator.fromOptions({}), classifier: new KMeansClassifier({ K: 3 }) });
+    const pipeline = new SegmentationPipeline({
+      backbone: new HandcraftedBackbone({}),
+      generator: KMeansGenerator.fromOptions({}),
+      classifier: new KMeansClassifier({ K: 3 }),
+    });
     const outcomes = await pipeline.run(images);
     let compared = 0;
     for (const o of outcomes) {

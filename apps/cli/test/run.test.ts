@@ -49,7 +49,22 @@ describe('acseg run', () => {
 
   it('segment: regions only, with the DINO backbone on a model file given by path', () => {
     const out = join(tempDir(), 'seg');
-    const r = acseg(['segment', '--images', samples, '--out', out, '--backbone', 'dino', '--model', tinyDino, '--generator', 'agglomerative', '--k', '3', '--quiet']);
+    const r = acseg([
+      'segment',
+      '--images',
+      samples,
+      '--out',
+      out,
+      '--backbone',
+      'dino',
+      '--model',
+      tinyDino,
+      '--generator',
+      'agglomerative',
+      '--k',
+      '3',
+      '--quiet',
+    ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/onnxruntime cpu/);
     const json = JSON.parse(readFileSync(join(out, 'street.json'), 'utf8'));
@@ -62,7 +77,21 @@ describe('acseg run', () => {
     const r = acseg(['run', '--images', '/nonexistent/photos', '--out', tempDir(), '--backbone', 'handcrafted', '--generator', 'kmeans']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/\/nonexistent\/photos does not exist/);
-    const m = acseg(['run', '--images', samples, '--out', tempDir(), '--backbone', 'dino', '--model', 'dino-vits16', '--generator', 'kmeans', '--cache-dir', tempDir()]);
+    const m = acseg([
+      'run',
+      '--images',
+      samples,
+      '--out',
+      tempDir(),
+      '--backbone',
+      'dino',
+      '--model',
+      'dino-vits16',
+      '--generator',
+      'kmeans',
+      '--cache-dir',
+      tempDir(),
+    ]);
     expect(m.status).toBe(1);
     expect(m.stderr).toMatch(/dino-vits16 is not in the cache/);
     expect(m.stderr).not.toMatch(/\n\s+at /);

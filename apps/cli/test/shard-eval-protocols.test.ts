@@ -66,7 +66,7 @@ describe('eval --shard for k-NN (Table 3) and CLIP (Table 4): partials merged in
     expect(readFileSync(join(out, 'table.md'), 'utf8')).toBe(readFileSync(join(one, 'table.md'), 'utf8'));
     for (const run of ['run-1', 'run-2']) {
       expect(numbers(join(out, run, 'metrics.json'))).toEqual(numbers(join(one, run, 'metrics.json')));
-      const c = (JSON.parse(readFileSync(join(out, run, 'metrics.json'), 'utf8')) as { confusion: number[][]; mIoU: { mean: number } });
+      const c = JSON.parse(readFileSync(join(out, run, 'metrics.json'), 'utf8')) as { confusion: number[][]; mIoU: { mean: number } };
       expect(c.mIoU.mean).toBeCloseTo(miouFromConfusion(c.confusion), 6);
     }
     expect((JSON.parse(readFileSync(join(out, 'run-2', 'metrics.json'), 'utf8')) as { protocol: string }).protocol).toBe('k-NN retrieval (K=5)');
@@ -75,9 +75,18 @@ describe('eval --shard for k-NN (Table 3) and CLIP (Table 4): partials merged in
     const other = join(tempDir(), 'knn-train');
     const trainArgs = common.map((a) => (a === 'val' ? 'train' : a));
     expect(acseg([...trainArgs, '--classifier', 'knn', '--out', other, '--shard', '1/3'], undefined, clean).status).toBe(0);
-    const split = acseg(['merge', join(out, 'part-0000-of-0003'), join(other, 'part-0001-of-0003'), join(out, 'part-0002-of-0003'), '--out', join(tempDir(), 'split')]);
+    const split = acseg([
+      'merge',
+      join(out, 'part-0000-of-0003'),
+      join(other, 'part-0001-of-0003'),
+      join(out, 'part-0002-of-0003'),
+      '--out',
+      join(tempDir(), 'split'),
+    ]);
     expect(split.status).toBe(2);
-    expect(firstError(split.stderr)).toBe(`acseg: error: ${join(other, 'part-0001-of-0003')} and ${join(out, 'part-0000-of-0003')} are parts of different jobs (image list --dataset camvid --split train (7 images) ≠ --dataset camvid --split val (5 images)); cannot merge them`);
+    expect(firstError(split.stderr)).toBe(
+      `acseg: error: ${join(other, 'part-0001-of-0003')} and ${join(out, 'part-0000-of-0003')} are parts of different jobs (image list --dataset camvid --split train (7 images) ≠ --dataset camvid --split val (5 images)); cannot merge them`,
+    );
 
     // A second merge into the same folder would overwrite the evaluation: refused.
     const again = acseg(['merge', out]);
@@ -95,7 +104,12 @@ describe('eval --shard for k-NN (Table 3) and CLIP (Table 4): partials merged in
 
     const out = join(tempDir(), 'clip-shards');
     for (const i of [0, 1]) {
-      const s = acseg([...clip, '--out', out], undefined, { ...clean, SLURM_ARRAY_TASK_ID: String(i + 3), SLURM_ARRAY_TASK_MIN: '3', SLURM_ARRAY_TASK_MAX: '4' });
+      const s = acseg([...clip, '--out', out], undefined, {
+        ...clean,
+        SLURM_ARRAY_TASK_ID: String(i + 3),
+        SLURM_ARRAY_TASK_MIN: '3',
+        SLURM_ARRAY_TASK_MAX: '4',
+      });
       expect(s.status, s.stderr).toBe(0);
     }
     const m = acseg(['merge', out]);
@@ -112,7 +126,11 @@ describe('eval --shard for k-NN (Table 3) and CLIP (Table 4): partials merged in
     const mixedOut = join(tempDir(), 'mixed');
     const mixed = acseg(['merge', join(out, 'part-0000-of-0002'), join(km, 'part-0001-of-0002'), '--out', mixedOut]);
     expect(mixed.status).toBe(2);
-    expect(firstError(mixed.stderr)).toMatch(new RegExp(`^acseg: error: ${join(km, 'part-0001-of-0002')} and ${join(out, 'part-0000-of-0002')} are parts of different jobs \\(classifier "kmeans" ≠ "clip"\\); cannot merge them$`));
+    expect(firstError(mixed.stderr)).toMatch(
+      new RegExp(
+        `^acseg: error: ${join(km, 'part-0001-of-0002')} and ${join(out, 'part-0000-of-0002')} are parts of different jobs \\(classifier "kmeans" ≠ "clip"\\); cannot merge them$`,
+      ),
+    );
 
     // A part whose prepared file is cut short: unfinished, nothing merged.
     const file = join(out, 'part-0001-of-0002', 'prepared.jsonl');
@@ -120,7 +138,9 @@ describe('eval --shard for k-NN (Table 3) and CLIP (Table 4): partials merged in
     const cutOut = join(tempDir(), 'cut');
     const cut = acseg(['merge', out, '--out', cutOut]);
     expect(cut.status).toBe(2);
-    expect(firstError(cut.stderr)).toBe(`acseg: error: ${join(out, 'part-0001-of-0002')}: shard 1/2 is unfinished (${file}: cut short (fewer lines than it announces)); nothing merged`);
+    expect(firstError(cut.stderr)).toBe(
+      `acseg: error: ${join(out, 'part-0001-of-0002')}: shard 1/2 is unfinished (${file}: cut short (fewer lines than it announces)); nothing merged`,
+    );
     expect(() => readFileSync(join(cutOut, 'table.md'))).toThrow();
   }, 300_000);
 });

@@ -19,14 +19,37 @@ function numbers(file: string): unknown {
 }
 
 describe('eval --shard: per-image partials merged into the table and metrics of one process', () => {
-  it('2 shards + merge give the one-process numbers, in the split\'s own order; a retried shard has nothing to redo', async () => {
+  it("2 shards + merge give the one-process numbers, in the split's own order; a retried shard has nothing to redo", async () => {
     const root = join(tempDir(), 'camvid');
-    const sizes: Array<[number, number]> = [[64, 48], [48, 64], [80, 60], [64, 64], [56, 40], [72, 54], [64, 48]];
+    const sizes: Array<[number, number]> = [
+      [64, 48],
+      [48, 64],
+      [80, 60],
+      [64, 64],
+      [56, 40],
+      [72, 54],
+      [64, 48],
+    ];
     await writeTinyCamVid(root, { val: sizes }, 7);
     // The split's list not in sorted order: k-means starts from the digests in list order, so merge must restore it.
     const list = join(root, 'val.txt');
     writeFileSync(list, readFileSync(list, 'utf8').trim().split('\n').reverse().join('\n') + '\n');
-    const common = ['eval', '--dataset', 'camvid', '--root', root, '--split', 'val', '--backbone', 'handcrafted', '--generator', 'kmeans', '--seeds', '3', '--quiet'];
+    const common = [
+      'eval',
+      '--dataset',
+      'camvid',
+      '--root',
+      root,
+      '--split',
+      'val',
+      '--backbone',
+      'handcrafted',
+      '--generator',
+      'kmeans',
+      '--seeds',
+      '3',
+      '--quiet',
+    ];
 
     const one = join(tempDir(), 'one');
     const r = acseg([...common, '--out', one], undefined, clean);
@@ -48,6 +71,8 @@ describe('eval --shard: per-image partials merged into the table and metrics of 
     // A classifier no shard protocol covers (it needs no fit, and is not CLIP's Table 4): refused before any work.
     const bg = acseg([...common, '--classifier', 'background', '--out', join(tempDir(), 'k'), '--shard', '0/2'], undefined, clean);
     expect(bg.status).toBe(2);
-    expect(bg.stderr.split('\n').find((l) => l.startsWith('acseg: error:'))).toBe('acseg: error: eval --shard: classifier background is not supported; shards prepare digests for a classifier fitted on the split (kmeans) or on the train split (knn), or labels of one that needs no fit (clip)');
+    expect(bg.stderr.split('\n').find((l) => l.startsWith('acseg: error:'))).toBe(
+      'acseg: error: eval --shard: classifier background is not supported; shards prepare digests for a classifier fitted on the split (kmeans) or on the train split (knn), or labels of one that needs no fit (clip)',
+    );
   });
 });

@@ -9,7 +9,7 @@ afterAll(removeTempDirs);
 const clean = { SLURM_ARRAY_TASK_ID: '', JOB_COMPLETION_INDEX: '', ACSEG_NUM_SHARDS: '' };
 const firstError = (stderr: string) => stderr.split('\n').find((l) => l.startsWith('acseg: error:'));
 
-describe('run --fit-only: the classifier fitted once from the shards\' region embeddings', () => {
+describe("run --fit-only: the classifier fitted once from the shards' region embeddings", () => {
   it('shards digest their parts, merge fits once: the state a one-process run fits, byte for byte', async () => {
     const images = join(tempDir(), 'images');
     cpSync(join(repoRoot, 'samples'), images, { recursive: true });
@@ -29,7 +29,8 @@ describe('run --fit-only: the classifier fitted once from the shards\' region em
     // Two shards (one by flag, one from a Slurm array's variables), then merge.
     const state = join(tempDir(), 'merged.safetensors');
     const out = join(tempDir(), 'fit');
-    const shard = (flags: string[], env: Record<string, string> = {}) => acseg([...common, '--fit-only', '--save-classifier', state, '--out', out, ...flags], undefined, { ...clean, ...env });
+    const shard = (flags: string[], env: Record<string, string> = {}) =>
+      acseg([...common, '--fit-only', '--save-classifier', state, '--out', out, ...flags], undefined, { ...clean, ...env });
     const s0 = shard(['--shard', '0/2']);
     expect(s0.status, s0.stderr).toBe(0);
     expect(s0.stdout).toContain('shard 0/2 (--shard 0/2): 2 of 5 images: 2 images digested, 0 skipped');
@@ -108,7 +109,9 @@ describe('run --fit-only: the classifier fitted once from the shards\' region em
     expect(acseg([...common, '--clusters', '2', '--save-classifier', state, '--out', b, '--shard', '1/2'], undefined, clean).status).toBe(0);
     const mixed = acseg(['merge', join(a, 'part-0000-of-0002'), join(b, 'part-0001-of-0002'), '--out', join(tempDir(), 'm')]);
     expect(mixed.status).toBe(2);
-    expect(firstError(mixed.stderr)).toBe(`acseg: error: ${join(b, 'part-0001-of-0002')} and ${join(a, 'part-0000-of-0002')} are parts of different jobs (clusters 2 ≠ 3); cannot merge them`);
+    expect(firstError(mixed.stderr)).toBe(
+      `acseg: error: ${join(b, 'part-0001-of-0002')} and ${join(a, 'part-0000-of-0002')} are parts of different jobs (clusters 2 ≠ 3); cannot merge them`,
+    );
     expect(existsSync(state)).toBe(false);
 
     // Job a's shard 1 killed while writing would leave no file; a damaged one (cut short) is unfinished: nothing written.
@@ -117,7 +120,9 @@ describe('run --fit-only: the classifier fitted once from the shards\' region em
     writeFileSync(digests, readFileSync(digests, 'utf8').split('\n').slice(0, 2).join('\n'));
     const cut = acseg(['merge', a]);
     expect(cut.status).toBe(2);
-    expect(firstError(cut.stderr)).toBe(`acseg: error: ${join(a, 'part-0001-of-0002')}: shard 1/2 is unfinished (${digests}: cut short (fewer lines than it announces)); nothing merged`);
+    expect(firstError(cut.stderr)).toBe(
+      `acseg: error: ${join(a, 'part-0001-of-0002')}: shard 1/2 is unfinished (${digests}: cut short (fewer lines than it announces)); nothing merged`,
+    );
     expect(existsSync(state)).toBe(false);
   }, 240_000);
 });

@@ -29,7 +29,8 @@ function cacheBytes(dir: string): Record<string, string> {
   return out;
 }
 
-const sources = (dir: string): string[] => (JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { images: Array<{ source: string }> }).images.map((im) => im.source);
+const sources = (dir: string): string[] =>
+  (JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as { images: Array<{ source: string }> }).images.map((im) => im.source);
 
 // Sorted: a.jpg and a.png (ids "a", "a-2") fall in different shards of 3 (cuts after 3 and 6 of 10).
 const NAMES = ['0.png', 'b1.png', 'a.jpg', 'a.png', 'c.png', 'd.png', 'e.jpg', 'f.png', 'g.png', 'h.png'];
@@ -94,7 +95,11 @@ describe('acseg features --shard and acseg merge', () => {
     expect(refused.stderr).toContain(`${part}: shard 2/3 is unfinished (2 of its 4 images); nothing merged`);
     expect(existsSync(join(out, 'index.json'))).toBe(false);
 
-    const retry = acseg(['features', '--images', images, '--out', out, '--quiet', ...common.slice(0, -1)], undefined, { ...clean, SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3' });
+    const retry = acseg(['features', '--images', images, '--out', out, '--quiet', ...common.slice(0, -1)], undefined, {
+      ...clean,
+      SLURM_ARRAY_TASK_ID: '2',
+      SLURM_ARRAY_TASK_COUNT: '3',
+    });
     expect(retry.status, retry.stderr).toBe(0);
     expect(retry.stdout).toContain('(2 computed now, 2 already there, 0 skipped)');
     expect(acseg(['merge', out, '--quiet']).status).toBe(0);
@@ -112,10 +117,21 @@ describe('acseg features --shard and acseg merge', () => {
 
     // Shard 1 of another shard size, then shard 0 given twice.
     const other = join(tempDir(), 'other');
-    expect(acseg(['features', '--images', images, '--out', other, '--shard', '1/3', ...common.slice(0, 2), '--shard-size', '5', '--quiet'], undefined, clean).status).toBe(0);
-    const mixed = acseg(['merge', '--out', join(tempDir(), 'm'), join(out, 'part-0000-of-0003'), join(other, 'part-0001-of-0003'), join(out, 'part-0002-of-0003')]);
+    expect(
+      acseg(['features', '--images', images, '--out', other, '--shard', '1/3', ...common.slice(0, 2), '--shard-size', '5', '--quiet'], undefined, clean).status,
+    ).toBe(0);
+    const mixed = acseg([
+      'merge',
+      '--out',
+      join(tempDir(), 'm'),
+      join(out, 'part-0000-of-0003'),
+      join(other, 'part-0001-of-0003'),
+      join(out, 'part-0002-of-0003'),
+    ]);
     expect(mixed.status).toBe(2);
-    expect(firstLine(mixed.stderr)).toBe(`acseg: error: ${join(other, 'part-0001-of-0003')} and ${join(out, 'part-0000-of-0003')} are parts of different jobs (shardSize 5 ≠ 2); cannot merge them`);
+    expect(firstLine(mixed.stderr)).toBe(
+      `acseg: error: ${join(other, 'part-0001-of-0003')} and ${join(out, 'part-0000-of-0003')} are parts of different jobs (shardSize 5 ≠ 2); cannot merge them`,
+    );
 
     const copy = join(tempDir(), 'copy');
     cpSync(join(out, 'part-0000-of-0003'), join(copy, 'part-0000-of-0003'), { recursive: true });
@@ -129,7 +145,14 @@ describe('acseg features --shard and acseg merge', () => {
     cpSync(join(images, '0.png'), join(more, 'z.png'));
     const moreOut = join(tempDir(), 'more-out');
     expect(acseg(['features', '--images', more, '--out', moreOut, '--shard', '1/3', ...common], undefined, clean).status).toBe(0);
-    const list = acseg(['merge', '--out', join(tempDir(), 'm'), join(out, 'part-0000-of-0003'), join(moreOut, 'part-0001-of-0003'), join(out, 'part-0002-of-0003')]);
+    const list = acseg([
+      'merge',
+      '--out',
+      join(tempDir(), 'm'),
+      join(out, 'part-0000-of-0003'),
+      join(moreOut, 'part-0001-of-0003'),
+      join(out, 'part-0002-of-0003'),
+    ]);
     expect(list.status).toBe(2);
     expect(firstLine(list.stderr)).toMatch(/are parts of different jobs \(image list --images .*more \(11 images\) ≠ --images .*images \(10 images\)\)/);
     expect(readdirSync(out).sort()).toEqual(['part-0000-of-0003', 'part-0002-of-0003']);
@@ -137,8 +160,16 @@ describe('acseg features --shard and acseg merge', () => {
     for (const [args, env, message] of [
       [['--shard', '3/3'], clean, 'acseg: error: --shard 3/3: shard index 3 is out of range (0..2 for 3 shards)'],
       [['--shard', '0/0'], clean, 'acseg: error: --shard 0/0: the number of shards must be at least 1, got 0'],
-      [[], { ...clean, JOB_COMPLETION_INDEX: '1' }, 'acseg: error: JOB_COMPLETION_INDEX=1 is set but not the number of shards (Kubernetes gives the index, not the count)'],
-      [[], { ...clean, SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '5' }, 'acseg: error: inconsistent Slurm array: SLURM_ARRAY_TASK_COUNT=3 but SLURM_ARRAY_TASK_MIN..MAX=0..5 step 1 spans 6 tasks'],
+      [
+        [],
+        { ...clean, JOB_COMPLETION_INDEX: '1' },
+        'acseg: error: JOB_COMPLETION_INDEX=1 is set but not the number of shards (Kubernetes gives the index, not the count)',
+      ],
+      [
+        [],
+        { ...clean, SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_MAX: '5' },
+        'acseg: error: inconsistent Slurm array: SLURM_ARRAY_TASK_COUNT=3 but SLURM_ARRAY_TASK_MIN..MAX=0..5 step 1 spans 6 tasks',
+      ],
     ] as Array<[string[], Record<string, string>, string]>) {
       const r = acseg(['features', '--images', images, '--out', join(tempDir(), 'x'), ...common, ...args], undefined, env);
       expect(r.status).toBe(2);

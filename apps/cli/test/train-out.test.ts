@@ -33,7 +33,7 @@ describe('acseg train --out: never writes over what is not its own checkpoint', 
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('refuses a folder holding other files (another tool\'s config.json included), before computing features', () => {
+  it("refuses a folder holding other files (another tool's config.json included), before computing features", () => {
     const dir = tempDir();
     const out = join(dir, 'mixed');
     mkdirSync(out);
@@ -98,7 +98,9 @@ describe('acseg train --out: never writes over what is not its own checkpoint', 
     const args = ['train', ...quick, '--out', ckpt, '--iterations', '20', '--checkpoint-every', '1'];
     const child = spawn(process.execPath, [cliBin, ...args], { cwd: repoRoot });
     let stderr = '';
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
     // Interrupt once the first checkpoint is there (training is under way).
     while (!existsSync(join(ckpt, 'config.json'))) {

@@ -46,7 +46,26 @@ describe('acseg features → train → segment', () => {
   it('--restarts trains several seeds and keeps the lowest held-in loss; --ema averages the weights', () => {
     const dir = tempDir();
     const ckpt = join(dir, 'ckpt');
-    const t = acseg(['train', '--images', samples, '--backbone', 'handcrafted', '--out', ckpt, '--iterations', '2', '--batch-size', '2', '--seed', '3', '--restarts', '2', '--ema', '0.9', '--quiet']);
+    const t = acseg([
+      'train',
+      '--images',
+      samples,
+      '--backbone',
+      'handcrafted',
+      '--out',
+      ckpt,
+      '--iterations',
+      '2',
+      '--batch-size',
+      '2',
+      '--seed',
+      '3',
+      '--restarts',
+      '2',
+      '--ema',
+      '0.9',
+      '--quiet',
+    ]);
     expect(t.status, t.stderr).toBe(0);
     expect(t.stderr).toMatch(/weights averaged \(ema 0\.9\)/);
     expect(t.stderr).toMatch(/restart 2 of 2 \(seed 4\)/);

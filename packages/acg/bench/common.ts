@@ -9,7 +9,7 @@ export function randomFeatures(count: number, seed = 1, n = 196, d = 384): Featu
     const centres = Array.from({ length: 4 }, () => Float32Array.from({ length: d }, () => rng.normal()));
     const tokens = new Float32Array(n * d);
     for (let i = 0; i < n; i++) {
-      const c = centres[(i * 4) / n | 0];
+      const c = centres[((i * 4) / n) | 0];
       for (let t = 0; t < d; t++) tokens[i * d + t] = c[t] + 0.5 * rng.normal();
     }
     return { id: `img${b}`, grid: { h: side, w: n / side }, dim: d, tokens, imageSize: { width: 224, height: 224 } };

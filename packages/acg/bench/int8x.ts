@@ -12,7 +12,15 @@ import { OnnxAcg } from '../src/inference/onnx/session.js';
 import { syntheticImages } from './data/synthetic.js';
 import { randomFeatures } from './common.js';
 
-const { values: args } = parseArgs({ options: { reps: { type: 'string', default: '5' }, batch: { type: 'string', default: '64' }, forms: { type: 'string', default: 'dqmm,dqmm+x8' }, checkpoint: { type: 'string' }, held: { type: 'string', default: '64' } } });
+const { values: args } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '5' },
+    batch: { type: 'string', default: '64' },
+    forms: { type: 'string', default: 'dqmm,dqmm+x8' },
+    checkpoint: { type: 'string' },
+    held: { type: 'string', default: '64' },
+  },
+});
 // Seed-0 untrained weights, or a trained checkpoint's (the accuracy lines then describe a trained model).
 const ckpt = args.checkpoint ? await loadCheckpoint(args.checkpoint) : undefined;
 const cfg = ckpt?.config ?? makeConfig(384);
@@ -32,18 +40,32 @@ for (const [name, s] of variants.slice(1)) {
   for (let i = 0; i < ref.length / k; i++) {
     const row = Array.from(ref.subarray(i * k, i * k + k));
     const sorted = [...row].sort((x, y) => y - x);
-    const arg = (v: Float32Array) => { let b = 0; for (let j = 1; j < k; j++) if (v[i * k + j] > v[i * k + b]) b = j; return b; };
+    const arg = (v: Float32Array) => {
+      let b = 0;
+      for (let j = 1; j < k; j++) if (v[i * k + j] > v[i * k + b]) b = j;
+      return b;
+    };
     const same = arg(got) === arg(ref);
-    counted++; if (same) agree++;
-    if (sorted[0] - sorted[1] >= 0.01) { clear++; if (same) clearAgree++; }
+    counted++;
+    if (same) agree++;
+    if (sorted[0] - sorted[1] >= 0.01) {
+      clear++;
+      if (same) clearAgree++;
+    }
     for (let j = 0; j < k; j++) md = Math.max(md, Math.abs(got[i * k + j] - ref[i * k + j]));
   }
   const ds = Float32Array.from(ref, (v, i) => Math.abs(got[i] - v)).sort();
   const pct = (q: number) => ds[Math.min(ds.length - 1, Math.floor(q * ds.length))].toExponential(1);
-  console.log(`${name}: max |ΔS| ${md.toExponential(2)} (p50 ${pct(0.5)}, p99 ${pct(0.99)}, p99.9 ${pct(0.999)}), argmax = fp32 on ${(100 * agree / counted).toFixed(2)} % of ${counted}, on ${(100 * clearAgree / clear).toFixed(2)} % of ${clear} with gap ≥ 0.01`);
+  console.log(
+    `${name}: max |ΔS| ${md.toExponential(2)} (p50 ${pct(0.5)}, p99 ${pct(0.99)}, p99.9 ${pct(0.999)}), argmax = fp32 on ${((100 * agree) / counted).toFixed(2)} % of ${counted}, on ${((100 * clearAgree) / clear).toFixed(2)} % of ${clear} with gap ≥ 0.01`,
+  );
 }
 
-console.log(`start ${new Date().toISOString()} load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `start ${new Date().toISOString()} load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 const times = new Map<string, number[]>(variants.map(([n]) => [n, []]));
 for (const [, s] of variants) await s.predict(tokens, 196);
 for (let r = 0; r < Number(args.reps); r++) {
@@ -53,7 +75,14 @@ for (let r = 0; r < Number(args.reps); r++) {
     times.get(name)!.push(performance.now() - t);
   }
 }
-console.log(`end ${new Date().toISOString()} load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `end ${new Date().toISOString()} load ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-for (const [name, v] of times) console.log(`${name.padEnd(16)} median ${med(v).toFixed(1)} ms/batch ${batch} → ${(batch / med(v) * 1000).toFixed(0)} images/s (min ${Math.min(...v).toFixed(1)} ms)`);
+for (const [name, v] of times)
+  console.log(
+    `${name.padEnd(16)} median ${med(v).toFixed(1)} ms/batch ${batch} → ${((batch / med(v)) * 1000).toFixed(0)} images/s (min ${Math.min(...v).toFixed(1)} ms)`,
+  );
 for (const [, s] of variants) await s.dispose();

@@ -25,20 +25,32 @@ time('batchFeatures', () => batchFeatures(tokens, 196, 384).dispose());
 const f = batchFeatures(tokens, 196, 384);
 time('modularityWeights', () => modularityWeights(f).dispose());
 const w = modularityWeights(f);
-time('forward', () => tf.tidy(() => { forward(p, f).assignment.dataSync(); }));
+time('forward', () =>
+  tf.tidy(() => {
+    forward(p, f).assignment.dataSync();
+  }),
+);
 const s = tf.keep(tf.tidy(() => forward(p, f).assignment));
-time('loss (JS)', () => tf.tidy(() => { modularityLoss(s, w).dataSync(); }));
-time('forward+loss+backward', () => tf.tidy(() => {
-  const { grads } = tf.variableGrads(() => modularityLoss(forward(p, f).assignment, w), [...p.vars.values()]);
-  for (const g of Object.values(grads)) g.dataSync();
-}));
+time('loss (JS)', () =>
+  tf.tidy(() => {
+    modularityLoss(s, w).dataSync();
+  }),
+);
+time('forward+loss+backward', () =>
+  tf.tidy(() => {
+    const { grads } = tf.variableGrads(() => modularityLoss(forward(p, f).assignment, w), [...p.vars.values()]);
+    for (const g of Object.values(grads)) g.dataSync();
+  }),
+);
 const m = new TfAcg(cfg, initParams(cfg, 0));
 m.setOptimizer({ lr: 1e-4, weightDecay: 0.01 });
 time('TfAcg.step (all)', () => m.step(tokens, 196));
-const prof = await tf.profile(() => tf.tidy(() => {
-  const { grads } = tf.variableGrads(() => modularityLoss(forward(p, f).assignment, w), [...p.vars.values()]);
-  for (const g of Object.values(grads)) g.dataSync();
-}));
+const prof = await tf.profile(() =>
+  tf.tidy(() => {
+    const { grads } = tf.variableGrads(() => modularityLoss(forward(p, f).assignment, w), [...p.vars.values()]);
+    for (const g of Object.values(grads)) g.dataSync();
+  }),
+);
 const by = new Map<string, { ms: number; n: number }>();
 for (const k of prof.kernels) {
   const e = by.get(k.name) ?? { ms: 0, n: 0 };

@@ -28,7 +28,14 @@ import { startTrainingEngine } from '../src/training/engines/choose.js';
 import { ensureBackend, TfAcg, type Formulation } from '../src/tf/runtime.js';
 import { randomFeatures, table } from './common.js';
 
-const { values: args } = parseArgs({ options: { steps: { type: 'string', default: '3' }, images: { type: 'string', default: '128' }, reps: { type: 'string', default: '3' }, 'no-train': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '3' },
+    images: { type: 'string', default: '128' },
+    reps: { type: 'string', default: '3' },
+    'no-train': { type: 'boolean', default: false },
+  },
+});
 const steps = Number(args.steps);
 const backend = await ensureBackend({ ...silentLogger, info: (m) => console.log(m) });
 
@@ -38,7 +45,12 @@ const batch = randomFeatures(32, 7).map((f) => f.tokens);
 const fwdMacs: Record<Formulation, number> = { reassociated: 98e6, naive: 98e6 + 6 * 2 * 196 * 384 * 384 };
 
 const trainRows: Array<Record<string, string | number>> = [];
-const cases: Array<['onnx' | 'tfjs', Formulation, number]> = [['onnx', 'reassociated', 0], ['tfjs', 'reassociated', 1], ['tfjs', 'reassociated', 2], ['tfjs', 'naive', 1]];
+const cases: Array<['onnx' | 'tfjs', Formulation, number]> = [
+  ['onnx', 'reassociated', 0],
+  ['tfjs', 'reassociated', 1],
+  ['tfjs', 'reassociated', 2],
+  ['tfjs', 'naive', 1],
+];
 for (const [engine, formulation, workers] of args['no-train'] ? [] : cases) {
   const m = new TfAcg(cfg, initParams(cfg, 0), formulation);
   m.setOptimizer({ lr: 1e-4, weightDecay: 0.01 });
@@ -57,9 +69,13 @@ for (const [engine, formulation, workers] of args['no-train'] ? [] : cases) {
   const ms = times.reduce((a, b) => a + b, 0) / times.length;
   const gflops = (3 * 2 * fwdMacs[formulation] * 32) / (ms / 1000) / 1e9;
   trainRows.push({
-    engine: engine === 'onnx' ? 'ONNX graph backward (onnxruntime-node 2 threads)' : 'TF.js autodiff (WASM)', formulation, 'TF.js workers': engine === 'onnx' ? '-' : workers,
-    'ms/step (batch 32)': ms.toFixed(0), '2500 steps': `${(2500 * ms / 60000).toFixed(1)} min`,
-    'GFLOP/s (≈3× fwd)': gflops.toFixed(1), 'goal ≤ 10 min': 2500 * ms / 60000 <= 10 ? 'met' : 'missed',
+    engine: engine === 'onnx' ? 'ONNX graph backward (onnxruntime-node 2 threads)' : 'TF.js autodiff (WASM)',
+    formulation,
+    'TF.js workers': engine === 'onnx' ? '-' : workers,
+    'ms/step (batch 32)': ms.toFixed(0),
+    '2500 steps': `${((2500 * ms) / 60000).toFixed(1)} min`,
+    'GFLOP/s (≈3× fwd)': gflops.toFixed(1),
+    'goal ≤ 10 min': (2500 * ms) / 60000 <= 10 ? 'met' : 'missed',
   });
 }
 
@@ -84,7 +100,11 @@ await acgInt8Old.generate(probe);
 nextInt8Form = undefined;
 const [refS, onnxS] = [await acgTf.generate(probe), await acgOnnx.generate(probe)];
 let diff = 0;
-refS.forEach((r, b) => r.assignment.forEach((v, i) => { diff = Math.max(diff, Math.abs(v - onnxS[b].assignment[i])); }));
+refS.forEach((r, b) =>
+  r.assignment.forEach((v, i) => {
+    diff = Math.max(diff, Math.abs(v - onnxS[b].assignment[i]));
+  }),
+);
 // Patch argmax (the region label before any post-processing) of int8 against fp32 on held-out synthetic images.
 const heldOut = syntheticImages({ count: 64, seed: 1001 }).map((im) => im.features);
 const s32 = await acgOnnx.generate(heldOut);
@@ -106,7 +126,7 @@ async function versusFp32(g: AcgGenerator): Promise<string> {
       for (let j = 0; j < r.k; j++) int8Diff = Math.max(int8Diff, Math.abs(q[i * r.k + j] - r.assignment[i * r.k + j]));
     }
   });
-  return `max |ΔS| vs fp32 ${int8Diff.toExponential(1)}, patch argmax = fp32 on ${(100 * agree / patches).toFixed(1)} % of ${patches}`;
+  return `max |ΔS| vs fp32 ${int8Diff.toExponential(1)}, patch argmax = fp32 on ${((100 * agree) / patches).toFixed(1)} % of ${patches}`;
 }
 const onnxRows: Array<[string, AcgGenerator]> = [
   [`ACG (ONNX in-package, onnxruntime-node; max |ΔS| vs TF.js ${diff.toExponential(1)})`, acgOnnx],
@@ -126,7 +146,11 @@ for (let r = 0; r < reps; r++) {
   }
 }
 const weights = initParams(cfg, 0);
-const sessions = [await OnnxAcg.create(cfg, weights), await OnnxAcg.create(cfg, weights, { precision: 'int8', int8Form: 'dqmm' }), await OnnxAcg.create(cfg, weights, { precision: 'int8' })];
+const sessions = [
+  await OnnxAcg.create(cfg, weights),
+  await OnnxAcg.create(cfg, weights, { precision: 'int8', int8Form: 'dqmm' }),
+  await OnnxAcg.create(cfg, weights, { precision: 'int8' }),
+];
 const chunks = Array.from({ length: Math.ceil(feats.length / 64) }, (_, c) => feats.slice(64 * c, 64 * c + 64).map((f) => f.tokens));
 const viaSession = sessions.map(() => [] as number[]);
 for (const s of sessions) await s.predict(chunks[0], 196);
@@ -166,7 +190,11 @@ for (const [name, g, count] of gens) {
 }
 for (const r of inferRows) r['ACG speed-up'] = `${(acgRate / Number(r['images/s'])).toFixed(1)}×`;
 
-console.log(`${new Date().toISOString()}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}; TF.js backend: ${backend}; d=384, n=196 (14×14), k=5, N=6, 6 heads, FFN 1536`);
+console.log(
+  `${new Date().toISOString()}, load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}; TF.js backend: ${backend}; d=384, n=196 (14×14), k=5, N=6, 6 heads, FFN 1536`,
+);
 if (trainRows.length) {
   console.log('\n(a) training');
   console.log(table(trainRows));
@@ -174,8 +202,17 @@ if (trainRows.length) {
 console.log('\n(b) inference, features given (goal ≥ 1000 images/s for the ACG; speed-up = fastest ACG row ÷ row)');
 console.log(table(inferRows));
 const fmt = (v: number[]) => `${median(v).toFixed(1)} (${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)})`;
-console.log(`\nonnx rows, ${reps} interleaved repeats of ${feats.length} images (images/s, median (min–max)); load average ${uptimeBefore.map((x) => x.toFixed(2)).join(' ')} before, ${uptimeAfter.map((x) => x.toFixed(2)).join(' ')} after`);
-console.log(table(['fp32', 'int8 weight products (old, dqmm)', `int8 ${INT8_DEFAULT_FORM} (default)`].map((name, i) => ({
-  graph: name, 'generate': fmt(viaGenerate[i]), 'session (predict, batch 64)': fmt(viaSession[i]),
-  'generate ÷ fp32': (median(viaGenerate[i]) / median(viaGenerate[0])).toFixed(2), 'session ÷ fp32': (median(viaSession[i]) / median(viaSession[0])).toFixed(2),
-}))));
+console.log(
+  `\nonnx rows, ${reps} interleaved repeats of ${feats.length} images (images/s, median (min–max)); load average ${uptimeBefore.map((x) => x.toFixed(2)).join(' ')} before, ${uptimeAfter.map((x) => x.toFixed(2)).join(' ')} after`,
+);
+console.log(
+  table(
+    ['fp32', 'int8 weight products (old, dqmm)', `int8 ${INT8_DEFAULT_FORM} (default)`].map((name, i) => ({
+      graph: name,
+      generate: fmt(viaGenerate[i]),
+      'session (predict, batch 64)': fmt(viaSession[i]),
+      'generate ÷ fp32': (median(viaGenerate[i]) / median(viaGenerate[0])).toFixed(2),
+      'session ÷ fp32': (median(viaSession[i]) / median(viaSession[0])).toFixed(2),
+    })),
+  ),
+);

@@ -16,20 +16,32 @@ import { OnnxGradients } from '../src/training/onnx/trainer.js';
 import { ensureBackend, TfAcg } from '../src/tf/runtime.js';
 import { randomFeatures, table } from './common.js';
 
-const { values: args } = parseArgs({ options: { steps: { type: 'string', default: '3' }, warmup: { type: 'string', default: '3' }, 'no-tf': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { steps: { type: 'string', default: '3' }, warmup: { type: 'string', default: '3' }, 'no-tf': { type: 'boolean', default: false } },
+});
 const steps = Number(args.steps);
 const warmup = Number(args.warmup);
 const backend = await ensureBackend(silentLogger);
 const cfg = makeConfig(384);
 const batch = randomFeatures(32, 7).map((f) => f.tokens);
 const n = 196;
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 console.log(`${new Date().toISOString()}  load average before: ${load()}`);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const rows: Array<Record<string, string>> = [];
 const row = (engine: string, what: string, ms: number, detail = '') => {
-  rows.push({ engine, measured: what, 'ms/step (batch 32)': ms.toFixed(0), '2500 steps': `${((2500 * ms) / 60000).toFixed(1)} min`, 'goal ≤ 10 min': (2500 * ms) / 60000 <= 10 ? 'met' : 'missed', detail });
+  rows.push({
+    engine,
+    measured: what,
+    'ms/step (batch 32)': ms.toFixed(0),
+    '2500 steps': `${((2500 * ms) / 60000).toFixed(1)} min`,
+    'goal ≤ 10 min': (2500 * ms) / 60000 <= 10 ? 'met' : 'missed',
+    detail,
+  });
 };
 
 for (const threads of [1, 2]) {

@@ -14,7 +14,10 @@ import { makeConfig, paramSpecs, type ParamValues } from '../src/model/config.js
 import { Rng } from '../src/model/rng.js';
 
 const root = join(import.meta.dirname, '..', 'src', 'testing', 'fixtures');
-for (const [name, ffn, seed] of [['relu', 'relu', 1], ['gelu', 'gelu', 2]] as const) {
+for (const [name, ffn, seed] of [
+  ['relu', 'relu', 1],
+  ['gelu', 'gelu', 2],
+] as const) {
   const cfg = makeConfig(12, { k: 4, steps: 2, heads: 3, ffn, ffnDim: 20 });
   const rng = new Rng(seed);
   const params: ParamValues = {};
@@ -27,9 +30,14 @@ for (const [name, ffn, seed] of [['relu', 'relu', 1], ['gelu', 'gelu', 2]] as co
   const dir = join(root, name);
   await mkdir(dir, { recursive: true });
   await saveCheckpoint(dir, { config: cfg, seed, params });
-  const B = 2, n = 12;
+  const B = 2,
+    n = 12;
   const feats = Float32Array.from({ length: B * n * cfg.dim }, () => rng.normal() + 0.5);
   await writeSafetensors(join(dir, 'features.safetensors'), { features: { shape: [B, n, cfg.dim], data: feats } });
-  execFileSync('/usr/bin/python3', [join(import.meta.dirname, '..', '..', '..', 'tools', 'acg-reference', 'forward.py'), dir, join(dir, 'features.safetensors'), join(dir, 'expected.json')], { stdio: 'inherit' });
+  execFileSync(
+    '/usr/bin/python3',
+    [join(import.meta.dirname, '..', '..', '..', 'tools', 'acg-reference', 'forward.py'), dir, join(dir, 'features.safetensors'), join(dir, 'expected.json')],
+    { stdio: 'inherit' },
+  );
   console.log(`wrote ${dir}`);
 }

@@ -58,8 +58,17 @@ describe('ACG forward pass', () => {
   it('gradients through the whole model match central finite differences', () => {
     const m = new TfAcg(cfg, params);
     const { grads } = m.gradients(tokens, 9);
-    const names = ['prototypes', 'layers.0.cross_attn.q_proj.weight', 'layers.0.cross_attn.k_proj.weight', 'layers.0.cross_attn.v_proj.bias',
-      'layers.0.cross_attn.o_proj.weight', 'layers.1.self_attn.k_proj.weight', 'layers.1.ffn.fc2.weight', 'layers.1.norm3.bias', 'layers.0.norm2.weight'];
+    const names = [
+      'prototypes',
+      'layers.0.cross_attn.q_proj.weight',
+      'layers.0.cross_attn.k_proj.weight',
+      'layers.0.cross_attn.v_proj.bias',
+      'layers.0.cross_attn.o_proj.weight',
+      'layers.1.self_attn.k_proj.weight',
+      'layers.1.ffn.fc2.weight',
+      'layers.1.norm3.bias',
+      'layers.0.norm2.weight',
+    ];
     const h = 1e-2;
     let checked = 0;
     for (const name of names) {

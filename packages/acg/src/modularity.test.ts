@@ -70,7 +70,10 @@ describe('modularityLoss', () => {
 
   it('matches the float64 reference on random features, and its gradient w.r.t. S matches central differences', () => {
     const rng = new Rng(7);
-    const B = 2, n = 10, d = 6, k = 3;
+    const B = 2,
+      n = 10,
+      d = 6,
+      k = 3;
     const xs = Array.from({ length: B }, () => Float32Array.from({ length: n * d }, () => rng.normal()));
     const ss = Array.from({ length: B }, () => Float32Array.from({ length: n * k }, () => rng.uniform(-0.5, 1)));
     const ref = (sets: Float32Array[] | Float64Array[]) => sets.reduce((acc, s, b) => acc + modularityLossReference(xs[b], s, n, d, k), 0) / B;
@@ -81,7 +84,10 @@ describe('modularityLoss', () => {
     ss.forEach((s, b) => flat.set(s, b * n * k));
     const grad = tf.tidy(() => {
       const w = modularityWeights(f);
-      return tf.grad((s: tf.Tensor) => modularityLoss(s as tf.Tensor3D, w))(tf.tensor3d(flat, [B, n, k])).dataSync().slice();
+      return tf
+        .grad((s: tf.Tensor) => modularityLoss(s as tf.Tensor3D, w))(tf.tensor3d(flat, [B, n, k]))
+        .dataSync()
+        .slice();
     });
     f.dispose();
     const h = 1e-6;

@@ -73,7 +73,23 @@ export type LrSchedule = 'constant' | 'cosine';
 export type AcgRuntime = 'tfjs' | 'onnx';
 
 export const ACG_DEFAULTS: AcgOptions = {
-  k: 5, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 32, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500, inferenceBatch: 64, warmup: 0, schedule: 'constant', precision: 'fp32', ema: 0, restarts: 1, workers: Math.max(1, Math.min(2, availableParallelism())),
+  k: 5,
+  steps: 6,
+  heads: 6,
+  ffn: 'relu',
+  seed: 0,
+  iterations: 2500,
+  batchSize: 32,
+  lr: 1e-4,
+  weightDecay: 0.01,
+  checkpointEvery: 500,
+  inferenceBatch: 64,
+  warmup: 0,
+  schedule: 'constant',
+  precision: 'fp32',
+  ema: 0,
+  restarts: 1,
+  workers: Math.max(1, Math.min(2, availableParallelism())),
 };
 
 const posInt = (description: string, dflt: number) => opt.int(description, { min: 1, default: dflt, expected: 'a positive integer' });
@@ -96,12 +112,35 @@ export const ACG_SCHEMA = v.object({
   inferenceBatch: posInt('images per forward pass at inference', D.inferenceBatch),
   workers: posInt('training threads, each with its own TF.js backend (1 = in this thread)', D.workers),
   runtime: opt.choice(ENGINE, 'inference engine (auto: onnxruntime-node when it loads, else TF.js)', undefined, '"tfjs", "onnx" or "auto"'),
-  trainRuntime: opt.choice(ENGINE, 'training engine (auto: onnxruntime-node unless a native TF.js backend is installed)', undefined, '"tfjs", "onnx" or "auto"'),
-  warmup: opt.int('iterations of linear learning-rate warm-up (paper: 0, constant rate)', { min: 0, default: D.warmup, expected: 'a whole number of iterations' }),
-  schedule: opt.choice(['constant', 'cosine'], 'learning-rate decay (paper: constant; cosine: to 0 at the last iteration)', D.schedule, '"constant" or "cosine"'),
+  trainRuntime: opt.choice(
+    ENGINE,
+    'training engine (auto: onnxruntime-node unless a native TF.js backend is installed)',
+    undefined,
+    '"tfjs", "onnx" or "auto"',
+  ),
+  warmup: opt.int('iterations of linear learning-rate warm-up (paper: 0, constant rate)', {
+    min: 0,
+    default: D.warmup,
+    expected: 'a whole number of iterations',
+  }),
+  schedule: opt.choice(
+    ['constant', 'cosine'],
+    'learning-rate decay (paper: constant; cosine: to 0 at the last iteration)',
+    D.schedule,
+    '"constant" or "cosine"',
+  ),
   precision: opt.choice(['fp32', 'int8'], 'arithmetic of inference on onnx (int8: dynamic quantization)', D.precision, '"fp32" or "int8"'),
-  mergeThreshold: opt.number("not in the paper: merge an image's concepts whose cosine is ≥ this before the argmax", { min: -1, max: 1, expected: 'a cosine in [-1, 1]' }),
-  ema: opt.number('not in the paper: moving average of the weights with this decay, e.g. 0.999 (paper: 0, off)', { min: 0, lt: 1, default: D.ema, expected: 'a decay in [0, 1) (0 = off)' }),
+  mergeThreshold: opt.number("not in the paper: merge an image's concepts whose cosine is ≥ this before the argmax", {
+    min: -1,
+    max: 1,
+    expected: 'a cosine in [-1, 1]',
+  }),
+  ema: opt.number('not in the paper: moving average of the weights with this decay, e.g. 0.999 (paper: 0, off)', {
+    min: 0,
+    lt: 1,
+    default: D.ema,
+    expected: 'a decay in [0, 1) (0 = off)',
+  }),
   restarts: posInt('not in the paper: train this many runs (seeds seed, seed+1, …) and keep the lowest held-in loss (paper: 1)', D.restarts),
 });
 

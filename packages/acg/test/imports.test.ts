@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(pkg, 'src');
 
-interface Edge { to: string; typeOnly: boolean; dynamic: boolean }
+interface Edge {
+  to: string;
+  typeOnly: boolean;
+  dynamic: boolean;
+}
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -61,7 +65,8 @@ describe('package layout', () => {
   });
 
   it('the import parser sees static, type-only, re-export and dynamic imports', () => {
-    const text = "import { a } from './a.js';\nimport type { B } from '../b.js';\nexport { c } from './c.js';\nconst d = await import('./d.js');\nimport x from 'node:fs';\n";
+    const text =
+      "import { a } from './a.js';\nimport type { B } from '../b.js';\nexport { c } from './c.js';\nconst d = await import('./d.js');\nimport x from 'node:fs';\n";
     expect(importsOf(join(src, 'x', 'y.ts'), text)).toEqual([
       { to: 'src/x/a.ts', typeOnly: false, dynamic: false },
       { to: 'src/b.ts', typeOnly: true, dynamic: false },

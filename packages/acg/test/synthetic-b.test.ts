@@ -9,7 +9,8 @@ const dot = (a: ArrayLike<number>, b: ArrayLike<number>, ao = 0, bo = 0, d = a.l
   for (let t = 0; t < d; t++) s += a[ao + t] * b[bo + t];
   return s;
 };
-const cosAt = (x: Float32Array, i: number, j: number, d: number) => dot(x, x, i * d, j * d, d) / Math.sqrt(dot(x, x, i * d, i * d, d) * dot(x, x, j * d, j * d, d));
+const cosAt = (x: Float32Array, i: number, j: number, d: number) =>
+  dot(x, x, i * d, j * d, d) / Math.sqrt(dot(x, x, i * d, i * d, d) * dot(x, x, j * d, j * d, d));
 const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
 
 /** 4-connected components of each label (brute-force flood fill). */
@@ -23,10 +24,19 @@ function components(labels: Uint8Array, w: number): Map<number, number> {
     seen[s] = 1;
     while (stack.length) {
       const i = stack.pop()!;
-      const y = Math.floor(i / w), x = i % w;
-      for (const [yy, xx] of [[y - 1, x], [y + 1, x], [y, x - 1], [y, x + 1]]) {
+      const y = Math.floor(i / w),
+        x = i % w;
+      for (const [yy, xx] of [
+        [y - 1, x],
+        [y + 1, x],
+        [y, x - 1],
+        [y, x + 1],
+      ]) {
         const j = yy * w + xx;
-        if (yy >= 0 && xx >= 0 && xx < w && j < labels.length && !seen[j] && labels[j] === labels[i]) { seen[j] = 1; stack.push(j); }
+        if (yy >= 0 && xx >= 0 && xx < w && j < labels.length && !seen[j] && labels[j] === labels[i]) {
+          seen[j] = 1;
+          stack.push(j);
+        }
       }
     }
   }
@@ -82,11 +92,17 @@ describe('syntheticImagesB (family B, held out from recipe tuning)', () => {
 
   it('has positive affinity across concepts with the default noise (as ViT tokens), unlike family A', () => {
     const d = 128;
-    const cross = (imgs: ReturnType<typeof syntheticImagesB>) => mean(imgs.filter((im) => im.concepts >= 2).flatMap((im) => {
-      const out: number[] = [];
-      for (let i = 0; i < 196; i += 3) for (let j = i + 1; j < 196; j += 7) if (im.labels[i] !== im.labels[j]) out.push(cosAt(im.features.tokens, i, j, d));
-      return out;
-    }));
+    const cross = (imgs: ReturnType<typeof syntheticImagesB>) =>
+      mean(
+        imgs
+          .filter((im) => im.concepts >= 2)
+          .flatMap((im) => {
+            const out: number[] = [];
+            for (let i = 0; i < 196; i += 3)
+              for (let j = i + 1; j < 196; j += 7) if (im.labels[i] !== im.labels[j]) out.push(cosAt(im.features.tokens, i, j, d));
+            return out;
+          }),
+      );
     expect(cross(syntheticImagesB({ count: 10, seed: 1, dim: d }))).toBeGreaterThan(0.15);
     expect(Math.abs(cross(syntheticImages({ count: 10, seed: 1, dim: d })))).toBeLessThan(0.05);
   });

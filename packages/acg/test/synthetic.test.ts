@@ -20,11 +20,14 @@ describe('syntheticImages', () => {
     // Noise-free patches equal scale · pool direction, so each patch's best cosine with the pool is 1.
     const pool = conceptPool(0, 16, 32);
     const other = conceptPool(1, 16, 32);
-    const bestCos = (x: Float32Array, dirs: Float32Array[]) => Math.max(...dirs.map((u) => {
-      let dot = 0;
-      for (let t = 0; t < x.length; t++) dot += x[t] * u[t];
-      return dot / Math.hypot(...x);
-    }));
+    const bestCos = (x: Float32Array, dirs: Float32Array[]) =>
+      Math.max(
+        ...dirs.map((u) => {
+          let dot = 0;
+          for (let t = 0; t < x.length; t++) dot += x[t] * u[t];
+          return dot / Math.hypot(...x);
+        }),
+      );
     for (const seed of [1000, 2000]) {
       const [im] = syntheticImages({ count: 1, seed, dim: 32, noise: 0 });
       const x = im.features.tokens.subarray(0, 32);
@@ -37,10 +40,15 @@ describe('syntheticImages', () => {
     const [im] = syntheticImages({ count: 20, seed: 1, dim: 64, shared }).filter((x) => x.concepts >= 2);
     const d = 64;
     const cos = (i: number, j: number) => {
-      let s = 0, a = 0, b = 0;
+      let s = 0,
+        a = 0,
+        b = 0;
       for (let t = 0; t < d; t++) {
-        const x = im.features.tokens[i * d + t], y = im.features.tokens[j * d + t];
-        s += x * y; a += x * x; b += y * y;
+        const x = im.features.tokens[i * d + t],
+          y = im.features.tokens[j * d + t];
+        s += x * y;
+        a += x * x;
+        b += y * y;
       }
       return s / Math.sqrt(a * b);
     };

@@ -18,5 +18,8 @@ if (!out) {
   process.exit(2);
 }
 const weights = makeVitWeights(VIT_S16);
-writeFileSync(resolve(out), buildVitOnnx(weights, inferVitConfig(weights, 'random', { num_attention_heads: 6 }), { inputSize: 224, modelName: 'vits16-random' }));
+writeFileSync(
+  resolve(out),
+  buildVitOnnx(weights, inferVitConfig(weights, 'random', { num_attention_heads: 6 }), { inputSize: 224, modelName: 'vits16-random' }),
+);
 console.log(`wrote ${resolve(out)}`);

@@ -29,7 +29,11 @@ const count = Number(process.argv[3] ?? 96);
 const batchSize = Number(process.argv[4] ?? 8);
 const S = 224;
 
-const files = readdirSync(dir).filter((f) => /\.jpe?g$/i.test(f)).sort().slice(0, count).map((f) => join(dir, f));
+const files = readdirSync(dir)
+  .filter((f) => /\.jpe?g$/i.test(f))
+  .sort()
+  .slice(0, count)
+  .map((f) => join(dir, f));
 const rounds = Number(process.argv[5] ?? 3);
 const models = (process.argv[6] ?? 'dino-vits16,dinov2-vits14,dinov2-reg-vits14,dinov3-vits16').split(',');
 const unknown = models.filter((m) => !REAL_SHAPES[m]);
@@ -78,7 +82,9 @@ for (const name of models) {
   const ra = n / median(ta);
   const rb = n / median(tb);
   const tokens = 1 + shape.registers + (S / shape.patchSize) ** 2;
-  rows.push(`| ${name} (patch ${shape.patchSize}, ${shape.registers} registers, ${tokens} tokens) | ${ra.toFixed(2)} | ${rb.toFixed(2)} | ${(rb / ra).toFixed(3)}${rb / ra >= 0.9 ? '' : ' (below 0.9)'} |`);
+  rows.push(
+    `| ${name} (patch ${shape.patchSize}, ${shape.registers} registers, ${tokens} tokens) | ${ra.toFixed(2)} | ${rb.toFixed(2)} | ${(rb / ra).toFixed(3)}${rb / ra >= 0.9 ? '' : ' (below 0.9)'} |`,
+  );
   roundLines.push(`${name}: (a) ${ta.map((t) => (n / t).toFixed(2)).join(', ')}; (b) ${tb.map((t) => (n / t).toFixed(2)).join(', ')} images/s`);
   await session.dispose();
   await backbone.dispose();

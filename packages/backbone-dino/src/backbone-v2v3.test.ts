@@ -32,7 +32,7 @@ function expected(c: V2Case, registers: number, b = 0) {
   const hid = c.last_hidden_state.slice(b * N * d, (b + 1) * N * d);
   const skip = 1 + registers;
   const att: number[] = [];
-  for (let h = 0; h < H; h++) for (let j = skip; j < N; j++) att.push(c.attention[((b * H + h) * N) * N + j]);
+  for (let h = 0; h < H; h++) for (let j = skip; j < N; j++) att.push(c.attention[(b * H + h) * N * N + j]);
   return { cls: hid.slice(0, d), tokens: hid.slice(skip * d), attention: att, n: N - skip };
 }
 
@@ -40,7 +40,12 @@ describe.each(V2_FAMILIES)('%s through DinoBackbone against the PyTorch referenc
   const ref = loadV2Reference(family);
   const R = ref.config.num_register_tokens ?? 0;
   const hub = join(v2Dir(family), 'hub');
-  const image: RgbImage = { width: ref.image.width, height: ref.image.height, data: lcgBytes(ref.image.seed, ref.image.width * ref.image.height * 3), id: 'lcg' };
+  const image: RgbImage = {
+    width: ref.image.width,
+    height: ref.image.height,
+    data: lcgBytes(ref.image.seed, ref.image.width * ref.image.height * 3),
+    id: 'lcg',
+  };
   const [, , H, W] = ref.image.shape;
   const p = ref.config.patch_size;
 
@@ -63,12 +68,33 @@ describe.each(V2_FAMILIES)('%s through DinoBackbone against the PyTorch referenc
     await writeSafetensors(weights, v2Weights(ref));
     const config = join(dir, `${family}.json`);
     writeFileSync(config, JSON.stringify(ref.config));
-    const { out } = await convertCheckpoint({ weights, config, out: join(dir, `${family}.onnx`), inputSize: { height: H, width: W }, modelName: `tiny-${family}` });
+    const { out } = await convertCheckpoint({
+      weights,
+      config,
+      out: join(dir, `${family}.onnx`),
+      inputSize: { height: H, width: W },
+      modelName: `tiny-${family}`,
+    });
     const b = await load({ model: out });
-    expect(b.info).toMatchObject({ model: `tiny-${family}`, family: family === 'dinov2-reg' ? 'dinov2' : family, registers: R, patchSize: p, inputHeight: H, inputWidth: W, inputSize: Math.min(H, W) });
+    expect(b.info).toMatchObject({
+      model: `tiny-${family}`,
+      family: family === 'dinov2-reg' ? 'dinov2' : family,
+      registers: R,
+      patchSize: p,
+      inputHeight: H,
+      inputWidth: W,
+      inputSize: Math.min(H, W),
+    });
     await check(b);
     // A region covering the whole image is the image resized to H×W, unmasked: its embedding is the reference CLS.
-    const whole = { width: image.width, height: image.height, labels: new Uint16Array(image.width * image.height), count: 1, concepts: [0], pixelCounts: [image.width * image.height] };
+    const whole = {
+      width: image.width,
+      height: image.height,
+      labels: new Uint16Array(image.width * image.height),
+      count: 1,
+      concepts: [0],
+      pixelCounts: [image.width * image.height],
+    };
     const [emb] = await b.regionEmbeddings(image, whole);
     expect(maxAbsDiff(emb, expected(ref.image, R).cls)).toBeLessThan(1e-4);
   });
@@ -96,7 +122,13 @@ describe.each(V2_FAMILIES)('%s through DinoBackbone against the PyTorch referenc
     await writeSafetensors(weights, v2Weights(ref));
     const config = join(dir, `${family}-real.json`);
     writeFileSync(config, JSON.stringify(ref.config));
-    const { out } = await convertCheckpoint({ weights, config, out: join(dir, `${family}-real-${k}.onnx`), inputSize: { height: h, width: w }, modelName: 'real' });
+    const { out } = await convertCheckpoint({
+      weights,
+      config,
+      out: join(dir, `${family}-real-${k}.onnx`),
+      inputSize: { height: h, width: w },
+      modelName: 'real',
+    });
     const models = [out];
     if (family !== 'dinov2-reg' || k === 0) models.push(hub); // the registers export runs at its trained size only
     for (const model of models) {
@@ -129,10 +161,14 @@ describe('bad input for the new families: one line naming the model', () => {
     const cfg = JSON.parse(readFileSync(join(copy, 'config.json'), 'utf8')) as Record<string, unknown>;
     delete cfg.num_register_tokens;
     writeFileSync(join(copy, 'config.json'), JSON.stringify(cfg));
-    const err = await DinoBackbone.load({ model: copy, inputSize: 48 }).then(() => null, (e: unknown) => e);
+    const err = await DinoBackbone.load({ model: copy, inputSize: 48 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({
       code: 'BAD_MODEL',
-      message: 'dinov3-undeclared: output "last_hidden_state" has 14 tokens for a 3×3 patch grid, which matches no known layout (1 CLS + 0 register tokens + 9 patches = 10)',
+      message:
+        'dinov3-undeclared: output "last_hidden_state" has 14 tokens for a 3×3 patch grid, which matches no known layout (1 CLS + 0 register tokens + 9 patches = 10)',
       hint: expect.stringMatching(/seems to carry 4 register tokens: declare them as "num_register_tokens": 4/),
     });
   });
@@ -140,10 +176,14 @@ describe('bad input for the new families: one line naming the model', () => {
   it('an input size that is not a multiple of the patch', async () => {
     const hub = join(v2Dir('dinov2'), 'hub');
     await expect(DinoBackbone.load({ model: hub, name: 'dinov2-vits14', inputSize: 224 + 2 })).rejects.toMatchObject({
-      code: 'BAD_CONFIG', message: 'dinov2-vits14: input size 226×226 is not a multiple of its patch size 14', hint: expect.stringMatching(/224×224 \(--image-size 224\)/),
+      code: 'BAD_CONFIG',
+      message: 'dinov2-vits14: input size 226×226 is not a multiple of its patch size 14',
+      hint: expect.stringMatching(/224×224 \(--image-size 224\)/),
     });
     await expect(DinoBackbone.load({ model: hub, name: 'dinov2-vits14', inputSize: { height: 42, width: 50 } })).rejects.toMatchObject({
-      code: 'BAD_CONFIG', message: 'dinov2-vits14: input size 42×50 is not a multiple of its patch size 14', hint: expect.stringMatching(/--image-size 42x56/),
+      code: 'BAD_CONFIG',
+      message: 'dinov2-vits14: input size 42×50 is not a multiple of its patch size 14',
+      hint: expect.stringMatching(/--image-size 42x56/),
     });
   });
 });

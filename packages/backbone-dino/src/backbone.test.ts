@@ -42,12 +42,23 @@ async function collect(b: DinoBackbone, images: Parameters<DinoBackbone['extract
 }
 
 describe('DinoBackbone.extract against the PyTorch reference (image → preprocess → ViT)', () => {
-  it.each([['Hub-layout export (attention surgery)', 'hub'], ['converted safetensors', 'converted']])('%s', async (_label, which) => {
+  it.each([
+    ['Hub-layout export (attention surgery)', 'hub'],
+    ['converted safetensors', 'converted'],
+  ])('%s', async (_label, which) => {
     const lines: string[] = [];
     const b = await load(which === 'hub' ? HUB_FIXTURE : converted, { log: { ...silentLogger, info: (m) => lines.push(m) } });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^backbone-dino: onnxruntime cpu/);
-    expect(b.info).toMatchObject({ model: which === 'hub' ? 'tiny-hub' : 'tiny-vit', patchSize: 16, inputSize: 48, dim: 48, heads: 3, hasAttention: true, runtime: 'onnxruntime cpu' });
+    expect(b.info).toMatchObject({
+      model: which === 'hub' ? 'tiny-hub' : 'tiny-vit',
+      patchSize: 16,
+      inputSize: 48,
+      dim: 48,
+      heads: 3,
+      hasAttention: true,
+      runtime: 'onnxruntime cpu',
+    });
     const [r] = await collect(b, [refImage()]);
     if (!r.ok) throw r.error;
     const f = r.features;
@@ -85,7 +96,10 @@ describe('DinoBackbone.extract against the PyTorch reference (image → preproce
   });
 
   it('refuses an input size the model cannot take, and a bad batch size', async () => {
-    await expect(DinoBackbone.load({ model: HUB_FIXTURE, inputSize: 64 })).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringMatching(/takes 48×48 inputs, not 64×64/) });
+    await expect(DinoBackbone.load({ model: HUB_FIXTURE, inputSize: 64 })).rejects.toMatchObject({
+      code: 'BAD_CONFIG',
+      message: expect.stringMatching(/takes 48×48 inputs, not 64×64/),
+    });
     await expect(DinoBackbone.load({ model: converted, inputSize: 40 })).rejects.toMatchObject({ code: 'BAD_CONFIG' });
     await expect(DinoBackbone.load({ model: converted, batchSize: 0 })).rejects.toMatchObject({ code: 'BAD_CONFIG' });
     await expect(DinoBackbone.load({ model: join(dir, 'nope.onnx') })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND' });
@@ -103,7 +117,10 @@ describe('DinoBackbone.extract against the PyTorch reference (image → preproce
     const b = await load(join(dir, 'dyn'), { inputSize: 48 });
     expect(b.info).toMatchObject({ model: 'dyn', inputSize: 48, heads: 3 });
     await expect(DinoBackbone.load({ model: dyn, inputSize: 64 })).rejects.toMatchObject({
-      code: 'BAD_MODEL', file: dyn, message: expect.stringMatching(/probing with a 64×64 input/), hint: expect.stringMatching(/convert the safetensors weights/),
+      code: 'BAD_MODEL',
+      file: dyn,
+      message: expect.stringMatching(/probing with a 64×64 input/),
+      hint: expect.stringMatching(/convert the safetensors weights/),
     });
   });
 
@@ -111,6 +128,10 @@ describe('DinoBackbone.extract against the PyTorch reference (image → preproce
     const junk = join(dir, 'junk', 'model.onnx');
     mkdirSync(dirname(junk), { recursive: true });
     writeFileSync(junk, 'not a model');
-    await expect(DinoBackbone.load({ model: join(dir, 'junk') })).rejects.toMatchObject({ code: 'BAD_MODEL', file: junk, message: expect.stringContaining(junk) });
+    await expect(DinoBackbone.load({ model: join(dir, 'junk') })).rejects.toMatchObject({
+      code: 'BAD_MODEL',
+      file: junk,
+      message: expect.stringContaining(junk),
+    });
   });
 });

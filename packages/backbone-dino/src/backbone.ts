@@ -1,6 +1,18 @@
 import {
-  AcsegError, imageId, imageSource, resolveMaxPixels, silentLogger, toAcsegError,
-  type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type Logger, type RegionMap, type RgbImage,
+  AcsegError,
+  imageId,
+  imageSource,
+  resolveMaxPixels,
+  silentLogger,
+  toAcsegError,
+  type Backbone,
+  type BackboneInfo,
+  type FeatureMap,
+  type FeatureResult,
+  type ImageInput,
+  type Logger,
+  type RegionMap,
+  type RgbImage,
 } from '@acseg/core';
 import { resolve } from 'node:path';
 import { decodeImage, type DecodedImage } from './image/decode.js';
@@ -61,7 +73,8 @@ export class DinoBackbone implements Backbone {
     if (![H, W].every((v) => Number.isInteger(v) && v >= p && v % p === 0)) {
       const round = (v: number) => Math.max(p, Math.round(v / p) * p);
       throw new AcsegError('BAD_CONFIG', `${name}: input size ${sizeText} is not a multiple of its patch size ${p}`, {
-        file: model.file, hint: `use ${round(H)}×${round(W)} (--image-size ${H === W ? round(H) : `${round(H)}x${round(W)}`})`,
+        file: model.file,
+        hint: `use ${round(H)}×${round(W)} (--image-size ${H === W ? round(H) : `${round(H)}x${round(W)}`})`,
       });
     }
     const fixed = model.fixedInputShape;
@@ -74,14 +87,16 @@ export class DinoBackbone implements Backbone {
     const features = opts.features ?? 'tokens';
     if (features === 'keys' && !model.keysOutput) {
       throw new AcsegError('BAD_CONFIG', `features "keys" needs the last block's keys, which ${model.file} does not output`, {
-        file: model.file, hint: 'convert the safetensors weights with `acseg models convert` (its models output the keys)',
+        file: model.file,
+        hint: 'convert the safetensors weights with `acseg models convert` (its models output the keys)',
       });
     }
     let batchSize = opts.batchSize ?? 8;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new AcsegError('BAD_CONFIG', `batchSize must be a positive integer, got ${batchSize}`);
     // An export with a fixed batch dimension (often 1) runs only at that batch.
     if (model.fixedBatch !== undefined && batchSize !== model.fixedBatch) {
-      if (opts.batchSize !== undefined) log.info(`backbone-dino: ${model.file} takes batches of exactly ${model.fixedBatch}; batchSize ${opts.batchSize} is not used`);
+      if (opts.batchSize !== undefined)
+        log.info(`backbone-dino: ${model.file} takes batches of exactly ${model.fixedBatch}; batchSize ${opts.batchSize} is not used`);
       batchSize = model.fixedBatch;
     }
     const session = await VitSession.create(model, opts.provider ?? 'auto', log);
@@ -98,22 +113,38 @@ export class DinoBackbone implements Backbone {
       throw new AcsegError('BAD_MODEL', `${err.message} (probing with a ${sizeText} input)`, {
         file: model.file,
         cause: e,
-        hint: model.layout === 'hub-onnx'
-          ? 'this export runs only at the size it was exported for (224 for the DINO exports); for other sizes convert the safetensors weights with `acseg models convert --input-size N`'
-          : err.hint,
+        hint:
+          model.layout === 'hub-onnx'
+            ? 'this export runs only at the size it was exported for (224 for the DINO exports); for other sizes convert the safetensors weights with `acseg models convert --input-size N`'
+            : err.hint,
       });
     }
     if (probe.dim !== model.dim) {
       await session.dispose();
-      throw new AcsegError('BAD_MODEL', `${model.file}: output "${model.tokensOutput}" has width ${probe.dim}, expected ${model.dim} (the patch embedding's) (not a ViT?)`, { file: model.file });
+      throw new AcsegError(
+        'BAD_MODEL',
+        `${model.file}: output "${model.tokensOutput}" has width ${probe.dim}, expected ${model.dim} (the patch embedding's) (not a ViT?)`,
+        { file: model.file },
+      );
     }
     if (probe.tokens !== 1 + R + gh * gw) {
       await session.dispose();
       throw layoutError(name, model.file, probe.tokens, R, gh, gw, model.tokensOutput);
     }
     const info: BackboneInfo = {
-      model: name, modelFile: resolve(model.file), modelSha256: model.sha256, patchSize: p, inputSize: Math.min(H, W), inputHeight: H, inputWidth: W,
-      dim: model.dim, heads: probe.heads, hasAttention: true, runtime: session.runtime, ...(model.family ? { family: model.family } : {}), registers: R,
+      model: name,
+      modelFile: resolve(model.file),
+      modelSha256: model.sha256,
+      patchSize: p,
+      inputSize: Math.min(H, W),
+      inputHeight: H,
+      inputWidth: W,
+      dim: model.dim,
+      heads: probe.heads,
+      hasAttention: true,
+      runtime: session.runtime,
+      ...(model.family ? { family: model.family } : {}),
+      registers: R,
     };
     return new DinoBackbone(info, session, batchSize, features, maxPixels);
   }
@@ -124,14 +155,24 @@ export class DinoBackbone implements Backbone {
 
   private async prepare(inputs: readonly ImageInput[], start: number): Promise<Prepared> {
     const { height: H, width: W } = this.shape;
-    const items = await Promise.all(inputs.map(async (input, j) => {
-      const index = start + j;
-      try {
-        return { index, input, image: await decodeImage(input, index, { patchSize: this.info.patchSize, shrinkTarget: Math.max(H, W), maxPixels: this.maxPixels }) };
-      } catch (e) {
-        return { index, input, error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, message: imageSource(input, index) }) };
-      }
-    }));
+    const items = await Promise.all(
+      inputs.map(async (input, j) => {
+        const index = start + j;
+        try {
+          return {
+            index,
+            input,
+            image: await decodeImage(input, index, { patchSize: this.info.patchSize, shrinkTarget: Math.max(H, W), maxPixels: this.maxPixels }),
+          };
+        } catch (e) {
+          return {
+            index,
+            input,
+            error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, message: imageSource(input, index) }),
+          };
+        }
+      }),
+    );
     const ok = items.filter((it) => it.image);
     const pixels = new Float32Array(ok.length * 3 * H * W);
     ok.forEach((it, k) => resizeNormalize(it.image!, this.shape, pixels, k * 3 * H * W));
@@ -173,7 +214,7 @@ export class DinoBackbone implements Backbone {
     const heads = out.heads!;
     const att = new Float32Array(heads * n);
     for (let h = 0; h < heads; h++) {
-      const row = ((b * heads + h) * n1) * n1; // attention[b, h, 0, :]
+      const row = (b * heads + h) * n1 * n1; // attention[b, h, 0, :]
       att.set(out.attention!.subarray(row + skip, row + n1), h * n);
     }
     return {
@@ -228,10 +269,15 @@ export class DinoBackbone implements Backbone {
 function layoutError(name: string, file: string, tokens: number, registers: number, gh: number, gw: number, output: string): AcsegError {
   const n = gh * gw;
   const extra = tokens - 1 - n;
-  return new AcsegError('BAD_MODEL', `${name}: output "${output}" has ${tokens} tokens for a ${gh}×${gw} patch grid, which matches no known layout (1 CLS + ${registers} register tokens + ${n} patches = ${1 + registers + n})`, {
-    file,
-    hint: extra > 0 && extra !== registers
-      ? `the model seems to carry ${extra} register tokens: declare them as "num_register_tokens": ${extra} in the config.json beside the model (DINOv2 with registers and DINOv3 have 4)`
-      : 'not a ViT with one CLS token, registers and one token per patch?',
-  });
+  return new AcsegError(
+    'BAD_MODEL',
+    `${name}: output "${output}" has ${tokens} tokens for a ${gh}×${gw} patch grid, which matches no known layout (1 CLS + ${registers} register tokens + ${n} patches = ${1 + registers + n})`,
+    {
+      file,
+      hint:
+        extra > 0 && extra !== registers
+          ? `the model seems to carry ${extra} register tokens: declare them as "num_register_tokens": ${extra} in the config.json beside the model (DINOv2 with registers and DINOv3 have 4)`
+          : 'not a ViT with one CLS token, registers and one token per patch?',
+    },
+  );
 }

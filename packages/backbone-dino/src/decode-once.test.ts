@@ -42,7 +42,11 @@ function thirds(width: number, height: number): RegionMap {
 describe('DinoBackbone.decode (decode once)', () => {
   it('features and region embeddings of a file and of its decode are bit-identical, huge images (shrunk first) included', async () => {
     // inputSize 48: images over 192 px on both sides are first shrunk to 96×96, the rest read at full size.
-    const files: Array<[string, number, number]> = [['small.png', 70, 45], ['huge.png', 300, 250], ['huge.jpg', 260, 400]];
+    const files: Array<[string, number, number]> = [
+      ['small.png', 70, 45],
+      ['huge.png', 300, 250],
+      ['huge.jpg', 260, 400],
+    ];
     for (const [name, w, h] of files) {
       const pixels = lcgBytes(w + h, w * h * 3);
       const img = sharp(Buffer.from(pixels), { raw: { width: w, height: h, channels: 3 } });
@@ -70,10 +74,15 @@ describe('DinoBackbone.decode (decode once)', () => {
     const empty = join(dir, 'empty.jpg');
     writeFileSync(empty, '');
     const tiny = join(dir, 'tiny.png');
-    await sharp(Buffer.alloc(10 * 30 * 3, 90), { raw: { width: 10, height: 30, channels: 3 } }).png().toFile(tiny);
+    await sharp(Buffer.alloc(10 * 30 * 3, 90), { raw: { width: 10, height: 30, channels: 3 } })
+      .png()
+      .toFile(tiny);
     for (const file of [empty, tiny, join(dir, 'missing.png')]) {
       const [r] = await extracted([file]);
-      const e = await backbone.decode(file, 0).then(() => undefined, (err: unknown) => err as Error & { file?: string });
+      const e = await backbone.decode(file, 0).then(
+        () => undefined,
+        (err: unknown) => err as Error & { file?: string },
+      );
       expect(r.ok).toBe(false);
       expect(e?.message).toBe(!r.ok && r.error.message);
       expect(e?.file).toBe(file);

@@ -10,7 +10,7 @@ const cacheDir = mkdtempSync(join(tmpdir(), 'dino-factory-'));
 afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 const context: ComponentContext = { log: silentLogger, progress: silentProgress, cacheDir, verbose: false };
 
-describe('option inputSize (the CLI\'s --image-size)', () => {
+describe("option inputSize (the CLI's --image-size)", () => {
   it('reads a side or height×width, as numbers or strings', () => {
     expect(parseInputSize(undefined)).toBeUndefined();
     expect(parseInputSize('')).toBeUndefined();

@@ -39,7 +39,11 @@ function pixelLimit(raw: number | undefined): number {
 /** The plugin's factory: reads the flat CLI options (model, inputSize, batchSize, features, provider, maxPixels). */
 export async function createDinoBackbone(options: ComponentOptions, context: ComponentContext): Promise<DinoBackbone> {
   // inputSize is a side or "H×W": read as text whatever the config gave, then parsed here.
-  const o = parseOptions(DINO_SCHEMA, { ...options, inputSize: options.inputSize === undefined || options.inputSize === null ? undefined : String(options.inputSize) }, 'backbone dino');
+  const o = parseOptions(
+    DINO_SCHEMA,
+    { ...options, inputSize: options.inputSize === undefined || options.inputSize === null ? undefined : String(options.inputSize) },
+    'backbone dino',
+  );
   // A path is used as is; a name is looked up in the model cache (`acseg models pull`).
   const resolved = existsSync(o.model) ? undefined : await resolveModelFile(o.model, { cacheDir: context.cacheDir });
   return DinoBackbone.load({

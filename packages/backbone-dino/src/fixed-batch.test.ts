@@ -72,7 +72,10 @@ describe('onnxruntime errors', () => {
     const session = await VitSession.create(model, 'cpu', silentLogger);
     try {
       // The fixture takes 48×48 inputs; 64×64 makes onnxruntime list the index, what it got and what it expects.
-      const e = await session.run(new Float32Array(3 * 64 * 64), 1, 64).then(() => null, (err: unknown) => err as Error);
+      const e = await session.run(new Float32Array(3 * 64 * 64), 1, 64).then(
+        () => null,
+        (err: unknown) => err as Error,
+      );
       expect(e?.message).toMatch(/inference failed: Got invalid dimensions for input: pixel_values for the following indices/);
       expect(e?.message).toMatch(/index: 2 Got: 64 Expected: 48/);
       expect(e?.message).not.toContain('\n');

@@ -32,12 +32,19 @@ describe('plugin manifest', () => {
 
   it('validates options with BAD_CONFIG errors', async () => {
     const spec = dinoSpec();
-    await expect(spec.create({ model: HUB_FIXTURE, batchSize: 0 }, context)).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringMatching(/batchSize/) });
-    await expect(spec.create({ model: HUB_FIXTURE, features: 'values' }, context)).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringMatching(/features must be one of tokens, keys/) });
+    await expect(spec.create({ model: HUB_FIXTURE, batchSize: 0 }, context)).rejects.toMatchObject({
+      code: 'BAD_CONFIG',
+      message: expect.stringMatching(/batchSize/),
+    });
+    await expect(spec.create({ model: HUB_FIXTURE, features: 'values' }, context)).rejects.toMatchObject({
+      code: 'BAD_CONFIG',
+      message: expect.stringMatching(/features must be one of tokens, keys/),
+    });
     await expect(spec.create({ model: HUB_FIXTURE, provider: 'tpu' }, context)).rejects.toMatchObject({ code: 'BAD_CONFIG' });
     await expect(spec.create({ model: HUB_FIXTURE, inputSize: 'big' }, context)).rejects.toMatchObject({ code: 'BAD_CONFIG' });
     await expect(spec.create({ model: HUB_FIXTURE, maxPixels: 'lots' }, context)).rejects.toMatchObject({
-      code: 'BAD_CONFIG', message: 'backbone dino: option maxPixels must be a positive whole number of pixels, got "lots"',
+      code: 'BAD_CONFIG',
+      message: 'backbone dino: option maxPixels must be a positive whole number of pixels, got "lots"',
     });
   });
 

@@ -9,7 +9,10 @@ import { describeVitModel, type ModelHints, type VitModelFile } from './onnx/des
 /** The .onnx file of a model given as a file or a folder (Hub layout onnx/model.onnx, or model.onnx). */
 export function modelFileIn(path: string): string {
   if (!existsSync(path)) {
-    throw new AcsegError('MODEL_NOT_FOUND', `${path}: no such model file or folder`, { file: path, hint: 'give the path of an .onnx file or a model folder, or a model name from `acseg models list`' });
+    throw new AcsegError('MODEL_NOT_FOUND', `${path}: no such model file or folder`, {
+      file: path,
+      hint: 'give the path of an .onnx file or a model folder, or a model name from `acseg models list`',
+    });
   }
   if (!statSync(path).isDirectory()) return path;
   const tried = [join(path, 'onnx', 'model.onnx'), join(path, 'model.onnx')];

@@ -15,5 +15,9 @@ export default definePlugin({
       create: async (options, services) => (await import('./factory.js')).createDinoBackbone(options, services),
     },
   },
-  models: Object.fromEntries(Object.values(KNOWN_MODELS).filter((m) => m.layout !== 'files').map((m) => [m.name, { description: m.description }])),
+  models: Object.fromEntries(
+    Object.values(KNOWN_MODELS)
+      .filter((m) => m.layout !== 'files')
+      .map((m) => [m.name, { description: m.description }]),
+  ),
 });

@@ -9,7 +9,12 @@ import { resizeNormalize } from './image/resize.js';
  * nearest-neighbour source pixel lies outside the region is set to 0 (after
  * normalization, i.e. the mean colour).
  */
-export function prepareRegionBatch(image: DecodedImage, regions: RegionMap, which: readonly number[], size: number | { height: number; width: number }): Float32Array {
+export function prepareRegionBatch(
+  image: DecodedImage,
+  regions: RegionMap,
+  which: readonly number[],
+  size: number | { height: number; width: number },
+): Float32Array {
   const SH = typeof size === 'number' ? size : size.height;
   const SW = typeof size === 'number' ? size : size.width;
   if (regions.width !== image.width || regions.height !== image.height) {
@@ -37,7 +42,9 @@ export function prepareRegionBatch(image: DecodedImage, regions: RegionMap, whic
       for (let x = 0; x < SW; x++) {
         if (regions.labels[row + colSrc[x]] !== r) {
           const o = off + y * SW + x;
-          pixels[o] = 0; pixels[o + plane] = 0; pixels[o + 2 * plane] = 0;
+          pixels[o] = 0;
+          pixels[o + plane] = 0;
+          pixels[o + 2 * plane] = 0;
         }
       }
     }

@@ -23,10 +23,11 @@ if (!existsSync(join(ROOT, 'train.txt'))) {
 async function patchLabels(file: string, g: number): Promise<Int16Array> {
   const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
   const counts = new Int32Array(g * g * 256);
-  for (let y = 0; y < info.height; y++) for (let x = 0; x < info.width; x++) {
-    const p = Math.min(g - 1, Math.floor(((y + 0.5) * g) / info.height)) * g + Math.min(g - 1, Math.floor(((x + 0.5) * g) / info.width));
-    counts[p * 256 + data[(y * info.width + x) * info.channels]]++;
-  }
+  for (let y = 0; y < info.height; y++)
+    for (let x = 0; x < info.width; x++) {
+      const p = Math.min(g - 1, Math.floor(((y + 0.5) * g) / info.height)) * g + Math.min(g - 1, Math.floor(((x + 0.5) * g) / info.width));
+      counts[p * 256 + data[(y * info.width + x) * info.channels]]++;
+    }
   const out = new Int16Array(g * g);
   for (let p = 0; p < g * g; p++) {
     let best = 0;
@@ -38,7 +39,10 @@ async function patchLabels(file: string, g: number): Promise<Int16Array> {
 
 async function load(part: 'first' | 'last', opts: Partial<HandcraftedOptions>) {
   const split = 'train';
-  const all = readFileSync(join(ROOT, `${split}.txt`), 'utf8').split('\n').map((s) => s.trim()).filter(Boolean);
+  const all = readFileSync(join(ROOT, `${split}.txt`), 'utf8')
+    .split('\n')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const ids = part === 'first' ? all.slice(0, N) : all.slice(-N);
   const b = new HandcraftedBackbone(opts);
   const feats: Float32Array[] = [];
@@ -64,24 +68,35 @@ async function score(opts: Partial<HandcraftedOptions>): Promise<{ acc: number; 
   const val = await load('last', opts);
   const conf = Array.from({ length: 11 }, () => new Float64Array(11));
   for (let i = 0; i < val.feats.length; i++) {
-    let best = -Infinity, label = 0;
+    let best = -Infinity,
+      label = 0;
     const q = val.feats[i];
     for (let j = 0; j < train.feats.length; j++) {
       const t = train.feats[j];
       let s = 0;
       for (let k = 0; k < q.length; k++) s += q[k] * t[k];
-      if (s > best) { best = s; label = train.labels[j]; }
+      if (s > best) {
+        best = s;
+        label = train.labels[j];
+      }
     }
     conf[val.labels[i]][label]++;
   }
-  let correct = 0, total = 0, iouSum = 0, classes = 0;
+  let correct = 0,
+    total = 0,
+    iouSum = 0,
+    classes = 0;
   for (let c = 0; c < 11; c++) {
     const tp = conf[c][c];
     const row = conf[c].reduce((a, b) => a + b, 0);
     let col = 0;
     for (let r = 0; r < 11; r++) col += conf[r][c];
-    correct += tp; total += row;
-    if (row + col - tp > 0) { iouSum += tp / (row + col - tp); classes++; }
+    correct += tp;
+    total += row;
+    if (row + col - tp > 0) {
+      iouSum += tp / (row + col - tp);
+      classes++;
+    }
   }
   return { acc: (100 * correct) / total, miou: (100 * iouSum) / classes };
 }
@@ -107,4 +122,7 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => { console.error(e); process.exit(1); });
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -10,7 +10,9 @@ import { HandcraftedBackbone } from '../src/index.js';
 import type { FeatureMap } from '@acseg/core';
 
 const samples = resolve(import.meta.dirname, '../../../samples');
-const files = readdirSync(samples).filter((f) => f.endsWith('.jpg')).map((f) => join(samples, f));
+const files = readdirSync(samples)
+  .filter((f) => f.endsWith('.jpg'))
+  .map((f) => join(samples, f));
 
 async function timeRun(b: HandcraftedBackbone, inputs: string[], rounds: number): Promise<number> {
   const t0 = performance.now();
@@ -28,23 +30,36 @@ function kmeansMap(f: FeatureMap, k: number): string {
   const assign = new Int32Array(n);
   for (let it = 0; it < 20; it++) {
     for (let p = 0; p < n; p++) {
-      let best = 0, bestD = Infinity;
+      let best = 0,
+        bestD = Infinity;
       for (let c = 0; c < k; c++) {
         let s = 0;
         for (let j = 0; j < d; j++) s += (f.tokens[p * d + j] - centres[c][j]) ** 2;
-        if (s < bestD) { bestD = s; best = c; }
+        if (s < bestD) {
+          bestD = s;
+          best = c;
+        }
       }
       assign[p] = best;
     }
     for (let c = 0; c < k; c++) {
       const sum = new Float32Array(d);
       let cnt = 0;
-      for (let p = 0; p < n; p++) if (assign[p] === c) { cnt++; for (let j = 0; j < d; j++) sum[j] += f.tokens[p * d + j]; }
+      for (let p = 0; p < n; p++)
+        if (assign[p] === c) {
+          cnt++;
+          for (let j = 0; j < d; j++) sum[j] += f.tokens[p * d + j];
+        }
       if (cnt) centres[c] = sum.map((v) => v / cnt);
     }
   }
   const rows: string[] = [];
-  for (let r = 0; r < f.grid.h; r++) rows.push(Array.from(assign.subarray(r * f.grid.w, (r + 1) * f.grid.w)).map((a) => 'abcdefgh'[a]).join(''));
+  for (let r = 0; r < f.grid.h; r++)
+    rows.push(
+      Array.from(assign.subarray(r * f.grid.w, (r + 1) * f.grid.w))
+        .map((a) => 'abcdefgh'[a])
+        .join(''),
+    );
   return rows.join('\n');
 }
 

@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComponentRegistry, validateFeatureMap, validatePlugin, type FeatureResult, type ImageInput, type RegionMap, type RgbImage, registerPlugin } from '@acseg/core';
+import {
+  ComponentRegistry,
+  validateFeatureMap,
+  validatePlugin,
+  type FeatureResult,
+  type ImageInput,
+  type RegionMap,
+  type RgbImage,
+  registerPlugin,
+} from '@acseg/core';
 import plugin, { FEATURE_DIM, HandcraftedBackbone, LAYOUT } from './index.js';
 
 const COLOR_K = 1 / 1.5;
@@ -74,10 +83,11 @@ describe('HandcraftedBackbone', () => {
     const [e1] = await b.regionEmbeddings(img, regions, [1]);
     // Brute force: average each pixel's patch feature over the square.
     const expected = new Float64Array(96);
-    for (let y = 30; y < 70; y++) for (let x = 20; x < 60; x++) {
-      const p = (y >> 4) * 14 + (x >> 4);
-      for (let j = 0; j < 96; j++) expected[j] += f.tokens[p * 96 + j] / 1600;
-    }
+    for (let y = 30; y < 70; y++)
+      for (let x = 20; x < 60; x++) {
+        const p = (y >> 4) * 14 + (x >> 4);
+        for (let j = 0; j < 96; j++) expected[j] += f.tokens[p * 96 + j] / 1600;
+      }
     for (let j = 0; j < 96; j++) expect(e1[j]).toBeCloseTo(expected[j], 5);
     const all = await b.regionEmbeddings(img, regions);
     expect(all).toHaveLength(2);
@@ -86,7 +96,7 @@ describe('HandcraftedBackbone', () => {
     await expect(b.regionEmbeddings(img, wrong)).rejects.toThrow(/region map is 112×448 but the image is 224×224/);
   });
 
-  it('embeds regions from the caller\'s feature map without reading the image again', async () => {
+  it("embeds regions from the caller's feature map without reading the image again", async () => {
     const img = halves(224, 224, 112, [200, 200, 40], [30, 60, 90]);
     const labels = new Uint16Array(224 * 224);
     for (let y = 0; y < 224; y++) for (let x = 150; x < 224; x++) labels[y * 224 + x] = 1;
@@ -104,25 +114,38 @@ describe('HandcraftedBackbone', () => {
   it('normalizes grey, 16-bit, CMYK, alpha and EXIF-rotated files like the RGB equivalent', async () => {
     const b = new HandcraftedBackbone();
     const grey = join(dir, 'grey.png');
-    await sharp(Buffer.alloc(64 * 48, 128), { raw: { width: 64, height: 48, channels: 1 } }).png().toFile(grey);
+    await sharp(Buffer.alloc(64 * 48, 128), { raw: { width: 64, height: 48, channels: 1 } })
+      .png()
+      .toFile(grey);
     const grey16 = join(dir, 'grey16.png');
-    await sharp(Buffer.alloc(64 * 48 * 2, 200), { raw: { width: 64, height: 48, channels: 1 } }).toColourspace('grey16').png().toFile(grey16);
+    await sharp(Buffer.alloc(64 * 48 * 2, 200), { raw: { width: 64, height: 48, channels: 1 } })
+      .toColourspace('grey16')
+      .png()
+      .toFile(grey16);
     const rgba = join(dir, 'rgba.png');
     const rgbaData = Buffer.alloc(64 * 48 * 4);
     for (let i = 0; i < 64 * 48; i++) rgbaData.set([10, 200, 30, 77], 4 * i);
-    await sharp(rgbaData, { raw: { width: 64, height: 48, channels: 4 } }).png().toFile(rgba);
+    await sharp(rgbaData, { raw: { width: 64, height: 48, channels: 4 } })
+      .png()
+      .toFile(rgba);
     const cmyk = join(dir, 'cmyk.jpg');
-    await sharp(Buffer.alloc(64 * 48 * 3, 128), { raw: { width: 64, height: 48, channels: 3 } }).toColourspace('cmyk').jpeg({ quality: 95 }).toFile(cmyk);
+    await sharp(Buffer.alloc(64 * 48 * 3, 128), { raw: { width: 64, height: 48, channels: 3 } })
+      .toColourspace('cmyk')
+      .jpeg({ quality: 95 })
+      .toFile(cmyk);
     // Stored 80×40 with its top half white, bottom half black; orientation 6 shows it rotated 90° clockwise (40×80, right half white).
     const rotated = join(dir, 'rotated.jpg');
     const raw = Buffer.alloc(80 * 40 * 3);
     raw.fill(255, 0, 80 * 20 * 3);
-    await sharp(raw, { raw: { width: 80, height: 40, channels: 3 } }).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toFile(rotated);
+    await sharp(raw, { raw: { width: 80, height: 40, channels: 3 } })
+      .jpeg({ quality: 95 })
+      .withMetadata({ orientation: 6 })
+      .toFile(rotated);
 
     const results = await collect(b.extract([grey, grey16, rgba, cmyk, rotated]));
     expect(results.every((r) => r.ok)).toBe(true);
     const f = results.map((r) => (r.ok ? r.features : undefined)!);
-    const L = (m: typeof f[0], p: number) => (m.tokens[p * 96] / COLOR_K) * 100;
+    const L = (m: (typeof f)[0], p: number) => (m.tokens[p * 96] / COLOR_K) * 100;
     expect(L(f[0], 50)).toBeCloseTo(53.585, 1); // grey 128
     // 16-bit 0xC8C8 → 8-bit 200: linear ((200/255 + 0.055)/1.055)^2.4 = 0.57758 → L = 116·0.57758^(1/3) − 16 = 80.60.
     expect(L(f[1], 50)).toBeCloseTo(80.6, 1);
@@ -140,11 +163,22 @@ describe('HandcraftedBackbone', () => {
     const text = join(dir, 'notes.jpg');
     await writeFile(text, 'this is not an image');
     const tiny = join(dir, 'tiny.png');
-    await sharp(Buffer.alloc(10 * 30 * 3, 90), { raw: { width: 10, height: 30, channels: 3 } }).png().toFile(tiny);
+    await sharp(Buffer.alloc(10 * 30 * 3, 90), { raw: { width: 10, height: 30, channels: 3 } })
+      .png()
+      .toFile(tiny);
     const truncated = join(dir, 'cut.jpg');
-    const full = await sharp(Buffer.alloc(100 * 100 * 3, 90), { raw: { width: 100, height: 100, channels: 3 } }).jpeg().toBuffer();
+    const full = await sharp(Buffer.alloc(100 * 100 * 3, 90), { raw: { width: 100, height: 100, channels: 3 } })
+      .jpeg()
+      .toBuffer();
     await writeFile(truncated, full.subarray(0, full.length / 2));
-    const inputs: ImageInput[] = [text, solid(32, 32, [1, 2, 3], 'good'), join(dir, 'missing.png'), tiny, truncated, { width: 4, height: 4, data: new Uint8Array(5) }];
+    const inputs: ImageInput[] = [
+      text,
+      solid(32, 32, [1, 2, 3], 'good'),
+      join(dir, 'missing.png'),
+      tiny,
+      truncated,
+      { width: 4, height: 4, data: new Uint8Array(5) },
+    ];
     const r = await collect(b.extract(inputs));
     expect(r.map((x) => x.ok)).toEqual([false, true, false, false, false, false]);
     const errs = r.map((x) => (x.ok ? undefined : x.error));

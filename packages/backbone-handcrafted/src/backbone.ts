@@ -1,6 +1,16 @@
 import {
-  AcsegError, imageId, imageSource, regionPatchOverlap, toAcsegError,
-  type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type RegionMap, type RgbImage,
+  AcsegError,
+  imageId,
+  imageSource,
+  regionPatchOverlap,
+  toAcsegError,
+  type Backbone,
+  type BackboneInfo,
+  type FeatureMap,
+  type FeatureResult,
+  type ImageInput,
+  type RegionMap,
+  type RgbImage,
 } from '@acseg/core';
 import { decodeFull, prepareImage } from './decode.js';
 import { patchFeatures, type FeatureWeights } from './features.js';
@@ -31,7 +41,14 @@ export class HandcraftedBackbone implements Backbone {
     this.options = parseOptions(options as ComponentOptions);
     const o = this.options;
     this.weights = { color: o.colorWeight, texture: o.textureWeight, position: o.position ? o.positionWeight : 0 };
-    this.info = { model: modelName(o), patchSize: PATCH_SIZE, inputSize: o.inputSize, dim: FEATURE_DIM, hasAttention: false, runtime: 'javascript (sharp decoding)' };
+    this.info = {
+      model: modelName(o),
+      patchSize: PATCH_SIZE,
+      inputSize: o.inputSize,
+      dim: FEATURE_DIM,
+      hasAttention: false,
+      runtime: 'javascript (sharp decoding)',
+    };
   }
 
   /** The full-size decode a run shares (decode once); `extract` of it gives the file's features. */
@@ -50,8 +67,13 @@ export class HandcraftedBackbone implements Backbone {
     const cls = new Float32Array(FEATURE_DIM);
     for (let p = 0; p < g * g; p++) for (let j = 0; j < FEATURE_DIM; j++) cls[j] += tokens[p * FEATURE_DIM + j] / (g * g);
     const map: FeatureMap = {
-      id: imageId(image, index), grid: { h: g, w: g }, dim: FEATURE_DIM, tokens, cls,
-      imageSize: { width: prepared.width, height: prepared.height }, source: prepared.source,
+      id: imageId(image, index),
+      grid: { h: g, w: g },
+      dim: FEATURE_DIM,
+      tokens,
+      cls,
+      imageSize: { width: prepared.width, height: prepared.height },
+      source: prepared.source,
     };
     this.recent.set(image, map);
     if (this.recent.size > 8) this.recent.delete(this.recent.keys().next().value!);
@@ -59,13 +81,14 @@ export class HandcraftedBackbone implements Backbone {
   }
 
   async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {
-    const run = (i: number): Promise<FeatureResult> => this.features(images[i], i).then(
-      (features): FeatureResult => ({ ok: true, features }),
-      (e: unknown): FeatureResult => {
-        const source = imageSource(images[i], i);
-        return { ok: false, id: imageId(images[i], i), source, error: toAcsegError(e, 'BAD_IMAGE', { file: source, stage: 'features', message: source }) };
-      },
-    );
+    const run = (i: number): Promise<FeatureResult> =>
+      this.features(images[i], i).then(
+        (features): FeatureResult => ({ ok: true, features }),
+        (e: unknown): FeatureResult => {
+          const source = imageSource(images[i], i);
+          return { ok: false, id: imageId(images[i], i), source, error: toAcsegError(e, 'BAD_IMAGE', { file: source, stage: 'features', message: source }) };
+        },
+      );
     const pending: Promise<FeatureResult>[] = [];
     let next = 0;
     while (next < images.length && pending.length < LOOKAHEAD) pending.push(run(next++));
@@ -84,9 +107,16 @@ export class HandcraftedBackbone implements Backbone {
    */
   async regionEmbeddings(image: ImageInput, regions: RegionMap, which?: readonly number[], features?: FeatureMap): Promise<Float32Array[]> {
     // The caller's feature map (e.g. read from a feature cache) saves decoding and computing the image again.
-    const f = features && features.dim === FEATURE_DIM && features.tokens.length === features.grid.h * features.grid.w * FEATURE_DIM ? features : await this.features(image);
+    const f =
+      features && features.dim === FEATURE_DIM && features.tokens.length === features.grid.h * features.grid.w * FEATURE_DIM
+        ? features
+        : await this.features(image);
     if (regions.width !== f.imageSize.width || regions.height !== f.imageSize.height) {
-      throw new AcsegError('BAD_INPUT', `${f.source}: region map is ${regions.width}×${regions.height} but the image is ${f.imageSize.width}×${f.imageSize.height}`, { file: f.source });
+      throw new AcsegError(
+        'BAD_INPUT',
+        `${f.source}: region map is ${regions.width}×${regions.height} but the image is ${f.imageSize.width}×${f.imageSize.height}`,
+        { file: f.source },
+      );
     }
     const n = f.grid.h * f.grid.w;
     const overlap = regionPatchOverlap(regions, f.grid);

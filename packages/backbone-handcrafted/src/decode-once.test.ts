@@ -37,35 +37,52 @@ describe('HandcraftedBackbone.decode (decode once)', () => {
   it('a file and its decode give bit-identical features: large JPEG, alpha PNG, grey PNG, EXIF-rotated JPEG', async () => {
     const b = new HandcraftedBackbone();
     const big = join(dir, 'big.jpg');
-    await sharp(photo(960, 720), { raw: { width: 960, height: 720, channels: 3 } }).jpeg({ quality: 90 }).toFile(big);
+    await sharp(photo(960, 720), { raw: { width: 960, height: 720, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toFile(big);
     const rgba = join(dir, 'rgba.png');
     const rgbaData = Buffer.alloc(300 * 200 * 4);
     for (let i = 0; i < 300 * 200; i++) rgbaData.set([(i * 7) % 256, (i * 3) % 256, 40, i % 2 ? 255 : 30], 4 * i);
-    await sharp(rgbaData, { raw: { width: 300, height: 200, channels: 4 } }).png().toFile(rgba);
+    await sharp(rgbaData, { raw: { width: 300, height: 200, channels: 4 } })
+      .png()
+      .toFile(rgba);
     const grey = join(dir, 'grey.png');
-    await sharp(photo(500, 400).subarray(0, 500 * 400), { raw: { width: 500, height: 400, channels: 1 } }).png().toFile(grey);
+    await sharp(photo(500, 400).subarray(0, 500 * 400), { raw: { width: 500, height: 400, channels: 1 } })
+      .png()
+      .toFile(grey);
     const rotated = join(dir, 'rotated.jpg');
-    await sharp(photo(640, 480), { raw: { width: 640, height: 480, channels: 3 } }).jpeg().withMetadata({ orientation: 6 }).toFile(rotated);
+    await sharp(photo(640, 480), { raw: { width: 640, height: 480, channels: 3 } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toFile(rotated);
     for (const file of [big, rgba, grey, rotated]) {
       const decoded = await b.decode(file, 0);
       const fromFile = await first(new HandcraftedBackbone(), file);
       const fromDecode = await first(b, decoded);
       if (!fromFile.ok || !fromDecode.ok) throw new Error(`${file} failed`);
       expect(Array.from(fromDecode.features.tokens)).toEqual(Array.from(fromFile.features.tokens));
-      expect({ id: fromDecode.features.id, source: fromDecode.features.source, size: fromDecode.features.imageSize })
-        .toEqual({ id: fromFile.features.id, source: file, size: fromFile.features.imageSize });
+      expect({ id: fromDecode.features.id, source: fromDecode.features.source, size: fromDecode.features.imageSize }).toEqual({
+        id: fromFile.features.id,
+        source: file,
+        size: fromFile.features.imageSize,
+      });
     }
   });
 
   it('decodes at full size, EXIF-rotated: a lossless PNG gives back the pixels it was written from', async () => {
     const file = join(dir, 'exact.png');
     const pixels = photo(333, 222);
-    await sharp(pixels, { raw: { width: 333, height: 222, channels: 3 } }).png().toFile(file);
+    await sharp(pixels, { raw: { width: 333, height: 222, channels: 3 } })
+      .png()
+      .toFile(file);
     const d = await new HandcraftedBackbone().decode(file, 3);
     expect({ width: d.width, height: d.height, id: d.id, source: d.source }).toEqual({ width: 333, height: 222, id: 'exact', source: file });
     expect(Buffer.from(d.data).equals(pixels)).toBe(true);
     const rotated = join(dir, 'turned.jpg');
-    await sharp(photo(80, 40), { raw: { width: 80, height: 40, channels: 3 } }).jpeg().withMetadata({ orientation: 6 }).toFile(rotated);
+    await sharp(photo(80, 40), { raw: { width: 80, height: 40, channels: 3 } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toFile(rotated);
     const r = await new HandcraftedBackbone().decode(rotated, 0);
     expect([r.width, r.height]).toEqual([40, 80]);
   });
@@ -74,10 +91,15 @@ describe('HandcraftedBackbone.decode (decode once)', () => {
     const empty = join(dir, 'empty.jpg');
     await writeFile(empty, '');
     const tiny = join(dir, 'tiny.png');
-    await sharp(Buffer.alloc(10 * 30 * 3, 90), { raw: { width: 10, height: 30, channels: 3 } }).png().toFile(tiny);
+    await sharp(Buffer.alloc(10 * 30 * 3, 90), { raw: { width: 10, height: 30, channels: 3 } })
+      .png()
+      .toFile(tiny);
     for (const file of [empty, tiny, join(dir, 'missing.png')]) {
       const r = await first(new HandcraftedBackbone(), file);
-      const e = await new HandcraftedBackbone().decode(file, 0).then(() => undefined, (err: unknown) => err as Error & { file?: string });
+      const e = await new HandcraftedBackbone().decode(file, 0).then(
+        () => undefined,
+        (err: unknown) => err as Error & { file?: string },
+      );
       expect(r.ok).toBe(false);
       expect(e?.message).toBe(!r.ok && r.error.message);
       expect(e?.file).toBe(file);

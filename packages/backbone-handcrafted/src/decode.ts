@@ -1,5 +1,15 @@
 import sharp, { type Metadata } from 'sharp';
-import { AcsegError, checkImagePixels, emptyFileProblem, imageId, imageSource, isRgbImage, resolveMaxPixels, type ImageInput, type RgbImage } from '@acseg/core';
+import {
+  AcsegError,
+  checkImagePixels,
+  emptyFileProblem,
+  imageId,
+  imageSource,
+  isRgbImage,
+  resolveMaxPixels,
+  type ImageInput,
+  type RgbImage,
+} from '@acseg/core';
 import { PATCH_SIZE } from './layout.js';
 
 /** An image resized to the backbone's square input, plus what messages and outputs need. */
@@ -17,7 +27,8 @@ export interface PreparedImage {
 function checkPatch(source: string, width: number, height: number): void {
   if (width < PATCH_SIZE || height < PATCH_SIZE) {
     throw new AcsegError('BAD_IMAGE', `${source}: the image is ${width}×${height} px, smaller than one ${PATCH_SIZE}×${PATCH_SIZE} patch`, {
-      file: source, hint: `use images at least ${PATCH_SIZE} px wide and high`,
+      file: source,
+      hint: `use images at least ${PATCH_SIZE} px wide and high`,
     });
   }
 }
@@ -46,7 +57,9 @@ export async function decodeFull(input: ImageInput, index = 0, maxPixels = resol
     const empty = emptyFileProblem(input);
     if (empty) throw new AcsegError('BAD_IMAGE', `${input}: ${empty}`, { file: input, cause: e });
     throw new AcsegError('BAD_IMAGE', `${input}: cannot read the image (${e instanceof Error ? e.message : String(e)})`, {
-      file: input, cause: e, hint: 'check that the file exists and is a JPEG, PNG, WebP, TIFF, GIF or AVIF image',
+      file: input,
+      cause: e,
+      hint: 'check that the file exists and is a JPEG, PNG, WebP, TIFF, GIF or AVIF image',
     });
   }
   const width = meta.autoOrient?.width ?? meta.width ?? 0;
@@ -55,7 +68,12 @@ export async function decodeFull(input: ImageInput, index = 0, maxPixels = resol
   checkPatch(source, width, height);
   try {
     // libvips enforces the same limit while decoding, in case the header understates the size.
-    const { data, info } = await sharp(input, { limitInputPixels: maxPixels }).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(input, { limitInputPixels: maxPixels })
+      .rotate()
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
       throw new Error(`decoded to ${info.channels} channels and ${data.length} bytes, expected 8-bit RGB`);
     }

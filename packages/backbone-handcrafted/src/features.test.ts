@@ -81,9 +81,12 @@ describe('patchFeatures', () => {
       const hist = slice(f, p, LAYOUT.hist).map((v) => v / (COLOR_K / Math.sqrt(3)));
       // L 53.24 → pos 4.824; a 80.09 → pos (180.09/200)·10 − ½ = 8.5045; b 67.20 → pos 7.86.
       const expected = new Array(30).fill(0);
-      expected[4] = 0.176; expected[5] = 0.824;
-      expected[10 + 8] = 0.4955; expected[10 + 9] = 0.5045;
-      expected[20 + 7] = 0.14; expected[20 + 8] = 0.86;
+      expected[4] = 0.176;
+      expected[5] = 0.824;
+      expected[10 + 8] = 0.4955;
+      expected[10 + 9] = 0.5045;
+      expected[20 + 7] = 0.14;
+      expected[20 + 8] = 0.86;
       hist.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 3));
       for (const v of f.subarray(p * FEATURE_DIM + LAYOUT.hog1.offset, p * FEATURE_DIM + FEATURE_DIM)) expect(v).toBe(0);
     }
@@ -131,10 +134,15 @@ describe('patchFeatures', () => {
     for (let y = 0; y < 224; y++) for (let x = 112; x < 224; x++) img.set([70, 110, 200], 3 * (y * 224 + x));
     const f = patchFeatures(img, 224, W);
     const cos = (a: number, b: number) => {
-      let ab = 0, aa = 0, bb = 0;
+      let ab = 0,
+        aa = 0,
+        bb = 0;
       for (let j = 0; j < FEATURE_DIM; j++) {
-        const x = f[a * FEATURE_DIM + j], y = f[b * FEATURE_DIM + j];
-        ab += x * y; aa += x * x; bb += y * y;
+        const x = f[a * FEATURE_DIM + j],
+          y = f[b * FEATURE_DIM + j];
+        ab += x * y;
+        aa += x * x;
+        bb += y * y;
       }
       return ab / Math.sqrt(aa * bb);
     };
@@ -143,10 +151,15 @@ describe('patchFeatures', () => {
     expect(cos(0, 13)).toBeLessThan(0.6);
     const tex = patchFeatures(stripes(224, 4, true), 224, W);
     const texH = patchFeatures(stripes(224, 4, false), 224, W);
-    let ab = 0, aa = 0, bb = 0;
+    let ab = 0,
+      aa = 0,
+      bb = 0;
     for (let j = LAYOUT.hog1.offset; j < FEATURE_DIM; j++) {
-      const x = tex[50 * FEATURE_DIM + j], y = texH[50 * FEATURE_DIM + j];
-      ab += x * y; aa += x * x; bb += y * y;
+      const x = tex[50 * FEATURE_DIM + j],
+        y = texH[50 * FEATURE_DIM + j];
+      ab += x * y;
+      aa += x * x;
+      bb += y * y;
     }
     expect(ab / Math.sqrt(aa * bb)).toBeLessThan(0.01);
   });

@@ -1,7 +1,20 @@
 import { rgbToLabInto } from './lab.js';
 import {
-  AB_RANGE, CELL_SIZE, COLOR_NORM, FEATURE_DIM, HIST_BINS, HOG_EPSILON, LAYOUT, L_RANGE, MEAN_SCALE, ORIENT_BINS,
-  PATCH_SIZE, POSITION_NORM, STD_SCALE, STD_WEIGHT, TEXTURE_NORM,
+  AB_RANGE,
+  CELL_SIZE,
+  COLOR_NORM,
+  FEATURE_DIM,
+  HIST_BINS,
+  HOG_EPSILON,
+  LAYOUT,
+  L_RANGE,
+  MEAN_SCALE,
+  ORIENT_BINS,
+  PATCH_SIZE,
+  POSITION_NORM,
+  STD_SCALE,
+  STD_WEIGHT,
+  TEXTURE_NORM,
 } from './layout.js';
 
 /** How much each block counts (multiplies a block of norm about 1). */
@@ -19,8 +32,14 @@ export interface FeatureWeights {
  */
 export function softVote(hist: Float32Array | Float64Array, offset: number, bins: number, lo: number, hi: number, v: number, weight: number): void {
   const pos = ((v - lo) / (hi - lo)) * bins - 0.5;
-  if (pos <= 0) { hist[offset] += weight; return; }
-  if (pos >= bins - 1) { hist[offset + bins - 1] += weight; return; }
+  if (pos <= 0) {
+    hist[offset] += weight;
+    return;
+  }
+  if (pos >= bins - 1) {
+    hist[offset + bins - 1] += weight;
+    return;
+  }
   const b = Math.floor(pos);
   const t = pos - b;
   hist[offset + b] += weight * (1 - t);
@@ -122,7 +141,10 @@ export function patchFeatures(rgb: Uint8Array, size: number, weights: FeatureWei
       for (let y = pr * PATCH_SIZE; y < (pr + 1) * PATCH_SIZE; y++) {
         for (let x = pc * PATCH_SIZE; x < (pc + 1) * PATCH_SIZE; x++) {
           const i = 3 * (y * size + x);
-          for (let c = 0; c < 3; c++) { sum[c] += lab[i + c]; sq[c] += lab[i + c] * lab[i + c]; }
+          for (let c = 0; c < 3; c++) {
+            sum[c] += lab[i + c];
+            sq[c] += lab[i + c] * lab[i + c];
+          }
           softVote(hist, 0, HIST_BINS, L_RANGE[0], L_RANGE[1], lab[i], 1 / px);
           softVote(hist, HIST_BINS, HIST_BINS, AB_RANGE[0], AB_RANGE[1], lab[i + 1], 1 / px);
           softVote(hist, 2 * HIST_BINS, HIST_BINS, AB_RANGE[0], AB_RANGE[1], lab[i + 2], 1 / px);

@@ -16,13 +16,24 @@ export interface HandcraftedOptions {
   maxPixels: number;
 }
 
-export const DEFAULT_OPTIONS: HandcraftedOptions = { inputSize: 224, colorWeight: 1, textureWeight: 2, position: false, positionWeight: 0.5, maxPixels: DEFAULT_MAX_PIXELS };
+export const DEFAULT_OPTIONS: HandcraftedOptions = {
+  inputSize: 224,
+  colorWeight: 1,
+  textureWeight: 2,
+  position: false,
+  positionWeight: 0.5,
+  maxPixels: DEFAULT_MAX_PIXELS,
+};
 
 const PLUGIN = '@acseg/backbone-handcrafted';
 
 /** The options `--set` / the config file give this backbone (defaults above). */
 export const HANDCRAFTED_SCHEMA = v.object({
-  inputSize: opt.int('side of the square input, a multiple of 16 (224: the 14×14 grid of ViT-S/16)', { min: PATCH_SIZE, default: DEFAULT_OPTIONS.inputSize, expected: `a positive multiple of ${PATCH_SIZE}` }),
+  inputSize: opt.int('side of the square input, a multiple of 16 (224: the 14×14 grid of ViT-S/16)', {
+    min: PATCH_SIZE,
+    default: DEFAULT_OPTIONS.inputSize,
+    expected: `a positive multiple of ${PATCH_SIZE}`,
+  }),
   colorWeight: opt.number('weight of the colour block (Lab mean, std, histograms)', { min: 0, default: DEFAULT_OPTIONS.colorWeight }),
   textureWeight: opt.number('weight of the texture block (HOG at 3 scales)', { min: 0, default: DEFAULT_OPTIONS.textureWeight }),
   position: opt.bool('add the position block', DEFAULT_OPTIONS.position),
@@ -35,10 +46,15 @@ export function parseOptions(options: ComponentOptions = {}): HandcraftedOptions
   const o = parseSchemaOptions(HANDCRAFTED_SCHEMA, options, 'backbone handcrafted', { plugin: PLUGIN });
   const out: HandcraftedOptions = { ...o, maxPixels: resolveMaxPixels(o.maxPixels) };
   if (out.inputSize % PATCH_SIZE !== 0) {
-    throw new AcsegError('BAD_CONFIG', `backbone handcrafted: inputSize must be a positive multiple of ${PATCH_SIZE}, got ${out.inputSize}`, { plugin: PLUGIN });
+    throw new AcsegError('BAD_CONFIG', `backbone handcrafted: inputSize must be a positive multiple of ${PATCH_SIZE}, got ${out.inputSize}`, {
+      plugin: PLUGIN,
+    });
   }
   if (out.colorWeight === 0 && out.textureWeight === 0) {
-    throw new AcsegError('BAD_CONFIG', 'backbone handcrafted: colorWeight and textureWeight cannot both be 0', { plugin: PLUGIN, hint: 'the features of a flat patch would be all zero' });
+    throw new AcsegError('BAD_CONFIG', 'backbone handcrafted: colorWeight and textureWeight cannot both be 0', {
+      plugin: PLUGIN,
+      hint: 'the features of a flat patch would be all zero',
+    });
   }
   return out;
 }

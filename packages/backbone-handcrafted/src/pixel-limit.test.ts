@@ -28,15 +28,30 @@ function pngHeaderOnly(width: number, height: number): Buffer {
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
     return c >>> 0;
   });
-  const crc = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
   const chunk = (type: string, body: Buffer) => {
     const tb = Buffer.concat([Buffer.from(type, 'latin1'), body]);
-    const len = Buffer.alloc(4); len.writeUInt32BE(body.length);
-    const sum = Buffer.alloc(4); sum.writeUInt32BE(crc(tb));
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(body.length);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(tb));
     return Buffer.concat([len, tb, sum]);
   };
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4); ihdr[8] = 8; ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(1000))), chunk('IEND', Buffer.alloc(0))]);
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1000))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('the pixel limit', () => {
@@ -44,7 +59,9 @@ describe('the pixel limit', () => {
     const huge = join(dir, 'huge.png');
     await writeFile(huge, pngHeaderOnly(10000, 10000));
     const ok = join(dir, 'ok.png');
-    await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toFile(ok);
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 10, b: 10 } } })
+      .png()
+      .toFile(ok);
     const [a, b] = await collect(new HandcraftedBackbone(), [huge, ok]);
     expect(a).toMatchObject({ ok: false, error: { code: 'BAD_IMAGE', message: `${huge}: the image is 10000×10000 (100 MP), above the limit of 64 MP` } });
     expect(b.ok).toBe(true);
@@ -52,7 +69,9 @@ describe('the pixel limit', () => {
 
   it('follows the option maxPixels, else $ACSEG_MAX_PIXELS', async () => {
     const big = join(dir, 'big.png');
-    await sharp({ create: { width: 60, height: 50, channels: 3, background: { r: 0, g: 90, b: 200 } } }).png().toFile(big);
+    await sharp({ create: { width: 60, height: 50, channels: 3, background: { r: 0, g: 90, b: 200 } } })
+      .png()
+      .toFile(big);
     const [r] = await collect(new HandcraftedBackbone({ maxPixels: 2999 }), [big]);
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_IMAGE', message: `${big}: the image is 60×50 (3000 pixels), above the limit of 2999 pixels` } });
     expect((await collect(new HandcraftedBackbone({ maxPixels: 3000 }), [big]))[0].ok).toBe(true);
@@ -61,7 +80,9 @@ describe('the pixel limit', () => {
     try {
       const [e] = await collect(new HandcraftedBackbone(), [big]);
       expect(e).toMatchObject({ ok: false, error: { message: expect.stringContaining('above the limit of 2500 pixels') } });
-      expect(() => new HandcraftedBackbone({ maxPixels: -1 })).toThrow(/backbone handcrafted: option maxPixels must be a positive whole number of pixels, got -1/);
+      expect(() => new HandcraftedBackbone({ maxPixels: -1 })).toThrow(
+        /backbone handcrafted: option maxPixels must be a positive whole number of pixels, got -1/,
+      );
     } finally {
       if (saved === undefined) delete process.env.ACSEG_MAX_PIXELS;
       else process.env.ACSEG_MAX_PIXELS = saved;

@@ -27,7 +27,11 @@ const tBuild = performance.now();
 const vision = await ort.InferenceSession.create(buildVisionGraph(weights, cfg, 'random'), opts);
 rows.push(`| vision graph: write from weights + onnxruntime session | ${((performance.now() - tBuild) / 1000).toFixed(1)} s | once per process |`);
 for (const batch of [1, 4]) {
-  const x = new ort.Tensor('float32', new Float32Array(batch * 3 * 224 * 224).map((_, i) => Math.sin(i)), [batch, 3, 224, 224]);
+  const x = new ort.Tensor(
+    'float32',
+    new Float32Array(batch * 3 * 224 * 224).map((_, i) => Math.sin(i)),
+    [batch, 3, 224, 224],
+  );
   await vision.run({ [VISION_INPUT]: x }); // warm-up
   const runs = 3;
   const t0 = performance.now();
@@ -45,13 +49,19 @@ const B = 64;
 for (const L of [16, 77]) {
   const ids = new BigInt64Array(B * L);
   const eot = new Float32Array(B * L);
-  for (let b = 0; b < B; b++) { for (let i = 0; i < 11; i++) ids[b * L + i] = BigInt(100 + b + i); ids[b * L + 11] = 49407n; eot[b * L + 11] = 1; }
+  for (let b = 0; b < B; b++) {
+    for (let i = 0; i < 11; i++) ids[b * L + i] = BigInt(100 + b + i);
+    ids[b * L + 11] = 49407n;
+    eot[b * L + 11] = 1;
+  }
   const feeds = { [TEXT_IDS]: new ort.Tensor('int64', ids, [B, L]), [TEXT_EOT]: new ort.Tensor('float32', eot, [B, L]) };
   await text.run(feeds);
   const t0 = performance.now();
   await text.run(feeds);
   const s = (performance.now() - t0) / 1000;
-  rows.push(`| text features, batch ${B}, length ${L} | ${(B / s).toFixed(1)} prompts/s | VOC's 20 classes × 85 templates ≈ ${((20 * 85) / (B / s)).toFixed(0)} s (once per class list) |`);
+  rows.push(
+    `| text features, batch ${B}, length ${L} | ${(B / s).toFixed(1)} prompts/s | VOC's 20 classes × 85 templates ≈ ${((20 * 85) / (B / s)).toFixed(0)} s (once per class list) |`,
+  );
 }
 await text.release();
 

@@ -29,12 +29,34 @@ const pixelCounts = [0, 1, 2, 3].map((r) => labels.filter((l) => l === r).length
 const regions: RegionMap = { width, height, labels, count: 4, concepts: [0, 1, 2, 3], pixelCounts };
 // No DINO here: features without attention, so the background rule falls back to the border prior.
 const features: FeatureMap = { id: 'example', grid: { h: 14, w: 14 }, dim: 1, tokens: new Float32Array(196).fill(1), imageSize: { width, height } };
-const classNames = ['background', 'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow', 'diningtable',
-  'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor'];
+const classNames = [
+  'background',
+  'aeroplane',
+  'bicycle',
+  'bird',
+  'boat',
+  'bottle',
+  'bus',
+  'car',
+  'cat',
+  'chair',
+  'cow',
+  'diningtable',
+  'dog',
+  'horse',
+  'motorbike',
+  'person',
+  'pottedplant',
+  'sheep',
+  'sofa',
+  'train',
+  'tvmonitor',
+];
 const clf = new ClipClassifier({ model, templates: tmp ? 'scene' : 'imagenet80+scene', textCache: false });
 const t0 = performance.now();
 const [out] = await clf.classify([{ image, regions, features }], { backbone: {} as Backbone, classNames });
 console.log(`${relative(process.cwd(), image)} (${width}×${height}), ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-for (const l of out) console.log(`  quadrant ${l.region}: ${l.className} (class ${l.classId}${l.score === undefined ? ', background rule' : `, cosine ${l.score.toFixed(3)}`})`);
+for (const l of out)
+  console.log(`  quadrant ${l.region}: ${l.className} (class ${l.classId}${l.score === undefined ? ', background rule' : `, cosine ${l.score.toFixed(3)}`})`);
 await clf.dispose();
 if (tmp) await rm(tmp, { recursive: true, force: true });

@@ -2,7 +2,18 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AcsegError, ComponentRegistry, type ComponentOptions, validatePlugin, type Backbone, type ClassifierContext, type FeatureMap, type RegionMap, type RgbImage, registerPlugin } from '@acseg/core';
+import {
+  AcsegError,
+  ComponentRegistry,
+  type ComponentOptions,
+  validatePlugin,
+  type Backbone,
+  type ClassifierContext,
+  type FeatureMap,
+  type RegionMap,
+  type RgbImage,
+  registerPlugin,
+} from '@acseg/core';
 import plugin, { ClipClassifier } from './index.js';
 import { normalizeRgb } from './preprocess.js';
 import { loadReference, maxAbsDiff } from './testing/fixture.js';
@@ -46,7 +57,14 @@ function scene(): { image: RgbImage; regions: RegionMap } {
 function dinoFeatures(): FeatureMap {
   const n = 16;
   const att = new Float32Array(2 * n).map((_, i) => ((i % n) % 4 === 0 ? 0.01 : 0.1 + 0.01 * (i % 3)));
-  return { id: 'stripes', grid: { h: 4, w: 4 }, dim: 2, tokens: new Float32Array(2 * n).fill(1), attention: { heads: 2, data: att }, imageSize: { width: 64, height: 64 } };
+  return {
+    id: 'stripes',
+    grid: { h: 4, w: 4 },
+    dim: 2,
+    tokens: new Float32Array(2 * n).fill(1),
+    attention: { heads: 2, data: att },
+    imageSize: { width: 64, height: 64 },
+  };
 }
 
 describe('ClipClassifier', () => {
@@ -127,7 +145,11 @@ describe('ClipClassifier', () => {
   it('refuses an empty class list, a list without background first, and background alone', async () => {
     const { image, regions } = scene();
     const input = [{ image, regions, features: dinoFeatures() }];
-    const code = async (p: Promise<unknown>): Promise<string> => p.then(() => 'ok', (e: AcsegError) => `${e.code}: ${e.message}`);
+    const code = async (p: Promise<unknown>): Promise<string> =>
+      p.then(
+        () => 'ok',
+        (e: AcsegError) => `${e.code}: ${e.message}`,
+      );
     expect(await code(make({ background: false }).classify(input, ctx([])))).toMatch(/^BAD_CONFIG: .*class list is empty/);
     expect(await code(make().classify(input, ctx(['cat', 'dog'])))).toMatch(/^BAD_CONFIG: .*class 0 must be the background class/);
     expect(await code(make().classify(input, ctx(['background'])))).toMatch(/^BAD_CONFIG: .*only the background class/);

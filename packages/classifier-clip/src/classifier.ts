@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 import {
-  AcsegError, backgroundRegions, imageSource,
-  type ClassifierContext, type ClassifierNeeds, type ClassifyInput, type ComponentOptions, type ConceptClassifier, type ImageInput, type RegionLabel,
+  AcsegError,
+  backgroundRegions,
+  imageSource,
+  type ClassifierContext,
+  type ClassifierNeeds,
+  type ClassifyInput,
+  type ComponentOptions,
+  type ConceptClassifier,
+  type ImageInput,
+  type RegionLabel,
 } from '@acseg/core';
 import { ClipModel } from './clip-model.js';
 import { classEmbeddings, nearestClass, regionEmbeddings } from './embeddings.js';
@@ -41,7 +49,10 @@ export class ClipClassifier implements ConceptClassifier {
   private readonly textCache = new Map<string, Float32Array>();
   private readonly diskCache?: TextEmbeddingCache;
 
-  constructor(options: ComponentOptions = {}, private readonly cacheDir = '.') {
+  constructor(
+    options: ComponentOptions = {},
+    private readonly cacheDir = '.',
+  ) {
     this.options = parseClipOptions(options);
     if (this.options.textCache) this.diskCache = new TextEmbeddingCache(join(cacheDir, 'clip-text'));
     this.needs = { classNames: true, attention: this.options.background && this.options.backgroundRule !== 'border' };
@@ -53,7 +64,9 @@ export class ClipClassifier implements ConceptClassifier {
       const files = await resolveModelFiles(this.options.model, this.cacheDir);
       return ClipModel.load(files, { threads: this.options.threads || undefined });
     })();
-    this.model.catch(() => { this.model = undefined; });
+    this.model.catch(() => {
+      this.model = undefined;
+    });
     return this.model;
   }
 
@@ -72,7 +85,9 @@ export class ClipClassifier implements ConceptClassifier {
       if (this.options.background && names.length && !isBackgroundName(names[0])) names = ['background', ...names];
     }
     if (names.length === 0) {
-      throw new AcsegError('BAD_CONFIG', 'classifier clip: the class list is empty', { hint: 'pass --classes "cat,dog,..." or evaluate on a dataset with class names' });
+      throw new AcsegError('BAD_CONFIG', 'classifier clip: the class list is empty', {
+        hint: 'pass --classes "cat,dog,..." or evaluate on a dataset with class names',
+      });
     }
     if (!this.options.background) return { names, candidates: names.map((_, i) => i) };
     if (!isBackgroundName(names[0])) {
@@ -80,7 +95,10 @@ export class ClipClassifier implements ConceptClassifier {
         hint: `put "background" first (--classes "background,${names.join(',')}") or set background=false`,
       });
     }
-    if (names.length < 2) throw new AcsegError('BAD_CONFIG', 'classifier clip: the class list holds only the background class; name at least one object class', { hint: 'pass --classes "background,cat,dog,..."' });
+    if (names.length < 2)
+      throw new AcsegError('BAD_CONFIG', 'classifier clip: the class list holds only the background class; name at least one object class', {
+        hint: 'pass --classes "background,cat,dog,..."',
+      });
     return { names, candidates: names.map((_, i) => i).slice(1) };
   }
 
@@ -139,7 +157,11 @@ export class ClipClassifier implements ConceptClassifier {
       let background: boolean[] | undefined;
       if (this.options.background) {
         try {
-          background = backgroundRegions(input.features, input.regions, { rule: this.options.backgroundRule, headReduce: this.options.headReduce, regionReduce: this.options.regionReduce });
+          background = backgroundRegions(input.features, input.regions, {
+            rule: this.options.backgroundRule,
+            headReduce: this.options.headReduce,
+            regionReduce: this.options.regionReduce,
+          });
         } catch (e) {
           if (e instanceof AcsegError) throw new AcsegError(e.code, `${imageSource(input.image, i)}: ${e.message}`, { file: e.file, hint: e.hint, cause: e });
           throw e;

@@ -40,8 +40,14 @@ export interface HfClipConfig {
 
 function need(w: Weights, name: string, file: string, rank?: number): WeightTensor {
   const t = w[name];
-  if (!t) throw new AcsegError('BAD_MODEL', `${file}: tensor "${name}" is missing; expected the weights of transformers' CLIPModel (e.g. openai/clip-vit-base-patch16)`, { file });
-  if (rank !== undefined && t.shape.length !== rank) throw new AcsegError('BAD_MODEL', `${file}: tensor "${name}" has shape [${t.shape.join(',')}], expected rank ${rank}`, { file });
+  if (!t)
+    throw new AcsegError(
+      'BAD_MODEL',
+      `${file}: tensor "${name}" is missing; expected the weights of transformers' CLIPModel (e.g. openai/clip-vit-base-patch16)`,
+      { file },
+    );
+  if (rank !== undefined && t.shape.length !== rank)
+    throw new AcsegError('BAD_MODEL', `${file}: tensor "${name}" has shape [${t.shape.join(',')}], expected rank ${rank}`, { file });
   return t;
 }
 
@@ -82,20 +88,36 @@ export function clipConfig(w: Weights, hf: HfClipConfig, file: string): ClipConf
   const vWidth = patchW.shape[0];
   const patch = patchW.shape[2];
   const grid = Math.round(Math.sqrt(vPos.shape[0] - 1));
-  if (grid * grid !== vPos.shape[0] - 1) throw new AcsegError('BAD_MODEL', `${file}: the vision position embedding has ${vPos.shape[0]} rows, not 1 + a square grid`, { file });
+  if (grid * grid !== vPos.shape[0] - 1)
+    throw new AcsegError('BAD_MODEL', `${file}: the vision position embedding has ${vPos.shape[0]} rows, not 1 + a square grid`, { file });
   const tWidth = tTok.shape[1];
-  if (vProj.shape[0] !== tProj.shape[0]) throw new AcsegError('BAD_MODEL', `${file}: visual_projection (${vProj.shape[0]}) and text_projection (${tProj.shape[0]}) disagree on the joint size`, { file });
+  if (vProj.shape[0] !== tProj.shape[0])
+    throw new AcsegError('BAD_MODEL', `${file}: visual_projection (${vProj.shape[0]}) and text_projection (${tProj.shape[0]}) disagree on the joint size`, {
+      file,
+    });
   const vLayers = countLayers(w, 'vision_model');
   const tLayers = countLayers(w, 'text_model');
   if (vLayers < 1 || tLayers < 1) throw new AcsegError('BAD_MODEL', `${file}: no encoder layers found`, { file });
   return {
     vision: {
-      width: vWidth, heads: heads(vWidth, hf.vision_config, Math.max(1, vWidth / 64), file), layers: vLayers, mlp: vFc1.shape[0],
-      eps: hf.vision_config?.layer_norm_eps ?? 1e-5, act: activation(hf.vision_config?.hidden_act, file), patch, imageSize: grid * patch,
+      width: vWidth,
+      heads: heads(vWidth, hf.vision_config, Math.max(1, vWidth / 64), file),
+      layers: vLayers,
+      mlp: vFc1.shape[0],
+      eps: hf.vision_config?.layer_norm_eps ?? 1e-5,
+      act: activation(hf.vision_config?.hidden_act, file),
+      patch,
+      imageSize: grid * patch,
     },
     text: {
-      width: tWidth, heads: heads(tWidth, hf.text_config, Math.max(1, tWidth / 64), file), layers: tLayers, mlp: tFc1.shape[0],
-      eps: hf.text_config?.layer_norm_eps ?? 1e-5, act: activation(hf.text_config?.hidden_act, file), context: tPos.shape[0], vocab: tTok.shape[0],
+      width: tWidth,
+      heads: heads(tWidth, hf.text_config, Math.max(1, tWidth / 64), file),
+      layers: tLayers,
+      mlp: tFc1.shape[0],
+      eps: hf.text_config?.layer_norm_eps ?? 1e-5,
+      act: activation(hf.text_config?.hidden_act, file),
+      context: tPos.shape[0],
+      vocab: tTok.shape[0],
     },
     projection: vProj.shape[0],
   };

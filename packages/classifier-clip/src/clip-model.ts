@@ -49,7 +49,10 @@ export class ClipModel {
       try {
         return await ort.InferenceSession.create(graph, sessionOptions);
       } catch (e) {
-        throw new AcsegError('BAD_MODEL', `${files.weights}: onnxruntime refused the ${what} graph built from these weights (${(e as Error).message})`, { file: files.weights, cause: e });
+        throw new AcsegError('BAD_MODEL', `${files.weights}: onnxruntime refused the ${what} graph built from these weights (${(e as Error).message})`, {
+          file: files.weights,
+          cause: e,
+        });
       }
     };
     const vision = await create(buildVisionGraph(weights, config, files.weights), 'vision');
@@ -91,7 +94,11 @@ export class ClipModel {
     const order = texts.map((_, i) => i).sort((a, b) => lengths[a] - lengths[b] || a - b);
     for (let i = 0; i < order.length; i += batchSize) {
       const idx = order.slice(i, i + batchSize);
-      const { ids, eot, length } = this.tokenizer.batch(idx.map((k) => texts[k]), ctx, padToContext);
+      const { ids, eot, length } = this.tokenizer.batch(
+        idx.map((k) => texts[k]),
+        ctx,
+        padToContext,
+      );
       const res = await this.text.run({
         [TEXT_IDS]: new ort.Tensor('int64', ids, [idx.length, length]),
         [TEXT_EOT]: new ort.Tensor('float32', eot, [idx.length, length]),

@@ -28,7 +28,10 @@ function input(id: string, bands: number, seed: number): ClassifyInput {
   const regions: RegionMap = { width: 64, height: 64, labels, count: bands, concepts: [...Array(bands).keys()], pixelCounts };
   const n = 16;
   const features: FeatureMap = {
-    id, grid: { h: 4, w: 4 }, dim: 2, tokens: new Float32Array(2 * n).fill(1),
+    id,
+    grid: { h: 4, w: 4 },
+    dim: 2,
+    tokens: new Float32Array(2 * n).fill(1),
     attention: { heads: 2, data: new Float32Array(2 * n).map((_, i) => ((i % n) % 4 === 0 ? 0.01 : 0.1 + 0.01 * (i % 3))) },
     imageSize: { width: 64, height: 64 },
   };

@@ -9,18 +9,13 @@ function regionMap(width: number, height: number, labels: number[]): RegionMap {
   return { width, height, labels: Uint16Array.from(labels), count, concepts: pixelCounts.map((_, i) => i), pixelCounts };
 }
 
-describe('regionEmbeddings (mean of the pixels\' dense features)', () => {
-  it('weights each patch by the region\'s pixels in it (hand-worked 2×2 grid, 4×4 image)', () => {
+describe("regionEmbeddings (mean of the pixels' dense features)", () => {
+  it("weights each patch by the region's pixels in it (hand-worked 2×2 grid, 4×4 image)", () => {
     // Patch features (d = 2): p0 = (1,0), p1 = (0,1), p2 = (1,1)/√2, p3 = (-1,0).
     const s = Math.SQRT1_2;
     const dense = new Float32Array([1, 0, 0, 1, s, s, -1, 0]);
     // Region 1 = the top-left patch's 4 pixels + 2 pixels of the top-right patch; region 0 = the rest.
-    const labels = [
-      1, 1, 1, 1,
-      1, 1, 0, 0,
-      0, 0, 0, 0,
-      0, 0, 0, 0,
-    ];
+    const labels = [1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     const emb = regionEmbeddings(dense, { h: 2, w: 2 }, 2, regionMap(4, 4, labels));
     // Region 1: (4·(1,0) + 2·(0,1)) / 6 = (2/3, 1/3) → normalized (2, 1)/√5.
     expect(emb[2]).toBeCloseTo(2 / Math.sqrt(5), 6);
@@ -39,7 +34,10 @@ describe('regionEmbeddings (mean of the pixels\' dense features)', () => {
     const W = 13;
     const H = 7;
     let seed = 7;
-    const rnd = (): number => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const dense = new Float32Array(g.h * g.w * d).map(() => rnd() * 2 - 1);
     const labels = Array.from({ length: W * H }, (_, p) => ((p % W) + Math.floor(p / W)) % 3);
     const emb = regionEmbeddings(dense, g, d, regionMap(W, H, labels));

@@ -44,7 +44,8 @@ export function regionEmbeddings(dense: Float32Array, grid: { h: number; w: numb
  * classes × templates rows of d values, class-major. Returns classes × d.
  */
 export function classEmbeddings(features: Float32Array, classes: number, templates: number, d: number): Float32Array {
-  if (features.length !== classes * templates * d) throw new AcsegError('BAD_INPUT', `text features hold ${features.length} values, expected ${classes}×${templates}×${d}`);
+  if (features.length !== classes * templates * d)
+    throw new AcsegError('BAD_INPUT', `text features hold ${features.length} values, expected ${classes}×${templates}×${d}`);
   const unit = normalizeRows(new Float32Array(features), d);
   const out = new Float32Array(classes * d);
   for (let c = 0; c < classes; c++) {
@@ -60,13 +61,22 @@ export function classEmbeddings(features: Float32Array, classes: number, templat
  * The class of each region: argmax over `candidates` (class ids = rows of
  * `classes`) of the cosine between unit vectors; ties go to the lower class id.
  */
-export function nearestClass(embedding: Float32Array, offset: number, classes: Float32Array, d: number, candidates: readonly number[]): { classId: number; score: number } {
+export function nearestClass(
+  embedding: Float32Array,
+  offset: number,
+  classes: Float32Array,
+  d: number,
+  candidates: readonly number[],
+): { classId: number; score: number } {
   let best = -1;
   let bestScore = -Infinity;
   for (const c of candidates) {
     let s = 0;
     for (let j = 0; j < d; j++) s += embedding[offset + j] * classes[c * d + j];
-    if (s > bestScore) { bestScore = s; best = c; }
+    if (s > bestScore) {
+      bestScore = s;
+      best = c;
+    }
   }
   return { classId: best, score: bestScore };
 }

@@ -56,12 +56,16 @@ export async function resolveModelFiles(model: string, cacheDir: string): Promis
   let missing = await missingIn(dir);
   for (const c of candidates.slice(1)) {
     if (!missing.length) break;
-    if (!(await missingIn(c)).length) { dir = c; missing = []; }
+    if (!(await missingIn(c)).length) {
+      dir = c;
+      missing = [];
+    }
   }
   if (missing.length) {
     throw new AcsegError('MODEL_NOT_FOUND', `CLIP model "${model}": ${missing.join(', ')} not found in ${dir}`, {
       file: join(dir, missing[0]),
-      hint: `place model.safetensors, tokenizer.json and config.json of openai/clip-vit-base-patch16 (Hugging Face Hub) in ${dir}, ` +
+      hint:
+        `place model.safetensors, tokenizer.json and config.json of openai/clip-vit-base-patch16 (Hugging Face Hub) in ${dir}, ` +
         'or run `acseg models pull clip-vit-base-patch16`, or give a folder holding them (option model: --set clip.model=DIR)',
     });
   }

@@ -1,6 +1,17 @@
 import {
-  attrFloat, attrFloats, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, int64ValueInfo, onnx,
-  type OnnxAttr, type OnnxNode, type OnnxTensor, type OnnxValueInfo,
+  attrFloat,
+  attrFloats,
+  attrInt,
+  attrInts,
+  floatTensor,
+  floatValueInfo,
+  int64Tensor,
+  int64ValueInfo,
+  onnx,
+  type OnnxAttr,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValueInfo,
 } from '@acseg/onnx-graph';
 
 export type AttrValue = number | number[] | { int: number } | { ints: number[] };

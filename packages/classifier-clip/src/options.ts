@@ -42,7 +42,11 @@ export const DEFAULTS = {
 export const CLIP_SCHEMA = v.object({
   model: opt.string('a model folder, or a name under <cacheDir>/models/<name>/main/', DEFAULTS.model, 'a folder or a model name'),
   background: opt.bool('background from the attention rule, CLIP names the rest (VOC-like label sets)', DEFAULTS.background),
-  backgroundRule: opt.choice(['auto', 'attention', 'border'], 'which rule decides background (auto: attention when the features carry it)', DEFAULTS.backgroundRule),
+  backgroundRule: opt.choice(
+    ['auto', 'attention', 'border'],
+    'which rule decides background (auto: attention when the features carry it)',
+    DEFAULTS.backgroundRule,
+  ),
   headReduce: opt.choice(['min', 'mean', 'max'], 'attention heads reduced per patch (paper: min)', DEFAULTS.headReduce),
   regionReduce: opt.choice(['sum', 'mean'], "region score: sum (paper) or mean of its pixels' attention", DEFAULTS.regionReduce),
   templates: opt.string('prompt templates: imagenet80, scene, imagenet80+scene, or a file', DEFAULTS.templates),

@@ -7,8 +7,12 @@ import { AcsegError } from '@acseg/core';
 import { CLIP_MEAN, CLIP_STD, loadRgb, normalizeRgb } from './preprocess.js';
 
 let dir: string;
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'acseg-clip-pre-')); });
-afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'acseg-clip-pre-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 describe('preprocessing', () => {
   it('normalizes with CLIP mean/std into planar channels (hand-worked)', () => {
@@ -33,11 +37,13 @@ describe('preprocessing', () => {
       else raw[p * 3 + 2] = 255;
     }
     const file = join(dir, 'halves.png');
-    await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().toFile(file);
+    await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+      .png()
+      .toFile(file);
     const rgb = await loadRgb(file, 8);
     expect(rgb.length).toBe(8 * 8 * 3);
     for (let y = 0; y < 8; y++) {
-      expect([rgb[(y * 8) * 3], rgb[(y * 8) * 3 + 2]]).toEqual([255, 0]);
+      expect([rgb[y * 8 * 3], rgb[y * 8 * 3 + 2]]).toEqual([255, 0]);
       expect([rgb[(y * 8 + 7) * 3], rgb[(y * 8 + 7) * 3 + 2]]).toEqual([0, 255]);
     }
   });

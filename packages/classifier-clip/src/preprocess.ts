@@ -34,13 +34,19 @@ export async function loadRgb(input: ImageInput, size: number, index = 0): Promi
     pipeline = sharp(input.data, { raw: { width: input.width, height: input.height, channels: 3 } });
   }
   try {
-    const { data, info } = await pipeline.resize(size, size, { fit: 'fill', kernel: 'cubic' }).toColourspace('srgb').removeAlpha().raw()
+    const { data, info } = await pipeline
+      .resize(size, size, { fit: 'fill', kernel: 'cubic' })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 || data.length !== size * size * 3) throw new Error(`decoded to ${info.width}×${info.height}×${info.channels}`);
     return new Uint8Array(data.buffer, data.byteOffset, data.length);
   } catch (e) {
     throw new AcsegError('BAD_IMAGE', `${source}: cannot read the image (${e instanceof Error ? e.message : String(e)})`, {
-      file: source, cause: e, hint: 'check that the file exists and is a JPEG, PNG, WebP, TIFF, GIF or AVIF image',
+      file: source,
+      cause: e,
+      hint: 'check that the file exists and is a JPEG, PNG, WebP, TIFF, GIF or AVIF image',
     });
   }
 }

@@ -9,7 +9,7 @@ import { writeTestBpe } from './testing/bpe.js';
 import { buildClipTokenizerJson } from './testing/tokenizer-json.js';
 
 describe('prompt templates', () => {
-  it('holds the 80 ImageNet templates and MaskCLIP\'s 5 scene templates, each with one {}', () => {
+  it("holds the 80 ImageNet templates and MaskCLIP's 5 scene templates, each with one {}", () => {
     expect(IMAGENET_TEMPLATES).toHaveLength(80);
     expect(new Set(IMAGENET_TEMPLATES).size).toBe(80);
     expect(SCENE_TEMPLATES).toHaveLength(5);
@@ -19,7 +19,7 @@ describe('prompt templates', () => {
     expect(resolveTemplates('a {}.|the {} here')).toEqual(['a {}.', 'the {} here']);
   });
 
-  it('spells VOC\'s run-together names as prompts', () => {
+  it("spells VOC's run-together names as prompts", () => {
     expect(promptName('pottedplant')).toBe('potted plant');
     expect(promptName('tvmonitor')).toBe('tv monitor');
     expect(promptName('traffic_light')).toBe('traffic light');
@@ -27,16 +27,18 @@ describe('prompt templates', () => {
   });
 });
 
-describe('tokenizer.json built from the BPE merges file (the tests\' stand-in for CLIP\'s, testing/bpe.ts)', () => {
+describe("tokenizer.json built from the BPE merges file (the tests' stand-in for CLIP's, testing/bpe.ts)", () => {
   let dir: string;
   let BPE_PATH: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'acseg-clip-bpe-'));
     BPE_PATH = await writeTestBpe(join(dir, 'bpe_simple_vocab_16e6.txt.gz'));
   });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
-  it('has CLIP\'s 49408 ids with <|startoftext|> = 49406 and <|endoftext|> = 49407', async () => {
+  it("has CLIP's 49408 ids with <|startoftext|> = 49406 and <|endoftext|> = 49407", async () => {
     const json = (await buildClipTokenizerJson(BPE_PATH)) as { model: { vocab: Record<string, number>; merges: string[] } };
     expect(Object.keys(json.model.vocab)).toHaveLength(49408);
     expect(json.model.vocab['<|startoftext|>']).toBe(49406);

@@ -13,7 +13,10 @@ export class TextEmbeddingCache {
 
   async key(weightsFile: string, parts: unknown): Promise<string> {
     const s = await stat(weightsFile);
-    return createHash('sha256').update(JSON.stringify([weightsFile, s.size, s.mtimeMs, parts])).digest('hex').slice(0, 32);
+    return createHash('sha256')
+      .update(JSON.stringify([weightsFile, s.size, s.mtimeMs, parts]))
+      .digest('hex')
+      .slice(0, 32);
   }
 
   /** The cached array when present and of the expected length. */

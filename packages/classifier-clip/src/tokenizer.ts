@@ -59,7 +59,9 @@ export class ClipTokenizer {
     const ids = new BigInt64Array(texts.length * L);
     const eot = new Float32Array(texts.length * L);
     seqs.forEach((seq, b) => {
-      seq.forEach((id, i) => { ids[b * L + i] = BigInt(id); });
+      seq.forEach((id, i) => {
+        ids[b * L + i] = BigInt(id);
+      });
       eot[b * L + seq.length - 1] = 1;
     });
     return { ids, eot, length: L };

@@ -19,17 +19,28 @@ export function buildVisionGraph(w: Weights, cfg: ClipConfig, file: string): Uin
   const grid = v.imageSize / v.patch;
   const n = grid * grid;
   const x = g.input(VISION_INPUT, 'float', ['batch', 3, v.imageSize, v.imageSize]);
-  const conv = g.op('Conv', [x, g.constant('patch_embedding', [v.width, 3, v.patch, v.patch],
-    weight(w, 'vision_model.embeddings.patch_embedding.weight', [v.width, 3, v.patch, v.patch], file))],
-  { kernel_shape: { ints: [v.patch, v.patch] }, strides: { ints: [v.patch, v.patch] } });
+  const conv = g.op(
+    'Conv',
+    [
+      x,
+      g.constant(
+        'patch_embedding',
+        [v.width, 3, v.patch, v.patch],
+        weight(w, 'vision_model.embeddings.patch_embedding.weight', [v.width, 3, v.patch, v.patch], file),
+      ),
+    ],
+    { kernel_shape: { ints: [v.patch, v.patch] }, strides: { ints: [v.patch, v.patch] } },
+  );
   // B × width × g × g → B × n × width.
   const patches = g.op('Transpose', [g.op('Reshape', [conv, g.ints('flat', [0, v.width, n])])], { perm: { ints: [0, 2, 1] } });
   const cls = g.constant('class_embedding', [1, 1, v.width], weight(w, 'vision_model.embeddings.class_embedding', [v.width], file));
   const batch = g.op('Slice', [g.op('Shape', [x]), g.ints('s0', [0]), g.ints('s1', [1])]);
   const clsShape = g.op('Concat', [batch, g.ints('one_width', [1, v.width])], { axis: { int: 0 } });
   let h = g.op('Concat', [g.op('Expand', [cls, clsShape]), patches], { axis: { int: 1 } });
-  h = g.op('Add', [h, g.constant('position_embedding', [1, n + 1, v.width],
-    weight(w, 'vision_model.embeddings.position_embedding.weight', [n + 1, v.width], file))]);
+  h = g.op('Add', [
+    h,
+    g.constant('position_embedding', [1, n + 1, v.width], weight(w, 'vision_model.embeddings.position_embedding.weight', [n + 1, v.width], file)),
+  ]);
   h = layerNorm(t, h, 'vision_model.pre_layrnorm', v.width);
   for (let i = 0; i < v.layers - 1; i++) h = block(t, h, `vision_model.encoder.layers.${i}`);
   h = valuePathBlock(t, h, `vision_model.encoder.layers.${v.layers - 1}`);

@@ -33,11 +33,20 @@ const fmt = (wall: number, cpu: number) => `${(wall / 1000).toFixed(2)} s (cpu $
 const rows: string[][] = [['task', 'size', 'implementation', 'time', 'result']];
 const dim = 384;
 
-for (const [n, K] of [[4000, 20], [10000, 27]] as const) {
+for (const [n, K] of [
+  [4000, 20],
+  [10000, 27],
+] as const) {
   const data = clustered(n, dim, K, 1);
   // What the classifier runs: one k-means++ start (nInit 1), float32 rows read as they are.
   const [ours, t, tc] = time(() => kmeans({ rows: n, cols: dim, data }, K, { seed: 0, nInit: 1, distinct: true }));
-  rows.push(['k-means (k-means++ + Lloyd)', `${n}×${dim}, K=${K}`, '@acseg/generator-clustering', fmt(t, tc), `inertia ${ours.inertia.toFixed(1)}, ${ours.iterations} it`]);
+  rows.push([
+    'k-means (k-means++ + Lloyd)',
+    `${n}×${dim}, K=${K}`,
+    '@acseg/generator-clustering',
+    fmt(t, tc),
+    `inertia ${ours.inertia.toFixed(1)}, ${ours.iterations} it`,
+  ]);
   if (n === 4000) {
     const arr = Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * dim, (i + 1) * dim)));
     const [ref, t2, t2c] = time(() => mlKmeans(arr, K, { seed: 0 }));
@@ -52,7 +61,9 @@ for (const [n, K] of [[4000, 20], [10000, 27]] as const) {
   const queries = 300;
   const bank = clustered(bankRows, dim, 20, 2);
   const q = clustered(queries, dim, 20, 3);
-  const [, t, tc] = time(() => { for (let i = 0; i < queries; i++) nearest(q.subarray(i * dim, (i + 1) * dim), bank, bankRows, dim, 5); });
+  const [, t, tc] = time(() => {
+    for (let i = 0; i < queries; i++) nearest(q.subarray(i * dim, (i + 1) * dim), bank, bankRows, dim, 5);
+  });
   rows.push(['k-NN search (K=5)', `${queries} queries × ${bankRows} bank, d=${dim}`, 'this package', fmt(t, tc), `${(tc / queries).toFixed(2)} ms cpu/query`]);
 }
 
@@ -63,11 +74,26 @@ for (const [n, K] of [[4000, 20], [10000, 27]] as const) {
     const k = 5;
     const S = Float32Array.from({ length: 196 * k }, () => rand());
     const regions = assignmentToRegions({ assignment: S, k, grid: { h: 14, w: 14 }, width: 500, height: 375 });
-    const f: FeatureMap = { id: `i${i}`, grid: { h: 14, w: 14 }, dim: 1, tokens: new Float32Array(196).fill(1), attention: { heads: 6, data: Float32Array.from({ length: 6 * 196 }, () => rand()) }, imageSize: { width: 500, height: 375 } };
+    const f: FeatureMap = {
+      id: `i${i}`,
+      grid: { h: 14, w: 14 },
+      dim: 1,
+      tokens: new Float32Array(196).fill(1),
+      attention: { heads: 6, data: Float32Array.from({ length: 6 * 196 }, () => rand()) },
+      imageSize: { width: 500, height: 375 },
+    };
     return { f, regions };
   });
-  const [, t, tc] = time(() => { for (const m of maps) backgroundRegions(m.f, m.regions); });
-  rows.push(['background rule (attention)', `${images} images 500×375, 14×14 grid, 6 heads, 5 regions`, 'core backgroundRegions', fmt(t, tc), `${(tc / images).toFixed(2)} ms cpu/image`]);
+  const [, t, tc] = time(() => {
+    for (const m of maps) backgroundRegions(m.f, m.regions);
+  });
+  rows.push([
+    'background rule (attention)',
+    `${images} images 500×375, 14×14 grid, 6 heads, 5 regions`,
+    'core backgroundRegions',
+    fmt(t, tc),
+    `${(tc / images).toFixed(2)} ms cpu/image`,
+  ]);
 }
 
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

@@ -10,12 +10,19 @@ import { join } from 'node:path';
 import type { Backbone, ClassifyInput, RegionMap } from '@acseg/core';
 import { KMeansClassifier, KnnClassifier } from '../src/index.js'; // '@acseg/classifier-kmeans' outside this repo
 
-const directions = [[0, 0, 1], [1, 0, 0], [0, 1, 0], [0.7, 0.7, 0]];
+const directions = [
+  [0, 0, 1],
+  [1, 0, 0],
+  [0, 1, 0],
+  [0.7, 0.7, 0],
+];
 const vectors = new Map<RegionMap, number[][]>();
 const backbone: Backbone = {
   name: 'toy',
   info: { model: 'toy', patchSize: 2, inputSize: 8, dim: 3, hasAttention: true },
-  extract: () => { throw new Error('not needed here'); },
+  extract: () => {
+    throw new Error('not needed here');
+  },
   regionEmbeddings: async (_image, regions, which = []) => which.map((r) => Float32Array.from(vectors.get(regions)![r])),
 };
 
@@ -25,7 +32,14 @@ function image(i: number, a: number, b: number): { input: ClassifyInput; gt: Uin
   const regions: RegionMap = { width: 8, height: 8, labels, count: 3, concepts: [0, 1, 2], pixelCounts: [48, 8, 8] };
   vectors.set(regions, [directions[0], directions[a].map((v) => v + 0.01 * i), directions[b]]);
   const attention = Float32Array.from({ length: 16 }, (_, p) => (p % 4 > 0 && p % 4 < 3 && p > 3 && p < 12 ? 0.2 : 0.01));
-  const features = { id: `img${i}`, grid: { h: 4, w: 4 }, dim: 1, tokens: new Float32Array(16).fill(1), attention: { heads: 1, data: attention }, imageSize: { width: 8, height: 8 } };
+  const features = {
+    id: `img${i}`,
+    grid: { h: 4, w: 4 },
+    dim: 1,
+    tokens: new Float32Array(16).fill(1),
+    attention: { heads: 1, data: attention },
+    imageSize: { width: 8, height: 8 },
+  };
   const gt = Uint8Array.from(labels, (r) => [0, a, b][r]);
   return { input: { image: { id: `img${i}`, width: 8, height: 8, data: new Uint8Array(192) }, features, regions }, gt };
 }
@@ -35,11 +49,21 @@ const inputs = set.map((s) => s.input);
 
 const km = new KMeansClassifier({ K: 3, seed: 0 }); // background: true → class = cluster + 1, background 0
 await km.fit(inputs, { backbone });
-console.log('k-means:', (await km.classify(inputs, { backbone })).map((l) => l.map((x) => x.classId).join(' ')));
+console.log(
+  'k-means:',
+  (await km.classify(inputs, { backbone })).map((l) => l.map((x) => x.classId).join(' ')),
+);
 const dir = await mkdtemp(join(tmpdir(), 'acseg-kmeans-example-'));
 await km.save(join(dir, 'kmeans.safetensors'));
 await rm(dir, { recursive: true, force: true });
 
 const knn = new KnnClassifier({ K: 1 });
-await knn.fit(inputs.slice(0, 3), { backbone }, set.slice(0, 3).map((s) => s.gt));
-console.log('k-NN on the 4th image:', (await knn.classify([inputs[3]], { backbone, classNames: ['background', 'cat', 'dog', 'bird'] }))[0].map((x) => x.className).join(' '));
+await knn.fit(
+  inputs.slice(0, 3),
+  { backbone },
+  set.slice(0, 3).map((s) => s.gt),
+);
+console.log(
+  'k-NN on the 4th image:',
+  (await knn.classify([inputs[3]], { backbone, classNames: ['background', 'cat', 'dog', 'bird'] }))[0].map((x) => x.className).join(' '),
+);

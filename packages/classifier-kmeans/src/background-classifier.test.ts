@@ -17,7 +17,11 @@ describe('BackgroundClassifier', () => {
   it('falls back to the border prior without attention', async () => {
     const input = { ...scene.inputs[0], features: sceneFeatures('x', false) };
     const out = await new BackgroundClassifier().classify([input], { backbone, classNames: ['bg', 'fg'] });
-    expect(out[0]).toEqual([{ region: 0, classId: 0, className: 'bg' }, { region: 1, classId: 1, className: 'fg' }, { region: 2, classId: 1, className: 'fg' }]);
+    expect(out[0]).toEqual([
+      { region: 0, classId: 0, className: 'bg' },
+      { region: 1, classId: 1, className: 'fg' },
+      { region: 2, classId: 1, className: 'fg' },
+    ]);
   });
   it('follows the per-region mean when asked', async () => {
     // Mean attention per pixel: ring 0.01, inner 0.2 → same split, scores are means.

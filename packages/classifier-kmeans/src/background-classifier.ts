@@ -1,4 +1,12 @@
-import { backgroundRegions, foregroundScores, type ClassifierContext, type ClassifierNeeds, type ClassifyInput, type ConceptClassifier, type RegionLabel } from '@acseg/core';
+import {
+  backgroundRegions,
+  foregroundScores,
+  type ClassifierContext,
+  type ClassifierNeeds,
+  type ClassifyInput,
+  type ConceptClassifier,
+  type RegionLabel,
+} from '@acseg/core';
 import { checkChoice, type BackgroundChoice } from './options.js';
 
 export type BackgroundClassifierOptions = Omit<BackgroundChoice, 'background'>;

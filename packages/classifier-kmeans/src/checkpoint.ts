@@ -9,7 +9,10 @@ export async function saveState(path: string, format: string, tensors: Record<st
   try {
     await writeSafetensors(path, tensors, { format, ...metadata });
   } catch (e) {
-    throw new AcsegError('BAD_CHECKPOINT', `${path}: cannot write the classifier state: ${e instanceof Error ? e.message : String(e)}`, { file: path, cause: e });
+    throw new AcsegError('BAD_CHECKPOINT', `${path}: cannot write the classifier state: ${e instanceof Error ? e.message : String(e)}`, {
+      file: path,
+      cause: e,
+    });
   }
 }
 
@@ -23,10 +26,16 @@ export async function loadState(path: string, format: string): Promise<LoadedSta
   try {
     state = await readSafetensors(path);
   } catch (e) {
-    throw new AcsegError('BAD_CHECKPOINT', `${path}: cannot read the classifier state: ${e instanceof Error ? e.message : String(e)}`, { file: path, cause: e });
+    throw new AcsegError('BAD_CHECKPOINT', `${path}: cannot read the classifier state: ${e instanceof Error ? e.message : String(e)}`, {
+      file: path,
+      cause: e,
+    });
   }
   if (state.metadata.format !== format) {
-    throw new AcsegError('BAD_CHECKPOINT', `${path}: not a ${format} checkpoint (format ${JSON.stringify(state.metadata.format ?? null)})`, { file: path, hint: 'pass the file saved by this classifier' });
+    throw new AcsegError('BAD_CHECKPOINT', `${path}: not a ${format} checkpoint (format ${JSON.stringify(state.metadata.format ?? null)})`, {
+      file: path,
+      hint: 'pass the file saved by this classifier',
+    });
   }
   return state;
 }
@@ -43,12 +52,16 @@ export function matrix(state: LoadedState, name: string, path: string): { rows: 
 
 export function metaBool(state: LoadedState, name: string, path: string): boolean {
   const v = state.metadata[name];
-  if (v !== 'true' && v !== 'false') throw new AcsegError('BAD_CHECKPOINT', `${path}: metadata "${name}" must be true or false, got ${JSON.stringify(v ?? null)}`, { file: path });
+  if (v !== 'true' && v !== 'false')
+    throw new AcsegError('BAD_CHECKPOINT', `${path}: metadata "${name}" must be true or false, got ${JSON.stringify(v ?? null)}`, { file: path });
   return v === 'true';
 }
 
 export function metaInt(state: LoadedState, name: string, path: string, min: number): number {
   const v = Number(state.metadata[name]);
-  if (!Number.isInteger(v) || v < min) throw new AcsegError('BAD_CHECKPOINT', `${path}: metadata "${name}" must be an integer ≥ ${min}, got ${JSON.stringify(state.metadata[name] ?? null)}`, { file: path });
+  if (!Number.isInteger(v) || v < min)
+    throw new AcsegError('BAD_CHECKPOINT', `${path}: metadata "${name}" must be an integer ≥ ${min}, got ${JSON.stringify(state.metadata[name] ?? null)}`, {
+      file: path,
+    });
   return v;
 }

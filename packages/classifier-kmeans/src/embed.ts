@@ -1,4 +1,14 @@
-import { AcsegError, backgroundRegions, imageSource, type Backbone, type BackgroundOptions, type ClassifierContext, type ClassifyInput, type RegionDigest, type RegionMap } from '@acseg/core';
+import {
+  AcsegError,
+  backgroundRegions,
+  imageSource,
+  type Backbone,
+  type BackgroundOptions,
+  type ClassifierContext,
+  type ClassifyInput,
+  type RegionDigest,
+  type RegionMap,
+} from '@acseg/core';
 import { regionMajorityLabels } from './gt-labels.js';
 import { l2Normalized } from './vectors.js';
 
@@ -29,7 +39,12 @@ function memoKey(o: EmbedOptions): string {
 }
 
 /** Background decision and foreground-region embeddings for each input, in order. */
-export async function embedRegions(inputs: readonly ClassifyInput[], context: ClassifierContext, options: EmbedOptions, classifier: string): Promise<ImageRegions[]> {
+export async function embedRegions(
+  inputs: readonly ClassifyInput[],
+  context: ClassifierContext,
+  options: EmbedOptions,
+  classifier: string,
+): Promise<ImageRegions[]> {
   const bar = context.progress?.start(`${classifier}: region embeddings`, inputs.length);
   const out: ImageRegions[] = [];
   let dim = -1;
@@ -45,7 +60,12 @@ export async function embedRegions(inputs: readonly ClassifyInput[], context: Cl
 }
 
 /** `embedRegions` as digests (what `fit` and `classify` on inputs hand to their digest forms). */
-export async function embedDigests(inputs: readonly ClassifyInput[], context: ClassifierContext, options: EmbedOptions, classifier: string): Promise<RegionDigest[]> {
+export async function embedDigests(
+  inputs: readonly ClassifyInput[],
+  context: ClassifierContext,
+  options: EmbedOptions,
+  classifier: string,
+): Promise<RegionDigest[]> {
   const sets = await embedRegions(inputs, context, options, classifier);
   return sets.map((s, i) => ({ regionCount: inputs[i].regions.count, ...s }));
 }
@@ -55,7 +75,13 @@ export async function embedDigests(inputs: readonly ClassifyInput[], context: Cl
  * with a label map, each foreground image's regions carry their majority
  * ground-truth class.
  */
-export async function regionDigest(input: ClassifyInput, context: ClassifierContext, options: EmbedOptions, classifier: string, label?: Uint8Array): Promise<RegionDigest> {
+export async function regionDigest(
+  input: ClassifyInput,
+  context: ClassifierContext,
+  options: EmbedOptions,
+  classifier: string,
+  label?: Uint8Array,
+): Promise<RegionDigest> {
   const r = await embedMemoized(input, 0, context, options, classifier);
   const digest: RegionDigest = { regionCount: input.regions.count, background: r.background, foreground: r.foreground, embeddings: packed(r.embeddings) };
   if (label && r.foreground.length) digest.groundTruth = regionMajorityLabels(input.regions, label, options.background, imageSource(input.image, 0));
@@ -84,7 +110,10 @@ export function digestDim(digests: readonly RegionDigest[], classifier: string):
   for (const d of digests) {
     for (const e of d.embeddings) {
       if (dim < 0) dim = e.length;
-      else if (e.length !== dim) throw new AcsegError('BAD_INPUT', `classifier ${classifier}: region embeddings of ${e.length} and ${dim} dimensions in one set`, { hint: 'every image must go through the same backbone' });
+      else if (e.length !== dim)
+        throw new AcsegError('BAD_INPUT', `classifier ${classifier}: region embeddings of ${e.length} and ${dim} dimensions in one set`, {
+          hint: 'every image must go through the same backbone',
+        });
     }
   }
   return dim;
@@ -94,16 +123,29 @@ function checkDim(embeddings: readonly Float32Array[], dim: number, input: Class
   for (const e of embeddings) {
     if (dim < 0) dim = e.length;
     else if (e.length !== dim) {
-      throw new AcsegError('PLUGIN_FAILED', `${imageSource(input.image, index)}: backbone ${backbone.name} returned a ${e.length}-d region embedding, earlier ones were ${dim}-d`, { plugin: backbone.name, file: typeof input.image === 'string' ? input.image : input.image.source });
+      throw new AcsegError(
+        'PLUGIN_FAILED',
+        `${imageSource(input.image, index)}: backbone ${backbone.name} returned a ${e.length}-d region embedding, earlier ones were ${dim}-d`,
+        { plugin: backbone.name, file: typeof input.image === 'string' ? input.image : input.image.source },
+      );
     }
   }
   return dim;
 }
 
-async function embedMemoized(input: ClassifyInput, index: number, context: ClassifierContext, options: EmbedOptions, classifier: string): Promise<ImageRegions> {
+async function embedMemoized(
+  input: ClassifyInput,
+  index: number,
+  context: ClassifierContext,
+  options: EmbedOptions,
+  classifier: string,
+): Promise<ImageRegions> {
   const backbone = context.backbone;
   if (typeof backbone.regionEmbeddings !== 'function') {
-    throw new AcsegError('BAD_INPUT', `classifier ${classifier} needs region embeddings, which backbone ${backbone.name} does not provide`, { plugin: classifier, hint: 'use a ViT backbone such as dino' });
+    throw new AcsegError('BAD_INPUT', `classifier ${classifier} needs region embeddings, which backbone ${backbone.name} does not provide`, {
+      plugin: classifier,
+      hint: 'use a ViT backbone such as dino',
+    });
   }
   let byRegions = memo.get(backbone);
   if (!byRegions) memo.set(backbone, (byRegions = new WeakMap()));
@@ -130,10 +172,18 @@ async function embedOne(input: ClassifyInput, index: number, backbone: Backbone,
   try {
     raw = await backbone.regionEmbeddings!(input.image, regions, foreground, input.features);
   } catch (e) {
-    throw new AcsegError('PLUGIN_FAILED', `${source}: backbone ${backbone.name} failed to embed its regions: ${e instanceof Error ? e.message : String(e)}`, { plugin: backbone.name, file, cause: e });
+    throw new AcsegError('PLUGIN_FAILED', `${source}: backbone ${backbone.name} failed to embed its regions: ${e instanceof Error ? e.message : String(e)}`, {
+      plugin: backbone.name,
+      file,
+      cause: e,
+    });
   }
   if (!Array.isArray(raw) || raw.length !== foreground.length) {
-    throw new AcsegError('PLUGIN_FAILED', `${source}: backbone ${backbone.name} returned ${Array.isArray(raw) ? raw.length : 'no'} region embeddings for ${foreground.length} regions`, { plugin: backbone.name, file });
+    throw new AcsegError(
+      'PLUGIN_FAILED',
+      `${source}: backbone ${backbone.name} returned ${Array.isArray(raw) ? raw.length : 'no'} region embeddings for ${foreground.length} regions`,
+      { plugin: backbone.name, file },
+    );
   }
   const embeddings = raw.map((v, j) => l2Normalized(v, `${source} region ${foreground[j]}`));
   return { background, foreground, embeddings };

@@ -12,9 +12,13 @@ export const IGNORE_LABEL = 255;
  */
 export function regionMajorityLabels(regions: RegionMap, gt: Uint8Array, ignoreBackground: boolean, where = 'labels'): Int32Array {
   if (gt.length !== regions.width * regions.height) {
-    throw new AcsegError('BAD_INPUT', `${where}: the label map holds ${gt.length} pixels, the image's regions ${regions.width}×${regions.height} = ${regions.width * regions.height}`, {
-      hint: 'labels must be at the image\'s original size',
-    });
+    throw new AcsegError(
+      'BAD_INPUT',
+      `${where}: the label map holds ${gt.length} pixels, the image's regions ${regions.width}×${regions.height} = ${regions.width * regions.height}`,
+      {
+        hint: "labels must be at the image's original size",
+      },
+    );
   }
   const counts = new Int32Array(regions.count * 256);
   for (let p = 0; p < gt.length; p++) counts[regions.labels[p] * 256 + gt[p]]++;
@@ -24,7 +28,10 @@ export function regionMajorityLabels(regions: RegionMap, gt: Uint8Array, ignoreB
     for (let c = ignoreBackground ? 1 : 0; c < 256; c++) {
       if (c === IGNORE_LABEL) continue;
       const n = counts[r * 256 + c];
-      if (n > best) { best = n; out[r] = c; }
+      if (n > best) {
+        best = n;
+        out[r] = c;
+      }
     }
   }
   return out;

@@ -13,13 +13,15 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 function expectSamePartition(predicted: number[][], truth: number[][]): void {
   const toTruth = new Map<number, number>();
   const toPred = new Map<number, number>();
-  predicted.forEach((img, i) => img.forEach((p, r) => {
-    const t = truth[i][r];
-    expect(toTruth.get(p) ?? t).toBe(t);
-    expect(toPred.get(t) ?? p).toBe(p);
-    toTruth.set(p, t);
-    toPred.set(t, p);
-  }));
+  predicted.forEach((img, i) =>
+    img.forEach((p, r) => {
+      const t = truth[i][r];
+      expect(toTruth.get(p) ?? t).toBe(t);
+      expect(toPred.get(t) ?? p).toBe(p);
+      toTruth.set(p, t);
+      toPred.set(t, p);
+    }),
+  );
 }
 
 describe('KMeansClassifier', () => {
@@ -90,14 +92,26 @@ describe('KMeansClassifier', () => {
     const { labels, pixelCounts } = regionLayout();
     const regions: RegionMap = { width: 8, height: 8, labels, count: 3, concepts: [0, 1, 2], pixelCounts };
     const plain = { name: 'plain', info: backbone.info, extract: backbone.extract.bind(backbone) };
-    await expect(clf.fit([{ image: 'b.jpg', features: sceneFeatures('b'), regions }], { backbone: plain })).rejects.toThrow(/needs region embeddings, which backbone plain does not provide/);
+    await expect(clf.fit([{ image: 'b.jpg', features: sceneFeatures('b'), regions }], { backbone: plain })).rejects.toThrow(
+      /needs region embeddings, which backbone plain does not provide/,
+    );
     // An all-zero embedding names the image and the region.
     backbone.planted.set(regions, [new Float32Array(4), new Float32Array(4), Float32Array.of(1, 0, 0, 0)]);
-    await expect(clf.fit([{ image: 'b.jpg', features: sceneFeatures('b'), regions }], { backbone })).rejects.toThrow(/b\.jpg region 1: the region embedding is all zeros/);
+    await expect(clf.fit([{ image: 'b.jpg', features: sceneFeatures('b'), regions }], { backbone })).rejects.toThrow(
+      /b\.jpg region 1: the region embedding is all zeros/,
+    );
     // A wrong number of embeddings.
-    const short = { ...backbone, name: 'short', info: backbone.info, extract: backbone.extract.bind(backbone), regionEmbeddings: async () => [Float32Array.of(1)] };
+    const short = {
+      ...backbone,
+      name: 'short',
+      info: backbone.info,
+      extract: backbone.extract.bind(backbone),
+      regionEmbeddings: async () => [Float32Array.of(1)],
+    };
     const regions2: RegionMap = { ...regions };
-    await expect(clf.fit([{ image: 'c.jpg', features: sceneFeatures('c'), regions: regions2 }], { backbone: short })).rejects.toThrow(/c\.jpg: backbone short returned 1 region embeddings for 2 regions/);
+    await expect(clf.fit([{ image: 'c.jpg', features: sceneFeatures('c'), regions: regions2 }], { backbone: short })).rejects.toThrow(
+      /c\.jpg: backbone short returned 1 region embeddings for 2 regions/,
+    );
     // Bad options and bad checkpoints.
     expect(() => new KMeansClassifier({ K: 0 })).toThrow(AcsegError);
     expect(() => new KMeansClassifier({ headReduce: 'median' as 'min' })).toThrow(/headReduce must be one of min, mean, max/);

@@ -1,4 +1,13 @@
-import { AcsegError, silentLogger, type ClassifierContext, type ClassifierNeeds, type ClassifyInput, type ConceptClassifier, type RegionDigest, type RegionLabel } from '@acseg/core';
+import {
+  AcsegError,
+  silentLogger,
+  type ClassifierContext,
+  type ClassifierNeeds,
+  type ClassifyInput,
+  type ConceptClassifier,
+  type RegionDigest,
+  type RegionLabel,
+} from '@acseg/core';
 import { loadState, matrix, metaBool, metaInt, saveState } from './checkpoint.js';
 import { digestDim, embedDigests, regionDigest, type EmbedOptions } from './embed.js';
 import { kmeans } from '@acseg/generator-clustering';
@@ -84,27 +93,43 @@ export class KMeansClassifier implements ConceptClassifier {
     const dim = rows[0].length;
     // The project's one k-means (scikit-learn's, in @acseg/generator-clustering), on the float32 rows as they are.
     const maxIter = this.options.maxIterations ?? 300;
-    const result = kmeans({ rows: rows.length, cols: dim, data: stack(rows, dim) }, this.K, { seed: this.options.seed ?? 0, nInit: this.options.nInit ?? 1, maxIter, distinct: true });
-    if (result.k < this.K) log.warn(`classifier kmeans: only ${result.k} distinct region embeddings among ${rows.length}; using ${result.k} clusters instead of ${this.K}`);
+    const result = kmeans({ rows: rows.length, cols: dim, data: stack(rows, dim) }, this.K, {
+      seed: this.options.seed ?? 0,
+      nInit: this.options.nInit ?? 1,
+      maxIter,
+      distinct: true,
+    });
+    if (result.k < this.K)
+      log.warn(`classifier kmeans: only ${result.k} distinct region embeddings among ${rows.length}; using ${result.k} clusters instead of ${this.K}`);
     if (result.iterations >= maxIter) log.warn(`classifier kmeans: k-means stopped at maxIterations (${maxIter}) before it converged`);
-    log.info(`classifier kmeans: ${rows.length} regions of ${digests.length} images → ${result.k} clusters (inertia ${result.inertia.toFixed(4)}, ${result.iterations} iterations)`);
+    log.info(
+      `classifier kmeans: ${rows.length} regions of ${digests.length} images → ${result.k} clusters (inertia ${result.inertia.toFixed(4)}, ${result.iterations} iterations)`,
+    );
     this.state = { centroids: Float32Array.from(result.centroids), k: result.k, dim };
   }
 
   async classifyDigests(digests: readonly RegionDigest[]): Promise<RegionLabel[][]> {
     const state = this.fitted();
     const offset = this.background ? 1 : 0;
-    const norms = Array.from({ length: state.k }, (_, c) => Math.sqrt(dotRow(state.centroids.subarray(c * state.dim, (c + 1) * state.dim), state.centroids, c, state.dim)));
+    const norms = Array.from({ length: state.k }, (_, c) =>
+      Math.sqrt(dotRow(state.centroids.subarray(c * state.dim, (c + 1) * state.dim), state.centroids, c, state.dim)),
+    );
     return digests.map((s) => {
       const labels: RegionLabel[] = Array.from({ length: s.regionCount }, (_, region) => ({ region, classId: 0 }));
       s.foreground.forEach((region, j) => {
         const e = s.embeddings[j];
-        if (e.length !== state.dim) throw new AcsegError('BAD_INPUT', `classifier kmeans: region embeddings are ${e.length}-d but the centroids are ${state.dim}-d`, { hint: 'fit or load with the same backbone' });
+        if (e.length !== state.dim)
+          throw new AcsegError('BAD_INPUT', `classifier kmeans: region embeddings are ${e.length}-d but the centroids are ${state.dim}-d`, {
+            hint: 'fit or load with the same backbone',
+          });
         let best = 0;
         let bestD = Infinity;
         for (let c = 0; c < state.k; c++) {
           const d = squaredDistance(e, state.centroids, c, state.dim);
-          if (d < bestD) { bestD = d; best = c; }
+          if (d < bestD) {
+            bestD = d;
+            best = c;
+          }
         }
         labels[region] = { region, classId: best + offset, score: dotRow(e, state.centroids, best, state.dim) / (norms[best] || 1) };
       });
@@ -113,16 +138,26 @@ export class KMeansClassifier implements ConceptClassifier {
   }
 
   private fitted(): { centroids: Float32Array; k: number; dim: number } {
-    if (!this.state) throw new AcsegError('BAD_INPUT', 'classifier kmeans is not fitted', { hint: 'fit it on the image set first (acseg run does), or load a saved one (--set kmeans.checkpoint=FILE)' });
+    if (!this.state)
+      throw new AcsegError('BAD_INPUT', 'classifier kmeans is not fitted', {
+        hint: 'fit it on the image set first (acseg run does), or load a saved one (--set kmeans.checkpoint=FILE)',
+      });
     return this.state;
   }
 
   async save(path: string): Promise<void> {
     const state = this.state;
     if (!state) throw new AcsegError('BAD_INPUT', `classifier kmeans: nothing to save to ${path}: not fitted`, { file: path });
-    await saveState(path, FORMAT, { centroids: { shape: [state.k, state.dim], data: state.centroids } }, {
-      background: String(this.background), K: String(this.K), seed: String(this.options.seed ?? 0),
-    });
+    await saveState(
+      path,
+      FORMAT,
+      { centroids: { shape: [state.k, state.dim], data: state.centroids } },
+      {
+        background: String(this.background),
+        K: String(this.K),
+        seed: String(this.options.seed ?? 0),
+      },
+    );
   }
 
   /** Loads centroids; the checkpoint's background setting replaces this instance's (class ids depend on it). */

@@ -135,7 +135,10 @@ describe('KnnClassifier', () => {
     await expect(clf.fit([t], { backbone }, [new Uint8Array(64)])).rejects.toThrow(/none of the 1 images gives a labelled foreground region/);
     // Said to a CLI user: what a bank is and how to get one, no API words; check() says it before any work.
     for (const call of [() => clf.classify([t], { backbone }), () => clf.check()]) {
-      const e = await call().then(() => undefined, (err: unknown) => err as AcsegError);
+      const e = await call().then(
+        () => undefined,
+        (err: unknown) => err as AcsegError,
+      );
       expect(e?.message).toMatch(/classifier knn labels regions by their nearest labelled examples \(a memory bank\), and it has none/);
       expect(e?.hint).toMatch(/--set knn\.checkpoint=FILE.*acseg eval --classifier knn/);
       expect(`${e?.message} ${e?.hint}`).not.toMatch(/fit\(\)/);

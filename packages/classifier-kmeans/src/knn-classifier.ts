@@ -1,4 +1,14 @@
-import { AcsegError, imageSource, silentLogger, type ClassifierContext, type ClassifierNeeds, type ClassifyInput, type ConceptClassifier, type RegionDigest, type RegionLabel } from '@acseg/core';
+import {
+  AcsegError,
+  imageSource,
+  silentLogger,
+  type ClassifierContext,
+  type ClassifierNeeds,
+  type ClassifyInput,
+  type ConceptClassifier,
+  type RegionDigest,
+  type RegionLabel,
+} from '@acseg/core';
 import { loadState, matrix, metaBool, saveState } from './checkpoint.js';
 import { digestDim, embedDigests, regionDigest, type EmbedOptions } from './embed.js';
 import { regionMajorityLabels } from './gt-labels.js';
@@ -91,7 +101,10 @@ export class KnnClassifier implements ConceptClassifier {
 
   async fit(inputs: readonly ClassifyInput[], context: ClassifierContext, labels?: readonly (Uint8Array | undefined)[]): Promise<void> {
     if (!inputs.length) throw new AcsegError('BAD_INPUT', 'classifier knn: no images to build the memory bank from');
-    if (!labels) throw new AcsegError('BAD_INPUT', 'classifier knn needs ground-truth labels to build its memory bank', { hint: 'fit it on a labelled train split (acseg eval), or load a saved bank (option checkpoint: --set knn.checkpoint=FILE)' });
+    if (!labels)
+      throw new AcsegError('BAD_INPUT', 'classifier knn needs ground-truth labels to build its memory bank', {
+        hint: 'fit it on a labelled train split (acseg eval), or load a saved bank (option checkpoint: --set knn.checkpoint=FILE)',
+      });
     if (labels.length !== inputs.length) throw new AcsegError('BAD_INPUT', `classifier knn: ${inputs.length} images but ${labels.length} label maps`);
     const digests = await embedDigests(inputs, context, this.embedOptions(), this.name);
     digests.forEach((d, i) => {
@@ -123,7 +136,10 @@ export class KnnClassifier implements ConceptClassifier {
       const majority = s.groundTruth;
       if (!majority) continue;
       s.foreground.forEach((region, j) => {
-        if (majority[region] < 0) { unlabelled++; return; }
+        if (majority[region] < 0) {
+          unlabelled++;
+          return;
+        }
         rows.push(s.embeddings[j]);
         classes.push(majority[region]);
       });
@@ -151,7 +167,10 @@ export class KnnClassifier implements ConceptClassifier {
       const out: RegionLabel[] = Array.from({ length: s.regionCount }, (_, region) => ({ region, classId: 0 }));
       s.foreground.forEach((region, j) => {
         const q = s.embeddings[j];
-        if (q.length !== bank.dim) throw new AcsegError('BAD_INPUT', `classifier knn: region embeddings are ${q.length}-d but the memory bank is ${bank.dim}-d`, { hint: 'build or load the bank with the same backbone' });
+        if (q.length !== bank.dim)
+          throw new AcsegError('BAD_INPUT', `classifier knn: region embeddings are ${q.length}-d but the memory bank is ${bank.dim}-d`, {
+            hint: 'build or load the bank with the same backbone',
+          });
         const v = vote(nearest(q, bank.data, bank.rows, bank.dim, K), bank.labels);
         out[region] = { region, classId: v.classId, score: v.similarity };
       });
@@ -169,7 +188,12 @@ export class KnnClassifier implements ConceptClassifier {
   async save(path: string): Promise<void> {
     const bank = this.bank;
     if (!bank) throw new AcsegError('BAD_INPUT', `classifier knn: nothing to save to ${path}: no memory bank`, { file: path });
-    await saveState(path, FORMAT, { bank: { shape: [bank.rows, bank.dim], data: bank.data }, labels: { shape: [bank.rows], data: bank.labels } }, { background: String(this.background) });
+    await saveState(
+      path,
+      FORMAT,
+      { bank: { shape: [bank.rows, bank.dim], data: bank.data }, labels: { shape: [bank.rows], data: bank.labels } },
+      { background: String(this.background) },
+    );
   }
 
   /** Loads a bank; its background setting replaces this instance's (the labels depend on it). */
@@ -180,7 +204,8 @@ export class KnnClassifier implements ConceptClassifier {
     if (!labels || !(labels.data instanceof Int32Array) || labels.shape.length !== 1 || labels.shape[0] !== m.rows) {
       throw new AcsegError('BAD_CHECKPOINT', `${path}: tensor "labels" must be ${m.rows} int32 class ids`, { file: path });
     }
-    if (labels.data.some((c) => c < 0 || c > 254)) throw new AcsegError('BAD_CHECKPOINT', `${path}: tensor "labels" holds a class id outside 0..254`, { file: path });
+    if (labels.data.some((c) => c < 0 || c > 254))
+      throw new AcsegError('BAD_CHECKPOINT', `${path}: tensor "labels" holds a class id outside 0..254`, { file: path });
     this.background = metaBool(st, 'background', path);
     this.bank = { data: m.data, labels: labels.data, rows: m.rows, dim: m.dim };
   }

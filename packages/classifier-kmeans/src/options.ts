@@ -20,7 +20,8 @@ function bad(component: string, name: string, expected: string, value: unknown):
 export function checkChoice(component: string, c: BackgroundChoice): void {
   if (c.headReduce !== undefined && !['min', 'mean', 'max'].includes(c.headReduce)) throw bad(component, 'headReduce', 'one of min, mean, max', c.headReduce);
   if (c.regionReduce !== undefined && !['sum', 'mean'].includes(c.regionReduce)) throw bad(component, 'regionReduce', 'one of sum, mean', c.regionReduce);
-  if (c.backgroundRule !== undefined && !['auto', 'attention', 'border'].includes(c.backgroundRule)) throw bad(component, 'backgroundRule', 'one of auto, attention, border', c.backgroundRule);
+  if (c.backgroundRule !== undefined && !['auto', 'attention', 'border'].includes(c.backgroundRule))
+    throw bad(component, 'backgroundRule', 'one of auto, attention, border', c.backgroundRule);
 }
 
 export function checkInt(component: string, name: string, v: number | undefined, min: number): void {

@@ -25,7 +25,8 @@ const backbone: Backbone = {
   },
 };
 const generator: ConceptGenerator = {
-  name: 'fixed', ready: true,
+  name: 'fixed',
+  ready: true,
   async generate(features) {
     const S = new Float32Array(16 * 3);
     for (let p = 0; p < 16; p++) {

@@ -4,7 +4,7 @@ import { opt, v } from '@acseg/core';
 const choice = {
   background: opt.bool('apply the attention background rule (false for label sets without background, e.g. COCO-Stuff-27); default true'),
   headReduce: opt.choice(['min', 'mean', 'max'], 'head reduction of the CLS attention (paper §3.5: min)'),
-  regionReduce: opt.choice(['sum', 'mean'], "per-region reduction of the foreground score (paper §3.5: sum)"),
+  regionReduce: opt.choice(['sum', 'mean'], 'per-region reduction of the foreground score (paper §3.5: sum)'),
   backgroundRule: opt.choice(['auto', 'attention', 'border'], 'auto: attention when the features carry it, else the border prior'),
 };
 const checkpoint = opt.string('fitted state to load (.safetensors)', undefined, 'a path');

@@ -7,7 +7,10 @@ export function l2Normalized(v: Float32Array, where: string): Float32Array {
     if (!Number.isFinite(v[i])) throw new AcsegError('NUMERIC', `${where}: the region embedding has a non-finite value (${v[i]})`);
     sq += v[i] * v[i];
   }
-  if (sq === 0) throw new AcsegError('NUMERIC', `${where}: the region embedding is all zeros; cosine similarity is undefined`, { hint: 'check the backbone\'s regionEmbeddings for this image' });
+  if (sq === 0)
+    throw new AcsegError('NUMERIC', `${where}: the region embedding is all zeros; cosine similarity is undefined`, {
+      hint: "check the backbone's regionEmbeddings for this image",
+    });
   const inv = 1 / Math.sqrt(sq);
   const out = new Float32Array(v.length);
   for (let i = 0; i < v.length; i++) out[i] = v[i] * inv;

@@ -29,9 +29,7 @@ export interface BackboneInfo {
 }
 
 /** One image's outcome: features, or the error that names the file. */
-export type FeatureResult =
-  | { ok: true; features: FeatureMap }
-  | { ok: false; id: string; source: string; error: AcsegError };
+export type FeatureResult = { ok: true; features: FeatureMap } | { ok: false; id: string; source: string; error: AcsegError };
 
 export interface Backbone {
   readonly name: string;

@@ -15,7 +15,11 @@ function regionMap(width: number, height: number, rows: string[]): RegionMap {
 function features(grid: { h: number; w: number }, attention?: number[][]): FeatureMap {
   const n = grid.h * grid.w;
   return {
-    id: 'img', source: 'img.jpg', grid, dim: 1, tokens: new Float32Array(n).fill(1),
+    id: 'img',
+    source: 'img.jpg',
+    grid,
+    dim: 1,
+    tokens: new Float32Array(n).fill(1),
     attention: attention && { heads: attention.length, data: Float32Array.from(attention.flat()) },
     imageSize: { width: 4, height: 2 },
   };
@@ -50,7 +54,10 @@ function partitionSse(values: number[], bg: boolean[]): number {
 
 describe('patchAttention', () => {
   // 2 heads × 2 patches: head 0 = [0.1, 0.6], head 1 = [0.3, 0.2].
-  const f = features({ h: 1, w: 2 }, [[0.1, 0.6], [0.3, 0.2]]);
+  const f = features({ h: 1, w: 2 }, [
+    [0.1, 0.6],
+    [0.3, 0.2],
+  ]);
   it('reduces heads per patch with min (default), mean and max', () => {
     expect(Array.from(patchAttention(f))).toEqual([Math.fround(0.1), Math.fround(0.2)]);
     expect(Array.from(patchAttention(f, 'max'))).toEqual([Math.fround(0.3), Math.fround(0.6)]);
@@ -69,12 +76,15 @@ describe('patchAttention', () => {
 describe('foregroundScores', () => {
   // Image 4×2 on a 1×2 grid: patch 0 covers x 0–1, patch 1 covers x 2–3.
   // Two heads [1, 2] and [3, 5] (integers keep the sums exact).
-  const f = features({ h: 1, w: 2 }, [[1, 2], [3, 5]]); // min → [1, 2], mean → [2, 3.5]
+  const f = features({ h: 1, w: 2 }, [
+    [1, 2],
+    [3, 5],
+  ]); // min → [1, 2], mean → [2, 3.5]
   const regions = regionMap(4, 2, ['0012', '0112']);
   // Region 0: pixels (0,0) (1,0) (0,1) → 3 pixels in patch 0.
   // Region 1: (2,0) in patch 1; (1,1) in patch 0, (2,1) in patch 1 → 1 in patch 0, 2 in patch 1.
   // Region 2: (3,0) (3,1) → 2 pixels in patch 1.
-  it('sums the min-reduced attention over each region\'s pixels', () => {
+  it("sums the min-reduced attention over each region's pixels", () => {
     expect(Array.from(foregroundScores(f, regions))).toEqual([3 * 1, 1 * 1 + 2 * 2, 2 * 2]);
   });
   it('offers mean over heads and mean over pixels', () => {
@@ -104,12 +114,15 @@ describe('splitBackground', () => {
   });
   it('reaches the brute-force optimum of 2-means on random scores', () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let t = 0; t < 200; t++) {
       const m = 2 + (t % 8);
       const values = Array.from({ length: m }, () => Math.round(rand() * 20) / 4);
       const bg = splitBackground(values);
-      if (new Set(values).size === 1) { expect(bg.every((b) => !b)).toBe(true); continue; }
+      if (new Set(values).size === 1) {
+        expect(bg.every((b) => !b)).toBe(true);
+        continue;
+      }
       expect(partitionSse(values, bg)).toBeCloseTo(bruteForceSse(values), 9);
       // Lower cluster is background: every background value is below every foreground value.
       const maxBg = Math.max(...values.filter((_, i) => bg[i]));
@@ -143,7 +156,10 @@ describe('backgroundRegions', () => {
   const regions = regionMap(4, 2, ['0012', '0112']);
   it('uses attention when present', () => {
     // min attention [1, 2] → scores [3, 5, 4]: 2-means splits {3} | {4, 5}.
-    const f = features({ h: 1, w: 2 }, [[1, 2], [3, 5]]);
+    const f = features({ h: 1, w: 2 }, [
+      [1, 2],
+      [3, 5],
+    ]);
     expect(backgroundRegions(f, regions)).toEqual([true, false, false]);
   });
   it('falls back to the border prior without attention, or when asked', () => {

@@ -41,7 +41,9 @@ export function patchAttention(features: FeatureMap, headReduce: HeadReduce = 'm
   if (!att) throw new AcsegError('BAD_INPUT', `${where(features)}: the features carry no attention; use the border prior`, { file: features.source });
   const n = features.grid.h * features.grid.w;
   if (!Number.isInteger(att.heads) || att.heads < 1 || att.data.length !== att.heads * n) {
-    throw new AcsegError('BAD_INPUT', `${where(features)}: attention holds ${att.data.length} values, expected ${att.heads} heads × ${n} patches`, { file: features.source });
+    throw new AcsegError('BAD_INPUT', `${where(features)}: attention holds ${att.data.length} values, expected ${att.heads} heads × ${n} patches`, {
+      file: features.source,
+    });
   }
   const out = new Float64Array(n);
   for (let p = 0; p < n; p++) {
@@ -77,7 +79,10 @@ export function foregroundScores(features: FeatureMap, regions: RegionMap, optio
     let pixels = 0;
     for (let p = 0; p < n; p++) {
       const c = overlap[r * n + p];
-      if (c) { s += c * a[p]; pixels += c; }
+      if (c) {
+        s += c * a[p];
+        pixels += c;
+      }
     }
     scores[r] = regionReduce === 'mean' ? (pixels ? s / pixels : 0) : s;
   }
@@ -163,11 +168,15 @@ export function borderPrior(regions: RegionMap): boolean[] {
 
 function checkRegions(regions: RegionMap, features: FeatureMap): void {
   if (regions.labels.length !== regions.width * regions.height) {
-    throw new AcsegError('BAD_INPUT', `${where(features)}: region map holds ${regions.labels.length} labels, expected ${regions.width}×${regions.height}`, { file: features.source });
+    throw new AcsegError('BAD_INPUT', `${where(features)}: region map holds ${regions.labels.length} labels, expected ${regions.width}×${regions.height}`, {
+      file: features.source,
+    });
   }
   for (let p = 0; p < regions.labels.length; p++) {
     if (regions.labels[p] >= regions.count) {
-      throw new AcsegError('BAD_INPUT', `${where(features)}: region map has label ${regions.labels[p]} but only ${regions.count} regions`, { file: features.source });
+      throw new AcsegError('BAD_INPUT', `${where(features)}: region map has label ${regions.labels[p]} but only ${regions.count} regions`, {
+        file: features.source,
+      });
     }
   }
 }
@@ -190,6 +199,8 @@ export function backgroundRegions(features: FeatureMap, regions: RegionMap, opti
   for (let r = 0; r < regions.count; r++) if ((regions.pixelCounts[r] ?? 1) > 0) present.push(r);
   const split = splitBackground(present.map((r) => scores[r]));
   const out = new Array<boolean>(regions.count).fill(true);
-  present.forEach((r, i) => { out[r] = split[i]; });
+  present.forEach((r, i) => {
+    out[r] = split[i];
+  });
   return out;
 }

@@ -45,11 +45,16 @@ function embeddingClassifier(): ConceptClassifier {
     return { regionCount: input.regions.count, background: embeddings.map(() => false), foreground: embeddings.map((_, r) => r), embeddings };
   };
   return {
-    name: 'embedding', needs: { fit: true, regionEmbeddings: true },
+    name: 'embedding',
+    needs: { fit: true, regionEmbeddings: true },
     digest: (input, ctx) => digestOf(input, ctx.backbone),
     async fitDigests() {},
-    async classifyDigests(d) { return d.map((x) => x.foreground.map((region, j) => ({ region, classId: 1 + x.embeddings[j][0] }))); },
-    async classify() { throw new Error('streams by digests'); },
+    async classifyDigests(d) {
+      return d.map((x) => x.foreground.map((region, j) => ({ region, classId: 1 + x.embeddings[j][0] })));
+    },
+    async classify() {
+      throw new Error('streams by digests');
+    },
   };
 }
 
@@ -57,7 +62,11 @@ const images = ['a.jpg', 'bad.jpg', 'b.jpg', 'zero.png', 'c.jpg'];
 
 async function streamed(p: SegmentationPipeline): Promise<SegmentOutcome[]> {
   const out: SegmentOutcome[] = [];
-  await p.stream(images, { emit: async (o) => { out.push(o); } });
+  await p.stream(images, {
+    emit: async (o) => {
+      out.push(o);
+    },
+  });
   return out;
 }
 
@@ -80,7 +89,8 @@ describe('decode once', () => {
   });
 
   it('gives the same outcomes as reading the files, where the decode is faithful', async () => {
-    const view = (o: SegmentOutcome) => (o.ok ? { id: o.result.id, source: o.result.source, labels: [...o.result.regions.labels] } : { failed: o.source, message: o.error.message });
+    const view = (o: SegmentOutcome) =>
+      o.ok ? { id: o.result.id, source: o.result.source, labels: [...o.result.regions.labels] } : { failed: o.source, message: o.error.message };
     const fake = decodingBackbone(true);
     const decoded = await streamed(new SegmentationPipeline({ backbone: fake.backbone, generator: axisGenerator }, { batchSize: 2, decode: true }));
     const read = await streamed(new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator }, { batchSize: 2 }));
@@ -90,7 +100,9 @@ describe('decode once', () => {
   it('two passes: pass 1 decodes only for region embeddings that read pixels; pass 2 decodes for the outputs', async () => {
     for (const readsPixels of [true, false]) {
       const fake = decodingBackbone(readsPixels);
-      const out = await streamed(new SegmentationPipeline({ backbone: fake.backbone, generator: axisGenerator, classifier: embeddingClassifier() }, { batchSize: 2, decode: true }));
+      const out = await streamed(
+        new SegmentationPipeline({ backbone: fake.backbone, generator: axisGenerator, classifier: embeddingClassifier() }, { batchSize: 2, decode: true }),
+      );
       const perPass = readsPixels ? 2 : 1;
       expect(Object.fromEntries(fake.decodes)).toEqual({ 'a.jpg': perPass, 'bad.jpg': perPass, 'b.jpg': perPass, 'zero.png': perPass, 'c.jpg': perPass });
       expect(fake.embedded.every((im) => (readsPixels ? isRgbImage(im) : typeof im === 'string'))).toBe(true);

@@ -59,7 +59,10 @@ export class AcsegError extends Error {
 }
 
 export function isAcsegError(e: unknown): e is AcsegError {
-  return e instanceof AcsegError || (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AcsegError' && typeof (e as { code?: unknown }).code === 'string');
+  return (
+    e instanceof AcsegError ||
+    (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'AcsegError' && typeof (e as { code?: unknown }).code === 'string')
+  );
 }
 
 /** Wraps any thrown value as an AcsegError, keeping an existing one as is. */

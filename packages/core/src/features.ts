@@ -49,7 +49,10 @@ export function validateFeatureMap(f: FeatureMap): void {
     for (let j = o; j < o + d; j++) {
       if (!Number.isFinite(t[j])) throw new AcsegError('NUMERIC', `${where}: patch ${i} has a non-finite feature value (${t[j]})`, { file: f.source });
     }
-    throw new AcsegError('NUMERIC', `${where}: patch ${i} is an all-zero vector; cosine similarity is undefined`, { file: f.source, hint: 'check the backbone output for this image' });
+    throw new AcsegError('NUMERIC', `${where}: patch ${i} is an all-zero vector; cosine similarity is undefined`, {
+      file: f.source,
+      hint: 'check the backbone output for this image',
+    });
   }
   if (f.attention && f.attention.data.length !== f.attention.heads * n) {
     throw new AcsegError('BAD_INPUT', `${where}: attention holds ${f.attention.data.length} values, expected ${f.attention.heads}×${n}`, { file: f.source });
@@ -72,10 +75,11 @@ export function arrayFeatureSource(maps: readonly FeatureMap[]): FeatureSource {
   return {
     length: maps.length,
     dim: maps[0].dim,
-    read: async (indices) => indices.map((i) => {
-      const m = maps[i];
-      if (!m) throw new AcsegError('BAD_INPUT', `feature index ${i} is out of range (0..${maps.length - 1})`);
-      return m;
-    }),
+    read: async (indices) =>
+      indices.map((i) => {
+        const m = maps[i];
+        if (!m) throw new AcsegError('BAD_INPUT', `feature index ${i} is out of range (0..${maps.length - 1})`);
+        return m;
+      }),
   };
 }

@@ -25,7 +25,9 @@ describe('parseOptions', () => {
     expect(() => parseOptions(schema, { lr: 0 }, 'c')).toThrow('option lr must be a positive number, got 0');
     expect(() => parseOptions(schema, { on: 'maybe' }, 'c')).toThrow('option on must be true or false, got "maybe"');
     expect(() => parseOptions(schema, { mode: 'z' }, 'c')).toThrow('option mode must be one of a, b, got "z"');
-    expect(() => parseOptions(schema, { k: 0 }, 'c', { format: (key, want, got) => `${key}: expected ${want}, got ${got}` })).toThrow(/^k: expected an integer ≥ 1, got 0$/);
+    expect(() => parseOptions(schema, { k: 0 }, 'c', { format: (key, want, got) => `${key}: expected ${want}, got ${got}` })).toThrow(
+      /^k: expected an integer ≥ 1, got 0$/,
+    );
     try {
       parseOptions(schema, { k: 0 }, 'c');
     } catch (e) {
@@ -38,8 +40,13 @@ describe('describeOptions', () => {
   it('reads type, default, choices and description from the schema', () => {
     const infos = describeOptions(schema);
     expect(infos.map((i) => [i.key, i.type, i.default])).toEqual([
-      ['k', 'integer', 5], ['lr', 'number', 1e-4], ['damping', 'number', undefined], ['on', 'boolean', true],
-      ['mode', 'choice', 'a'], ['path', 'string', undefined], ['classes', 'list', undefined],
+      ['k', 'integer', 5],
+      ['lr', 'number', 1e-4],
+      ['damping', 'number', undefined],
+      ['on', 'boolean', true],
+      ['mode', 'choice', 'a'],
+      ['path', 'string', undefined],
+      ['classes', 'list', undefined],
     ]);
     expect(infos[4].choices).toEqual(['a', 'b']);
     expect(infos[0].description).toBe('prototypes');

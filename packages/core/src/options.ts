@@ -63,7 +63,12 @@ export function describeOption(key: string, schema: Any): OptionInfo {
   const description = actions.find((a) => a.type === 'description')?.description;
   const meta = Object.assign({}, ...actions.filter((a) => a.type === 'metadata').map((a) => a.metadata)) as { expected?: string };
   const info = (type: OptionInfo['type'], expected: string, extra: Partial<OptionInfo> = {}): OptionInfo => ({
-    key, type, description, default: dflt, expected: meta.expected ?? expected, ...extra,
+    key,
+    type,
+    description,
+    default: dflt,
+    expected: meta.expected ?? expected,
+    ...extra,
   });
   switch (base.type) {
     case 'number': {
@@ -101,7 +106,11 @@ function coerce(type: OptionInfo['type'], x: unknown): unknown {
     if (x === 1 || x === 0) return x === 1;
     return x;
   }
-  if (type === 'list' && typeof x === 'string') return x.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (type === 'list' && typeof x === 'string')
+    return x
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
   return x;
 }
 
@@ -118,7 +127,12 @@ export interface ParseOptionsSettings {
  * keys the schema does not name are left out. A bad value is a BAD_CONFIG
  * error naming the component, the option and what it must be.
  */
-export function parseOptions<S extends OptionsSchema>(schema: S, raw: Record<string, unknown> = {}, label = 'component', settings: ParseOptionsSettings = {}): OptionsOf<S> {
+export function parseOptions<S extends OptionsSchema>(
+  schema: S,
+  raw: Record<string, unknown> = {},
+  label = 'component',
+  settings: ParseOptionsSettings = {},
+): OptionsOf<S> {
   const out: Record<string, unknown> = {};
   for (const [key, entry] of Object.entries(schema.entries)) {
     const info = describeOption(key, entry as Any);
@@ -144,7 +158,10 @@ export const opt = {
     actions.push(v.description<number, string>(description), v.metadata<number, { expected?: string }>({ expected: o.expected }));
     return v.optional(v.pipe(v.number(), ...actions), o.default as D);
   },
-  number<D extends number | undefined = undefined>(description: string, o: { min?: number; gt?: number; max?: number; lt?: number; default?: D; expected?: string } = {}) {
+  number<D extends number | undefined = undefined>(
+    description: string,
+    o: { min?: number; gt?: number; max?: number; lt?: number; default?: D; expected?: string } = {},
+  ) {
     const actions: Array<v.PipeItem<number, number, v.BaseIssue<unknown>>> = [v.finite()];
     if (o.min !== undefined) actions.push(v.minValue(o.min));
     if (o.gt !== undefined) actions.push(v.gtValue(o.gt));
@@ -156,7 +173,12 @@ export const opt = {
   bool<D extends boolean | undefined = undefined>(description: string, dflt?: D) {
     return v.optional(v.pipe(v.boolean(), v.description(description)), dflt as D);
   },
-  choice<const T extends readonly [string, ...string[]], D extends T[number] | undefined = undefined>(values: T, description: string, dflt?: D, expected?: string) {
+  choice<const T extends readonly [string, ...string[]], D extends T[number] | undefined = undefined>(
+    values: T,
+    description: string,
+    dflt?: D,
+    expected?: string,
+  ) {
     return v.optional(v.pipe(v.picklist(values), v.description(description), v.metadata({ expected })), dflt as D);
   },
   string<D extends string | undefined = undefined>(description: string, dflt?: D, expected?: string) {

@@ -23,7 +23,9 @@ describe('SegmentationPipeline', () => {
     const classifier: ConceptClassifier = {
       name: 'count',
       needs: { fit: true },
-      async fit(inputs: readonly ClassifyInput[]) { seen.push(inputs.length); },
+      async fit(inputs: readonly ClassifyInput[]) {
+        seen.push(inputs.length);
+      },
       async classify(inputs: readonly ClassifyInput[]) {
         return inputs.map((i) => i.regions.concepts.map((c, region) => ({ region, classId: c === 0 ? 7 : 3 })));
       },
@@ -35,9 +37,17 @@ describe('SegmentationPipeline', () => {
     expect(Array.from(classMap(seg!))).toEqual([7, 7, 3, 3, 7, 7, 3, 3]);
   });
 
-  it('check() runs the classifier\'s own check with the class names, before any image is read', async () => {
+  it("check() runs the classifier's own check with the class names, before any image is read", async () => {
     const seen: Array<readonly string[] | undefined> = [];
-    const clf = { name: 'files', needs: {}, classify: async () => [], async check(ctx: { classNames?: readonly string[] }) { seen.push(ctx.classNames); throw new AcsegError('MODEL_NOT_FOUND', 'files: model.bin not found'); } } as ConceptClassifier;
+    const clf = {
+      name: 'files',
+      needs: {},
+      classify: async () => [],
+      async check(ctx: { classNames?: readonly string[] }) {
+        seen.push(ctx.classNames);
+        throw new AcsegError('MODEL_NOT_FOUND', 'files: model.bin not found');
+      },
+    } as ConceptClassifier;
     const p = new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: clf, classNames: ['background', 'cat'] });
     await expect(p.check()).rejects.toThrow(/files: model\.bin not found/);
     expect(seen).toEqual([['background', 'cat']]);
@@ -49,13 +59,17 @@ describe('SegmentationPipeline', () => {
     const log = { info: (m: string) => lines.push(`info ${m}`), warn: (m: string) => lines.push(`warn ${m}`), debug: () => {} };
     const clf = { name: 'bg', needs: { attention: true }, classify: async () => [] } as ConceptClassifier;
     new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: clf, log });
-    expect(lines).toEqual([expect.stringMatching(/^info classifier bg: backbone fake has no attention maps, so background regions are the ones along the image border/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^info classifier bg: backbone fake has no attention maps, so background regions are the ones along the image border/),
+    ]);
   });
 
   it('refuses a classifier whose needs the parts cannot meet', () => {
     const clf = { name: 'clip', needs: { classNames: true }, classify: async () => [] } as ConceptClassifier;
     expect(() => new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: clf })).toThrow(/needs class names/);
     const emb = { name: 'km', needs: { regionEmbeddings: true }, classify: async () => [] } as ConceptClassifier;
-    expect(() => new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: emb })).toThrow(/needs region embeddings, which backbone fake does not provide/);
+    expect(() => new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: emb })).toThrow(
+      /needs region embeddings, which backbone fake does not provide/,
+    );
   });
 });

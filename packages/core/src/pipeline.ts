@@ -20,9 +20,7 @@ export interface Segmentation {
   labels?: RegionLabel[];
 }
 
-export type SegmentOutcome =
-  | { ok: true; result: Segmentation }
-  | { ok: false; id: string; source: string; error: AcsegError };
+export type SegmentOutcome = { ok: true; result: Segmentation } | { ok: false; id: string; source: string; error: AcsegError };
 
 export interface PipelineParts {
   backbone: Backbone;
@@ -70,7 +68,10 @@ export class SegmentationPipeline {
   private readonly batchSize: number;
   private readonly decode: boolean;
 
-  constructor(private readonly parts: PipelineParts, options: PipelineOptions = {}) {
+  constructor(
+    private readonly parts: PipelineParts,
+    options: PipelineOptions = {},
+  ) {
     this.log = parts.log ?? silentLogger;
     this.progress = parts.progress ?? silentProgress;
     this.batchSize = Math.max(1, options.batchSize ?? 16);
@@ -78,7 +79,9 @@ export class SegmentationPipeline {
     const needs = parts.classifier?.needs;
     if (needs?.attention && !parts.backbone.info.hasAttention) {
       // Said once per run, and not as a warning: the weight-free default backbone has no attention, by design.
-      this.log.info(`classifier ${parts.classifier!.name}: backbone ${parts.backbone.name} has no attention maps, so background regions are the ones along the image border (border prior) rather than those DINO's attention leaves out (paper §3.5)`);
+      this.log.info(
+        `classifier ${parts.classifier!.name}: backbone ${parts.backbone.name} has no attention maps, so background regions are the ones along the image border (border prior) rather than those DINO's attention leaves out (paper §3.5)`,
+      );
     }
     if (needs?.regionEmbeddings && !parts.backbone.regionEmbeddings) {
       throw new AcsegError('BAD_INPUT', `classifier ${parts.classifier!.name} needs region embeddings, which backbone ${parts.backbone.name} does not provide`);
@@ -138,14 +141,23 @@ export class SegmentationPipeline {
       let ri = 0;
       for (let j = 0; j < batch.length; j++) {
         const f = failed.get(j);
-        if (f) { yield f; continue; }
+        if (f) {
+          yield f;
+          continue;
+        }
         const { image, features } = ready[ri];
         const a = assigned[ri++];
         if (a instanceof AcsegError) {
           yield { ok: false, id: features.id, source: imageSource(image, start + j), error: a };
           continue;
         }
-        const regions = assignmentToRegions({ assignment: a.assignment, k: a.k, grid: features.grid, width: features.imageSize.width, height: features.imageSize.height });
+        const regions = assignmentToRegions({
+          assignment: a.assignment,
+          k: a.k,
+          grid: features.grid,
+          width: features.imageSize.width,
+          height: features.imageSize.height,
+        });
         yield { ok: true, result: { id: features.id, source: imageSource(image, start + j), image, features, assignment: a, regions } };
       }
     }
@@ -162,14 +174,23 @@ export class SegmentationPipeline {
     // Position in `inputs` of each image given to the backbone (an image that failed to decode is not given).
     let at = inputs.map((_, j) => j);
     if (decoder) {
-      const decoded = await Promise.all(inputs.map((input, j) => decoder.decode!(input, start + j).then(
-        (image): ImageInput => image,
-        (e: unknown) => {
-          const source = imageSource(input, start + j);
-          failed.set(j, { ok: false, id: imageId(input, start + j), source, error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, stage: 'features', message: source }) });
-          return undefined;
-        },
-      )));
+      const decoded = await Promise.all(
+        inputs.map((input, j) =>
+          decoder.decode!(input, start + j).then(
+            (image): ImageInput => image,
+            (e: unknown) => {
+              const source = imageSource(input, start + j);
+              failed.set(j, {
+                ok: false,
+                id: imageId(input, start + j),
+                source,
+                error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, stage: 'features', message: source }),
+              });
+              return undefined;
+            },
+          ),
+        ),
+      );
       at = at.filter((j) => decoded[j] !== undefined);
       batch = at.map((j) => decoded[j]!);
     }
@@ -201,7 +222,15 @@ export class SegmentationPipeline {
     try {
       return await gen.generate(features);
     } catch (e) {
-      if (features.length === 1) return [toAcsegError(e, 'PLUGIN_FAILED', { stage: 'generate', plugin: gen.name, file: features[0].source, message: `${features[0].source ?? features[0].id}: generator ${gen.name} failed` })];
+      if (features.length === 1)
+        return [
+          toAcsegError(e, 'PLUGIN_FAILED', {
+            stage: 'generate',
+            plugin: gen.name,
+            file: features[0].source,
+            message: `${features[0].source ?? features[0].id}: generator ${gen.name} failed`,
+          }),
+        ];
       const out: Array<ConceptAssignment | AcsegError> = [];
       for (const f of features) out.push(...(await this.generateIsolated([f])));
       return out;
@@ -214,7 +243,18 @@ export class SegmentationPipeline {
    * `streamSegmentation`). What `run` gives, without its memory.
    */
   stream(images: readonly ImageInput[], options: StreamOptions): Promise<StreamSummary> {
-    return streamSegmentation({ ...this.parts, log: this.log, progress: this.progress, batchSize: this.batchSize, segment: (imgs, o) => this.segment(imgs, o), run: (imgs) => this.run(imgs) }, images, options);
+    return streamSegmentation(
+      {
+        ...this.parts,
+        log: this.log,
+        progress: this.progress,
+        batchSize: this.batchSize,
+        segment: (imgs, o) => this.segment(imgs, o),
+        run: (imgs) => this.run(imgs),
+      },
+      images,
+      options,
+    );
   }
 
   /**
@@ -246,10 +286,10 @@ export class SegmentationPipeline {
       const labels = await clf.classify(inputs.slice(s, s + this.batchSize), context).catch((e: unknown) => {
         throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: clf.name, message: `classifier ${clf.name} failed` });
       });
-      labels.forEach((l, j) => { good[s + j].labels = l; });
+      labels.forEach((l, j) => {
+        good[s + j].labels = l;
+      });
     }
     return outcomes;
   }
 }
-
-

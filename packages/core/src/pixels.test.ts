@@ -22,7 +22,11 @@ describe('checkImagePixels', () => {
   it('accepts up to the limit and refuses above it with one message', () => {
     expect(() => checkImagePixels('a.png', 50, 40, 2000)).not.toThrow();
     let err: unknown;
-    try { checkImagePixels('a.png', 50, 41, 2000, 'a.png'); } catch (e) { err = e; }
+    try {
+      checkImagePixels('a.png', 50, 41, 2000, 'a.png');
+    } catch (e) {
+      err = e;
+    }
     expect(err).toMatchObject({ code: 'BAD_IMAGE', file: 'a.png', message: 'a.png: the image is 50×41 (2050 pixels), above the limit of 2000 pixels' });
     expect(() => checkImagePixels('b.jpg', 10000, 10000, DEFAULT_MAX_PIXELS)).toThrow('b.jpg: the image is 10000×10000 (100 MP), above the limit of 64 MP');
     expect(formatPixels(1_500_000)).toBe('1.5 MP');

@@ -43,8 +43,12 @@ export function formatPixels(n: number): string {
  */
 export function checkImagePixels(source: string, width: number, height: number, maxPixels: number, file?: string): void {
   if (width * height <= maxPixels) return;
-  throw new AcsegError('BAD_IMAGE', `${source}: the image is ${width}×${height} (${formatPixels(width * height)}), above the limit of ${formatPixels(maxPixels)}`, {
-    file,
-    hint: `downscale it first (e.g. to 4000 px on the longer side), or raise the limit with the option maxPixels (--set maxPixels=N) or ${MAX_PIXELS_ENV}`,
-  });
+  throw new AcsegError(
+    'BAD_IMAGE',
+    `${source}: the image is ${width}×${height} (${formatPixels(width * height)}), above the limit of ${formatPixels(maxPixels)}`,
+    {
+      file,
+      hint: `downscale it first (e.g. to 4000 px on the longer side), or raise the limit with the option maxPixels (--set maxPixels=N) or ${MAX_PIXELS_ENV}`,
+    },
+  );
 }

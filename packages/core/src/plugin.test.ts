@@ -51,11 +51,17 @@ describe('declarative manifests', () => {
   const services: ComponentServices = { log: silentLogger, progress: silentProgress, cacheDir: '.', verbose: false };
   let created = 0;
   const manifest: PluginManifest = {
-    name: 'decl', version: '1.0.0', apiVersion: PLUGIN_API_VERSION,
+    name: 'decl',
+    version: '1.0.0',
+    apiVersion: PLUGIN_API_VERSION,
     generators: {
       g: {
-        description: 'a generator', options: v.object({ k: opt.int('k', { min: 1, default: 3 }) }),
-        create: (o, s) => { created++; return { o, s } as never; },
+        description: 'a generator',
+        options: v.object({ k: opt.int('k', { min: 1, default: 3 }) }),
+        create: (o, s) => {
+          created++;
+          return { o, s } as never;
+        },
       },
       broken: { description: 'its module is missing', create: async () => (await import(`./no-such-module-${Date.now()}.js`)) as never },
     },

@@ -101,7 +101,11 @@ export interface RegisteringPlugin extends PluginIdentity {
 
 export type AcsegPlugin = PluginManifest | RegisteringPlugin;
 
-export const KIND_KEYS: Record<ComponentKind, 'backbones' | 'generators' | 'classifiers'> = { backbone: 'backbones', generator: 'generators', classifier: 'classifiers' };
+export const KIND_KEYS: Record<ComponentKind, 'backbones' | 'generators' | 'classifiers'> = {
+  backbone: 'backbones',
+  generator: 'generators',
+  classifier: 'classifiers',
+};
 
 export function isRegisteringPlugin(p: AcsegPlugin): p is RegisteringPlugin {
   return typeof (p as RegisteringPlugin).register === 'function';
@@ -145,7 +149,10 @@ export function validatePlugin(candidate: unknown, where: string): AcsegPlugin {
     throw new AcsegError(
       'PLUGIN_API_MISMATCH',
       `plugin ${p.name}@${p.version} (${where}) targets plugin API ${p.apiVersion}, but this acseg speaks API ${PLUGIN_API_VERSION}`,
-      { plugin: p.name, hint: p.apiVersion! > PLUGIN_API_VERSION ? 'upgrade @acseg/cli and @acseg/core' : `use a version of ${p.name} written for API ${PLUGIN_API_VERSION}` },
+      {
+        plugin: p.name,
+        hint: p.apiVersion! > PLUGIN_API_VERSION ? 'upgrade @acseg/cli and @acseg/core' : `use a version of ${p.name} written for API ${PLUGIN_API_VERSION}`,
+      },
     );
   }
   return p as AcsegPlugin;

@@ -6,19 +6,25 @@ function blendEveryPixel(S: Float32Array, k: number, gh: number, gw: number, W: 
   const xs = bilinearTaps(W, gw);
   const ys = bilinearTaps(H, gh);
   const rowsX = new Float32Array(gh * W * k);
-  for (let gy = 0; gy < gh; gy++) for (let x = 0; x < W; x++) for (let c = 0; c < k; c++) {
-    rowsX[(gy * W + x) * k + c] = S[(gy * gw + xs.i0[x]) * k + c] * (1 - xs.t[x]) + S[(gy * gw + xs.i1[x]) * k + c] * xs.t[x];
-  }
+  for (let gy = 0; gy < gh; gy++)
+    for (let x = 0; x < W; x++)
+      for (let c = 0; c < k; c++) {
+        rowsX[(gy * W + x) * k + c] = S[(gy * gw + xs.i0[x]) * k + c] * (1 - xs.t[x]) + S[(gy * gw + xs.i1[x]) * k + c] * xs.t[x];
+      }
   const out = new Uint16Array(W * H);
-  for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-    let best = 0;
-    let bestV = -Infinity;
-    for (let c = 0; c < k; c++) {
-      const v = rowsX[(ys.i0[y] * W + x) * k + c] * (1 - ys.t[y]) + rowsX[(ys.i1[y] * W + x) * k + c] * ys.t[y];
-      if (v > bestV) { bestV = v; best = c; }
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      let best = 0;
+      let bestV = -Infinity;
+      for (let c = 0; c < k; c++) {
+        const v = rowsX[(ys.i0[y] * W + x) * k + c] * (1 - ys.t[y]) + rowsX[(ys.i1[y] * W + x) * k + c] * ys.t[y];
+        if (v > bestV) {
+          bestV = v;
+          best = c;
+        }
+      }
+      out[y * W + x] = best;
     }
-    out[y * W + x] = best;
-  }
   return out;
 }
 
@@ -40,13 +46,17 @@ function bruteBilinear(S: Float32Array, k: number, gh: number, gw: number, W: nu
 
 function lcg(seed: number) {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe('assignmentToRegions', () => {
   it('matches a brute-force bilinear upsampling + argmax on random scores', () => {
     const rand = lcg(7);
-    const gh = 3, gw = 4, k = 3, W = 13, H = 7;
+    const gh = 3,
+      gw = 4,
+      k = 3,
+      W = 13,
+      H = 7;
     const S = Float32Array.from({ length: gh * gw * k }, () => rand() * 2 - 1);
     const r = assignmentToRegions({ assignment: S, k, grid: { h: gh, w: gw }, width: W, height: H });
     let checked = 0;
@@ -67,7 +77,13 @@ describe('assignmentToRegions', () => {
   it('gives exactly the concept of blending every pixel, on blocky, tied, near-tied and one-hot scores', () => {
     const rand = lcg(11);
     let cases = 0;
-    for (const [gh, gw, k, W, H] of [[14, 14, 5, 480, 360], [3, 5, 4, 37, 23], [28, 20, 2, 100, 140], [1, 1, 3, 5, 4], [2, 3, 7, 2, 3]]) {
+    for (const [gh, gw, k, W, H] of [
+      [14, 14, 5, 480, 360],
+      [3, 5, 4, 37, 23],
+      [28, 20, 2, 100, 140],
+      [1, 1, 3, 5, 4],
+      [2, 3, 7, 2, 3],
+    ]) {
       for (const kind of ['softmax-blocks', 'near-ties', 'one-hot', 'constant', 'large']) {
         const n = gh * gw;
         const S = new Float32Array(n * k);
@@ -96,10 +112,7 @@ describe('assignmentToRegions', () => {
 
   it('drops concepts that win no pixel and renumbers the rest densely', () => {
     // 2×2 grid, 4 concepts; concept 1 never wins, concept 3 wins only the bottom-right patch.
-    const S = Float32Array.from([
-      0.9, 0.5, 0.1, 0.0,   0.9, 0.5, 0.1, 0.0,
-      0.1, 0.5, 0.9, 0.0,   0.0, 0.0, 0.0, 0.9,
-    ]);
+    const S = Float32Array.from([0.9, 0.5, 0.1, 0.0, 0.9, 0.5, 0.1, 0.0, 0.1, 0.5, 0.9, 0.0, 0.0, 0.0, 0.0, 0.9]);
     const r = assignmentToRegions({ assignment: S, k: 4, grid: { h: 2, w: 2 }, width: 2, height: 2 });
     expect(r.count).toBe(3);
     expect(r.concepts).toEqual([0, 2, 3]);
@@ -113,18 +126,16 @@ describe('assignmentToRegions', () => {
 });
 
 describe('regionPatchOverlap and regionBoxes', () => {
-  it('count each region\'s pixels per patch and bound them', () => {
+  it("count each region's pixels per patch and bound them", () => {
     // 4×4 image, 2×2 grid: each patch is a 2×2 block. Region 1 is the top-right 2×2 block plus pixel (0,3).
-    const labels = Uint16Array.from([
-      0, 0, 1, 1,
-      0, 0, 1, 1,
-      0, 0, 0, 0,
-      1, 0, 0, 0,
-    ]);
+    const labels = Uint16Array.from([0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0]);
     const regions = { width: 4, height: 4, labels, count: 2, concepts: [0, 1], pixelCounts: [11, 5] };
     const o = regionPatchOverlap(regions, { h: 2, w: 2 });
     expect(Array.from(o)).toEqual([4, 0, 3, 4, 0, 4, 1, 0]);
-    expect(regionBoxes(regions)).toEqual([[0, 0, 4, 4], [0, 0, 4, 4]]);
+    expect(regionBoxes(regions)).toEqual([
+      [0, 0, 4, 4],
+      [0, 0, 4, 4],
+    ]);
     const single = { ...regions, labels: Uint16Array.from(labels.map((l, i) => (i === 12 ? 0 : l))), pixelCounts: [12, 4] };
     expect(regionBoxes(single)[1]).toEqual([2, 0, 4, 2]);
   });

@@ -101,7 +101,10 @@ export function assignmentToRegions(input: UpsampleInput): RegionMap {
         const ob = rb + x * k;
         for (let c = 0; c < k; c++) {
           const v = rowsX[oa + c] * (1 - t) + rowsX[ob + c] * t;
-          if (v > bestV) { bestV = v; best = c; }
+          if (v > bestV) {
+            bestV = v;
+            best = c;
+          }
         }
         conceptOf[row + x] = best;
         counts[best]++;
@@ -112,7 +115,11 @@ export function assignmentToRegions(input: UpsampleInput): RegionMap {
   const concepts: number[] = [];
   const pixelCounts: number[] = [];
   for (let c = 0; c < k; c++) {
-    if (counts[c] > 0) { remap[c] = concepts.length; concepts.push(c); pixelCounts.push(counts[c]); }
+    if (counts[c] > 0) {
+      remap[c] = concepts.length;
+      concepts.push(c);
+      pixelCounts.push(counts[c]);
+    }
   }
   // Renumbered in place: the concept map becomes the region map.
   const labels = conceptOf;
@@ -148,7 +155,10 @@ function clearWinners(S: Float32Array, n: number, k: number, gw: number, xs: Tap
     for (let o = 0; o < of.length; o++) {
       const key = taps.i0[o] * 65536 + taps.i1[o];
       let at = index.get(key);
-      if (at === undefined) { index.set(key, (at = list.length)); list.push([taps.i0[o], taps.i1[o]]); }
+      if (at === undefined) {
+        index.set(key, (at = list.length));
+        list.push([taps.i0[o], taps.i1[o]]);
+      }
       of[o] = at;
     }
     return { of, list };

@@ -1,8 +1,19 @@
 import { AcsegError, isAcsegError, UnknownComponentError } from './errors.js';
 import { parseOptions } from './options.js';
 import {
-  COMPONENT_KINDS, isRegisteringPlugin, KIND_KEYS, type AcsegPlugin, type ComponentKind, type ComponentOptions, type ComponentServices, type ComponentSpec, type PluginContainer,
-  type BackboneSpec, type GeneratorSpec, type ClassifierSpec, type PluginManifest,
+  COMPONENT_KINDS,
+  isRegisteringPlugin,
+  KIND_KEYS,
+  type AcsegPlugin,
+  type ComponentKind,
+  type ComponentOptions,
+  type ComponentServices,
+  type ComponentSpec,
+  type PluginContainer,
+  type BackboneSpec,
+  type GeneratorSpec,
+  type ClassifierSpec,
+  type PluginManifest,
 } from './plugin.js';
 
 export interface RegisteredComponent {
@@ -43,18 +54,28 @@ export class ComponentRegistry {
 
   add(entry: RegisteredComponent): void {
     if (!ID_PATTERN.test(entry.id)) {
-      throw new AcsegError('PLUGIN_FAILED', `plugin ${entry.plugin} registers ${entry.kind} "${entry.id}": ids are lower-case letters, digits, '.', '_', '-', '/'`, { plugin: entry.plugin });
+      throw new AcsegError(
+        'PLUGIN_FAILED',
+        `plugin ${entry.plugin} registers ${entry.kind} "${entry.id}": ids are lower-case letters, digits, '.', '_', '-', '/'`,
+        { plugin: entry.plugin },
+      );
     }
     if (typeof entry.spec?.create !== 'function') {
-      throw new AcsegError('PLUGIN_FAILED', `plugin ${entry.plugin} registers ${entry.kind} "${entry.id}" without a create() function`, { plugin: entry.plugin });
+      throw new AcsegError('PLUGIN_FAILED', `plugin ${entry.plugin} registers ${entry.kind} "${entry.id}" without a create() function`, {
+        plugin: entry.plugin,
+      });
     }
     const key = `${entry.kind}:${entry.id}`;
     const prior = this.entries.get(key);
     if (prior) {
-      throw new AcsegError('DUPLICATE_COMPONENT', `${entry.kind} "${entry.id}" is registered twice: by ${prior.plugin} (${prior.origin}) and by ${entry.plugin} (${entry.origin})`, {
-        plugin: entry.plugin,
-        hint: 'load only one of these plugins',
-      });
+      throw new AcsegError(
+        'DUPLICATE_COMPONENT',
+        `${entry.kind} "${entry.id}" is registered twice: by ${prior.plugin} (${prior.origin}) and by ${entry.plugin} (${entry.origin})`,
+        {
+          plugin: entry.plugin,
+          hint: 'load only one of these plugins',
+        },
+      );
     }
     this.entries.set(key, entry);
   }
@@ -94,7 +115,9 @@ export async function createComponent<T>(entry: RegisteredComponent, raw: Compon
     if (isAcsegError(e)) throw e;
     const detail = e instanceof Error ? e.message : String(e);
     throw new AcsegError('PLUGIN_FAILED', `${entry.kind} ${entry.id} (plugin ${entry.plugin}, ${entry.origin}) failed to load: ${detail}`, {
-      plugin: entry.plugin, cause: e, hint: entry.origin === 'built-in' ? 'reinstall acseg (npm ci): a built-in module or its runtime is missing' : undefined,
+      plugin: entry.plugin,
+      cause: e,
+      hint: entry.origin === 'built-in' ? 'reinstall acseg (npm ci): a built-in module or its runtime is missing' : undefined,
     });
   }
 }

@@ -9,24 +9,45 @@ const images = ['a.jpg', 'bad.jpg', 'b.jpg', 'zero.png', 'c.jpg', 'boom.jpg', 'd
 function digestClassifier(): ConceptClassifier & { digested: number; fitOn: number[] } {
   let fitted = -1;
   const digestOf = (input: ClassifyInput): RegionDigest => ({
-    regionCount: input.regions.count, background: input.regions.concepts.map(() => false),
-    foreground: input.regions.concepts.map((_, r) => r), embeddings: input.regions.concepts.map((c) => Float32Array.of(c)),
+    regionCount: input.regions.count,
+    background: input.regions.concepts.map(() => false),
+    foreground: input.regions.concepts.map((_, r) => r),
+    embeddings: input.regions.concepts.map((c) => Float32Array.of(c)),
   });
   const clf = {
-    name: 'digesting', needs: { fit: true }, digested: 0, fitOn: [] as number[],
-    async digest(input: ClassifyInput) { clf.digested++; return digestOf(input); },
-    async fitDigests(d: readonly RegionDigest[]) { clf.fitOn.push(d.length); fitted = d.length; },
+    name: 'digesting',
+    needs: { fit: true },
+    digested: 0,
+    fitOn: [] as number[],
+    async digest(input: ClassifyInput) {
+      clf.digested++;
+      return digestOf(input);
+    },
+    async fitDigests(d: readonly RegionDigest[]) {
+      clf.fitOn.push(d.length);
+      fitted = d.length;
+    },
     async classifyDigests(d: readonly RegionDigest[]): Promise<RegionLabel[][]> {
       return d.map((x) => x.foreground.map((region, j) => ({ region, classId: 10 * fitted + x.embeddings[j][0] })));
     },
-    async fit(inputs: readonly ClassifyInput[]) { await clf.fitDigests(inputs.map(digestOf)); },
-    async classify(inputs: readonly ClassifyInput[]) { return clf.classifyDigests(inputs.map(digestOf)); },
+    async fit(inputs: readonly ClassifyInput[]) {
+      await clf.fitDigests(inputs.map(digestOf));
+    },
+    async classify(inputs: readonly ClassifyInput[]) {
+      return clf.classifyDigests(inputs.map(digestOf));
+    },
   };
   return clf;
 }
 
 function perImageClassifier(): ConceptClassifier {
-  return { name: 'axis-namer', needs: {}, async classify(inputs) { return inputs.map((i) => i.regions.concepts.map((c, region) => ({ region, classId: c + 1 }))); } };
+  return {
+    name: 'axis-namer',
+    needs: {},
+    async classify(inputs) {
+      return inputs.map((i) => i.regions.concepts.map((c, region) => ({ region, classId: c + 1 })));
+    },
+  };
 }
 
 /** What a user sees of an outcome: ok, id, and the class map. */
@@ -38,7 +59,11 @@ async function both(make: () => ConceptClassifier | undefined) {
   const ran = await new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: make() }, { batchSize: 2 }).run(images);
   const emitted: SegmentOutcome[] = [];
   const clf = make();
-  const summary = await new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: clf }, { batchSize: 2 }).stream(images, { emit: async (o) => { emitted.push(o); } });
+  const summary = await new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: clf }, { batchSize: 2 }).stream(images, {
+    emit: async (o) => {
+      emitted.push(o);
+    },
+  });
   return { ran, emitted, summary, clf };
 }
 
@@ -78,7 +103,13 @@ describe('SegmentationPipeline.stream', () => {
     const controller = new AbortController();
     const emitted: SegmentOutcome[] = [];
     const p = new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: perImageClassifier() }, { batchSize: 1 });
-    const summary = await p.stream(images, { signal: controller.signal, emit: async (o) => { emitted.push(o); if (emitted.length === 2) controller.abort(); } });
+    const summary = await p.stream(images, {
+      signal: controller.signal,
+      emit: async (o) => {
+        emitted.push(o);
+        if (emitted.length === 2) controller.abort();
+      },
+    });
     expect(summary.interrupted).toBe(true);
     expect(emitted.length).toBeLessThan(images.length);
     for (const o of emitted) if (o.ok) expect(o.result.labels).toBeDefined();

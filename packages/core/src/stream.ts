@@ -49,7 +49,8 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
   const clf = parts.classifier;
   const context: ClassifierContext = { backbone: parts.backbone, classNames: parts.classNames, log: parts.log };
   const summary: StreamSummary = { segmented: 0, skipped: 0, passes: 1, interrupted: false };
-  const fail = (e: unknown, what: string): AcsegError => toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: clf!.name, message: `classifier ${clf!.name} failed${what}` });
+  const fail = (e: unknown, what: string): AcsegError =>
+    toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: clf!.name, message: `classifier ${clf!.name} failed${what}` });
   const skip = async (o: SegmentOutcome): Promise<void> => {
     summary.skipped++;
     if (!o.ok) parts.log.warn(`skipped ${describeSkip(o.source, o.error.message)}`);
@@ -76,27 +77,50 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
     // Pass 1 draws nothing: it decodes (when the pipeline decodes at all) only for region embeddings that read pixels.
     const pixels = !!clf!.needs.regionEmbeddings && !!parts.backbone.regionEmbeddingsReadPixels;
     for await (const o of parts.segment(images, pixels ? {} : { decode: false })) {
-      if (options.signal?.aborted) { summary.interrupted = true; break; }
-      if (o.ok) kept.set(i, await clf!.digest!(inputOf(o.result), context).catch((e: unknown) => { throw fail(e, ' to embed the regions'); }));
+      if (options.signal?.aborted) {
+        summary.interrupted = true;
+        break;
+      }
+      if (o.ok)
+        kept.set(
+          i,
+          await clf!.digest!(inputOf(o.result), context).catch((e: unknown) => {
+            throw fail(e, ' to embed the regions');
+          }),
+        );
       else await skip(o);
       bar.update(++i);
     }
     bar.stop();
     if (summary.interrupted) return summary;
     if (!kept.size) return summary;
-    await clf!.fitDigests!([...kept.values()], { ...context, progress: parts.progress }).catch((e: unknown) => { throw fail(e, ' to fit'); });
+    await clf!.fitDigests!([...kept.values()], { ...context, progress: parts.progress }).catch((e: unknown) => {
+      throw fail(e, ' to fit');
+    });
     const bar2 = parts.progress.start('label and write (pass 2 of 2)', images.length);
     i = 0;
     for await (const o of parts.segment(images)) {
-      if (options.signal?.aborted) { summary.interrupted = true; break; }
+      if (options.signal?.aborted) {
+        summary.interrupted = true;
+        break;
+      }
       const digest = kept.get(i);
       bar2.update(++i);
       if (!digest) continue; // skipped in pass 1 and already emitted
-      if (!o.ok) { await skip(o); continue; }
-      if (digest.regionCount !== o.result.regions.count) {
-        throw new AcsegError('PLUGIN_FAILED', `${o.result.source}: pass 2 gave ${o.result.regions.count} regions, pass 1 ${digest.regionCount}; the generator must be deterministic`, { stage: 'generate', plugin: parts.generator.name });
+      if (!o.ok) {
+        await skip(o);
+        continue;
       }
-      const [labels] = await clf!.classifyDigests!([digest], context).catch((e: unknown) => { throw fail(e, ''); });
+      if (digest.regionCount !== o.result.regions.count) {
+        throw new AcsegError(
+          'PLUGIN_FAILED',
+          `${o.result.source}: pass 2 gave ${o.result.regions.count} regions, pass 1 ${digest.regionCount}; the generator must be deterministic`,
+          { stage: 'generate', plugin: parts.generator.name },
+        );
+      }
+      const [labels] = await clf!.classifyDigests!([digest], context).catch((e: unknown) => {
+        throw fail(e, '');
+      });
       await options.emit(label(o.result, labels));
     }
     bar2.stop();
@@ -109,14 +133,25 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
   let batch: Segmentation[] = [];
   const flush = async (): Promise<void> => {
     if (!batch.length) return;
-    const labels = clf ? await clf.classify(batch.map(inputOf), context).catch((e: unknown) => { throw fail(e, ''); }) : undefined;
+    const labels = clf
+      ? await clf.classify(batch.map(inputOf), context).catch((e: unknown) => {
+          throw fail(e, '');
+        })
+      : undefined;
     for (const [j, s] of batch.entries()) await options.emit(label(s, labels?.[j]));
     batch = [];
   };
   for await (const o of parts.segment(images)) {
-    if (options.signal?.aborted) { summary.interrupted = true; break; }
+    if (options.signal?.aborted) {
+      summary.interrupted = true;
+      break;
+    }
     bar.update(++done);
-    if (!o.ok) { await flush(); await skip(o); continue; }
+    if (!o.ok) {
+      await flush();
+      await skip(o);
+      continue;
+    }
     batch.push(o.result);
     if (batch.length >= parts.batchSize) await flush();
   }

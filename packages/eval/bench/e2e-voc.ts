@@ -35,10 +35,25 @@ const trainSeg = await segmentSplit({ ...common, dataset: train });
 const tSegTrain = (performance.now() - t) / 1000;
 
 t = performance.now();
-const clustering = await evaluateClustering({ ...common, dataset: val, segmented: valSeg, seeds: Array.from({ length: nSeeds }, (_, i) => i), classifierFactory: (seed) => new KMeansClassifier({ K: 20, seed }), method: 'handcrafted + k-means(5)' });
+const clustering = await evaluateClustering({
+  ...common,
+  dataset: val,
+  segmented: valSeg,
+  seeds: Array.from({ length: nSeeds }, (_, i) => i),
+  classifierFactory: (seed) => new KMeansClassifier({ K: 20, seed }),
+  method: 'handcrafted + k-means(5)',
+});
 const tClust = (performance.now() - t) / 1000;
 t = performance.now();
-const knn = await evaluateKnnRetrieval({ ...common, dataset: val, train, segmented: valSeg, trainSegmented: trainSeg, knnFactory: (K) => new KnnClassifier({ K }), method: 'handcrafted + k-means(5)' });
+const knn = await evaluateKnnRetrieval({
+  ...common,
+  dataset: val,
+  train,
+  segmented: valSeg,
+  trainSegmented: trainSeg,
+  knnFactory: (K) => new KnnClassifier({ K }),
+  method: 'handcrafted + k-means(5)',
+});
 const tKnn = (performance.now() - t) / 1000;
 
 console.log(formatPaperTable(clustering));
@@ -48,5 +63,7 @@ console.log();
 console.log('| step | images | seconds |\n|---|---|---|');
 console.log(`| segment val (backbone + generator) | ${valSeg.segmented.length} | ${tSegVal.toFixed(1)} |`);
 console.log(`| segment train | ${trainSeg.segmented.length} | ${tSegTrain.toFixed(1)} |`);
-console.log(`| k-means protocol, ${nSeeds} seeds (region embeddings, fit, classify, confusion, Hungarian) | ${valSeg.segmented.length} | ${tClust.toFixed(1)} |`);
+console.log(
+  `| k-means protocol, ${nSeeds} seeds (region embeddings, fit, classify, confusion, Hungarian) | ${valSeg.segmented.length} | ${tClust.toFixed(1)} |`,
+);
 console.log(`| k-NN K=1 and K=5 (bank from train, classify val) | ${valSeg.segmented.length} | ${tKnn.toFixed(1)} |`);

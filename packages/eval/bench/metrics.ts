@@ -47,7 +47,7 @@ function accumulate(name: string, labels: LabelMap[], classes: number): void {
 
 function hungarian(classes: number, ids: number): void {
   let seed = 1;
-  const rnd = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const counts = Array.from({ length: classes }, () => Array.from({ length: ids }, () => Math.floor(rnd() * 1e6)));
   for (const mode of ['pixels', 'iou'] as const) {
     const reps = 20;

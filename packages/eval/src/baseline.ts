@@ -28,7 +28,10 @@ export function majorityBaseline(gtPixels: readonly number[], classNames: readon
  * Every region of the generator labelled with its majority ground-truth class (regions with no labelled pixel left
  * out): the best any classifier could do over these regions, since it uses the labels. A ceiling beside the floor.
  */
-export function regionOracle(items: ReadonlyArray<{ counts: { regionCount: number; classes: number; counts: ArrayLike<number> } }>, classes: number): BaselineResult {
+export function regionOracle(
+  items: ReadonlyArray<{ counts: { regionCount: number; classes: number; counts: ArrayLike<number> } }>,
+  classes: number,
+): BaselineResult {
   const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (const { counts: t } of items) {
     for (let r = 0; r < t.regionCount; r++) {
@@ -38,5 +41,9 @@ export function regionOracle(items: ReadonlyArray<{ counts: { regionCount: numbe
     }
   }
   const s = scoreConfusion(confusion);
-  return { name: 'Regions, oracle labels', note: "each region of the generator labelled with its majority ground-truth class: the ceiling for any classifier over these regions (it reads the labels)", ...s };
+  return {
+    name: 'Regions, oracle labels',
+    note: 'each region of the generator labelled with its majority ground-truth class: the ceiling for any classifier over these regions (it reads the labels)',
+    ...s,
+  };
 }

@@ -20,7 +20,8 @@ export class ConfusionMatrix {
   private maxPred = -1;
 
   constructor(classes: number) {
-    if (!Number.isInteger(classes) || classes < 1 || classes > 255) throw new AcsegError('BAD_INPUT', `a confusion matrix needs 1..255 classes, got ${classes}`);
+    if (!Number.isInteger(classes) || classes < 1 || classes > 255)
+      throw new AcsegError('BAD_INPUT', `a confusion matrix needs 1..255 classes, got ${classes}`);
     this.classes = classes;
     this.counts = new Float64Array(classes * 256);
     this.unlabeled = new Float64Array(classes);
@@ -44,9 +45,13 @@ export class ConfusionMatrix {
     for (let p = 0; p < groundTruth.length; p++) {
       const g = groundTruth[p];
       if (g === IGNORE_INDEX) continue;
-      if (!(g >= 0 && g < C)) throw new AcsegError('BAD_INPUT', `${source}: ground-truth value ${g} at pixel ${p} is outside 0..${C - 1} and not ${IGNORE_INDEX}`);
+      if (!(g >= 0 && g < C))
+        throw new AcsegError('BAD_INPUT', `${source}: ground-truth value ${g} at pixel ${p} is outside 0..${C - 1} and not ${IGNORE_INDEX}`);
       const q = prediction[p];
-      if (q === IGNORE_INDEX) { this.unlabeled[g]++; continue; }
+      if (q === IGNORE_INDEX) {
+        this.unlabeled[g]++;
+        continue;
+      }
       if (!(q >= 0 && q < 255) || !Number.isInteger(q)) throw new AcsegError('BAD_INPUT', `${source}: predicted id ${q} at pixel ${p} is outside 0..254`);
       this.counts[g * 256 + q]++;
       if (q > maxPred) maxPred = q;
@@ -61,7 +66,8 @@ export class ConfusionMatrix {
   addRegions(table: RegionClassCounts, predicted: ArrayLike<number>, source = 'image'): void {
     const C = this.classes;
     if (table.classes !== C) throw new AcsegError('BAD_INPUT', `${source}: region counts over ${table.classes} classes, the matrix has ${C}`);
-    if (predicted.length !== table.regionCount) throw new AcsegError('BAD_INPUT', `${source}: ${predicted.length} predicted ids for ${table.regionCount} regions`);
+    if (predicted.length !== table.regionCount)
+      throw new AcsegError('BAD_INPUT', `${source}: ${predicted.length} predicted ids for ${table.regionCount} regions`);
     for (let r = 0; r < table.regionCount; r++) {
       const q = predicted[r];
       let pixels = 0;
@@ -105,12 +111,16 @@ export class ConfusionMatrix {
   /** Builds a matrix from rows (ground truth × predicted id), e.g. for tests or a saved report. */
   static fromRows(rows: readonly (readonly number[])[], unlabeled?: readonly number[]): ConfusionMatrix {
     const m = new ConfusionMatrix(rows.length);
-    rows.forEach((row, g) => row.forEach((v, q) => {
-      if (q > 254) throw new AcsegError('BAD_INPUT', `predicted id ${q} is outside 0..254`);
-      m.counts[g * 256 + q] = v;
-      if (v > 0 && q > m.maxPred) m.maxPred = q;
-    }));
-    unlabeled?.forEach((v, g) => { m.unlabeled[g] = v; });
+    rows.forEach((row, g) =>
+      row.forEach((v, q) => {
+        if (q > 254) throw new AcsegError('BAD_INPUT', `predicted id ${q} is outside 0..254`);
+        m.counts[g * 256 + q] = v;
+        if (v > 0 && q > m.maxPred) m.maxPred = q;
+      }),
+    );
+    unlabeled?.forEach((v, g) => {
+      m.unlabeled[g] = v;
+    });
     return m;
   }
 }

@@ -6,17 +6,29 @@ import type { AcsegError } from '@acseg/core';
 import { openDataset } from './index.js';
 
 let dir: string;
-beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'acseg-eval-errors-')); });
-afterAll(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'acseg-eval-errors-'));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as AcsegError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as AcsegError,
+  );
 
 describe('dataset roots and split lists: what is wrong, each path said once', () => {
   it('a root that does not exist, or is a file, is said so for every dataset (not as its first missing subfolder)', async () => {
     const missing = join(dir, 'nope');
     const file = join(dir, 'file.txt');
     await writeFile(file, 'x');
-    for (const [name, label] of [['voc', 'VOC 2012'], ['camvid', 'CamVid'], ['cocostuff27', 'COCO-Stuff']]) {
+    for (const [name, label] of [
+      ['voc', 'VOC 2012'],
+      ['camvid', 'CamVid'],
+      ['cocostuff27', 'COCO-Stuff'],
+    ]) {
       expect((await failure(openDataset(name, missing)))?.message).toBe(`${label} root ${missing} does not exist`);
       expect((await failure(openDataset(name, file)))?.message).toBe(`${label} root ${file} is a file, not a folder`);
     }

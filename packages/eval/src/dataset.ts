@@ -79,13 +79,18 @@ export async function readIdList(file: string, dataset: string, hint?: string): 
     if (code === 'ENOENT') {
       const others = splitListsIn(dirname(file));
       throw new AcsegError('BAD_DATASET', `${file}: cannot read the ${dataset} split list: the file does not exist`, {
-        file, cause: e, hint: others.length ? `split lists there: ${others.join(', ')}` : hint,
+        file,
+        cause: e,
+        hint: others.length ? `split lists there: ${others.join(', ')}` : hint,
       });
     }
     // The system message names the file again: keep only its reason.
     throw new AcsegError('BAD_DATASET', `${file}: cannot read the ${dataset} split list (${code ?? (e as Error).message})`, { file, hint, cause: e });
   }
-  const ids = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length > 0);
+  const ids = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   if (ids.length === 0) throw new AcsegError('BAD_DATASET', `${file}: the ${dataset} split list is empty`, { file });
   return ids;
 }
@@ -93,7 +98,10 @@ export async function readIdList(file: string, dataset: string, hint?: string): 
 /** Split names of the .txt lists in a folder (for hints). */
 function splitListsIn(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((f) => f.endsWith('.txt')).map((f) => f.slice(0, -4)).sort();
+    return readdirSync(dir)
+      .filter((f) => f.endsWith('.txt'))
+      .map((f) => f.slice(0, -4))
+      .sort();
   } catch {
     return [];
   }
@@ -105,7 +113,8 @@ export function checkItems(candidates: DatasetItem[], dataset: string, split: st
   const problems: DatasetProblem[] = [];
   for (const it of candidates) {
     const missing = !existsSync(it.image) ? it.image : !existsSync(it.label) ? it.label : undefined;
-    if (missing) problems.push({ id: it.id, error: new AcsegError('BAD_DATASET', `${missing}: missing (${dataset} ${split} item ${it.id})`, { file: missing }) });
+    if (missing)
+      problems.push({ id: it.id, error: new AcsegError('BAD_DATASET', `${missing}: missing (${dataset} ${split} item ${it.id})`, { file: missing }) });
     else items.push(it);
   }
   if (items.length === 0) {
@@ -120,6 +129,8 @@ export function checkItems(candidates: DatasetItem[], dataset: string, split: st
 /** Compares a label's size with its image's header. */
 export function checkSameSize(label: LabelMap, image: { width?: number; height?: number }, item: DatasetItem): void {
   if (image.width !== label.width || image.height !== label.height) {
-    throw new AcsegError('BAD_DATASET', `${item.label}: label is ${label.width}×${label.height} but image ${item.image} is ${image.width}×${image.height}`, { file: item.label });
+    throw new AcsegError('BAD_DATASET', `${item.label}: label is ${label.width}×${label.height} but image ${item.image} is ${image.width}×${image.height}`, {
+      file: item.label,
+    });
   }
 }

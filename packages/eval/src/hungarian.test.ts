@@ -77,7 +77,11 @@ describe('hungarianMatch', () => {
     const a = matchConfusion(cm, 'pixels');
     expect(a).toEqual([1, 2, 0, -1]);
     const { confusion, missed } = applyAssignment(cm, a);
-    expect(confusion).toEqual([[2, 0, 0], [0, 2, 0], [0, 0, 2]]);
+    expect(confusion).toEqual([
+      [2, 0, 0],
+      [0, 2, 0],
+      [0, 0, 2],
+    ]);
     expect(missed).toEqual([0, 0, 1]);
   });
 });

@@ -13,7 +13,18 @@ export { prepareSplit, type PrepareOptions, type PreparedItem, type PreparedSpli
 export { regionClassCounts, type RegionClassCounts } from './region-counts.js';
 export { runProtocol, digests, DEFAULT_SEEDS, type ProtocolOptions } from './protocol.js';
 export { evaluateClustering, evaluateKnn, evaluateKnnRetrieval, evaluateWithText, formatPaperTable, formatPerClass } from './tables.js';
-export { encodeClassMap, decodeClassMap, type EvalReport, type EvalSample, type SeedResult, type MeanStd, type MatchingMode, type ImageTransform, type SkippedItem, type SamplePick } from './report.js';
+export {
+  encodeClassMap,
+  decodeClassMap,
+  type EvalReport,
+  type EvalSample,
+  type SeedResult,
+  type MeanStd,
+  type MatchingMode,
+  type ImageTransform,
+  type SkippedItem,
+  type SamplePick,
+} from './report.js';
 export { majorityBaseline, regionOracle, type BaselineResult } from './baseline.js';
 export { perImageMIoU, pickSamples } from './samples.js';
 export { writePreparedItems, readPreparedItems, encodeDigest, decodeDigest, PREPARED_FORMAT, type DigestJson } from './prepared-io.js';

@@ -8,11 +8,21 @@ import { writeGreyPng, writePalettePng } from './testing/files.js';
 
 describe('readLabelPng', () => {
   let dir: string;
-  beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'acseg-eval-png-')); });
-  afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'acseg-eval-png-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
 
   it('returns palette indices, not colours, for a palette PNG with an arbitrary palette', async () => {
-    const palette: Array<[number, number, number]> = [[255, 255, 255], [0, 0, 0], [10, 20, 30], [0, 0, 0], [200, 0, 0]];
+    const palette: Array<[number, number, number]> = [
+      [255, 255, 255],
+      [0, 0, 0],
+      [10, 20, 30],
+      [0, 0, 0],
+      [200, 0, 0],
+    ];
     const file = join(dir, 'p.png');
     // Index 3 repeats index 1's colour: the stored index is read, not the colour, so 3 stays 3.
     await writePalettePng(file, 3, 2, palette, [0, 1, 2, 4, 3, 0]);
@@ -25,7 +35,22 @@ describe('readLabelPng', () => {
     // 5 × 2 pixels at 2 bits: rows are byte-aligned (2 bytes a row, the last 6 bits padding).
     const indices = [0, 1, 2, 3, 1, 3, 2, 1, 0, 2];
     const pack = (row: number[]) => [(row[0] << 6) | (row[1] << 4) | (row[2] << 2) | row[3], row[4] << 6];
-    await writeFile(file, encode({ width: 5, height: 2, depth: 2, channels: 1, palette: [[0, 0, 0], [9, 9, 9], [50, 0, 0], [0, 50, 0]], data: Uint8Array.from([...pack(indices.slice(0, 5)), ...pack(indices.slice(5))]) }));
+    await writeFile(
+      file,
+      encode({
+        width: 5,
+        height: 2,
+        depth: 2,
+        channels: 1,
+        palette: [
+          [0, 0, 0],
+          [9, 9, 9],
+          [50, 0, 0],
+          [0, 50, 0],
+        ],
+        data: Uint8Array.from([...pack(indices.slice(0, 5)), ...pack(indices.slice(5))]),
+      }),
+    );
     expect(Array.from((await readLabelPng(file)).data)).toEqual(indices);
   });
   it('refuses a 16-bit label PNG, naming it', async () => {

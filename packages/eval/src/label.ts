@@ -68,7 +68,11 @@ export function checkLabelRange(label: LabelMap, classes: number, file: string):
   for (let p = 0; p < label.data.length; p++) {
     const v = label.data[p];
     if (v >= classes && v !== 255) {
-      throw new AcsegError('BAD_DATASET', `${file}: label value ${v} at (x ${p % label.width}, y ${Math.floor(p / label.width)}) is outside the ${classes} classes (0..${classes - 1}, 255 = void)`, { file });
+      throw new AcsegError(
+        'BAD_DATASET',
+        `${file}: label value ${v} at (x ${p % label.width}, y ${Math.floor(p / label.width)}) is outside the ${classes} classes (0..${classes - 1}, 255 = void)`,
+        { file },
+      );
     }
   }
 }
@@ -86,4 +90,3 @@ export async function loadCheckedLabel(item: DatasetItem, classes: number): Prom
   checkLabelRange(label, classes, item.label);
   return label;
 }
-

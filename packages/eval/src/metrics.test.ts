@@ -6,7 +6,11 @@ import { meanStd, scoreConfusion } from './metrics.js';
 describe('scoreConfusion', () => {
   // Hand-worked: class 0: tp 5, |gt| 6, |pred| 7 → 5/8; class 1: tp 3,
   // |gt| 2+3+1+1 missed = 7, |pred| 4 → 3/8; class 2: tp 4, |gt| 4, |pred| 5 → 4/5.
-  const rows = [[5, 1, 0], [2, 3, 1], [0, 0, 4]];
+  const rows = [
+    [5, 1, 0],
+    [2, 3, 1],
+    [0, 0, 4],
+  ];
   it('computes per-class IoU, mIoU and pixel accuracy', () => {
     const s = scoreConfusion(rows, [0, 1, 0]);
     expect(s.perClassIoU[0]).toBeCloseTo(62.5, 10);
@@ -16,17 +20,33 @@ describe('scoreConfusion', () => {
     expect(s.pixelAccuracy).toBeCloseTo((100 * 12) / 17, 10);
   });
   it('leaves a class absent from ground truth and prediction out of the mean', () => {
-    const s = scoreConfusion([[5, 1, 0, 0], [2, 3, 1, 0], [0, 0, 4, 0], [0, 0, 0, 0]], [0, 1, 0, 0]);
+    const s = scoreConfusion(
+      [
+        [5, 1, 0, 0],
+        [2, 3, 1, 0],
+        [0, 0, 4, 0],
+        [0, 0, 0, 0],
+      ],
+      [0, 1, 0, 0],
+    );
     expect(s.perClassIoU[3]).toBeNull();
     expect(s.mIoU).toBeCloseTo(60, 10);
   });
   it('counts a class predicted but absent from ground truth as IoU 0', () => {
-    const s = scoreConfusion([[4, 2], [0, 0]]);
+    const s = scoreConfusion([
+      [4, 2],
+      [0, 0],
+    ]);
     expect(s.perClassIoU).toEqual([(100 * 4) / 6, 0]);
     expect(s.mIoU).toBeCloseTo((100 * 4) / 6 / 2, 10);
   });
   it('refuses a non-square matrix', () => {
-    expect(() => scoreConfusion([[1, 2, 3], [4, 5, 6]])).toThrow(/square/);
+    expect(() =>
+      scoreConfusion([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    ).toThrow(/square/);
   });
 });
 
@@ -36,11 +56,19 @@ describe('ConfusionMatrix', () => {
     cm.add(Uint8Array.from([0, 0, 1, 255, 2, 2]), Uint8Array.from([0, 1, 1, 0, 255, 4]));
     cm.add(Uint8Array.from([1]), Uint8Array.from([0]));
     expect(cm.predictedIds).toBe(5);
-    expect(cm.toRows()).toEqual([[1, 1, 0, 0, 0], [1, 1, 0, 0, 0], [0, 0, 0, 0, 1]]);
+    expect(cm.toRows()).toEqual([
+      [1, 1, 0, 0, 0],
+      [1, 1, 0, 0, 0],
+      [0, 0, 0, 0, 1],
+    ]);
     expect(Array.from(cm.unlabeled)).toEqual([0, 0, 1]);
     expect(cm.total).toBe(6);
     const { confusion, missed } = applyAssignment(cm, identityMatch(5, 3));
-    expect(confusion).toEqual([[1, 1, 0], [1, 1, 0], [0, 0, 0]]);
+    expect(confusion).toEqual([
+      [1, 1, 0],
+      [1, 1, 0],
+      [0, 0, 0],
+    ]);
     expect(missed).toEqual([0, 0, 2]);
   });
   it('names the image when the ground truth holds a value outside the classes', () => {
@@ -49,9 +77,26 @@ describe('ConfusionMatrix', () => {
     expect(() => cm.add(Uint8Array.from([0, 1]), Uint8Array.from([0]), 'b.png')).toThrow(/b\.png/);
   });
   it('merges counts', () => {
-    const a = ConfusionMatrix.fromRows([[1, 2], [3, 4]], [1, 0]);
-    a.merge(ConfusionMatrix.fromRows([[1, 0, 1], [0, 0, 0]], [0, 2]));
-    expect(a.toRows()).toEqual([[2, 2, 1], [3, 4, 0]]);
+    const a = ConfusionMatrix.fromRows(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [1, 0],
+    );
+    a.merge(
+      ConfusionMatrix.fromRows(
+        [
+          [1, 0, 1],
+          [0, 0, 0],
+        ],
+        [0, 2],
+      ),
+    );
+    expect(a.toRows()).toEqual([
+      [2, 2, 1],
+      [3, 4, 0],
+    ]);
     expect(Array.from(a.unlabeled)).toEqual([1, 2]);
   });
 });

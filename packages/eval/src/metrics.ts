@@ -23,7 +23,8 @@ export interface Scores {
 export function scoreConfusion(confusion: readonly (readonly number[])[], missed?: readonly number[]): Scores {
   const C = confusion.length;
   if (C === 0) throw new AcsegError('BAD_INPUT', 'the confusion matrix is empty');
-  for (const row of confusion) if (row.length !== C) throw new AcsegError('BAD_INPUT', `the confusion matrix must be square (${C}×${C}), a row has ${row.length} columns`);
+  for (const row of confusion)
+    if (row.length !== C) throw new AcsegError('BAD_INPUT', `the confusion matrix must be square (${C}×${C}), a row has ${row.length} columns`);
   const perClassIoU: Array<number | null> = [];
   let correct = 0;
   let total = 0;

@@ -1,4 +1,15 @@
-import { AcsegError, SegmentationPipeline, isAcsegError, toAcsegError, type Backbone, type ConceptGenerator, type ImageInput, type Logger, type ProgressFactory, type Segmentation } from '@acseg/core';
+import {
+  AcsegError,
+  SegmentationPipeline,
+  isAcsegError,
+  toAcsegError,
+  type Backbone,
+  type ConceptGenerator,
+  type ImageInput,
+  type Logger,
+  type ProgressFactory,
+  type Segmentation,
+} from '@acseg/core';
 import type { Dataset, DatasetItem } from './dataset.js';
 import { checkLabelRange, type LabelMap } from './label.js';
 import type { SkippedItem } from './report.js';
@@ -49,7 +60,10 @@ export type SegmentedOrSkipped = { ok: true; value: SegmentedItem } | { ok: fals
  */
 export async function* segmentItems(options: SegmentSplitOptions): AsyncGenerator<SegmentedOrSkipped> {
   const { dataset, log } = options;
-  const pipeline = new SegmentationPipeline({ backbone: options.backbone, generator: options.generator, log, progress: options.progress }, { batchSize: options.batchSize });
+  const pipeline = new SegmentationPipeline(
+    { backbone: options.backbone, generator: options.generator, log, progress: options.progress },
+    { batchSize: options.batchSize },
+  );
   const chunk = Math.max(1, options.batchSize ?? 16) * 4;
   for (const p of dataset.problems) yield { ok: false, skipped: { id: p.id, file: p.error.file, reason: p.error.message } };
   const bar = options.progress.start(`segment ${dataset.name} ${dataset.split}`, dataset.items.length);
@@ -73,10 +87,24 @@ export async function* segmentItems(options: SegmentSplitOptions): AsyncGenerato
       for await (const outcome of pipeline.segment(ready.map((r) => r.image))) {
         const { item, label } = ready[i++];
         bar.update(++done);
-        if (!outcome.ok) { yield { ok: false, skipped: skipOf(log, item, outcome.error) }; continue; }
+        if (!outcome.ok) {
+          yield { ok: false, skipped: skipOf(log, item, outcome.error) };
+          continue;
+        }
         const regions = outcome.result.regions;
         if (regions.width !== label.width || regions.height !== label.height) {
-          yield { ok: false, skipped: skipOf(log, item, new AcsegError('BAD_DATASET', `${item.image}: segmented at ${regions.width}×${regions.height} but its label ${item.label} is ${label.width}×${label.height}`, { file: item.label })) };
+          yield {
+            ok: false,
+            skipped: skipOf(
+              log,
+              item,
+              new AcsegError(
+                'BAD_DATASET',
+                `${item.image}: segmented at ${regions.width}×${regions.height} but its label ${item.label} is ${label.width}×${label.height}`,
+                { file: item.label },
+              ),
+            ),
+          };
           continue;
         }
         yield { ok: true, value: { item, label, segmentation: outcome.result } };

@@ -6,7 +6,9 @@ import { readPreparedItems, writePreparedItems } from './prepared-io.js';
 import type { PreparedItem } from './prepared.js';
 
 const made: string[] = [];
-afterAll(async () => { await Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))); });
+afterAll(async () => {
+  await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
+});
 
 const bitsOf = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
 
@@ -16,8 +18,16 @@ describe('writePreparedItems / readPreparedItems', () => {
     made.push(dir);
     const odd = new Float32Array([-0, 1e-45, Number.NaN, 1 / 3, -2.5e38]);
     const items: PreparedItem[] = [
-      { id: 'a', counts: { regionCount: 2, classes: 3, counts: new Uint32Array([1, 0, 4294967295, 7, 8, 9]) }, digest: { regionCount: 2, background: [true, false], foreground: [1], embeddings: [odd] } },
-      { id: 'b', counts: { regionCount: 1, classes: 3, counts: new Uint32Array([0, 0, 3]) }, digest: { regionCount: 1, background: [false], foreground: [0], embeddings: [new Float32Array([0.5, -0.25])], groundTruth: new Int32Array([-1]) } },
+      {
+        id: 'a',
+        counts: { regionCount: 2, classes: 3, counts: new Uint32Array([1, 0, 4294967295, 7, 8, 9]) },
+        digest: { regionCount: 2, background: [true, false], foreground: [1], embeddings: [odd] },
+      },
+      {
+        id: 'b',
+        counts: { regionCount: 1, classes: 3, counts: new Uint32Array([0, 0, 3]) },
+        digest: { regionCount: 1, background: [false], foreground: [0], embeddings: [new Float32Array([0.5, -0.25])], groundTruth: new Int32Array([-1]) },
+      },
     ];
     const file = join(dir, 'prepared.jsonl');
     await writePreparedItems(file, { digestedBy: 'kmeans' }, items, [{ id: 'c', reason: 'unreadable' }]);

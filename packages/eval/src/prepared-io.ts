@@ -23,7 +23,14 @@ function bytes(s: string): Uint8Array {
 }
 
 /** A region digest as JSON: float and integer arrays as base64 of their bytes. */
-export interface DigestJson { regionCount: number; background: boolean[]; foreground: number[]; embeddings: string[]; dim: number; groundTruth?: string }
+export interface DigestJson {
+  regionCount: number;
+  background: boolean[];
+  foreground: number[];
+  embeddings: string[];
+  dim: number;
+  groundTruth?: string;
+}
 
 interface ItemLine {
   id: string;
@@ -37,19 +44,35 @@ interface ItemLine {
 
 /** A digest as JSON that reads back bit for bit (`decodeDigest`). */
 export function encodeDigest(d: RegionDigest): DigestJson {
-  return { regionCount: d.regionCount, background: d.background, foreground: d.foreground, embeddings: d.embeddings.map(b64), dim: d.embeddings[0]?.length ?? 0, ...(d.groundTruth ? { groundTruth: b64(d.groundTruth) } : {}) };
+  return {
+    regionCount: d.regionCount,
+    background: d.background,
+    foreground: d.foreground,
+    embeddings: d.embeddings.map(b64),
+    dim: d.embeddings[0]?.length ?? 0,
+    ...(d.groundTruth ? { groundTruth: b64(d.groundTruth) } : {}),
+  };
 }
 
 export function decodeDigest(d: DigestJson): RegionDigest {
-  const digest: RegionDigest = { regionCount: d.regionCount, background: d.background, foreground: d.foreground, embeddings: d.embeddings.map((e) => new Float32Array(bytes(e).buffer)) };
+  const digest: RegionDigest = {
+    regionCount: d.regionCount,
+    background: d.background,
+    foreground: d.foreground,
+    embeddings: d.embeddings.map((e) => new Float32Array(bytes(e).buffer)),
+  };
   if (d.groundTruth) digest.groundTruth = new Int32Array(bytes(d.groundTruth).buffer);
   return digest;
 }
 
 function toLine(it: PreparedItem): ItemLine {
-  if (it.held) throw new AcsegError('BAD_CONFIG', `${it.id}: a prepared item holding its whole input cannot be written; only digesting classifiers can be sharded`);
+  if (it.held)
+    throw new AcsegError('BAD_CONFIG', `${it.id}: a prepared item holding its whole input cannot be written; only digesting classifiers can be sharded`);
   return {
-    id: it.id, regionCount: it.counts.regionCount, classes: it.counts.classes, counts: b64(it.counts.counts),
+    id: it.id,
+    regionCount: it.counts.regionCount,
+    classes: it.counts.classes,
+    counts: b64(it.counts.counts),
     ...(it.digest ? { digest: encodeDigest(it.digest) } : {}),
     ...(it.ids ? { ids: Buffer.from(it.ids).toString('base64') } : {}),
   };
@@ -63,14 +86,24 @@ function fromLine(x: ItemLine): PreparedItem {
 }
 
 /** Writes items (and the skipped list) to `file` atomically. */
-export async function writePreparedItems(file: string, header: { digestedBy?: string; labelledBy?: string }, items: readonly PreparedItem[], skipped: readonly SkippedItem[]): Promise<void> {
+export async function writePreparedItems(
+  file: string,
+  header: { digestedBy?: string; labelledBy?: string },
+  items: readonly PreparedItem[],
+  skipped: readonly SkippedItem[],
+): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   const out = createWriteStream(tmp);
   try {
     const put = async (line: unknown) => {
       if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
     };
-    await put({ format: PREPARED_FORMAT, digestedBy: header.digestedBy ?? null, ...(header.labelledBy ? { labelledBy: header.labelledBy } : {}), items: items.length });
+    await put({
+      format: PREPARED_FORMAT,
+      digestedBy: header.digestedBy ?? null,
+      ...(header.labelledBy ? { labelledBy: header.labelledBy } : {}),
+      items: items.length,
+    });
     for (const it of items) await put(toLine(it));
     await put({ skipped });
     out.end();
@@ -86,7 +119,9 @@ export async function writePreparedItems(file: string, header: { digestedBy?: st
 /** Reads what `writePreparedItems` wrote; a file cut short or of another format is an error naming it. */
 export async function readPreparedItems(file: string): Promise<{ digestedBy?: string; labelledBy?: string; items: PreparedItem[]; skipped: SkippedItem[] }> {
   const bad = (problem: string) => new AcsegError('BAD_INPUT', `${file}: ${problem}`, { file, hint: 'run that shard again' });
-  const text = await readFile(file, 'utf8').catch((e: Error) => { throw bad(`cannot read (${e.message})`); });
+  const text = await readFile(file, 'utf8').catch((e: Error) => {
+    throw bad(`cannot read (${e.message})`);
+  });
   const lines = text.split('\n').filter(Boolean);
   let head: { format?: string; digestedBy?: string | null; labelledBy?: string; items?: number };
   let tail: { skipped?: SkippedItem[] };

@@ -69,14 +69,19 @@ export async function prepareSplit(options: PrepareOptions): Promise<PreparedSpl
     if (batch.length && options.labeller) {
       const labels = await options.labeller.classify(batch.map(inputOf), context);
       checkCount(labels, batch.length, options.labeller.name);
-      labels.forEach((l, j) => { batchPrepared[j].ids = regionIds(batchPrepared[j].counts.regionCount, l, options.labeller!.name, batchPrepared[j].id); });
+      labels.forEach((l, j) => {
+        batchPrepared[j].ids = regionIds(batchPrepared[j].counts.regionCount, l, options.labeller!.name, batchPrepared[j].id);
+      });
     }
     if (batch.length && options.onBatch) await options.onBatch(batch, batchPrepared);
     batch = [];
     batchPrepared = [];
   };
   for await (const r of segmentItems(options)) {
-    if (!r.ok) { skipped.push(r.skipped); continue; }
+    if (!r.ok) {
+      skipped.push(r.skipped);
+      continue;
+    }
     const s = r.value;
     const input = inputOf(s);
     const item: PreparedItem = { id: s.item.id, counts: regionClassCounts(s.segmentation.regions, s.label.data, classes, s.item.id) };
@@ -89,5 +94,13 @@ export async function prepareSplit(options: PrepareOptions): Promise<PreparedSpl
     if (batch.length >= step) await flush();
   }
   await flush();
-  return { dataset: dataset.name, split: dataset.split, items, samples, skipped, digestedBy: digester?.digest ? digester.name : undefined, labelledBy: options.labeller?.name };
+  return {
+    dataset: dataset.name,
+    split: dataset.split,
+    items,
+    samples,
+    skipped,
+    digestedBy: digester?.digest ? digester.name : undefined,
+    labelledBy: options.labeller?.name,
+  };
 }

@@ -1,4 +1,16 @@
-import { AcsegError, isAcsegError, silentLogger, silentProgress, toAcsegError, type Backbone, type ClassifierContext, type ConceptClassifier, type ConceptGenerator, type Logger, type ProgressFactory } from '@acseg/core';
+import {
+  AcsegError,
+  isAcsegError,
+  silentLogger,
+  silentProgress,
+  toAcsegError,
+  type Backbone,
+  type ClassifierContext,
+  type ConceptClassifier,
+  type ConceptGenerator,
+  type Logger,
+  type ProgressFactory,
+} from '@acseg/core';
 import { ConfusionMatrix } from './confusion.js';
 import type { Dataset } from './dataset.js';
 import { applyAssignment, matchConfusion } from './hungarian.js';
@@ -98,20 +110,41 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
   try {
     for (const seed of seeds) classifiers.push(await options.classifierFactory(seed));
     const first = classifiers[0];
-    const fail = (e: unknown, what: string, seed?: number): AcsegError => toAcsegError(e, 'PLUGIN_FAILED', { stage: 'classify', plugin: first.name, message: `classifier ${first.name} failed to ${what}${seed === undefined ? '' : ` (seed ${seed})`}` });
+    const fail = (e: unknown, what: string, seed?: number): AcsegError =>
+      toAcsegError(e, 'PLUGIN_FAILED', {
+        stage: 'classify',
+        plugin: first.name,
+        message: `classifier ${first.name} failed to ${what}${seed === undefined ? '' : ` (seed ${seed})`}`,
+      });
     const streams = digests(first);
     const digester = streams ? first : undefined;
 
     if (options.train) {
       if (!first.fit && !first.fitDigests) throw new AcsegError('BAD_CONFIG', `classifier ${first.name} cannot be fitted, so it cannot do k-NN retrieval`);
-      const train = usable(options.trainPrepared, streams, first)
-        ?? (await prepareSplit({ ...common, dataset: options.train, digester, labelled: true, hold: !streams }).catch((e: unknown) => { throw fail(e, 'digest the train split'); }));
+      const train =
+        usable(options.trainPrepared, streams, first) ??
+        (await prepareSplit({ ...common, dataset: options.train, digester, labelled: true, hold: !streams }).catch((e: unknown) => {
+          throw fail(e, 'digest the train split');
+        }));
       for (const s of train.skipped) skipped.push({ ...s, id: `${options.train.split}/${s.id}` });
       if (train.items.length === 0) throw new AcsegError('BAD_DATASET', `no image of ${options.train.name} ${options.train.split} could be used to fit`);
       for (const [i, clf] of classifiers.entries()) {
         checkAborted(options.signal);
-        if (streams) await clf.fitDigests!(train.items.map((it) => it.digest!), context).catch((e: unknown) => { throw fail(e, 'fit', seeds[i]); });
-        else await clf.fit!(train.items.map((it) => it.held!.input), context, train.items.map((it) => it.held!.label)).catch((e: unknown) => { throw fail(e, 'fit', seeds[i]); });
+        if (streams)
+          await clf.fitDigests!(
+            train.items.map((it) => it.digest!),
+            context,
+          ).catch((e: unknown) => {
+            throw fail(e, 'fit', seeds[i]);
+          });
+        else
+          await clf.fit!(
+            train.items.map((it) => it.held!.input),
+            context,
+            train.items.map((it) => it.held!.label),
+          ).catch((e: unknown) => {
+            throw fail(e, 'fit', seeds[i]);
+          });
       }
     }
 
@@ -122,22 +155,30 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
     if (!streams && setFit) log.info(`classifier ${first.name} has no digests: the split's images, features and maps stay in memory for its fit`);
     // Classifiers that label as they go (CLIP, k-NN after its bank, plugins): per seed, per item, region ids.
     const inlineIds: Uint8Array[][] = classifiers.map(() => []);
-    const onBatch = inline ? async (batch: readonly SegmentedItem[], items: readonly PreparedItem[]): Promise<void> => {
-      for (const [i, clf] of classifiers.entries()) {
-        const labels = await clf.classify(batch.map(inputOf), quiet).catch((e: unknown) => { throw fail(e, 'classify', seeds[i]); });
-        checkCount(labels, batch.length, clf.name);
-        labels.forEach((l, j) => {
-          inlineIds[i].push(regionIds(items[j].counts.regionCount, l, clf.name, items[j].id));
-        });
-      }
-    } : undefined;
-    prepared = reuse
-      ?? (await prepareSplit({ ...common, dataset, digester, hold: setFit && !streams, onBatch }).catch((e: unknown) => {
+    const onBatch = inline
+      ? async (batch: readonly SegmentedItem[], items: readonly PreparedItem[]): Promise<void> => {
+          for (const [i, clf] of classifiers.entries()) {
+            const labels = await clf.classify(batch.map(inputOf), quiet).catch((e: unknown) => {
+              throw fail(e, 'classify', seeds[i]);
+            });
+            checkCount(labels, batch.length, clf.name);
+            labels.forEach((l, j) => {
+              inlineIds[i].push(regionIds(items[j].counts.regionCount, l, clf.name, items[j].id));
+            });
+          }
+        }
+      : undefined;
+    prepared =
+      reuse ??
+      (await prepareSplit({ ...common, dataset, digester, hold: setFit && !streams, onBatch }).catch((e: unknown) => {
         throw isAcsegError(e) && e.code === 'INTERRUPTED' ? e : fail(e, 'label the split');
       }));
     skipped.unshift(...prepared.skipped);
     const items = prepared.items;
-    if (items.length === 0) throw new AcsegError('BAD_DATASET', `no image of ${dataset.name} ${dataset.split} could be evaluated (${skipped.length} skipped)`, { hint: skipped[0]?.reason });
+    if (items.length === 0)
+      throw new AcsegError('BAD_DATASET', `no image of ${dataset.name} ${dataset.split} could be evaluated (${skipped.length} skipped)`, {
+        hint: skipped[0]?.reason,
+      });
 
     const seedBar = progress.start('evaluate seeds', seeds.length);
     try {
@@ -151,16 +192,40 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
           ids = items.map((it) => it.ids!);
         } else {
           if (setFit) {
-            if (streams) await clf.fitDigests!(items.map((it) => it.digest!), context).catch((e: unknown) => { throw fail(e, 'fit', seed); });
-            else await clf.fit!(items.map((it) => it.held!.input), context).catch((e: unknown) => { throw fail(e, 'fit', seed); });
+            if (streams)
+              await clf.fitDigests!(
+                items.map((it) => it.digest!),
+                context,
+              ).catch((e: unknown) => {
+                throw fail(e, 'fit', seed);
+              });
+            else
+              await clf.fit!(
+                items.map((it) => it.held!.input),
+                context,
+              ).catch((e: unknown) => {
+                throw fail(e, 'fit', seed);
+              });
           }
           ids = [];
           for (let s = 0; s < items.length; s += step) {
             checkAborted(options.signal);
             const chunk = items.slice(s, s + step);
             const labels = streams
-              ? await clf.classifyDigests!(chunk.map((it) => it.digest!), quiet).catch((e: unknown) => { throw fail(e, 'classify', seed); })
-              : await clf.classify(chunk.map((it) => it.held!.input), quiet).catch((e: unknown) => { throw fail(e, 'classify', seed); });
+              ? await clf.classifyDigests!(
+                  chunk.map((it) => it.digest!),
+                  quiet,
+                ).catch((e: unknown) => {
+                  throw fail(e, 'classify', seed);
+                })
+              : await clf
+                  .classify(
+                    chunk.map((it) => it.held!.input),
+                    quiet,
+                  )
+                  .catch((e: unknown) => {
+                    throw fail(e, 'classify', seed);
+                  });
             checkCount(labels, chunk.length, clf.name);
             labels.forEach((l, j) => ids.push(regionIds(chunk[j].counts.regionCount, l, clf.name, chunk[j].id)));
           }
@@ -174,7 +239,15 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
           firstAssignment = assignment;
           firstIds = ids;
         }
-        results.push({ seed, mIoU: scores.mIoU, pixelAccuracy: scores.pixelAccuracy, perClassIoU: scores.perClassIoU, confusion, unmatched: missed, assignment });
+        results.push({
+          seed,
+          mIoU: scores.mIoU,
+          pixelAccuracy: scores.pixelAccuracy,
+          perClassIoU: scores.perClassIoU,
+          confusion,
+          unmatched: missed,
+          assignment,
+        });
         log.info(`seed ${seed}: mIoU ${scores.mIoU.toFixed(1)}, pixel accuracy ${scores.pixelAccuracy.toFixed(1)}`);
         seedBar.update(results.length, { mIoU: scores.mIoU.toFixed(1) });
       }
@@ -199,13 +272,29 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
   const gtPixels = results[0].confusion.map((row, g) => row.reduce((x, y) => x + y, 0) + results[0].unmatched[g]);
   const pixels = gtPixels.reduce((a, b) => a + b, 0);
   return {
-    protocol: options.protocol ?? (train ? `k-NN retrieval (${classifierName})` : matching === 'none' ? `named classes (${classifierName})` : `unsupervised (${classifierName})`),
+    protocol:
+      options.protocol ??
+      (train ? `k-NN retrieval (${classifierName})` : matching === 'none' ? `named classes (${classifierName})` : `unsupervised (${classifierName})`),
     method: options.method ?? 'ACSeg (ours)',
-    dataset: dataset.name, split: dataset.split, classNames: [...dataset.classNames], hasBackground: dataset.hasBackground,
-    matching, backbone: backbone.name, generator: options.generator.name, classifier: classifierName,
-    images, pixels, seeds: results,
-    mIoU: meanStd(results.map((r) => r.mIoU)), pixelAccuracy: meanStd(results.map((r) => r.pixelAccuracy)),
-    perClassIoU, confusion: results[0].confusion, samples, baselines: [majorityBaseline(gtPixels, dataset.classNames), regionOracle(prepared.items, C)], skipped,
-    date: new Date().toISOString(), seconds: (Date.now() - t0) / 1000,
+    dataset: dataset.name,
+    split: dataset.split,
+    classNames: [...dataset.classNames],
+    hasBackground: dataset.hasBackground,
+    matching,
+    backbone: backbone.name,
+    generator: options.generator.name,
+    classifier: classifierName,
+    images,
+    pixels,
+    seeds: results,
+    mIoU: meanStd(results.map((r) => r.mIoU)),
+    pixelAccuracy: meanStd(results.map((r) => r.pixelAccuracy)),
+    perClassIoU,
+    confusion: results[0].confusion,
+    samples,
+    baselines: [majorityBaseline(gtPixels, dataset.classNames), regionOracle(prepared.items, C)],
+    skipped,
+    date: new Date().toISOString(),
+    seconds: (Date.now() - t0) / 1000,
   };
 }

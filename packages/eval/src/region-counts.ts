@@ -23,7 +23,8 @@ export function regionClassCounts(regions: RegionMap, groundTruth: ArrayLike<num
   for (let p = 0; p < groundTruth.length; p++) {
     const g = groundTruth[p];
     if (g === IGNORE_INDEX) continue;
-    if (!(g >= 0 && g < classes)) throw new AcsegError('BAD_INPUT', `${source}: ground-truth value ${g} at pixel ${p} is outside 0..${classes - 1} and not ${IGNORE_INDEX}`);
+    if (!(g >= 0 && g < classes))
+      throw new AcsegError('BAD_INPUT', `${source}: ground-truth value ${g} at pixel ${p} is outside 0..${classes - 1} and not ${IGNORE_INDEX}`);
     counts[regions.labels[p] * classes + g]++;
   }
   return { regionCount: regions.count, classes, counts };

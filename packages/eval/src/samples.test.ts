@@ -10,7 +10,10 @@ describe('perImageMIoU', () => {
   it('scores each image alone under the matching (hand-computed)', () => {
     // Image x: region 0 = 6 px of class 0 + 2 of class 1 (id 1 → class 0); region 1 = 4 px of class 1 (id 0 → class 1).
     // confusion rows gt: [6, 0], [2, 4] → IoU0 = 6 / 8, IoU1 = 4 / 6.
-    const x = item('x', [[6, 2], [0, 4]]);
+    const x = item('x', [
+      [6, 2],
+      [0, 4],
+    ]);
     // Image y: region 0 = 5 px of class 1 with id 2, which the matching left out (-1): missed → IoU1 = 0, class 0 absent.
     const y = item('y', [[0, 5]]);
     const scores = perImageMIoU([x, y], [Uint8Array.from([1, 0]), Uint8Array.from([2])], [1, 0, -1], 2);
@@ -19,7 +22,17 @@ describe('perImageMIoU', () => {
   });
 
   it('counts an unlabelled region (255) as missed', () => {
-    const scores = perImageMIoU([item('z', [[3, 0], [0, 1]])], [Uint8Array.from([0, 255])], [0, 1], 2);
+    const scores = perImageMIoU(
+      [
+        item('z', [
+          [3, 0],
+          [0, 1],
+        ]),
+      ],
+      [Uint8Array.from([0, 255])],
+      [0, 1],
+      2,
+    );
     // gt0: 3 px right; gt1: 1 px missed → IoU0 = 100, IoU1 = 0.
     expect(scores[0]).toBeCloseTo(50, 10);
   });

@@ -41,7 +41,10 @@ export function pickSamples(scores: readonly number[], n: number): Array<{ index
   const spread = n - 2 * extremes;
   for (let i = 0; i < spread; i++) chosen.set(Math.floor(((i + 0.5) * N) / spread), 'spread');
   const order = scores.map((s, i) => i).sort((a, b) => scores[a] - scores[b] || a - b);
-  for (const [pick, list] of [['worst', order], ['best', [...order].reverse()]] as const) {
+  for (const [pick, list] of [
+    ['worst', order],
+    ['best', [...order].reverse()],
+  ] as const) {
     let added = 0;
     for (const i of list) {
       if (added === extremes) break;
@@ -67,13 +70,23 @@ export interface SampleMapsOptions {
  * the counts came from; an image whose region count differs is left out, said in a debug line), each region given
  * its predicted id and the id its class by the matching.
  */
-export async function sampleMaps(options: SampleMapsOptions, items: readonly PreparedItem[], ids: readonly Uint8Array[], assignment: readonly number[], picks: ReadonlyArray<{ index: number; pick: SamplePick }>, scores: readonly number[], seed: number): Promise<EvalSample[]> {
+export async function sampleMaps(
+  options: SampleMapsOptions,
+  items: readonly PreparedItem[],
+  ids: readonly Uint8Array[],
+  assignment: readonly number[],
+  picks: ReadonlyArray<{ index: number; pick: SamplePick }>,
+  scores: readonly number[],
+  seed: number,
+): Promise<EvalSample[]> {
   const { dataset } = options;
   const byId = new Map(items.map((it, j) => [it.id, j]));
   const chosen = picks.map((p) => dataset.items.find((d) => d.id === items[p.index].id)).filter((d) => d !== undefined);
   const pickOf = new Map(picks.map((p) => [items[p.index].id, p]));
   const lut = new Uint8Array(256).fill(255);
-  assignment.forEach((c, q) => { if (c >= 0) lut[q] = c; });
+  assignment.forEach((c, q) => {
+    if (c >= 0) lut[q] = c;
+  });
   const out: EvalSample[] = [];
   const sub: Dataset = { ...dataset, items: chosen, problems: [] };
   for await (const r of segmentItems({ ...options, dataset: sub, progress: silentProgress })) {
@@ -91,8 +104,16 @@ export async function sampleMaps(options: SampleMapsOptions, items: readonly Pre
       prediction[p] = q === 255 ? 255 : lut[q];
     }
     out.push({
-      id: item.id, image: item.image, transform: await dataset.imageTransform?.(item), width: label.width, height: label.height, seed,
-      prediction: encodeClassMap(prediction), groundTruth: encodeClassMap(label.data), pick: pickOf.get(item.id)!.pick, mIoU: scores[j],
+      id: item.id,
+      image: item.image,
+      transform: await dataset.imageTransform?.(item),
+      width: label.width,
+      height: label.height,
+      seed,
+      prediction: encodeClassMap(prediction),
+      groundTruth: encodeClassMap(label.data),
+      pick: pickOf.get(item.id)!.pick,
+      mIoU: scores[j],
     });
   }
   // In the order picked: spread first (split order), then worst, then best.

@@ -30,7 +30,12 @@ function rankClassifier(seed: number): ConceptClassifier & { digested: number } 
     const sums = new Float64Array(regions.count);
     for (let p = 0; p < regions.labels.length; p++) sums[regions.labels[p]] += features.tokens[p];
     const foreground = [...regions.pixelCounts.keys()].filter((r) => regions.pixelCounts[r] > 0);
-    return { regionCount: regions.count, background: new Array<boolean>(regions.count).fill(false), foreground, embeddings: foreground.map((r) => Float32Array.of(sums[r] / regions.pixelCounts[r])) };
+    return {
+      regionCount: regions.count,
+      background: new Array<boolean>(regions.count).fill(false),
+      foreground,
+      embeddings: foreground.map((r) => Float32Array.of(sums[r] / regions.pixelCounts[r])),
+    };
   };
   const clf = {
     name: 'rank',
@@ -79,17 +84,35 @@ describe('streaming evaluation: counts and digests instead of maps', () => {
     }
     ds = { ...(await openVoc(root)), classNames: ['a', 'b', 'c'] };
   });
-  afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
 
   it('gives, for every seed, the confusion, matching and scores of a per-pixel confusion over the held split', async () => {
     const backbone = groundTruthBackbone(features);
     const generator = valueGenerator(7);
     const seeds = [0, 1, 2];
     const made: Array<ReturnType<typeof rankClassifier>> = [];
-    const report = await evaluateClustering({ dataset: ds, backbone, generator, seeds, classifierFactory: (seed) => { const c = rankClassifier(seed); made.push(c); return c; } });
+    const report = await evaluateClustering({
+      dataset: ds,
+      backbone,
+      generator,
+      seeds,
+      classifierFactory: (seed) => {
+        const c = rankClassifier(seed);
+        made.push(c);
+        return c;
+      },
+    });
 
     // Independently: the whole split in memory, a fresh classifier per seed fitted on every input, and a per-pixel confusion.
-    const { segmented } = await segmentSplit({ dataset: ds, backbone, generator, log: { debug() {}, info() {}, warn() {} }, progress: { start: () => ({ update() {}, stop() {} }) } });
+    const { segmented } = await segmentSplit({
+      dataset: ds,
+      backbone,
+      generator,
+      log: { debug() {}, info() {}, warn() {} },
+      progress: { start: () => ({ update() {}, stop() {} }) },
+    });
     expect(report.images).toBe(segmented.length);
     const inputs = segmented.map((s) => ({ image: s.segmentation.image, features: s.segmentation.features, regions: s.segmentation.regions }));
     for (const [i, seed] of seeds.entries()) {
@@ -115,8 +138,14 @@ describe('streaming evaluation: counts and digests instead of maps', () => {
 
   it('keeps per image only counts and a digest: no maps, features or images beyond the report samples', async () => {
     const prepared = await prepareSplit({
-      dataset: ds, backbone: groundTruthBackbone(features), generator: valueGenerator(7), digester: rankClassifier(0), samples: 2,
-      context: {} as ClassifierContext, log: { debug() {}, info() {}, warn() {} }, progress: { start: () => ({ update() {}, stop() {} }) },
+      dataset: ds,
+      backbone: groundTruthBackbone(features),
+      generator: valueGenerator(7),
+      digester: rankClassifier(0),
+      samples: 2,
+      context: {} as ClassifierContext,
+      log: { debug() {}, info() {}, warn() {} },
+      progress: { start: () => ({ update() {}, stop() {} }) },
     });
     expect(prepared.items).toHaveLength(7);
     expect(prepared.samples).toHaveLength(2);

@@ -27,7 +27,13 @@ export function evaluateKnn(options: ProtocolOptions & { train: Dataset; k?: num
  * classifier serve every K), then runs `evaluateKnn` for each K (default
  * 1 and 5) with `knnFactory(k)`. One report per K.
  */
-export async function evaluateKnnRetrieval(options: Omit<ProtocolOptions, 'classifierFactory'> & { train: Dataset; ks?: readonly number[]; knnFactory: (k: number) => ConceptClassifier | Promise<ConceptClassifier> }): Promise<EvalReport[]> {
+export async function evaluateKnnRetrieval(
+  options: Omit<ProtocolOptions, 'classifierFactory'> & {
+    train: Dataset;
+    ks?: readonly number[];
+    knnFactory: (k: number) => ConceptClassifier | Promise<ConceptClassifier>;
+  },
+): Promise<EvalReport[]> {
   const { ks = [1, 5], knnFactory, ...rest } = options;
   const log = rest.log ?? silentLogger;
   const progress = rest.progress ?? silentProgress;
@@ -84,19 +90,31 @@ export function formatPaperTable(reports: EvalReport | readonly EvalReport[]): s
   const several = new Set(list.map((r) => r.protocol)).size > 1;
   const match = first.matching === 'none' ? 'classes named directly' : `Hungarian (${first.matching})`;
   const runs = first.seeds.length;
-  const title = [`${DATASET_TITLES[first.dataset] ?? first.dataset} ${first.split}`, several ? undefined : first.protocol, match, `${runs} seed${runs > 1 ? 's' : ''}`, `${first.images} images`].filter(Boolean).join(', ');
+  const title = [
+    `${DATASET_TITLES[first.dataset] ?? first.dataset} ${first.split}`,
+    several ? undefined : first.protocol,
+    match,
+    `${runs} seed${runs > 1 ? 's' : ''}`,
+    `${first.images} images`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const header = [...(several ? ['Protocol'] : []), 'Method', 'mIoU', 'Pixel acc.'];
   const rows = list.map((r) => [...(several ? [r.protocol] : []), r.method, cell(r.mIoU, r.seeds.length), cell(r.pixelAccuracy, r.seeds.length)]);
 
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   // The trivial reference on the same pixels (one per split, so from the first report), under the table.
-  const baselines = (first.baselines ?? []).map((b) => `reference, ${b.name.toLowerCase()} (${b.note}): mIoU ${b.mIoU.toFixed(1)}, pixel acc. ${b.pixelAccuracy.toFixed(1)}`);
+  const baselines = (first.baselines ?? []).map(
+    (b) => `reference, ${b.name.toLowerCase()} (${b.note}): mIoU ${b.mIoU.toFixed(1)}, pixel acc. ${b.pixelAccuracy.toFixed(1)}`,
+  );
   return [title, line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line), ...baselines].join('\n');
 }
 
 /** Per-class IoU of a report as a two-column table (mean over seeds; "-" where undefined). */
 export function formatPerClass(report: EvalReport): string {
   const w = Math.max(5, ...report.classNames.map((n) => n.length));
-  return report.classNames.map((n, c) => `${n.padEnd(w)}  ${report.perClassIoU[c] === null ? '    -' : report.perClassIoU[c]!.toFixed(1).padStart(5)}`).join('\n');
+  return report.classNames
+    .map((n, c) => `${n.padEnd(w)}  ${report.perClassIoU[c] === null ? '    -' : report.perClassIoU[c]!.toFixed(1).padStart(5)}`)
+    .join('\n');
 }

@@ -13,11 +13,18 @@
     if (store.has(key)) return Promise.resolve(store.get(key));
     if (waiting.has(file)) return waiting.get(file).promise;
     let resolve, reject;
-    const promise = new Promise((ok, fail) => { resolve = ok; reject = fail; });
+    const promise = new Promise((ok, fail) => {
+      resolve = ok;
+      reject = fail;
+    });
     waiting.set(file, { resolve, reject, promise });
     const s = document.createElement('script');
     s.src = file;
-    s.onerror = () => { waiting.delete(file); s.remove(); reject(new Error(`${file} did not load`)); };
+    s.onerror = () => {
+      waiting.delete(file);
+      s.remove();
+      reject(new Error(`${file} did not load`));
+    };
     s.onload = () => s.remove();
     document.head.appendChild(s);
     return promise;
@@ -27,7 +34,10 @@
     store.set(key, value);
     if (store === pages && pages.size > KEEP_PAGES) pages.delete(pages.keys().next().value);
     const w = waiting.get(file);
-    if (w) { waiting.delete(file); w.resolve(value); }
+    if (w) {
+      waiting.delete(file);
+      w.resolve(value);
+    }
   }
 
   const api = {
@@ -41,10 +51,18 @@
       api.data = value;
       if (api.onIndex) api.onIndex(value);
     },
-    page(p, value) { arrived(`data/page-${pad(p)}.js`, pages, p, value); },
-    emb(p, value) { arrived(`data/emb-${pad(p)}.js`, embeddings, p, value); },
-    loadPage(p) { return loadScript(`data/page-${pad(p)}.js`, pages, p); },
-    loadEmbeddings(p) { return loadScript(`data/emb-${pad(p)}.js`, embeddings, p); },
+    page(p, value) {
+      arrived(`data/page-${pad(p)}.js`, pages, p, value);
+    },
+    emb(p, value) {
+      arrived(`data/emb-${pad(p)}.js`, embeddings, p, value);
+    },
+    loadPage(p) {
+      return loadScript(`data/page-${pad(p)}.js`, pages, p);
+    },
+    loadEmbeddings(p) {
+      return loadScript(`data/emb-${pad(p)}.js`, embeddings, p);
+    },
     /** The page record of image i (its position in the index). */
     async image(i) {
       const size = api.data.pageSize;
@@ -56,19 +74,44 @@
   api.decodeRle = function (rle, n) {
     const out = new Uint8Array(n);
     let o = 0;
-    for (let k = 0; k < rle.length; k += 2) { out.fill(rle[k], o, o + rle[k + 1]); o += rle[k + 1]; }
+    for (let k = 0; k < rle.length; k += 2) {
+      out.fill(rle[k], o, o + rle[k + 1]);
+      o += rle[k + 1];
+    }
     return out;
   };
 
   // Concept colours: distinct hues (Kelly's colours), by region index.
-  const CONCEPT = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6', '#bcf60c', '#fabebe', '#008080',
-    '#e6beff', '#9a6324', '#fffac8', '#800000', '#aaffc3', '#808000', '#ffd8b1', '#000075', '#808080', '#ffe119'];
+  const CONCEPT = [
+    '#e6194b',
+    '#3cb44b',
+    '#4363d8',
+    '#f58231',
+    '#911eb4',
+    '#46f0f0',
+    '#f032e6',
+    '#bcf60c',
+    '#fabebe',
+    '#008080',
+    '#e6beff',
+    '#9a6324',
+    '#fffac8',
+    '#800000',
+    '#aaffc3',
+    '#808000',
+    '#ffd8b1',
+    '#000075',
+    '#808080',
+    '#ffe119',
+  ];
   api.conceptColor = (r) => CONCEPT[r % CONCEPT.length];
   api.rgb = (hex) => [parseInt(hex.slice(1, 3), 16), parseInt(hex.slice(3, 5), 16), parseInt(hex.slice(5, 7), 16)];
   // VOC's palette: the bits of the class id spread over the channels' high bits.
   api.vocColor = function (c) {
     if (c === 255) return [224, 224, 192];
-    let r = 0, g = 0, b = 0;
+    let r = 0,
+      g = 0,
+      b = 0;
     for (let i = 0, id = c; i < 8; i++, id >>= 3) {
       r |= ((id >> 0) & 1) << (7 - i);
       g |= ((id >> 1) & 1) << (7 - i);
@@ -111,8 +154,10 @@
   api.drawRegions = function (canvas, rec, focus, all) {
     paint(canvas, rec, rec.regionsRle || [], (v, rgba) => {
       if (v === 255) rgba.fill(0);
-      else if (focus === undefined || focus === v) { rgba.set(CONCEPT_RGB.subarray(v * 3, v * 3 + 3)); rgba[3] = focus === undefined ? (all || 110) : 170; }
-      else rgba.set([0, 0, 0, 140]);
+      else if (focus === undefined || focus === v) {
+        rgba.set(CONCEPT_RGB.subarray(v * 3, v * 3 + 3));
+        rgba[3] = focus === undefined ? all || 110 : 170;
+      } else rgba.set([0, 0, 0, 140]);
     });
   };
 
@@ -142,8 +187,19 @@
     const s = Math.min(size / Math.max(1, x1 - x0), size / Math.max(1, y1 - y0));
     const inner = document.createElement('div');
     inner.className = 'inner';
-    Object.assign(inner.style, { width: `${rec.width * s}px`, height: `${rec.height * s}px`, left: `${(size - (x1 - x0) * s) / 2 - x0 * s}px`, top: `${(size - (y1 - y0) * s) / 2 - y0 * s}px` });
-    if (rec.thumb) { const img = document.createElement('img'); img.src = rec.thumb; img.alt = rec.id; img.loading = 'lazy'; inner.appendChild(img); }
+    Object.assign(inner.style, {
+      width: `${rec.width * s}px`,
+      height: `${rec.height * s}px`,
+      left: `${(size - (x1 - x0) * s) / 2 - x0 * s}px`,
+      top: `${(size - (y1 - y0) * s) / 2 - y0 * s}px`,
+    });
+    if (rec.thumb) {
+      const img = document.createElement('img');
+      img.src = rec.thumb;
+      img.alt = rec.id;
+      img.loading = 'lazy';
+      inner.appendChild(img);
+    }
     const canvas = document.createElement('canvas');
     api.drawRegions(canvas, rec, region);
     inner.appendChild(canvas);

@@ -3,10 +3,21 @@
 (function () {
   const X = window.acsegExplore;
   const $ = (s) => document.querySelector(s);
-  const el = (tag, props, ...kids) => { const e = Object.assign(document.createElement(tag), props || {}); for (const k of kids) e.append(k); return e; };
+  const el = (tag, props, ...kids) => {
+    const e = Object.assign(document.createElement(tag), props || {});
+    for (const k of kids) e.append(k);
+    return e;
+  };
   const SVG = 'http://www.w3.org/2000/svg';
   const NOT_COMPUTED = 'concept map not computed';
-  const MISSING = [[1, 'per-image JSON'], [2, 'region map'], [4, 'features'], [8, 'ground truth'], [16, 'thumbnail'], [32, 'class map']];
+  const MISSING = [
+    [1, 'per-image JSON'],
+    [2, 'region map'],
+    [4, 'features'],
+    [8, 'ground truth'],
+    [16, 'thumbnail'],
+    [32, 'class map'],
+  ];
   const state = { view: 'map', image: 0, focus: undefined, rec: null, sort: 'id', gridPage: 0, order: null, query: null };
 
   function show(view) {
@@ -64,7 +75,9 @@
   function drawScatter(rec) {
     const svg = $('#scatter');
     svg.replaceChildren();
-    $('#scatter-caption').textContent = rec.map ? `${rec.map.x.length} patch features (UMAP, seed ${X.data.seed}), coloured by concept` : 'no concept map for this image (see below)';
+    $('#scatter-caption').textContent = rec.map
+      ? `${rec.map.x.length} patch features (UMAP, seed ${X.data.seed}), coloured by concept`
+      : 'no concept map for this image (see below)';
     if (!rec.map) return;
     const frag = document.createDocumentFragment();
     for (let p = 0; p < rec.map.x.length; p++) {
@@ -81,14 +94,16 @@
   }
 
   function drawConcepts(rec) {
-    const list = rec.regions.filter((r) => r.pixels > 0).map((r) => {
-      const name = r.className ? ` · ${r.className}` : '';
-      const b = el('button', { textContent: `concept ${r.r}${name}`, title: `${r.pixels} pixels` });
-      b.dataset.r = r.r;
-      b.style.background = X.conceptColor(r.r);
-      b.addEventListener('click', () => setFocus(state.focus === r.r ? undefined : r.r));
-      return el('li', {}, b);
-    });
+    const list = rec.regions
+      .filter((r) => r.pixels > 0)
+      .map((r) => {
+        const name = r.className ? ` · ${r.className}` : '';
+        const b = el('button', { textContent: `concept ${r.r}${name}`, title: `${r.pixels} pixels` });
+        b.dataset.r = r.r;
+        b.style.background = X.conceptColor(r.r);
+        b.addEventListener('click', () => setFocus(state.focus === r.r ? undefined : r.r));
+        return el('li', {}, b);
+      });
     $('#concepts').replaceChildren(...list);
   }
 
@@ -163,21 +178,38 @@
     const tr = el('tr');
     tr.dataset.id = rec.id;
     tr.dataset.i = rec.i;
-    const img = rec.thumb ? el('img', { src: rec.thumb, alt: rec.id, loading: 'lazy', title: 'open in the concept map' }) : el('span', { className: 'missing', textContent: 'no thumbnail' });
-    img.addEventListener('click', () => { show('map'); openImage(rec.i); });
+    const img = rec.thumb
+      ? el('img', { src: rec.thumb, alt: rec.id, loading: 'lazy', title: 'open in the concept map' })
+      : el('span', { className: 'missing', textContent: 'no thumbnail' });
+    img.addEventListener('click', () => {
+      show('map');
+      openImage(rec.i);
+    });
     const entry = X.data.images[rec.i];
-    const caption = el('div', { className: 'meta', textContent: `${rec.id} · ${entry[1]} concepts${rec.iou === null ? '' : ` · IoU ${(rec.iou * 100).toFixed(1)}`}` });
+    const caption = el('div', {
+      className: 'meta',
+      textContent: `${rec.id} · ${entry[1]} concepts${rec.iou === null ? '' : ` · IoU ${(rec.iou * 100).toFixed(1)}`}`,
+    });
     const cell = (kid) => el('td', { className: 'cell' }, kid);
     let concepts;
     if (rec.regionsRle) {
       concepts = el('canvas', { className: 'concepts', title: 'click a region to retrieve its nearest regions' });
       X.drawRegions(concepts, rec, undefined, 255);
-      concepts.addEventListener('click', (ev) => { const r = X.regionAt(rec, concepts, ev); if (r !== undefined) query(rec.i, r); });
+      concepts.addEventListener('click', (ev) => {
+        const r = X.regionAt(rec, concepts, ev);
+        if (r !== undefined) query(rec.i, r);
+      });
     } else concepts = el('span', { className: 'missing', textContent: 'no region map' });
     let classes;
-    if (rec.classesRle) { classes = el('canvas', { className: 'classes' }); X.drawClasses(classes, rec, rec.classesRle); } else classes = el('span', { className: 'meta', textContent: 'no classes (segment only, or missing)' });
+    if (rec.classesRle) {
+      classes = el('canvas', { className: 'classes' });
+      X.drawClasses(classes, rec, rec.classesRle);
+    } else classes = el('span', { className: 'meta', textContent: 'no classes (segment only, or missing)' });
     let gt;
-    if (rec.gtRle) { gt = el('canvas', { className: 'gt' }); X.drawClasses(gt, rec, rec.gtRle); } else gt = el('span', { className: 'meta', textContent: X.data.groundTruth ? 'ground truth missing' : 'no ground truth given' });
+    if (rec.gtRle) {
+      gt = el('canvas', { className: 'gt' });
+      X.drawClasses(gt, rec, rec.gtRle);
+    } else gt = el('span', { className: 'meta', textContent: X.data.groundTruth ? 'ground truth missing' : 'no ground truth given' });
     tr.append(el('td', { className: 'cell' }, img, caption), cell(concepts), cell(classes), cell(gt));
     return tr;
   }
@@ -199,29 +231,49 @@
       return;
     }
     status.textContent = `${found.length} nearest regions of other images (cosine of region embeddings)`;
-    const items = await Promise.all(found.map(async (f) => {
-      const other = await X.image(f.i);
-      const li = el('li', { className: 'result' }, X.crop(other, f.r, 140), el('div', { textContent: `${other.id} · concept ${f.r} · cos ${f.cos.toFixed(3)}` }));
-      li.dataset.id = other.id;
-      li.dataset.region = f.r;
-      li.dataset.cos = f.cos.toFixed(4);
-      li.addEventListener('click', () => { show('map'); openImage(f.i, f.r); });
-      return li;
-    }));
+    const items = await Promise.all(
+      found.map(async (f) => {
+        const other = await X.image(f.i);
+        const li = el(
+          'li',
+          { className: 'result' },
+          X.crop(other, f.r, 140),
+          el('div', { textContent: `${other.id} · concept ${f.r} · cos ${f.cos.toFixed(3)}` }),
+        );
+        li.dataset.id = other.id;
+        li.dataset.region = f.r;
+        li.dataset.cos = f.cos.toFixed(4);
+        li.addEventListener('click', () => {
+          show('map');
+          openImage(f.i, f.r);
+        });
+        return li;
+      }),
+    );
     $('#neighbours').replaceChildren(...items);
   }
 
   // ---- missing -----------------------------------------------------------
   function renderMissing() {
     const imgs = X.data.images;
-    $('#missing-summary').replaceChildren(...MISSING.map(([bit, name]) => {
-      const n = imgs.filter((e) => e[3] & bit).length;
-      return el('li', { textContent: `${name}: missing for ${n} of ${imgs.length} images` });
-    }), ...X.data.skipped.map((s) => el('li', { className: 'missing', textContent: `skipped by the run: ${s.source}: ${s.reason}` })));
+    $('#missing-summary').replaceChildren(
+      ...MISSING.map(([bit, name]) => {
+        const n = imgs.filter((e) => e[3] & bit).length;
+        return el('li', { textContent: `${name}: missing for ${n} of ${imgs.length} images` });
+      }),
+      ...X.data.skipped.map((s) => el('li', { className: 'missing', textContent: `skipped by the run: ${s.source}: ${s.reason}` })),
+    );
     const lacking = imgs.map((e, i) => [e, i]).filter(([e]) => e[3]);
     const shown = lacking.slice(0, 500).map(([e, i]) => {
-      const li = el('li', { textContent: `${e[0]}: ${MISSING.filter(([bit]) => e[3] & bit).map(([, n]) => n).join(', ')}` });
-      li.addEventListener('click', () => { show('map'); openImage(i); });
+      const li = el('li', {
+        textContent: `${e[0]}: ${MISSING.filter(([bit]) => e[3] & bit)
+          .map(([, n]) => n)
+          .join(', ')}`,
+      });
+      li.addEventListener('click', () => {
+        show('map');
+        openImage(i);
+      });
       return li;
     });
     if (lacking.length > 500) shown.push(el('li', { textContent: `… and ${lacking.length - 500} more` }));
@@ -254,15 +306,42 @@
       $('#image-ids').replaceChildren(...hits.map((x) => el('option', { value: x[0] })));
     });
     const canvas = $('#map-image canvas');
-    canvas.addEventListener('click', (ev) => { const r = state.rec && X.regionAt(state.rec, canvas, ev); if (r !== undefined) { setFocus(r); query(state.image, r); } });
-    canvas.addEventListener('mousemove', (ev) => { const r = state.rec && X.regionAt(state.rec, canvas, ev); $('#scatter').classList.toggle('focus', r !== undefined); for (const c of document.querySelectorAll('#scatter circle')) c.classList.toggle('off', r !== undefined && Number(c.dataset.r) !== r); });
+    canvas.addEventListener('click', (ev) => {
+      const r = state.rec && X.regionAt(state.rec, canvas, ev);
+      if (r !== undefined) {
+        setFocus(r);
+        query(state.image, r);
+      }
+    });
+    canvas.addEventListener('mousemove', (ev) => {
+      const r = state.rec && X.regionAt(state.rec, canvas, ev);
+      $('#scatter').classList.toggle('focus', r !== undefined);
+      for (const c of document.querySelectorAll('#scatter circle')) c.classList.toggle('off', r !== undefined && Number(c.dataset.r) !== r);
+    });
     canvas.addEventListener('mouseleave', () => setFocus(state.focus));
-    $('#scatter').addEventListener('mouseover', (ev) => { const r = ev.target.dataset && ev.target.dataset.r; if (r !== undefined && state.rec) X.drawRegions(canvas, state.rec, Number(r)); });
+    $('#scatter').addEventListener('mouseover', (ev) => {
+      const r = ev.target.dataset && ev.target.dataset.r;
+      if (r !== undefined && state.rec) X.drawRegions(canvas, state.rec, Number(r));
+    });
     $('#scatter').addEventListener('mouseout', () => state.rec && X.drawRegions(canvas, state.rec, state.focus));
-    $('#scatter').addEventListener('click', (ev) => { const r = ev.target.dataset && ev.target.dataset.r; if (r !== undefined && Number(r) >= 0) setFocus(Number(r)); });
-    $('#sort').addEventListener('change', (e) => { state.sort = e.target.value; state.order = null; state.gridPage = 0; renderGrid(); });
-    $('#grid-prev').addEventListener('click', () => { state.gridPage--; renderGrid(); });
-    $('#grid-next').addEventListener('click', () => { state.gridPage++; renderGrid(); });
+    $('#scatter').addEventListener('click', (ev) => {
+      const r = ev.target.dataset && ev.target.dataset.r;
+      if (r !== undefined && Number(r) >= 0) setFocus(Number(r));
+    });
+    $('#sort').addEventListener('change', (e) => {
+      state.sort = e.target.value;
+      state.order = null;
+      state.gridPage = 0;
+      renderGrid();
+    });
+    $('#grid-prev').addEventListener('click', () => {
+      state.gridPage--;
+      renderGrid();
+    });
+    $('#grid-next').addEventListener('click', () => {
+      state.gridPage++;
+      renderGrid();
+    });
     $('#k').addEventListener('change', () => state.query && query(state.query.i, state.query.r));
     if (!data.groundTruth) for (const o of document.querySelectorAll('#sort option[value^="iou"]')) o.disabled = true;
     if (data.images.length) openImage(0);

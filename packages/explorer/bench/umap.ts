@@ -15,7 +15,13 @@ function features(n: number, d: number): Float32Array {
 
 patchLayout(features(196, 96), 196, 96, { seed: 0, epochs: 50 }); // warm-up (JIT)
 console.log('| patches (grid) | d | epochs | s / image |\n|---|---|---|---|');
-for (const [g, d, epochs] of [[14, 96, 200], [14, 384, 200], [14, 384, 100], [28, 384, 200], [28, 384, 100]]) {
+for (const [g, d, epochs] of [
+  [14, 96, 200],
+  [14, 384, 200],
+  [14, 384, 100],
+  [28, 384, 200],
+  [28, 384, 100],
+]) {
   const n = g * g;
   const t = features(n, d);
   const rounds = 3;

@@ -20,7 +20,23 @@ const docs = join(root, 'docs', 'explore');
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'acseg-shots-'));
   try {
-    const run = spawnSync(process.execPath, [join(root, 'apps/cli/bin/acseg.js'), 'run', '--images', images, '--out', join(work, 'out'), '--features-cache', join(work, 'cache'), '--seed', '0', '--quiet'], { encoding: 'utf8' });
+    const run = spawnSync(
+      process.execPath,
+      [
+        join(root, 'apps/cli/bin/acseg.js'),
+        'run',
+        '--images',
+        images,
+        '--out',
+        join(work, 'out'),
+        '--features-cache',
+        join(work, 'cache'),
+        '--seed',
+        '0',
+        '--quiet',
+      ],
+      { encoding: 'utf8' },
+    );
     if (run.status !== 0) throw new Error(`acseg run failed: ${run.stderr}`);
     const r = await buildExplorer({ run: join(work, 'out'), features: join(work, 'cache'), title: 'acseg explore: samples/' });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu'] });
@@ -31,7 +47,9 @@ async function main(): Promise<void> {
       const shot = async (name: string) => {
         const png = await page.screenshot({ fullPage: false });
         // Small files for the docs: 256-colour palette PNG.
-        await sharp(png).png({ palette: true, colours: 256 }).toFile(join(docs, `${name}.png`));
+        await sharp(png)
+          .png({ palette: true, colours: 256 })
+          .toFile(join(docs, `${name}.png`));
         console.log(`docs/explore/${name}.png`);
       };
       await page.locator('#concepts button').first().click();

@@ -16,9 +16,22 @@ import { IDS, SIZE, makePlantedRun, plantedVector, regionMapOf } from './testing
  */
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = !!process.env.ACSEG_SKIP_BROWSER_TESTS;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
-interface Opened { page: Page; errors: string[]; external: string[] }
+interface Opened {
+  page: Page;
+  errors: string[];
+  external: string[];
+}
 
 describe.skipIf(SKIP)('explorer in headless Chromium', () => {
   let browser: Browser;
@@ -29,7 +42,9 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser tests, or set ACSEG_SKIP_BROWSER_TESTS=1 to skip them`);
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser tests, or set ACSEG_SKIP_BROWSER_TESTS=1 to skip them`,
+      );
     }
     dir = await mkdtemp(join(tmpdir(), 'acseg-explore-browser-'));
     const fx = await makePlantedRun(join(dir, 'full'));
@@ -49,17 +64,22 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const errors: string[] = [];
     const external: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('requestfailed', (r) => errors.push(`failed to load ${r.url()}`));
-    page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith(new URL(url).origin)) external.push(r.url()); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:') && !r.url().startsWith('data:') && !r.url().startsWith(new URL(url).origin)) external.push(r.url());
+    });
     await page.goto(url, { waitUntil: 'load' });
     await page.waitForSelector('body[data-ready="1"]');
     return { page, errors, external };
   }
 
   /** Per pixel of the highlight canvas: its alpha (a string: this package has no DOM types). */
-  const canvasAlpha = (page: Page, selector: string): Promise<number[]> => page.evaluate<number[]>(`(() => {
+  const canvasAlpha = (page: Page, selector: string): Promise<number[]> =>
+    page.evaluate<number[]>(`(() => {
     const c = document.querySelector(${JSON.stringify(selector)});
     return Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data.filter((_, k) => k % 4 === 3));
   })()`);
@@ -111,7 +131,9 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
     await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.5); // region 0 of image a
     await page.waitForSelector('#neighbours li.result');
     expect(await page.locator('#view-retrieval').isVisible()).toBe(true);
-    const got = await page.locator('#neighbours li.result').evaluateAll((ls) => ls.map((l) => [l.getAttribute('data-id'), Number(l.getAttribute('data-region')), Number(l.getAttribute('data-cos'))]));
+    const got = await page
+      .locator('#neighbours li.result')
+      .evaluateAll((ls) => ls.map((l) => [l.getAttribute('data-id'), Number(l.getAttribute('data-region')), Number(l.getAttribute('data-cos'))]));
     // Brute force over the planted vectors (float64), other images only.
     const q = plantedVector(0, 0);
     const cos = (a: number[], b: number[]) => a.reduce((s, v, j) => s + v * b[j], 0) / (Math.hypot(...a) * Math.hypot(...b));
@@ -158,11 +180,22 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
     // Ground truth of a (class 1 left, 2 right, void bottom row) in VOC colours: (128,0,0), (0,128,0), (224,224,192).
     await page.selectOption('#sort', 'id');
     await page.waitForFunction(`document.querySelector('#grid tbody tr').dataset.id === 'a'`);
-    const gt = await page.evaluate<number[]>(`Array.from(document.querySelector('#grid tbody tr canvas.gt').getContext('2d').getImageData(0, 0, ${SIZE}, ${SIZE}).data)`);
-    expect([gt.slice(0, 3), gt.slice(7 * 4, 7 * 4 + 3), gt.slice(63 * 4, 63 * 4 + 3)]).toEqual([[128, 0, 0], [0, 128, 0], [224, 224, 192]]);
+    const gt = await page.evaluate<number[]>(
+      `Array.from(document.querySelector('#grid tbody tr canvas.gt').getContext('2d').getImageData(0, 0, ${SIZE}, ${SIZE}).data)`,
+    );
+    expect([gt.slice(0, 3), gt.slice(7 * 4, 7 * 4 + 3), gt.slice(63 * 4, 63 * 4 + 3)]).toEqual([
+      [128, 0, 0],
+      [0, 128, 0],
+      [224, 224, 192],
+    ]);
     // Concepts of a, opaque in the concept colours: region 0 (left) #e6194b, region 1 (right) #3cb44b.
-    const concepts = await page.evaluate<number[]>(`Array.from(document.querySelector('#grid tbody tr canvas.concepts').getContext('2d').getImageData(0, 0, ${SIZE}, ${SIZE}).data)`);
-    expect([concepts.slice(0, 4), concepts.slice(7 * 4, 7 * 4 + 4)]).toEqual([[0xe6, 0x19, 0x4b, 255], [0x3c, 0xb4, 0x4b, 255]]);
+    const concepts = await page.evaluate<number[]>(
+      `Array.from(document.querySelector('#grid tbody tr canvas.concepts').getContext('2d').getImageData(0, 0, ${SIZE}, ${SIZE}).data)`,
+    );
+    expect([concepts.slice(0, 4), concepts.slice(7 * 4, 7 * 4 + 4)]).toEqual([
+      [0xe6, 0x19, 0x4b, 255],
+      [0x3c, 0xb4, 0x4b, 255],
+    ]);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -195,7 +228,9 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
       const reference = await open(full);
       await reference.page.locator('#next').click();
       await reference.page.waitForFunction(`document.querySelector('#image-id').textContent === 'b'`);
-      expect(await reference.page.locator('#scatter circle').evaluateAll((cs) => cs.map((c) => [c.getAttribute('cx'), c.getAttribute('data-r')]))).toEqual(drawn);
+      expect(await reference.page.locator('#scatter circle').evaluateAll((cs) => cs.map((c) => [c.getAttribute('cx'), c.getAttribute('data-r')]))).toEqual(
+        drawn,
+      );
       expect(errors).toEqual([]);
       expect(external).toEqual([]);
       await reference.page.close();

@@ -49,7 +49,7 @@ describe('buildExplorer', () => {
       for (let k = 0; k < rle.length; k += 2) for (let c = 0; c < rle[k + 1]; c++) flat.push(rle[k]);
       expect(flat).toEqual(Array.from(regionMapOf(m)));
       // Patch p of the 4×4 grid covers pixels (2x, 2y): its concept is that pixel's region.
-      expect(rec.map!.r).toEqual(Array.from({ length: 16 }, (_, p) => regionMapOf(m)[(Math.floor(p / 4) * 2) * SIZE + (p % 4) * 2]));
+      expect(rec.map!.r).toEqual(Array.from({ length: 16 }, (_, p) => regionMapOf(m)[Math.floor(p / 4) * 2 * SIZE + (p % 4) * 2]));
       expect(rec.map!.x.every((v) => v >= 0 && v <= 1)).toBe(true);
     }
     // Embeddings: each region's planted vector, normalized, as int8.
@@ -83,7 +83,9 @@ describe('buildExplorer', () => {
     const r = await buildExplorer({ run: fx.run, features: fx.cache, epochs: 30, maxMaps: 2 });
     const page = await readPage(r.dir, 0);
     expect(page.map((p) => p.map !== null)).toEqual([true, true, false, false, false, false]);
-    expect(page[2].missing).toEqual(['concept map not computed (only the first 2 images have one: --maps; `acseg explore --serve` computes it when the image is opened)']);
+    expect(page[2].missing).toEqual([
+      'concept map not computed (only the first 2 images have one: --maps; `acseg explore --serve` computes it when the image is opened)',
+    ]);
     expect((await readIndex(r.dir)).mapsOnDemand).toBe(true);
     const emb = parseDataScript<EmbeddingPage>(await readFile(join(r.dir, embeddingFile(0)), 'utf8'));
     expect(new Set(emb.refs.map((x) => x[0])).size).toBe(6);

@@ -6,8 +6,18 @@ import { FeatureCache } from '@acseg/feature-cache';
 import { writeFileAtomic } from '@acseg/report';
 import { writeAssets } from './assets.js';
 import {
-  EMBEDDING_CHUNK, EXPLORE_FORMAT, INDEX_FILE, MISSING, PAGE_SIZE, dataScript, embeddingFile, pageFile,
-  type EmbeddingPage, type ExploreIndex, type IndexEntry, type PageImage,
+  EMBEDDING_CHUNK,
+  EXPLORE_FORMAT,
+  INDEX_FILE,
+  MISSING,
+  PAGE_SIZE,
+  dataScript,
+  embeddingFile,
+  pageFile,
+  type EmbeddingPage,
+  type ExploreIndex,
+  type IndexEntry,
+  type PageImage,
 } from './format.js';
 import { ImageReader, NOT_COMPUTED, type GroundTruthSource, type ImageOutcome, type RegionEmbedder } from './image-record.js';
 import { LayoutCache } from './layout-cache.js';
@@ -69,7 +79,10 @@ async function prepareDir(dir: string): Promise<void> {
   if (existsSync(dir)) {
     const names = await readdir(dir);
     if (names.length && !names.includes(OWN_MARK)) {
-      throw new AcsegError('BAD_INPUT', `${dir}: exists and was not written by acseg explore; it is left as it is`, { file: dir, hint: 'give another folder with --out, or remove it' });
+      throw new AcsegError('BAD_INPUT', `${dir}: exists and was not written by acseg explore; it is left as it is`, {
+        file: dir,
+        hint: 'give another folder with --out, or remove it',
+      });
     }
   }
   await mkdir(join(dir, 'data'), { recursive: true });
@@ -102,7 +115,8 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
   const epochs = opts.epochs ?? 200;
   const pageSize = Math.max(1, opts.pageSize ?? PAGE_SIZE);
   const listed = await listRun(run);
-  if (typeof opts.groundTruth === 'string' && !existsSync(opts.groundTruth)) throw new AcsegError('BAD_INPUT', `${resolve(opts.groundTruth)}: no such ground-truth folder`, { file: opts.groundTruth });
+  if (typeof opts.groundTruth === 'string' && !existsSync(opts.groundTruth))
+    throw new AcsegError('BAD_INPUT', `${resolve(opts.groundTruth)}: no such ground-truth folder`, { file: opts.groundTruth });
   const cache = await openCache(opts.features);
   await prepareDir(dir);
   opts.onStart?.(listed.images.length);
@@ -163,7 +177,10 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
       }
       if (rec.missing.some((m) => m.startsWith(NOT_COMPUTED))) limited++;
       let bits = 0;
-      for (const kind of new Set(lacks)) { bits |= MISSING[kind]; missing[kind].push(image.id); }
+      for (const kind of new Set(lacks)) {
+        bits |= MISSING[kind];
+        missing[kind].push(image.id);
+      }
       for (const r of rec.regions) if (r.classId !== undefined && r.className) classNames[r.classId] = r.className;
       const concepts = rec.regions.filter((r) => r.pixels > 0).length;
       histogram[concepts] = (histogram[concepts] ?? 0) + 1;
@@ -185,7 +202,14 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
   const index: ExploreIndex = {
     format: EXPLORE_FORMAT,
     title: opts.title ?? `acseg explore: ${run}`,
-    notes: [cache ? `features: ${cache.path} (${cache.info.model})` : 'features: none given', opts.groundTruth ? `ground truth: ${typeof opts.groundTruth === 'string' ? resolve(opts.groundTruth) : opts.groundTruth.describe}` : 'ground truth: none given', `concept maps: UMAP (umap-js), seed ${seed}, ${epochs} epochs`, `region embeddings: ${opts.embed ? 'from the backbone (as the k-NN classifier)' : 'pixel-weighted means of the cached patch features'}`],
+    notes: [
+      cache ? `features: ${cache.path} (${cache.info.model})` : 'features: none given',
+      opts.groundTruth
+        ? `ground truth: ${typeof opts.groundTruth === 'string' ? resolve(opts.groundTruth) : opts.groundTruth.describe}`
+        : 'ground truth: none given',
+      `concept maps: UMAP (umap-js), seed ${seed}, ${epochs} epochs`,
+      `region embeddings: ${opts.embed ? 'from the backbone (as the k-NN classifier)' : 'pixel-weighted means of the cached patch features'}`,
+    ],
     pageSize,
     pages: Math.ceil(listed.images.length / pageSize),
     images: entries,

@@ -30,7 +30,10 @@ export function patchRegions(map: IndexMap, grid: { h: number; w: number }): Int
     let best = 0;
     for (let r = 0; r < real; r++) {
       const w = overlap[r * n + p];
-      if (w > best) { best = w; out[p] = r; }
+      if (w > best) {
+        best = w;
+        out[p] = r;
+      }
     }
   }
   return out;
@@ -61,7 +64,10 @@ export function regionEmbeddings(map: IndexMap, features: FeatureMap): Map<numbe
     for (let j = 0; j < d; j++) norm += e[j] * e[j];
     norm = Math.sqrt(norm);
     if (!(norm > 0)) continue;
-    out.set(r, Float32Array.from(e, (v) => v / norm));
+    out.set(
+      r,
+      Float32Array.from(e, (v) => v / norm),
+    );
   }
   return out;
 }

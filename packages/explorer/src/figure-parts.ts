@@ -5,15 +5,38 @@ import { VOC_PALETTE } from '@acseg/report';
 import { embeddingFile, INDEX_FILE, pageFile, parseDataScript, type EmbeddingPage, type ExploreIndex, type PageImage } from './format.js';
 
 /** Concept colours: the page's (explorer-data.js), by region index. */
-export const CONCEPT_COLORS = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6', '#bcf60c', '#fabebe', '#008080',
-  '#e6beff', '#9a6324', '#fffac8', '#800000', '#aaffc3', '#808000', '#ffd8b1', '#000075', '#808080', '#ffe119'];
+export const CONCEPT_COLORS = [
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#46f0f0',
+  '#f032e6',
+  '#bcf60c',
+  '#fabebe',
+  '#008080',
+  '#e6beff',
+  '#9a6324',
+  '#fffac8',
+  '#800000',
+  '#aaffc3',
+  '#808000',
+  '#ffd8b1',
+  '#000075',
+  '#808080',
+  '#ffe119',
+];
 export const conceptColor = (r: number): string => CONCEPT_COLORS[r % CONCEPT_COLORS.length];
 const rgb = (hex: string) => [1, 3, 5].map((o) => parseInt(hex.slice(o, o + 2), 16));
 
 export function decodeRle(rle: readonly number[], n: number): Uint8Array {
   const out = new Uint8Array(n);
   let o = 0;
-  for (let k = 0; k < rle.length; k += 2) { out.fill(rle[k], o, o + rle[k + 1]); o += rle[k + 1]; }
+  for (let k = 0; k < rle.length; k += 2) {
+    out.fill(rle[k], o, o + rle[k + 1]);
+    o += rle[k + 1];
+  }
   return out;
 }
 
@@ -27,9 +50,13 @@ export function mapPng(rec: PageImage, rle: readonly number[], mode: 'concepts' 
   const data = new Uint8Array(map.length * 4);
   for (let p = 0; p < map.length; p++) {
     const v = map[p];
-    if (mode === 'classes') { data.set([...VOC_PALETTE[v], 255], p * 4); continue; }
+    if (mode === 'classes') {
+      data.set([...VOC_PALETTE[v], 255], p * 4);
+      continue;
+    }
     if (v === 255) continue;
-    if (mode === 'concepts' || mode === 'overlay' || mode === v) data.set([...rgb(conceptColor(v)), mode === 'concepts' ? 255 : mode === 'overlay' ? 140 : 170], p * 4);
+    if (mode === 'concepts' || mode === 'overlay' || mode === v)
+      data.set([...rgb(conceptColor(v)), mode === 'concepts' ? 255 : mode === 'overlay' ? 140 : 170], p * 4);
     else data[p * 4 + 3] = 150;
   }
   return `data:image/png;base64,${Buffer.from(encode({ width: rec.mw, height: rec.mh, data, channels: 4, depth: 8 })).toString('base64')}`;
@@ -38,7 +65,10 @@ export function mapPng(rec: PageImage, rle: readonly number[], mode: 'concepts' 
 /** The explorer's data, read back from its files. */
 export class ExploreData {
   private readonly pages = new Map<number, PageImage[]>();
-  private constructor(readonly dir: string, readonly index: ExploreIndex) {}
+  private constructor(
+    readonly dir: string,
+    readonly index: ExploreIndex,
+  ) {}
 
   static async open(dir: string): Promise<ExploreData> {
     const text = await readFile(join(dir, INDEX_FILE), 'utf8');

@@ -35,7 +35,9 @@ describe('writeFigures', () => {
     const q = plantedVector(1, 0);
     const cos = (a: number[], b: number[]) => a.reduce((t, v, j) => t + v * b[j], 0) / (Math.hypot(...a) * Math.hypot(...b));
     const want = IDS.flatMap((id, m) => (m === 1 ? [] : [...new Set(regionMapOf(m))].map((reg) => ({ id, c: cos(q, plantedVector(m, reg)) }))))
-      .sort((a, b) => b.c - a.c).slice(0, 4).map((w) => w.id);
+      .sort((a, b) => b.c - a.c)
+      .slice(0, 4)
+      .map((w) => w.id);
     expect(want).toEqual(['c', 'a', 'd', 'e']);
     expect([...six.matchAll(/>(\w) · /g)].map((m) => m[1])).toEqual(want);
     const png = await sharp(join(r.dir, 'figures', 'fig6-retrieval.png')).metadata();
@@ -48,6 +50,9 @@ describe('writeFigures', () => {
     const r = await buildExplorer({ run: fx.run });
     const f = await writeFigures({ dir: r.dir });
     expect(f.files.map((p) => p.split(/[\\/]/).pop())).toEqual(['fig5-grid.svg', 'fig5-grid.png']);
-    expect(f.skipped).toEqual(['Figure 4: no image has a concept map (features or region maps missing)', 'Figure 6: no region embeddings to search (features missing)']);
+    expect(f.skipped).toEqual([
+      'Figure 4: no image has a concept map (features or region maps missing)',
+      'Figure 6: no region embeddings to search (features missing)',
+    ]);
   });
 });

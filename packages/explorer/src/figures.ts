@@ -44,21 +44,29 @@ function crop(x: number, y: number, rec: PageImage, base: string | undefined, re
   return `<svg x="${x}" y="${y}" width="${size}" height="${size}" viewBox="${cx - side / 2} ${cy - side / 2} ${side} ${side}"><rect x="-1e4" y="-1e4" width="2e4" height="2e4" fill="#ddd"/>${base ? `<image ${full} href="${base}"/>` : ''}${rec.regionsRle ? `<image ${full} href="${mapPng(rec, rec.regionsRle, region)}" style="image-rendering:pixelated"/>` : ''}</svg>`;
 }
 
-const svgDoc = (w: number, h: number, body: string) => `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"><rect width="100%" height="100%" fill="#fff"/>${body}</svg>\n`;
+const svgDoc = (w: number, h: number, body: string) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"><rect width="100%" height="100%" fill="#fff"/>${body}</svg>\n`;
 
 async function fig4(data: ExploreData, i: number): Promise<string> {
   const rec = await data.image(i);
   const base = await data.thumbUri(rec);
   const m = rec.map!;
-  const dots = m.x.map((x, p) => `<circle cx="${CELL + 40 + 10 + x * (CELL - 20)}" cy="${30 + 10 + (1 - m.y[p]) * (CELL - 20)}" r="3" fill="${m.r[p] < 0 ? '#999' : conceptColor(m.r[p])}"/>`).join('');
+  const dots = m.x
+    .map(
+      (x, p) =>
+        `<circle cx="${CELL + 40 + 10 + x * (CELL - 20)}" cy="${30 + 10 + (1 - m.y[p]) * (CELL - 20)}" r="3" fill="${m.r[p] < 0 ? '#999' : conceptColor(m.r[p])}"/>`,
+    )
+    .join('');
   const hist = data.index.histogram;
   const max = Math.max(1, ...hist);
   const bw = Math.min(30, (2 * CELL + 40) / Math.max(1, hist.length));
   const current = data.index.images[i][1];
-  const bars = hist.map((c, n) => {
-    const h = (c / max) * 80;
-    return `<rect x="${n * bw + 2}" y="${CELL + 150 - h}" width="${bw - 4}" height="${h}" fill="${n === current ? '#000' : '#9ab'}"/><text x="${n * bw + bw / 2}" y="${CELL + 165}" text-anchor="middle" ${FONT}>${n}</text>`;
-  }).join('');
+  const bars = hist
+    .map((c, n) => {
+      const h = (c / max) * 80;
+      return `<rect x="${n * bw + 2}" y="${CELL + 150 - h}" width="${bw - 4}" height="${h}" fill="${n === current ? '#000' : '#9ab'}"/><text x="${n * bw + bw / 2}" y="${CELL + 165}" text-anchor="middle" ${FONT}>${n}</text>`;
+    })
+    .join('');
   const body = `<text x="0" y="18" ${FONT}>${escXml(rec.id)}: regions and patch features (UMAP, seed ${data.index.seed}) by concept</text>
 ${picture(0, 30, rec, base, rec.regionsRle ? mapPng(rec, rec.regionsRle, 'overlay') : undefined)}
 <rect x="${CELL + 40}" y="30" width="${CELL}" height="${CELL}" fill="none" stroke="#ccc"/>${dots}
@@ -68,7 +76,9 @@ ${picture(0, 30, rec, base, rec.regionsRle ? mapPng(rec, rec.regionsRle, 'overla
 
 async function fig5(data: ExploreData, rows: number): Promise<string> {
   const n = Math.min(rows, data.index.images.length);
-  const heads = ['image', 'concepts', 'classes', 'ground truth'].map((t, c) => `<text x="${c * (CELL + 10) + CELL / 2}" y="18" text-anchor="middle" ${FONT}>${t}</text>`).join('');
+  const heads = ['image', 'concepts', 'classes', 'ground truth']
+    .map((t, c) => `<text x="${c * (CELL + 10) + CELL / 2}" y="18" text-anchor="middle" ${FONT}>${t}</text>`)
+    .join('');
   const parts: string[] = [heads];
   for (let i = 0; i < n; i++) {
     const rec = await data.image(i);

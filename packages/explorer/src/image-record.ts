@@ -60,7 +60,12 @@ export const NOT_COMPUTED = 'concept map not computed';
 function conceptMap(xy: Float32Array, f: FeatureMap, regions: IndexMap): NonNullable<PageImage['map']> {
   const n = f.grid.h * f.grid.w;
   const owner = patchRegions(regions, f.grid);
-  return { x: Array.from({ length: n }, (_, p) => round4(xy[p * 2])), y: Array.from({ length: n }, (_, p) => round4(xy[p * 2 + 1])), r: Array.from(owner), grid: [f.grid.h, f.grid.w] };
+  return {
+    x: Array.from({ length: n }, (_, p) => round4(xy[p * 2])),
+    y: Array.from({ length: n }, (_, p) => round4(xy[p * 2 + 1])),
+    r: Array.from(owner),
+    grid: [f.grid.h, f.grid.w],
+  };
 }
 
 /** The run's thumbnail copied in (or one made from the source), relative to explore/; undefined when neither exists. */
@@ -74,7 +79,13 @@ async function thumbnail(dir: string, image: RunImage): Promise<string | undefin
     return rel;
   }
   try {
-    const jpg = await sharp(image.source).rotate().resize(320, 320, { fit: 'inside', withoutEnlargement: true }).toColourspace('srgb').removeAlpha().jpeg({ quality: 80 }).toBuffer();
+    const jpg = await sharp(image.source)
+      .rotate()
+      .resize(320, 320, { fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .jpeg({ quality: 80 })
+      .toBuffer();
     await writeFileAtomic(dest, jpg);
     return rel;
   } catch {
@@ -102,12 +113,28 @@ export class ImageReader {
   async read(image: RunImage, i: number): Promise<ImageOutcome> {
     const lacks: MissingKind[] = [];
     const words: string[] = [];
-    const miss = (kind: MissingKind, why: string) => { lacks.push(kind); words.push(why); };
+    const miss = (kind: MissingKind, why: string) => {
+      lacks.push(kind);
+      words.push(why);
+    };
     const thumb = await thumbnail(this.o.dir, image);
     if (!thumb) miss('thumb', `no thumbnail and the source ${image.source} cannot be read`);
     const rec: PageImage = {
-      i, id: image.id, source: image.source, thumb: thumb ?? null, width: 0, height: 0, mw: 0, mh: 0,
-      regionsRle: null, classesRle: null, gtRle: null, regions: [], map: null, iou: null, missing: words,
+      i,
+      id: image.id,
+      source: image.source,
+      thumb: thumb ?? null,
+      width: 0,
+      height: 0,
+      mw: 0,
+      mh: 0,
+      regionsRle: null,
+      classesRle: null,
+      gtRle: null,
+      regions: [],
+      map: null,
+      iou: null,
+      missing: words,
     };
     const out: ImageOutcome = { rec, lacks, embeddings: new Map() };
     const json = await readImageJson(image.json);
@@ -119,7 +146,14 @@ export class ImageReader {
     const size = fitSize(json.width, json.height, MAP_SIDE);
     Object.assign(rec, { width: json.width, height: json.height, mw: size.width, mh: size.height });
     const named = json.classifier !== null;
-    rec.regions = json.regions.map((r) => ({ r: r.region, concept: r.concept, classId: named ? r.classId : undefined, className: named ? r.className : undefined, pixels: r.pixels, bbox: Array.from(r.bbox) }));
+    rec.regions = json.regions.map((r) => ({
+      r: r.region,
+      concept: r.concept,
+      classId: named ? r.classId : undefined,
+      className: named ? r.className : undefined,
+      pixels: r.pixels,
+      bbox: Array.from(r.bbox),
+    }));
     const small = (m: IndexMap) => runLengths(resizeNearest(m, size.width, size.height).data);
     const fits = (m: IndexMap) => m.width === json.width && m.height === json.height;
 
@@ -133,7 +167,10 @@ export class ImageReader {
     let regions: IndexMap | undefined;
     if (typeof found === 'string') miss('regions', found);
     else if (!fits(found)) miss('regions', `region map is ${found.width}×${found.height}, the image ${json.width}×${json.height}`);
-    else { regions = found; rec.regionsRle = small(found); }
+    else {
+      regions = found;
+      rec.regionsRle = small(found);
+    }
 
     if (this.o.groundTruth) {
       const [gtFile, gt] = await this.groundTruth(image);
@@ -153,19 +190,29 @@ export class ImageReader {
       else out.embeddings = embedded;
     }
     const cache = this.o.cache;
-    if (!cache) { miss('features', `no feature cache given (--features DIR): no concept map${this.o.embed ? '' : ', no retrieval'}`); return out; }
+    if (!cache) {
+      miss('features', `no feature cache given (--features DIR): no concept map${this.o.embed ? '' : ', no retrieval'}`);
+      return out;
+    }
     const at = (image.source ? this.bySource.get(sourceKey(image.source)) : undefined) ?? cache.indexOf(image.id);
-    if (at < 0) { miss('features', `not in the feature cache ${cache.path}`); return out; }
+    if (at < 0) {
+      miss('features', `not in the feature cache ${cache.path}`);
+      return out;
+    }
     if (!regions) return out;
     const [f] = await cache.read([at]);
     if (f.imageSize.width !== json.width || f.imageSize.height !== json.height) {
-      miss('features', `the cached features are of a ${f.imageSize.width}×${f.imageSize.height} image, this one is ${json.width}×${json.height} (another image?)`);
+      miss(
+        'features',
+        `the cached features are of a ${f.imageSize.width}×${f.imageSize.height} image, this one is ${json.width}×${json.height} (another image?)`,
+      );
       return out;
     }
     // Beyond --maps, a layout computed earlier (by `explore --serve` when the image was opened) is still shown.
     const xy = i < this.o.maxMaps ? await this.o.layouts.get(f) : await this.o.layouts.peek(f);
     if (xy) rec.map = conceptMap(xy, f, regions);
-    else if (i >= this.o.maxMaps) words.push(`${NOT_COMPUTED} (only the first ${this.o.maxMaps} images have one: --maps; \`acseg explore --serve\` computes it when the image is opened)`);
+    else if (i >= this.o.maxMaps)
+      words.push(`${NOT_COMPUTED} (only the first ${this.o.maxMaps} images have one: --maps; \`acseg explore --serve\` computes it when the image is opened)`);
     if (!this.o.embed) out.embeddings = regionEmbeddings(regions, f);
     return out;
   }
@@ -176,7 +223,8 @@ export class ImageReader {
     if (typeof json === 'string') return json;
     const found = await regionMap(this.o.run, image, json);
     if (typeof found === 'string') return found;
-    if (found.width !== json.width || found.height !== json.height) return `region map is ${found.width}×${found.height}, the image ${json.width}×${json.height}`;
+    if (found.width !== json.width || found.height !== json.height)
+      return `region map is ${found.width}×${found.height}, the image ${json.width}×${json.height}`;
     const cache = this.o.cache;
     if (!cache) return 'no feature cache given (--features DIR)';
     const at = (image.source ? this.bySource.get(sourceKey(image.source)) : undefined) ?? cache.indexOf(image.id);
@@ -212,7 +260,11 @@ export class ImageReader {
     const out = new Map<number, Float32Array>();
     which.forEach((r, j) => {
       const norm = Math.hypot(...raw[j]);
-      if (norm > 0) out.set(r, raw[j].map((v) => v / norm));
+      if (norm > 0)
+        out.set(
+          r,
+          raw[j].map((v) => v / norm),
+        );
     });
     return out;
   }

@@ -18,7 +18,11 @@ export function imageIou(pred: Uint8Array, gt: Uint8Array): number | undefined {
   for (const [c, row] of overlap) {
     let best = -1;
     let bestCount = -1;
-    for (const [g, count] of row) if (count > bestCount || (count === bestCount && g < best)) { best = g; bestCount = count; }
+    for (const [g, count] of row)
+      if (count > bestCount || (count === bestCount && g < best)) {
+        best = g;
+        bestCount = count;
+      }
     name.set(c, best);
   }
   const inter = new Map<number, number>();

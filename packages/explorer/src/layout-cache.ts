@@ -15,7 +15,11 @@ const LAYOUT_VERSION = 1;
 export class LayoutCache {
   hits = 0;
   private readonly used = new Set<string>();
-  constructor(private readonly dir: string, private readonly opts: { seed: number; epochs: number }, private readonly pool: LayoutPool) {}
+  constructor(
+    private readonly dir: string,
+    private readonly opts: { seed: number; epochs: number },
+    private readonly pool: LayoutPool,
+  ) {}
 
   private name(f: FeatureMap): string {
     const hash = createHash('sha256');
@@ -25,7 +29,10 @@ export class LayoutCache {
   }
 
   private async saved(name: string): Promise<Float32Array | null | undefined> {
-    const saved = await readFile(join(this.dir, name), 'utf8').then((t) => JSON.parse(t) as number[] | null, () => undefined);
+    const saved = await readFile(join(this.dir, name), 'utf8').then(
+      (t) => JSON.parse(t) as number[] | null,
+      () => undefined,
+    );
     if (saved === undefined) return undefined;
     this.used.add(name);
     this.hits++;

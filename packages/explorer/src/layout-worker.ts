@@ -2,7 +2,13 @@ import { parentPort } from 'node:worker_threads';
 import { patchLayout, type LayoutOptions } from './layout.js';
 
 /** One image's patch features to lay out, and the answer. */
-export interface LayoutRequest { seq: number; tokens: Float32Array; n: number; d: number; opts: LayoutOptions }
+export interface LayoutRequest {
+  seq: number;
+  tokens: Float32Array;
+  n: number;
+  d: number;
+  opts: LayoutOptions;
+}
 export type LayoutReply = { seq: number; xy: Float32Array | undefined } | { seq: number; error: string };
 
 // UMAP of one image's patches, off the main thread: several images at once on several cores.

@@ -21,7 +21,10 @@ describe('patchLayout', () => {
       for (let j = 0; j < n; j++) {
         if (j === i) continue;
         const d = (a[i * 2] - a[j * 2]) ** 2 + (a[i * 2 + 1] - a[j * 2 + 1]) ** 2;
-        if (d < bestD) { bestD = d; best = j; }
+        if (d < bestD) {
+          bestD = d;
+          best = j;
+        }
       }
       expect(best < 15).toBe(i < 15);
     }

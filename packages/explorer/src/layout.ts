@@ -30,7 +30,10 @@ export function patchLayout(tokens: Float32Array, n: number, d: number, opts: La
   for (const axis of [0, 1]) {
     let lo = Infinity;
     let hi = -Infinity;
-    for (const p of xy) { lo = Math.min(lo, p[axis]); hi = Math.max(hi, p[axis]); }
+    for (const p of xy) {
+      lo = Math.min(lo, p[axis]);
+      hi = Math.max(hi, p[axis]);
+    }
     const span = hi - lo || 1;
     for (let i = 0; i < n; i++) out[i * 2 + axis] = (xy[i][axis] - lo) / span;
   }

@@ -15,7 +15,12 @@ import { listRun, type RunImage } from './run-reader.js';
  * cached in explore/.cache/ like the build's, so a rebuild shows them too.
  */
 export class MapService {
-  private constructor(private readonly images: RunImage[], private readonly reader: ImageReader, private readonly cache: FeatureCache, private readonly pool: LayoutPool) {}
+  private constructor(
+    private readonly images: RunImage[],
+    private readonly reader: ImageReader,
+    private readonly cache: FeatureCache,
+    private readonly pool: LayoutPool,
+  ) {}
 
   /** Undefined when the explorer was built without features (nothing to compute from). */
   static async open(dir: string): Promise<MapService | undefined> {

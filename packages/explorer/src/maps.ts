@@ -24,7 +24,10 @@ export async function readIndexPng(path: string): Promise<IndexMap> {
     throw new AcsegError('BAD_INPUT', `${path}: not a readable PNG (${(e as Error).message})`, { file: path });
   }
   if (png.channels !== 1 || png.depth !== 8) {
-    throw new AcsegError('BAD_INPUT', `${path}: expected an 8-bit index PNG (one channel), found ${png.channels} channel(s) of ${png.depth} bits`, { file: path, hint: 'label maps must hold class indices, as VOC SegmentationClass PNGs do' });
+    throw new AcsegError('BAD_INPUT', `${path}: expected an 8-bit index PNG (one channel), found ${png.channels} channel(s) of ${png.depth} bits`, {
+      file: path,
+      hint: 'label maps must hold class indices, as VOC SegmentationClass PNGs do',
+    });
   }
   return { width: png.width, height: png.height, data: Uint8Array.from(png.data as Uint8Array) };
 }

@@ -39,13 +39,26 @@ export async function listRun(out: string): Promise<{ images: RunImage[]; skippe
   for (const name of (await readdir(dir)).sort()) {
     if (!name.endsWith('.json') || name.startsWith('.')) continue;
     const json = join(dir, name);
-    const record = await readFile(json, 'utf8').then((t) => JSON.parse(t) as Partial<ImageJson> & { id?: string; source?: string }, () => undefined);
+    const record = await readFile(json, 'utf8').then(
+      (t) => JSON.parse(t) as Partial<ImageJson> & { id?: string; source?: string },
+      () => undefined,
+    );
     if (!record || typeof record.id !== 'string' || !Array.isArray(record.regions)) continue;
     const thumb = join(dir, 'thumbs', `${record.id}.jpg`);
-    images.push({ id: record.id, source: String(record.source ?? ''), json, label: join(dir, `${record.id}.png`), thumb: existsSync(thumb) ? thumb : undefined });
+    images.push({
+      id: record.id,
+      source: String(record.source ?? ''),
+      json,
+      label: join(dir, `${record.id}.png`),
+      thumb: existsSync(thumb) ? thumb : undefined,
+    });
   }
   if (!images.length) {
-    throw new AcsegError('BAD_INPUT', `${dir}: neither ${GALLERY_LOG} nor per-image JSON files of acseg; this is not an output folder of acseg run or segment`, { file: dir, hint: 'give the --out folder of acseg run or segment' });
+    throw new AcsegError(
+      'BAD_INPUT',
+      `${dir}: neither ${GALLERY_LOG} nor per-image JSON files of acseg; this is not an output folder of acseg run or segment`,
+      { file: dir, hint: 'give the --out folder of acseg run or segment' },
+    );
   }
   return { images, skipped: [], fromRecord: false };
 }

@@ -25,7 +25,9 @@ function get(url: string, path: string): Promise<{ status: number; type?: string
   return new Promise((ok, fail) => {
     const req = request({ host: u.hostname, port: u.port, path, method: 'GET' }, (res) => {
       let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
       res.on('end', () => ok({ status: res.statusCode ?? 0, type: res.headers['content-type'], body }));
     });
     req.on('error', fail);

@@ -31,7 +31,19 @@ function syntheticBackbone(): Backbone {
         // A fresh map per image, as a backbone allocates one.
         const tokens = base.slice(0, N_PATCH * DIM);
         tokens[0] = i;
-        yield { ok: true, features: { id: `img${i}`, source: String(img), grid: GRID, dim: DIM, tokens, cls: base.slice(N_PATCH * DIM, N_PATCH * DIM + DIM), attention: { heads: HEADS, data: base.slice(N_PATCH * DIM + DIM) }, imageSize: { width: 500, height: 375 } } };
+        yield {
+          ok: true,
+          features: {
+            id: `img${i}`,
+            source: String(img),
+            grid: GRID,
+            dim: DIM,
+            tokens,
+            cls: base.slice(N_PATCH * DIM, N_PATCH * DIM + DIM),
+            attention: { heads: HEADS, data: base.slice(N_PATCH * DIM + DIM) },
+            imageSize: { width: 500, height: 375 },
+          },
+        };
       }
     },
   };
@@ -40,7 +52,9 @@ function syntheticBackbone(): Backbone {
 async function child(n: number): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'fcache-bench-'));
   let peak = 0;
-  const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const sample = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 20);
   const images = Array.from({ length: n }, (_, i) => `/bench/img${i}.jpg`);
   let t = performance.now();
   await writeFeatureCache({ backbone: syntheticBackbone(), images, out: dir, shardSize: 256 });
@@ -50,7 +64,10 @@ async function child(n: number): Promise<void> {
 
   const cache = await FeatureCache.open(dir);
   let seed = 12345;
-  const rand = () => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 2 ** 32; };
+  const rand = () => {
+    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
   const batches = 100;
   t = performance.now();
   for (let b = 0; b < batches; b++) await cache.read(Array.from({ length: 32 }, () => Math.floor(rand() * n)));
@@ -62,10 +79,17 @@ async function child(n: number): Promise<void> {
   clearInterval(sample);
   await rm(dir, { recursive: true, force: true });
   const mb = (x: number) => (x / 2 ** 20).toFixed(0);
-  console.log(JSON.stringify({
-    n, disk: mb(n * BYTES_PER_IMAGE), write: (n / writeS).toFixed(0), writeMBs: mb((n * BYTES_PER_IMAGE) / writeS),
-    peak: mb(writePeak), rand: ((batches * 32) / randS).toFixed(0), seq: (n / seqS).toFixed(0),
-  }));
+  console.log(
+    JSON.stringify({
+      n,
+      disk: mb(n * BYTES_PER_IMAGE),
+      write: (n / writeS).toFixed(0),
+      writeMBs: mb((n * BYTES_PER_IMAGE) / writeS),
+      peak: mb(writePeak),
+      rand: ((batches * 32) / randS).toFixed(0),
+      seq: (n / seqS).toFixed(0),
+    }),
+  );
 }
 
 const arg = process.argv.indexOf('--child');

@@ -37,7 +37,9 @@ async function child(n: number): Promise<void> {
     global.gc?.();
     const base = process.memoryUsage().rss;
     let peak = base;
-    const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+    const sample = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
     const t = performance.now();
     const r = await importFeatures({ files: [file], out: join(dir, 'cache'), patchSize: 16, shardSize: 256 });
     const s = (performance.now() - t) / 1000;

@@ -20,7 +20,17 @@ function tinyBackbone(): Backbone {
     async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {
       for (const [i, img] of images.entries()) {
         const tokens = Float32Array.from({ length: 16 }, (_, j) => 1 + ((i + j) % 7));
-        yield { ok: true, features: { id: `IMG_${String(i).padStart(7, '0')}`, source: String(img), grid: { h: 2, w: 2 }, dim: 4, tokens, imageSize: { width: 4000, height: 3000 } } };
+        yield {
+          ok: true,
+          features: {
+            id: `IMG_${String(i).padStart(7, '0')}`,
+            source: String(img),
+            grid: { h: 2, w: 2 },
+            dim: 4,
+            tokens,
+            imageSize: { width: 4000, height: 3000 },
+          },
+        };
       }
     },
   };
@@ -35,7 +45,9 @@ async function child(n: number): Promise<void> {
     const heapBase = process.memoryUsage().heapUsed;
     const base = process.memoryUsage().rss;
     let peak = base;
-    const sample = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+    const sample = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 20);
     const t = performance.now();
     let live = 0;
     const at = Math.floor(n * 0.9);
@@ -43,7 +55,10 @@ async function child(n: number): Promise<void> {
     const probe = async function* (): AsyncIterable<FeatureResult> {
       let i = 0;
       for await (const r of tinyBackbone().extract(images)) {
-        if (i++ === at && global.gc) { global.gc(); live = process.memoryUsage().heapUsed; }
+        if (i++ === at && global.gc) {
+          global.gc();
+          live = process.memoryUsage().heapUsed;
+        }
         yield r;
       }
     };
@@ -53,7 +68,17 @@ async function child(n: number): Promise<void> {
     peak = Math.max(peak, process.memoryUsage().rss);
     const mb = (x: number) => (x / 2 ** 20).toFixed(0);
     const indexMb = ((await stat(join(dir, 'cache', 'index.json'))).size / 2 ** 20).toFixed(1);
-    console.log(JSON.stringify({ n, rate: (n / s).toFixed(0), before: mb(base), peak: mb(peak), grew: mb(peak - base), index: indexMb, held: live ? mb(live - heapBase) : '?' }));
+    console.log(
+      JSON.stringify({
+        n,
+        rate: (n / s).toFixed(0),
+        before: mb(base),
+        peak: mb(peak),
+        grew: mb(peak - base),
+        index: indexMb,
+        held: live ? mb(live - heapBase) : '?',
+      }),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

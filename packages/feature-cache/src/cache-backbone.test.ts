@@ -9,8 +9,12 @@ import { FakeBackbone, fakeFeatures } from './testing/fake-backbone.js';
 import { writeFeatureCache } from './write.js';
 
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'acseg-cache-backbone-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'acseg-cache-backbone-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 async function collect(it: AsyncIterable<FeatureResult>): Promise<FeatureResult[]> {
   const out: FeatureResult[] = [];
@@ -51,7 +55,7 @@ describe('cacheBackbone', () => {
 });
 
 describe('pooledRegionEmbeddings', () => {
-  it('is the mean over each region\'s pixels of the token of the patch under the pixel (brute force)', () => {
+  it("is the mean over each region's pixels of the token of the patch under the pixel (brute force)", () => {
     const grid = { h: 2, w: 3 };
     const d = 4;
     const tokens = Float32Array.from({ length: 6 * d }, (_, i) => Math.sin(i * 1.7) * 3);

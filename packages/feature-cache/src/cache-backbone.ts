@@ -1,4 +1,15 @@
-import { AcsegError, imageId, imageSource, regionPatchOverlap, type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput, type RegionMap } from '@acseg/core';
+import {
+  AcsegError,
+  imageId,
+  imageSource,
+  regionPatchOverlap,
+  type Backbone,
+  type BackboneInfo,
+  type FeatureMap,
+  type FeatureResult,
+  type ImageInput,
+  type RegionMap,
+} from '@acseg/core';
 import { sourceKey } from './cached-backbone.js';
 import type { FeatureCache } from './read.js';
 
@@ -35,8 +46,17 @@ export function pooledRegionEmbeddings(f: FeatureMap, regions: RegionMap, which?
 function infoOf(cache: FeatureCache): BackboneInfo {
   const { model, modelFile, modelSha256, patchSize, inputSize, inputHeight, inputWidth, family, registers, dim } = cache.info;
   return {
-    model, modelFile, modelSha256, patchSize, inputSize, dim, heads: cache.heads || undefined, hasAttention: cache.heads > 0,
-    ...(inputHeight !== undefined ? { inputHeight, inputWidth } : {}), ...(family !== undefined ? { family } : {}), ...(registers !== undefined ? { registers } : {}),
+    model,
+    modelFile,
+    modelSha256,
+    patchSize,
+    inputSize,
+    dim,
+    heads: cache.heads || undefined,
+    hasAttention: cache.heads > 0,
+    ...(inputHeight !== undefined ? { inputHeight, inputWidth } : {}),
+    ...(family !== undefined ? { family } : {}),
+    ...(registers !== undefined ? { registers } : {}),
   };
 }
 
@@ -51,7 +71,11 @@ export function cacheBackbone(caches: readonly FeatureCache[], opts: CacheBackbo
   const first = caches[0];
   for (const c of caches.slice(1)) {
     if (c.dim !== first.dim || c.grid?.h !== first.grid?.h || c.grid?.w !== first.grid?.w || c.info.model !== first.info.model) {
-      throw new AcsegError('BAD_INPUT', `${c.path}: features of ${c.info.model} (dim ${c.dim}, grid ${c.grid?.h}×${c.grid?.w}) cannot be used with ${first.path} (${first.info.model}, dim ${first.dim}, grid ${first.grid?.h}×${first.grid?.w})`, { file: c.path, hint: 'both caches must come from the same model' });
+      throw new AcsegError(
+        'BAD_INPUT',
+        `${c.path}: features of ${c.info.model} (dim ${c.dim}, grid ${c.grid?.h}×${c.grid?.w}) cannot be used with ${first.path} (${first.info.model}, dim ${first.dim}, grid ${first.grid?.h}×${first.grid?.w})`,
+        { file: c.path, hint: 'both caches must come from the same model' },
+      );
     }
   }
   const bySource = caches.map((c) => new Map(c.images.map((im, i) => [sourceKey(im.source), i])));
@@ -76,21 +100,33 @@ export function cacheBackbone(caches: readonly FeatureCache[], opts: CacheBackbo
     async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {
       for (const [i, image] of images.entries()) {
         const features = await read(image, i);
-        if (features) { yield { ok: true, features }; continue; }
+        if (features) {
+          yield { ok: true, features };
+          continue;
+        }
         const source = imageSource(image, i);
         yield {
-          ok: false, id: imageId(image, i), source,
-          error: new AcsegError('BAD_INPUT', `${source}: not in the feature cache ${caches.map((c) => c.path).join(' or ')} (looked for its path and the id "${imageId(image, i)}")`, { file: source, stage: 'features' }),
+          ok: false,
+          id: imageId(image, i),
+          source,
+          error: new AcsegError(
+            'BAD_INPUT',
+            `${source}: not in the feature cache ${caches.map((c) => c.path).join(' or ')} (looked for its path and the id "${imageId(image, i)}")`,
+            { file: source, stage: 'features' },
+          ),
         };
       }
     },
     async regionEmbeddings(image: ImageInput, map: RegionMap, which?: readonly number[]): Promise<Float32Array[]> {
       if (regions) return regions.regionEmbeddings!(image, map, which);
       const f = await read(image, 0);
-      if (!f) throw new AcsegError('BAD_INPUT', `${imageSource(image)}: not in the feature cache, so its regions cannot be embedded`, { file: imageSource(image) });
+      if (!f)
+        throw new AcsegError('BAD_INPUT', `${imageSource(image)}: not in the feature cache, so its regions cannot be embedded`, { file: imageSource(image) });
       return pooledRegionEmbeddings(f, map, which);
     },
     regionEmbeddingsReadPixels: !!regions?.regionEmbeddingsReadPixels,
-    dispose: async () => { await Promise.all(caches.map((c) => c.close())); },
+    dispose: async () => {
+      await Promise.all(caches.map((c) => c.close()));
+    },
   };
 }

@@ -8,7 +8,9 @@ import { FeatureCache, writeFeatureCache } from './index.js';
 import { FakeBackbone } from './testing/fake-backbone.js';
 
 const made: string[] = [];
-afterAll(async () => { await Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))); });
+afterAll(async () => {
+  await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
+});
 
 async function collect(it: AsyncIterable<FeatureResult>): Promise<FeatureResult[]> {
   const out: FeatureResult[] = [];
@@ -33,7 +35,12 @@ describe('cachedBackbone', () => {
     got.forEach((r, i) => {
       const d = direct[i];
       if (!r.ok || !d.ok) return;
-      const pick = (f: FeatureMap) => ({ ...f, tokens: [...f.tokens], cls: f.cls && [...f.cls], attention: f.attention && { heads: f.attention.heads, data: [...f.attention.data] } });
+      const pick = (f: FeatureMap) => ({
+        ...f,
+        tokens: [...f.tokens],
+        cls: f.cls && [...f.cls],
+        attention: f.attention && { heads: f.attention.heads, data: [...f.attention.data] },
+      });
       expect(pick(r.features)).toEqual(pick(d.features));
     });
     // The backbone saw only the uncached images, a run of them at a time.

@@ -21,7 +21,9 @@ export function cachedBackbone(cache: FeatureCache, backbone: Backbone): Backbon
   const wrapped: Backbone & { served: number } = {
     name: backbone.name,
     info: backbone.info,
-    get served() { return served; },
+    get served() {
+      return served;
+    },
     async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {
       // Runs of uncached images go to the backbone together, in order.
       let missing: ImageInput[] = [];
@@ -33,7 +35,10 @@ export function cachedBackbone(cache: FeatureCache, backbone: Backbone): Backbon
       };
       for (const [i, image] of images.entries()) {
         const at = bySource.get(sourceKey(imageSource(image, i)));
-        if (at === undefined) { missing.push(image); continue; }
+        if (at === undefined) {
+          missing.push(image);
+          continue;
+        }
         yield* drain();
         const [features] = await cache.read([at]);
         served++;

@@ -27,7 +27,10 @@ function vit(family: string | undefined, registers: number | undefined, h = 48, 
 }
 
 async function refusal(p: Promise<unknown>): Promise<AcsegError> {
-  const e = await p.then(() => null, (err: unknown) => err as AcsegError);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err as AcsegError,
+  );
   if (!e) throw new Error('expected a refusal');
   return e;
 }

@@ -65,7 +65,11 @@ function expectSameMaps(got: FeatureMap[], want: FeatureMap[]): void {
   expect(got.map((m) => m.id)).toEqual(want.map((m) => m.id));
   got.forEach((m, i) => {
     expect(m.imageSize).toEqual(want[i].imageSize);
-    expect(Buffer.from(m.tokens.buffer, m.tokens.byteOffset, m.tokens.byteLength).equals(Buffer.from(want[i].tokens.buffer, want[i].tokens.byteOffset, want[i].tokens.byteLength))).toBe(true);
+    expect(
+      Buffer.from(m.tokens.buffer, m.tokens.byteOffset, m.tokens.byteLength).equals(
+        Buffer.from(want[i].tokens.buffer, want[i].tokens.byteOffset, want[i].tokens.byteLength),
+      ),
+    ).toBe(true);
     expect(Array.from(m.cls!)).toEqual(Array.from(want[i].cls!));
     expect(Array.from(m.attention!.data)).toEqual(Array.from(want[i].attention!.data));
   });
@@ -76,7 +80,9 @@ function slowBackbone(): FakeBackbone {
   let now = 0;
   vi.spyOn(Date, 'now').mockImplementation(() => now);
   const bb = new FakeBackbone();
-  bb.onYield = () => { now += 10_000; };
+  bb.onYield = () => {
+    now += 10_000;
+  };
   return bb;
 }
 
@@ -129,9 +135,13 @@ describe('writeFeatureCache flushes finished work every flushSeconds', () => {
     const images = names(10);
     const dir = await tmp();
     // The child flushes after images 3 and 6 (fake clock) and is busy on image 8 when killed: image 7 is lost.
-    const child = spawn(process.execPath, ['--conditions=@acseg/source', '--import', 'tsx', join(__dirname, 'testing/killable-writer.ts'), dir, '10', '7'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--conditions=@acseg/source', '--import', 'tsx', join(__dirname, 'testing/killable-writer.ts'), dir, '10', '7'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
-    child.stderr.on('data', (b: Buffer) => { stderr += b.toString(); });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
     const exited = new Promise<NodeJS.Signals | null>((done) => child.on('close', (_code, signal) => done(signal)));
     const deadline = Date.now() + 50_000;
     while (storedNow(dir) < 6 && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));

@@ -164,10 +164,13 @@ export function parseIndex(text: string, file: string): CacheIndex {
   if (x.format !== CACHE_FORMAT) fail(file, `not a feature cache index (format is ${JSON.stringify(x.format)}, expected "${CACHE_FORMAT}")`);
   if (x.version !== CACHE_VERSION) fail(file, `feature cache version ${String(x.version)} is not supported (this reader knows version ${CACHE_VERSION})`);
   const info = x.info;
-  if (!info || typeof info.model !== 'string' || !isInt(info.inputSize, 1) || !isInt(info.patchSize, 1) || !isInt(info.dim, 1)) fail(file, '"info" lacks model, inputSize, patchSize or dim');
-  if (info.modelSha256 !== undefined && (typeof info.modelSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(info.modelSha256))) fail(file, '"info.modelSha256" is not a SHA-256');
+  if (!info || typeof info.model !== 'string' || !isInt(info.inputSize, 1) || !isInt(info.patchSize, 1) || !isInt(info.dim, 1))
+    fail(file, '"info" lacks model, inputSize, patchSize or dim');
+  if (info.modelSha256 !== undefined && (typeof info.modelSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(info.modelSha256)))
+    fail(file, '"info.modelSha256" is not a SHA-256');
   if (info.modelFile !== undefined && typeof info.modelFile !== 'string') fail(file, '"info.modelFile" is not a path');
-  if ((info.inputHeight !== undefined || info.inputWidth !== undefined) && (!isInt(info.inputHeight, 1) || !isInt(info.inputWidth, 1))) fail(file, '"info.inputHeight" / "info.inputWidth" are malformed');
+  if ((info.inputHeight !== undefined || info.inputWidth !== undefined) && (!isInt(info.inputHeight, 1) || !isInt(info.inputWidth, 1)))
+    fail(file, '"info.inputHeight" / "info.inputWidth" are malformed');
   if (info.family !== undefined && typeof info.family !== 'string') fail(file, '"info.family" is not a string');
   if (info.registers !== undefined && !isInt(info.registers)) fail(file, '"info.registers" is not a count');
   if (x.dtype !== 'F32') fail(file, `dtype ${JSON.stringify(x.dtype)} is not supported (expected "F32")`);
@@ -178,13 +181,16 @@ export function parseIndex(text: string, file: string): CacheIndex {
   if (!Array.isArray(x.shards) || !Array.isArray(x.images) || !Array.isArray(x.skipped)) fail(file, '"shards", "images" or "skipped" is not a list');
   if (x.images.length > 0 && x.grid === null) fail(file, 'holds images but no grid');
   x.shards.forEach((s, i) => {
-    if (!s || typeof s.file !== 'string' || !isInt(s.count, 1) || !isInt(s.bytes, 1) || typeof s.sha256 !== 'string') fail(file, `shard entry ${i} is malformed`);
+    if (!s || typeof s.file !== 'string' || !isInt(s.count, 1) || !isInt(s.bytes, 1) || typeof s.sha256 !== 'string')
+      fail(file, `shard entry ${i} is malformed`);
   });
   const seenRows = x.shards.map((s) => new Uint8Array(s.count));
   const ids = new Set<string>();
   x.images.forEach((im, i) => {
-    if (!im || typeof im.id !== 'string' || typeof im.source !== 'string' || !isInt(im.width, 1) || !isInt(im.height, 1)) fail(file, `image entry ${i} is malformed`);
-    if (!isInt(im.shard) || im.shard >= x.shards!.length || !isInt(im.row) || im.row >= x.shards![im.shard].count) fail(file, `image entry ${i} (${im.id}) points to shard ${im.shard} row ${im.row}, which does not exist`);
+    if (!im || typeof im.id !== 'string' || typeof im.source !== 'string' || !isInt(im.width, 1) || !isInt(im.height, 1))
+      fail(file, `image entry ${i} is malformed`);
+    if (!isInt(im.shard) || im.shard >= x.shards!.length || !isInt(im.row) || im.row >= x.shards![im.shard].count)
+      fail(file, `image entry ${i} (${im.id}) points to shard ${im.shard} row ${im.row}, which does not exist`);
     if (seenRows[im.shard][im.row]) fail(file, `two images share shard ${im.shard} row ${im.row}`);
     seenRows[im.shard][im.row] = 1;
     if (ids.has(im.id)) fail(file, `image id "${im.id}" appears twice`);

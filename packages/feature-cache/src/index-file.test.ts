@@ -15,13 +15,30 @@ afterAll(async () => {
 
 function emptyIndex(): CacheIndex {
   return {
-    format: CACHE_FORMAT, version: CACHE_VERSION, info: { model: 'm', inputSize: 32, patchSize: 16, dim: 4, heads: null, hasAttention: false },
-    grid: { h: 2, w: 2 }, dim: 4, heads: 0, tensors: { tokens: true, cls: false, attention: false }, dtype: 'F32', shards: [], images: [], skipped: [], updated: '',
+    format: CACHE_FORMAT,
+    version: CACHE_VERSION,
+    info: { model: 'm', inputSize: 32, patchSize: 16, dim: 4, heads: null, hasAttention: false },
+    grid: { h: 2, w: 2 },
+    dim: 4,
+    heads: 0,
+    tensors: { tokens: true, cls: false, attention: false },
+    dtype: 'F32',
+    shards: [],
+    images: [],
+    skipped: [],
+    updated: '',
   };
 }
 
 /** Entry i of shard s; ids and paths with quotes, backslashes and non-ASCII, which JSON escapes. */
-const entry = (i: number, s: number, row: number): ImageEntry => ({ id: `img "${i}" é`, source: `/photos/a\\b/${i}-ü.jpg`, width: 40 + i, height: 30, shard: s, row });
+const entry = (i: number, s: number, row: number): ImageEntry => ({
+  id: `img "${i}" é`,
+  source: `/photos/a\\b/${i}-ü.jpg`,
+  width: 40 + i,
+  height: 30,
+  shard: s,
+  row,
+});
 
 describe('StreamedIndex', () => {
   it('writes, shard after shard, exactly JSON.stringify of the whole index, without holding the entries', async () => {

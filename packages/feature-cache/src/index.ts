@@ -3,8 +3,16 @@ export { FeatureCache, type FeatureCacheOptions } from './read.js';
 export { mergeFeatureCaches, type MergeFeatureCachesOptions, type MergeFeatureCachesResult } from './merge.js';
 export { cachedBackbone, sourceKey } from './cached-backbone.js';
 export {
-  CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, shardFileName, parseIndex,
-  type CacheIndex, type CacheModelInfo, type ShardEntry, type ImageEntry, type SkippedEntry,
+  CACHE_FORMAT,
+  CACHE_VERSION,
+  INDEX_FILE,
+  shardFileName,
+  parseIndex,
+  type CacheIndex,
+  type CacheModelInfo,
+  type ShardEntry,
+  type ImageEntry,
+  type SkippedEntry,
 } from './format.js';
 export { importFeatures, type ImportFeaturesOptions, type ImportFeaturesResult } from './import/import.js';
 export { cacheBackbone, pooledRegionEmbeddings, type CacheBackboneOptions } from './cache-backbone.js';

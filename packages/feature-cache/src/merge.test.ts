@@ -35,8 +35,17 @@ async function contents(dir: string): Promise<Record<string, string>> {
 
 // Sorted: two images named 1.jpg (the second is "1-2" for one process), and one unreadable image.
 const images = [
-  '/data/a/1.jpg', '/data/a/2.jpg', '/data/a/3.jpg', '/data/a/bad.jpg', '/data/b/1.jpg', '/data/b/2.jpg',
-  '/data/b/4.jpg', '/data/c/5.jpg', '/data/c/6.jpg', '/data/c/7.jpg', '/data/d/1.jpg',
+  '/data/a/1.jpg',
+  '/data/a/2.jpg',
+  '/data/a/3.jpg',
+  '/data/a/bad.jpg',
+  '/data/b/1.jpg',
+  '/data/b/2.jpg',
+  '/data/b/4.jpg',
+  '/data/c/5.jpg',
+  '/data/c/6.jpg',
+  '/data/c/7.jpg',
+  '/data/d/1.jpg',
 ];
 
 describe('mergeFeatureCaches', () => {
@@ -47,7 +56,8 @@ describe('mergeFeatureCaches', () => {
     // Contiguous parts of the sorted list, written with another shard size, the second in reverse order.
     const cuts = [images.slice(0, 3), [...images.slice(3, 7)].reverse(), images.slice(7)];
     const parts = cuts.map((_, i) => join(root, `part-${i}`));
-    for (const [i, list] of cuts.entries()) await writeFeatureCache({ backbone: new FakeBackbone(), images: list, out: parts[i], shardSize: 2, flushSeconds: 3600 });
+    for (const [i, list] of cuts.entries())
+      await writeFeatureCache({ backbone: new FakeBackbone(), images: list, out: parts[i], shardSize: 2, flushSeconds: 3600 });
     expect((JSON.parse(await readFile(join(parts[1], 'index.json'), 'utf8')) as CacheIndex).images.map((im) => im.id)).toEqual(['4', '2', '1']);
 
     const merged = join(root, 'merged');
@@ -81,7 +91,9 @@ describe('mergeFeatureCaches', () => {
     const e = await mergeFeatureCaches({ parts: [a, b], out }).catch((x: unknown) => x as AcsegError);
     expect(e).toBeInstanceOf(AcsegError);
     expect((e as AcsegError).code).toBe('BAD_CONFIG');
-    expect((e as AcsegError).message).toBe(`${b} holds features of model other-vit, input 48, patch 16, dim 6, 2 heads, but ${a} holds model fake-vit, input 48, patch 16, dim 6, 2 heads (model fake-vit ≠ other-vit); cannot merge them`);
+    expect((e as AcsegError).message).toBe(
+      `${b} holds features of model other-vit, input 48, patch 16, dim 6, 2 heads, but ${a} holds model fake-vit, input 48, patch 16, dim 6, 2 heads (model fake-vit ≠ other-vit); cannot merge them`,
+    );
     expect(await readdir(out).catch(() => [])).toEqual([]);
   });
 

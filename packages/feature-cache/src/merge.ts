@@ -53,7 +53,8 @@ async function openParts(parts: readonly string[]): Promise<Part[]> {
     let shape: { path: string; layout: string } | null = null;
     for (const { cache: c, index } of opened) {
       const diff = infoMismatch(first.info, c.info);
-      if (diff) throw mixed(`${c.path} holds features of ${describeInfo(c.info)}, but ${first.path} holds ${describeInfo(first.info)} (${diff}); cannot merge them`);
+      if (diff)
+        throw mixed(`${c.path} holds features of ${describeInfo(c.info)}, but ${first.path} holds ${describeInfo(first.info)} (${diff}); cannot merge them`);
       const L = layoutOfIndex(index);
       if (!L) continue;
       const text = JSON.stringify({ ...L, tensors: index.tensors });
@@ -87,8 +88,16 @@ export async function mergeFeatureCaches(opts: MergeFeatureCachesOptions): Promi
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new AcsegError('BAD_CONFIG', `shardSize must be a positive integer, got ${shardSize}`);
   const maxBytes = opts.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES;
   const indexPath = join(out, INDEX_FILE);
-  if (await stat(indexPath).then(() => true, () => false)) {
-    throw new AcsegError('BAD_INPUT', `${out} already holds a feature cache (${INDEX_FILE}); not overwriting it`, { file: indexPath, hint: `merge into another --out folder, or delete ${indexPath} first` });
+  if (
+    await stat(indexPath).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    throw new AcsegError('BAD_INPUT', `${out} already holds a feature cache (${INDEX_FILE}); not overwriting it`, {
+      file: indexPath,
+      hint: `merge into another --out folder, or delete ${indexPath} first`,
+    });
   }
   const parts = await openParts(opts.parts);
   await mkdir(out, { recursive: true });
@@ -105,15 +114,32 @@ export async function mergeFeatureCaches(opts: MergeFeatureCachesOptions): Promi
   }
 }
 
-async function mergeLocked(parts: Part[], out: string, indexPath: string, shardSize: number, maxBytes: number, progress: ProgressFactory, log: Logger): Promise<MergeFeatureCachesResult> {
+async function mergeLocked(
+  parts: Part[],
+  out: string,
+  indexPath: string,
+  shardSize: number,
+  maxBytes: number,
+  progress: ProgressFactory,
+  log: Logger,
+): Promise<MergeFeatureCachesResult> {
   const indices = parts.map((p) => p.index);
   const first = indices[0];
   const withRows = indices.find((ix) => ix.grid !== null);
   const layout = withRows ? layoutOfIndex(withRows)! : null;
   const index: CacheIndex = {
-    format: CACHE_FORMAT, version: CACHE_VERSION, info: first.info, grid: layout ? { ...layout.grid } : null, dim: layout?.dim ?? first.info.dim,
-    heads: layout?.heads ?? 0, tensors: withRows ? { ...withRows.tensors } : { tokens: true, cls: false, attention: false },
-    dtype: 'F32', shards: [], images: [], skipped: [], updated: '',
+    format: CACHE_FORMAT,
+    version: CACHE_VERSION,
+    info: first.info,
+    grid: layout ? { ...layout.grid } : null,
+    dim: layout?.dim ?? first.info.dim,
+    heads: layout?.heads ?? 0,
+    tensors: withRows ? { ...withRows.tensors } : { tokens: true, cls: false, attention: false },
+    dtype: 'F32',
+    shards: [],
+    images: [],
+    skipped: [],
+    updated: '',
   };
   // One process sizes its shards from the number of images it was given, skipped ones included.
   const given = indices.reduce((n, ix) => n + ix.images.length + ix.skipped.length, 0);

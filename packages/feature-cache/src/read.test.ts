@@ -20,7 +20,10 @@ async function makeCache(opts: { model?: string } = {}): Promise<string> {
 }
 
 async function rejection(p: Promise<unknown>): Promise<AcsegError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(AcsegError);
   return e as AcsegError;
 }
@@ -86,7 +89,9 @@ describe('FeatureCache: damaged files give errors that name the file', () => {
     const dir2 = await makeCache();
     // Same size and layout, other image ids: as if copied from another run.
     const idx = JSON.parse(await readFile(join(dir2, 'index.json'), 'utf8')) as CacheIndex;
-    idx.images.forEach((im) => { im.id = `x${im.id}`; });
+    idx.images.forEach((im) => {
+      im.id = `x${im.id}`;
+    });
     await writeFile(join(dir2, 'index.json'), JSON.stringify(idx));
     await copyFile(join(other, 'shard-00000.safetensors'), join(dir2, 'shard-00000.safetensors'));
     const cache2 = await FeatureCache.open(dir2);
@@ -157,7 +162,16 @@ describe('tools/feature-cache/read_cache.py (the documented format, read by an i
     for (const id of ['p0', 'p4', 'p6']) {
       const run = spawnSync(python, [script, dir, '--dump', id], { encoding: 'utf8' });
       expect(run.stderr).toBe('');
-      const py = JSON.parse(run.stdout) as { id: string; source: string; imageSize: number[]; grid: number[]; tokensShape: number[]; tokens: number[]; cls: number[]; attention: number[] };
+      const py = JSON.parse(run.stdout) as {
+        id: string;
+        source: string;
+        imageSize: number[];
+        grid: number[];
+        tokensShape: number[];
+        tokens: number[];
+        cls: number[];
+        attention: number[];
+      };
       const [f] = await cache.read([cache.indexOf(id)]);
       expect(py.id).toBe(id);
       expect(py.source).toBe(f.source);

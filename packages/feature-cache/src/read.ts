@@ -49,7 +49,11 @@ export class FeatureCache implements FeatureSource {
   private readonly slots = new Map<number, ShardSlot>();
   private readonly capacity: number;
 
-  private constructor(readonly path: string, private readonly index: CacheIndex, opts: FeatureCacheOptions) {
+  private constructor(
+    readonly path: string,
+    private readonly index: CacheIndex,
+    opts: FeatureCacheOptions,
+  ) {
     this.length = index.images.length;
     this.dim = index.dim;
     this.grid = index.grid;
@@ -79,7 +83,10 @@ export class FeatureCache implements FeatureSource {
     const index = parseIndex(text, file);
     for (const s of index.shards) {
       const p = join(dir, s.file);
-      const size = await stat(p).then((st) => st.size, () => -1);
+      const size = await stat(p).then(
+        (st) => st.size,
+        () => -1,
+      );
       if (size < 0) throw damaged(p, 'shard file is missing');
       if (size !== s.bytes) throw damaged(p, `shard file holds ${size} bytes, the index records ${s.bytes} (truncated or replaced)`);
     }
@@ -130,7 +137,8 @@ export class FeatureCache implements FeatureSource {
         const start = sh.header.dataStart + t.data_offsets[0] + row * rowBytes;
         let got = 0;
         for (let n = -1; got < target.byteLength && n !== 0; got += n) n = (await sh.fh.read(target, got, target.byteLength - got, start + got)).bytesRead;
-        if (got !== target.byteLength) throw damaged(sh.path, `tensor "${name}" rows ${row}..${row + count - 1} are cut short (the file was truncated after it was opened)`);
+        if (got !== target.byteLength)
+          throw damaged(sh.path, `tensor "${name}" rows ${row}..${row + count - 1} are cut short (the file was truncated after it was opened)`);
       }
     });
   }
@@ -150,12 +158,20 @@ export class FeatureCache implements FeatureSource {
   async close(): Promise<void> {
     const slots = [...this.slots.values()];
     this.slots.clear();
-    await Promise.all(slots.map((sl) => sl.ready.then((sh) => sh.fh.close(), () => undefined)));
+    await Promise.all(
+      slots.map((sl) =>
+        sl.ready.then(
+          (sh) => sh.fh.close(),
+          () => undefined,
+        ),
+      ),
+    );
   }
 
   private async withShard(s: number, fn: (sh: OpenShard) => Promise<void>): Promise<void> {
     let slot = this.slots.get(s);
-    if (slot) this.slots.delete(s); // re-inserted below: most recently used last
+    if (slot)
+      this.slots.delete(s); // re-inserted below: most recently used last
     else slot = { ready: this.load(s), users: 0 };
     this.slots.set(s, slot);
     slot.users++;
@@ -176,7 +192,10 @@ export class FeatureCache implements FeatureSource {
       if (this.slots.size <= this.capacity) break;
       if (slot.users > 0) continue;
       this.slots.delete(s);
-      await slot.ready.then((sh) => sh.fh.close(), () => undefined);
+      await slot.ready.then(
+        (sh) => sh.fh.close(),
+        () => undefined,
+      );
     }
   }
 
@@ -203,7 +222,9 @@ export class FeatureCache implements FeatureSource {
     const ids: string[] = [];
     for (const im of this.images) if (im.shard === s) ids[im.row] = im.id;
     if (header.metadata.ids !== JSON.stringify(ids)) throw damaged(path, 'the image ids stored in the shard differ from the index (a shard of another run?)');
-    const fh = await open(path, 'r').catch((e: Error) => { throw damaged(path, `cannot open (${e.message})`); });
+    const fh = await open(path, 'r').catch((e: Error) => {
+      throw damaged(path, `cannot open (${e.message})`);
+    });
     return { path, fh, header };
   }
 

@@ -31,7 +31,10 @@ export class ShardBuilder {
   private attention: Float32Array | null;
   readonly ids: string[] = [];
 
-  constructor(readonly layout: ShardLayout, readonly capacity: number) {
+  constructor(
+    readonly layout: ShardLayout,
+    readonly capacity: number,
+  ) {
     this.n = layout.grid.h * layout.grid.w;
     this.tokens = new Float32Array(capacity * this.n * layout.dim);
     this.cls = layout.cls ? new Float32Array(capacity * layout.dim) : null;

@@ -16,7 +16,10 @@ const readIndex = async (dir: string) => JSON.parse(await readFile(join(dir, 'in
 
 /** What the fake backbone gives for a path, recomputed independently of the cache. */
 function expected(bb: FakeBackbone, source: string): FeatureMap {
-  const id = source.split('/').pop()!.replace(/\.[^.]*$/, '');
+  const id = source
+    .split('/')
+    .pop()!
+    .replace(/\.[^.]*$/, '');
   return fakeFeatures(source, id, bb.opts);
 }
 
@@ -47,8 +50,23 @@ describe('writeFeatureCache', () => {
     const res = await writeFeatureCache({ backbone: bb, images, out: dir, shardSize: 4 });
     expect(res).toEqual({ written: 10, skipped: [], resumed: 0, total: 10 });
     const index = await readIndex(dir);
-    expect(index.shards.map((s) => [s.file, s.count])).toEqual([['shard-00000.safetensors', 4], ['shard-00001.safetensors', 4], ['shard-00002.safetensors', 2]]);
-    expect(index.images.map((im) => [im.shard, im.row])).toEqual([[0, 0], [0, 1], [0, 2], [0, 3], [1, 0], [1, 1], [1, 2], [1, 3], [2, 0], [2, 1]]);
+    expect(index.shards.map((s) => [s.file, s.count])).toEqual([
+      ['shard-00000.safetensors', 4],
+      ['shard-00001.safetensors', 4],
+      ['shard-00002.safetensors', 2],
+    ]);
+    expect(index.images.map((im) => [im.shard, im.row])).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [0, 3],
+      [1, 0],
+      [1, 1],
+      [1, 2],
+      [1, 3],
+      [2, 0],
+      [2, 1],
+    ]);
     expect(index.grid).toEqual({ h: 2, w: 3 });
     expect(index.info).toEqual({ model: 'fake-vit', inputSize: 48, patchSize: 16, dim: 6, heads: 2, hasAttention: true });
 
@@ -67,7 +85,11 @@ describe('writeFeatureCache', () => {
   });
 
   it('makes no empty shard when the count divides evenly, and handles shardSize 1 and > count', async () => {
-    for (const [n, size, counts] of [[8, 4, [4, 4]], [3, 1, [1, 1, 1]], [3, 100, [3]]] as const) {
+    for (const [n, size, counts] of [
+      [8, 4, [4, 4]],
+      [3, 1, [1, 1, 1]],
+      [3, 100, [3]],
+    ] as const) {
       const dir = await tmp();
       await writeFeatureCache({ backbone: new FakeBackbone(), images: names(n), out: dir, shardSize: size });
       expect((await readIndex(dir)).shards.map((s) => s.count)).toEqual(counts);
@@ -108,7 +130,9 @@ describe('writeFeatureCache', () => {
       let stored = 0;
       try {
         stored = (JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as CacheIndex).images.length;
-      } catch { /* no index yet */ }
+      } catch {
+        /* no index yet */
+      }
       // Maps pulled but not yet in a written shard, counting the one handed over now.
       maxHeld = Math.max(maxHeld, yielded + 1 - stored);
     };
@@ -126,7 +150,9 @@ describe('writeFeatureCache', () => {
     const dir = await tmp();
     const ctl = new AbortController();
     const bb1 = new FakeBackbone();
-    bb1.onYield = (k) => { if (k === 7) ctl.abort(); };
+    bb1.onYield = (k) => {
+      if (k === 7) ctl.abort();
+    };
     const err = await writeFeatureCache({ backbone: bb1, images, out: dir, shardSize: 3, signal: ctl.signal }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AcsegError);
     expect((err as AcsegError).code).toBe('INTERRUPTED');
@@ -158,7 +184,13 @@ describe('writeFeatureCache', () => {
     await writeFile(join(dir, 'index.json.tmp-123-456'), '{"trunc');
     const res = await writeFeatureCache({ backbone: new FakeBackbone(), images, out: dir, shardSize: 3 });
     expect(res).toMatchObject({ written: 2, resumed: 7, total: 9 });
-    expect((await readdir(dir)).sort()).toEqual(['index.json', 'shard-00000.safetensors', 'shard-00001.safetensors', 'shard-00002.safetensors', 'shard-00003.safetensors']);
+    expect((await readdir(dir)).sort()).toEqual([
+      'index.json',
+      'shard-00000.safetensors',
+      'shard-00001.safetensors',
+      'shard-00002.safetensors',
+      'shard-00003.safetensors',
+    ]);
     const maps = await readAll(dir);
     const bb = new FakeBackbone();
     maps.forEach((m, i) => expectSame(m, expected(bb, images[i])));
@@ -187,7 +219,10 @@ describe('writeFeatureCache', () => {
     const dir = await tmp();
     await writeFeatureCache({ backbone: new FakeBackbone({ model: 'dino-vits16' }), images: names(2), out: dir });
     for (const other of [{ model: 'dino-vitb8' }, { model: 'dino-vits16', inputSize: 96 }, { model: 'dino-vits16', dim: 8 }]) {
-      const err = await writeFeatureCache({ backbone: new FakeBackbone(other), images: names(3), out: dir }).then(() => null, (e: unknown) => e as AcsegError);
+      const err = await writeFeatureCache({ backbone: new FakeBackbone(other), images: names(3), out: dir }).then(
+        () => null,
+        (e: unknown) => e as AcsegError,
+      );
       if (!err) throw new Error('expected a refusal');
       expect(err).toBeInstanceOf(AcsegError);
       expect(err.code).toBe('BAD_INPUT');
@@ -210,9 +245,13 @@ describe('writeFeatureCache', () => {
     const dir = await tmp();
     const slow = new FakeBackbone();
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     let started!: () => void;
-    const running = new Promise<void>((r) => { started = r; });
+    const running = new Promise<void>((r) => {
+      started = r;
+    });
     slow.extract = async function* (images) {
       started();
       await gate;
@@ -220,13 +259,17 @@ describe('writeFeatureCache', () => {
     };
     const first = writeFeatureCache({ backbone: slow, images: names(3), out: dir });
     await running;
-    await expect(writeFeatureCache({ backbone: new FakeBackbone(), images: names(3), out: dir })).rejects.toThrow(`${dir}: this process is already writing this feature cache`);
+    await expect(writeFeatureCache({ backbone: new FakeBackbone(), images: names(3), out: dir })).rejects.toThrow(
+      `${dir}: this process is already writing this feature cache`,
+    );
     release();
     expect((await first).written).toBe(3);
     expect(await readdir(dir)).not.toContain('.writer.lock');
 
     await writeFile(join(dir, '.writer.lock'), String(process.ppid)); // a live process
-    await expect(writeFeatureCache({ backbone: new FakeBackbone(), images: names(4), out: dir })).rejects.toThrow(`${dir}: another run (process ${process.ppid}) is writing this feature cache`);
+    await expect(writeFeatureCache({ backbone: new FakeBackbone(), images: names(4), out: dir })).rejects.toThrow(
+      `${dir}: another run (process ${process.ppid}) is writing this feature cache`,
+    );
     await writeFile(join(dir, '.writer.lock'), String(2 ** 22 + 1)); // above Linux's pid_max: no such process
     expect((await writeFeatureCache({ backbone: new FakeBackbone(), images: names(4), out: dir })).written).toBe(1);
   });

@@ -1,12 +1,27 @@
 import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  AcsegError, imageSource, silentLogger, silentProgress, uniqueId,
-  type Backbone, type ImageInput, type Logger, type ProgressFactory,
+  AcsegError,
+  imageSource,
+  silentLogger,
+  silentProgress,
+  uniqueId,
+  type Backbone,
+  type ImageInput,
+  type Logger,
+  type ProgressFactory,
 } from '@acseg/core';
 import {
-  CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, describeInfo, infoMismatch, modelInfoOf, parseIndex,
-  type CacheIndex, type ImageEntry, type SkippedEntry,
+  CACHE_FORMAT,
+  CACHE_VERSION,
+  INDEX_FILE,
+  describeInfo,
+  infoMismatch,
+  modelInfoOf,
+  parseIndex,
+  type CacheIndex,
+  type ImageEntry,
+  type SkippedEntry,
 } from './format.js';
 import { StreamedIndex } from './index-file.js';
 import { lockCache } from './lock.js';
@@ -68,19 +83,30 @@ async function loadIndex(out: string, asked: CacheIndex['info']): Promise<{ inde
   const index = parseIndex(text, file);
   const diff = infoMismatch(index.info, asked);
   if (diff) {
-    throw new AcsegError('BAD_INPUT', `${out}: this feature cache holds features of ${describeInfo(index.info)}; this run asks for ${describeInfo(asked)} (${diff})`, {
-      file: out,
-      hint: 'write to another --out folder, or delete this one to recompute it with the new model',
-    });
+    throw new AcsegError(
+      'BAD_INPUT',
+      `${out}: this feature cache holds features of ${describeInfo(index.info)}; this run asks for ${describeInfo(asked)} (${diff})`,
+      {
+        file: out,
+        hint: 'write to another --out folder, or delete this one to recompute it with the new model',
+      },
+    );
   }
   for (const s of index.shards) {
     const path = join(out, s.file);
-    const size = await stat(path).then((st) => st.size, () => -1);
+    const size = await stat(path).then(
+      (st) => st.size,
+      () => -1,
+    );
     if (size !== s.bytes) {
-      throw new AcsegError('BAD_INPUT', `${path}: ${size < 0 ? 'is missing' : `holds ${size} bytes, the index records ${s.bytes} (truncated or replaced)`}; cannot resume this cache`, {
-        file: path,
-        hint: `delete ${out} and run again`,
-      });
+      throw new AcsegError(
+        'BAD_INPUT',
+        `${path}: ${size < 0 ? 'is missing' : `holds ${size} bytes, the index records ${s.bytes} (truncated or replaced)`}; cannot resume this cache`,
+        {
+          file: path,
+          hint: `delete ${out} and run again`,
+        },
+      );
     }
   }
   return { index, text };
@@ -121,14 +147,31 @@ export async function writeFeatureCache(opts: WriteFeatureCacheOptions): Promise
   }
 }
 
-async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: CacheIndex['info'], shardSize: number, flushMs: number, log: Logger): Promise<WriteFeatureCacheResult> {
+async function writeLocked(
+  opts: WriteFeatureCacheOptions,
+  out: string,
+  asked: CacheIndex['info'],
+  shardSize: number,
+  flushMs: number,
+  log: Logger,
+): Promise<WriteFeatureCacheResult> {
   const { backbone } = opts;
   await removeStrayTemps(out);
 
   const loaded = await loadIndex(out, asked);
   const index: CacheIndex = loaded?.index ?? {
-    format: CACHE_FORMAT, version: CACHE_VERSION, info: asked, grid: null, dim: asked.dim, heads: 0,
-    tensors: { tokens: true, cls: false, attention: false }, dtype: 'F32', shards: [], images: [], skipped: [], updated: '',
+    format: CACHE_FORMAT,
+    version: CACHE_VERSION,
+    info: asked,
+    grid: null,
+    dim: asked.dim,
+    heads: 0,
+    tensors: { tokens: true, cls: false, attention: false },
+    dtype: 'F32',
+    shards: [],
+    images: [],
+    skipped: [],
+    updated: '',
   };
 
   // What is left to do: inputs whose features are not in a complete shard.
@@ -166,9 +209,7 @@ async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: C
     const rowBytes = 4 * (L.grid.h * L.grid.w * (L.dim + L.heads) + (L.cls ? L.dim : 0));
     return Math.max(1, Math.min(shardSize, todo.length, Math.floor(maxBytes / rowBytes)));
   };
-  const layout: ShardLayout | null = index.grid
-    ? { grid: index.grid, dim: index.dim, heads: index.heads, cls: index.tensors.cls }
-    : null;
+  const layout: ShardLayout | null = index.grid ? { grid: index.grid, dim: index.dim, heads: index.heads, cls: index.tensors.cls } : null;
   let builder = layout ? new ShardBuilder(layout, capacityFor(layout)) : null;
   let pending: ImageEntry[] = [];
   let written = 0;
@@ -201,7 +242,8 @@ async function writeLocked(opts: WriteFeatureCacheOptions, out: string, asked: C
       let k = 0;
       for await (const r of backbone.extract(todo)) {
         const source = todoSources[k++];
-        if (source === undefined) throw new AcsegError('BAD_MODEL', `backbone ${backbone.name} yielded more results than the ${todo.length} images it was given`);
+        if (source === undefined)
+          throw new AcsegError('BAD_MODEL', `backbone ${backbone.name} yielded more results than the ${todo.length} images it was given`);
         if (r.ok) {
           const f = r.features;
           if (!builder) {

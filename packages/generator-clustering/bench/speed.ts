@@ -18,7 +18,8 @@ const rounds = Math.min(flag('--rounds', 4), images);
 const withSklearn = args.includes('--sklearn');
 
 function randomMap(i: number, rng: Rng): FeatureMap {
-  const n = 196, d = 384;
+  const n = 196,
+    d = 384;
   const tokens = new Float32Array(n * d);
   for (let t = 0; t < tokens.length; t++) tokens[t] = rng.normal();
   return { id: `random-${i}`, grid: { h: 14, w: 14 }, dim: d, tokens, imageSize: { width: 224, height: 224 } };
@@ -60,7 +61,8 @@ const skRuns: SkRun[] = [];
 const skRuns1: SkRun[] = [];
 const script = fileURLToPath(new URL('../../../tools/clustering-reference/bench_sklearn.py', import.meta.url));
 for (let r = 0; r < rounds; r++) {
-  const from = Math.floor((r * images) / rounds), to = Math.floor(((r + 1) * images) / rounds);
+  const from = Math.floor((r * images) / rounds),
+    to = Math.floor(((r + 1) * images) / rounds);
   for (let i = from; i < to; i++) {
     for (const [j, [, g]] of generators.entries()) {
       const t0 = performance.now();
@@ -71,7 +73,10 @@ for (let r = 0; r < rounds; r++) {
   }
   if (withSklearn) {
     // Default OpenMP/BLAS threads (2 here), then single-threaded like this package.
-    for (const [runs, env] of [[skRuns, {}], [skRuns1, { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }]] as const) {
+    for (const [runs, env] of [
+      [skRuns, {}],
+      [skRuns1, { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' }],
+    ] as const) {
       const res = spawnSync('/usr/bin/python3', [script, String(to - from)], { encoding: 'utf8', env: { ...process.env, ...env } });
       if (res.status === 0) runs.push(JSON.parse(res.stdout.trim().split('\n').pop()!));
       else console.error(`sklearn benchmark failed: ${res.stderr || res.error}`);
@@ -100,7 +105,9 @@ function combine(runs: SkRun[]) {
 const sk = combine(skRuns);
 const sk1 = combine(skRuns1);
 
-console.log(`random features n=196 d=384, ${images} images/method in ${rounds} interleaved rounds, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}`);
+console.log(
+  `random features n=196 d=384, ${images} images/method in ${rounds} interleaved rounds, Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)}`,
+);
 const head = ['method', 'images/s', 'ms/image', 'mean k', 'lifted %'];
 if (sk && sk1) head.push(`sklearn ${sk.sklearn} images/s, default threads`, 'sklearn images/s, 1 thread', 'sklearn mean k');
 head.push('sklearn, method notes §2');
@@ -110,7 +117,8 @@ for (const r of rows) {
   const key = sklearnKey[r.name];
   const cells = [r.name, r.ips.toFixed(1), r.ms.toFixed(1), r.meanK.toFixed(1), r.lifted.toFixed(1)];
   if (sk && sk1) {
-    const s = sk.results[key], s1 = sk1.results[key];
+    const s = sk.results[key],
+      s1 = sk1.results[key];
     cells.push(s ? s.imagesPerSecond.toFixed(1) : '–', s1 ? s1.imagesPerSecond.toFixed(1) : '–', s ? s.meanK.toFixed(1) : '–');
   }
   cells.push(paper[key] ?? '–');

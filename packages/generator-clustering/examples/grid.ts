@@ -7,7 +7,9 @@ import type { FeatureMap } from '@acseg/core';
 import plugin, { Rng } from '../src/index.js';
 import { ComponentRegistry, type ComponentContext, type ConceptGenerator, registerPlugin } from '@acseg/core';
 
-const h = 14, w = 14, d = 384;
+const h = 14,
+  w = 14,
+  d = 384;
 const rng = new Rng(7);
 const directions = Array.from({ length: 4 }, () => Array.from({ length: d }, () => rng.normal()));
 const tokens = new Float32Array(h * w * d);

@@ -17,7 +17,16 @@ describe('median', () => {
 
 describe('affinityPropagation', () => {
   it('finds three blobs and their number by itself', () => {
-    const { points, labels } = blobs([[0, 0], [8, 0], [4, 7]], [10, 14, 8], 0.4, 2);
+    const { points, labels } = blobs(
+      [
+        [0, 0],
+        [8, 0],
+        [4, 7],
+      ],
+      [10, 14, 8],
+      0.4,
+      2,
+    );
     const r = affinityPropagation(points);
     expect(r.converged).toBe(true);
     expect(r.exemplars.length).toBe(3);
@@ -39,13 +48,29 @@ describe('affinityPropagation', () => {
   });
 
   it('a very low preference gives one cluster, a high one a cluster per point', () => {
-    const { points } = blobs([[0, 0], [5, 5]], 6, 0.5, 3);
+    const { points } = blobs(
+      [
+        [0, 0],
+        [5, 5],
+      ],
+      6,
+      0.5,
+      3,
+    );
     expect(affinityPropagation(points, { preference: -1e4 }).exemplars.length).toBe(1);
     expect(affinityPropagation(points, { preference: 0 }).exemplars.length).toBe(points.length);
   });
 
   it('is deterministic and refuses bad damping', () => {
-    const { points } = blobs([[0, 0], [3, 3]], 8, 1, 4);
+    const { points } = blobs(
+      [
+        [0, 0],
+        [3, 3],
+      ],
+      8,
+      1,
+      4,
+    );
     expect(Array.from(affinityPropagation(points, { seed: 1 }).labels)).toEqual(Array.from(affinityPropagation(points, { seed: 1 }).labels));
     expect(() => affinityPropagation(points, { damping: 0.2 })).toThrow(/damping/);
   });

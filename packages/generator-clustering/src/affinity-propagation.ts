@@ -43,10 +43,12 @@ export function median(values: Float64Array): number {
 
 /** Hoare's quickselect: reorders a so that a[k] is the k-th smallest, smaller ones before it. */
 function select(a: Float64Array, k: number): void {
-  let lo = 0, hi = a.length - 1;
+  let lo = 0,
+    hi = a.length - 1;
   while (hi > lo) {
     const pivot = a[(lo + hi) >> 1];
-    let i = lo, j = hi;
+    let i = lo,
+      j = hi;
     while (i <= j) {
       while (a[i] < pivot) i++;
       while (a[j] > pivot) j--;
@@ -79,7 +81,8 @@ export function affinityPropagation(points: PointsLike, options: AffinityPropaga
   const { damping = 0.5, maxIter = 200, convergenceIter = 15, seed = 0 } = options;
   if (!(damping >= 0.5 && damping < 1)) throw new AcsegError('BAD_CONFIG', `affinity propagation: damping must be in [0.5, 1), got ${damping}`);
   if (!Number.isInteger(maxIter) || maxIter < 1) throw new AcsegError('BAD_CONFIG', `affinity propagation: maxIter must be a positive integer, got ${maxIter}`);
-  if (!Number.isInteger(convergenceIter) || convergenceIter < 1) throw new AcsegError('BAD_CONFIG', `affinity propagation: convergenceIter must be a positive integer, got ${convergenceIter}`);
+  if (!Number.isInteger(convergenceIter) || convergenceIter < 1)
+    throw new AcsegError('BAD_CONFIG', `affinity propagation: convergenceIter must be a positive integer, got ${convergenceIter}`);
   const S = squaredDistances(p);
   for (let i = 0; i < S.length; i++) S[i] = -S[i];
   const preference = options.preference ?? median(S);
@@ -103,7 +106,9 @@ export function affinityPropagation(points: PointsLike, options: AffinityPropaga
     colSum.fill(0);
     for (let i = 0; i < n; i++) {
       const o = i * n;
-      let best = -Infinity, second = -Infinity, arg = 0;
+      let best = -Infinity,
+        second = -Infinity,
+        arg = 0;
       for (let k = 0; k < n; k++) {
         const v = A[o + k] + S[o + k];
         if (v > second) {
@@ -167,7 +172,8 @@ function finish(S: Float64Array, n: number, E: Uint8Array, iterations: number, c
   for (let i = 0; i < n; i++) if (E[i]) I.push(i);
   if (I.length === 0) {
     // No exemplar: one cluster around the point most similar to all others.
-    let best = 0, bestSum = -Infinity;
+    let best = 0,
+      bestSum = -Infinity;
     for (let j = 0; j < n; j++) {
       let s = 0;
       for (let i = 0; i < n; i++) s += S[i * n + j];
@@ -192,7 +198,8 @@ function finish(S: Float64Array, n: number, E: Uint8Array, iterations: number, c
   I = I.map((_, e) => {
     const members: number[] = [];
     for (let i = 0; i < n; i++) if (c[i] === e) members.push(i);
-    let best = members[0], bestSum = -Infinity;
+    let best = members[0],
+      bestSum = -Infinity;
     for (const j of members) {
       let s = 0;
       for (const i of members) s += S[i * n + j];

@@ -13,7 +13,9 @@ function symmetric(n: number, seed: number): Float64Array {
 /** Checks M v = λ v and orthonormality of the returned vectors, and the values against a dense decomposition. */
 function check(M: Float64Array, n: number, k: number) {
   const { values, vectors } = topEigenpairs(M, n, k, 1);
-  const dense = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(M.subarray(i * n, (i + 1) * n)))), { assumeSymmetric: true });
+  const dense = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(M.subarray(i * n, (i + 1) * n)))), {
+    assumeSymmetric: true,
+  });
   const ref = [...dense.realEigenvalues].sort((a, b) => b - a).slice(0, k);
   ref.forEach((v, j) => expect(values[j]).toBeCloseTo(v, 8));
   for (let j = 0; j < k; j++) {
@@ -38,7 +40,9 @@ describe('topEigenpairs', () => {
   });
 
   it('finds every copy of a repeated eigenvalue (block-diagonal matrix of equal blocks)', () => {
-    const b = 10, blocks = 3, n = b * blocks;
+    const b = 10,
+      blocks = 3,
+      n = b * blocks;
     const block = symmetric(b, 9);
     const M = new Float64Array(n * n);
     for (let z = 0; z < blocks; z++) for (let i = 0; i < b; i++) for (let j = 0; j < b; j++) M[(z * b + i) * n + z * b + j] = block[i * b + j];
@@ -46,7 +50,8 @@ describe('topEigenpairs', () => {
   });
 
   it('gives the analytic spectrum of the path-graph Laplacian tridiag(-1, 2, -1)', () => {
-    const n = 30, k = 3;
+    const n = 30,
+      k = 3;
     const M = new Float64Array(n * n);
     for (let i = 0; i < n; i++) {
       M[i * n + i] = 2;

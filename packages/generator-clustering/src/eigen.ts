@@ -55,7 +55,8 @@ function tridiagonalize(M: ArrayLike<number>, n: number): Tridiagonal {
   const reflectors: Tridiagonal['reflectors'] = [];
   const p = new Float64Array(n);
   for (let s = 0; s < n - 2; s++) {
-    const start = s + 1, m = n - start;
+    const start = s + 1,
+      m = n - start;
     const v = new Float64Array(m);
     let norm = 0;
     for (let i = 0; i < m; i++) {
@@ -97,7 +98,8 @@ function tridiagonalize(M: ArrayLike<number>, n: number): Tridiagonal {
     for (let i = 0; i < m; i++) p[i] -= K * v[i];
     for (let i = 0; i < m; i++) {
       const o = (start + i) * n + start;
-      const vi = v[i], qi = p[i];
+      const vi = v[i],
+        qi = p[i];
       for (let j = 0; j <= i; j++) A[o + j] -= vi * p[j] + qi * v[j];
     }
     reflectors.push({ start, v, scale: beta });
@@ -134,7 +136,8 @@ function countBelow(diag: Float64Array, off: Float64Array, x: number, pivmin: nu
 
 /** The r-th smallest eigenvalue (0-based) by bisection inside the Gershgorin interval. */
 function kthEigenvalue(diag: Float64Array, off: Float64Array, r: number, tnorm: number): number {
-  let lo = -tnorm - 1e-300, hi = tnorm + 1e-300;
+  let lo = -tnorm - 1e-300,
+    hi = tnorm + 1e-300;
   const pivmin = Math.max(Number.MIN_VALUE, EPS * EPS * tnorm * tnorm) || Number.MIN_VALUE;
   for (let it = 0; it < 200; it++) {
     const mid = 0.5 * (lo + hi);

@@ -6,7 +6,8 @@ import { adjustedRand } from '../test/helpers.js';
 import { argmaxRows, plantedMap, quadrants } from '../test/features.js';
 
 function cosineToMemberMeans(f: FeatureMap, labels: number[], normalize: boolean): number[][] {
-  const d = f.dim, n = f.grid.h * f.grid.w;
+  const d = f.dim,
+    n = f.grid.h * f.grid.w;
   const rows = Array.from({ length: n }, (_, i) => {
     const r = Array.from(f.tokens.subarray(i * d, (i + 1) * d));
     const norm = Math.hypot(...r);

@@ -21,7 +21,11 @@ describe('plugin factories', () => {
   it('create each generator with its options', async () => {
     const registry = new ComponentRegistry();
     await registerPlugin(registry, plugin, 'test');
-    const make = (id: string, o: Record<string, unknown>) => registry.list('generator').find((e) => e.id === id)!.spec.create(o, {} as ComponentContext) as Promise<Record<string, unknown>> | Record<string, unknown>;
+    const make = (id: string, o: Record<string, unknown>) =>
+      registry
+        .list('generator')
+        .find((e) => e.id === id)!
+        .spec.create(o, {} as ComponentContext) as Promise<Record<string, unknown>> | Record<string, unknown>;
     expect(await make('spectral', { k: '4', affinity: 'knn' })).toMatchObject({ name: 'spectral', k: 4, options: { affinity: 'knn', nNeighbors: 10 } });
     expect(await make('ap', {})).toMatchObject({ name: 'ap', options: { damping: 0.5, maxIter: 200, convergenceIter: 15 } });
     expect(await make('agglomerative', { k: 3, normalize: false })).toMatchObject({ name: 'agglomerative', k: 3, normalize: false });

@@ -1,5 +1,14 @@
 export { kmeans, kmeansPlusPlus, type KMeansOptions, type KMeansResult } from './kmeans.js';
-export { spectralClustering, spectralFromAffinity, affinityMatrix, AFFINITY_KINDS, type AffinityKind, type AffinityOptions, type SpectralOptions, type SpectralResult } from './spectral.js';
+export {
+  spectralClustering,
+  spectralFromAffinity,
+  affinityMatrix,
+  AFFINITY_KINDS,
+  type AffinityKind,
+  type AffinityOptions,
+  type SpectralOptions,
+  type SpectralResult,
+} from './spectral.js';
 export { affinityPropagation, type AffinityPropagationOptions, type AffinityPropagationResult } from './affinity-propagation.js';
 export { wardClustering, type WardMerge, type WardResult } from './ward.js';
 export { topEigenpairs, type Eigenpairs } from './eigen.js';

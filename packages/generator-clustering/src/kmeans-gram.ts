@@ -35,7 +35,8 @@ export function lloydGram(G: Float64Array, n: number, init: Int32Array, maxIter:
     const next = groups(labels, k);
     relocateEmpty(next, labels, dist);
     for (let j = 0; j < k; j++) {
-      const o = j * n, m = next[j];
+      const o = j * n,
+        m = next[j];
       let s = 0;
       for (let x = 0; x < m.length; x++) s += cross[o + m[x]];
       dot[j] = s / m.length;
@@ -65,7 +66,15 @@ export function gramCentroids(p: Points, members: readonly Int32Array[]): Float6
 }
 
 /** Nearest centre of every point from the Gram matrix; fills cross (x_i·c_j) and self (‖c_j‖²); returns the inertia. */
-function assignGram(G: Float64Array, n: number, members: Int32Array[], cross: Float64Array, self: Float64Array, labels: Int32Array, dist: Float64Array): number {
+function assignGram(
+  G: Float64Array,
+  n: number,
+  members: Int32Array[],
+  cross: Float64Array,
+  self: Float64Array,
+  labels: Int32Array,
+  dist: Float64Array,
+): number {
   const k = members.length;
   cross.fill(0);
   for (let j = 0; j < k; j++) {
@@ -83,7 +92,8 @@ function assignGram(G: Float64Array, n: number, members: Int32Array[], cross: Fl
   }
   let inertia = 0;
   for (let i = 0; i < n; i++) {
-    let bestC = 0, bestD = Infinity;
+    let bestC = 0,
+      bestD = Infinity;
     const gii = G[i * n + i];
     for (let j = 0; j < k; j++) {
       const dd = gii + self[j] - 2 * cross[j * n + i];

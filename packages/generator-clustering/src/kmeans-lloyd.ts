@@ -12,7 +12,8 @@ function assign(p: Points, xNorms: Float64Array, centers: Float64Array, k: numbe
   }
   let inertia = 0;
   for (let i = 0; i < n; i++) {
-    let bestC = 0, bestD = Infinity;
+    let bestC = 0,
+      bestD = Infinity;
     const a = i * d;
     for (let c = 0; c < k; c++) {
       const b = c * d;
@@ -69,7 +70,8 @@ function updateCenters(p: Points, labels: Int32Array, dist: Float64Array, k: num
  * less than `absTol` in total, then a last assignment to the final centres.
  */
 export function lloyd(p: Points, xNorms: Float64Array, init: Float64Array, maxIter: number, absTol: number): KMeansResult {
-  const n = p.rows, k = init.length / p.cols;
+  const n = p.rows,
+    k = init.length / p.cols;
   let centers = init;
   let labels = new Int32Array(n).fill(-1);
   let prev = new Int32Array(n).fill(-1);

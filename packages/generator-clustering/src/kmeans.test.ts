@@ -5,7 +5,16 @@ import { adjustedRand, blobs, bruteForceKMeans, gaussian, lcg, withinSS } from '
 
 describe('kmeans', () => {
   it('recovers three well-separated blobs exactly', () => {
-    const { points, labels } = blobs([[0, 0], [10, 0], [0, 10]], [12, 7, 20], 0.5, 1);
+    const { points, labels } = blobs(
+      [
+        [0, 0],
+        [10, 0],
+        [0, 10],
+      ],
+      [12, 7, 20],
+      0.5,
+      1,
+    );
     const r = kmeans(points, 3, { seed: 3 });
     expect(adjustedRand(r.labels, labels)).toBe(1);
     expect(r.inertia).toBeCloseTo(withinSS(points, labels), 9);
@@ -80,7 +89,11 @@ describe('kmeans', () => {
   });
 
   it('computes the same clustering from explicit centres and from the Gram matrix', () => {
-    for (const [n, d, k] of [[40, 3, 3], [60, 50, 5], [30, 8, 30]]) {
+    for (const [n, d, k] of [
+      [40, 3, 3],
+      [60, 50, 5],
+      [30, 8, 30],
+    ]) {
       const g = gaussian(lcg(n + d));
       const points = Array.from({ length: n }, () => Array.from({ length: d }, g));
       const a = kmeans(points, k, { seed: 2, method: 'lloyd' });
@@ -102,7 +115,15 @@ describe('kmeans', () => {
   });
 
   it('handles duplicate points and k = n', () => {
-    const r = kmeans([[1, 1], [1, 1], [5, 5]], 3, { seed: 0 });
+    const r = kmeans(
+      [
+        [1, 1],
+        [1, 1],
+        [5, 5],
+      ],
+      3,
+      { seed: 0 },
+    );
     expect(r.inertia).toBeCloseTo(0, 12);
     const same = kmeans([[2], [2], [2], [2]], 2, { seed: 0 });
     expect(same.inertia).toBe(0);
@@ -124,7 +145,16 @@ describe('kmeans', () => {
   });
 
   it('reads float32 points without copying them and gives the float64 result of the same values', () => {
-    const { points } = blobs([[0, 0, 0], [6, 0, 1], [0, 6, 2]], [10, 14, 9], 0.7, 4);
+    const { points } = blobs(
+      [
+        [0, 0, 0],
+        [6, 0, 1],
+        [0, 6, 2],
+      ],
+      [10, 14, 9],
+      0.7,
+      4,
+    );
     const f32 = Float32Array.from(points.flat());
     const f64 = Float64Array.from(f32);
     const a = kmeans({ rows: points.length, cols: 3, data: f32 }, 3, { seed: 1 });

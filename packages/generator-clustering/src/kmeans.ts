@@ -99,7 +99,8 @@ function meanVariance(p: Points): number {
 
 function sqDist(x: Points['data'], i: number, y: Points['data'], j: number, d: number): number {
   let s = 0;
-  const a = i * d, b = j * d;
+  const a = i * d,
+    b = j * d;
   for (let t = 0; t < d; t++) {
     const v = x[a + t] - y[b + t];
     s += v * v;
@@ -139,11 +140,13 @@ function plusPlusIndices(n: number, k: number, rng: Rng, dist: (i: number, j: nu
     if (distinct && pot <= floor) return chosen.slice(0, c);
     let acc = 0;
     for (let i = 0; i < n; i++) cum[i] = acc += closest[i];
-    let bestPot = Infinity, bestIdx = 0;
+    let bestPot = Infinity,
+      bestIdx = 0;
     for (let t = 0; t < trials; t++) {
       const r = rng.next() * pot;
       // searchsorted(cum, r, side='left'), clipped to n - 1
-      let lo = 0, hi = n - 1;
+      let lo = 0,
+        hi = n - 1;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
         if (cum[mid] < r) lo = mid + 1;

@@ -11,8 +11,14 @@ describe('points', () => {
       const D = squaredDistances(toPoints(pts));
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {
-          expect(G[i * n + j]).toBeCloseTo(pts[i].reduce((s, v, t) => s + v * pts[j][t], 0), 12);
-          expect(D[i * n + j]).toBeCloseTo(pts[i].reduce((s, v, t) => s + (v - pts[j][t]) ** 2, 0), 10);
+          expect(G[i * n + j]).toBeCloseTo(
+            pts[i].reduce((s, v, t) => s + v * pts[j][t], 0),
+            12,
+          );
+          expect(D[i * n + j]).toBeCloseTo(
+            pts[i].reduce((s, v, t) => s + (v - pts[j][t]) ** 2, 0),
+            10,
+          );
         }
       }
     }

@@ -82,15 +82,32 @@ export function gram(p: Points): Float64Array {
     out[j * n + i] = v;
   };
   for (let i = 0; i < n; i += 4) {
-    const i1 = Math.min(i + 1, last), i2 = Math.min(i + 2, last), i3 = Math.min(i + 3, last);
-    const a0 = i * d, a1 = i1 * d, a2 = i2 * d, a3 = i3 * d;
+    const i1 = Math.min(i + 1, last),
+      i2 = Math.min(i + 2, last),
+      i3 = Math.min(i + 3, last);
+    const a0 = i * d,
+      a1 = i1 * d,
+      a2 = i2 * d,
+      a3 = i3 * d;
     for (let j = i; j < n; j += 2) {
       const j1 = Math.min(j + 1, last);
-      const b0 = j * d, b1 = j1 * d;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      const b0 = j * d,
+        b1 = j1 * d;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0,
+        s20 = 0,
+        s21 = 0,
+        s30 = 0,
+        s31 = 0;
       for (let t = 0; t < d; t++) {
-        const v0 = x[b0 + t], v1 = x[b1 + t];
-        const u0 = x[a0 + t], u1 = x[a1 + t], u2 = x[a2 + t], u3 = x[a3 + t];
+        const v0 = x[b0 + t],
+          v1 = x[b1 + t];
+        const u0 = x[a0 + t],
+          u1 = x[a1 + t],
+          u2 = x[a2 + t],
+          u3 = x[a3 + t];
         s00 += u0 * v0;
         s01 += u0 * v1;
         s10 += u1 * v0;

@@ -16,7 +16,9 @@ const k = opt.int("clusters per image (clamped to the patch count; 5: the ACG's 
 
 export const KMEANS_SCHEMA = v.object({ ...common, ...kmeansCommon, k });
 export const SPECTRAL_SCHEMA = v.object({
-  ...common, ...kmeansCommon, k,
+  ...common,
+  ...kmeansCommon,
+  k,
   affinity: opt.choice(AFFINITIES, 'patch affinity: max(0, cos), RBF or k-nearest-neighbour graph', 'cosine'),
   gamma: opt.number('RBF width', { gt: 0, default: 1 }),
   nNeighbors: opt.int('neighbours of the knn affinity', { min: 1, default: 10 }),

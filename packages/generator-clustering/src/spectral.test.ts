@@ -20,7 +20,11 @@ function rings(per: number, seed: number): { points: number[][]; labels: number[
 
 describe('affinityMatrix', () => {
   it('cosine: max(0, cos) with a unit diagonal, worked by hand', () => {
-    const A = affinityMatrix([[1, 0], [1, 1], [-1, 0]]);
+    const A = affinityMatrix([
+      [1, 0],
+      [1, 1],
+      [-1, 0],
+    ]);
     const c = Math.SQRT1_2;
     expect(Array.from(A).map((v) => +v.toFixed(12))).toEqual([1, +c.toFixed(12), 0, +c.toFixed(12), 1, 0, 0, 0, 1]);
   });

@@ -41,7 +41,8 @@ export function affinityMatrix(points: PointsLike, options: AffinityOptions = {}
     return D;
   }
   if (affinity === 'knn') {
-    if (!Number.isInteger(nNeighbors) || nNeighbors < 1) throw new AcsegError('BAD_CONFIG', `affinity: nNeighbors must be a positive integer, got ${nNeighbors}`);
+    if (!Number.isInteger(nNeighbors) || nNeighbors < 1)
+      throw new AcsegError('BAD_CONFIG', `affinity: nNeighbors must be a positive integer, got ${nNeighbors}`);
     const D = squaredDistances(p);
     const A = new Float64Array(n * n);
     const m = Math.min(nNeighbors, n);

@@ -44,7 +44,8 @@ export function wardClustering(points: PointsLike, k: number): WardResult {
   const nn = new Int32Array(n);
   const nnDist = new Float64Array(n);
   const rescan = (i: number) => {
-    let best = Infinity, arg = -1;
+    let best = Infinity,
+      arg = -1;
     const o = i * n;
     for (let j = 0; j < n; j++) {
       if (j !== i && active[j] && D[o + j] < best) {
@@ -57,7 +58,8 @@ export function wardClustering(points: PointsLike, k: number): WardResult {
   };
   for (let i = 0; i < n; i++) rescan(i);
   for (let step = 0; step < n - k; step++) {
-    let best = Infinity, bi = -1;
+    let best = Infinity,
+      bi = -1;
     for (let i = 0; i < n; i++) {
       if (active[i] && nnDist[i] < best) {
         best = nnDist[i];
@@ -66,7 +68,8 @@ export function wardClustering(points: PointsLike, k: number): WardResult {
     }
     let bj = nn[bi];
     if (bj < bi) [bi, bj] = [bj, bi];
-    const ni = size[bi], nj = size[bj];
+    const ni = size[bi],
+      nj = size[bj];
     // Lance–Williams for Ward on squared distances; the union lives in slot bi.
     for (let m = 0; m < n; m++) {
       if (!active[m] || m === bi || m === bj) continue;

@@ -11,7 +11,8 @@ export function lcg(seed: number): () => number {
 
 export function gaussian(rand: () => number): () => number {
   return () => {
-    const u = Math.max(rand(), 1e-12), v = rand();
+    const u = Math.max(rand(), 1e-12),
+      v = rand();
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   };
 }
@@ -46,7 +47,8 @@ export function adjustedRand(a: ArrayLike<number>, b: ArrayLike<number>): number
   const c2 = (x: number) => (x * (x - 1)) / 2;
   let index = 0;
   for (const v of table.values()) index += c2(v);
-  let sa = 0, sb = 0;
+  let sa = 0,
+    sb = 0;
   for (const v of ra.values()) sa += c2(v);
   for (const v of rb.values()) sb += c2(v);
   const expected = (sa * sb) / c2(n);

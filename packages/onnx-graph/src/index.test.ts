@@ -5,12 +5,18 @@ import { attrFloats, attrInt, floatTensor, floatValueInfo, int64Tensor, int64Val
 describe('onnx-graph helpers', () => {
   it('build a graph that onnxruntime runs: y = reshape(x, [2, 2]) @ W + b, worked by hand', async () => {
     const model = onnx.ModelProto.create({
-      irVersion: 8, opsetImport: [{ domain: '', version: 17 }], producerName: 'test',
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      producerName: 'test',
       graph: {
         name: 'g',
         input: [floatValueInfo('x', ['batch', 4])],
         output: [floatValueInfo('y')],
-        initializer: [floatTensor('W', [2, 2], Float32Array.from([1, 2, 3, 4])), floatTensor('b', [2], Float32Array.from([10, 20])), int64Tensor('shape', [2, 2])],
+        initializer: [
+          floatTensor('W', [2, 2], Float32Array.from([1, 2, 3, 4])),
+          floatTensor('b', [2], Float32Array.from([10, 20])),
+          int64Tensor('shape', [2, 2]),
+        ],
         node: [
           { opType: 'Reshape', input: ['x', 'shape'], output: ['x2'] },
           { opType: 'Gemm', input: ['x2', 'W', 'b'], output: ['y'], attribute: [attrInt('transB', 0)] },
@@ -28,7 +34,9 @@ describe('onnx-graph helpers', () => {
 
   it('int64 inputs and FLOATS attributes: Gather(table, ids) and Constant(value_floats), by hand', async () => {
     const model = onnx.ModelProto.create({
-      irVersion: 8, opsetImport: [{ domain: '', version: 17 }], producerName: 'test',
+      irVersion: 8,
+      opsetImport: [{ domain: '', version: 17 }],
+      producerName: 'test',
       graph: {
         name: 'g',
         input: [int64ValueInfo('ids', ['batch', 2])],

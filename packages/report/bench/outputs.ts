@@ -11,7 +11,8 @@ import { writeGallery, writeImageOutputs, type GalleryItem } from '../src/index.
 async function main(): Promise<void> {
   const samples = resolve(import.meta.dirname, '../../../samples');
   const files = (await readdir(samples)).filter((f) => f.endsWith('.jpg')).map((f) => join(samples, f));
-  const w = 320, h = 240;
+  const w = 320,
+    h = 240;
   const classMap = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) classMap.fill(Math.floor(y / 60), y * w, (y + 1) * w);
   const regions = [0, 1, 2, 3].map((c) => ({ region: c, classId: c, pixels: w * 60, bbox: [0, 60 * c, w, 60 * c + 60] }));
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   for (let r = 0; r < rounds; r++) {
     items = [];
-    for (const f of files) items.push(await writeImageOutputs(out, { id: f.split('/').pop()!.replace('.jpg', ''), source: f, image: f, classMap, width: w, height: h, regions }));
+    for (const f of files)
+      items.push(await writeImageOutputs(out, { id: f.split('/').pop()!.replace('.jpg', ''), source: f, image: f, classMap, width: w, height: h, regions }));
   }
   const perImage = (performance.now() - t0) / (rounds * files.length);
   const t1 = performance.now();
@@ -34,4 +36,7 @@ async function main(): Promise<void> {
   console.log(`| writeGallery, ${files.length} images (thumbnails + index.html) | ${gallery.toFixed(1)} |`);
 }
 
-main().catch((e: unknown) => { console.error(e); process.exit(1); });
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -15,7 +15,16 @@ import { makeGallery, makeReport } from './testing/fixtures/run.js';
  */
 const CHROMIUM = '/usr/bin/chromium';
 const SKIP = !!process.env.ACSEG_SKIP_BROWSER_TESTS;
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 interface Loaded {
   page: Page;
@@ -29,7 +38,9 @@ describe.skipIf(SKIP)('pages in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser tests, or set ACSEG_SKIP_BROWSER_TESTS=1 to skip them`);
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium) to run the browser tests, or set ACSEG_SKIP_BROWSER_TESTS=1 to skip them`,
+      );
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     dir = await mkdtemp(join(tmpdir(), 'acseg-browser-'));
@@ -43,16 +54,21 @@ describe.skipIf(SKIP)('pages in headless Chromium', () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     const external: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
     page.on('pageerror', (e) => errors.push(e.message));
     page.on('requestfailed', (r) => errors.push(`failed to load ${r.url()}`));
-    page.on('request', (r) => { if (!r.url().startsWith('file:')) external.push(r.url()); });
+    page.on('request', (r) => {
+      if (!r.url().startsWith('file:')) external.push(r.url());
+    });
     await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
     return { page, errors, external };
   }
 
   /** naturalWidth of every <img> once loaded (0 = broken); a string, since this package has no DOM types. */
-  const imageWidths = (page: Page): Promise<number[]> => page.evaluate<number[]>(`Promise.all([...document.images].map((img) =>
+  const imageWidths = (page: Page): Promise<number[]> =>
+    page.evaluate<number[]>(`Promise.all([...document.images].map((img) =>
     img.complete ? img.naturalWidth : new Promise((ok) => { img.onload = () => ok(img.naturalWidth); img.onerror = () => ok(0); })))`);
 
   it('shows the gallery: 2 cards of 3 loaded images, the legend, the skipped file, no errors', async () => {
@@ -75,10 +91,16 @@ describe.skipIf(SKIP)('pages in headless Chromium', () => {
     const { page, errors, external } = await open(html);
     expect(await page.locator('#results tbody tr').count()).toBe(2);
     expect(await page.locator('#results tbody td').nth(2).innerText()).toBe('47.1 ± 2.4');
-    expect(await page.locator('#results tbody tr.baseline').innerText()).toMatch(/Majority class \(reference\)\s+every pixel predicted as "red".*\s+12\.3\s+40\.0/);
+    expect(await page.locator('#results tbody tr.baseline').innerText()).toMatch(
+      /Majority class \(reference\)\s+every pixel predicted as "red".*\s+12\.3\s+40\.0/,
+    );
     // What is a mean over seeds and what one seed; what the matching does, with the protocol's link.
-    expect(await page.locator('#seed-scope').innerText()).toMatch(/mean ± standard deviation over 3 seeds \(0, 1, 2;.*The confusion matrix and the samples come from seed 0 only/);
-    expect(await page.locator('#matching').innerText()).toMatch(/Matching: pixels\. The colours of the predictions are clusters, not classes the model named: each cluster is mapped to one ground-truth class by Hungarian matching/);
+    expect(await page.locator('#seed-scope').innerText()).toMatch(
+      /mean ± standard deviation over 3 seeds \(0, 1, 2;.*The confusion matrix and the samples come from seed 0 only/,
+    );
+    expect(await page.locator('#matching').innerText()).toMatch(
+      /Matching: pixels\. The colours of the predictions are clusters, not classes the model named: each cluster is mapped to one ground-truth class by Hungarian matching/,
+    );
     expect(await page.locator('#matching a').getAttribute('href')).toBe('https://arxiv.org/abs/2210.05944');
     expect(await page.locator('h2', { hasText: 'Confusion matrix' }).innerText()).toBe('Confusion matrix (seed 0 only)');
     expect(await page.locator('#per-class tbody tr').count()).toBe(4);

@@ -21,12 +21,20 @@ describe('outlinedLabel', () => {
 describe('report notes', () => {
   it('lists the classes of a map, most pixels first, with their share', () => {
     const html = presentLegend(Uint8Array.from([2, 2, 2, 0, 255, 2, 0, 2]), ['background', 'sky', 'car']);
-    expect([...html.matchAll(/<\/span>([^<]+) <small>([^<]+)<\/small>/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual(['car 63%', 'background 25%', 'void / unlabelled 13%']);
+    expect([...html.matchAll(/<\/span>([^<]+) <small>([^<]+)<\/small>/g)].map((m) => `${m[1]} ${m[2]}`)).toEqual([
+      'car 63%',
+      'background 25%',
+      'void / unlabelled 13%',
+    ]);
   });
 
   it('says the seed scope for one seed and for several, and what matching does', () => {
     expect(readingNotes({ seeds: [{ seed: 3 }], matching: 'none', baselines: [] })).toMatch(/One seed \(3\): every number and picture comes from it/);
-    const many = readingNotes({ seeds: [{ seed: 0 }, { seed: 1 }], matching: 'iou', baselines: [{ name: 'Majority class', note: 'all "sky"', mIoU: 1, pixelAccuracy: 2 }] });
+    const many = readingNotes({
+      seeds: [{ seed: 0 }, { seed: 1 }],
+      matching: 'iou',
+      baselines: [{ name: 'Majority class', note: 'all "sky"', mIoU: 1, pixelAccuracy: 2 }],
+    });
     expect(many).toMatch(/mean ± standard deviation over 2 seeds/);
     expect(many).toMatch(/Hungarian matching on IoU/);
     expect(many).toMatch(/Majority class: all &quot;sky&quot;/);

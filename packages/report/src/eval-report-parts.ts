@@ -41,11 +41,13 @@ export async function writeOutlinedLabel(path: string, map: Uint8Array, width: n
 export function presentLegend(map: Uint8Array, names: readonly string[]): string {
   const counts = new Map<number, number>();
   for (const c of map) counts.set(c, (counts.get(c) ?? 0) + 1);
-  const items = [...counts].sort((a, b) => b[1] - a[1]).map(([c, n]) => {
-    const name = c === 255 ? 'void / unlabelled' : (names[c] ?? `class ${c}`);
-    const share = `${((100 * n) / map.length).toFixed(0)}%`;
-    return `<li title="${esc(`${name} (class ${c}): ${share} of the image`)}"><span class="swatch" style="background: ${classColor(c)}"></span>${esc(name)} <small>${share}</small></li>`;
-  });
+  const items = [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([c, n]) => {
+      const name = c === 255 ? 'void / unlabelled' : (names[c] ?? `class ${c}`);
+      const share = `${((100 * n) / map.length).toFixed(0)}%`;
+      return `<li title="${esc(`${name} (class ${c}): ${share} of the image`)}"><span class="swatch" style="background: ${classColor(c)}"></span>${esc(name)} <small>${share}</small></li>`;
+    });
   return `<ul class="legend small">${items.join('')}</ul>`;
 }
 
@@ -62,17 +64,25 @@ export function readingNotes(r: ReadingInput): string {
   const first = r.sampleSeed ?? seeds[0] ?? 0;
   const items: string[] = [];
   if (seeds.length > 1) {
-    items.push(`<li id="seed-scope"><b>Seeds.</b> mIoU and pixel accuracy in the table are the mean ± standard deviation over ${seeds.length} seeds (${esc(seeds.join(', '))}; each seed is one k-means initialisation), and each per-class IoU is its mean over the seeds. The confusion matrix and the samples come from seed ${esc(first)} only.</li>`);
+    items.push(
+      `<li id="seed-scope"><b>Seeds.</b> mIoU and pixel accuracy in the table are the mean ± standard deviation over ${seeds.length} seeds (${esc(seeds.join(', '))}; each seed is one k-means initialisation), and each per-class IoU is its mean over the seeds. The confusion matrix and the samples come from seed ${esc(first)} only.</li>`,
+    );
   } else {
     items.push(`<li id="seed-scope"><b>Seeds.</b> One seed (${esc(first)}): every number and picture comes from it.</li>`);
   }
   if (r.matching === 'pixels' || r.matching === 'iou') {
-    items.push(`<li id="matching"><b>Matching: ${esc(r.matching)}.</b> The colours of the predictions are clusters, not classes the model named: each cluster is mapped to one ground-truth class by Hungarian matching on ${r.matching === 'iou' ? 'IoU' : 'pixel overlap'}, chosen once over the whole split for each seed, and a cluster left without a class counts as wrong (<a href="${PROTOCOL_URL}">the protocol: ACSeg §4.2, as in PiCIE and STEGO</a>).</li>`);
+    items.push(
+      `<li id="matching"><b>Matching: ${esc(r.matching)}.</b> The colours of the predictions are clusters, not classes the model named: each cluster is mapped to one ground-truth class by Hungarian matching on ${r.matching === 'iou' ? 'IoU' : 'pixel overlap'}, chosen once over the whole split for each seed, and a cluster left without a class counts as wrong (<a href="${PROTOCOL_URL}">the protocol: ACSeg §4.2, as in PiCIE and STEGO</a>).</li>`,
+    );
   } else if (r.matching === 'none') {
-    items.push('<li id="matching"><b>No matching.</b> The classifier names each region\'s class itself (text prompts or labelled neighbours); the colours are its classes.</li>');
+    items.push(
+      '<li id="matching"><b>No matching.</b> The classifier names each region\'s class itself (text prompts or labelled neighbours); the colours are its classes.</li>',
+    );
   }
   if (r.baselines.length) {
-    items.push(`<li id="baseline-note"><b>Reference rows.</b> ${r.baselines.map((b) => `${esc(b.name)}: ${esc(b.note)}`).join('; ')}. They are scored on the same images and pixels, in this run, so the method's numbers can be judged against them.</li>`);
+    items.push(
+      `<li id="baseline-note"><b>Reference rows.</b> ${r.baselines.map((b) => `${esc(b.name)}: ${esc(b.note)}`).join('; ')}. They are scored on the same images and pixels, in this run, so the method's numbers can be judged against them.</li>`,
+    );
   }
   return `<section id="reading"><h2>How to read this report</h2><ul>${items.join('')}</ul></section>`;
 }

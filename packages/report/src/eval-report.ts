@@ -82,28 +82,34 @@ export function formatMeanStd(v: number | MeanStd, seeds: number): string {
 
 /** JSON-safe copy: typed arrays → base64, decoded images → their id and size. */
 function toJson(report: EvalReportInput): unknown {
-  return JSON.parse(JSON.stringify(report, (_k, v: unknown) => {
-    if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-    if (v && typeof v === 'object' && 'data' in v && (v as RgbImage).data instanceof Uint8Array && 'width' in v) {
-      const img = v as RgbImage;
-      return { id: img.id ?? null, width: img.width, height: img.height };
-    }
-    return v;
-  }));
+  return JSON.parse(
+    JSON.stringify(report, (_k, v: unknown) => {
+      if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+      if (v && typeof v === 'object' && 'data' in v && (v as RgbImage).data instanceof Uint8Array && 'width' in v) {
+        const img = v as RgbImage;
+        return { id: img.id ?? null, width: img.width, height: img.height };
+      }
+      return v;
+    }),
+  );
 }
 
 function confusionHeat(confusion: readonly (readonly number[])[], names: readonly string[]): string {
   const head = names.map((n) => `<th class="col" title="${esc(n)}">${esc(n)}</th>`).join('');
-  const rows = confusion.map((row, i) => {
-    const total = row.reduce((a, b) => a + b, 0);
-    const cells = row.map((v, j) => {
-      const f = total > 0 ? v / total : 0;
-      const bg = `rgba(60, 111, 216, ${f.toFixed(3)})`;
-      const fg = f > 0.5 ? '#fff' : '#1d2330';
-      return `<td style="background: ${bg}; color: ${fg}" title="${esc(`${names[i]} → ${names[j]}: ${v} px (${(100 * f).toFixed(1)}% of the row)`)}">${f >= 0.005 ? Math.round(100 * f) : ''}</td>`;
-    }).join('');
-    return `<tr><th>${esc(names[i])}</th>${cells}</tr>`;
-  }).join('\n');
+  const rows = confusion
+    .map((row, i) => {
+      const total = row.reduce((a, b) => a + b, 0);
+      const cells = row
+        .map((v, j) => {
+          const f = total > 0 ? v / total : 0;
+          const bg = `rgba(60, 111, 216, ${f.toFixed(3)})`;
+          const fg = f > 0.5 ? '#fff' : '#1d2330';
+          return `<td style="background: ${bg}; color: ${fg}" title="${esc(`${names[i]} → ${names[j]}: ${v} px (${(100 * f).toFixed(1)}% of the row)`)}">${f >= 0.005 ? Math.round(100 * f) : ''}</td>`;
+        })
+        .join('');
+      return `<tr><th>${esc(names[i])}</th>${cells}</tr>`;
+    })
+    .join('\n');
   return `<table class="heat" id="confusion"><thead><tr><th>ground truth ↓ / predicted →</th>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>
 <p class="meta">Cells: percent of the row's (ground-truth class's) pixels predicted as the column's class; hover for counts.</p>`;
 }
@@ -115,7 +121,12 @@ async function writeSample(dir: string, s: ReportSample): Promise<{ image: strin
   checkMap(`sample ${s.id} prediction`, prediction, s.width, s.height);
   const rgb = await loadRgb(s.image, s.transform, { width: s.width, height: s.height });
   const image = `${base}.jpg`;
-  await writeFileAtomic(image, await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).jpeg({ quality: 85 }).toBuffer());
+  await writeFileAtomic(
+    image,
+    await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
+      .jpeg({ quality: 85 })
+      .toBuffer(),
+  );
   await writeOutlinedLabel(`${base}.pred.png`, prediction, s.width, s.height);
   let groundTruth: string | undefined;
   let gt: Uint8Array | undefined;
@@ -149,11 +160,20 @@ export async function writeEvalReport(dir: string, report: EvalReportInput): Pro
   await writeFileAtomic(json, `${JSON.stringify(toJson(report), null, 2)}\n`);
 
   const meta = [
-    ['dataset', [report.dataset, report.split].filter(Boolean).join(' / ')], ['protocol', report.protocol], ['matching', report.matching],
-    ['backbone', report.backbone], ['generator', report.generator], ['classifier', report.classifier],
-    ['images', report.images], ['seeds', seeds.length || undefined], ['date', report.date],
+    ['dataset', [report.dataset, report.split].filter(Boolean).join(' / ')],
+    ['protocol', report.protocol],
+    ['matching', report.matching],
+    ['backbone', report.backbone],
+    ['generator', report.generator],
+    ['classifier', report.classifier],
+    ['images', report.images],
+    ['seeds', seeds.length || undefined],
+    ['date', report.date],
     ['time', report.seconds === undefined ? undefined : `${report.seconds.toFixed(1)} s`],
-  ].filter(([, v]) => v !== undefined && v !== '').map(([k2, v]) => `<b>${esc(k2)}</b> ${esc(v)}`).join(' · ');
+  ]
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k2, v]) => `<b>${esc(k2)}</b> ${esc(v)}`)
+    .join(' · ');
 
   const main = `<table id="results"><thead><tr><th>Method</th><th>Protocol</th><th class="num">mIoU (%)</th><th class="num">Pixel acc. (%)</th></tr></thead>
 <tbody><tr><td>${esc(report.method ?? 'acseg')}</td><td>${esc(report.protocol ?? '')}</td><td class="num">${formatMeanStd(report.mIoU, nSeeds)}</td><td class="num">${formatMeanStd(report.pixelAccuracy, nSeeds)}</td></tr>
@@ -161,29 +181,37 @@ ${(report.baselines ?? []).map((b) => `<tr class="baseline"><td>${esc(b.name)} (
 ${nSeeds > 1 ? `<p class="meta">mean ± standard deviation over ${nSeeds} seeds</p>` : ''}`;
   const firstSeed = report.samples?.[0]?.seed ?? seeds[0]?.seed ?? 0;
   const reading = readingNotes({ seeds, sampleSeed: firstSeed, matching: report.matching, baselines: report.baselines ?? [] });
-  const seedTable = seeds.length > 1
-    ? `<h2>Seeds</h2><table id="seeds"><thead><tr><th>seed</th><th class="num">mIoU</th><th class="num">pixel acc.</th></tr></thead><tbody>${seeds.map((s) => `<tr><td>${esc(s.seed)}</td><td class="num">${pct(s.mIoU)}</td><td class="num">${pct(s.pixelAccuracy)}</td></tr>`).join('')}</tbody></table>`
-    : '';
-  const iouRows = names.map((n, i) => {
-    const v = report.perClassIoU[i];
-    const w = v === null || !Number.isFinite(v) ? 0 : Math.max(0, Math.min(100, v));
-    return `<tr><td>${esc(n)}</td><td class="num">${pct(v)}</td><td><div class="bar"><span style="width: ${w.toFixed(1)}%"></span></div></td></tr>`;
-  }).join('\n');
+  const seedTable =
+    seeds.length > 1
+      ? `<h2>Seeds</h2><table id="seeds"><thead><tr><th>seed</th><th class="num">mIoU</th><th class="num">pixel acc.</th></tr></thead><tbody>${seeds.map((s) => `<tr><td>${esc(s.seed)}</td><td class="num">${pct(s.mIoU)}</td><td class="num">${pct(s.pixelAccuracy)}</td></tr>`).join('')}</tbody></table>`
+      : '';
+  const iouRows = names
+    .map((n, i) => {
+      const v = report.perClassIoU[i];
+      const w = v === null || !Number.isFinite(v) ? 0 : Math.max(0, Math.min(100, v));
+      return `<tr><td>${esc(n)}</td><td class="num">${pct(v)}</td><td><div class="bar"><span style="width: ${w.toFixed(1)}%"></span></div></td></tr>`;
+    })
+    .join('\n');
 
   const sampleCards: string[] = [];
   const zooms: string[] = [];
   for (const [k, s] of (report.samples ?? []).entries()) {
     const files = await writeSample(out, s);
-    const fig = (f: string | undefined, cap: string) => f
-      ? `<figure><img${f.endsWith('.png') ? ' class="label"' : ''} src="${href(out, f)}" alt="${esc(`${s.id} ${cap}`)}"><figcaption>${cap}</figcaption></figure>`
-      : `<figure><p class="empty">no ${cap}</p></figure>`;
+    const fig = (f: string | undefined, cap: string) =>
+      f
+        ? `<figure><img${f.endsWith('.png') ? ' class="label"' : ''} src="${href(out, f)}" alt="${esc(`${s.id} ${cap}`)}"><figcaption>${cap}</figcaption></figure>`
+        : `<figure><p class="empty">no ${cap}</p></figure>`;
     const figures = `${fig(files.image, 'image')}${fig(files.prediction, 'prediction')}${fig(files.groundTruth, 'ground truth')}`;
     const caption = pickCaption(s.pick, s.mIoU);
     const legendHtml = presentLegend(files.legend, names);
     // Click to enlarge without scripts: the link targets an overlay that :target shows.
     const zoomId = `zoom-${k}`;
-    sampleCards.push(`<article class="card" data-id="${esc(s.id)}"${s.pick ? ` data-pick="${esc(s.pick)}"` : ''}><h3>${esc(s.id)}</h3>${caption ? `<p class="meta pick">${esc(caption)}</p>` : ''}<a href="#${zoomId}" title="enlarge"><div class="row">${figures}</div></a>${legendHtml}</article>`);
-    zooms.push(`<div class="zoom" id="${zoomId}"><a class="close" href="#samples" title="close">×</a><h3>${esc(s.id)}${caption ? ` — ${esc(caption)}` : ''}</h3><div class="row">${figures}</div>${legendHtml}</div>`);
+    sampleCards.push(
+      `<article class="card" data-id="${esc(s.id)}"${s.pick ? ` data-pick="${esc(s.pick)}"` : ''}><h3>${esc(s.id)}</h3>${caption ? `<p class="meta pick">${esc(caption)}</p>` : ''}<a href="#${zoomId}" title="enlarge"><div class="row">${figures}</div></a>${legendHtml}</article>`,
+    );
+    zooms.push(
+      `<div class="zoom" id="${zoomId}"><a class="close" href="#samples" title="close">×</a><h3>${esc(s.id)}${caption ? ` — ${esc(caption)}` : ''}</h3><div class="row">${figures}</div>${legendHtml}</div>`,
+    );
   }
   const skipped = report.skipped ?? [];
   const title = `acseg evaluation${report.dataset ? ` — ${report.dataset}` : ''}`;

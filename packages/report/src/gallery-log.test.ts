@@ -7,7 +7,15 @@ import { GalleryLog, writeGallery, type GalleryItem } from './index.js';
 afterAll(removeTempDirs);
 
 function item(dir: string, id: string, source = join(dir, 'in', `${id}.jpg`)): GalleryItem {
-  return { id, source, image: join(dir, 'thumbs', `${id}.jpg`), overlay: join(dir, `${id}.overlay.png`), label: join(dir, `${id}.png`), json: join(dir, `${id}.json`), classes: [{ classId: 1, className: 'thing' }] };
+  return {
+    id,
+    source,
+    image: join(dir, 'thumbs', `${id}.jpg`),
+    overlay: join(dir, `${id}.overlay.png`),
+    label: join(dir, `${id}.png`),
+    json: join(dir, `${id}.json`),
+    classes: [{ classId: 1, className: 'thing' }],
+  };
 }
 
 describe('GalleryLog', () => {

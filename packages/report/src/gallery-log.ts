@@ -28,7 +28,10 @@ export class GalleryLog {
       return log;
     }
     // A line cut short by a kill is ended, so the next record starts on a line of its own.
-    const size = await stat(log.path).then((s) => s.size, () => 0);
+    const size = await stat(log.path).then(
+      (s) => s.size,
+      () => 0,
+    );
     if (size > 0) {
       const fh = await open(log.path, 'r');
       try {
@@ -69,7 +72,8 @@ export class GalleryLog {
     try {
       text = await readFile(this.path, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new AcsegError('BAD_INPUT', `${this.path}: cannot read (${(e as Error).message})`, { file: this.path });
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new AcsegError('BAD_INPUT', `${this.path}: cannot read (${(e as Error).message})`, { file: this.path });
     }
     const items = new Map<string, GalleryItem>();
     const skipped = new Map<string, SkippedFile>();

@@ -46,7 +46,13 @@ async function thumbnail(dir: string, item: GalleryItem): Promise<string | undef
   if (item.image) return resolve(item.image);
   const path = join(dir, 'thumbs', `${item.id}.jpg`);
   try {
-    const jpg = await sharp(item.source).rotate().resize(THUMB, THUMB, { fit: 'inside', withoutEnlargement: true }).toColourspace('srgb').removeAlpha().jpeg({ quality: 80 }).toBuffer();
+    const jpg = await sharp(item.source)
+      .rotate()
+      .resize(THUMB, THUMB, { fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .jpeg({ quality: 80 })
+      .toBuffer();
     await writeFileAtomic(path, jpg);
     return path;
   } catch {
@@ -82,9 +88,10 @@ export async function writeGallery(dir: string, input: GalleryInput & { pageSize
     const cards: string[] = [];
     for (const item of input.items.slice(pg * pageSize, (pg + 1) * pageSize)) {
       const thumb = await thumbnail(out, item);
-      const fig = (src: string | undefined, caption: string, cls: string) => src
-        ? `<figure><img class="${cls}" src="${href(out, resolve(src))}" alt="${esc(`${item.id} ${caption}`)}" loading="lazy"><figcaption>${caption}</figcaption></figure>`
-        : `<figure><p class="empty">${caption} unavailable</p></figure>`;
+      const fig = (src: string | undefined, caption: string, cls: string) =>
+        src
+          ? `<figure><img class="${cls}" src="${href(out, resolve(src))}" alt="${esc(`${item.id} ${caption}`)}" loading="lazy"><figcaption>${caption}</figcaption></figure>`
+          : `<figure><p class="empty">${caption} unavailable</p></figure>`;
       const chips = (item.classes ?? []).map((c) => esc(c.className ?? input.classNames?.[c.classId] ?? `class ${c.classId}`)).join(', ');
       cards.push(`<article class="card" data-id="${esc(item.id)}">
 <h3>${esc(item.id)}</h3>
@@ -92,9 +99,10 @@ export async function writeGallery(dir: string, input: GalleryInput & { pageSize
 <p class="chips">${chips || '<span class="empty">no labelled regions</span>'}${item.json ? ` · <a href="${href(out, resolve(item.json))}">JSON</a>` : ''}</p>
 </article>`);
     }
-    const nav = pages > 1
-      ? `<nav class="meta" id="pages">page ${pg + 1} of ${pages}: ${Array.from({ length: pages }, (_, q) => (q === pg ? `<b>${q + 1}</b>` : `<a href="${pageFile(q)}">${q + 1}</a>`)).join(' ')}</nav>`
-      : '';
+    const nav =
+      pages > 1
+        ? `<nav class="meta" id="pages">page ${pg + 1} of ${pages}: ${Array.from({ length: pages }, (_, q) => (q === pg ? `<b>${q + 1}</b>` : `<a href="${pageFile(q)}">${q + 1}</a>`)).join(' ')}</nav>`
+        : '';
     const body = `<header>
 <h1>${esc(title)}</h1>
 ${(input.notes ?? []).map((n) => `<p class="meta">${esc(n)}</p>`).join('\n')}
@@ -106,8 +114,12 @@ ${nav}
 ${legend(ids, input.classNames)}
 <h2>Images</h2>
 ${cards.length ? `<section class="cards" id="gallery">${cards.join('\n')}</section>` : '<p class="empty" id="gallery">no images were segmented</p>'}
-${pg === 0 ? `<h2>Skipped files</h2>
-${skipped.length ? `<ul class="skipped" id="skipped">${skipped.map((s) => `<li><code>${esc(s.source)}</code>: ${esc(s.reason)}</li>`).join('')}</ul>` : '<p class="empty" id="skipped">none</p>'}` : ''}
+${
+  pg === 0
+    ? `<h2>Skipped files</h2>
+${skipped.length ? `<ul class="skipped" id="skipped">${skipped.map((s) => `<li><code>${esc(s.source)}</code>: ${esc(s.reason)}</li>`).join('')}</ul>` : '<p class="empty" id="skipped">none</p>'}`
+    : ''
+}
 </main>`;
     await writeFileAtomic(join(out, pageFile(pg)), page(pages > 1 ? `${title} (${pg + 1}/${pages})` : title, body));
   }
@@ -141,7 +153,10 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
   const json = join(out, `${seg.id}.json`);
   // The input itself may sit in the output folder: never write over it (callers number the id instead).
   if (typeof seg.source === 'string' && [label, overlay, json, join(out, `${seg.id}.regions.png`)].includes(resolve(seg.source))) {
-    throw new AcsegError('BAD_INPUT', `${seg.source}: an output named "${seg.id}" would overwrite this input image`, { file: seg.source, hint: 'give another output folder or id' });
+    throw new AcsegError('BAD_INPUT', `${seg.source}: an output named "${seg.id}" would overwrite this input image`, {
+      file: seg.source,
+      hint: 'give another output folder or id',
+    });
   }
   checkMap(label, seg.classMap, seg.width, seg.height);
   const labelPng = encodeLabelPng(seg.classMap, seg.width, seg.height);
@@ -149,7 +164,11 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
   const regionsFile = seg.regionMap ? `${seg.id}.regions.png` : undefined;
   if (seg.regionMap && regionsFile) {
     // Without a classifier (segment) the class map is the region map whenever there are under 255 regions: one encoding serves both.
-    const same = seg.regionMap.length === seg.classMap.length && Buffer.from(seg.regionMap.buffer, seg.regionMap.byteOffset, seg.regionMap.length).equals(Buffer.from(seg.classMap.buffer, seg.classMap.byteOffset, seg.classMap.length));
+    const same =
+      seg.regionMap.length === seg.classMap.length &&
+      Buffer.from(seg.regionMap.buffer, seg.regionMap.byteOffset, seg.regionMap.length).equals(
+        Buffer.from(seg.classMap.buffer, seg.classMap.byteOffset, seg.classMap.length),
+      );
     if (same) await writeFileAtomic(join(out, regionsFile), labelPng);
     else await writeLabelPng(join(out, regionsFile), seg.regionMap, seg.width, seg.height);
   }
@@ -157,7 +176,10 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
   const rgb = await loadRgb(seg.image);
   await writeOverlay(overlay, rgb, seg.classMap, seg.alpha ?? 0.5);
   const { image: _image, classMap: _map, regionMap: _regions, alpha: _alpha, ...rest } = seg;
-  await writeSegmentationJson(json, { ...rest, files: { label: `${seg.id}.png`, overlay: `${seg.id}.overlay.png`, ...(regionsFile ? { regions: regionsFile } : {}) } });
+  await writeSegmentationJson(json, {
+    ...rest,
+    files: { label: `${seg.id}.png`, overlay: `${seg.id}.overlay.png`, ...(regionsFile ? { regions: regionsFile } : {}) },
+  });
   const classes = new Map<number, { classId: number; className?: string; pixels: number }>();
   for (const r of seg.regions) {
     const c = classes.get(r.classId) ?? { classId: r.classId, className: r.className, pixels: 0 };
@@ -165,7 +187,12 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
     classes.set(r.classId, c);
   }
   const image = join(out, 'thumbs', `${seg.id}.jpg`);
-  await writeFileAtomic(image, await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
-    .resize(THUMB, THUMB, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer());
+  await writeFileAtomic(
+    image,
+    await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
+      .resize(THUMB, THUMB, { fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 80 })
+      .toBuffer(),
+  );
   return { id: seg.id, source: seg.source, image, overlay, label, json, classes: [...classes.values()].sort((a, b) => a.classId - b.classId) };
 }

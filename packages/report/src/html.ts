@@ -64,6 +64,9 @@ ${body}
 /** The class legend: swatch, id and name for each class id given. */
 export function legend(classIds: readonly number[], classNames: readonly string[] | undefined): string {
   if (!classIds.length) return '<p class="empty">no classes</p>';
-  const items = classIds.map((id) => `<li><span class="swatch" style="background: ${classColor(id)}"></span>${id === 255 ? 'void / unlabelled' : esc(classNames?.[id] ?? `class ${id}`)} <small>(${id})</small></li>`);
+  const items = classIds.map(
+    (id) =>
+      `<li><span class="swatch" style="background: ${classColor(id)}"></span>${id === 255 ? 'void / unlabelled' : esc(classNames?.[id] ?? `class ${id}`)} <small>(${id})</small></li>`,
+  );
   return `<ul class="legend" id="legend">${items.join('')}</ul>`;
 }

@@ -3,7 +3,15 @@ export { writeFileAtomic } from './atomic.js';
 export { encodeLabelPng, writeLabelPng } from './label-png.js';
 export { blendOverlay, writeOverlay, type OverlayOptions } from './overlay.js';
 export { writeSegmentationJson, type RegionRecord, type SegmentationRecord } from './segmentation-json.js';
-export { writeGallery, writeImageOutputs, GALLERY_PAGE_SIZE, type GalleryInput, type GalleryItem, type SkippedFile, type ImageOutputsInput } from './gallery.js';
+export {
+  writeGallery,
+  writeImageOutputs,
+  GALLERY_PAGE_SIZE,
+  type GalleryInput,
+  type GalleryItem,
+  type SkippedFile,
+  type ImageOutputsInput,
+} from './gallery.js';
 export { GalleryLog, GALLERY_LOG } from './gallery-log.js';
 export { writeEvalReport, formatMeanStd, type EvalReportInput, type ReportSample, type ReportSeed, type MeanStd } from './eval-report.js';
 export { loadRgb, type ImageTransform } from './image-load.js';

@@ -8,7 +8,9 @@ function checkMap(what: string, classMap: Uint8Array, width: number, height: num
     throw new AcsegError('BAD_INPUT', `${what}: bad size ${width}×${height}`, { file: what });
   }
   if (classMap.length !== width * height) {
-    throw new AcsegError('BAD_INPUT', `${what}: the class map holds ${classMap.length} values, expected ${width}×${height} = ${width * height}`, { file: what });
+    throw new AcsegError('BAD_INPUT', `${what}: the class map holds ${classMap.length} values, expected ${width}×${height} = ${width * height}`, {
+      file: what,
+    });
   }
 }
 

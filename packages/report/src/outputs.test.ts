@@ -36,7 +36,8 @@ describe('VOC_PALETTE', () => {
 
 describe('writeLabelPng', () => {
   it('writes an indexed PNG whose pixel values are the class ids', async () => {
-    const w = 7, h = 5;
+    const w = 7,
+      h = 5;
     const map = Uint8Array.from({ length: w * h }, (_, i) => [0, 1, 15, 20, 255, 3, 200][i % 7]);
     const path = join(dir, 'label.png');
     await writeLabelPng(path, map, w, h);
@@ -69,12 +70,24 @@ describe('overlay', () => {
   const map = Uint8Array.from([1, 15, 0, 255, 2, 20]);
   // Hand-computed at α = 0.5: round((v + c) / 2); class 255 keeps the image.
   const expected = [
-    164, 50, 25, // (200,100,50) + aeroplane (128,0,0)
-    101, 74, 79, // (10,20,30) + person (192,128,128): 101, 74, 79
-    128, 128, 128, // white + background black: 127.5 → 128
-    0, 0, 0, // void: unchanged
-    45, 109, 45, // (90,90,90) + bicycle (0,128,0)
-    1, 33, 66, // (1,2,3) + tvmonitor (0,64,128): 0.5→1 (round half up), 33, 65.5→66
+    164,
+    50,
+    25, // (200,100,50) + aeroplane (128,0,0)
+    101,
+    74,
+    79, // (10,20,30) + person (192,128,128): 101, 74, 79
+    128,
+    128,
+    128, // white + background black: 127.5 → 128
+    0,
+    0,
+    0, // void: unchanged
+    45,
+    109,
+    45, // (90,90,90) + bicycle (0,128,0)
+    1,
+    33,
+    66, // (1,2,3) + tvmonitor (0,64,128): 0.5→1 (round half up), 33, 65.5→66
   ];
 
   it('blends class colours by hand-computed weights', () => {
@@ -86,11 +99,20 @@ describe('overlay', () => {
 
   it('blends every pixel by the formula, whatever the classes, alpha and skipped ids (brute force)', () => {
     let seed = 11;
-    const rand = (n: number) => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 8) % n; };
-    const w = 37, h = 23;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const w = 37,
+      h = 23;
     const img = { width: w, height: h, data: Uint8Array.from({ length: w * h * 3 }, () => rand(256)) };
     const classes = Uint8Array.from({ length: w * h }, () => (rand(4) === 0 ? 255 : rand(21)));
-    for (const [alpha, skip] of [[0.5, [255]], [0.3, [255, 0, 7]], [1, []], [0, [255]]] as const) {
+    for (const [alpha, skip] of [
+      [0.5, [255]],
+      [0.3, [255, 0, 7]],
+      [1, []],
+      [0, [255]],
+    ] as const) {
       const want = Array.from(img.data, (v, i) => {
         const c = classes[Math.floor(i / 3)];
         return (skip as readonly number[]).includes(c) ? v : Math.round((1 - alpha) * v + alpha * VOC_PALETTE[c][i % 3]);
@@ -105,7 +127,9 @@ describe('overlay', () => {
     const back = await sharp(path).raw().toBuffer();
     expect(Array.from(back)).toEqual(expected);
     const src = join(dir, 'src.png');
-    await sharp(Buffer.from(image.data), { raw: { width: 3, height: 2, channels: 3 } }).png().toFile(src);
+    await sharp(Buffer.from(image.data), { raw: { width: 3, height: 2, channels: 3 } })
+      .png()
+      .toFile(src);
     await writeOverlay(join(dir, 'overlay2.png'), src, map, 0.5);
     expect(Array.from(await sharp(join(dir, 'overlay2.png')).raw().toBuffer())).toEqual(expected);
     await expect(writeOverlay(join(dir, 'x.png'), src, new Uint8Array(5))).rejects.toThrow(/src\.png: the class map holds 5 values but the image is 3×2/);
@@ -117,13 +141,25 @@ describe('writeSegmentationJson and atomic writes', () => {
   it('writes the regions as given, bbox as an array', async () => {
     const path = join(dir, 'json', 'seg.json');
     await writeSegmentationJson(path, {
-      id: 'beach', source: '/data/beach.jpg', width: 320, height: 240,
-      regions: [{ region: 0, classId: 0, className: 'background', score: 0.25, pixels: 50000, bbox: [0, 0, 320, 240] }, { region: 1, classId: 3, pixels: 26800, bbox: Int32Array.of(10, 20, 110, 220) as unknown as number[] }],
+      id: 'beach',
+      source: '/data/beach.jpg',
+      width: 320,
+      height: 240,
+      regions: [
+        { region: 0, classId: 0, className: 'background', score: 0.25, pixels: 50000, bbox: [0, 0, 320, 240] },
+        { region: 1, classId: 3, pixels: 26800, bbox: Int32Array.of(10, 20, 110, 220) as unknown as number[] },
+      ],
     });
     const back = JSON.parse(await readFile(path, 'utf8'));
     expect(back).toEqual({
-      id: 'beach', source: '/data/beach.jpg', width: 320, height: 240,
-      regions: [{ region: 0, classId: 0, className: 'background', score: 0.25, pixels: 50000, bbox: [0, 0, 320, 240] }, { region: 1, classId: 3, pixels: 26800, bbox: [10, 20, 110, 220] }],
+      id: 'beach',
+      source: '/data/beach.jpg',
+      width: 320,
+      height: 240,
+      regions: [
+        { region: 0, classId: 0, className: 'background', score: 0.25, pixels: 50000, bbox: [0, 0, 320, 240] },
+        { region: 1, classId: 3, pixels: 26800, bbox: [10, 20, 110, 220] },
+      ],
     });
   });
 
@@ -144,7 +180,9 @@ describe('writeImageOutputs', () => {
   it('refuses to write an output over its own input image, and leaves the input as it was', async () => {
     const d = await mkdtemp(join(tmpdir(), 'acseg-inplace-'));
     const input = join(d, 'street.png');
-    const bytes = await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 9, g: 99, b: 199 } } }).png().toBuffer();
+    const bytes = await sharp({ create: { width: 4, height: 4, channels: 3, background: { r: 9, g: 99, b: 199 } } })
+      .png()
+      .toBuffer();
     await writeFileAtomic(input, bytes);
     const seg = { id: 'street', source: input, image: input, classMap: new Uint8Array(16), width: 4, height: 4, regions: [] };
     await expect(writeImageOutputs(d, seg)).rejects.toThrow(/street\.png: an output named "street" would overwrite this input image/);
@@ -155,7 +193,12 @@ describe('writeImageOutputs', () => {
   it('writes the region map as <id>.regions.png (index per pixel) and names it in the JSON', async () => {
     const d = await mkdtemp(join(tmpdir(), 'acseg-regions-'));
     const input = join(d, 'in.png');
-    await writeFileAtomic(input, await sharp({ create: { width: 3, height: 2, channels: 3, background: { r: 1, g: 2, b: 3 } } }).png().toBuffer());
+    await writeFileAtomic(
+      input,
+      await sharp({ create: { width: 3, height: 2, channels: 3, background: { r: 1, g: 2, b: 3 } } })
+        .png()
+        .toBuffer(),
+    );
     const regionMap = Uint8Array.from([0, 0, 1, 2, 2, 1]);
     const seg = { id: 'a', source: input, image: input, classMap: new Uint8Array(6), regionMap, width: 3, height: 2, regions: [] };
     await writeImageOutputs(join(d, 'out'), seg);

@@ -48,12 +48,22 @@ export function blendOverlay(image: RgbImage, classMap: Uint8Array, options: Ove
  * Writes a PNG of the class map's colours blended on the image. The class
  * map must have the image's size (after EXIF rotation). Atomic.
  */
-export async function writeOverlay(path: string, image: ImageInput, classMap: Uint8Array, alpha = 0.5, options: Omit<OverlayOptions, 'alpha'> = {}): Promise<void> {
+export async function writeOverlay(
+  path: string,
+  image: ImageInput,
+  classMap: Uint8Array,
+  alpha = 0.5,
+  options: Omit<OverlayOptions, 'alpha'> = {},
+): Promise<void> {
   const rgb = await loadRgb(image);
   if (classMap.length !== rgb.width * rgb.height) {
-    throw new AcsegError('BAD_INPUT', `${imageSource(image)}: the class map holds ${classMap.length} values but the image is ${rgb.width}×${rgb.height}`, { file: imageSource(image) });
+    throw new AcsegError('BAD_INPUT', `${imageSource(image)}: the class map holds ${classMap.length} values but the image is ${rgb.width}×${rgb.height}`, {
+      file: imageSource(image),
+    });
   }
   const blended = blendOverlay(rgb, classMap, { ...options, alpha });
-  const png = await sharp(blended, { raw: { width: rgb.width, height: rgb.height, channels: 3 } }).png().toBuffer();
+  const png = await sharp(blended, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
+    .png()
+    .toBuffer();
   await writeFileAtomic(path, png);
 }

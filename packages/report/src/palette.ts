@@ -7,7 +7,10 @@
 function vocPalette(): ReadonlyArray<readonly [number, number, number]> {
   const out: Array<[number, number, number]> = [];
   for (let i = 0; i < 256; i++) {
-    let r = 0, g = 0, b = 0, c = i;
+    let r = 0,
+      g = 0,
+      b = 0,
+      c = i;
     for (let j = 0; j < 8; j++) {
       r |= (c & 1) << (7 - j);
       g |= ((c >> 1) & 1) << (7 - j);

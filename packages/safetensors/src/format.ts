@@ -22,7 +22,10 @@ export interface Tensor {
 }
 
 export class SafetensorsError extends Error {
-  constructor(message: string, readonly file?: string) {
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
     super(file ? `${file}: ${message}` : message);
     this.name = 'SafetensorsError';
   }

@@ -15,7 +15,8 @@ export function parseHeader(buf: Uint8Array, file?: string, fileSize = buf.lengt
   if (buf.length < 8) throw new SafetensorsError('not a safetensors file: shorter than its 8-byte header length', file);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const n = Number(view.getBigUint64(0, true));
-  if (n <= 0 || n > MAX_HEADER || 8 + n > fileSize) throw new SafetensorsError(`not a safetensors file: header length ${n} does not fit a ${fileSize}-byte file`, file);
+  if (n <= 0 || n > MAX_HEADER || 8 + n > fileSize)
+    throw new SafetensorsError(`not a safetensors file: header length ${n} does not fit a ${fileSize}-byte file`, file);
   if (buf.length < 8 + n) throw new SafetensorsError('truncated header', file);
   let json: Record<string, unknown>;
   try {
@@ -34,7 +35,8 @@ export function parseHeader(buf: Uint8Array, file?: string, fileSize = buf.lengt
     }
     const [b, e] = t.data_offsets;
     const expected = elementCount(t.shape) * DTYPE_BYTES[t.dtype];
-    if (e - b !== expected) throw new SafetensorsError(`tensor "${name}" (${t.dtype} ${JSON.stringify(t.shape)}) needs ${expected} bytes, header gives ${e - b}`, file);
+    if (e - b !== expected)
+      throw new SafetensorsError(`tensor "${name}" (${t.dtype} ${JSON.stringify(t.shape)}) needs ${expected} bytes, header gives ${e - b}`, file);
     if (b < 0 || e > dataLen) throw new SafetensorsError(`tensor "${name}" lies past the end of the file (truncated?)`, file);
     tensors[name] = t;
   }
@@ -56,16 +58,37 @@ export function decodeTensor(dtype: Dtype, shape: number[], bytes: Uint8Array): 
   const copy = bytes.slice();
   const view = new DataView(copy.buffer);
   switch (dtype) {
-    case 'F32': return { dtype, shape, data: new Float32Array(copy.buffer, 0, n) };
-    case 'F64': { const o = new Float32Array(n); for (let i = 0; i < n; i++) o[i] = view.getFloat64(i * 8, true); return { dtype, shape, data: o }; }
-    case 'F16': { const o = new Float32Array(n); for (let i = 0; i < n; i++) o[i] = f16ToF32(view.getUint16(i * 2, true)); return { dtype, shape, data: o }; }
-    case 'BF16': { const o = new Float32Array(n); const u = new Uint32Array(o.buffer); for (let i = 0; i < n; i++) u[i] = view.getUint16(i * 2, true) << 16; return { dtype, shape, data: o }; }
-    case 'I32': return { dtype, shape, data: new Int32Array(copy.buffer, 0, n) };
-    case 'I64': return { dtype, shape, data: new BigInt64Array(copy.buffer, 0, n) };
-    case 'I16': return { dtype, shape, data: new Int16Array(copy.buffer, 0, n) };
-    case 'U16': return { dtype, shape, data: new Uint16Array(copy.buffer, 0, n) };
-    case 'I8': return { dtype, shape, data: new Int8Array(copy.buffer, 0, n) };
-    case 'U8': case 'BOOL': return { dtype, shape, data: copy };
+    case 'F32':
+      return { dtype, shape, data: new Float32Array(copy.buffer, 0, n) };
+    case 'F64': {
+      const o = new Float32Array(n);
+      for (let i = 0; i < n; i++) o[i] = view.getFloat64(i * 8, true);
+      return { dtype, shape, data: o };
+    }
+    case 'F16': {
+      const o = new Float32Array(n);
+      for (let i = 0; i < n; i++) o[i] = f16ToF32(view.getUint16(i * 2, true));
+      return { dtype, shape, data: o };
+    }
+    case 'BF16': {
+      const o = new Float32Array(n);
+      const u = new Uint32Array(o.buffer);
+      for (let i = 0; i < n; i++) u[i] = view.getUint16(i * 2, true) << 16;
+      return { dtype, shape, data: o };
+    }
+    case 'I32':
+      return { dtype, shape, data: new Int32Array(copy.buffer, 0, n) };
+    case 'I64':
+      return { dtype, shape, data: new BigInt64Array(copy.buffer, 0, n) };
+    case 'I16':
+      return { dtype, shape, data: new Int16Array(copy.buffer, 0, n) };
+    case 'U16':
+      return { dtype, shape, data: new Uint16Array(copy.buffer, 0, n) };
+    case 'I8':
+      return { dtype, shape, data: new Int8Array(copy.buffer, 0, n) };
+    case 'U8':
+    case 'BOOL':
+      return { dtype, shape, data: copy };
   }
 }
 
@@ -92,14 +115,17 @@ export async function readSafetensors(path: string): Promise<{ tensors: Record<s
 
 /** Reads only the header (names, shapes, metadata) of a file, without its data. */
 export async function readSafetensorsHeader(path: string): Promise<SafetensorsHeader> {
-  const fh = await open(path, 'r').catch((e: Error) => { throw new SafetensorsError(`cannot read: ${e.message}`, path); });
+  const fh = await open(path, 'r').catch((e: Error) => {
+    throw new SafetensorsError(`cannot read: ${e.message}`, path);
+  });
   try {
     const { size } = await fh.stat();
     const lenBuf = new Uint8Array(8);
     await fh.read(lenBuf, 0, 8, 0);
     if (size < 8) throw new SafetensorsError('not a safetensors file: shorter than its 8-byte header length', path);
     const n = Number(new DataView(lenBuf.buffer).getBigUint64(0, true));
-    if (n <= 0 || n > MAX_HEADER || 8 + n > size) throw new SafetensorsError(`not a safetensors file: header length ${n} does not fit a ${size}-byte file`, path);
+    if (n <= 0 || n > MAX_HEADER || 8 + n > size)
+      throw new SafetensorsError(`not a safetensors file: header length ${n} does not fit a ${size}-byte file`, path);
     const buf = new Uint8Array(8 + n);
     await fh.read(buf, 0, 8 + n, 0);
     return parseHeader(buf, path, size);

@@ -17,7 +17,11 @@ afterAll(async () => {
 
 /** A file assembled by hand from the format description, not by our writer. */
 function handMade(): Uint8Array {
-  const header = JSON.stringify({ __metadata__: { format: 'pt' }, a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F16', shape: [1], data_offsets: [8, 10] } });
+  const header = JSON.stringify({
+    __metadata__: { format: 'pt' },
+    a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+    b: { dtype: 'F16', shape: [1], data_offsets: [8, 10] },
+  });
   const hb = Buffer.from(header);
   const buf = Buffer.alloc(8 + hb.length + 10);
   buf.writeBigUInt64LE(BigInt(hb.length), 0);

@@ -35,7 +35,8 @@ export function safetensorsPieces(tensors: Record<string, TensorToWrite>, metada
     const t = tensors[name];
     const dtype = dtypeOf(t);
     const bytes = elementCount(t.shape) * DTYPE_BYTES[dtype];
-    if (t.data.byteLength !== bytes) throw new SafetensorsError(`tensor "${name}": shape ${JSON.stringify(t.shape)} (${dtype}) needs ${bytes} bytes, data has ${t.data.byteLength}`);
+    if (t.data.byteLength !== bytes)
+      throw new SafetensorsError(`tensor "${name}": shape ${JSON.stringify(t.shape)} (${dtype}) needs ${bytes} bytes, data has ${t.data.byteLength}`);
     header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
@@ -47,10 +48,13 @@ export function safetensorsPieces(tensors: Record<string, TensorToWrite>, metada
   const head = new Uint8Array(8 + jb.length);
   new DataView(head.buffer).setBigUint64(0, BigInt(jb.length), true);
   head.set(jb, 8);
-  return [head, ...names.map((name) => {
-    const d = tensors[name].data;
-    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
-  })];
+  return [
+    head,
+    ...names.map((name) => {
+      const d = tensors[name].data;
+      return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+    }),
+  ];
 }
 
 /** Serializes tensors (sorted by name, as the reference implementation does) and string metadata. */

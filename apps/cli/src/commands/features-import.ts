@@ -15,14 +15,26 @@ import { requireOptions } from './required.js';
 const ARRAY_EXTENSIONS = new Set(['.npy', '.npz', '.safetensors']);
 
 type ImportArgs = GlobalArgs & {
-  files: string[]; out?: string; ids?: string; cls?: string; attention?: string; grid?: string; patchSize?: number; clsInTokens?: boolean; model?: string;
-  imageSize?: string; images?: string; shardSize: number; flushSeconds: number;
+  files: string[];
+  out?: string;
+  ids?: string;
+  cls?: string;
+  attention?: string;
+  grid?: string;
+  patchSize?: number;
+  clsInTokens?: boolean;
+  model?: string;
+  imageSize?: string;
+  images?: string;
+  shardSize: number;
+  flushSeconds: number;
 };
 
 /** "HxW" / "WxH" as two positive integers. */
 function pair(flag: string, v: string, names: [string, string]): [number, number] {
   const m = /^\s*(\d+)\s*[x×,]\s*(\d+)\s*$/i.exec(v);
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new AcsegError('BAD_CONFIG', `${flag} ${v}: give ${names[0]}x${names[1]}, e.g. ${flag === '--grid' ? '14x14' : '640x480'}`);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1)
+    throw new AcsegError('BAD_CONFIG', `${flag} ${v}: give ${names[0]}x${names[1]}, e.g. ${flag === '--grid' ? '14x14' : '640x480'}`);
   return [Number(m[1]), Number(m[2])];
 }
 
@@ -31,9 +43,19 @@ function arrayFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
   for (const p of paths) {
     let st;
-    try { st = statSync(p); } catch { throw new AcsegError('BAD_INPUT', `${p} does not exist`, { file: p }); }
-    if (!st.isDirectory()) { out.push(p); continue; }
-    const found = readdirSync(p).filter((f) => ARRAY_EXTENSIONS.has(extname(f).toLowerCase())).sort().map((f) => join(p, f));
+    try {
+      st = statSync(p);
+    } catch {
+      throw new AcsegError('BAD_INPUT', `${p} does not exist`, { file: p });
+    }
+    if (!st.isDirectory()) {
+      out.push(p);
+      continue;
+    }
+    const found = readdirSync(p)
+      .filter((f) => ARRAY_EXTENSIONS.has(extname(f).toLowerCase()))
+      .sort()
+      .map((f) => join(p, f));
     if (!found.length) throw new AcsegError('BAD_INPUT', `${p} holds no .npy, .npz or .safetensors file`, { file: p });
     out.push(...found);
   }
@@ -42,28 +64,39 @@ function arrayFiles(paths: readonly string[]): string[] {
 
 function readIds(file: string): string[] {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) { throw new AcsegError('BAD_INPUT', `--ids ${file}: cannot read (${(e as Error).message})`, { file }); }
-  return text.split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AcsegError('BAD_INPUT', `--ids ${file}: cannot read (${(e as Error).message})`, { file });
+  }
+  return text
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function featuresImportCommand(setStatus: SetStatus): CommandModule {
   return {
     command: 'import <files..>',
     describe: 'turn features computed elsewhere (.npy, .npz, safetensors) into a feature cache (streamed, checked, resumable)',
-    builder: (a: Argv) => a
-      .positional('files', { type: 'string', array: true, describe: '.npy / .npz / .safetensors files, or folders of them' })
-      .option('out', { type: 'string', describe: 'feature cache folder (required)' })
-      .option('ids', { type: 'string', describe: 'text file of image ids, one per line, for stacked arrays without ids of their own' })
-      .option('grid', { type: 'string', describe: 'patch grid HxW for [N, n, d] arrays whose n is not a square' })
-      .option('patch-size', { type: 'number', describe: 'backbone patch size in pixels (16 for DINO ViT-S/16); else the files\' patch_size' })
-      .option('cls', { type: 'string', describe: 'a stacked CLS array [N, d] in its own file (.npy), for one stacked features file' })
-      .option('attention', { type: 'string', describe: 'a stacked attention array [N, heads, n] or [N, heads, h, w] in its own file (.npy)' })
-      .option('cls-in-tokens', { type: 'boolean', describe: 'the token arrays are [.., 1 + n, d] with the CLS token first' })
-      .option('model', { type: 'string', default: 'imported', describe: 'name recorded as the cache\'s model (a resumed import must give the same)' })
-      .option('images', { type: 'string', describe: 'folder of the images: <id>.<ext> gives each image\'s size and is recorded as its source (overlays, region embeddings later)' })
-      .option('image-size', { type: 'string', describe: 'WxH of every original image (default: grid × patch size)' })
-      .option('shard-size', { type: 'number', default: 256, describe: 'images per shard file' })
-      .option('flush-seconds', { type: 'number', default: 30, describe: 'write finished images at least this often' }),
+    builder: (a: Argv) =>
+      a
+        .positional('files', { type: 'string', array: true, describe: '.npy / .npz / .safetensors files, or folders of them' })
+        .option('out', { type: 'string', describe: 'feature cache folder (required)' })
+        .option('ids', { type: 'string', describe: 'text file of image ids, one per line, for stacked arrays without ids of their own' })
+        .option('grid', { type: 'string', describe: 'patch grid HxW for [N, n, d] arrays whose n is not a square' })
+        .option('patch-size', { type: 'number', describe: "backbone patch size in pixels (16 for DINO ViT-S/16); else the files' patch_size" })
+        .option('cls', { type: 'string', describe: 'a stacked CLS array [N, d] in its own file (.npy), for one stacked features file' })
+        .option('attention', { type: 'string', describe: 'a stacked attention array [N, heads, n] or [N, heads, h, w] in its own file (.npy)' })
+        .option('cls-in-tokens', { type: 'boolean', describe: 'the token arrays are [.., 1 + n, d] with the CLS token first' })
+        .option('model', { type: 'string', default: 'imported', describe: "name recorded as the cache's model (a resumed import must give the same)" })
+        .option('images', {
+          type: 'string',
+          describe: "folder of the images: <id>.<ext> gives each image's size and is recorded as its source (overlays, region embeddings later)",
+        })
+        .option('image-size', { type: 'string', describe: 'WxH of every original image (default: grid × patch size)' })
+        .option('shard-size', { type: 'number', default: 256, describe: 'images per shard file' })
+        .option('flush-seconds', { type: 'number', default: 30, describe: 'write finished images at least this often' }),
     handler: async (args) => {
       const argv = args as unknown as ImportArgs;
       const session = await Session.open(argv);
@@ -77,12 +110,27 @@ export function featuresImportCommand(setStatus: SetStatus): CommandModule {
       const interrupt = interruptSignal(session);
       try {
         const r = await importFeatures({
-          files, out, ids: argv.ids ? readIds(argv.ids) : undefined, grid: grid && { h: grid[0], w: grid[1] }, patchSize: argv.patchSize,
-          clsInTokens: argv.clsInTokens, clsFile: argv.cls, attentionFile: argv.attention, model: argv.model, imageSize: size && { width: size[0], height: size[1] },
-          imageFor: argv.images ? (id) => byId.get(id) : undefined, sizeOf: imageSize,
-          shardSize: argv.shardSize, flushSeconds: argv.flushSeconds, progress: session.progress, log: session.log, signal: interrupt.signal,
+          files,
+          out,
+          ids: argv.ids ? readIds(argv.ids) : undefined,
+          grid: grid && { h: grid[0], w: grid[1] },
+          patchSize: argv.patchSize,
+          clsInTokens: argv.clsInTokens,
+          clsFile: argv.cls,
+          attentionFile: argv.attention,
+          model: argv.model,
+          imageSize: size && { width: size[0], height: size[1] },
+          imageFor: argv.images ? (id) => byId.get(id) : undefined,
+          sizeOf: imageSize,
+          shardSize: argv.shardSize,
+          flushSeconds: argv.flushSeconds,
+          progress: session.progress,
+          log: session.log,
+          signal: interrupt.signal,
         });
-        const lines = [`feature cache ${out}: ${r.total} images (${r.written} imported now, ${r.resumed} already there, ${r.skipped.length} skipped); grid ${r.layout.grid.h}×${r.layout.grid.w}, dim ${r.layout.dim}, patch ${r.info.patchSize}`];
+        const lines = [
+          `feature cache ${out}: ${r.total} images (${r.written} imported now, ${r.resumed} already there, ${r.skipped.length} skipped); grid ${r.layout.grid.h}×${r.layout.grid.w}, dim ${r.layout.dim}, patch ${r.info.patchSize}`,
+        ];
         for (const s of r.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
         process.stdout.write(`${lines.join('\n')}\n`);
         if (r.skipped.length) setStatus(EXIT.failure);

@@ -12,15 +12,60 @@ type Register = (y: Argv, setStatus: SetStatus, argv: readonly string[]) => Argv
  * and a mistyped command answer at once.
  */
 export const COMMANDS: ReadonlyArray<{ name: string; usage: string; describe: string; load: () => Promise<Register> }> = [
-  { name: 'run', usage: 'run', describe: 'segment a folder of images and name the regions (the whole pipeline)', load: async () => (await import('./run.js')).runCommand },
-  { name: 'segment', usage: 'segment', describe: 'segment a folder of images into adaptive regions (no class names)', load: async () => (await import('./run.js')).segmentCommand },
-  { name: 'train', usage: 'train', describe: 'train a concept generator (the ACG) on a feature cache or a folder of images', load: async () => (await import('./train.js')).trainCommand },
-  { name: 'features', usage: 'features', describe: 'compute backbone features for a folder of images into a feature cache (resumable); `features import` reads arrays made elsewhere', load: async () => (await import('./features.js')).featuresCommand },
-  { name: 'eval', usage: 'eval', describe: "evaluate on a labelled dataset with the paper's protocols (table, metrics JSON, HTML report)", load: async () => (await import('./eval.js')).evalCommand },
-  { name: 'explore', usage: 'explore <run>', describe: "an interactive page of a run's concepts (the paper's Figures 4-6): concept maps, grid, retrieval", load: async () => (await import('./explore.js')).exploreCommand },
-  { name: 'models', usage: 'models <action> [name]', describe: 'list cached models, download one (pull), or convert a safetensors checkpoint to ONNX', load: async () => (await import('./models.js')).modelsCommand },
-  { name: 'plugins', usage: 'plugins <action> [name]', describe: 'list registered plugins and components, or show one plugin\'s components and their options', load: async () => (await import('./plugins.js')).pluginsCommand },
-  { name: 'merge', usage: 'merge <parts..>', describe: 'join the outputs of a sharded job (--shard, Slurm arrays, Kubernetes Indexed Jobs) into one', load: async () => (await import('./merge.js')).mergeCommand },
+  {
+    name: 'run',
+    usage: 'run',
+    describe: 'segment a folder of images and name the regions (the whole pipeline)',
+    load: async () => (await import('./run.js')).runCommand,
+  },
+  {
+    name: 'segment',
+    usage: 'segment',
+    describe: 'segment a folder of images into adaptive regions (no class names)',
+    load: async () => (await import('./run.js')).segmentCommand,
+  },
+  {
+    name: 'train',
+    usage: 'train',
+    describe: 'train a concept generator (the ACG) on a feature cache or a folder of images',
+    load: async () => (await import('./train.js')).trainCommand,
+  },
+  {
+    name: 'features',
+    usage: 'features',
+    describe: 'compute backbone features for a folder of images into a feature cache (resumable); `features import` reads arrays made elsewhere',
+    load: async () => (await import('./features.js')).featuresCommand,
+  },
+  {
+    name: 'eval',
+    usage: 'eval',
+    describe: "evaluate on a labelled dataset with the paper's protocols (table, metrics JSON, HTML report)",
+    load: async () => (await import('./eval.js')).evalCommand,
+  },
+  {
+    name: 'explore',
+    usage: 'explore <run>',
+    describe: "an interactive page of a run's concepts (the paper's Figures 4-6): concept maps, grid, retrieval",
+    load: async () => (await import('./explore.js')).exploreCommand,
+  },
+  {
+    name: 'models',
+    usage: 'models <action> [name]',
+    describe: 'list cached models, download one (pull), or convert a safetensors checkpoint to ONNX',
+    load: async () => (await import('./models.js')).modelsCommand,
+  },
+  {
+    name: 'plugins',
+    usage: 'plugins <action> [name]',
+    describe: "list registered plugins and components, or show one plugin's components and their options",
+    load: async () => (await import('./plugins.js')).pluginsCommand,
+  },
+  {
+    name: 'merge',
+    usage: 'merge <parts..>',
+    describe: 'join the outputs of a sharded job (--shard, Slurm arrays, Kubernetes Indexed Jobs) into one',
+    load: async () => (await import('./merge.js')).mergeCommand,
+  },
 ];
 
 /** The catalog entry a command module registers itself with (one source for its usage line and description). */
@@ -57,10 +102,17 @@ export async function registerCommands(y: Argv, setStatus: SetStatus, argv: read
   for (const c of COMMANDS) {
     if (c.name === word) y = await (await c.load())(y, setStatus, argv);
     else {
-      y = y.command(c.usage, c.describe, () => undefined, () => {
-        // Only reached when the command word was not found where it was looked for.
-        throw new AcsegError('BAD_CONFIG', `could not tell the command "${c.name}" apart from the options`, { hint: `put the command first: acseg ${c.name} [options]` });
-      });
+      y = y.command(
+        c.usage,
+        c.describe,
+        () => undefined,
+        () => {
+          // Only reached when the command word was not found where it was looked for.
+          throw new AcsegError('BAD_CONFIG', `could not tell the command "${c.name}" apart from the options`, {
+            hint: `put the command first: acseg ${c.name} [options]`,
+          });
+        },
+      );
     }
   }
   return y;

@@ -9,6 +9,8 @@ export function requireOptions(command: string, argv: object, names: readonly st
   const missing = names.filter((n) => values[n] === undefined || values[n] === '');
   if (missing.length) {
     const flags = missing.map((n) => `--${n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
-    throw new AcsegError('BAD_CONFIG', `acseg ${command}: missing required option${missing.length > 1 ? 's' : ''} ${flags.join(', ')}`, { hint: `see acseg ${command} --help` });
+    throw new AcsegError('BAD_CONFIG', `acseg ${command}: missing required option${missing.length > 1 ? 's' : ''} ${flags.join(', ')}`, {
+      hint: `see acseg ${command} --help`,
+    });
   }
 }

@@ -22,24 +22,52 @@ export function componentOptions<T>(a: Argv<T>) {
     .option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
     .option('model', { type: 'string', describe: 'backbone model: a name (dino-vits16, ...) or an .onnx path' })
     .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
-    .option('generator', { type: 'string', describe: 'concept generator (default: the config\'s, else the plugins\' default; `acseg plugins list` shows them)' })
+    .option('generator', { type: 'string', describe: "concept generator (default: the config's, else the plugins' default; `acseg plugins list` shows them)" })
     .option('checkpoint', { type: 'string', describe: 'generator checkpoint folder (acg); without one the ACG is trained on the images first' })
     .option('k', { type: 'number', describe: 'prototypes / clusters per image (paper: 5)' })
-    .option('iterations', { type: 'number', describe: 'ACG training iterations when it is trained on the given images (default 300; the paper trains 2500 on a whole dataset: use acseg train for that)' })
+    .option('iterations', {
+      type: 'number',
+      describe:
+        'ACG training iterations when it is trained on the given images (default 300; the paper trains 2500 on a whole dataset: use acseg train for that)',
+    })
     .option('seed', { type: 'number', describe: 'seed for every component' })
     .option('images', { type: 'string', describe: 'folder of images (JPEG, PNG, WebP), or one image (required)' })
     .option('out', { type: 'string', describe: 'output folder (required)' })
-    .option('features', { type: 'string', describe: 'segment from this feature cache (acseg features / features import) instead of running a backbone; --images is then optional (overlays on the images, else on grey)' })
-    .option('features-cache', { type: 'string', describe: 'feature cache folder to write (or resume) and read; kept. Default: a temporary one in --out when features are needed twice (training the ACG first, a k-means classifier), removed at the end' });
+    .option('features', {
+      type: 'string',
+      describe:
+        'segment from this feature cache (acseg features / features import) instead of running a backbone; --images is then optional (overlays on the images, else on grey)',
+    })
+    .option('features-cache', {
+      type: 'string',
+      describe:
+        'feature cache folder to write (or resume) and read; kept. Default: a temporary one in --out when features are needed twice (training the ACG first, a k-means classifier), removed at the end',
+    });
 }
 
 /** ACG iterations when `run`/`segment` train it on the folder itself (no checkpoint given). */
 export const ON_THE_FLY_ITERATIONS = 300;
 
 type RunArgs = GlobalArgs & {
-  backbone?: string; model?: string; imageSize?: string; generator?: string; checkpoint?: string; k?: number; iterations?: number; seed?: number;
-  images: string; out: string; classifier?: string; classes?: string; clusters?: number; featuresCache?: string; features?: string;
-  shard?: string; numShards?: number; saveClassifier?: string; fitOnly?: boolean;
+  backbone?: string;
+  model?: string;
+  imageSize?: string;
+  generator?: string;
+  checkpoint?: string;
+  k?: number;
+  iterations?: number;
+  seed?: number;
+  images: string;
+  out: string;
+  classifier?: string;
+  classes?: string;
+  clusters?: number;
+  featuresCache?: string;
+  features?: string;
+  shard?: string;
+  numShards?: number;
+  saveClassifier?: string;
+  fitOnly?: boolean;
 };
 
 /** A `classes` component option as given in a config file or by --set: names, or a preset or comma list. */
@@ -60,7 +88,13 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   const input = argv.features ? await openFeaturesInput(session, { ...argv, features: argv.features }) : undefined;
   const all = input?.images ?? listImages(argv.images);
   // With --shard (or a scheduler's array variables): this shard's part of the sorted list, into <out>/part-i-of-N.
-  const job = planShard(argv, all, argv.images ? listRoot(argv.images) : resolve(argv.features!), argv.out, argv.images ? `--images ${argv.images}` : `--features ${argv.features}`);
+  const job = planShard(
+    argv,
+    all,
+    argv.images ? listRoot(argv.images) : resolve(argv.features!),
+    argv.out,
+    argv.images ? `--images ${argv.images}` : `--features ${argv.features}`,
+  );
   const { images, out } = job;
   // --classes, else a `classes` option from the config or --set: a preset name or a comma list.
   const classesSpec = argv.classes ?? (classifierName ? classesOption(session.optionsFor(classifierName).classes) : undefined);
@@ -68,28 +102,40 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   let classNames = chosen?.names;
   if (chosen?.preset) session.log.info(describePreset(chosen.preset, chosen.names, argv.classes !== undefined ? '--classes' : 'option classes'));
   // Trained on the fly on a small folder: fewer iterations, and no batch larger than the folder.
-  const generator = await session.create('generator', generatorName,
+  const generator = await session.create(
+    'generator',
+    generatorName,
     { checkpoint: argv.checkpoint, k: argv.k, seed: argv.seed, iterations: argv.iterations },
-    { iterations: ON_THE_FLY_ITERATIONS, batchSize: Math.min(32, images.length) });
+    { iterations: ON_THE_FLY_ITERATIONS, batchSize: Math.min(32, images.length) },
+  );
   // On an arbitrary folder there is no class count to copy: K defaults to the
   // VOC setting (20) but at most half the images, so clusters can group regions across images.
   const K = Math.max(2, Math.min(20, Math.ceil(all.length / 2)));
-  const created = classifierName ? await session.create('classifier', classifierName, { seed: argv.seed, K: argv.clusters, classes: classNames }, { K }) : undefined;
+  const created = classifierName
+    ? await session.create('classifier', classifierName, { seed: argv.seed, K: argv.clusters, classes: classNames }, { K })
+    : undefined;
   // A shard applies what was fitted once (a checkpoint, a classifier state); it never trains or fits on its part
   // (with --fit-only it only digests its part, for the one fit at merge).
   if (argv.fitOnly) await checkFitOnly(argv, created);
   const classifier = job.shard && created && !argv.fitOnly ? frozenForShard(created, session.optionsFor(created.name)) : created;
   if (job.shard && !generator.ready) {
-    throw new AcsegError('BAD_CONFIG', `${job.describe()}: generator ${generator.name} is not trained; a shard applies a model trained once, it does not train on its part`, {
-      hint: `train it once (acseg train --features <merged cache> --out ckpt) and give --checkpoint ckpt`,
-    });
+    throw new AcsegError(
+      'BAD_CONFIG',
+      `${job.describe()}: generator ${generator.name} is not trained; a shard applies a model trained once, it does not train on its part`,
+      {
+        hint: `train it once (acseg train --features <merged cache> --out ckpt) and give --checkpoint ckpt`,
+      },
+    );
   }
-  if (argv.saveClassifier && !created?.save) throw new AcsegError('BAD_CONFIG', `--save-classifier: ${created ? `classifier ${created.name} cannot save its state` : 'segment has no classifier'}`);
+  if (argv.saveClassifier && !created?.save)
+    throw new AcsegError('BAD_CONFIG', `--save-classifier: ${created ? `classifier ${created.name} cannot save its state` : 'segment has no classifier'}`);
   if (classifier?.needs.classNames && !classNames) {
     classNames = classNamesFrom(DEFAULT_CLASS_PRESET).names;
     session.log.info(describePreset(DEFAULT_CLASS_PRESET, classNames, 'default'));
   }
-  const backbone = input ? await input.backbone(!!classifier?.needs.regionEmbeddings) : await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize });
+  const backbone = input
+    ? await input.backbone(!!classifier?.needs.regionEmbeddings)
+    : await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize });
   const interrupt = interruptSignal(session);
   let stage: FeatureStage | undefined;
   let keepFeatures = false;
@@ -106,16 +152,26 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     // when the ACG is trained here (new weights) nor for a classifier fitted on the whole set.
     const settings = {
       command: withClassifier ? 'run' : 'segment',
-      ...(job.shard ? { classifierState: classifier ? session.optionsFor(classifier.name).checkpoint ?? null : null } : {}), backbone: { name: backbone.name, ...backbone.info, runtime: undefined },
-      generator: generator.name, checkpoint: argv.checkpoint ? resolve(argv.checkpoint) : null, k: argv.k ?? null, seed: argv.seed ?? null,
-      classifier: classifier?.name ?? null, classes: classNames ?? null, clusters: argv.clusters ?? null,
-      set: session.args.set ?? [], options: session.config.options,
+      ...(job.shard ? { classifierState: classifier ? (session.optionsFor(classifier.name).checkpoint ?? null) : null } : {}),
+      backbone: { name: backbone.name, ...backbone.info, runtime: undefined },
+      generator: generator.name,
+      checkpoint: argv.checkpoint ? resolve(argv.checkpoint) : null,
+      k: argv.k ?? null,
+      seed: argv.seed ?? null,
+      classifier: classifier?.name ?? null,
+      classes: classNames ?? null,
+      clusters: argv.clusters ?? null,
+      set: session.args.set ?? [],
+      options: session.config.options,
       ...(argv.fitOnly ? { fitOnly: true, saveClassifier: resolve(argv.saveClassifier!), defaultClusters: K } : {}),
     };
     const kept = generator.ready && !twoPasses ? await finishedEarlier(out, settings, images, argv.checkpoint) : [];
     const keptSources = new Set(kept.map((item) => resolve(item.source)));
     const todo = images.filter((image) => !keptSources.has(resolve(image)));
-    if (kept.length) session.log.info(`${kept.length} of ${images.length} images were finished by an earlier run with these settings and are kept (delete ${join(out, RUN_FILE)} to redo them)`);
+    if (kept.length)
+      session.log.info(
+        `${kept.length} of ${images.length} images were finished by an earlier run with these settings and are kept (delete ${join(out, RUN_FILE)} to redo them)`,
+      );
     await job.start(argv.fitOnly ? 'fit' : withClassifier ? 'run' : 'segment', settings);
     if (job.shard) session.log.info(job.describe());
     if (!argv.fitOnly) await recordSettings(out, settings);
@@ -125,25 +181,62 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       if (interrupt.signal.aborted) return EXIT.interrupted;
     } else if (!generator.ready || twoPasses || argv.featuresCache) {
       stage = await cacheFeatures(session, backbone, images, { named: argv.featuresCache, temp: join(out, TEMP_FEATURES) }, interrupt.signal);
-      if (!stage) { keepFeatures = true; return EXIT.interrupted; }
+      if (!stage) {
+        keepFeatures = true;
+        return EXIT.interrupted;
+      }
       pipeline = pipeline.withBackbone(stage.backbone);
       await ensureReady(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
-      if (interrupt.signal.aborted) { keepFeatures = true; return EXIT.interrupted; }
+      if (interrupt.signal.aborted) {
+        keepFeatures = true;
+        return EXIT.interrupted;
+      }
     }
     if (argv.fitOnly) {
-      const r = await fitOnly({ session, pipeline, classifier: created!, context: { backbone: stage?.backbone ?? backbone, classNames, log: session.log }, images, out, sharded: !!job.shard, describe: job.describe(), state: resolve(argv.saveClassifier!), signal: interrupt.signal });
-      if (r === null) { keepFeatures = true; return EXIT.interrupted; }
+      const r = await fitOnly({
+        session,
+        pipeline,
+        classifier: created!,
+        context: { backbone: stage?.backbone ?? backbone, classNames, log: session.log },
+        images,
+        out,
+        sharded: !!job.shard,
+        describe: job.describe(),
+        state: resolve(argv.saveClassifier!),
+        signal: interrupt.signal,
+      });
+      if (r === null) {
+        keepFeatures = true;
+        return EXIT.interrupted;
+      }
       process.stdout.write(`${r.line}\n`);
       return r.skipped ? EXIT.failure : EXIT.ok;
     }
-    const writer = (opened = await RunWriter.open(out, { classNames, backbone: backbone.name, generator: generator.name, classifier: classifier?.name, log: session.log, inputs: images, imageOf: input?.imageOf, earlier: job.before }, kept));
+    const writer = (opened = await RunWriter.open(
+      out,
+      {
+        classNames,
+        backbone: backbone.name,
+        generator: generator.name,
+        classifier: classifier?.name,
+        log: session.log,
+        inputs: images,
+        imageOf: input?.imageOf,
+        earlier: job.before,
+      },
+      kept,
+    ));
     const summary = await pipeline.stream(todo, { emit: (o) => writer.write(o), signal: interrupt.signal });
     const index = await writer.finish();
     if (argv.saveClassifier && !summary.interrupted) {
       await created!.save!(resolve(argv.saveClassifier));
-      session.log.info(`classifier ${created!.name} state saved to ${argv.saveClassifier} (give it to shards with --set ${created!.name}.checkpoint=${argv.saveClassifier})`);
+      session.log.info(
+        `classifier ${created!.name} state saved to ${argv.saveClassifier} (give it to shards with --set ${created!.name}.checkpoint=${argv.saveClassifier})`,
+      );
     }
-    const lines = [`segmented ${writer.written} of ${todo.length} images${kept.length ? ` (${kept.length} more kept from an earlier run)` : ''} with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${index})`];
+    const lines = [
+      `segmented ${writer.written} of ${todo.length} images${kept.length ? ` (${kept.length} more kept from an earlier run)` : ''} with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${index})`,
+    ];
     for (const s of writer.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
     process.stdout.write(`${lines.join('\n')}\n`);
     if (summary.interrupted) {
@@ -161,17 +254,41 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
 }
 
 export function runCommand(y: Argv, setStatus: SetStatus): Argv {
-  return y.command(commandSpec('run').usage, commandSpec('run').describe, (a) =>
-    shardOptions(componentOptions(a))
-      .option('classifier', { type: 'string', describe: 'concept classifier (default: the config\'s, else the plugins\' default; `acseg plugins list` shows them)' })
-      .option('classes', { type: 'string', describe: 'class names for text classifiers: a preset (voc, cocostuff27, camvid) or a comma list "cat,dog,sofa" (default for clip: voc)' })
-      .option('clusters', { type: 'number', describe: 'k-means classifier: number of classes K (default: 20, the VOC setting, at most half the number of images)' })
-      .option('save-classifier', { type: 'string', describe: 'write the fitted classifier state (kmeans, knn) to this file, for sharded runs (--set kmeans.checkpoint=FILE)' })
-      .option('fit-only', { type: 'boolean', describe: 'only fit the classifier and write its state (--save-classifier); no outputs. With --shard: each shard writes its region embeddings and `acseg merge` fits once on all of them' }),
-  async (argv) => setStatus(await segmentFolder(argv as RunArgs, true)));
+  return y.command(
+    commandSpec('run').usage,
+    commandSpec('run').describe,
+    (a) =>
+      shardOptions(componentOptions(a))
+        .option('classifier', {
+          type: 'string',
+          describe: "concept classifier (default: the config's, else the plugins' default; `acseg plugins list` shows them)",
+        })
+        .option('classes', {
+          type: 'string',
+          describe: 'class names for text classifiers: a preset (voc, cocostuff27, camvid) or a comma list "cat,dog,sofa" (default for clip: voc)',
+        })
+        .option('clusters', {
+          type: 'number',
+          describe: 'k-means classifier: number of classes K (default: 20, the VOC setting, at most half the number of images)',
+        })
+        .option('save-classifier', {
+          type: 'string',
+          describe: 'write the fitted classifier state (kmeans, knn) to this file, for sharded runs (--set kmeans.checkpoint=FILE)',
+        })
+        .option('fit-only', {
+          type: 'boolean',
+          describe:
+            'only fit the classifier and write its state (--save-classifier); no outputs. With --shard: each shard writes its region embeddings and `acseg merge` fits once on all of them',
+        }),
+    async (argv) => setStatus(await segmentFolder(argv as RunArgs, true)),
+  );
 }
 
 export function segmentCommand(y: Argv, setStatus: SetStatus): Argv {
-  return y.command(commandSpec('segment').usage, commandSpec('segment').describe, (a) => shardOptions(componentOptions(a)),
-    async (argv) => setStatus(await segmentFolder(argv as RunArgs, false)));
+  return y.command(
+    commandSpec('segment').usage,
+    commandSpec('segment').describe,
+    (a) => shardOptions(componentOptions(a)),
+    async (argv) => setStatus(await segmentFolder(argv as RunArgs, false)),
+  );
 }

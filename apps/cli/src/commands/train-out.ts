@@ -18,7 +18,10 @@ export async function describeProgress(dir: string): Promise<string> {
 
 /** `--resume` must name a folder with a checkpoint in it (a multi-run may have only its restart-<r>/ folders yet). */
 async function checkResumable(dir: string): Promise<void> {
-  const own = await checkpointFolderContents(dir).then((c) => c.own, (e: NodeJS.ErrnoException) => e.code ?? 'unreadable');
+  const own = await checkpointFolderContents(dir).then(
+    (c) => c.own,
+    (e: NodeJS.ErrnoException) => e.code ?? 'unreadable',
+  );
   if (typeof own === 'string' || !own.some((e) => e === 'config.json' || /^restart-\d+\/config\.json$/.test(e))) {
     const problem = own === 'ENOENT' ? 'does not exist' : typeof own === 'string' ? `is not a readable folder (${own})` : 'holds no acseg checkpoint';
     throw new AcsegError('BAD_INPUT', `${dir}: ${problem}; --resume has nothing to continue`, {
@@ -40,10 +43,12 @@ export async function checkTrainOut(out: string, resume: string | undefined, for
   if (resume !== undefined && resolve(resume) === resolve(out)) return {};
   if (force) return { replace: () => removeOwnEntries(folder) };
   const other = resume !== undefined;
-  throw new AcsegError('BAD_INPUT', `${out}: already holds an acseg checkpoint (${await describeProgress(out)}); training ${other ? `from ${resume} ` : ''}into it would overwrite it`, {
-    file: out,
-    hint: other
-      ? 'give another --out, or add --force to replace this checkpoint'
-      : 'add --resume to continue it, or --force to start over (replacing it)',
-  });
+  throw new AcsegError(
+    'BAD_INPUT',
+    `${out}: already holds an acseg checkpoint (${await describeProgress(out)}); training ${other ? `from ${resume} ` : ''}into it would overwrite it`,
+    {
+      file: out,
+      hint: other ? 'give another --out, or add --force to replace this checkpoint' : 'add --resume to continue it, or --force to start over (replacing it)',
+    },
+  );
 }

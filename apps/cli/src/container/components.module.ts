@@ -2,12 +2,24 @@
 import 'reflect-metadata';
 import { Container, ContainerModule, type Factory } from 'inversify';
 import {
-  createComponent, TOKENS, UnknownComponentError,
-  type Backbone, type ComponentKind, type ComponentOptions, type ComponentRegistry, type ComponentServices, type ConceptClassifier, type ConceptGenerator,
+  createComponent,
+  TOKENS,
+  UnknownComponentError,
+  type Backbone,
+  type ComponentKind,
+  type ComponentOptions,
+  type ComponentRegistry,
+  type ComponentServices,
+  type ConceptClassifier,
+  type ConceptGenerator,
 } from '@acseg/core';
 import { servicesModule, type RunServices } from './services.module.js';
 
-export interface KindType { backbone: Backbone; generator: ConceptGenerator; classifier: ConceptClassifier }
+export interface KindType {
+  backbone: Backbone;
+  generator: ConceptGenerator;
+  classifier: ConceptClassifier;
+}
 
 const FACTORY_TOKEN: Record<ComponentKind, symbol> = {
   backbone: TOKENS.BackboneFactory,

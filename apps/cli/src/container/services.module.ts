@@ -21,11 +21,13 @@ export function servicesModule(run: RunServices): ContainerModule {
     bind<ProgressFactory>(TOKENS.Progress).toConstantValue(run.progress);
     bind<string>(TOKENS.CacheDir).toConstantValue(run.cacheDir);
     bind<boolean>(TOKENS.Verbose).toConstantValue(run.verbose);
-    bind<ComponentServices>(TOKENS.ComponentServices).toDynamicValue((ctx) => ({
-      log: ctx.get<Logger>(TOKENS.Logger),
-      progress: ctx.get<ProgressFactory>(TOKENS.Progress),
-      cacheDir: ctx.get<string>(TOKENS.CacheDir),
-      verbose: ctx.get<boolean>(TOKENS.Verbose),
-    })).inSingletonScope();
+    bind<ComponentServices>(TOKENS.ComponentServices)
+      .toDynamicValue((ctx) => ({
+        log: ctx.get<Logger>(TOKENS.Logger),
+        progress: ctx.get<ProgressFactory>(TOKENS.Progress),
+        cacheDir: ctx.get<string>(TOKENS.CacheDir),
+        verbose: ctx.get<boolean>(TOKENS.Verbose),
+      }))
+      .inSingletonScope();
   });
 }

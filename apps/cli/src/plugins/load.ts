@@ -38,9 +38,11 @@ export async function loadPlugin(request: PluginRequest, registry: ComponentRegi
   const isBuiltin = request.source === 'built-in';
   const file = isBuiltin ? undefined : resolvePluginFile(request.spec, request.base);
   // A built-in that does not load is a broken installation: an error naming it and its cause, never skipped.
-  const mod = isBuiltin ? await import(request.spec).catch((e: Error) => {
-    throw new AcsegError('PLUGIN_FAILED', `built-in plugin ${request.spec} failed to load: ${e.message}`, { cause: e, hint: 'reinstall acseg (npm ci)' });
-  }) : await importModule(file!, request.spec);
+  const mod = isBuiltin
+    ? await import(request.spec).catch((e: Error) => {
+        throw new AcsegError('PLUGIN_FAILED', `built-in plugin ${request.spec} failed to load: ${e.message}`, { cause: e, hint: 'reinstall acseg (npm ci)' });
+      })
+    : await importModule(file!, request.spec);
   const where = file ? `${request.spec} (${file})` : request.spec;
   const plugin = validatePlugin(manifestOf(mod), where);
   const origin = isBuiltin ? 'built-in' : `${request.source} ${file}`;

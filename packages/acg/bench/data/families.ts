@@ -23,7 +23,8 @@ export const SYNTHETIC_FAMILIES: Record<SyntheticFamily, FamilyInfo> = {
   },
   B: {
     role: 'held out',
-    description: 'B: 4 × 6 related concept directions (cos 0.4 within a group), bands + elliptical blobs ≥ 4 patches, shared direction 0.8 tilted per image, low-rank + smooth + per-region noise, 1–6 concepts weighted 2:3:3:2:1.5:1.5',
+    description:
+      'B: 4 × 6 related concept directions (cos 0.4 within a group), bands + elliptical blobs ≥ 4 patches, shared direction 0.8 tilted per image, low-rank + smooth + per-region noise, 1–6 concepts weighted 2:3:3:2:1.5:1.5',
     make: (o) => syntheticImagesB(o),
   },
 };

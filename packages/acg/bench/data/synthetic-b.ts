@@ -51,9 +51,25 @@ export interface SyntheticBOptions {
 }
 
 export const SYNTHETIC_B_DEFAULTS: SyntheticBOptions = {
-  count: 100, seed: 0, dim: 384, grid: { h: 14, w: 14 }, poolSeed: 0, supers: 4, perSuper: 6, withinCos: 0.4,
-  countWeights: [2, 3, 3, 2, 1.5, 1.5], shared: 0.8, sharedJitter: 0.5, nuisanceRank: 8, nuisance: 0.15, smooth: 0.5,
-  smoothGrid: 4, noise: [0.4, 1.1], variant: 0.3, normJitter: 0.15, minRegion: 4,
+  count: 100,
+  seed: 0,
+  dim: 384,
+  grid: { h: 14, w: 14 },
+  poolSeed: 0,
+  supers: 4,
+  perSuper: 6,
+  withinCos: 0.4,
+  countWeights: [2, 3, 3, 2, 1.5, 1.5],
+  shared: 0.8,
+  sharedJitter: 0.5,
+  nuisanceRank: 8,
+  nuisance: 0.15,
+  smooth: 0.5,
+  smoothGrid: 4,
+  noise: [0.4, 1.1],
+  variant: 0.3,
+  normJitter: 0.15,
+  minRegion: 4,
 };
 
 function unit(rng: Rng, dim: number): Float32Array {
@@ -101,7 +117,12 @@ export function sceneRegions(rng: Rng, grid: { h: number; w: number }, c: number
   const labels = new Uint8Array(n);
   for (let attempt = 0; attempt < 100; attempt++) {
     const bands = 1 + rng.int(Math.min(c, 3));
-    const cuts = Array.from({ length: bands - 1 }, () => ({ y: rng.uniform(1, h - 1), amp: rng.uniform(0, 1.5), period: rng.uniform(5, 14), phase: rng.uniform(0, 2 * Math.PI) }));
+    const cuts = Array.from({ length: bands - 1 }, () => ({
+      y: rng.uniform(1, h - 1),
+      amp: rng.uniform(0, 1.5),
+      period: rng.uniform(5, 14),
+      phase: rng.uniform(0, 2 * Math.PI),
+    }));
     // A patch's band is the number of borders above it, so band j is concept j whatever order the cuts came in.
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
@@ -150,7 +171,10 @@ export function smoothField(rng: Rng, grid: { h: number; w: number }, g: number,
     for (let x = 0; x < grid.w; x++) {
       const [ix, fx] = at(x + 0.5, grid.w);
       const o = (y * grid.w + x) * dim;
-      const c00 = (iy * g + ix) * dim, c01 = c00 + dim, c10 = c00 + g * dim, c11 = c10 + dim;
+      const c00 = (iy * g + ix) * dim,
+        c01 = c00 + dim,
+        c10 = c00 + g * dim,
+        c11 = c10 + dim;
       for (let t = 0; t < dim; t++) {
         out[o + t] = (1 - fy) * ((1 - fx) * coarse[c00 + t] + fx * coarse[c01 + t]) + fy * ((1 - fx) * coarse[c10 + t] + fx * coarse[c11 + t]);
       }
@@ -188,7 +212,11 @@ export function syntheticImagesB(options: Partial<SyntheticBOptions> = {}): Synt
     const sharedDir = pool.common.map((v, t) => v + o.sharedJitter * tilt[t]);
     const sharedNorm = Math.hypot(...sharedDir);
     const field = smoothField(rng, o.grid, o.smoothGrid, d, smoothSigma);
-    const regions = Array.from({ length: c }, () => ({ level: rng.uniform(o.noise[0], o.noise[1]) / Math.sqrt(d), dir: unit(rng, d), angle: rng.uniform(0, 2 * Math.PI) }));
+    const regions = Array.from({ length: c }, () => ({
+      level: rng.uniform(o.noise[0], o.noise[1]) / Math.sqrt(d),
+      dir: unit(rng, d),
+      angle: rng.uniform(0, 2 * Math.PI),
+    }));
     // Position of each patch along its region's gradient, scaled to [-1, 1] over the region.
     const proj = new Float64Array(n);
     const lo = new Array<number>(c).fill(Infinity);

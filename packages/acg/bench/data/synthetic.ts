@@ -43,7 +43,17 @@ export interface SyntheticOptions {
 }
 
 export const SYNTHETIC_DEFAULTS: SyntheticOptions = {
-  count: 100, seed: 0, dim: 384, grid: { h: 14, w: 14 }, minConcepts: 1, maxConcepts: 6, poolSize: 16, noise: 0.8, minRegion: 6, shared: 0, poolSeed: 0,
+  count: 100,
+  seed: 0,
+  dim: 384,
+  grid: { h: 14, w: 14 },
+  minConcepts: 1,
+  maxConcepts: 6,
+  poolSize: 16,
+  noise: 0.8,
+  minRegion: 6,
+  shared: 0,
+  poolSeed: 0,
 };
 
 export interface SyntheticImage {
@@ -77,7 +87,10 @@ export function plantRegions(rng: Rng, grid: { h: number; w: number }, c: number
         let bestD = Infinity;
         seeds.forEach((s, j) => {
           const dist = Math.hypot(y + 0.5 - s.y, x + 0.5 - s.x) / s.weight;
-          if (dist < bestD) { bestD = dist; best = j; }
+          if (dist < bestD) {
+            bestD = dist;
+            best = j;
+          }
         });
         labels[y * grid.w + x] = best;
         sizes[best]++;

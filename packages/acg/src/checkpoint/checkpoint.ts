@@ -70,7 +70,10 @@ export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<vo
 }
 
 function bad(file: string, problem: string, hint?: string): AcsegError {
-  return new AcsegError('BAD_CHECKPOINT', `${file}: ${problem}`, { file, hint: hint ?? 'point --checkpoint at a folder written by `acseg train` (config.json + weights.safetensors)' });
+  return new AcsegError('BAD_CHECKPOINT', `${file}: ${problem}`, {
+    file,
+    hint: hint ?? 'point --checkpoint at a folder written by `acseg train` (config.json + weights.safetensors)',
+  });
 }
 
 async function readTensorsOrFail(file: string) {
@@ -97,8 +100,10 @@ export async function loadCheckpoint(path: string, withOptimizer = false): Promi
   } catch {
     throw bad(cfgFile, 'is not valid JSON (truncated?)');
   }
-  if (json.format !== CHECKPOINT_FORMAT) throw bad(cfgFile, `is not an ACG checkpoint (format ${JSON.stringify(json.format)}, expected "${CHECKPOINT_FORMAT}")`);
-  if (json.version !== CHECKPOINT_VERSION) throw bad(cfgFile, `has checkpoint version ${String(json.version)}; this @acseg/acg reads version ${CHECKPOINT_VERSION}`);
+  if (json.format !== CHECKPOINT_FORMAT)
+    throw bad(cfgFile, `is not an ACG checkpoint (format ${JSON.stringify(json.format)}, expected "${CHECKPOINT_FORMAT}")`);
+  if (json.version !== CHECKPOINT_VERSION)
+    throw bad(cfgFile, `has checkpoint version ${String(json.version)}; this @acseg/acg reads version ${CHECKPOINT_VERSION}`);
   const config = json.config;
   if (!config || typeof config !== 'object') throw bad(cfgFile, 'has no "config"');
   try {
@@ -134,7 +139,8 @@ export async function loadCheckpoint(path: string, withOptimizer = false): Promi
       const size = spec.shape.reduce((a, b) => a * b, 1);
       for (const which of ['m', 'v'] as const) {
         const t = opt.tensors[`${which}.${spec.name}`];
-        if (!t || !(t.data instanceof Float32Array) || t.data.length !== size) throw bad(oFile, `has no valid tensor "${which}.${spec.name}" of ${size} values`);
+        if (!t || !(t.data instanceof Float32Array) || t.data.length !== size)
+          throw bad(oFile, `has no valid tensor "${which}.${spec.name}" of ${size} values`);
         state[which][spec.name] = t.data;
       }
     }
@@ -144,7 +150,8 @@ export async function loadCheckpoint(path: string, withOptimizer = false): Promi
         const size = spec.shape.reduce((a, b) => a * b, 1);
         const t = opt.tensors[`param.${spec.name}`];
         if (!t || !(t.data instanceof Float32Array) || t.data.length !== size) throw bad(oFile, `has no valid tensor "param.${spec.name}" of ${size} values`);
-        for (let i = 0; i < t.data.length; i++) if (!Number.isFinite(t.data[i])) throw bad(oFile, `tensor "param.${spec.name}" holds a non-finite value at ${i}`);
+        for (let i = 0; i < t.data.length; i++)
+          if (!Number.isFinite(t.data[i])) throw bad(oFile, `tensor "param.${spec.name}" holds a non-finite value at ${i}`);
         state.params[spec.name] = t.data;
       }
     }

@@ -37,7 +37,7 @@ describe('checkpointFolderContents', () => {
     expect(c.own).toContain('restart-1/config.json');
   });
 
-  it('names what is not a checkpoint: other files, other folders, restarts.json inside a restart, another tool\'s config.json', async () => {
+  it("names what is not a checkpoint: other files, other folders, restarts.json inside a restart, another tool's config.json", async () => {
     const dir = join(root, 'mixed');
     await checkpointIn(dir, false);
     writeFileSync(join(dir, 'notes.txt'), 'mine');

@@ -1,7 +1,16 @@
 import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { arrayFeatureSource, ComponentRegistry, isAcsegError, PLUGIN_API_VERSION, silentLogger, type FeatureMap, type GeneratorSpec, registerPlugin } from '@acseg/core';
+import {
+  arrayFeatureSource,
+  ComponentRegistry,
+  isAcsegError,
+  PLUGIN_API_VERSION,
+  silentLogger,
+  type FeatureMap,
+  type GeneratorSpec,
+  registerPlugin,
+} from '@acseg/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import plugin, { AcgGenerator, loadCheckpoint } from '../index.js';
 import { tinyFeatures } from '../testing/tiny.js';
@@ -17,7 +26,10 @@ afterAll(async () => {
 });
 
 async function expectCode(p: Promise<unknown>, code: string, text?: RegExp) {
-  const e = await p.then(() => undefined, (err: unknown) => err);
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
   expect(isAcsegError(e), `expected an AcsegError, got ${String(e)}`).toBe(true);
   expect((e as { code: string }).code).toBe(code);
   if (text) expect((e as Error).message).toMatch(text);
@@ -111,13 +123,28 @@ describe('plugin manifest', () => {
     const create = (o: Record<string, unknown>) => (registry.get('generator', 'acg').spec as GeneratorSpec).create(o, ctx);
     const fresh = await create({ k: '4', batchSize: 8 });
     expect(fresh.ready).toBe(false);
-    expect((fresh as AcgGenerator).options).toMatchObject({ k: 4, steps: 6, heads: 6, ffn: 'relu', seed: 0, iterations: 2500, batchSize: 8, lr: 1e-4, weightDecay: 0.01, checkpointEvery: 500 });
+    expect((fresh as AcgGenerator).options).toMatchObject({
+      k: 4,
+      steps: 6,
+      heads: 6,
+      ffn: 'relu',
+      seed: 0,
+      iterations: 2500,
+      batchSize: 8,
+      lr: 1e-4,
+      weightDecay: 0.01,
+      checkpointEvery: 500,
+    });
     const g = new AcgGenerator(TINY);
     await g.initialize(8);
     await g.save(join(dir, 'plugin'));
     const loaded = await create({ checkpoint: join(dir, 'plugin') });
     expect(loaded.ready).toBe(true);
-    await expectCode(Promise.resolve().then(() => create({ k: 0 })), 'BAD_CONFIG', /k must be a positive integer/);
+    await expectCode(
+      Promise.resolve().then(() => create({ k: 0 })),
+      'BAD_CONFIG',
+      /k must be a positive integer/,
+    );
   });
 });
 
@@ -157,7 +184,15 @@ describe('training', () => {
     const ac = new AbortController();
     const g = new AcgGenerator({ ...opts, iterations: 1000, checkpointEvery: 1000 });
     let seen = 0;
-    const progress = { start: () => ({ update: (done: number) => { seen = done; if (done === 3) ac.abort(); }, stop() {} }) };
+    const progress = {
+      start: () => ({
+        update: (done: number) => {
+          seen = done;
+          if (done === 3) ac.abort();
+        },
+        stop() {},
+      }),
+    };
     const report = await g.fit(source, { signal: ac.signal, progress, checkpointDir: join(dir, 'aborted') });
     expect(report.interrupted).toBe(true);
     expect(report.iterations).toBe(3);
@@ -185,5 +220,8 @@ describe('training', () => {
 });
 
 async function lossOf(g: AcgGenerator, feats: FeatureMap[]): Promise<number> {
-  return g.requireModel('loss').loss(feats.map((f) => f.tokens), 9);
+  return g.requireModel('loss').loss(
+    feats.map((f) => f.tokens),
+    9,
+  );
 }

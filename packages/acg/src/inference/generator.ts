@@ -1,6 +1,14 @@
 import {
-  AcsegError, silentLogger, validateFeatureMap,
-  type ConceptAssignment, type ConceptGenerator, type FeatureMap, type FeatureSource, type FitOptions, type FitReport, type Logger,
+  AcsegError,
+  silentLogger,
+  validateFeatureMap,
+  type ConceptAssignment,
+  type ConceptGenerator,
+  type FeatureMap,
+  type FeatureSource,
+  type FitOptions,
+  type FitReport,
+  type Logger,
 } from '@acseg/core';
 import { loadCheckpoint, saveCheckpoint, type TrainingState } from '../checkpoint/checkpoint.js';
 import { makeConfig, type AcgConfig } from '../model/config.js';
@@ -29,7 +37,11 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
   private onnx: Promise<OnnxAcg> | undefined;
   private runtimeChoice: Promise<AcgRuntime> | undefined;
 
-  constructor(options: Partial<AcgOptions> | Record<string, unknown> = {}, log: Logger = silentLogger, readonly formulation: Formulation = 'reassociated') {
+  constructor(
+    options: Partial<AcgOptions> | Record<string, unknown> = {},
+    log: Logger = silentLogger,
+    readonly formulation: Formulation = 'reassociated',
+  ) {
     this.options = parseAcgOptions(options as Record<string, unknown>);
     this.log = log;
   }
@@ -68,7 +80,11 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
   weightsChanged(): void {
     const old = this.onnx;
     this.onnx = undefined;
-    if (old) void old.then((s) => s.dispose(), () => undefined);
+    if (old)
+      void old.then(
+        (s) => s.dispose(),
+        () => undefined,
+      );
   }
 
   /** The engine `generate` uses (resolved once; logs one line saying which). */
@@ -83,15 +99,20 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
       }
       const ort = await loadOnnxRuntime();
       if (ort) {
-        this.log.info(`acg: inference on onnxruntime-node ${ort.env.versions.common} (CPU), ${this.options.precision}${int8 ? ' (dynamically quantized weight and feature products)' : ''}${want ? ' (option runtime: onnx)' : ' (onnxruntime-node loads; option runtime: tfjs runs TF.js instead)'}`);
+        this.log.info(
+          `acg: inference on onnxruntime-node ${ort.env.versions.common} (CPU), ${this.options.precision}${int8 ? ' (dynamically quantized weight and feature products)' : ''}${want ? ' (option runtime: onnx)' : ' (onnxruntime-node loads; option runtime: tfjs runs TF.js instead)'}`,
+        );
         return 'onnx';
       }
       if (want === 'onnx') {
         throw new AcsegError('BAD_CONFIG', `acg: option runtime "onnx" but onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'}`, {
-          plugin: '@acseg/acg', hint: 'install onnxruntime-node 1.30 with its native binding, or use runtime "tfjs"',
+          plugin: '@acseg/acg',
+          hint: 'install onnxruntime-node 1.30 with its native binding, or use runtime "tfjs"',
         });
       }
-      this.log.info(`acg: inference on TF.js (${await ensureBackend(this.log)}), fp32${int8 ? ' (precision int8 ignored)' : ''} (onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'})`);
+      this.log.info(
+        `acg: inference on TF.js (${await ensureBackend(this.log)}), fp32${int8 ? ' (precision int8 ignored)' : ''} (onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'})`,
+      );
       return 'tfjs';
     })();
     return this.runtimeChoice;
@@ -113,7 +134,8 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
   requireModel(what: string): TfAcg {
     if (!this.model) {
       throw new AcsegError('NOT_IMPLEMENTED', `acg: cannot ${what} before the generator is trained or loaded`, {
-        plugin: '@acseg/acg', hint: 'pass --checkpoint <folder> or run `acseg train` first',
+        plugin: '@acseg/acg',
+        hint: 'pass --checkpoint <folder> or run `acseg train` first',
       });
     }
     return this.model;
@@ -125,7 +147,9 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
     const cfg = this.requireModel('generate').config;
     if (f.dim !== cfg.dim) {
       throw new AcsegError('BAD_CHECKPOINT', `${f.source ?? f.id}: features have d = ${f.dim}, but the ACG (${this.origin}) expects d = ${cfg.dim}`, {
-        file: f.source, plugin: '@acseg/acg', hint: 'use the checkpoint trained on this backbone\'s features, or retrain',
+        file: f.source,
+        plugin: '@acseg/acg',
+        hint: "use the checkpoint trained on this backbone's features, or retrain",
       });
     }
   }
@@ -142,9 +166,15 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
         session = await pending;
       } catch (e) {
         if (this.onnx === pending) this.onnx = undefined;
-        throw new AcsegError('BAD_CONFIG', `acg: onnxruntime-node cannot run the ACG graph (${this.origin}): ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`, {
-          plugin: '@acseg/acg', hint: 'use runtime "tfjs"', cause: e,
-        });
+        throw new AcsegError(
+          'BAD_CONFIG',
+          `acg: onnxruntime-node cannot run the ACG graph (${this.origin}): ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`,
+          {
+            plugin: '@acseg/acg',
+            hint: 'use runtime "tfjs"',
+            cause: e,
+          },
+        );
       }
     }
     const out: ConceptAssignment[] = new Array(features.length);

@@ -23,7 +23,8 @@ export function mergeNearDuplicateConcepts(assignment: Float32Array, concepts: F
       let dot = 0;
       for (let t = 0; t < d; t++) dot += concepts[i * d + t] * concepts[j * d + t];
       if (dot / (norms[i] * norms[j]) >= threshold) {
-        const a = find(i), b = find(j);
+        const a = find(i),
+          b = find(j);
         if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
       }
     }

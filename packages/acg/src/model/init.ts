@@ -14,7 +14,9 @@ export function initParams(cfg: AcgConfig, seed: number): ParamValues {
     const size = spec.shape.reduce((a, b) => a * b, 1);
     const v = new Float32Array(size);
     const name = spec.name;
-    const fill = (f: () => number) => { for (let i = 0; i < size; i++) v[i] = f(); };
+    const fill = (f: () => number) => {
+      for (let i = 0; i < size; i++) v[i] = f();
+    };
     if (name === 'prototypes') fill(() => rng.normal());
     else if (/norm\d\.weight$/.test(name)) v.fill(1);
     else if (/norm\d\.bias$/.test(name)) v.fill(0);

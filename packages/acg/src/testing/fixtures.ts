@@ -12,7 +12,9 @@ export interface ReferenceExpected {
 }
 
 /** A committed PyTorch reference fixture (src/testing/fixtures/<name>): checkpoint, features per image, expected outputs. */
-export async function loadReferenceFixture(name: 'relu' | 'gelu' | string): Promise<{ ckpt: Checkpoint; expected: ReferenceExpected; tokens: Float32Array[]; n: number }> {
+export async function loadReferenceFixture(
+  name: 'relu' | 'gelu' | string,
+): Promise<{ ckpt: Checkpoint; expected: ReferenceExpected; tokens: Float32Array[]; n: number }> {
   const dir = join(import.meta.dirname, 'fixtures', name);
   const ckpt = await loadCheckpoint(dir);
   const expected = JSON.parse(await readFile(join(dir, 'expected.json'), 'utf8')) as ReferenceExpected;

@@ -23,7 +23,11 @@ function reference(p0: number[], grads: number[][], lr: number, wd: number, b1 =
 describe('AdamW', () => {
   it('matches the textbook update over several steps, including decay and a changing learning rate', () => {
     const p0 = [0.5, -1.25, 3, 0, 1e-3];
-    const grads = [[0.1, -0.2, 0.3, 0, 5], [0.05, 0.4, -0.3, 1e-6, -5], [-0.2, 0.1, 0.2, 0, 0.5]];
+    const grads = [
+      [0.1, -0.2, 0.3, 0, 5],
+      [0.05, 0.4, -0.3, 1e-6, -5],
+      [-0.2, 0.1, 0.2, 0, 0.5],
+    ];
     const params = new Map([['w', Float32Array.from(p0)]]);
     const opt = new AdamW({ lr: 1e-2, weightDecay: 0.1 });
     for (const g of grads) opt.apply(params, new Map([['w', Float32Array.from(g)]]));
@@ -40,25 +44,63 @@ describe('AdamW', () => {
   });
 
   it('a per-parameter lr scale gives that parameter the textbook update at lr·scale (decay included)', () => {
-    const params = new Map([['a', Float32Array.from([1, -2])], ['b', Float32Array.from([0.5, 3])]]);
+    const params = new Map([
+      ['a', Float32Array.from([1, -2])],
+      ['b', Float32Array.from([0.5, 3])],
+    ]);
     const opt = new AdamW({ lr: 1e-2, weightDecay: 0.1, lrScale: (name) => (name === 'b' ? 0.25 : 1) });
-    const grads = [[[0.3, -0.1], [0.2, 0.4]], [[-0.2, 0.5], [0.1, -0.3]]];
-    for (const [ga, gb] of grads) opt.apply(params, new Map([['a', Float32Array.from(ga)], ['b', Float32Array.from(gb)]]));
-    const wantA = reference([1, -2], grads.map((g) => g[0]), 1e-2, 0.1);
-    const wantB = reference([0.5, 3], grads.map((g) => g[1]), 2.5e-3, 0.1);
+    const grads = [
+      [
+        [0.3, -0.1],
+        [0.2, 0.4],
+      ],
+      [
+        [-0.2, 0.5],
+        [0.1, -0.3],
+      ],
+    ];
+    for (const [ga, gb] of grads)
+      opt.apply(
+        params,
+        new Map([
+          ['a', Float32Array.from(ga)],
+          ['b', Float32Array.from(gb)],
+        ]),
+      );
+    const wantA = reference(
+      [1, -2],
+      grads.map((g) => g[0]),
+      1e-2,
+      0.1,
+    );
+    const wantB = reference(
+      [0.5, 3],
+      grads.map((g) => g[1]),
+      2.5e-3,
+      0.1,
+    );
     params.get('a')!.forEach((v, i) => expect(v).toBeCloseTo(wantA[i], 6));
     params.get('b')!.forEach((v, i) => expect(v).toBeCloseTo(wantB[i], 6));
   });
 
   it('the flat update with half of it on a helper thread equals the per-tensor update', async () => {
-    const slots = { entries: [{ name: 'a', offset: 0, length: 5 }, { name: 'b', offset: 5, length: 8 }], total: 13 };
+    const slots = {
+      entries: [
+        { name: 'a', offset: 0, length: 5 },
+        { name: 'b', offset: 5, length: 8 },
+      ],
+      total: 13,
+    };
     const rnd = (seed: number) => Float32Array.from({ length: 13 }, (_, i) => Math.sin(seed * 13 + i * 7.1) * (i + 1) * 0.1);
     const flatP = new Float32Array(new SharedArrayBuffer(13 * 4));
     flatP.set(rnd(1));
     const flatG = new Float32Array(new SharedArrayBuffer(13 * 4));
     const split = new AdamW({ lr: 1e-2, weightDecay: 0.05 }, slots);
     const plain = new AdamW({ lr: 1e-2, weightDecay: 0.05 });
-    const p = new Map([['a', rnd(1).slice(0, 5)], ['b', rnd(1).slice(5)]]);
+    const p = new Map([
+      ['a', rnd(1).slice(0, 5)],
+      ['b', rnd(1).slice(5)],
+    ]);
     const { m, v } = { m: split.flatM!.buffer as SharedArrayBuffer, v: split.flatV!.buffer as SharedArrayBuffer };
     const thread = await AdamWThread.start({ params: flatP.buffer as SharedArrayBuffer, grads: flatG.buffer as SharedArrayBuffer, m, v });
     let handed = 0;
@@ -66,8 +108,17 @@ describe('AdamW', () => {
       for (let t = 0; t < 3; t++) {
         const g = rnd(t + 10);
         flatG.set(g);
-        await split.applyFlat(flatP, flatG, (lo, hi, s) => { handed += hi - lo; return thread.update(lo, hi, s); });
-        plain.apply(p, new Map([['a', g.slice(0, 5)], ['b', g.slice(5)]]));
+        await split.applyFlat(flatP, flatG, (lo, hi, s) => {
+          handed += hi - lo;
+          return thread.update(lo, hi, s);
+        });
+        plain.apply(
+          p,
+          new Map([
+            ['a', g.slice(0, 5)],
+            ['b', g.slice(5)],
+          ]),
+        );
       }
     } finally {
       await thread.close();

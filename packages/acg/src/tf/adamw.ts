@@ -108,7 +108,9 @@ export class AdamW {
       stepSize: lr / (1 - this.beta1 ** this.step),
       invSqrtBc2: 1 / Math.sqrt(1 - this.beta2 ** this.step),
       decay: 1 - lr * this.weightDecay,
-      beta1: this.beta1, beta2: this.beta2, eps: this.eps,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      eps: this.eps,
     };
   }
 
@@ -119,7 +121,15 @@ export class AdamW {
     for (const [name, p] of params) {
       const g = grads.get(name);
       if (!g) continue;
-      adamwRange(p, g, this.slot(this.m, name, p.length), this.slot(this.v, name, p.length), 0, p.length, this.lrScale ? this.constants(this.lrScale(name)) : s);
+      adamwRange(
+        p,
+        g,
+        this.slot(this.m, name, p.length),
+        this.slot(this.v, name, p.length),
+        0,
+        p.length,
+        this.lrScale ? this.constants(this.lrScale(name)) : s,
+      );
     }
   }
 

@@ -17,7 +17,11 @@ export interface GradientResult {
  * PyTorch.
  */
 export function gradientsInto(
-  params: AcgParams, tokens: readonly Float32Array[], n: number, formulation: Formulation, weight: number,
+  params: AcgParams,
+  tokens: readonly Float32Array[],
+  n: number,
+  formulation: Formulation,
+  weight: number,
   out: ReadonlyMap<string, Float32Array>,
 ): GradientResult {
   const f = batchFeatures(tokens, n, params.config.dim);

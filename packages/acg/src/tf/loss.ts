@@ -58,7 +58,10 @@ export function modularityLoss(s: tf.Tensor3D, wOver2m: tf.Tensor3D): tf.Scalar 
           let bestC = -1;
           for (let c = 0; c < k; c++) {
             const v = sb[ri + c] * sb[rj + c];
-            if (v > best) { best = v; bestC = c; }
+            if (v > best) {
+              best = v;
+              bestC = c;
+            }
           }
           if (bestC < 0) continue; // δ_ij = 0, no gradient
           const w = wv[wo + i * n + j];

@@ -13,7 +13,10 @@ export class AcgParams {
   readonly vars = new Map<string, tf.Variable>();
   private static instances = 0;
 
-  constructor(readonly config: AcgConfig, values: ParamValues) {
+  constructor(
+    readonly config: AcgConfig,
+    values: ParamValues,
+  ) {
     const scope = `acg${AcgParams.instances++}`;
     for (const spec of paramSpecs(config)) {
       const v = values[spec.name];
@@ -41,7 +44,9 @@ export class AcgParams {
       const v = this.get(spec.name);
       // Read inside tidy but not returned from it: tidy walks what it returns key by key, which for a typed array
       // is every element (seconds for a d = 384 ACG).
-      tf.tidy(() => { out[spec.name] = ((spec.linear ? tf.transpose(v) : v).dataSync() as Float32Array).slice(); });
+      tf.tidy(() => {
+        out[spec.name] = ((spec.linear ? tf.transpose(v) : v).dataSync() as Float32Array).slice();
+      });
     }
     return out;
   }
@@ -127,7 +132,10 @@ export function batchFeatures(tokens: readonly Float32Array[], n: number, d: num
   const x = tf.tensor3d(flat, [B, n, d]);
   const xNorm = tf.tensor3d(flatNorm, [B, n, d]);
   return {
-    B, n, x, xNorm,
+    B,
+    n,
+    x,
+    xNorm,
     times: constRightProduct(xs, xts),
     timesT: constRightProduct(xts, xs),
     timesNormT: constRightProduct(xnts, xns),
@@ -200,7 +208,8 @@ function selfAttention(p: AcgParams, l: number, c: tf.Tensor2D, B: number): tf.T
   const { k: kk, heads, dim: d } = p.config;
   const dh = d / heads;
   const pre = `layers.${l}.self_attn`;
-  const proj = (x: string) => tf.reshape(linear(c, p.get(`${pre}.${x}_proj.weight`) as tf.Tensor2D, p.get(`${pre}.${x}_proj.bias`) as tf.Tensor1D), [B, kk, heads, dh]);
+  const proj = (x: string) =>
+    tf.reshape(linear(c, p.get(`${pre}.${x}_proj.weight`) as tf.Tensor2D, p.get(`${pre}.${x}_proj.bias`) as tf.Tensor1D), [B, kk, heads, dh]);
   const q = proj('q');
   const kt = proj('k');
   const v = proj('v');

@@ -31,7 +31,11 @@ export class TfAcg {
   /** The TF.js variables lag behind the master copy (after applyGradients). */
   private stale = false;
 
-  constructor(readonly config: AcgConfig, values: ParamValues, readonly formulation: Formulation = 'reassociated') {
+  constructor(
+    readonly config: AcgConfig,
+    values: ParamValues,
+    readonly formulation: Formulation = 'reassociated',
+  ) {
     this.params = new AcgParams(config, values);
     this.layout = flatLayout(this.params);
     this.master = new SharedArrayBuffer(this.layout.total * 4);
@@ -77,7 +81,12 @@ export class TfAcg {
   }
 
   /** Loss and gradients, TF.js layout (Linear weights [in, out]), times `weight`; written into `out` when given. */
-  gradientsTf(tokens: readonly Float32Array[], n: number, weight = 1, out?: ReadonlyMap<string, Float32Array>): GradientResult & { grads: ReadonlyMap<string, Float32Array> } {
+  gradientsTf(
+    tokens: readonly Float32Array[],
+    n: number,
+    weight = 1,
+    out?: ReadonlyMap<string, Float32Array>,
+  ): GradientResult & { grads: ReadonlyMap<string, Float32Array> } {
     this.sync();
     const grads = out ?? new Map(this.layout.entries.map((e) => [e.name, new Float32Array(e.length)]));
     return { ...gradientsInto(this.params, tokens, n, this.formulation, weight, grads), grads };

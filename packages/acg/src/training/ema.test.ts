@@ -46,7 +46,14 @@ describe('fit with option ema', () => {
     const g = new AcgGenerator({ ...opts, iterations: T });
     await g.initialize(8);
     const out = [g.requireModel('x').exportParams()];
-    const progress = { start: () => ({ update: (done: number) => { if (done > 0) out.push(g.requireModel('x').exportParams()); }, stop() {} }) };
+    const progress = {
+      start: () => ({
+        update: (done: number) => {
+          if (done > 0) out.push(g.requireModel('x').exportParams());
+        },
+        stop() {},
+      }),
+    };
     await g.fit(source, { progress, log: silentLogger });
     return out;
   }

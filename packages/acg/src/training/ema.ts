@@ -6,7 +6,10 @@
 export class WeightAverage {
   readonly values: Float32Array;
 
-  constructor(readonly decay: number, start: Float32Array) {
+  constructor(
+    readonly decay: number,
+    start: Float32Array,
+  ) {
     if (!(decay >= 0 && decay < 1)) throw new RangeError(`ema decay must be in [0, 1), got ${decay}`);
     this.values = Float32Array.from(start);
   }

@@ -1,7 +1,4 @@
-import {
-  AcsegError, silentLogger, silentProgress, validateFeatureMap,
-  type FeatureSource, type FitOptions, type FitReport,
-} from '@acseg/core';
+import { AcsegError, silentLogger, silentProgress, validateFeatureMap, type FeatureSource, type FitOptions, type FitReport } from '@acseg/core';
 import { loadCheckpoint, type TrainingState } from '../checkpoint/checkpoint.js';
 import { TfAcg } from '../tf/runtime.js';
 import { batchIndices } from './batches.js';
@@ -32,7 +29,9 @@ export interface AcgFitReport extends FitReport {
 function fmtEta(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
 /** The training loop behind AcgGenerator.fit (paper §4.1, method notes §4). */
@@ -81,9 +80,18 @@ export async function train(gen: TrainableAcg, source: FeatureSource, options: A
     throw new AcsegError('BAD_CHECKPOINT', `acg: the loaded weights expect d = ${cfg.dim}, the training features have d = ${source.dim}`);
   }
   const total = o.iterations;
-  log.info(`acg: training k=${cfg.k} N=${cfg.steps} heads=${cfg.heads} d=${cfg.dim} on ${source.length} images, ${total} iterations × batch ${o.batchSize}, AdamW lr ${o.lr}${o.warmup ? ` (linear warm-up over ${o.warmup})` : ''}${o.schedule === 'cosine' ? ' (cosine decay)' : ''} wd ${o.weightDecay}${average ? `, weights averaged (ema ${o.ema})` : ''}`);
+  log.info(
+    `acg: training k=${cfg.k} N=${cfg.steps} heads=${cfg.heads} d=${cfg.dim} on ${source.length} images, ${total} iterations × batch ${o.batchSize}, AdamW lr ${o.lr}${o.warmup ? ` (linear warm-up over ${o.warmup})` : ''}${o.schedule === 'cosine' ? ' (cosine decay)' : ''} wd ${o.weightDecay}${average ? `, weights averaged (ema ${o.ema})` : ''}`,
+  );
 
-  const state = (iteration: number, lastLoss?: number): TrainingState => ({ iteration, iterations: total, batchSize: o.batchSize, lr: o.lr, weightDecay: o.weightDecay, lastLoss });
+  const state = (iteration: number, lastLoss?: number): TrainingState => ({
+    iteration,
+    iterations: total,
+    batchSize: o.batchSize,
+    lr: o.lr,
+    weightDecay: o.weightDecay,
+    lastLoss,
+  });
   let lastSaved: number | undefined;
   const save = async (iteration: number, lastLoss?: number) => {
     if (!dir) return;
@@ -112,9 +120,14 @@ export async function train(gen: TrainableAcg, source: FeatureSource, options: A
       const n = maps[0].grid.h * maps[0].grid.w;
       for (const m of maps) {
         validateFeatureMap(m);
-        if (m.dim !== cfg.dim) throw new AcsegError('BAD_INPUT', `${m.source ?? m.id}: features have d = ${m.dim}, training expects d = ${cfg.dim}`, { file: m.source });
+        if (m.dim !== cfg.dim)
+          throw new AcsegError('BAD_INPUT', `${m.source ?? m.id}: features have d = ${m.dim}, training expects d = ${cfg.dim}`, { file: m.source });
         if (m.grid.h * m.grid.w !== n) {
-          throw new AcsegError('BAD_INPUT', `${m.source ?? m.id}: ${m.grid.h}×${m.grid.w} patches, but other training images have ${n}; training needs one patch grid`, { file: m.source });
+          throw new AcsegError(
+            'BAD_INPUT',
+            `${m.source ?? m.id}: ${m.grid.h}×${m.grid.w} patches, but other training images have ${n}; training needs one patch grid`,
+            { file: m.source },
+          );
         }
       }
       const tokens = maps.map((m) => m.tokens);
@@ -122,7 +135,10 @@ export async function train(gen: TrainableAcg, source: FeatureSource, options: A
       const r = await (engine as TrainingEngine).step(tokens, n);
       if (!r.finite) {
         throw new AcsegError('NUMERIC', `acg: the loss or its gradient became non-finite (${r.loss}) at iteration ${it + 1}; training stopped`, {
-          hint: lastSaved !== undefined ? `the last good checkpoint (iteration ${lastSaved}) is in ${dir}` : 'no checkpoint was written; lower --lr or check the features',
+          hint:
+            lastSaved !== undefined
+              ? `the last good checkpoint (iteration ${lastSaved}) is in ${dir}`
+              : 'no checkpoint was written; lower --lr or check the features',
         });
       }
       loss = r.loss;

@@ -56,8 +56,19 @@ describe('fit with option restarts', () => {
     const straight = new AcgGenerator({ ...opts, seed: 21, restarts: 2 });
     const a = (await straight.fit(source, { checkpointDir: join(dir, 'straight') })) as AcgRestartsReport;
     const ac = new AbortController();
-    const progress = { start: (label: string) => ({ update: (done: number) => { if (label.includes('run 2/2') && done === 2) ac.abort(); }, stop() {} }) };
-    const first = (await new AcgGenerator({ ...opts, seed: 21, restarts: 2 }).fit(source, { checkpointDir: join(dir, 'resumed'), signal: ac.signal, progress })) as AcgRestartsReport;
+    const progress = {
+      start: (label: string) => ({
+        update: (done: number) => {
+          if (label.includes('run 2/2') && done === 2) ac.abort();
+        },
+        stop() {},
+      }),
+    };
+    const first = (await new AcgGenerator({ ...opts, seed: 21, restarts: 2 }).fit(source, {
+      checkpointDir: join(dir, 'resumed'),
+      signal: ac.signal,
+      progress,
+    })) as AcgRestartsReport;
     expect(first.interrupted).toBe(true);
     expect(first.restarts).toHaveLength(1);
     const second = new AcgGenerator({ ...opts, seed: 21, restarts: 2 });

@@ -31,13 +31,20 @@ export async function heldInLoss(model: TfAcg, source: FeatureSource, count = 51
   let sum = 0;
   for (let i = 0; i < m; i += batch) {
     const maps = await source.read(indices.slice(i, i + batch));
-    sum += model.loss(maps.map((f) => f.tokens), maps[0].grid.h * maps[0].grid.w) * maps.length;
+    sum +=
+      model.loss(
+        maps.map((f) => f.tokens),
+        maps[0].grid.h * maps[0].grid.w,
+      ) * maps.length;
   }
   return sum / m;
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Copies a finished restart's checkpoint into `dir`: tensors first (temp + rename), config.json last. */
@@ -57,7 +64,10 @@ async function promote(from: string, dir: string): Promise<void> {
  * weights become the generator's, its checkpoint is copied to <checkpointDir>, and restarts.json lists every run.
  */
 export async function trainWithRestarts(
-  gen: TrainableAcg, source: FeatureSource, options: AcgFitOptions, makeRun: (seed: number) => TrainableAcg,
+  gen: TrainableAcg,
+  source: FeatureSource,
+  options: AcgFitOptions,
+  makeRun: (seed: number) => TrainableAcg,
 ): Promise<AcgRestartsReport> {
   const log = options.log ?? gen.logger ?? silentLogger;
   const R = gen.options.restarts;
@@ -96,7 +106,16 @@ export async function trainWithRestarts(
   gen.setModel(chosen.run.requireModel('keep'), dir ? join(dir, `restart-${winner.restart}`) : `restart ${winner.restart + 1}`, chosen.run.training);
   if (dir) {
     await promote(join(dir, `restart-${winner.restart}`), dir);
-    await writeFileAtomic(join(dir, 'restarts.json'), `${JSON.stringify({ selection: 'lowest held-in modularity loss', chosen: winner.restart, restarts: results }, null, 2)}\n`);
+    await writeFileAtomic(
+      join(dir, 'restarts.json'),
+      `${JSON.stringify({ selection: 'lowest held-in modularity loss', chosen: winner.restart, restarts: results }, null, 2)}\n`,
+    );
   }
-  return { ...chosen.report, secondsPerIteration: totalSeconds / results.reduce((a, r) => a + r.iterations, 0), checkpoint: dir, restarts: results, chosen: chosen.index };
+  return {
+    ...chosen.report,
+    secondsPerIteration: totalSeconds / results.reduce((a, r) => a + r.iterations, 0),
+    checkpoint: dir,
+    restarts: results,
+    chosen: chosen.index,
+  };
 }

@@ -15,7 +15,7 @@ describe('learningRateAt', () => {
     const o = { lr: 1e-4, warmup: 0, schedule: 'cosine' as const, iterations: 1000 };
     expect(learningRateAt(0, o)).toBe(1e-4);
     expect(learningRateAt(500, o)).toBeCloseTo(5e-5, 15);
-    expect(learningRateAt(250, o)).toBeCloseTo(1e-4 * (1 + Math.SQRT1_2) / 2, 15);
+    expect(learningRateAt(250, o)).toBeCloseTo((1e-4 * (1 + Math.SQRT1_2)) / 2, 15);
     expect(learningRateAt(999, o)).toBeLessThan(1e-9);
     expect(learningRateAt(1200, o)).toBe(0);
   });

@@ -20,12 +20,19 @@ const halves = () => {
 beforeAll(async () => {
   await halves().png().toFile(f('ok.png'));
   await halves().webp({ lossless: true }).toFile(f('ok.webp'));
-  await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 128, g: 128, b: 128 } } }).toColourspace('b-w').png().toFile(f('gray.png'));
+  await sharp({ create: { width: 48, height: 32, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+    .toColourspace('b-w')
+    .png()
+    .toFile(f('gray.png'));
   await halves().toColourspace('cmyk').jpeg({ quality: 95 }).toFile(f('cmyk.jpg'));
-  await sharp({ create: { width: 40, height: 40, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 0.25 } } }).png().toFile(f('rgba.png'));
+  await sharp({ create: { width: 40, height: 40, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 0.25 } } })
+    .png()
+    .toFile(f('rgba.png'));
   await halves().toColourspace('rgb16').png().toFile(f('16bit.png'));
   await halves().jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toFile(f('exif6.jpg'));
-  await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } }).png().toFile(f('small.png'));
+  await sharp({ create: { width: 8, height: 8, channels: 3, background: '#808080' } })
+    .png()
+    .toFile(f('small.png'));
   const jpg = readFileSync(f('exif6.jpg'));
   await halves().jpeg().toFile(f('full.jpg'));
   const full = readFileSync(f('full.jpg'));
@@ -54,7 +61,10 @@ describe('decodeImage normalizes odd images to 8-bit sRGB', () => {
   });
 
   it('16-bit PNG and CMYK JPEG → 8-bit RGB with the right colours', async () => {
-    for (const [name, tol] of [['16bit.png', 1], ['ok.webp', 0]] as const) {
+    for (const [name, tol] of [
+      ['16bit.png', 1],
+      ['ok.webp', 0],
+    ] as const) {
       const im = await decodeImage(f(name), 0, opts);
       expect(im.data.length).toBe(64 * 40 * 3);
       const px = (x: number, y: number) => Array.from(im.data.subarray((y * 64 + x) * 3, (y * 64 + x) * 3 + 3));
@@ -87,7 +97,9 @@ describe('decodeImage normalizes odd images to 8-bit sRGB', () => {
 
   it('refuses images over the pixel limit without decoding them', async () => {
     await expect(decodeImage(f('ok.png'), 0, { patchSize: 16, maxPixels: 2000 })).rejects.toMatchObject({
-      code: 'BAD_IMAGE', file: f('ok.png'), message: `${f('ok.png')}: the image is 64×40 (2560 pixels), above the limit of 2000 pixels`,
+      code: 'BAD_IMAGE',
+      file: f('ok.png'),
+      message: `${f('ok.png')}: the image is 64×40 (2560 pixels), above the limit of 2000 pixels`,
     });
   });
 
@@ -95,21 +107,45 @@ describe('decodeImage normalizes odd images to 8-bit sRGB', () => {
     // A PNG whose header claims 10000×10000 (only the header is read, so the file stays tiny).
     const chunk = (type: string, body: Buffer) => {
       const tb = Buffer.concat([Buffer.from(type, 'latin1'), body]);
-      const len = Buffer.alloc(4); len.writeUInt32BE(body.length);
-      const crc = Buffer.alloc(4); crc.writeUInt32BE(zlib.crc32(tb));
+      const len = Buffer.alloc(4);
+      len.writeUInt32BE(body.length);
+      const crc = Buffer.alloc(4);
+      crc.writeUInt32BE(zlib.crc32(tb));
       return Buffer.concat([len, tb, crc]);
     };
-    const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(10000, 0); ihdr.writeUInt32BE(10000, 4); ihdr[8] = 8; ihdr[9] = 2;
+    const ihdr = Buffer.alloc(13);
+    ihdr.writeUInt32BE(10000, 0);
+    ihdr.writeUInt32BE(10000, 4);
+    ihdr[8] = 8;
+    ihdr[9] = 2;
     const sig = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-    writeFileSync(f('huge.png'), Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(30001))), chunk('IEND', Buffer.alloc(0))]));
-    await expect(decodeImage(f('huge.png'), 0, opts)).rejects.toMatchObject({ code: 'BAD_IMAGE', message: `${f('huge.png')}: the image is 10000×10000 (100 MP), above the limit of 64 MP` });
+    writeFileSync(
+      f('huge.png'),
+      Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(30001))), chunk('IEND', Buffer.alloc(0))]),
+    );
+    await expect(decodeImage(f('huge.png'), 0, opts)).rejects.toMatchObject({
+      code: 'BAD_IMAGE',
+      message: `${f('huge.png')}: the image is 10000×10000 (100 MP), above the limit of 64 MP`,
+    });
   });
 });
 
 describe('a folder run with bad files: each is reported by name, the rest are processed', () => {
   it('extract() yields ok for normalized images and BAD_IMAGE errors for the others', async () => {
     const b = await DinoBackbone.load({ model: HUB_FIXTURE, batchSize: 3 });
-    const names = ['ok.png', 'gray.png', 'text.jpg', 'cmyk.jpg', 'rgba.png', 'truncated.jpg', 'truncated-tail.jpg', '16bit.png', 'exif6.jpg', 'small.png', 'missing.png'];
+    const names = [
+      'ok.png',
+      'gray.png',
+      'text.jpg',
+      'cmyk.jpg',
+      'rgba.png',
+      'truncated.jpg',
+      'truncated-tail.jpg',
+      '16bit.png',
+      'exif6.jpg',
+      'small.png',
+      'missing.png',
+    ];
     const results = [];
     for await (const r of b.extract(names.map(f))) results.push(r);
     await b.dispose();

@@ -1,4 +1,14 @@
-import { AcsegError, checkImagePixels, DEFAULT_MAX_PIXELS, emptyFileProblem, imageId, imageSource, isRgbImage, resolveMaxPixels, type ImageInput } from '@acseg/core';
+import {
+  AcsegError,
+  checkImagePixels,
+  DEFAULT_MAX_PIXELS,
+  emptyFileProblem,
+  imageId,
+  imageSource,
+  isRgbImage,
+  resolveMaxPixels,
+  type ImageInput,
+} from '@acseg/core';
 import sharp, { type Metadata } from 'sharp';
 import type { Raster } from './resize.js';
 
@@ -53,7 +63,10 @@ export async function decodeImage(input: ImageInput, index: number, opts: Decode
       throw badImage(source, file, 'not a valid RGB image (expected { width, height, data: Uint8Array of 3·width·height bytes })');
     }
     checkSize(input.width, input.height);
-    return shrunk({ id, source, width: input.width, height: input.height, data: input.data, original: { width: input.width, height: input.height } }, opts.shrinkTarget);
+    return shrunk(
+      { id, source, width: input.width, height: input.height, data: input.data, original: { width: input.width, height: input.height } },
+      opts.shrinkTarget,
+    );
   }
   let meta: Metadata;
   try {
@@ -66,8 +79,8 @@ export async function decodeImage(input: ImageInput, index: number, opts: Decode
     throw badImage(source, file, `not a readable image (${msg})`, 'supported formats: JPEG, PNG, WebP, GIF, TIFF, AVIF', e);
   }
   const swap = (meta.orientation ?? 1) >= 5;
-  const width = swap ? meta.height ?? 0 : meta.width ?? 0;
-  const height = swap ? meta.width ?? 0 : meta.height ?? 0;
+  const width = swap ? (meta.height ?? 0) : (meta.width ?? 0);
+  const height = swap ? (meta.width ?? 0) : (meta.height ?? 0);
   checkSize(width, height);
   const pipe = sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels }).rotate().toColourspace('srgb').removeAlpha();
   try {
@@ -75,7 +88,10 @@ export async function decodeImage(input: ImageInput, index: number, opts: Decode
     if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
       throw new Error(`decoded to ${info.channels} channels of ${data.length / (info.width * info.height * info.channels)} bytes`);
     }
-    return shrunk({ id, source, width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length), original: { width, height } }, opts.shrinkTarget);
+    return shrunk(
+      { id, source, width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length), original: { width, height } },
+      opts.shrinkTarget,
+    );
   } catch (e) {
     throw badImage(source, file, `cannot decode the image (${firstLine(e)})`, 'the file may be truncated or corrupt', e);
   }
@@ -89,6 +105,8 @@ export async function decodeImage(input: ImageInput, index: number, opts: Decode
 async function shrunk(image: DecodedImage, target: number | undefined): Promise<DecodedImage> {
   if (!target || image.width <= 4 * target || image.height <= 4 * target) return image;
   const data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
-    .resize(2 * target, 2 * target, { fit: 'fill', kernel: 'linear' }).raw().toBuffer();
+    .resize(2 * target, 2 * target, { fit: 'fill', kernel: 'linear' })
+    .raw()
+    .toBuffer();
   return { ...image, width: 2 * target, height: 2 * target, data: new Uint8Array(data.buffer, data.byteOffset, data.length) };
 }

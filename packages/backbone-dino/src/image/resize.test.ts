@@ -16,9 +16,18 @@ describe('resizeNormalize', () => {
     const r0 = (0 * 0.75 + 60 * 0.75 + 120 * 0.25) / 1.75;
     const r1 = (60 * 0.25 + 120 * 0.75 + 240 * 0.75) / 1.75;
     const want = [
-      norm(r0, 0), norm(r1, 0), norm(r0, 0), norm(r1, 0),
-      norm(255 - r0, 1), norm(255 - r1, 1), norm(255 - r0, 1), norm(255 - r1, 1),
-      norm(10, 2), norm(10, 2), norm(10, 2), norm(10, 2),
+      norm(r0, 0),
+      norm(r1, 0),
+      norm(r0, 0),
+      norm(r1, 0),
+      norm(255 - r0, 1),
+      norm(255 - r1, 1),
+      norm(255 - r0, 1),
+      norm(255 - r1, 1),
+      norm(10, 2),
+      norm(10, 2),
+      norm(10, 2),
+      norm(10, 2),
     ];
     expect(maxAbsDiff(out, want)).toBeLessThan(1e-5);
   });

@@ -71,7 +71,9 @@ export function resizeNormalize(img: Raster, size: number | { height: number; wi
   for (let y = 0; y < inH; y++) {
     const row = (y0 + y) * stride + x0 * 3;
     for (let x = 0; x < outW; x++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       const s = row + tx.start[x] * 3;
       const wo = x * tx.maxCount;
       for (let j = 0; j < tx.count[x]; j++) {
@@ -82,17 +84,25 @@ export function resizeNormalize(img: Raster, size: number | { height: number; wi
         b += wt * img.data[p + 2];
       }
       const t = (y * outW + x) * 3;
-      tmp[t] = r; tmp[t + 1] = g; tmp[t + 2] = b;
+      tmp[t] = r;
+      tmp[t + 1] = g;
+      tmp[t + 2] = b;
     }
   }
   // Vertical pass, then normalize: (v/255 - mean) / std.
   const plane = outH * outW;
-  const sr = 1 / (255 * IMAGENET_STD[0]), sg = 1 / (255 * IMAGENET_STD[1]), sb = 1 / (255 * IMAGENET_STD[2]);
-  const mr = IMAGENET_MEAN[0] / IMAGENET_STD[0], mg = IMAGENET_MEAN[1] / IMAGENET_STD[1], mb = IMAGENET_MEAN[2] / IMAGENET_STD[2];
+  const sr = 1 / (255 * IMAGENET_STD[0]),
+    sg = 1 / (255 * IMAGENET_STD[1]),
+    sb = 1 / (255 * IMAGENET_STD[2]);
+  const mr = IMAGENET_MEAN[0] / IMAGENET_STD[0],
+    mg = IMAGENET_MEAN[1] / IMAGENET_STD[1],
+    mb = IMAGENET_MEAN[2] / IMAGENET_STD[2];
   for (let y = 0; y < outH; y++) {
     const wo = y * ty.maxCount;
     for (let x = 0; x < outW; x++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let j = 0; j < ty.count[y]; j++) {
         const wt = ty.w[wo + j];
         const t = ((ty.start[y] + j) * outW + x) * 3;

@@ -26,7 +26,14 @@ export interface HubAccess {
 
 /** Sizes and checksums of `paths` in `repo`, from the Hub's paths-info API. Missing files are absent from the map. */
 export async function remoteFiles(repo: string, paths: readonly string[], hub: HubAccess): Promise<Map<string, RemoteFile>> {
-  const infos = await pathsInfo({ repo, paths: [...paths], revision: hub.revision, hubUrl: hub.hubUrl, fetch: hub.fetch, ...(hub.accessToken ? { accessToken: hub.accessToken } : {}) });
+  const infos = await pathsInfo({
+    repo,
+    paths: [...paths],
+    revision: hub.revision,
+    hubUrl: hub.hubUrl,
+    fetch: hub.fetch,
+    ...(hub.accessToken ? { accessToken: hub.accessToken } : {}),
+  });
   const out = new Map<string, RemoteFile>();
   for (const i of infos) {
     if (i.type !== 'file') continue;
@@ -47,8 +54,21 @@ export interface DownloadResult {
  * checksum match what the Hub announced, so an interrupted or corrupt
  * download never leaves a file under the final name.
  */
-export async function downloadVerified(repo: string, remote: RemoteFile, dest: string, hub: HubAccess, onBytes?: (done: number) => void): Promise<DownloadResult> {
-  const blob = await downloadFile({ repo, path: remote.path, revision: hub.revision, hubUrl: hub.hubUrl, fetch: hub.fetch, ...(hub.accessToken ? { accessToken: hub.accessToken } : {}) });
+export async function downloadVerified(
+  repo: string,
+  remote: RemoteFile,
+  dest: string,
+  hub: HubAccess,
+  onBytes?: (done: number) => void,
+): Promise<DownloadResult> {
+  const blob = await downloadFile({
+    repo,
+    path: remote.path,
+    revision: hub.revision,
+    hubUrl: hub.hubUrl,
+    fetch: hub.fetch,
+    ...(hub.accessToken ? { accessToken: hub.accessToken } : {}),
+  });
   if (!blob) throw new AcsegError('MODEL_NOT_FOUND', `${repo} has no file ${remote.path} at revision ${hub.revision}`);
   await mkdir(dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
@@ -71,7 +91,9 @@ export async function downloadVerified(repo: string, remote: RemoteFile, dest: s
     await fh.close();
     const got = sha256.digest('hex');
     if (size !== remote.size) {
-      throw new AcsegError('BAD_MODEL', `${remote.path} from ${repo}: received ${size} bytes, the Hub announced ${remote.size} (download cut short?)`, { file: dest });
+      throw new AcsegError('BAD_MODEL', `${remote.path} from ${repo}: received ${size} bytes, the Hub announced ${remote.size} (download cut short?)`, {
+        file: dest,
+      });
     }
     let verified: Verification = 'none';
     if (remote.lfsSha256) {
@@ -92,8 +114,12 @@ export async function downloadVerified(repo: string, remote: RemoteFile, dest: s
 }
 
 function checksumError(repo: string, path: string, dest: string, kind: string, got: string, want: string): AcsegError {
-  return new AcsegError('BAD_MODEL', `${path} from ${repo}: checksum mismatch, ${kind} of the downloaded bytes is ${got}, the Hub lists ${want}; nothing was written to ${dest}`, {
-    file: dest,
-    hint: 'run the pull again; if it fails the same way, the download is being altered on its way (proxy?)',
-  });
+  return new AcsegError(
+    'BAD_MODEL',
+    `${path} from ${repo}: checksum mismatch, ${kind} of the downloaded bytes is ${got}, the Hub lists ${want}; nothing was written to ${dest}`,
+    {
+      file: dest,
+      hint: 'run the pull again; if it fails the same way, the download is being altered on its way (proxy?)',
+    },
+  );
 }

@@ -21,9 +21,10 @@ export function byHandInstructions(spec: KnownModel, dir: string, hubUrl: string
 }
 
 export function modelNotFound(spec: KnownModel, dir: string, hubUrl: string, revision: string, reason: string, cause?: unknown): AcsegError {
-  const after = spec.layout === 'safetensors'
-    ? `then run \`acseg models pull ${spec.name} --offline\` to check and convert them`
-    : `then run \`acseg models list\` to check them`;
+  const after =
+    spec.layout === 'safetensors'
+      ? `then run \`acseg models pull ${spec.name} --offline\` to check and convert them`
+      : `then run \`acseg models list\` to check them`;
   return new AcsegError('MODEL_NOT_FOUND', `${reason}\n${byHandInstructions(spec, dir, hubUrl, revision)}`, {
     file: dir,
     hint: after,

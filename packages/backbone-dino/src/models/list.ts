@@ -49,7 +49,8 @@ async function describeFolder(dir: string, name: string, revision: string): Prom
   const missing = needed.filter((f) => {
     const size = sizeOf.get(f);
     const rec = manifest?.files.find((m) => m.path === f);
-    if (size !== undefined && rec && rec.size !== size) problems.push(`${join(dir, f)} holds ${size} bytes, the manifest records ${rec.size} (truncated or replaced)`);
+    if (size !== undefined && rec && rec.size !== size)
+      problems.push(`${join(dir, f)} holds ${size} bytes, the manifest records ${rec.size} (truncated or replaced)`);
     return size === undefined || (rec !== undefined && rec.size !== size);
   });
   const candidates = layout === 'safetensors' ? ['model.onnx'] : layout === 'hub-onnx' ? ['onnx/model.onnx'] : ['onnx/model.onnx', 'model.onnx'];
@@ -60,9 +61,14 @@ async function describeFolder(dir: string, name: string, revision: string): Prom
   const usable = layout === 'files' ? complete : found !== undefined && !missing.includes(found);
   if (layout === 'safetensors' && complete && !found) problems.push(`the weights are not converted yet: run \`acseg models pull ${name} --offline\``);
   return {
-    name, revision, dir, layout,
+    name,
+    revision,
+    dir,
+    layout,
     size: all.reduce((a, f) => a + f.size, 0),
-    missing, complete, usable,
+    missing,
+    complete,
+    usable,
     onnx: usable && found ? join(dir, found) : undefined,
     verified: !!manifest && needed.length > 0 && needed.every((f) => manifest.files.some((m) => m.path === f && m.verified !== 'none')),
     problems,

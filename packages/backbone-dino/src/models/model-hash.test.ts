@@ -26,7 +26,8 @@ function tinyVit(salt: number): Uint8Array {
   return buildVitOnnx(w, inferVitConfig(w, 'tiny', { num_attention_heads: 3 }), { inputSize: 48, modelName: 'tiny-vit' });
 }
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-const hashesIn = async (cacheDir: string) => JSON.parse(await readFile(join(cacheDir, MODEL_HASHES_FILE), 'utf8')) as { files: Record<string, { sha256: string }> };
+const hashesIn = async (cacheDir: string) =>
+  JSON.parse(await readFile(join(cacheDir, MODEL_HASHES_FILE), 'utf8')) as { files: Record<string, { sha256: string }> };
 
 describe('the SHA-256 of a model file', () => {
   it('differs for two models of the same name and shape in one folder, and is the content hash', async () => {

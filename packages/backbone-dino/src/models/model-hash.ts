@@ -62,8 +62,15 @@ export async function modelSha256(file: string, bytes: Uint8Array, before: Stats
   const store = cacheDir ? join(cacheDir, MODEL_HASHES_FILE) : undefined;
   const hashes = store && steady ? await readHashes(store) : undefined;
   const e = hashes?.files[key];
-  if (e && e.size === before.size && e.mtimeMs === before.mtimeMs && e.ctimeMs === before.ctimeMs && e.ino === before.ino
-    && e.mtimeMs < e.hashedAt - RACY_MS && /^[0-9a-f]{64}$/.test(e.sha256)) {
+  if (
+    e &&
+    e.size === before.size &&
+    e.mtimeMs === before.mtimeMs &&
+    e.ctimeMs === before.ctimeMs &&
+    e.ino === before.ino &&
+    e.mtimeMs < e.hashedAt - RACY_MS &&
+    /^[0-9a-f]{64}$/.test(e.sha256)
+  ) {
     return e.sha256;
   }
   const hashedAt = Date.now();

@@ -8,7 +8,9 @@ import { findModel, knownModelNames, pullModel } from './index.js';
 import { FAKE_HUB_URL, fakeHub } from './testing/fake-hub.js';
 
 const made: string[] = [];
-afterAll(async () => { await Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))); });
+afterAll(async () => {
+  await Promise.all(made.map((d) => rm(d, { recursive: true, force: true })));
+});
 const savedToken = process.env.HF_TOKEN;
 afterEach(() => {
   if (savedToken === undefined) delete process.env.HF_TOKEN;
@@ -27,21 +29,51 @@ const repos = { [REPO]: { 'onnx/model.onnx': { content: onnx, lfs: true }, 'conf
 const gated = { repos: [REPO], token: 'hf_good' };
 
 async function refusal(p: Promise<unknown>): Promise<AcsegError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(AcsegError);
   return e as AcsegError;
 }
 
 describe('the new families in the registry', () => {
   it('names DINOv2 (with and without registers) and DINOv3 models with their patch, registers and family', () => {
-    expect(knownModelNames()).toEqual(expect.arrayContaining([
-      'dinov2-vits14', 'dinov2-vitb14', 'dinov2-reg-vits14', 'dinov2-reg-vitb14', 'dinov3-vits16', 'dinov3-vitb16',
-      'facebook/dinov2-small', 'facebook/dinov2-with-registers-base', 'facebook/dinov3-vits16-pretrain-lvd1689m',
-    ]));
-    expect(findModel('dinov2-vits14')).toMatchObject({ repo: 'Xenova/dinov2-small', layout: 'hub-onnx', family: 'dinov2', patchSize: 14, registers: 0, dim: 384, heads: 6 });
-    expect(findModel('dinov2-reg-vitb14')).toMatchObject({ repo: 'onnx-community/dinov2-with-registers-base', family: 'dinov2', patchSize: 14, registers: 4, dim: 768 });
+    expect(knownModelNames()).toEqual(
+      expect.arrayContaining([
+        'dinov2-vits14',
+        'dinov2-vitb14',
+        'dinov2-reg-vits14',
+        'dinov2-reg-vitb14',
+        'dinov3-vits16',
+        'dinov3-vitb16',
+        'facebook/dinov2-small',
+        'facebook/dinov2-with-registers-base',
+        'facebook/dinov3-vits16-pretrain-lvd1689m',
+      ]),
+    );
+    expect(findModel('dinov2-vits14')).toMatchObject({
+      repo: 'Xenova/dinov2-small',
+      layout: 'hub-onnx',
+      family: 'dinov2',
+      patchSize: 14,
+      registers: 0,
+      dim: 384,
+      heads: 6,
+    });
+    expect(findModel('dinov2-reg-vitb14')).toMatchObject({
+      repo: 'onnx-community/dinov2-with-registers-base',
+      family: 'dinov2',
+      patchSize: 14,
+      registers: 4,
+      dim: 768,
+    });
     expect(findModel('dinov3-vits16')).toMatchObject({ repo: REPO, family: 'dinov3', patchSize: 16, registers: 4, gated: { licence: 'the DINOv3 License' } });
-    expect(findModel('facebook/dinov3-vitb16-pretrain-lvd1689m')).toMatchObject({ layout: 'safetensors', files: ['model.safetensors', 'config.json'], gated: expect.anything() });
+    expect(findModel('facebook/dinov3-vitb16-pretrain-lvd1689m')).toMatchObject({
+      layout: 'safetensors',
+      files: ['model.safetensors', 'config.json'],
+      gated: expect.anything(),
+    });
     expect(findModel('dinov2-vits14')!.gated).toBeUndefined();
   });
 });
@@ -53,7 +85,9 @@ describe('pulling a gated model (DINOv3)', () => {
     const hub = fakeHub({ repos, gated });
     const e = await refusal(pullModel('dinov3-vits16', { cacheDir, fetch: hub.fetch, hubUrl: FAKE_HUB_URL }));
     expect(e.code).toBe('MODEL_NOT_FOUND');
-    expect(e.message).toBe(`dinov3-vits16: ${FAKE_HUB_URL}/${REPO} refused the download (HTTP 401): the model is gated behind the DINOv3 License; accept it at ${FAKE_HUB_URL}/${REPO}, then set HF_TOKEN to an access token of that account`);
+    expect(e.message).toBe(
+      `dinov3-vits16: ${FAKE_HUB_URL}/${REPO} refused the download (HTTP 401): the model is gated behind the DINOv3 License; accept it at ${FAKE_HUB_URL}/${REPO}, then set HF_TOKEN to an access token of that account`,
+    );
     expect(hub.authorizations.every((a) => a === null)).toBe(true);
   });
 

@@ -18,11 +18,17 @@ const configBytes = new TextEncoder().encode(JSON.stringify({ hidden_size: 384, 
 const xenova = (): Record<string, FakeFile> => ({ 'onnx/model.onnx': { content: onnxBytes, lfs: true }, 'config.json': { content: configBytes } });
 
 async function filesUnder(dir: string): Promise<string[]> {
-  return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
+  return (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
 }
 
 async function rejection(p: Promise<unknown>): Promise<AcsegError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(AcsegError);
   return e as AcsegError;
 }
@@ -31,7 +37,18 @@ function recordingProgress(): { progress: ProgressFactory; bars: Array<{ label: 
   const bars: Array<{ label: string; total: number; last: number }> = [];
   return {
     bars,
-    progress: { start(label, total) { const b = { label, total, last: 0 }; bars.push(b); return { update(n) { b.last = n; }, stop() {} }; } },
+    progress: {
+      start(label, total) {
+        const b = { label, total, last: 0 };
+        bars.push(b);
+        return {
+          update(n) {
+            b.last = n;
+          },
+          stop() {},
+        };
+      },
+    },
   };
 }
 
@@ -42,7 +59,13 @@ describe('pullModel', () => {
     const { progress, bars } = recordingProgress();
     const res = await pullModel('dino-vits16', { cacheDir, fetch: hub.fetch, hubUrl: FAKE_HUB_URL, progress });
     const dir = join(cacheDir, 'models', 'dino-vits16', 'main');
-    expect(res).toEqual({ dir, files: [join(dir, 'onnx/model.onnx'), join(dir, 'config.json')], onnx: join(dir, 'onnx/model.onnx'), layout: 'hub-onnx', downloaded: 2 });
+    expect(res).toEqual({
+      dir,
+      files: [join(dir, 'onnx/model.onnx'), join(dir, 'config.json')],
+      onnx: join(dir, 'onnx/model.onnx'),
+      layout: 'hub-onnx',
+      downloaded: 2,
+    });
     expect(new Uint8Array(await readFile(join(dir, 'onnx/model.onnx')))).toEqual(onnxBytes);
     expect(new Uint8Array(await readFile(join(dir, 'config.json')))).toEqual(configBytes);
     expect(await filesUnder(dir)).toEqual(['acseg-manifest.json', 'config.json', 'onnx/model.onnx']);
@@ -52,7 +75,10 @@ describe('pullModel', () => {
       { path: 'config.json', size: configBytes.length, sha256: sha256Hex(configBytes), verified: 'hub-git-sha1' },
     ]);
     expect(m).toMatchObject({ name: 'dino-vits16', repo: 'Xenova/dino-vits16', revision: 'main', layout: 'hub-onnx', hubUrl: FAKE_HUB_URL });
-    expect(bars.map((b) => [b.label, b.total, b.last])).toEqual([['dino-vits16: onnx/model.onnx', 5000, 5000], ['dino-vits16: config.json', configBytes.length, configBytes.length]]);
+    expect(bars.map((b) => [b.label, b.total, b.last])).toEqual([
+      ['dino-vits16: onnx/model.onnx', 5000, 5000],
+      ['dino-vits16: config.json', configBytes.length, configBytes.length],
+    ]);
 
     hub.requests.length = 0;
     const again = await pullModel('dino-vits16', { cacheDir, fetch: hub.fetch, hubUrl: FAKE_HUB_URL });
@@ -63,7 +89,10 @@ describe('pullModel', () => {
   });
 
   it('detects a checksum mismatch (LFS SHA-256 and Git SHA-1) and writes nothing under the final name', async () => {
-    for (const [path, kind] of [['onnx/model.onnx', 'SHA-256'], ['config.json', 'Git blob SHA-1']] as const) {
+    for (const [path, kind] of [
+      ['onnx/model.onnx', 'SHA-256'],
+      ['config.json', 'Git blob SHA-1'],
+    ] as const) {
       const cacheDir = await tmp();
       const bad = (path === 'config.json' ? configBytes : onnxBytes).slice();
       bad[10] ^= 0xff; // same length, one byte changed
@@ -95,14 +124,16 @@ describe('pullModel', () => {
     const hub = fakeHub({ repos: {}, offline: true });
     const e = await rejection(pullModel('dino-vits8', { cacheDir, fetch: hub.fetch, hubUrl: FAKE_HUB_URL }));
     expect(e.code).toBe('MODEL_NOT_FOUND');
-    expect(e.message).toBe([
-      `dino-vits8: cannot reach ${FAKE_HUB_URL}/Xenova/dino-vits8 (fetch failed: getaddrinfo ENOTFOUND hub.test)`,
-      `To install dino-vits8 by hand, download these files from ${FAKE_HUB_URL}/Xenova/dino-vits8 (revision main) and place them as shown:`,
-      `  ${FAKE_HUB_URL}/Xenova/dino-vits8/resolve/main/onnx/model.onnx`,
-      `    → ${join(dir, 'onnx/model.onnx')}`,
-      `  ${FAKE_HUB_URL}/Xenova/dino-vits8/resolve/main/config.json`,
-      `    → ${join(dir, 'config.json')}`,
-    ].join('\n'));
+    expect(e.message).toBe(
+      [
+        `dino-vits8: cannot reach ${FAKE_HUB_URL}/Xenova/dino-vits8 (fetch failed: getaddrinfo ENOTFOUND hub.test)`,
+        `To install dino-vits8 by hand, download these files from ${FAKE_HUB_URL}/Xenova/dino-vits8 (revision main) and place them as shown:`,
+        `  ${FAKE_HUB_URL}/Xenova/dino-vits8/resolve/main/onnx/model.onnx`,
+        `    → ${join(dir, 'onnx/model.onnx')}`,
+        `  ${FAKE_HUB_URL}/Xenova/dino-vits8/resolve/main/config.json`,
+        `    → ${join(dir, 'config.json')}`,
+      ].join('\n'),
+    );
     expect(e.hint).toBe('then run `acseg models list` to check them');
 
     // --offline never touches the network.
@@ -120,7 +151,10 @@ describe('pullModel', () => {
     const res = await pullModel('dino-vitb16', { cacheDir, offline: true });
     expect(res.onnx).toBe(join(dir, 'onnx/model.onnx'));
     const m = JSON.parse(await readFile(join(dir, 'acseg-manifest.json'), 'utf8')) as ModelManifest;
-    expect(m.files.map((f) => [f.path, f.sha256, f.verified])).toEqual([['onnx/model.onnx', sha256Hex(onnxBytes), 'none'], ['config.json', sha256Hex(configBytes), 'none']]);
+    expect(m.files.map((f) => [f.path, f.sha256, f.verified])).toEqual([
+      ['onnx/model.onnx', sha256Hex(onnxBytes), 'none'],
+      ['config.json', sha256Hex(configBytes), 'none'],
+    ]);
     const [entry] = await listModels(cacheDir);
     expect(entry).toMatchObject({ name: 'dino-vitb16', usable: true, complete: true, verified: false });
     // Online later: the hand-placed files match the Hub's checksums, so they are kept and marked verified.
@@ -130,7 +164,10 @@ describe('pullModel', () => {
     expect(hub.requests).toEqual(['POST /api/models/Xenova/dino-vitb16/paths-info/main']);
     expect((await listModels(cacheDir))[0].verified).toBe(true);
     // A hand-placed file that differs from the Hub's is replaced by the Hub's.
-    await writeFile(join(dir, 'config.json'), configBytes.map((b) => (b === 0x33 ? 0x34 : b)));
+    await writeFile(
+      join(dir, 'config.json'),
+      configBytes.map((b) => (b === 0x33 ? 0x34 : b)),
+    );
     expect((await pullModel('dino-vitb16', { cacheDir, fetch: hub.fetch, hubUrl: FAKE_HUB_URL })).downloaded).toBe(1);
     expect(new Uint8Array(await readFile(join(dir, 'config.json')))).toEqual(configBytes);
   });
@@ -142,15 +179,24 @@ describe('pullModel', () => {
     await writeFile(join(dir, 'onnx/model.onnx'), onnxBytes);
     await writeFile(join(dir, 'config.json'), configBytes);
     const warnings: string[] = [];
-    const res = await pullModel('dino-vits16', { cacheDir, fetch: fakeHub({ repos: {}, offline: true }).fetch, hubUrl: FAKE_HUB_URL, log: { info() {}, debug() {}, warn: (m) => warnings.push(m) } });
+    const res = await pullModel('dino-vits16', {
+      cacheDir,
+      fetch: fakeHub({ repos: {}, offline: true }).fetch,
+      hubUrl: FAKE_HUB_URL,
+      log: { info() {}, debug() {}, warn: (m) => warnings.push(m) },
+    });
     expect(res.downloaded).toBe(0);
-    expect(warnings).toEqual([`dino-vits16: cannot reach ${FAKE_HUB_URL}/Xenova/dino-vits16 (fetch failed: getaddrinfo ENOTFOUND hub.test); using the files in ${dir} without checking them`]);
+    expect(warnings).toEqual([
+      `dino-vits16: cannot reach ${FAKE_HUB_URL}/Xenova/dino-vits16 (fetch failed: getaddrinfo ENOTFOUND hub.test); using the files in ${dir} without checking them`,
+    ]);
   });
 
   it('converts a safetensors model after the download (injected converter), once per weights and input size', async () => {
     const cacheDir = await tmp();
     const weights = lcgBytes(3, 3000);
-    const hub = fakeHub({ repos: { 'facebook/dino-vits16': { 'model.safetensors': { content: weights, lfs: true }, 'config.json': { content: configBytes } } } });
+    const hub = fakeHub({
+      repos: { 'facebook/dino-vits16': { 'model.safetensors': { content: weights, lfs: true }, 'config.json': { content: configBytes } } },
+    });
     const calls: Array<Parameters<CheckpointConverter>[0]> = [];
     const convert: CheckpointConverter = async (o) => {
       calls.push(o);
@@ -160,7 +206,15 @@ describe('pullModel', () => {
     const dir = join(cacheDir, 'models', 'facebook--dino-vits16', 'main');
     const res = await pullModel('facebook/dino-vits16', { cacheDir, fetch: hub.fetch, hubUrl: FAKE_HUB_URL, convert });
     expect(res.files).toEqual([join(dir, 'model.safetensors'), join(dir, 'config.json'), join(dir, 'model.onnx')]);
-    expect(calls).toEqual([{ weights: join(dir, 'model.safetensors'), config: join(dir, 'config.json'), out: join(dir, 'model.onnx'), inputSize: 224, modelName: 'facebook/dino-vits16' }]);
+    expect(calls).toEqual([
+      {
+        weights: join(dir, 'model.safetensors'),
+        config: join(dir, 'config.json'),
+        out: join(dir, 'model.onnx'),
+        inputSize: 224,
+        modelName: 'facebook/dino-vits16',
+      },
+    ]);
     expect(await readFile(join(dir, 'model.onnx'), 'utf8')).toBe(`onnx of ${sha256Hex(weights)} at 224`);
     const m = JSON.parse(await readFile(join(dir, 'acseg-manifest.json'), 'utf8')) as ModelManifest;
     expect(m.converted).toMatchObject({ file: 'model.onnx', inputSize: 224, weightsSha256: sha256Hex(weights) });
@@ -168,13 +222,19 @@ describe('pullModel', () => {
     expect(calls).toHaveLength(1);
     await pullModel('facebook/dino-vits16', { cacheDir, fetch: hub.fetch, hubUrl: FAKE_HUB_URL, convert, inputSize: 448 });
     expect(calls.map((c) => c.inputSize)).toEqual([224, 448]);
-    expect(await resolveModelFile('facebook/dino-vits16', { cacheDir })).toEqual({ path: join(dir, 'model.onnx'), layout: 'acseg-onnx', name: 'facebook/dino-vits16' });
+    expect(await resolveModelFile('facebook/dino-vits16', { cacheDir })).toEqual({
+      path: join(dir, 'model.onnx'),
+      layout: 'acseg-onnx',
+      name: 'facebook/dino-vits16',
+    });
   });
 
   it('converts a real (tiny, random) checkpoint with the package converter into a loadable ViT', async () => {
     const cacheDir = await tmp();
     const weights = serializeSafetensors(makeVitWeights(TINY));
-    const config = new TextEncoder().encode(JSON.stringify({ hidden_size: 48, num_hidden_layers: 2, num_attention_heads: 3, intermediate_size: 192, patch_size: 16, image_size: 48 }));
+    const config = new TextEncoder().encode(
+      JSON.stringify({ hidden_size: 48, num_hidden_layers: 2, num_attention_heads: 3, intermediate_size: 192, patch_size: 16, image_size: 48 }),
+    );
     const hub = fakeHub({ repos: { 'facebook/dino-vits8': { 'model.safetensors': { content: weights, lfs: true }, 'config.json': { content: config } } } });
     const res = await pullModel('facebook/dino-vits8', { cacheDir, fetch: hub.fetch, hubUrl: FAKE_HUB_URL, inputSize: 32 });
     const model = describeVitModel(new Uint8Array(await readFile(res.onnx!)), res.onnx!);

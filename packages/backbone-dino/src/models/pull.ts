@@ -10,7 +10,13 @@ import { readManifest, writeManifest, type ModelManifest } from './manifest.js';
 import { getModel, type KnownModel } from './registry.js';
 
 /** The converter run after pulling a safetensors model (injectable for tests). */
-export type CheckpointConverter = (o: { weights: string; config?: string; out: string; inputSize?: number; modelName?: string }) => Promise<{ out: string; info: unknown }>;
+export type CheckpointConverter = (o: {
+  weights: string;
+  config?: string;
+  out: string;
+  inputSize?: number;
+  modelName?: string;
+}) => Promise<{ out: string; info: unknown }>;
 
 export interface PullOptions {
   /** Default: defaultCacheDir(). */
@@ -49,7 +55,10 @@ export interface PullResult {
 export const DEFAULT_INPUT_SIZE = 224;
 
 async function sizeOf(path: string): Promise<number> {
-  return stat(path).then((s) => (s.isFile() ? s.size : -1), () => -1);
+  return stat(path).then(
+    (s) => (s.isFile() ? s.size : -1),
+    () => -1,
+  );
 }
 
 /**
@@ -84,8 +93,16 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
   };
 
   const manifest: ModelManifest = {
-    format: 'acseg-model-manifest', version: 1, name, repo: spec.repo, revision, layout: spec.layout, hubUrl,
-    files: [], converted: old?.converted, updated: '',
+    format: 'acseg-model-manifest',
+    version: 1,
+    name,
+    repo: spec.repo,
+    revision,
+    layout: spec.layout,
+    hubUrl,
+    files: [],
+    converted: old?.converted,
+    updated: '',
   };
   let downloaded = 0;
 
@@ -119,9 +136,10 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
     } catch (e) {
       const status = (e as { statusCode?: unknown }).statusCode;
       if (spec.gated && (status === 401 || status === 403)) throw gatedRefusal(spec, hubUrl, status, !!accessToken, e);
-      const reason = typeof status === 'number'
-        ? `${name}: ${hubUrl}/${spec.repo} answered HTTP ${status} (${describeCause(e)})`
-        : `${name}: cannot reach ${hubUrl}/${spec.repo} (${describeCause(e)})`;
+      const reason =
+        typeof status === 'number'
+          ? `${name}: ${hubUrl}/${spec.repo} answered HTTP ${status} (${describeCause(e)})`
+          : `${name}: cannot reach ${hubUrl}/${spec.repo} (${describeCause(e)})`;
       if (opts.force || sizes.some((s) => s <= 0)) throw modelNotFound(spec, dir, hubUrl, revision, reason, e);
       log.warn(`${reason}; using the files in ${dir} without checking them`);
       await useLocal('offline');
@@ -186,12 +204,16 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
 function gatedRefusal(spec: KnownModel, hubUrl: string, status: number, hadToken: boolean, cause: unknown): AcsegError {
   const page = `${hubUrl}/${spec.repo}`;
   const licence = spec.gated!.licence;
-  return new AcsegError('MODEL_NOT_FOUND', hadToken
-    ? `${spec.name}: ${page} refused the download (HTTP ${status}) with the token in HF_TOKEN: the model is gated behind ${licence}; accept it at ${page} with the token's account`
-    : `${spec.name}: ${page} refused the download (HTTP ${status}): the model is gated behind ${licence}; accept it at ${page}, then set HF_TOKEN to an access token of that account`, {
-    hint: 'tokens: https://huggingface.co/settings/tokens (read access is enough)',
-    cause,
-  });
+  return new AcsegError(
+    'MODEL_NOT_FOUND',
+    hadToken
+      ? `${spec.name}: ${page} refused the download (HTTP ${status}) with the token in HF_TOKEN: the model is gated behind ${licence}; accept it at ${page} with the token's account`
+      : `${spec.name}: ${page} refused the download (HTTP ${status}): the model is gated behind ${licence}; accept it at ${page}, then set HF_TOKEN to an access token of that account`,
+    {
+      hint: 'tokens: https://huggingface.co/settings/tokens (read access is enough)',
+      cause,
+    },
+  );
 }
 
 function describeCause(e: unknown): string {

@@ -43,16 +43,28 @@ const ST_FILES = ['model.safetensors', 'config.json'] as const;
 
 function onnxModel(size: 's' | 'b', patch: 8 | 16): KnownModel {
   return {
-    name: `dino-vit${size}${patch}`, repo: `Xenova/dino-vit${size}${patch}`, files: ONNX_FILES, layout: 'hub-onnx', family: 'dino', registers: 0,
-    patchSize: patch, ...(size === 's' ? VITS : VITB),
+    name: `dino-vit${size}${patch}`,
+    repo: `Xenova/dino-vit${size}${patch}`,
+    files: ONNX_FILES,
+    layout: 'hub-onnx',
+    family: 'dino',
+    registers: 0,
+    patchSize: patch,
+    ...(size === 's' ? VITS : VITB),
     description: `DINO ViT-${size.toUpperCase()}/${patch}, ONNX export (Xenova)`,
   };
 }
 
 function weightsModel(size: 's' | 'b', patch: 8 | 16): KnownModel {
   return {
-    name: `facebook/dino-vit${size}${patch}`, repo: `facebook/dino-vit${size}${patch}`, files: ST_FILES, layout: 'safetensors', family: 'dino', registers: 0,
-    patchSize: patch, ...(size === 's' ? VITS : VITB),
+    name: `facebook/dino-vit${size}${patch}`,
+    repo: `facebook/dino-vit${size}${patch}`,
+    files: ST_FILES,
+    layout: 'safetensors',
+    family: 'dino',
+    registers: 0,
+    patchSize: patch,
+    ...(size === 's' ? VITS : VITB),
     description: `DINO ViT-${size.toUpperCase()}/${patch}, official weights (safetensors), converted to ONNX after download`,
   };
 }
@@ -71,36 +83,90 @@ function dinov2Models(size: 's' | 'b', registers: boolean): KnownModel[] {
   const hubName = `dinov2-${registers ? 'with-registers-' : ''}${SIZE_WORD[size]}`;
   const what = `DINOv2${registers ? ' with registers' : ''} ViT-${size.toUpperCase()}/14`;
   return [
-    { name: `dinov2${registers ? '-reg' : ''}-vit${size}14`, repo: registers ? `onnx-community/${hubName}` : `Xenova/${hubName}`, files: ONNX_FILES, layout: 'hub-onnx', ...arch, description: `${what}, ONNX export (Transformers.js)` },
-    { name: `facebook/${hubName}`, repo: `facebook/${hubName}`, files: ST_FILES, layout: 'safetensors', ...arch, description: `${what}, official weights (safetensors), converted to ONNX after download` },
+    {
+      name: `dinov2${registers ? '-reg' : ''}-vit${size}14`,
+      repo: registers ? `onnx-community/${hubName}` : `Xenova/${hubName}`,
+      files: ONNX_FILES,
+      layout: 'hub-onnx',
+      ...arch,
+      description: `${what}, ONNX export (Transformers.js)`,
+    },
+    {
+      name: `facebook/${hubName}`,
+      repo: `facebook/${hubName}`,
+      files: ST_FILES,
+      layout: 'safetensors',
+      ...arch,
+      description: `${what}, official weights (safetensors), converted to ONNX after download`,
+    },
   ];
 }
 
 /** DINOv3 (Siméoni et al. 2025) ViT-S/16 and B/16 (LVD-1689M): 2-D RoPE, 4 registers; gated behind the DINOv3 License. */
 function dinov3Models(size: 's' | 'b'): KnownModel[] {
-  const arch = { ...(size === 's' ? VITS : VITB), patchSize: 16, family: 'dinov3' as const, registers: 4, defaultInputSize: 224, gated: { licence: DINOV3_LICENCE } };
+  const arch = {
+    ...(size === 's' ? VITS : VITB),
+    patchSize: 16,
+    family: 'dinov3' as const,
+    registers: 4,
+    defaultInputSize: 224,
+    gated: { licence: DINOV3_LICENCE },
+  };
   const hubName = `dinov3-vit${size}16-pretrain-lvd1689m`;
   const what = `DINOv3 ViT-${size.toUpperCase()}/16 (LVD-1689M)`;
   return [
-    { name: `dinov3-vit${size}16`, repo: `onnx-community/${hubName}-ONNX`, files: ONNX_FILES, layout: 'hub-onnx', ...arch, description: `${what}, ONNX export (Transformers.js)` },
-    { name: `facebook/${hubName}`, repo: `facebook/${hubName}`, files: ST_FILES, layout: 'safetensors', ...arch, description: `${what}, official weights (safetensors), converted to ONNX after download` },
+    {
+      name: `dinov3-vit${size}16`,
+      repo: `onnx-community/${hubName}-ONNX`,
+      files: ONNX_FILES,
+      layout: 'hub-onnx',
+      ...arch,
+      description: `${what}, ONNX export (Transformers.js)`,
+    },
+    {
+      name: `facebook/${hubName}`,
+      repo: `facebook/${hubName}`,
+      files: ST_FILES,
+      layout: 'safetensors',
+      ...arch,
+      description: `${what}, official weights (safetensors), converted to ONNX after download`,
+    },
   ];
 }
 
 const CLIP: KnownModel = {
-  name: 'clip-vit-base-patch16', repo: 'openai/clip-vit-base-patch16',
-  files: ['model.safetensors', 'config.json', 'tokenizer.json', 'tokenizer_config.json'], layout: 'files',
-  patchSize: 16, dim: 768, heads: 12,
+  name: 'clip-vit-base-patch16',
+  repo: 'openai/clip-vit-base-patch16',
+  files: ['model.safetensors', 'config.json', 'tokenizer.json', 'tokenizer_config.json'],
+  layout: 'files',
+  patchSize: 16,
+  dim: 768,
+  heads: 12,
   description: 'CLIP ViT-B/16 weights and tokenizer, for @acseg/classifier-clip (paper Table 4)',
 };
 
 /** The models `acseg models pull` knows, by name. The paper uses DINO ViT-S/8 and ViT-S/16 (§4.1); DINOv2 and DINOv3 are newer backbones. */
-export const KNOWN_MODELS: Readonly<Record<string, KnownModel>> = Object.freeze(Object.fromEntries(
-  [onnxModel('s', 16), onnxModel('s', 8), onnxModel('b', 16), onnxModel('b', 8),
-    weightsModel('s', 16), weightsModel('s', 8), weightsModel('b', 16), weightsModel('b', 8),
-    ...dinov2Models('s', false), ...dinov2Models('b', false), ...dinov2Models('s', true), ...dinov2Models('b', true),
-    ...dinov3Models('s'), ...dinov3Models('b'), CLIP].map((m) => [m.name, m]),
-));
+export const KNOWN_MODELS: Readonly<Record<string, KnownModel>> = Object.freeze(
+  Object.fromEntries(
+    [
+      onnxModel('s', 16),
+      onnxModel('s', 8),
+      onnxModel('b', 16),
+      onnxModel('b', 8),
+      weightsModel('s', 16),
+      weightsModel('s', 8),
+      weightsModel('b', 16),
+      weightsModel('b', 8),
+      ...dinov2Models('s', false),
+      ...dinov2Models('b', false),
+      ...dinov2Models('s', true),
+      ...dinov2Models('b', true),
+      ...dinov3Models('s'),
+      ...dinov3Models('b'),
+      CLIP,
+    ].map((m) => [m.name, m]),
+  ),
+);
 
 export function knownModelNames(): string[] {
   return Object.keys(KNOWN_MODELS);

@@ -23,7 +23,10 @@ async function place(dir: string, files: Record<string, Uint8Array | string>): P
 }
 
 async function rejection(p: Promise<unknown>): Promise<AcsegError> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e).toBeInstanceOf(AcsegError);
   return e as AcsegError;
 }
@@ -41,13 +44,23 @@ describe('resolveModelFile', () => {
   it('takes an .onnx file or a folder in Hub or acseg layout', async () => {
     const root = await tmp();
     await place(root, { 'hub/Xenova-dino/onnx/model.onnx': onnx, 'hub/Xenova-dino/config.json': config, 'mine/model.onnx': onnx, 'loose/vit.onnx': onnx });
-    expect(await resolveModelFile(join(root, 'hub/Xenova-dino'))).toEqual({ path: join(root, 'hub/Xenova-dino/onnx/model.onnx'), layout: 'hub-onnx', name: 'dino' });
-    expect(await resolveModelFile(join(root, 'hub/Xenova-dino/onnx/model.onnx'))).toEqual({ path: join(root, 'hub/Xenova-dino/onnx/model.onnx'), layout: 'hub-onnx', name: 'dino' });
+    expect(await resolveModelFile(join(root, 'hub/Xenova-dino'))).toEqual({
+      path: join(root, 'hub/Xenova-dino/onnx/model.onnx'),
+      layout: 'hub-onnx',
+      name: 'dino',
+    });
+    expect(await resolveModelFile(join(root, 'hub/Xenova-dino/onnx/model.onnx'))).toEqual({
+      path: join(root, 'hub/Xenova-dino/onnx/model.onnx'),
+      layout: 'hub-onnx',
+      name: 'dino',
+    });
     expect(await resolveModelFile(join(root, 'mine'))).toEqual({ path: join(root, 'mine/model.onnx'), layout: 'acseg-onnx', name: 'mine' });
     expect(await resolveModelFile(join(root, 'loose/vit.onnx'))).toEqual({ path: join(root, 'loose/vit.onnx'), layout: 'acseg-onnx', name: 'vit' });
     const e = await rejection(resolveModelFile(join(root, 'hub')));
     expect(e.code).toBe('MODEL_NOT_FOUND');
-    expect(e.message).toBe(`${join(root, 'hub')}: the folder holds no ONNX model (looked for ${join(root, 'hub/onnx/model.onnx')} and ${join(root, 'hub/model.onnx')})`);
+    expect(e.message).toBe(
+      `${join(root, 'hub')}: the folder holds no ONNX model (looked for ${join(root, 'hub/onnx/model.onnx')} and ${join(root, 'hub/model.onnx')})`,
+    );
   });
 
   it('finds a pulled model by name, with the model name as its identity', async () => {
@@ -68,14 +81,16 @@ describe('resolveModelFile', () => {
     const e = await rejection(resolveModelFile('dino-vitb8', { cacheDir, hubUrl: 'https://huggingface.co' }));
     const dir = join(cacheDir, 'models/dino-vitb8/main');
     expect(e.code).toBe('MODEL_NOT_FOUND');
-    expect(e.message).toBe([
-      `model dino-vitb8 is not in the cache (${dir})`,
-      'To install dino-vitb8 by hand, download these files from https://huggingface.co/Xenova/dino-vitb8 (revision main) and place them as shown:',
-      '  https://huggingface.co/Xenova/dino-vitb8/resolve/main/onnx/model.onnx',
-      `    → ${dir}/onnx/model.onnx`,
-      '  https://huggingface.co/Xenova/dino-vitb8/resolve/main/config.json',
-      `    → ${dir}/config.json`,
-    ].join('\n'));
+    expect(e.message).toBe(
+      [
+        `model dino-vitb8 is not in the cache (${dir})`,
+        'To install dino-vitb8 by hand, download these files from https://huggingface.co/Xenova/dino-vitb8 (revision main) and place them as shown:',
+        '  https://huggingface.co/Xenova/dino-vitb8/resolve/main/onnx/model.onnx',
+        `    → ${dir}/onnx/model.onnx`,
+        '  https://huggingface.co/Xenova/dino-vitb8/resolve/main/config.json',
+        `    → ${dir}/config.json`,
+      ].join('\n'),
+    );
     expect(e.hint).toBe('run `acseg models pull dino-vitb8`, or place the files as shown');
 
     await place(join(cacheDir, 'models/facebook--dino-vitb16/main'), { 'model.safetensors': 'w', 'config.json': '{}' });
@@ -124,12 +139,22 @@ describe('listModels', () => {
     expect(list.map((m) => m.name)).toEqual(['dino-vitb16', 'dino-vits16', 'facebook/dino-vits8', 'my-vit']);
     const manifestSize = (await import('node:fs')).statSync(join(models, 'dino-vits16/main/acseg-manifest.json')).size;
     expect(row('dino-vits16')).toEqual({
-      name: 'dino-vits16', revision: 'main', dir: join(models, 'dino-vits16/main'), layout: 'hub-onnx',
-      size: onnx.length + config.length + manifestSize, missing: [], complete: true, usable: true,
-      onnx: join(models, 'dino-vits16/main/onnx/model.onnx'), verified: true, problems: [],
+      name: 'dino-vits16',
+      revision: 'main',
+      dir: join(models, 'dino-vits16/main'),
+      layout: 'hub-onnx',
+      size: onnx.length + config.length + manifestSize,
+      missing: [],
+      complete: true,
+      usable: true,
+      onnx: join(models, 'dino-vits16/main/onnx/model.onnx'),
+      verified: true,
+      problems: [],
     });
     expect(row('dino-vitb16')).toMatchObject({ missing: ['onnx/model.onnx'], complete: false, usable: false, onnx: undefined });
-    expect(row('dino-vitb16').problems).toEqual([`${join(models, 'dino-vitb16/main/onnx/model.onnx.tmp-1-2-3')} is a leftover partial download (safe to delete)`]);
+    expect(row('dino-vitb16').problems).toEqual([
+      `${join(models, 'dino-vitb16/main/onnx/model.onnx.tmp-1-2-3')} is a leftover partial download (safe to delete)`,
+    ]);
     expect(row('facebook/dino-vits8')).toMatchObject({ layout: 'safetensors', complete: true, usable: false, verified: false });
     expect(row('facebook/dino-vits8').problems).toEqual(['the weights are not converted yet: run `acseg models pull facebook/dino-vits8 --offline`']);
     expect(row('my-vit')).toMatchObject({ layout: 'unknown', usable: true, onnx: join(models, 'my-vit/main/model.onnx') });

@@ -24,7 +24,11 @@ export interface ResolveOptions {
   hubUrl?: string;
 }
 
-const kind = (path: string) => stat(path).then((s) => (s.isDirectory() ? 'dir' : s.isFile() ? 'file' : null), () => null);
+const kind = (path: string) =>
+  stat(path).then(
+    (s) => (s.isDirectory() ? 'dir' : s.isFile() ? 'file' : null),
+    () => null,
+  );
 
 function fromFile(file: string): ResolvedModel {
   return { path: file, layout: basename(dirname(resolvePath(file))) === 'onnx' ? 'hub-onnx' : 'acseg-onnx', name: modelNameFromPath(file) };
@@ -56,7 +60,9 @@ export async function resolveModelFile(nameOrPath: string, opts: ResolveOptions 
     });
   }
   if (spec.layout === 'files') {
-    throw new AcsegError('BAD_MODEL', `${spec.name} is not a ViT backbone model (${spec.description})`, { hint: 'pass a DINO model: dino-vits16, dino-vits8, ...' });
+    throw new AcsegError('BAD_MODEL', `${spec.name} is not a ViT backbone model (${spec.description})`, {
+      hint: 'pass a DINO model: dino-vits16, dino-vits8, ...',
+    });
   }
   const revision = opts.revision ?? 'main';
   const dir = modelDir(cacheDir, spec.name, revision);
@@ -71,10 +77,14 @@ export async function resolveModelFile(nameOrPath: string, opts: ResolveOptions 
   const broken = folders.find((m) => m.revision === revision) ?? (opts.revision ? undefined : folders[0]);
   if (broken && !weightsHere) {
     const what = broken.missing.length ? `lacks ${broken.missing.join(', ')}` : 'holds no ONNX file';
-    throw new AcsegError('BAD_MODEL', `model ${spec.name} in the cache is incomplete: ${broken.dir} ${what}${broken.problems.map((p) => `\n  ${p}`).join('')}\n${instructions}`, {
-      file: broken.dir,
-      hint: `run \`acseg models pull ${spec.name} --force\`, or place the files as shown`,
-    });
+    throw new AcsegError(
+      'BAD_MODEL',
+      `model ${spec.name} in the cache is incomplete: ${broken.dir} ${what}${broken.problems.map((p) => `\n  ${p}`).join('')}\n${instructions}`,
+      {
+        file: broken.dir,
+        hint: `run \`acseg models pull ${spec.name} --force\`, or place the files as shown`,
+      },
+    );
   }
   throw new AcsegError('MODEL_NOT_FOUND', `model ${spec.name} is not in the cache (${dir})\n${instructions}`, {
     file: dir,

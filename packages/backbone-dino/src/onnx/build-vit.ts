@@ -46,7 +46,10 @@ export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: Bu
   const names = FAMILY_NAMES[family];
   const R = config.registers ?? 0;
   const { height: H, width: Wd } = inputShape(options.inputSize);
-  for (const [what, v] of [['height', H], ['width', Wd]] as const) {
+  for (const [what, v] of [
+    ['height', H],
+    ['width', Wd],
+  ] as const) {
     if (!Number.isInteger(v) || v < p || v % p !== 0) {
       throw new AcsegError('BAD_CONFIG', `input ${what} ${v} is not a positive multiple of the patch size ${p}`);
     }
@@ -64,8 +67,14 @@ export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: Bu
     nodes.push({ opType: op, input: inputs, output: [name], name: `${op}_${counter++}`, attribute: attrs });
     return name;
   };
-  const init = (name: string, dims: number[], data: Float32Array): string => { inits.push(floatTensor(name, dims, data)); return name; };
-  const ints = (name: string, values: number[]): string => { inits.push(int64Tensor(name, values)); return name; };
+  const init = (name: string, dims: number[], data: Float32Array): string => {
+    inits.push(floatTensor(name, dims, data));
+    return name;
+  };
+  const ints = (name: string, values: number[]): string => {
+    inits.push(int64Tensor(name, values));
+    return name;
+  };
   const wt = (name: string) => weights[name].data;
   const linear = (x: string, prefix: string, inDim: number, outDim: number): string => {
     const w = init(`${prefix}.weight_t`, [inDim, outDim], transpose(wt(`${prefix}.weight`), outDim, inDim));
@@ -93,7 +102,8 @@ export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: Bu
   }
   const cls = node('Expand', [init(names.cls, [1, 1, d], clsInit), node('Concat', [batch, ints('one_d', [1, d])], [attrInt('axis', 0)])]);
   const parts = [cls];
-  if (R > 0) parts.push(node('Expand', [init(names.registers, [1, R, d], wt(names.registers)), node('Concat', [batch, ints('r_d', [R, d])], [attrInt('axis', 0)])]));
+  if (R > 0)
+    parts.push(node('Expand', [init(names.registers, [1, R, d], wt(names.registers)), node('Concat', [batch, ints('r_d', [R, d])], [attrInt('axis', 0)])]));
   parts.push(patches);
   let x = node('Concat', parts, [attrInt('axis', 1)]);
 
@@ -106,7 +116,10 @@ export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: Bu
     cos.set(t.cos, (1 + R) * dh);
     sin.set(t.sin, (1 + R) * dh);
     const rot = new Float32Array(dh * dh); // x·rot = rotate_half(x) = [−x₂, x₁]
-    for (let j = 0; j < dh / 2; j++) { rot[(j + dh / 2) * dh + j] = -1; rot[j * dh + j + dh / 2] = 1; }
+    for (let j = 0; j < dh / 2; j++) {
+      rot[(j + dh / 2) * dh + j] = -1;
+      rot[j * dh + j + dh / 2] = 1;
+    }
     rope = { cos: init('rope_cos', [N, dh], cos), sin: init('rope_sin', [N, dh], sin), rot: init('rope_rotate_half', [dh, dh], rot) };
   }
   const applyRope = (t: string): string => (rope ? node('Add', [node('Mul', [t, rope.cos]), node('Mul', [node('MatMul', [t, rope.rot]), rope.sin])]) : t);
@@ -131,7 +144,11 @@ export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: Bu
     if (last) keys = node('Identity', [k], [], OUTPUTS.keys);
     const qh = applyRope(node('Transpose', [node('Reshape', [q, headsShape])], [attrInts('perm', [0, 2, 1, 3])]));
     const kt = rope
-      ? node('Transpose', [applyRope(node('Transpose', [node('Reshape', [k, headsShape])], [attrInts('perm', [0, 2, 1, 3])]))], [attrInts('perm', [0, 1, 3, 2])])
+      ? node(
+          'Transpose',
+          [applyRope(node('Transpose', [node('Reshape', [k, headsShape])], [attrInts('perm', [0, 2, 1, 3])]))],
+          [attrInts('perm', [0, 1, 3, 2])],
+        )
       : node('Transpose', [node('Reshape', [k, headsShape])], [attrInts('perm', [0, 2, 3, 1])]);
     const vh = node('Transpose', [node('Reshape', [v, headsShape])], [attrInts('perm', [0, 2, 1, 3])]);
     const scores = node('Mul', [node('MatMul', [qh, kt]), scale]);
@@ -165,11 +182,7 @@ export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: Bu
       node: nodes,
       initializer: inits,
       input: [floatValueInfo('pixel_values', ['batch', 3, H, Wd])],
-      output: [
-        floatValueInfo(OUTPUTS.tokens, ['batch', N, d]),
-        floatValueInfo(attn, ['batch', h, N, N]),
-        floatValueInfo(keys, ['batch', N, d]),
-      ],
+      output: [floatValueInfo(OUTPUTS.tokens, ['batch', N, d]), floatValueInfo(attn, ['batch', h, N, N]), floatValueInfo(keys, ['batch', N, d])],
     },
   });
   return onnx.ModelProto.encode(model).finish();

@@ -22,7 +22,13 @@ describe.each(V2_FAMILIES)('convertCheckpoint of a %s checkpoint (Hub names) aga
     writeFileSync(config, JSON.stringify(ref.config));
     const { out, info } = await convertCheckpoint({ weights, config, out: join(dir, `${family}-${k}.onnx`), inputSize: { height: H, width: W } });
     const R = ref.config.num_register_tokens ?? 0;
-    expect(info).toMatchObject({ family: family === 'dinov2-reg' ? 'dinov2' : family, registers: R, patchSize: ref.config.patch_size, inputHeight: H, inputWidth: W });
+    expect(info).toMatchObject({
+      family: family === 'dinov2-reg' ? 'dinov2' : family,
+      registers: R,
+      patchSize: ref.config.patch_size,
+      inputHeight: H,
+      inputWidth: W,
+    });
     const s = await ort.InferenceSession.create(out);
     try {
       const o = await s.run({ pixel_values: new ort.Tensor('float32', v2Input(c), c.shape) });

@@ -42,14 +42,19 @@ describe('convertCheckpoint (safetensors → ONNX) against the PyTorch reference
 
   it('accepts a "vit." prefix and defaults to head dim 64 without config', async () => {
     const weights = await writeTiny('prefixed.safetensors', (w) => {
-      for (const k of Object.keys(w)) { w[`vit.${k}`] = w[k]; delete w[k]; }
+      for (const k of Object.keys(w)) {
+        w[`vit.${k}`] = w[k];
+        delete w[k];
+      }
     });
     const { info } = await convertCheckpoint({ weights, out: join(dir, 'p.onnx'), inputSize: 32 });
     expect(info.heads).toBe(1); // 48 / 64 rounds to 1
   });
 
   it('names a missing tensor and the file', async () => {
-    const weights = await writeTiny('missing.safetensors', (w) => { delete w['encoder.layer.1.attention.attention.key.bias']; });
+    const weights = await writeTiny('missing.safetensors', (w) => {
+      delete w['encoder.layer.1.attention.attention.key.bias'];
+    });
     await expect(convertCheckpoint({ weights, out: join(dir, 'x.onnx') })).rejects.toMatchObject({
       code: 'BAD_CHECKPOINT',
       message: expect.stringMatching(/missing\.safetensors: missing tensor "encoder\.layer\.1\.attention\.attention\.key\.bias"/),

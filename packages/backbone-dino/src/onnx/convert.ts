@@ -23,7 +23,17 @@ export interface ConvertOptions {
 
 export interface ConvertResult {
   out: string;
-  info: { family: VitFamily; dim: number; depth: number; heads: number; patchSize: number; registers: number; inputSize: number; inputHeight: number; inputWidth: number };
+  info: {
+    family: VitFamily;
+    dim: number;
+    depth: number;
+    heads: number;
+    patchSize: number;
+    registers: number;
+    inputSize: number;
+    inputHeight: number;
+    inputWidth: number;
+  };
 }
 
 function defaultName(weights: string): string {
@@ -67,8 +77,15 @@ export async function convertCheckpoint(opts: ConvertOptions): Promise<ConvertRe
   return {
     out,
     info: {
-      family: config.family ?? 'dino', dim: config.dim, depth: config.depth, heads: config.heads, patchSize: config.patchSize, registers: config.registers ?? 0,
-      inputSize: Math.min(shape.height, shape.width), inputHeight: shape.height, inputWidth: shape.width,
+      family: config.family ?? 'dino',
+      dim: config.dim,
+      depth: config.depth,
+      heads: config.heads,
+      patchSize: config.patchSize,
+      registers: config.registers ?? 0,
+      inputSize: Math.min(shape.height, shape.width),
+      inputHeight: shape.height,
+      inputWidth: shape.width,
     },
   };
 }

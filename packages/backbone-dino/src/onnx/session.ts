@@ -99,7 +99,12 @@ export class VitSession {
    * with a fixed batch B gets a short batch padded with blank images; the
    * outputs' first `batch` rows are the images'.
    */
-  async run(pixels: Float32Array, batch: number, size: number | { height: number; width: number }, want: { attention?: boolean; keys?: boolean } = {}): Promise<VitOutputs> {
+  async run(
+    pixels: Float32Array,
+    batch: number,
+    size: number | { height: number; width: number },
+    want: { attention?: boolean; keys?: boolean } = {},
+  ): Promise<VitOutputs> {
     const m = this.model;
     const H = typeof size === 'number' ? size : size.height;
     const W = typeof size === 'number' ? size : size.width;
@@ -114,7 +119,11 @@ export class VitSession {
     const fetches = [m.tokensOutput];
     if (want.attention) fetches.push(m.attentionOutput);
     if (want.keys) {
-      if (!m.keysOutput) throw new AcsegError('BAD_CONFIG', `${m.file} has no "keys" output`, { file: m.file, hint: 'convert the weights with `acseg models convert` to get the keys output' });
+      if (!m.keysOutput)
+        throw new AcsegError('BAD_CONFIG', `${m.file} has no "keys" output`, {
+          file: m.file,
+          hint: 'convert the weights with `acseg models convert` to get the keys output',
+        });
       fetches.push(m.keysOutput);
     }
     const feeds = { [m.inputName]: new ort.Tensor('float32', input, [fed, 3, H, W]) };
@@ -126,13 +135,18 @@ export class VitSession {
     }
     const hidden = out[m.tokensOutput];
     const hd = hidden.dims;
-    if (hd.length !== 3 || hd[0] !== fed) throw new AcsegError('BAD_MODEL', `${m.file}: output "${m.tokensOutput}" has shape [${hd}], expected [${fed}, n+1, d]`, { file: m.file });
+    if (hd.length !== 3 || hd[0] !== fed)
+      throw new AcsegError('BAD_MODEL', `${m.file}: output "${m.tokensOutput}" has shape [${hd}], expected [${fed}, n+1, d]`, { file: m.file });
     const res: VitOutputs = { batch, tokens: hd[1], dim: hd[2], hidden: hidden.data as Float32Array };
     if (want.attention) {
       const a = out[m.attentionOutput];
       const ad = a.dims;
       if (ad.length !== 4 || ad[0] !== fed || ad[2] !== hd[1] || ad[3] !== hd[1]) {
-        throw new AcsegError('BAD_MODEL', `${m.file}: the attention output "${m.attentionOutput}" has shape [${ad}], expected [${fed}, heads, ${hd[1]}, ${hd[1]}]`, { file: m.file });
+        throw new AcsegError(
+          'BAD_MODEL',
+          `${m.file}: the attention output "${m.attentionOutput}" has shape [${ad}], expected [${fed}, heads, ${hd[1]}, ${hd[1]}]`,
+          { file: m.file },
+        );
       }
       res.attention = a.data as Float32Array;
       res.heads = ad[1];

@@ -15,7 +15,13 @@ const original = new Uint8Array(readFileSync(file));
 /** Protobuf bytes of an unknown varint field: tag (field << 3 | 0), value. */
 function unknownField(field: number, value: number): Uint8Array {
   const out: number[] = [];
-  for (let v = field * 8; ; v = Math.floor(v / 128)) { if (v < 128) { out.push(v); break; } out.push((v % 128) | 128); }
+  for (let v = field * 8; ; v = Math.floor(v / 128)) {
+    if (v < 128) {
+      out.push(v);
+      break;
+    }
+    out.push((v % 128) | 128);
+  }
   out.push(value);
   return Uint8Array.from(out);
 }

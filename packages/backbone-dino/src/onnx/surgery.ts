@@ -80,7 +80,10 @@ export function appendToGraph(bytes: Uint8Array, fields: Uint8Array): Uint8Array
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((a, b) => a + b.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
@@ -94,8 +97,12 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 export function findLastAttentionSoftmax(model: OnnxModel): string | undefined {
   const nodes = model.graph?.node ?? [];
   const passThrough = new Set(['Cast', 'Identity', 'Dropout']);
-  const feedsMatMul = (value: string, hops: number): boolean => nodes.some((m) => m.input?.includes(value)
-    && (m.opType === 'MatMul' || (hops > 0 && passThrough.has(m.opType ?? '') && !!m.output?.[0] && feedsMatMul(m.output[0], hops - 1))));
+  const feedsMatMul = (value: string, hops: number): boolean =>
+    nodes.some(
+      (m) =>
+        m.input?.includes(value) &&
+        (m.opType === 'MatMul' || (hops > 0 && passThrough.has(m.opType ?? '') && !!m.output?.[0] && feedsMatMul(m.output[0], hops - 1))),
+    );
   for (let i = nodes.length - 1; i >= 0; i--) {
     const n = nodes[i];
     if (n.opType !== 'Softmax' || !n.output?.[0]) continue;

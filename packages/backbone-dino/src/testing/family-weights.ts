@@ -43,7 +43,10 @@ export function makeFamilyWeights(s: FamilyShape): VitWeights {
     for (const [role, part] of Object.entries(N.parts)) {
       const name = `${N.block(i)}${part}`;
       const shape = shapes[role];
-      if (role === 'ls1' || role === 'ls2') { specs.push([name, shape, 0.05, 0.1]); continue; }
+      if (role === 'ls1' || role === 'ls2') {
+        specs.push([name, shape, 0.05, 0.1]);
+        continue;
+      }
       const isNorm = role.startsWith('norm');
       specs.push([`${name}.weight`, shape, isNorm ? 0.1 : 1 / Math.sqrt(shape[1] ?? d), isNorm ? 1 : 0]);
       if (!(s.family === 'dinov3' && role === 'k')) specs.push([`${name}.bias`, [shape[0]], 0.02, 0]);
@@ -51,7 +54,15 @@ export function makeFamilyWeights(s: FamilyShape): VitWeights {
   }
   const w: VitWeights = {};
   specs.forEach(([name, shape, scale, offset], t) => {
-    w[name] = { shape, data: lcgUniform(5000 + t, shape.reduce((a, b) => a * b, 1), scale, offset) };
+    w[name] = {
+      shape,
+      data: lcgUniform(
+        5000 + t,
+        shape.reduce((a, b) => a * b, 1),
+        scale,
+        offset,
+      ),
+    };
   });
   return w;
 }

@@ -35,6 +35,6 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function clsAttention(att: ArrayLike<number>, shape: number[], b: number): Float32Array {
   const [, H, N] = shape;
   const out = new Float32Array(H * (N - 1));
-  for (let h = 0; h < H; h++) for (let j = 1; j < N; j++) out[h * (N - 1) + j - 1] = att[((b * H + h) * N) * N + j];
+  for (let h = 0; h < H; h++) for (let j = 1; j < N; j++) out[h * (N - 1) + j - 1] = att[(b * H + h) * N * N + j];
   return out;
 }

@@ -52,14 +52,22 @@ export function weightSpecs(s: TinyVitSpec): Array<[string, number[], number, nu
   for (let i = 0; i < s.depth; i++) {
     const b = `encoder.layer.${i}.`;
     specs.push(
-      [`${b}layernorm_before.weight`, [d], 0.1, 1], [`${b}layernorm_before.bias`, [d], 0.1, 0],
-      [`${b}attention.attention.query.weight`, [d, d], 0.4, 0], [`${b}attention.attention.query.bias`, [d], 0.05, 0],
-      [`${b}attention.attention.key.weight`, [d, d], 0.4, 0], [`${b}attention.attention.key.bias`, [d], 0.05, 0],
-      [`${b}attention.attention.value.weight`, [d, d], 0.15, 0], [`${b}attention.attention.value.bias`, [d], 0.05, 0],
-      [`${b}attention.output.dense.weight`, [d, d], 0.15, 0], [`${b}attention.output.dense.bias`, [d], 0.05, 0],
-      [`${b}layernorm_after.weight`, [d], 0.1, 1], [`${b}layernorm_after.bias`, [d], 0.1, 0],
-      [`${b}intermediate.dense.weight`, [m, d], 0.15, 0], [`${b}intermediate.dense.bias`, [m], 0.05, 0],
-      [`${b}output.dense.weight`, [d, m], 0.07, 0], [`${b}output.dense.bias`, [d], 0.05, 0],
+      [`${b}layernorm_before.weight`, [d], 0.1, 1],
+      [`${b}layernorm_before.bias`, [d], 0.1, 0],
+      [`${b}attention.attention.query.weight`, [d, d], 0.4, 0],
+      [`${b}attention.attention.query.bias`, [d], 0.05, 0],
+      [`${b}attention.attention.key.weight`, [d, d], 0.4, 0],
+      [`${b}attention.attention.key.bias`, [d], 0.05, 0],
+      [`${b}attention.attention.value.weight`, [d, d], 0.15, 0],
+      [`${b}attention.attention.value.bias`, [d], 0.05, 0],
+      [`${b}attention.output.dense.weight`, [d, d], 0.15, 0],
+      [`${b}attention.output.dense.bias`, [d], 0.05, 0],
+      [`${b}layernorm_after.weight`, [d], 0.1, 1],
+      [`${b}layernorm_after.bias`, [d], 0.1, 0],
+      [`${b}intermediate.dense.weight`, [m, d], 0.15, 0],
+      [`${b}intermediate.dense.bias`, [m], 0.05, 0],
+      [`${b}output.dense.weight`, [d, m], 0.07, 0],
+      [`${b}output.dense.bias`, [d], 0.05, 0],
     );
   }
   specs.push(['layernorm.weight', [d], 0.1, 1], ['layernorm.bias', [d], 0.1, 0]);
@@ -70,7 +78,15 @@ export function weightSpecs(s: TinyVitSpec): Array<[string, number[], number, nu
 export function makeVitWeights(s: TinyVitSpec = TINY): VitWeights {
   const w: VitWeights = {};
   weightSpecs(s).forEach(([name, shape, scale, offset], t) => {
-    w[name] = { shape, data: lcgUniform(1000 + t, shape.reduce((a, b) => a * b, 1), scale, offset) };
+    w[name] = {
+      shape,
+      data: lcgUniform(
+        1000 + t,
+        shape.reduce((a, b) => a * b, 1),
+        scale,
+        offset,
+      ),
+    };
   });
   return w;
 }

@@ -42,11 +42,24 @@ export function loadV2Reference(family: V2Family): V2Reference {
 /** The reference model's weights, regenerated from its list (Hub names). */
 export function v2Weights(ref: V2Reference): VitWeights {
   const w: VitWeights = {};
-  for (const [name, shape, seed, scale, offset] of ref.weights) w[name] = { shape, data: lcgUniform(seed, shape.reduce((a, b) => a * b, 1), scale, offset) };
+  for (const [name, shape, seed, scale, offset] of ref.weights)
+    w[name] = {
+      shape,
+      data: lcgUniform(
+        seed,
+        shape.reduce((a, b) => a * b, 1),
+        scale,
+        offset,
+      ),
+    };
   return w;
 }
 
 /** The reference case's input: 2 × 3 × H × W LCG values in [−2, 2]. */
 export function v2Input(c: V2Case): Float32Array {
-  return lcgUniform(c.input_seed, c.shape.reduce((a, b) => a * b, 1), 2);
+  return lcgUniform(
+    c.input_seed,
+    c.shape.reduce((a, b) => a * b, 1),
+    2,
+  );
 }

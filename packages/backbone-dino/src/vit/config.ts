@@ -58,14 +58,22 @@ export const W = {
   finalB: 'layernorm.bias',
   block: (i: number) => `encoder.layer.${i}.`,
   blockParts: [
-    'layernorm_before.weight', 'layernorm_before.bias',
-    'attention.attention.query.weight', 'attention.attention.query.bias',
-    'attention.attention.key.weight', 'attention.attention.key.bias',
-    'attention.attention.value.weight', 'attention.attention.value.bias',
-    'attention.output.dense.weight', 'attention.output.dense.bias',
-    'layernorm_after.weight', 'layernorm_after.bias',
-    'intermediate.dense.weight', 'intermediate.dense.bias',
-    'output.dense.weight', 'output.dense.bias',
+    'layernorm_before.weight',
+    'layernorm_before.bias',
+    'attention.attention.query.weight',
+    'attention.attention.query.bias',
+    'attention.attention.key.weight',
+    'attention.attention.key.bias',
+    'attention.attention.value.weight',
+    'attention.attention.value.bias',
+    'attention.output.dense.weight',
+    'attention.output.dense.bias',
+    'layernorm_after.weight',
+    'layernorm_after.bias',
+    'intermediate.dense.weight',
+    'intermediate.dense.bias',
+    'output.dense.weight',
+    'output.dense.bias',
   ],
 } as const;
 
@@ -128,7 +136,8 @@ export function inferVitConfig(weights: VitWeights, file: string, json?: HubVitC
   let registers = 0;
   const reg = weights[N.registers];
   if (reg && family !== 'dino') {
-    if (reg.shape.length !== 3 || reg.shape[0] !== 1 || reg.shape[2] !== dim) throw bad(file, `tensor "${N.registers}" has shape [${reg.shape}], expected [1, registers, ${dim}]`);
+    if (reg.shape.length !== 3 || reg.shape[0] !== 1 || reg.shape[2] !== dim)
+      throw bad(file, `tensor "${N.registers}" has shape [${reg.shape}], expected [1, registers, ${dim}]`);
     registers = reg.shape[1];
   }
   if (json?.num_register_tokens !== undefined && json.num_register_tokens !== registers) {
@@ -143,20 +152,34 @@ export function inferVitConfig(weights: VitWeights, file: string, json?: HubVitC
   }
   const mlpDim = get(`${N.block(0)}${N.parts.fc1!}.weight`).shape[0];
   if (json?.hidden_act && json.hidden_act !== 'gelu') throw bad(file, `config hidden_act "${json.hidden_act}" is not supported (DINO uses exact GELU)`);
-  if (json?.hidden_size !== undefined && json.hidden_size !== dim) throw bad(file, `config hidden_size ${json.hidden_size} disagrees with the weights (${dim})`);
-  if (json?.num_hidden_layers !== undefined && json.num_hidden_layers !== depth) throw bad(file, `config num_hidden_layers ${json.num_hidden_layers} disagrees with the weights (${depth} blocks)`);
+  if (json?.hidden_size !== undefined && json.hidden_size !== dim)
+    throw bad(file, `config hidden_size ${json.hidden_size} disagrees with the weights (${dim})`);
+  if (json?.num_hidden_layers !== undefined && json.num_hidden_layers !== depth)
+    throw bad(file, `config num_hidden_layers ${json.num_hidden_layers} disagrees with the weights (${depth} blocks)`);
   const heads = json?.num_attention_heads ?? Math.max(1, Math.round(dim / 64));
   if (!Number.isInteger(heads) || heads < 1 || dim % heads !== 0) throw bad(file, `${heads} attention heads do not divide the dimension ${dim}`);
   if (family === 'dinov3' && (dim / heads) % 4 !== 0) throw bad(file, `head dimension ${dim / heads} is not a multiple of 4, which 2-D RoPE needs`);
   const expect: Record<string, number[]> = { [`${N.patch}.bias`]: [dim], [`${N.norm}.weight`]: [dim], [`${N.norm}.bias`]: [dim] };
   const shapes: Record<BlockRole, [number, number] | [number]> = {
-    norm1: [dim], norm2: [dim], q: [dim, dim], k: [dim, dim], v: [dim, dim], o: [dim, dim], fc1: [mlpDim, dim], fc2: [dim, mlpDim], ls1: [dim], ls2: [dim],
+    norm1: [dim],
+    norm2: [dim],
+    q: [dim, dim],
+    k: [dim, dim],
+    v: [dim, dim],
+    o: [dim, dim],
+    fc1: [mlpDim, dim],
+    fc2: [dim, mlpDim],
+    ls1: [dim],
+    ls2: [dim],
   };
   for (let i = 0; i < depth; i++) {
     const b = N.block(i);
     for (const [role, part] of Object.entries(N.parts) as Array<[BlockRole, string]>) {
       const shape = shapes[role];
-      if (role === 'ls1' || role === 'ls2') { expect[`${b}${part}`] = shape; continue; }
+      if (role === 'ls1' || role === 'ls2') {
+        expect[`${b}${part}`] = shape;
+        continue;
+      }
       expect[`${b}${part}.weight`] = shape;
       // DINOv3 has no key bias; any other missing bias is a damaged file.
       if (!(family === 'dinov3' && role === 'k' && !(`${b}${part}.bias` in weights))) expect[`${b}${part}.bias`] = [shape[0]];
@@ -170,7 +193,15 @@ export function inferVitConfig(weights: VitWeights, file: string, json?: HubVitC
   }
   const eps = family === 'dino' ? 1e-6 : (json?.layer_norm_eps ?? (family === 'dinov3' ? 1e-5 : 1e-6));
   return {
-    family, dim, depth, heads, patchSize, mlpDim, gridSize, layerNormEps: eps, registers,
+    family,
+    dim,
+    depth,
+    heads,
+    patchSize,
+    mlpDim,
+    gridSize,
+    layerNormEps: eps,
+    registers,
     positions: family === 'dinov3' ? 'rope' : family === 'dinov2' && registers > 0 ? 'bicubic-aa' : 'bicubic',
     ...(family === 'dinov3' ? { ropeTheta: json?.rope_theta ?? 100 } : {}),
   };

@@ -19,9 +19,14 @@ export function ropeTables(gh: number, gw: number, headDim: number, theta: numbe
       for (let k = 0; k < quarter; k++) {
         const ay = f32(f32(f32(2 * Math.PI) * y) * freq[k]);
         const ax = f32(f32(f32(2 * Math.PI) * x) * freq[k]);
-        for (const [j, a] of [[k, ay], [quarter + k, ax]] as const) {
-          cos[o + j] = Math.cos(a); cos[o + headDim / 2 + j] = Math.cos(a);
-          sin[o + j] = Math.sin(a); sin[o + headDim / 2 + j] = Math.sin(a);
+        for (const [j, a] of [
+          [k, ay],
+          [quarter + k, ax],
+        ] as const) {
+          cos[o + j] = Math.cos(a);
+          cos[o + headDim / 2 + j] = Math.cos(a);
+          sin[o + j] = Math.sin(a);
+          sin[o + headDim / 2 + j] = Math.sin(a);
         }
       }
     }

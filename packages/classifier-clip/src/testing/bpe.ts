@@ -32,7 +32,11 @@ export function testMergesText(): string {
   let i = 0;
   for (let rank = 0; rank < CLIP_MERGES; rank++) {
     if (merges[rank] !== undefined) continue;
-    if (i === level.length * NEVER_IN_UTF8.length) { level = next; next = []; i = 0; }
+    if (i === level.length * NEVER_IN_UTF8.length) {
+      level = next;
+      next = [];
+      i = 0;
+    }
     const prefix = level[Math.floor(i / NEVER_IN_UTF8.length)];
     const last = NEVER_IN_UTF8[i % NEVER_IN_UTF8.length];
     merges[rank] = `${prefix} ${last}`;

@@ -73,12 +73,17 @@ export function clipTensorShapes(s: TinyClipSpec): Array<[string, number[]]> {
   out.push(['vision_model.embeddings.position_embedding.weight', [grid * grid + 1, v.width]]);
   out.push(['text_model.embeddings.token_embedding.weight', [t.vocab, t.width]]);
   out.push(['text_model.embeddings.position_embedding.weight', [t.context, t.width]]);
-  const norm = (p: string, d: number): void => { out.push([`${p}.weight`, [d]], [`${p}.bias`, [d]]); };
+  const norm = (p: string, d: number): void => {
+    out.push([`${p}.weight`, [d]], [`${p}.bias`, [d]]);
+  };
   const lin = (p: string, o: number, i: number, bias = true): void => {
     out.push([`${p}.weight`, [o, i]]);
     if (bias) out.push([`${p}.bias`, [o]]);
   };
-  for (const [tower, c] of [['vision_model', v], ['text_model', t]] as const) {
+  for (const [tower, c] of [
+    ['vision_model', v],
+    ['text_model', t],
+  ] as const) {
     for (let l = 0; l < c.layers; l++) {
       const p = `${tower}.encoder.layers.${l}`;
       norm(`${p}.layer_norm1`, c.width);
@@ -109,8 +114,26 @@ export async function writeTinyClip(dir: string, bpeGzPath?: string, spec: TinyC
   const config = {
     model_type: 'clip',
     projection_dim: spec.projection,
-    vision_config: { hidden_size: spec.vision.width, num_attention_heads: spec.vision.heads, num_hidden_layers: spec.vision.layers, patch_size: spec.vision.patch, image_size: spec.vision.imageSize, intermediate_size: spec.vision.mlp, hidden_act: act, layer_norm_eps: 1e-5 },
-    text_config: { hidden_size: spec.text.width, num_attention_heads: spec.text.heads, num_hidden_layers: spec.text.layers, max_position_embeddings: spec.text.context, vocab_size: spec.text.vocab, intermediate_size: spec.text.mlp, hidden_act: act, layer_norm_eps: 1e-5 },
+    vision_config: {
+      hidden_size: spec.vision.width,
+      num_attention_heads: spec.vision.heads,
+      num_hidden_layers: spec.vision.layers,
+      patch_size: spec.vision.patch,
+      image_size: spec.vision.imageSize,
+      intermediate_size: spec.vision.mlp,
+      hidden_act: act,
+      layer_norm_eps: 1e-5,
+    },
+    text_config: {
+      hidden_size: spec.text.width,
+      num_attention_heads: spec.text.heads,
+      num_hidden_layers: spec.text.layers,
+      max_position_embeddings: spec.text.context,
+      vocab_size: spec.text.vocab,
+      intermediate_size: spec.text.mlp,
+      hidden_act: act,
+      layer_norm_eps: 1e-5,
+    },
   };
   await writeFile(join(dir, 'config.json'), JSON.stringify(config, null, 2));
   await writeFile(join(dir, 'tokenizer.json'), JSON.stringify(bpeGzPath ? await buildClipTokenizerJson(bpeGzPath) : clipTokenizerJson(testMergesText())));

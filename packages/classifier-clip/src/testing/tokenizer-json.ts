@@ -18,7 +18,11 @@ export function bytesToUnicode(): string[] {
   const cs = [...bs];
   let n = 0;
   for (let b = 0; b < 256; b++) {
-    if (!bs.includes(b)) { bs.push(b); cs.push(256 + n); n++; }
+    if (!bs.includes(b)) {
+      bs.push(b);
+      cs.push(256 + n);
+      n++;
+    }
   }
   // In insertion order (printable bytes first), as CLIP's vocabulary lists them.
   return cs.map((c) => String.fromCodePoint(c));
@@ -36,12 +40,22 @@ export function clipTokenizerJson(text: string): Record<string, unknown> {
   const symbols = bytesToUnicode();
   const tokens = [...symbols, ...symbols.map((s) => `${s}</w>`), ...merges.map((m) => m.split(' ').join(''))];
   const vocab: Record<string, number> = {};
-  tokens.forEach((t, i) => { vocab[t] = i; });
+  tokens.forEach((t, i) => {
+    vocab[t] = i;
+  });
   const sot = tokens.length;
   const eot = tokens.length + 1;
   vocab['<|startoftext|>'] = sot;
   vocab['<|endoftext|>'] = eot;
-  const special = (id: number, content: string): Record<string, unknown> => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: true, special: true });
+  const special = (id: number, content: string): Record<string, unknown> => ({
+    id,
+    content,
+    single_word: false,
+    lstrip: false,
+    rstrip: false,
+    normalized: true,
+    special: true,
+  });
   return {
     version: '1.0',
     truncation: null,
@@ -57,6 +71,16 @@ export function clipTokenizerJson(text: string): Record<string, unknown> {
     },
     post_processor: { type: 'RobertaProcessing', sep: ['<|endoftext|>', eot], cls: ['<|startoftext|>', sot], trim_offsets: false, add_prefix_space: false },
     decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
-    model: { type: 'BPE', dropout: null, unk_token: '<|endoftext|>', continuing_subword_prefix: '', end_of_word_suffix: '</w>', fuse_unk: false, byte_fallback: false, vocab, merges },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: '<|endoftext|>',
+      continuing_subword_prefix: '',
+      end_of_word_suffix: '</w>',
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges,
+    },
   };
 }

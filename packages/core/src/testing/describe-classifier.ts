@@ -19,7 +19,10 @@ export interface ClassifierKit {
 }
 
 async function rejection(work: Promise<unknown>): Promise<unknown> {
-  return work.then(() => undefined, (e: unknown) => e);
+  return work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
 }
 
 async function labelled(kit: ClassifierKit, seed: number): Promise<RegionLabel[][]> {

@@ -83,7 +83,10 @@ export function describeGenerator(name: string, kit: GeneratorKit): void {
       const [f] = kit.features();
       const bad = withNaN(f);
       await using(kit, 1, async (g) => {
-        const e = await g.generate([bad]).then(() => undefined, (err: unknown) => err);
+        const e = await g.generate([bad]).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
         expect(isAcsegError(e), `expected an AcsegError, got ${String(e)}`).toBe(true);
         expect((e as Error).message).toContain(bad.source ?? bad.id);
       });

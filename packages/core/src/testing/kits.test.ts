@@ -22,7 +22,11 @@ describeClassifier('size', {
   inputs: async () => {
     const features = [axisFeatures('a', 1), axisFeatures('b', 2)];
     const [sa, sb] = await axisGenerator.generate(features);
-    return [sa, sb].map((s, i) => ({ image: `${s.id}.png`, features: features[i], regions: assignmentToRegions({ assignment: s.assignment, k: s.k, grid: features[i].grid, width: 4, height: 2 }) }));
+    return [sa, sb].map((s, i) => ({
+      image: `${s.id}.png`,
+      features: features[i],
+      regions: assignmentToRegions({ assignment: s.assignment, k: s.k, grid: features[i].grid, width: 4, height: 2 }),
+    }));
   },
 });
 

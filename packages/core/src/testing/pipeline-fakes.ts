@@ -45,7 +45,6 @@ export const axisGenerator: ConceptGenerator = {
   },
 };
 
-
 /** Labels a region 1 ("large") when it covers at least `minFraction` of its image, else 0 ("small"). */
 export function sizeClassifier(minFraction = 0.5): ConceptClassifier {
   return {

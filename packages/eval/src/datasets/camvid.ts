@@ -24,9 +24,21 @@ export async function openCamVid(root: string, options: OpenOptions = {}): Promi
     const png = join(images, `${id}.png`);
     return existsSync(jpg) || !existsSync(png) ? jpg : png;
   };
-  const { items, problems } = checkItems(ids.map((id) => ({ id, image: imageOf(id), label: join(labels, `${id}.png`) })), 'CamVid', split, root);
+  const { items, problems } = checkItems(
+    ids.map((id) => ({ id, image: imageOf(id), label: join(labels, `${id}.png`) })),
+    'CamVid',
+    split,
+    root,
+  );
   return {
-    name: 'camvid', split, root, classNames: [...CAMVID_CLASSES], ignoreIndex: 255, hasBackground: false, items, problems,
+    name: 'camvid',
+    split,
+    root,
+    classNames: [...CAMVID_CLASSES],
+    ignoreIndex: 255,
+    hasBackground: false,
+    items,
+    problems,
     loadLabel: (item) => loadCheckedLabel(item, CAMVID_CLASSES.length),
   };
 }

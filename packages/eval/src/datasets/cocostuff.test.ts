@@ -6,7 +6,15 @@ import { writeGreyPng, writeJpeg } from '../testing/files.js';
 import { resizeCropNearest, shortSideCrop } from '../transform.js';
 import { fineToCoarse, loadCocoMapping, openCocoStuff27 } from './cocostuff.js';
 
-interface Case { width: number; height: number; size: number; label: number[]; resize: [number, number]; crop: [number, number, number, number]; expected: number[] }
+interface Case {
+  width: number;
+  height: number;
+  size: number;
+  label: number[];
+  resize: [number, number];
+  crop: [number, number, number, number];
+  expected: number[];
+}
 
 describe('COCO-Stuff transform geometry', () => {
   it('matches the torch reference (nearest-exact resize of the short side, centre crop with Python round)', async () => {
@@ -58,7 +66,9 @@ describe('openCocoStuff27 on a synthetic COCO layout', () => {
     await writeGreyPng(join(root, 'annotations', 'val2017', 'bad.png'), W, H, new Array<number>(W * H).fill(190));
     await writeFile(join(root, 'ids.txt'), '000000000139\nbad\n');
   });
-  afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
 
   it('reads the curated list, reports missing files, maps and crops labels and images alike', async () => {
     const ds = await openCocoStuff27(root, { split: 'val' });

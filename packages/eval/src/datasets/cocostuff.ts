@@ -51,12 +51,17 @@ export async function loadCocoMapping(file = join(COCO_DATA_DIR, 'mapping.json')
 /** Maps fine stuffthingmaps values to coarse classes (255 stays void); the error names the file. */
 export function fineToCoarse(label: LabelMap, mapping: CocoMapping, file: string): LabelMap {
   const lut = new Uint8Array(256).fill(254);
-  mapping.fineToCoarse.forEach((c, v) => { lut[v] = c; });
+  mapping.fineToCoarse.forEach((c, v) => {
+    lut[v] = c;
+  });
   lut[255] = 255;
   const data = new Uint8Array(label.data.length);
   for (let p = 0; p < data.length; p++) {
     const c = lut[label.data[p]];
-    if (c === 254) throw new AcsegError('BAD_DATASET', `${file}: value ${label.data[p]} is not a COCO-Stuff class (0..${mapping.fineToCoarse.length - 1}, 255 = void)`, { file });
+    if (c === 254)
+      throw new AcsegError('BAD_DATASET', `${file}: value ${label.data[p]} is not a COCO-Stuff class (0..${mapping.fineToCoarse.length - 1}, 255 = void)`, {
+        file,
+      });
     data[p] = c;
   }
   return { width: label.width, height: label.height, data };
@@ -80,13 +85,25 @@ export async function openCocoStuff27(root: string, options: CocoOpenOptions = {
   const mapping = await loadCocoMapping(options.mappingFile);
   const which = options.ids ?? 'curated';
   let ids: string[];
-  if (which === 'all') ids = readdirSync(images).filter((f) => /\.jpe?g$/i.test(f)).map((f) => f.replace(/\.jpe?g$/i, '')).sort();
+  if (which === 'all')
+    ids = readdirSync(images)
+      .filter((f) => /\.jpe?g$/i.test(f))
+      .map((f) => f.replace(/\.jpe?g$/i, ''))
+      .sort();
   else if (which === 'curated') {
     const list = join(COCO_DATA_DIR, `curated_${folder}.txt`);
-    if (!existsSync(list)) throw new AcsegError('BAD_CONFIG', `no curated COCO-Stuff list for split "${split}" (train or val)`, { hint: 'pass ids: "all" or the path of an id list' });
+    if (!existsSync(list))
+      throw new AcsegError('BAD_CONFIG', `no curated COCO-Stuff list for split "${split}" (train or val)`, {
+        hint: 'pass ids: "all" or the path of an id list',
+      });
     ids = await readIdList(list, 'COCO-Stuff');
   } else ids = await readIdList(which, 'COCO-Stuff');
-  const { items, problems } = checkItems(ids.map((id) => ({ id, image: join(images, `${id}.jpg`), label: join(annotDir!, `${id}.png`) })), 'COCO-Stuff', split, root);
+  const { items, problems } = checkItems(
+    ids.map((id) => ({ id, image: join(images, `${id}.jpg`), label: join(annotDir!, `${id}.png`) })),
+    'COCO-Stuff',
+    split,
+    root,
+  );
   const classes = mapping.coarseNames.length;
 
   const geometry = async (item: DatasetItem): Promise<Required<ImageTransform> & { width: number; height: number }> => {
@@ -100,7 +117,14 @@ export async function openCocoStuff27(root: string, options: CocoOpenOptions = {
   };
 
   return {
-    name: 'cocostuff27', split, root, classNames: mapping.coarseNames, ignoreIndex: 255, hasBackground: false, items, problems,
+    name: 'cocostuff27',
+    split,
+    root,
+    classNames: mapping.coarseNames,
+    ignoreIndex: 255,
+    hasBackground: false,
+    items,
+    problems,
     async loadLabel(item) {
       const fine = await readLabelPng(item.label);
       const g = await geometry(item);
@@ -113,9 +137,12 @@ export async function openCocoStuff27(root: string, options: CocoOpenOptions = {
       const g = await geometry(item);
       try {
         const { data, info } = await sharp(item.image)
-          .removeAlpha().toColourspace('srgb')
+          .removeAlpha()
+          .toColourspace('srgb')
           .resize({ width: g.resize.width, height: g.resize.height, fit: 'fill', kernel: 'linear' })
-          .extract(g.crop).raw().toBuffer({ resolveWithObject: true });
+          .extract(g.crop)
+          .raw()
+          .toBuffer({ resolveWithObject: true });
         if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
         return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), id: item.id };
       } catch (e) {

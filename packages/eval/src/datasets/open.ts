@@ -18,9 +18,17 @@ export async function openDataset(name: string, root: string, options: CocoOpenO
 
 function open(name: string, root: string, options: CocoOpenOptions): Promise<Dataset> {
   switch (name.toLowerCase()) {
-    case 'voc': case 'voc2012': return openVoc(root, options);
-    case 'camvid': return openCamVid(root, options);
-    case 'coco': case 'cocostuff': case 'cocostuff27': case 'coco-stuff-27': return openCocoStuff27(root, options);
-    default: throw new AcsegError('BAD_CONFIG', `unknown dataset "${name}". Available datasets: ${DATASET_NAMES.join(', ')}`);
+    case 'voc':
+    case 'voc2012':
+      return openVoc(root, options);
+    case 'camvid':
+      return openCamVid(root, options);
+    case 'coco':
+    case 'cocostuff':
+    case 'cocostuff27':
+    case 'coco-stuff-27':
+      return openCocoStuff27(root, options);
+    default:
+      throw new AcsegError('BAD_CONFIG', `unknown dataset "${name}". Available datasets: ${DATASET_NAMES.join(', ')}`);
   }
 }

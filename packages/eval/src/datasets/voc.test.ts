@@ -19,10 +19,19 @@ beforeAll(async () => {
   VOC = join(data, 'voc');
   CAMVID = join(data, 'camvid');
   // A portrait image in train, as VOC has (labels are read at the image's own size).
-  voc = await writeTinyVoc(VOC, { val: sizes(5, 40, 30), train: [[40, 30], [30, 44], [40, 30]] });
+  voc = await writeTinyVoc(VOC, {
+    val: sizes(5, 40, 30),
+    train: [
+      [40, 30],
+      [30, 44],
+      [40, 30],
+    ],
+  });
   camvid = await writeTinyCamVid(CAMVID, { val: sizes(4, 48, 36), train: sizes(6, 48, 36) });
 });
-afterAll(async () => { await rm(data, { recursive: true, force: true }); });
+afterAll(async () => {
+  await rm(data, { recursive: true, force: true });
+});
 
 async function classCounts(ds: Awaited<ReturnType<typeof openVoc>>): Promise<number[]> {
   const counts = new Array<number>(256).fill(0);
@@ -97,7 +106,9 @@ describe('bad VOC layouts and items', () => {
     await writeGreyPng(join(root, 'SegmentationClass', 'small.png'), 2, 3, [0, 0, 0, 0, 0, 0]);
     await writeGreyPng(join(root, 'SegmentationClass', 'badvalue.png'), 4, 3, [0, 0, 0, 0, 30, 0, 0, 0, 0, 0, 0, 0]);
   });
-  afterAll(async () => { await rm(root, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
 
   it('skips an item whose label is missing and names the file', async () => {
     const ds = await openVoc(root);

@@ -19,9 +19,21 @@ export async function openVoc(root: string, options: OpenOptions = {}): Promise<
   const labels = requireDir(root, 'SegmentationClass', 'VOC 2012', VOC_HINT);
   const lists = requireDir(root, join('ImageSets', 'Segmentation'), 'VOC 2012', VOC_HINT);
   const ids = await readIdList(join(lists, `${split}.txt`), 'VOC 2012', `splits are the .txt files in ${lists}`);
-  const { items, problems } = checkItems(ids.map((id) => ({ id, image: join(images, `${id}.jpg`), label: join(labels, `${id}.png`) })), 'VOC 2012', split, root);
+  const { items, problems } = checkItems(
+    ids.map((id) => ({ id, image: join(images, `${id}.jpg`), label: join(labels, `${id}.png`) })),
+    'VOC 2012',
+    split,
+    root,
+  );
   return {
-    name: 'voc', split, root, classNames: [...VOC_CLASSES], ignoreIndex: 255, hasBackground: true, items, problems,
+    name: 'voc',
+    split,
+    root,
+    classNames: [...VOC_CLASSES],
+    ignoreIndex: 255,
+    hasBackground: true,
+    items,
+    problems,
     loadLabel: (item) => loadCheckedLabel(item, VOC_CLASSES.length),
   };
 }

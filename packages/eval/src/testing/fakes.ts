@@ -1,4 +1,15 @@
-import { imageId, type Backbone, type ClassifyInput, type ConceptAssignment, type ConceptClassifier, type ConceptGenerator, type FeatureMap, type FeatureResult, type ImageInput, type RegionLabel } from '@acseg/core';
+import {
+  imageId,
+  type Backbone,
+  type ClassifyInput,
+  type ConceptAssignment,
+  type ConceptClassifier,
+  type ConceptGenerator,
+  type FeatureMap,
+  type FeatureResult,
+  type ImageInput,
+  type RegionLabel,
+} from '@acseg/core';
 import type { LabelMap } from '../label.js';
 
 /**
@@ -12,11 +23,18 @@ export function groundTruthBackbone(labels: Map<string, LabelMap>): Backbone {
     info: { model: 'gt', patchSize: 1, inputSize: 0, dim: 1, hasAttention: false },
     async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {
       for (const [i, img] of images.entries()) {
-        const key = typeof img === 'string' ? img : img.id ?? '';
+        const key = typeof img === 'string' ? img : (img.id ?? '');
         const l = labels.get(key);
         if (!l) throw new Error(`no label for ${key}`);
         const tokens = Float32Array.from(l.data, (v) => v + 1);
-        const features: FeatureMap = { id: imageId(img, i), grid: { h: l.height, w: l.width }, dim: 1, tokens, imageSize: { width: l.width, height: l.height }, source: key };
+        const features: FeatureMap = {
+          id: imageId(img, i),
+          grid: { h: l.height, w: l.width },
+          dim: 1,
+          tokens,
+          imageSize: { width: l.width, height: l.height },
+          source: key,
+        };
         yield { ok: true, features };
       }
     },
@@ -78,11 +96,13 @@ export function majorityClassifier(): ConceptClassifier & { fittedOn: number } {
       clf.fittedOn = inputs.length;
     },
     async classify(inputs: readonly ClassifyInput[]): Promise<RegionLabel[][]> {
-      return inputs.map((inp) => inp.regions.concepts.map((c, region) => {
-        const m = votes.get(c);
-        const best = m ? [...m.entries()].sort((a, b) => b[1] - a[1])[0][0] : 255;
-        return { region, classId: best };
-      }));
+      return inputs.map((inp) =>
+        inp.regions.concepts.map((c, region) => {
+          const m = votes.get(c);
+          const best = m ? [...m.entries()].sort((a, b) => b[1] - a[1])[0][0] : 255;
+          return { region, classId: best };
+        }),
+      );
     },
   };
   return clf;

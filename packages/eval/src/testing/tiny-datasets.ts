@@ -18,7 +18,9 @@ export interface TinyItem {
   label: Uint8Array;
 }
 
-export interface TinySplits { [split: string]: TinyItem[] }
+export interface TinySplits {
+  [split: string]: TinyItem[];
+}
 
 /** Split name → sizes (width × height) of its images, in list order. */
 export type TinyLayout = Record<string, Array<[number, number]>>;
@@ -55,14 +57,21 @@ function scene(next: () => number, width: number, height: number, background: nu
 async function writeSceneJpeg(file: string, item: TinyItem, colour: (cls: number) => [number, number, number]): Promise<void> {
   const data = new Uint8Array(item.width * item.height * 3);
   item.label.forEach((cls, p) => data.set(colour(cls), p * 3));
-  await sharp(Buffer.from(data), { raw: { width: item.width, height: item.height, channels: 3 } }).jpeg({ quality: 95 }).toFile(file);
+  await sharp(Buffer.from(data), { raw: { width: item.width, height: item.height, channels: 3 } })
+    .jpeg({ quality: 95 })
+    .toFile(file);
 }
 
 function makeItems(layout: TinyLayout, seed: number, background: (next: () => number) => number, objects: readonly number[]): TinySplits {
   const next = mulberry32(seed);
   const out: TinySplits = {};
   for (const [split, sizes] of Object.entries(layout)) {
-    out[split] = sizes.map(([width, height], i) => ({ id: `${split}_${String(i).padStart(3, '0')}`, width, height, label: scene(next, width, height, background(next), objects) }));
+    out[split] = sizes.map(([width, height], i) => ({
+      id: `${split}_${String(i).padStart(3, '0')}`,
+      width,
+      height,
+      label: scene(next, width, height, background(next), objects),
+    }));
   }
   return out;
 }
@@ -72,7 +81,12 @@ function makeItems(layout: TinyLayout, seed: number, background: (next: () => nu
  * ImageSets/Segmentation/SPLIT.txt. Background 0, objects 1..20.
  */
 export async function writeTinyVoc(root: string, layout: TinyLayout, seed = 1): Promise<TinySplits> {
-  const splits = makeItems(layout, seed, () => 0, Array.from({ length: 20 }, (_, i) => i + 1));
+  const splits = makeItems(
+    layout,
+    seed,
+    () => 0,
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
   const palette = vocPalette();
   await mkdir(join(root, 'ImageSets', 'Segmentation'), { recursive: true });
   await mkdir(join(root, 'JPEGImages'), { recursive: true });
@@ -91,7 +105,12 @@ export async function writeTinyVoc(root: string, layout: TinyLayout, seed = 1): 
  * Backgrounds among Sky, Building, Road (0, 1, 3); objects among all 11 classes.
  */
 export async function writeTinyCamVid(root: string, layout: TinyLayout, seed = 2): Promise<TinySplits> {
-  const splits = makeItems(layout, seed, (next) => [0, 1, 3][Math.floor(next() * 3)], Array.from({ length: 11 }, (_, i) => i));
+  const splits = makeItems(
+    layout,
+    seed,
+    (next) => [0, 1, 3][Math.floor(next() * 3)],
+    Array.from({ length: 11 }, (_, i) => i),
+  );
   const palette = vocPalette();
   for (const [split, items] of Object.entries(splits)) {
     await mkdir(join(root, split), { recursive: true });

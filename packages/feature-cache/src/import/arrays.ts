@@ -59,7 +59,9 @@ function npyRef(label: string, h: NpyHeader, read: ReadAt): ArrayRef {
 }
 
 async function openHandle(file: string): Promise<FileHandle> {
-  return open(file, 'r').catch((e: Error) => { throw bad(file, `cannot read (${e.message})`); });
+  return open(file, 'r').catch((e: Error) => {
+    throw bad(file, `cannot read (${e.message})`);
+  });
 }
 
 async function openNpy(file: string): Promise<ArrayFile> {
@@ -69,8 +71,12 @@ async function openNpy(file: string): Promise<ArrayFile> {
     const h = await readNpyHeader(read, 0, file);
     const ref = npyRef(file, h, read);
     return {
-      file, names: [''],
-      get: async (name) => { if (name) throw bad(file, `an .npy holds one array, not "${name}"`); return ref; },
+      file,
+      names: [''],
+      get: async (name) => {
+        if (name) throw bad(file, `an .npy holds one array, not "${name}"`);
+        return ref;
+      },
       strings: async () => undefined,
       integer: async () => undefined,
       close: () => fh.close(),
@@ -94,7 +100,11 @@ async function openNpz(file: string): Promise<ArrayFile> {
       if (!m) throw bad(file, `has no array "${name}"`);
       if (m.method === 0) return { h: await readNpyHeader(read, await memberDataStart(fh, m, file), label), read, label };
       if (m.size > MAX_INFLATED_BYTES) {
-        throw bad(label, `is compressed (np.savez_compressed) and ${(m.size / 2 ** 20).toFixed(0)} MB; a compressed array cannot be read by rows`, 'save stacked arrays with np.savez (uncompressed) or np.save (.npy)');
+        throw bad(
+          label,
+          `is compressed (np.savez_compressed) and ${(m.size / 2 ** 20).toFixed(0)} MB; a compressed array cannot be read by rows`,
+          'save stacked arrays with np.savez (uncompressed) or np.save (.npy)',
+        );
       }
       const bytes = await inflateMember(fh, m, file);
       const mem: ReadAt = async (offset, length) => bytes.subarray(offset, offset + length);
@@ -103,7 +113,10 @@ async function openNpz(file: string): Promise<ArrayFile> {
     return {
       file,
       names: [...members.keys()],
-      get: async (name) => { const { h, read: r, label } = await member(name); return npyRef(label, h, r); },
+      get: async (name) => {
+        const { h, read: r, label } = await member(name);
+        return npyRef(label, h, r);
+      },
       strings: async (name) => {
         if (!members.has(name)) return undefined;
         const { h, read: r, label } = await member(name);
@@ -129,7 +142,9 @@ async function openNpz(file: string): Promise<ArrayFile> {
 }
 
 async function openSafetensors(file: string): Promise<ArrayFile> {
-  const header = await readSafetensorsHeader(file).catch((e: Error) => { throw bad(file, e.message.replace(`${file}: `, '')); });
+  const header = await readSafetensorsHeader(file).catch((e: Error) => {
+    throw bad(file, e.message.replace(`${file}: `, ''));
+  });
   const fh = await openHandle(file);
   const read = fileReader(fh);
   const meta = header.metadata;
@@ -145,7 +160,11 @@ async function openSafetensors(file: string): Promise<ArrayFile> {
     strings: async (name) => {
       if (meta[name] === undefined) return undefined;
       let v: unknown;
-      try { v = JSON.parse(meta[name]); } catch { v = undefined; }
+      try {
+        v = JSON.parse(meta[name]);
+      } catch {
+        v = undefined;
+      }
       if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw bad(file, `metadata "${name}" must be a JSON list of strings`);
       return v as string[];
     },

@@ -30,8 +30,12 @@ const heads = 2;
 const ids = ['street', 'field', 'car-7', 'sky', 'x'];
 
 let dir: string;
-beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'acseg-import-')); });
-afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'acseg-import-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
 async function readAll(path: string): Promise<FeatureMap[]> {
   const cache = await FeatureCache.open(path);
@@ -47,7 +51,14 @@ async function throughWriter(maps: FeatureMap[], out: string): Promise<void> {
   const bySource = new Map(maps.map((m) => [m.source!, m]));
   const backbone: Backbone = {
     name: 'imported',
-    info: { model: 'imported', patchSize: 8, inputSize: Math.max(G.h, G.w) * 8, dim: d, heads: maps[0].attention ? heads : undefined, hasAttention: !!maps[0].attention },
+    info: {
+      model: 'imported',
+      patchSize: 8,
+      inputSize: Math.max(G.h, G.w) * 8,
+      dim: d,
+      heads: maps[0].attention ? heads : undefined,
+      hasAttention: !!maps[0].attention,
+    },
     async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {
       for (const im of images) yield { ok: true, features: bySource.get(im as string)! };
     },
@@ -84,12 +95,15 @@ describe('importFeatures', () => {
     const ps = new Uint8Array(8);
     new DataView(ps.buffer).setBigInt64(0, 14n, true);
     const file = join(dir, 'feats.npz');
-    await writeFile(file, npzBytes({
-      tokens: f32Npy([N, 1 + n, d], stack(N, 0, (1 + n) * d)),
-      attention: f32Npy([N, heads, n], stack(N, 2, heads * n)),
-      ids: stringsNpy(ids.slice(0, N)),
-      patch_size: npyBytes('<i8', [], ps),
-    }));
+    await writeFile(
+      file,
+      npzBytes({
+        tokens: f32Npy([N, 1 + n, d], stack(N, 0, (1 + n) * d)),
+        attention: f32Npy([N, heads, n], stack(N, 2, heads * n)),
+        ids: stringsNpy(ids.slice(0, N)),
+        patch_size: npyBytes('<i8', [], ps),
+      }),
+    );
     const out = join(dir, 'cache');
     const r = await importFeatures({ files: [file], out, grid: G, clsInTokens: true });
     expect(r.info).toMatchObject({ patchSize: 14, heads, hasAttention: true });
@@ -110,7 +124,14 @@ describe('importFeatures', () => {
     await writeFile(join(dir, 'cls.npy'), f32Npy([N, d], stack(N, 1, d)));
     await writeFile(join(dir, 'att.npy'), f32Npy([N, heads, G.h, G.w], stack(N, 2, heads * n)));
     const out = join(dir, 'cache');
-    const r = await importFeatures({ files: [join(dir, 'tokens.npy')], clsFile: join(dir, 'cls.npy'), attentionFile: join(dir, 'att.npy'), out, grid: G, patchSize: 8 });
+    const r = await importFeatures({
+      files: [join(dir, 'tokens.npy')],
+      clsFile: join(dir, 'cls.npy'),
+      attentionFile: join(dir, 'att.npy'),
+      out,
+      grid: G,
+      patchSize: 8,
+    });
     expect(r.layout).toMatchObject({ cls: true, heads });
     const got = await readAll(out);
     got.forEach((f, k) => {
@@ -118,7 +139,9 @@ describe('importFeatures', () => {
       expect(Array.from(f.attention!.data)).toEqual(Array.from(fill(k, 2, heads * n)));
     });
     await writeFile(join(dir, 'cls-short.npy'), f32Npy([N - 1, d], stack(N - 1, 1, d)));
-    await expect(importFeatures({ files: [join(dir, 'tokens.npy')], clsFile: join(dir, 'cls-short.npy'), out: join(dir, 'c2'), grid: G, patchSize: 8 })).rejects.toThrow(/cls-short\.npy: holds 2 rows, the features 3 images/);
+    await expect(
+      importFeatures({ files: [join(dir, 'tokens.npy')], clsFile: join(dir, 'cls-short.npy'), out: join(dir, 'c2'), grid: G, patchSize: 8 }),
+    ).rejects.toThrow(/cls-short\.npy: holds 2 rows, the features 3 images/);
   });
 
   it('reads one array per image from .npz members (stored and deflated) and safetensors tensors, with cls/<id>', async () => {
@@ -187,7 +210,14 @@ describe('importFeatures', () => {
     await writeFile(file, f32Npy([N, n, d], stack(N, 0, n * d)));
     const out = join(dir, 'cache');
     const ac = new AbortController();
-    const progress = { start: () => ({ update: (done: number) => { if (done === 4) ac.abort(); }, stop: () => undefined }) };
+    const progress = {
+      start: () => ({
+        update: (done: number) => {
+          if (done === 4) ac.abort();
+        },
+        stop: () => undefined,
+      }),
+    };
     await expect(importFeatures({ files: [file], out, grid: G, patchSize: 8, signal: ac.signal, progress })).rejects.toMatchObject({ code: 'INTERRUPTED' });
     expect((await readAll(out)).length).toBe(4);
     const r = await importFeatures({ files: [file], out, grid: G, patchSize: 8 });
@@ -202,7 +232,10 @@ describe('importFeatures', () => {
     const file = join(dir, 'feats.npy');
     await writeFile(file, f32Npy([2, n, d], stack(2, 0, n * d)));
     const out = join(dir, 'cache');
-    await expect(importFeatures({ files: [file], out, grid: G })).rejects.toMatchObject({ code: 'BAD_CONFIG', message: expect.stringMatching(/patch size is not given/) });
+    await expect(importFeatures({ files: [file], out, grid: G })).rejects.toMatchObject({
+      code: 'BAD_CONFIG',
+      message: expect.stringMatching(/patch size is not given/),
+    });
     await expect(importFeatures({ files: [file], out, grid: G, patchSize: 8, ids: ['a'] })).rejects.toThrow(/ids list holds 1 ids/);
     await expect(importFeatures({ files: [file], out, patchSize: 8 })).rejects.toThrow(/12 patches per image is not a square grid/);
     await expect(importFeatures({ files: [file], out, grid: { h: 2, w: 5 }, patchSize: 8 })).rejects.toThrow(/do not fill the --grid 2×5/);

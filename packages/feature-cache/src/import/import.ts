@@ -56,8 +56,15 @@ export async function importFeatures(opts: ImportFeaturesOptions): Promise<Impor
   try {
     for (const f of opts.files) files.push(await openArrayFile(f));
     const extra: { cls?: ArrayFile; attention?: ArrayFile } = {};
-    for (const [name, path] of [['cls', opts.clsFile], ['attention', opts.attentionFile]] as const) {
-      if (path) { const f = await openArrayFile(path); extraFiles.push(f); extra[name] = f; }
+    for (const [name, path] of [
+      ['cls', opts.clsFile],
+      ['attention', opts.attentionFile],
+    ] as const) {
+      if (path) {
+        const f = await openArrayFile(path);
+        extraFiles.push(f);
+        extra[name] = f;
+      }
     }
     const sourceFor = (file: string, id: string) => opts.imageFor?.(id) ?? `${resolve(file)}/${id}`;
     const plan = await planImport(files, opts.ids, sourceFor, extra);
@@ -68,16 +75,27 @@ export async function importFeatures(opts: ImportFeaturesOptions): Promise<Impor
     }
     const patchSize = opts.patchSize ?? plan.patchSize;
     if (patchSize === undefined || !(Number.isInteger(patchSize) && patchSize > 0)) {
-      throw new AcsegError('BAD_CONFIG', `${label}: the patch size is not given (${patchSize === undefined ? 'no patch_size in the files' : `got ${patchSize}`})`, { hint: 'give --patch-size (16 for DINO ViT-S/16, 8 for ViT-S/8, 14 for DINOv2)' });
+      throw new AcsegError(
+        'BAD_CONFIG',
+        `${label}: the patch size is not given (${patchSize === undefined ? 'no patch_size in the files' : `got ${patchSize}`})`,
+        { hint: 'give --patch-size (16 for DINO ViT-S/16, 8 for ViT-S/8, 14 for DINOv2)' },
+      );
     }
     const { grid } = layout;
     const info: BackboneInfo = {
-      model: opts.model ?? 'imported', patchSize, inputSize: Math.max(grid.h, grid.w) * patchSize, dim: layout.dim,
-      heads: layout.heads || undefined, hasAttention: layout.heads > 0,
+      model: opts.model ?? 'imported',
+      patchSize,
+      inputSize: Math.max(grid.h, grid.w) * patchSize,
+      dim: layout.dim,
+      heads: layout.heads || undefined,
+      hasAttention: layout.heads > 0,
     };
     const fixed = opts.imageSize ?? { width: grid.w * patchSize, height: grid.h * patchSize };
-    if (!opts.imageFor && !opts.imageSize) log.info(`image size not given: each image is taken as ${fixed.width}×${fixed.height} (grid × patch size); segmentations come out at that size`);
-    log.info(`importing ${plan.images.length} images: grid ${grid.h}×${grid.w}, dim ${layout.dim}, ${layout.cls ? 'with' : 'no'} CLS, ${layout.heads ? `${layout.heads} attention heads` : 'no attention'}, patch ${patchSize}`);
+    if (!opts.imageFor && !opts.imageSize)
+      log.info(`image size not given: each image is taken as ${fixed.width}×${fixed.height} (grid × patch size); segmentations come out at that size`);
+    log.info(
+      `importing ${plan.images.length} images: grid ${grid.h}×${grid.w}, dim ${layout.dim}, ${layout.cls ? 'with' : 'no'} CLS, ${layout.heads ? `${layout.heads} attention heads` : 'no attention'}, patch ${patchSize}`,
+    );
     const sizeOf = async (image: { id: string; source: string }) => {
       if (!opts.imageFor) return fixed;
       const path = opts.imageFor(image.id);
@@ -86,8 +104,14 @@ export async function importFeatures(opts: ImportFeaturesOptions): Promise<Impor
     };
     const backbone = importBackbone(plan, layout, info, sizeOf);
     const r = await writeFeatureCache({
-      backbone, images: plan.images.map((im) => im.source), out: opts.out, shardSize: opts.shardSize, flushSeconds: opts.flushSeconds,
-      progress: opts.progress, log, signal: opts.signal,
+      backbone,
+      images: plan.images.map((im) => im.source),
+      out: opts.out,
+      shardSize: opts.shardSize,
+      flushSeconds: opts.flushSeconds,
+      progress: opts.progress,
+      log,
+      signal: opts.signal,
     });
     return { ...r, layout, info };
   } finally {

@@ -1,4 +1,13 @@
-import { AcsegError, toAcsegError, validateFeatureMap, type Backbone, type BackboneInfo, type FeatureMap, type FeatureResult, type ImageInput } from '@acseg/core';
+import {
+  AcsegError,
+  toAcsegError,
+  validateFeatureMap,
+  type Backbone,
+  type BackboneInfo,
+  type FeatureMap,
+  type FeatureResult,
+  type ImageInput,
+} from '@acseg/core';
 import type { ArrayRef } from './arrays.js';
 import type { ImportPlan, PlannedImage } from './plan.js';
 
@@ -33,14 +42,17 @@ export function layoutOf(plan: ImportPlan, label: string, opts: LayoutOptions): 
   if (tokens.length === 3) {
     if (clsInTokens) throw usage(`${label}: tokens are [h, w, d] = ${JSON.stringify(tokens)}; a CLS row (--cls-in-tokens) needs [1 + n, d]`);
     grid = { h: tokens[0], w: tokens[1] };
-    if (opts.grid && (opts.grid.h !== grid.h || opts.grid.w !== grid.w)) throw usage(`${label}: the arrays give a ${grid.h}×${grid.w} grid, --grid says ${opts.grid.h}×${opts.grid.w}`);
+    if (opts.grid && (opts.grid.h !== grid.h || opts.grid.w !== grid.w))
+      throw usage(`${label}: the arrays give a ${grid.h}×${grid.w} grid, --grid says ${opts.grid.h}×${opts.grid.w}`);
   } else if (tokens.length === 2) {
     const n = tokens[0] - (clsInTokens ? 1 : 0);
     const side = Math.round(Math.sqrt(n));
     grid = opts.grid ?? { h: side, w: side };
     if (grid.h * grid.w !== n) {
-      throw usage(`${label}: ${n} patches per image${clsInTokens ? ' (after the CLS row)' : ''} ${opts.grid ? `do not fill the --grid ${grid.h}×${grid.w}` : 'is not a square grid'}`,
-        opts.grid ? undefined : 'give --grid HxW (rows × columns of patches), or save [N, h, w, d] arrays');
+      throw usage(
+        `${label}: ${n} patches per image${clsInTokens ? ' (after the CLS row)' : ''} ${opts.grid ? `do not fill the --grid ${grid.h}×${grid.w}` : 'is not a square grid'}`,
+        opts.grid ? undefined : 'give --grid HxW (rows × columns of patches), or save [N, h, w, d] arrays',
+      );
     }
   } else {
     throw usage(`${label}: one image's tokens are ${JSON.stringify(tokens)}; expected [n, d] or [h, w, d]`);
@@ -51,8 +63,10 @@ export function layoutOf(plan: ImportPlan, label: string, opts: LayoutOptions): 
   if (cls && clsInTokens) throw usage(`${label}: there is a cls array and --cls-in-tokens; choose one`);
   let heads = 0;
   if (attention) {
-    const ok = (attention.length === 1 && attention[0] === n) || (attention.length === 2 && attention[1] === n)
-      || (attention.length === 3 && attention[1] === grid.h && attention[2] === grid.w);
+    const ok =
+      (attention.length === 1 && attention[0] === n) ||
+      (attention.length === 2 && attention[1] === n) ||
+      (attention.length === 3 && attention[1] === grid.h && attention[2] === grid.w);
     if (!ok) throw usage(`${label}: attention is ${JSON.stringify(attention)}, expected [heads, ${n}], [heads, ${grid.h}, ${grid.w}] or [${n}]`);
     heads = attention.length === 1 ? 1 : attention[0];
   }
@@ -63,7 +77,9 @@ async function read(get: () => Promise<{ ref: ArrayRef; row?: number }>, want: n
   const { ref, row } = await get();
   const shape = row === undefined ? ref.shape : ref.shape.slice(1);
   if (JSON.stringify(shape) !== JSON.stringify(want)) {
-    throw new AcsegError('BAD_INPUT', `${ref.label}: ${what} is ${JSON.stringify(shape)}, the first image's is ${JSON.stringify(want)} (ragged shapes)`, { file: ref.label });
+    throw new AcsegError('BAD_INPUT', `${ref.label}: ${what} is ${JSON.stringify(shape)}, the first image's is ${JSON.stringify(want)} (ragged shapes)`, {
+      file: ref.label,
+    });
   }
   return row === undefined ? ref.all() : ref.rows(row, 1);
 }
@@ -105,7 +121,12 @@ export async function readImage(image: PlannedImage, L: ImportLayout, imageSize:
  * (or the error naming the image and the file), so `writeFeatureCache` streams, resumes and shards them exactly as it
  * does a model's output.
  */
-export function importBackbone(plan: ImportPlan, L: ImportLayout, info: BackboneInfo, sizeOf: (image: PlannedImage) => Promise<{ width: number; height: number }>): Backbone {
+export function importBackbone(
+  plan: ImportPlan,
+  L: ImportLayout,
+  info: BackboneInfo,
+  sizeOf: (image: PlannedImage) => Promise<{ width: number; height: number }>,
+): Backbone {
   const bySource = new Map(plan.images.map((im) => [im.source, im]));
   return {
     name: info.model,

@@ -66,7 +66,11 @@ export async function readNpyHeader(read: ReadAt, offset: number, label: string)
     throw bad(label, `the .npy header is not understood: ${dict.trim().slice(0, 120)}`);
   }
   if (fortran === 'True') throw bad(label, 'the array is stored in Fortran (column-major) order', 'save np.ascontiguousarray(x) instead');
-  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   if (shape.some((s) => !Number.isInteger(s) || s < 0)) throw bad(label, `the .npy shape (${shapeText}) is not understood`);
   return { descr, shape, dataStart: offset + 8 + lenBytes + len };
 }

@@ -35,9 +35,16 @@ function bad(file: string, problem: string, hint?: string): AcsegError {
  * order across stacked files). Otherwise (.npz, .safetensors) each array is one image named by its key, with
  * optional `cls/<id>` and `attention/<id>` arrays. Only headers are read here.
  */
-export async function planImport(files: readonly ArrayFile[], ids: readonly string[] | undefined, sourceFor: (file: string, id: string) => string, extra: { cls?: ArrayFile; attention?: ArrayFile } = {}): Promise<ImportPlan> {
+export async function planImport(
+  files: readonly ArrayFile[],
+  ids: readonly string[] | undefined,
+  sourceFor: (file: string, id: string) => string,
+  extra: { cls?: ArrayFile; attention?: ArrayFile } = {},
+): Promise<ImportPlan> {
   if ((extra.cls || extra.attention) && files.length !== 1) {
-    throw new AcsegError('BAD_CONFIG', `separate CLS or attention files go with one stacked features file, not ${files.length}`, { hint: 'import the files one at a time, or store cls/attention inside each .npz' });
+    throw new AcsegError('BAD_CONFIG', `separate CLS or attention files go with one stacked features file, not ${files.length}`, {
+      hint: 'import the files one at a time, or store cls/attention inside each .npz',
+    });
   }
   const images: PlannedImage[] = [];
   let cursor = 0;
@@ -50,7 +57,8 @@ export async function planImport(files: readonly ArrayFile[], ids: readonly stri
       patchSize = p;
     }
     const stackName = f.names.length === 1 && f.names[0] === '' ? '' : STACKED.find((n) => f.names.includes(n));
-    if (stackName === undefined && (extra.cls || extra.attention)) throw bad(f.file, 'holds one array per image; separate CLS or attention files go with stacked features');
+    if (stackName === undefined && (extra.cls || extra.attention))
+      throw bad(f.file, 'holds one array per image; separate CLS or attention files go with stacked features');
     if (stackName !== undefined) {
       const tokens = await f.get(stackName);
       if (tokens.shape.length !== 3 && tokens.shape.length !== 4) {
@@ -79,7 +87,9 @@ export async function planImport(files: readonly ArrayFile[], ids: readonly stri
       for (let i = 0; i < N; i++) {
         const id = fileIds?.[i] ?? `${stem}-${String(i).padStart(6, '0')}`;
         images.push({
-          id, source: sourceFor(f.file, id), file: f,
+          id,
+          source: sourceFor(f.file, id),
+          file: f,
           tokens: async () => ({ ref: tokens, row: i }),
           cls: cls && (async () => ({ ref: cls, row: i })),
           attention: attention && (async () => ({ ref: attention, row: i })),
@@ -94,13 +104,15 @@ export async function planImport(files: readonly ArrayFile[], ids: readonly stri
       const image: PlannedImage = { id, source: sourceFor(f.file, id), file: f, tokens: own(id)!, cls: own(`cls/${id}`), attention: own(`attention/${id}`) };
       if (!first) {
         const shapeOf = async (g?: () => Promise<{ ref: ArrayRef }>) => (g ? (await g()).ref.shape : undefined);
-        first = { tokens: await shapeOf(image.tokens) as number[], cls: await shapeOf(image.cls), attention: await shapeOf(image.attention) };
+        first = { tokens: (await shapeOf(image.tokens)) as number[], cls: await shapeOf(image.cls), attention: await shapeOf(image.attention) };
       }
       images.push(image);
     }
   }
   if (ids && cursor !== ids.length) {
-    throw new AcsegError('BAD_INPUT', `the ids list holds ${ids.length} ids but the stacked arrays without ids of their own hold ${cursor} images`, { hint: 'one id per line, in the order of the rows' });
+    throw new AcsegError('BAD_INPUT', `the ids list holds ${ids.length} ids but the stacked arrays without ids of their own hold ${cursor} images`, {
+      hint: 'one id per line, in the order of the rows',
+    });
   }
   if (!first || images.length === 0) throw bad(files.map((f) => f.file).join(', '), 'holds no image features');
   return { images, patchSize, first };

@@ -43,7 +43,10 @@ export async function listZip(fh: FileHandle, file: string): Promise<ZipMember[]
   const tail = await readAt(fh, size - tailLen, tailLen);
   let at = -1;
   for (let i = tail.byteLength - 22; i >= 0; i--) {
-    if (tail.getUint32(i, true) === EOCD) { at = i; break; }
+    if (tail.getUint32(i, true) === EOCD) {
+      at = i;
+      break;
+    }
   }
   if (at < 0) throw bad(file, 'not a zip archive (no end-of-central-directory record)');
   let entries = tail.getUint16(at + 10, true);
@@ -77,8 +80,14 @@ export async function listZip(fh: FileHandle, file: string): Promise<ZipMember[]
       const len = cd.getUint16(x + 2, true);
       if (id === 0x0001) {
         let q = x + 4;
-        if (usize === 0xffffffff) { usize = u64(cd, q); q += 8; }
-        if (compressedSize === 0xffffffff) { compressedSize = u64(cd, q); q += 8; }
+        if (usize === 0xffffffff) {
+          usize = u64(cd, q);
+          q += 8;
+        }
+        if (compressedSize === 0xffffffff) {
+          compressedSize = u64(cd, q);
+          q += 8;
+        }
         if (localHeader === 0xffffffff) localHeader = u64(cd, q);
       }
       x += 4 + len;

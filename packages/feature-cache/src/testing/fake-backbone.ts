@@ -33,7 +33,10 @@ export function fakeFeatures(source: string, id: string, o: Required<FakeOptions
   const fill = (len: number, t: number) => Float32Array.from({ length: len }, (_, i) => fakeValue(source, t, i));
   const h = hash(source);
   const f: FeatureMap = {
-    id, source, grid: { ...o.grid }, dim: o.dim,
+    id,
+    source,
+    grid: { ...o.grid },
+    dim: o.dim,
     tokens: fill(n * o.dim, 0),
     imageSize: { width: 50 + (h % 300), height: 40 + ((h >>> 9) % 200) },
   };
@@ -57,11 +60,24 @@ export class FakeBackbone implements Backbone {
 
   constructor(o: FakeOptions = {}) {
     this.opts = {
-      model: o.model ?? 'fake-vit', dim: o.dim ?? 6, heads: o.heads ?? 2, grid: o.grid ?? { h: 2, w: 3 },
-      cls: o.cls ?? true, inputSize: o.inputSize ?? 48, patchSize: o.patchSize ?? 16,
+      model: o.model ?? 'fake-vit',
+      dim: o.dim ?? 6,
+      heads: o.heads ?? 2,
+      grid: o.grid ?? { h: 2, w: 3 },
+      cls: o.cls ?? true,
+      inputSize: o.inputSize ?? 48,
+      patchSize: o.patchSize ?? 16,
     };
     const p = this.opts;
-    this.info = { model: p.model, patchSize: p.patchSize, inputSize: p.inputSize, dim: p.dim, heads: p.heads || undefined, hasAttention: p.heads > 0, runtime: 'fake' };
+    this.info = {
+      model: p.model,
+      patchSize: p.patchSize,
+      inputSize: p.inputSize,
+      dim: p.dim,
+      heads: p.heads || undefined,
+      hasAttention: p.heads > 0,
+      runtime: 'fake',
+    };
   }
 
   async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {

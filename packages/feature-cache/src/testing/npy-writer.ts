@@ -26,7 +26,11 @@ export function f32Npy(shape: readonly number[], values: Float32Array): Uint8Arr
 export function stringsNpy(values: readonly string[]): Uint8Array {
   const width = Math.max(1, ...values.map((v) => [...v].length));
   const data = new Uint32Array(values.length * width);
-  values.forEach((v, i) => [...v].forEach((ch, j) => { data[i * width + j] = ch.codePointAt(0)!; }));
+  values.forEach((v, i) =>
+    [...v].forEach((ch, j) => {
+      data[i * width + j] = ch.codePointAt(0)!;
+    }),
+  );
   return npyBytes(`<U${width}`, [values.length], new Uint8Array(data.buffer));
 }
 
@@ -50,13 +54,24 @@ export function npzBytes(members: Record<string, Uint8Array>, deflate = false): 
     const crc = crc32(raw);
     const local = new Uint8Array(30 + name.length);
     const lv = new DataView(local.buffer);
-    lv.setUint32(0, 0x04034b50, true); lv.setUint16(4, 20, true); lv.setUint16(8, deflate ? 8 : 0, true);
-    lv.setUint32(14, crc, true); lv.setUint32(18, body.length, true); lv.setUint32(22, raw.length, true); lv.setUint16(26, name.length, true);
+    lv.setUint32(0, 0x04034b50, true);
+    lv.setUint16(4, 20, true);
+    lv.setUint16(8, deflate ? 8 : 0, true);
+    lv.setUint32(14, crc, true);
+    lv.setUint32(18, body.length, true);
+    lv.setUint32(22, raw.length, true);
+    lv.setUint16(26, name.length, true);
     local.set(name, 30);
     const central = new Uint8Array(46 + name.length);
     const cv = new DataView(central.buffer);
-    cv.setUint32(0, 0x02014b50, true); cv.setUint16(4, 20, true); cv.setUint16(6, 20, true); cv.setUint16(10, deflate ? 8 : 0, true);
-    cv.setUint32(16, crc, true); cv.setUint32(20, body.length, true); cv.setUint32(24, raw.length, true); cv.setUint16(28, name.length, true);
+    cv.setUint32(0, 0x02014b50, true);
+    cv.setUint16(4, 20, true);
+    cv.setUint16(6, 20, true);
+    cv.setUint16(10, deflate ? 8 : 0, true);
+    cv.setUint32(16, crc, true);
+    cv.setUint32(20, body.length, true);
+    cv.setUint32(24, raw.length, true);
+    cv.setUint16(28, name.length, true);
     cv.setUint32(42, offset, true);
     central.set(name, 46);
     locals.push(local, body);
@@ -66,7 +81,10 @@ export function npzBytes(members: Record<string, Uint8Array>, deflate = false): 
   const cdSize = centrals.reduce((a, c) => a + c.length, 0);
   const end = new Uint8Array(22);
   const ev = new DataView(end.buffer);
-  ev.setUint32(0, 0x06054b50, true); ev.setUint16(8, centrals.length, true); ev.setUint16(10, centrals.length, true);
-  ev.setUint32(12, cdSize, true); ev.setUint32(16, offset, true);
+  ev.setUint32(0, 0x06054b50, true);
+  ev.setUint16(8, centrals.length, true);
+  ev.setUint16(10, centrals.length, true);
+  ev.setUint32(12, cdSize, true);
+  ev.setUint32(16, offset, true);
   return Buffer.concat([...locals, ...centrals, end]);
 }

@@ -60,9 +60,8 @@ describe.each([
   });
 });
 
-
 describe.each(['relu', 'gelu'])('ONNX graph against the PyTorch reference (%s FFN)', (name) => {
-  it('reproduces tools/acg-reference/forward.py\'s S and concepts to 1e-4', async () => {
+  it("reproduces tools/acg-reference/forward.py's S and concepts to 1e-4", async () => {
     const { ckpt, expected, tokens, n } = await loadReferenceFixture(name);
     const session = await OnnxAcg.create(ckpt.config, ckpt.params, { threads: 1 });
     opened.push(session);
@@ -73,7 +72,9 @@ describe.each(['relu', 'gelu'])('ONNX graph against the PyTorch reference (%s FF
 });
 
 function recordingLogger(lines: string[]): Logger {
-  const put = (msg: string) => { lines.push(msg); };
+  const put = (msg: string) => {
+    lines.push(msg);
+  };
   return { debug: put, info: put, warn: put };
 }
 

@@ -1,6 +1,15 @@
 import type { AcgConfig, ParamValues } from '../../model/config.js';
 import { attrFloat, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, onnx, type OnnxAttr, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
-import { int8FeatureProduct, int8Product, parseInt8Formulation, quantizeFeatures, type AcgPrecision, type GraphWriter, type Int8Formulation, type QuantizedFeatures } from './int8.js';
+import {
+  int8FeatureProduct,
+  int8Product,
+  parseInt8Formulation,
+  quantizeFeatures,
+  type AcgPrecision,
+  type GraphWriter,
+  type Int8Formulation,
+  type QuantizedFeatures,
+} from './int8.js';
 
 export const ACG_ONNX_FORMAT = 'acseg-acg-onnx/1';
 /** Graph input and output names. */
@@ -63,7 +72,10 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
     return name;
   };
   // A name already written is the same constant (shared shapes, axes, quantization constants): written once.
-  const once = (t: OnnxTensor): string => { if (!inits.some((o) => o.name === t.name)) inits.push(t); return t.name!; };
+  const once = (t: OnnxTensor): string => {
+    if (!inits.some((o) => o.name === t.name)) inits.push(t);
+    return t.name!;
+  };
   const init = (name: string, dims: number[], data: Float32Array): string => once(floatTensor(name, dims, data));
   const ints = (name: string, values: number[]): string => once(int64Tensor(name, values));
   const int8 = options.precision === 'int8';
@@ -85,9 +97,14 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
     return v;
   };
   /** x Wᵀ + b on rows x [M, in] (one Gemm, PyTorch's [out, in] weight as is). */
-  const linear = (x: string, prefix: string, inDim: number, outDim: number): string => int8
-    ? int8Product(writer, productForm, x, prefix, transpose(p(`${prefix}.weight`), outDim, inDim), inDim, outDim, 1, p(`${prefix}.bias`))
-    : node('Gemm', [x, init(`${prefix}.weight`, [outDim, inDim], p(`${prefix}.weight`)), init(`${prefix}.bias`, [outDim], p(`${prefix}.bias`))], [attrInt('transB', 1)]);
+  const linear = (x: string, prefix: string, inDim: number, outDim: number): string =>
+    int8
+      ? int8Product(writer, productForm, x, prefix, transpose(p(`${prefix}.weight`), outDim, inDim), inDim, outDim, 1, p(`${prefix}.bias`))
+      : node(
+          'Gemm',
+          [x, init(`${prefix}.weight`, [outDim, inDim], p(`${prefix}.weight`)), init(`${prefix}.bias`, [outDim], p(`${prefix}.bias`))],
+          [attrInt('transB', 1)],
+        );
   /** The same on [B, n, in] (naive cross-attention's keys and values). */
   const linear3 = (x: string, prefix: string): string => {
     if (int8) return int8Product(writer, productForm, x, prefix, transpose(p(`${prefix}.weight`), d, d), d, d, 1, p(`${prefix}.bias`));
@@ -95,7 +112,11 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
     return node('Add', [node('MatMul', [x, w]), init(`${prefix}.bias`, [d], p(`${prefix}.bias`))]);
   };
   const layerNorm = (x: string, prefix: string): string =>
-    node('LayerNormalization', [x, init(`${prefix}.weight`, [d], p(`${prefix}.weight`)), init(`${prefix}.bias`, [d], p(`${prefix}.bias`))], [attrInt('axis', -1), attrFloat('epsilon', lnEps)]);
+    node(
+      'LayerNormalization',
+      [x, init(`${prefix}.weight`, [d], p(`${prefix}.weight`)), init(`${prefix}.bias`, [d], p(`${prefix}.bias`))],
+      [attrInt('axis', -1), attrFloat('epsilon', lnEps)],
+    );
   const perm = (x: string, order: number[]) => node('Transpose', [x], [attrInts('perm', order)]);
   const headsShape = form === 'naive' ? ints('shape_heads', [0, 0, h, dh]) : '';
   const rowHeadsShape = ints('shape_row_heads', [-1, k, h, dh]);
@@ -113,7 +134,10 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
   const XT = xq && int8Features === 'x8' ? '' : perm(X, [0, 2, 1]); // [B, d, n]
   const batch = node('Slice', [node('Shape', [X]), ints('zero', [0]), ints('one', [1])]);
   // The concepts are kept as rows [B·k, d] so that every weight product is one Gemm.
-  let c = node('Reshape', [node('Expand', [init('prototypes', [1, k, d], p('prototypes')), node('Concat', [batch, ints('k_d', [k, d])], [attrInt('axis', 0)])]), flatShape]);
+  let c = node('Reshape', [
+    node('Expand', [init('prototypes', [1, k, d], p('prototypes')), node('Concat', [batch, ints('k_d', [k, d])], [attrInt('axis', 0)])]),
+    flatShape,
+  ]);
 
   const rowsShape = ints('shape_rows', [0, -1, d]);
   const headRowsShape = ints('shape_head_rows', [h, -1, d]);
@@ -123,7 +147,16 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
     const wkHeads = headBlocks(p(`${pre}.k_proj.weight`), d, h, false);
     // int8: 1/√dh folded into W_k before quantization (the column scales absorb it; one Mul less per layer).
     const qtH = int8 // [h, B·k, d]
-      ? int8Product(writer, productForm, qh, `${pre}.k_proj.weight_heads_scaled`, wkHeads.map((v) => v / Math.sqrt(dh)), dh, d, h)
+      ? int8Product(
+          writer,
+          productForm,
+          qh,
+          `${pre}.k_proj.weight_heads_scaled`,
+          wkHeads.map((v) => v / Math.sqrt(dh)),
+          dh,
+          d,
+          h,
+        )
       : node('Mul', [node('MatMul', [qh, init(`${pre}.k_proj.weight_heads`, [h, dh, d], wkHeads)]), scale]);
     const probeName = `probe.${pre.replace('layers.', 'cross_attn.').replace('.cross_attn', '')}`;
     // Per image one product with Xᵀ over all (head, prototype) rows: [B, h·k, d] · [B, d, n].
@@ -202,7 +235,8 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
       initializer: inits,
       input: [floatValueInfo(X, ['batch', 'n', d])],
       output: [
-        floatValueInfo(ACG_IO.assignment, ['batch', 'n', k]), floatValueInfo(ACG_IO.concepts, ['batch', k, d]),
+        floatValueInfo(ACG_IO.assignment, ['batch', 'n', k]),
+        floatValueInfo(ACG_IO.concepts, ['batch', k, d]),
         ...probes.map((name) => floatValueInfo(name, ['batch', h * k, 'n'])),
       ],
     },

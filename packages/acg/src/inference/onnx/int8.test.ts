@@ -30,7 +30,10 @@ function roundEven(x: number): number {
 function handInt8(a: Float32Array, w: Float32Array, batches: number, m: number, k: number, n: number, bias?: Float32Array) {
   let lo = 0;
   let hi = 0;
-  for (const v of a) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  for (const v of a) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
   const sa = Math.fround((hi - lo) / 255);
   const zp = Math.max(0, Math.min(255, roundEven(-lo / sa)));
   const qa = Int32Array.from(a, (v) => Math.max(0, Math.min(255, roundEven(v / sa) + zp)));
@@ -64,7 +67,6 @@ function handInt8(a: Float32Array, w: Float32Array, batches: number, m: number, 
   return { y, exact, bound };
 }
 
-
 /** A GraphWriter that collects the nodes and initializers it is given, for one-product test models. */
 function graphCollector(): { g: GraphWriter; nodes: OnnxNode[]; inits: OnnxTensor[] } {
   const nodes: OnnxNode[] = [];
@@ -76,13 +78,33 @@ function graphCollector(): { g: GraphWriter; nodes: OnnxNode[]; inits: OnnxTenso
       nodes.push({ opType: op, input: inputs, output: names, name: `${op}_${id++}`, attribute: attrs, ...(domain ? { domain } : {}) });
       return names;
     },
-    floatInit: (name, dims, data) => { inits.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)) }); return name; },
-    rawInit: (t) => { inits.push(t); return t.name!; },
+    floatInit: (name, dims, data) => {
+      inits.push({
+        name,
+        dims,
+        dataType: onnx.TensorProto.DataType.FLOAT,
+        rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
+      });
+      return name;
+    },
+    rawInit: (t) => {
+      inits.push(t);
+      return t.name!;
+    },
   };
   return { g, nodes, inits };
 }
 /** One int8Product as a whole ONNX model, run on onnxruntime-node. */
-async function runProduct(form: Int8ProductForm, a: Float32Array, w: Float32Array, batches: number, m: number, k: number, n: number, bias?: Float32Array): Promise<Float32Array> {
+async function runProduct(
+  form: Int8ProductForm,
+  a: Float32Array,
+  w: Float32Array,
+  batches: number,
+  m: number,
+  k: number,
+  n: number,
+  bias?: Float32Array,
+): Promise<Float32Array> {
   const ort = await loadOnnxRuntime();
   if (!ort) throw new Error('onnxruntime-node cannot load');
   const { g, nodes, inits } = graphCollector();
@@ -90,10 +112,18 @@ async function runProduct(form: Int8ProductForm, a: Float32Array, w: Float32Arra
   const out = int8Product(g, form, 'a', 'w', w, k, n, batches, bias);
   nodes.push({ opType: 'Identity', input: [out], output: ['y'], name: 'out' });
   const model = onnx.ModelProto.create({
-    irVersion: 8, opsetImport: [{ domain: '', version: 18 }, { domain: 'com.microsoft', version: 1 }],
+    irVersion: 8,
+    opsetImport: [
+      { domain: '', version: 18 },
+      { domain: 'com.microsoft', version: 1 },
+    ],
     graph: { name: 'p', node: nodes, initializer: inits, input: [floatValueInfo('a', aDims)], output: [floatValueInfo('y')] },
   });
-  const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), { intraOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 4 });
+  const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), {
+    intraOpNumThreads: 1,
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 4,
+  });
   const res = await session.run({ a: new ort.Tensor('float32', a, aDims) });
   const y = Float32Array.from(res.y.data as Float32Array);
   await session.release();
@@ -124,12 +154,17 @@ describe.each(INT8_FORMULATIONS)('one int8 weight product (%s) against a hand co
 function handFeatureProduct(a0: Float32Array, x: Float32Array, batches: number, m: number, n: number, d: number, transposed: boolean) {
   const k = transposed ? d : n;
   // `rows` (the logits form): every row of a divided by its max |·| r before, the product's row multiplied by r after.
-  const r = Float32Array.from({ length: batches * m }, (_, i) => (transposed ? a0.subarray(i * k, (i + 1) * k).reduce((s, v) => Math.max(s, Math.abs(v)), 0) : 1));
+  const r = Float32Array.from({ length: batches * m }, (_, i) =>
+    transposed ? a0.subarray(i * k, (i + 1) * k).reduce((s, v) => Math.max(s, Math.abs(v)), 0) : 1,
+  );
   const a = transposed ? Float32Array.from(a0, (v, i) => v / r[Math.floor(i / k)]) : a0;
   let lo = 0;
   let hi = 0;
   let xMax = 0;
-  for (const v of a) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  for (const v of a) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
   for (const v of x) xMax = Math.max(xMax, Math.abs(v));
   const sa = Math.fround((hi - lo) / 255);
   const zp = Math.max(0, Math.min(255, roundEven(-lo / sa)));
@@ -164,7 +199,6 @@ function handFeatureProduct(a0: Float32Array, x: Float32Array, batches: number, 
   return { y, exact, bound };
 }
 
-
 /**
  * The graph's product against the hand computation: equal to the hand-quantized result up to the float rounding of
  * the final scaling (same integers and scales), within the stated bound of the exact product, and quantized (a
@@ -196,15 +230,31 @@ describe('int8 products with the features (quantizeFeatures + int8FeatureProduct
     const x = Float32Array.from({ length: batches * n * d }, (_, i) => rng.normal() * (1 + (i % d) / 8) + 0.3);
     const k = transposed ? d : n;
     // Logits rows on unequal scales (as Q̃'s over heads and prototypes), so that the row scaling matters.
-    const a = Float32Array.from({ length: batches * m * k }, (_, i) => (transposed ? (0.8 * rng.normal() - 0.2) * (1 + 3 * (Math.floor(i / k) % 3)) : Math.exp(-Math.abs(2 * rng.normal()))));
+    const a = Float32Array.from({ length: batches * m * k }, (_, i) =>
+      transposed ? (0.8 * rng.normal() - 0.2) * (1 + 3 * (Math.floor(i / k) % 3)) : Math.exp(-Math.abs(2 * rng.normal())),
+    );
     const { g, nodes, inits } = graphCollector();
     const xq = quantizeFeatures(g, 'x');
     nodes.push({ opType: 'Identity', input: [int8FeatureProduct(g, 'a', transposed ? xq.qT : xq.q, xq.scale, transposed)], output: ['y'], name: 'out' });
     const model = onnx.ModelProto.create({
-      irVersion: 8, opsetImport: [{ domain: '', version: 18 }, { domain: 'com.microsoft', version: 1 }],
-      graph: { name: 'p', node: nodes, initializer: inits, input: [floatValueInfo('a', [batches, m, k]), floatValueInfo('x', [batches, n, d])], output: [floatValueInfo('y')] },
+      irVersion: 8,
+      opsetImport: [
+        { domain: '', version: 18 },
+        { domain: 'com.microsoft', version: 1 },
+      ],
+      graph: {
+        name: 'p',
+        node: nodes,
+        initializer: inits,
+        input: [floatValueInfo('a', [batches, m, k]), floatValueInfo('x', [batches, n, d])],
+        output: [floatValueInfo('y')],
+      },
     });
-    const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), { intraOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 4 });
+    const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), {
+      intraOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 4,
+    });
     const res = await session.run({ a: new ort.Tensor('float32', a, [batches, m, k]), x: new ort.Tensor('float32', x, [batches, n, d]) });
     const got = Float32Array.from(res.y.data as Float32Array);
     await session.release();
@@ -239,7 +289,11 @@ function argmaxAgreement(a: Float32Array, ref: Float32Array, k: number, minGap =
     const sorted = [...row].sort((x, y) => y - x);
     if (sorted[0] - sorted[1] < minGap) continue;
     counted++;
-    const arg = (v: ArrayLike<number>) => { let b = 0; for (let j = 1; j < k; j++) if (v[i * k + j] > v[i * k + b]) b = j; return b; };
+    const arg = (v: ArrayLike<number>) => {
+      let b = 0;
+      for (let j = 1; j < k; j++) if (v[i * k + j] > v[i * k + b]) b = j;
+      return b;
+    };
     if (arg(a) === arg(ref)) agree++;
   }
   return { rate: agree / counted, counted };
@@ -268,34 +322,46 @@ describe('int8 inference graph', () => {
     expect(md).toBeGreaterThan(1e-5); // the weights really are quantized
   });
 
-  it.each(['dqmm+x8', 'dqmm'] satisfies Int8Formulation[])('d = 384 (k 5, 6 heads, N 6, FFN 1536), seeded weights, synthetic features, %s: patch argmax agrees with fp32', async (int8Form) => {
-    const cfg = makeConfig(384);
-    const params = initParams(cfg, 3);
-    const fp32 = await OnnxAcg.create(cfg, params);
-    const int8 = await OnnxAcg.create(cfg, params, { precision: 'int8', int8Form });
-    opened.push(fp32, int8);
-    const imgs = syntheticImages({ count: 32, seed: 77 });
-    const tokens = imgs.map((i) => i.features.tokens);
-    const [want, got] = [await fp32.predict(tokens, 196), await int8.predict(tokens, 196)];
-    let md = 0;
-    for (let i = 0; i < want.assignment.length; i++) md = Math.max(md, Math.abs(got.assignment[i] - want.assignment[i]));
-    // Observed 3.9e-3 (dqmm), 4.4e-3 (dqmm+x8) (|S| ≤ 0.25 here); the first-order budget N·12·ε is far looser.
-    expect(md).toBeLessThan(0.02);
-    // Untrained, the six layers map the five prototypes to nearly the same concept (median top-2 gap of S ≈ 0.01), so
-    // many patches are near-ties that any perturbation flips. Observed (both forms): 98.0 % of all patches, 100 % of the
-    // 3454 with a gap ≥ 0.01 (tiny models above: |ΔS| 0.007 dqmm, 0.014–0.027 dqmm+x8, against the budget 0.189).
-    const all = argmaxAgreement(got.assignment, want.assignment, cfg.k);
-    const clear = argmaxAgreement(got.assignment, want.assignment, cfg.k, 0.01);
-    expect(all.rate).toBeGreaterThanOrEqual(0.95);
-    expect(clear.counted).toBeGreaterThan(0.3 * 32 * 196);
-    expect(clear.rate).toBeGreaterThanOrEqual(0.99);
-  }, 60_000);
+  it.each(['dqmm+x8', 'dqmm'] satisfies Int8Formulation[])(
+    'd = 384 (k 5, 6 heads, N 6, FFN 1536), seeded weights, synthetic features, %s: patch argmax agrees with fp32',
+    async (int8Form) => {
+      const cfg = makeConfig(384);
+      const params = initParams(cfg, 3);
+      const fp32 = await OnnxAcg.create(cfg, params);
+      const int8 = await OnnxAcg.create(cfg, params, { precision: 'int8', int8Form });
+      opened.push(fp32, int8);
+      const imgs = syntheticImages({ count: 32, seed: 77 });
+      const tokens = imgs.map((i) => i.features.tokens);
+      const [want, got] = [await fp32.predict(tokens, 196), await int8.predict(tokens, 196)];
+      let md = 0;
+      for (let i = 0; i < want.assignment.length; i++) md = Math.max(md, Math.abs(got.assignment[i] - want.assignment[i]));
+      // Observed 3.9e-3 (dqmm), 4.4e-3 (dqmm+x8) (|S| ≤ 0.25 here); the first-order budget N·12·ε is far looser.
+      expect(md).toBeLessThan(0.02);
+      // Untrained, the six layers map the five prototypes to nearly the same concept (median top-2 gap of S ≈ 0.01), so
+      // many patches are near-ties that any perturbation flips. Observed (both forms): 98.0 % of all patches, 100 % of the
+      // 3454 with a gap ≥ 0.01 (tiny models above: |ΔS| 0.007 dqmm, 0.014–0.027 dqmm+x8, against the budget 0.189).
+      const all = argmaxAgreement(got.assignment, want.assignment, cfg.k);
+      const clear = argmaxAgreement(got.assignment, want.assignment, cfg.k, 0.01);
+      expect(all.rate).toBeGreaterThanOrEqual(0.95);
+      expect(clear.counted).toBeGreaterThan(0.3 * 32 * 196);
+      expect(clear.rate).toBeGreaterThanOrEqual(0.99);
+    },
+    60_000,
+  );
 });
 
 describe('option precision', () => {
   it('"int8" runs the quantized graph in generate() and says so in the one inference line', async () => {
     const lines: string[] = [];
-    const log = { debug: () => undefined, info: (m: string) => { lines.push(m); }, warn: (m: string) => { lines.push(m); } };
+    const log = {
+      debug: () => undefined,
+      info: (m: string) => {
+        lines.push(m);
+      },
+      warn: (m: string) => {
+        lines.push(m);
+      },
+    };
     const opts = { k: 3, steps: 2, heads: 3, seed: 4, runtime: 'onnx' };
     const [g32, g8] = [new AcgGenerator(opts), new AcgGenerator({ ...opts, precision: 'int8' }, log)];
     await g32.initialize(12);
@@ -303,7 +369,11 @@ describe('option precision', () => {
     const feats = tinyFeatures(3, 7, 12);
     const [a, b] = [await g32.generate(feats), await g8.generate(feats)];
     let md = 0;
-    a.forEach((r, i) => r.assignment.forEach((v, j) => { md = Math.max(md, Math.abs(v - b[i].assignment[j])); }));
+    a.forEach((r, i) =>
+      r.assignment.forEach((v, j) => {
+        md = Math.max(md, Math.abs(v - b[i].assignment[j]));
+      }),
+    );
     expect(md).toBeGreaterThan(1e-5);
     expect(md).toBeLessThanOrEqual(sBound(2));
     expect(lines.filter((l) => /inference on/.test(l))).toEqual([expect.stringMatching(/inference on onnxruntime-node .*int8/)]);

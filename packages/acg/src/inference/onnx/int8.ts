@@ -76,7 +76,15 @@ export interface GraphWriter {
  * batched B). Returns the float output's name.
  */
 export function int8Product(
-  g: GraphWriter, form: Int8ProductForm, a: string, name: string, w: Float32Array, k: number, n: number, batches = 1, bias?: Float32Array,
+  g: GraphWriter,
+  form: Int8ProductForm,
+  a: string,
+  name: string,
+  w: Float32Array,
+  k: number,
+  n: number,
+  batches = 1,
+  bias?: Float32Array,
 ): string {
   const { q, scale } = quantizeColumns(w, k, n, batches);
   const bDims = batches > 1 ? [batches, k, n] : [k, n];
@@ -110,8 +118,14 @@ export interface QuantizedFeatures {
  */
 export function quantizeFeatures(g: GraphWriter, x: string): QuantizedFeatures {
   // max |X| as max(max X, −min X): two read-only passes over X instead of writing |X| (ReduceMax(Abs(X))).
-  const max = g.node('Max', [g.node('ReduceMax', [x], [attrInt('keepdims', 0)])[0], g.node('Neg', [g.node('ReduceMin', [x], [attrInt('keepdims', 0)])[0]])[0]])[0];
-  const scale = g.node('Max', [g.node('Div', [max, g.floatInit('x8.127', [], new Float32Array([127]))])[0], g.floatInit('x8.tiny', [], new Float32Array([1e-30]))])[0];
+  const max = g.node('Max', [
+    g.node('ReduceMax', [x], [attrInt('keepdims', 0)])[0],
+    g.node('Neg', [g.node('ReduceMin', [x], [attrInt('keepdims', 0)])[0]])[0],
+  ])[0];
+  const scale = g.node('Max', [
+    g.node('Div', [max, g.floatInit('x8.127', [], new Float32Array([127]))])[0],
+    g.floatInit('x8.tiny', [], new Float32Array([1e-30])),
+  ])[0];
   const q = g.node('QuantizeLinear', [x, scale, g.rawInit(int8Tensor('x8.zero', [], new Int8Array(1)))])[0];
   return { q, qT: g.node('Transpose', [q], [attrInts('perm', [0, 2, 1])])[0], scale };
 }
@@ -125,7 +139,10 @@ export function quantizeFeatures(g: GraphWriter, x: string): QuantizedFeatures {
 export function int8FeatureProduct(g: GraphWriter, a: string, q: string, scale: string, rows = false): string {
   if (!rows) return g.node('DynamicQuantizeMatMul', [a, q, scale], [], 'com.microsoft')[0];
   const axis = g.rawInit(int64Tensor('x8.axis_last', [-1]));
-  const r = g.node('Max', [g.node('ReduceMax', [g.node('Abs', [a])[0], axis], [attrInt('keepdims', 1)])[0], g.floatInit('x8.tiny', [], new Float32Array([1e-30]))])[0];
+  const r = g.node('Max', [
+    g.node('ReduceMax', [g.node('Abs', [a])[0], axis], [attrInt('keepdims', 1)])[0],
+    g.floatInit('x8.tiny', [], new Float32Array([1e-30])),
+  ])[0];
   const y = g.node('DynamicQuantizeMatMul', [g.node('Div', [a, r])[0], q, scale], [], 'com.microsoft')[0];
   return g.node('Mul', [y, r])[0];
 }

@@ -13,7 +13,10 @@ let loadError: string | undefined;
 export function loadOnnxRuntime(): Promise<Ort | undefined> {
   ortModule ??= import('onnxruntime-node').then(
     (m) => m,
-    (e: unknown) => { loadError = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 160); return undefined; },
+    (e: unknown) => {
+      loadError = (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 160);
+      return undefined;
+    },
   );
   return ortModule;
 }
@@ -32,21 +35,31 @@ export interface OnnxPrediction {
 
 /** The ACG forward pass on onnxruntime-node (CPU), built in memory from the weights. */
 export class OnnxAcg {
-  private constructor(private readonly ort: Ort, private readonly session: OrtSession, readonly config: AcgConfig, readonly precision: AcgPrecision) {}
+  private constructor(
+    private readonly ort: Ort,
+    private readonly session: OrtSession,
+    readonly config: AcgConfig,
+    readonly precision: AcgPrecision,
+  ) {}
 
   /**
    * Builds the graph and a session; `threads` defaults to the machine's cores. `precision: 'int8'` quantizes the
    * weight products (see `buildAcgOnnx`); `int8Form` picks how they are written (benchmarks only).
    */
   static async create(
-    config: AcgConfig, params: ParamValues, options: { threads?: number; form?: CrossAttentionForm; precision?: AcgPrecision; int8Form?: Int8Formulation } = {},
+    config: AcgConfig,
+    params: ParamValues,
+    options: { threads?: number; form?: CrossAttentionForm; precision?: AcgPrecision; int8Form?: Int8Formulation } = {},
   ): Promise<OnnxAcg> {
     const ort = await loadOnnxRuntime();
     if (!ort) throw new Error(`onnxruntime-node cannot load: ${loadError ?? 'unknown reason'}`);
     const precision = options.precision ?? 'fp32';
     const bytes = buildAcgOnnx(config, params, options.form, precision === 'int8' ? { precision, int8Form: options.int8Form } : {});
     const session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: options.threads ?? availableParallelism(), interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 4,
+      intraOpNumThreads: options.threads ?? availableParallelism(),
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 4,
     });
     return new OnnxAcg(ort, session, config, precision);
   }
@@ -59,7 +72,10 @@ export class OnnxAcg {
     const input = new this.ort.Tensor('float32', flat, [tokens.length, n, d]);
     const res = await this.session.run({ [ACG_IO.features]: input });
     try {
-      return { assignment: Float32Array.from(res[ACG_IO.assignment].data as Float32Array), concepts: Float32Array.from(res[ACG_IO.concepts].data as Float32Array) };
+      return {
+        assignment: Float32Array.from(res[ACG_IO.assignment].data as Float32Array),
+        concepts: Float32Array.from(res[ACG_IO.concepts].data as Float32Array),
+      };
     } finally {
       for (const t of Object.values(res)) t.dispose();
       input.dispose();

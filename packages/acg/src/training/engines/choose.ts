@@ -28,12 +28,16 @@ export async function startTrainingEngine(model: TfAcg, o: AcgOptions, log: Logg
     }
     if (want === 'onnx') {
       throw new AcsegError('BAD_CONFIG', `acg: option trainRuntime "onnx" but onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'}`, {
-        plugin: '@acseg/acg', hint: 'install onnxruntime-node 1.30 with its native binding, or use trainRuntime "tfjs"',
+        plugin: '@acseg/acg',
+        hint: 'install onnxruntime-node 1.30 with its native binding, or use trainRuntime "tfjs"',
       });
     }
   }
-  const why = want === 'tfjs' ? 'option trainRuntime: tfjs'
-    : backend === 'tensorflow' ? 'a native TF.js backend is installed'
-      : `onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'}`;
+  const why =
+    want === 'tfjs'
+      ? 'option trainRuntime: tfjs'
+      : backend === 'tensorflow'
+        ? 'a native TF.js backend is installed'
+        : `onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'}`;
   return (await TRAINING_ENGINES.tfjs()).start(model, o, log, why);
 }

@@ -15,7 +15,12 @@ class OnnxEngine implements TrainingEngine {
   private readonly flat: Float32Array;
   private readonly grads: Map<string, Float32Array>;
 
-  private constructor(private readonly model: TfAcg, private readonly engine: OnnxGradients, buffer: SharedArrayBuffer, readonly thread: AdamWThread | undefined) {
+  private constructor(
+    private readonly model: TfAcg,
+    private readonly engine: OnnxGradients,
+    buffer: SharedArrayBuffer,
+    readonly thread: AdamWThread | undefined,
+  ) {
     this.flat = new Float32Array(buffer);
     this.grads = flatViews(model.layout, buffer);
   }
@@ -49,13 +54,15 @@ class OnnxEngine implements TrainingEngine {
 export const onnxEngine: TrainingEngineSpec = {
   name: 'onnx',
   async unavailable() {
-    return (await loadOnnxRuntime()) ? undefined : onnxRuntimeError() ?? 'unknown reason';
+    return (await loadOnnxRuntime()) ? undefined : (onnxRuntimeError() ?? 'unknown reason');
   },
   async start(model, _options, log, why) {
     const ort = await loadOnnxRuntime();
     if (!ort) throw new Error(`onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'}`);
     const engine = await OnnxEngine.start(model, await OnnxGradients.create(model.config), log);
-    log.info(`acg: training on onnxruntime-node ${ort.env.versions.common} (CPU, gradients from the forward + backward graph, AdamW in JS on ${engine.thread ? 2 : 1} thread${engine.thread ? 's' : ''}; ${why})`);
+    log.info(
+      `acg: training on onnxruntime-node ${ort.env.versions.common} (CPU, gradients from the forward + backward graph, AdamW in JS on ${engine.thread ? 2 : 1} thread${engine.thread ? 's' : ''}; ${why})`,
+    );
     return engine;
   },
 };

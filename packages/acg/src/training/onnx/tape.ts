@@ -120,10 +120,14 @@ export class Tape {
     return this.record([a, b], this.mm(a.name, b.name, o), (dy) => {
       const A = a.name;
       const B = b.name;
-      if (!transA && !transB) return [a.grad ? this.mm(dy, B, { transB: true, alpha }) : undefined, b.grad ? this.mm(A, dy, { transA: true, alpha }) : undefined];
+      if (!transA && !transB)
+        return [a.grad ? this.mm(dy, B, { transB: true, alpha }) : undefined, b.grad ? this.mm(A, dy, { transA: true, alpha }) : undefined];
       if (!transA && transB) return [a.grad ? this.mm(dy, B, { alpha }) : undefined, b.grad ? this.mm(dy, A, { transA: true, alpha }) : undefined];
       if (transA && !transB) return [a.grad ? this.mm(B, dy, { transB: true, alpha }) : undefined, b.grad ? this.mm(A, dy, { alpha }) : undefined];
-      return [a.grad ? this.mm(B, dy, { transA: true, transB: true, alpha }) : undefined, b.grad ? this.mm(dy, A, { transA: true, transB: true, alpha }) : undefined];
+      return [
+        a.grad ? this.mm(B, dy, { transA: true, transB: true, alpha }) : undefined,
+        b.grad ? this.mm(dy, A, { transA: true, transB: true, alpha }) : undefined,
+      ];
     });
   }
 
@@ -174,11 +178,7 @@ export class Tape {
       const m1 = this.reduce('ReduceMean', g, [-1], true);
       const m2 = this.reduce('ReduceMean', this.node('Mul', [g, xhat]), [-1], true);
       const dx = x.grad ? this.node('Mul', [this.node('Sub', [this.node('Sub', [g, m1]), this.node('Mul', [xhat, m2])]), invStd]) : undefined;
-      return [
-        dx,
-        gamma.grad ? this.sumRows(this.node('Mul', [dy, xhat])) : undefined,
-        beta.grad ? this.sumRows(dy) : undefined,
-      ];
+      return [dx, gamma.grad ? this.sumRows(this.node('Mul', [dy, xhat])) : undefined, beta.grad ? this.sumRows(dy) : undefined];
     });
   }
 
@@ -189,9 +189,15 @@ export class Tape {
 
   /** Exact GELU x·Φ(x), Φ(x) = (1 + erf(x/√2))/2; dx = dy (Φ(x) + x φ(x)). */
   gelu(x: Value): Value {
-    const cdf = this.node('Mul', [this.node('Add', [this.node('Erf', [this.node('Mul', [x.name, this.scalar(Math.SQRT1_2)])]), this.scalar(1)]), this.scalar(0.5)]);
+    const cdf = this.node('Mul', [
+      this.node('Add', [this.node('Erf', [this.node('Mul', [x.name, this.scalar(Math.SQRT1_2)])]), this.scalar(1)]),
+      this.scalar(0.5),
+    ]);
     return this.record([x], this.node('Mul', [x.name, cdf]), (dy) => {
-      const pdf = this.node('Mul', [this.node('Exp', [this.node('Mul', [this.node('Mul', [x.name, x.name]), this.scalar(-0.5)])]), this.scalar(1 / Math.sqrt(2 * Math.PI))]);
+      const pdf = this.node('Mul', [
+        this.node('Exp', [this.node('Mul', [this.node('Mul', [x.name, x.name]), this.scalar(-0.5)])]),
+        this.scalar(1 / Math.sqrt(2 * Math.PI)),
+      ]);
       return [this.node('Mul', [dy, this.node('Add', [cdf, this.node('Mul', [x.name, pdf])])])];
     });
   }
@@ -208,8 +214,13 @@ export class Tape {
 
   /** p [k, d] repeated for each of `batch` (an int64 [1] tensor) images, as rows [batch·k, d]; dp sums over the images. */
   tileRows(p: Value, batch: string, k: number, d: number): Value {
-    const expanded = this.node('Expand', [this.node('Unsqueeze', [p.name, this.ints([0])]), this.node('Concat', [batch, this.ints([k, d])], [attrInt('axis', 0)])]);
-    return this.record([p], this.node('Reshape', [expanded, this.ints([-1, d])]), (dy) => [this.reduce('ReduceSum', this.node('Reshape', [dy, this.ints([-1, k, d])]), [0], false)]);
+    const expanded = this.node('Expand', [
+      this.node('Unsqueeze', [p.name, this.ints([0])]),
+      this.node('Concat', [batch, this.ints([k, d])], [attrInt('axis', 0)]),
+    ]);
+    return this.record([p], this.node('Reshape', [expanded, this.ints([-1, d])]), (dy) => [
+      this.reduce('ReduceSum', this.node('Reshape', [dy, this.ints([-1, k, d])]), [0], false),
+    ]);
   }
 
   /**
@@ -234,7 +245,9 @@ export class Tape {
       const { inputs: xs, output, vjp } = this.steps[s];
       const dy = total(output.name);
       if (!dy) continue;
-      vjp(dy).forEach((dx, i) => { if (dx && xs[i].grad) add(xs[i].name, dx); });
+      vjp(dy).forEach((dx, i) => {
+        if (dx && xs[i].grad) add(xs[i].name, dx);
+      });
     }
     for (const { value, shape, outName } of inputs) {
       const list = grads.get(value.name) ?? [];

@@ -58,7 +58,11 @@ function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return diff / scale;
 }
 
-function expectSameAsTf(got: { loss: number; out: ReadonlyMap<string, Float32Array> }, want: { loss: number; grads: ReadonlyMap<string, Float32Array> }, tol = 1e-5): void {
+function expectSameAsTf(
+  got: { loss: number; out: ReadonlyMap<string, Float32Array> },
+  want: { loss: number; grads: ReadonlyMap<string, Float32Array> },
+  tol = 1e-5,
+): void {
   expect(Math.abs(got.loss - want.loss)).toBeLessThan(tol * Math.max(1, Math.abs(want.loss)));
   expect([...got.out.keys()].sort()).toEqual([...want.grads.keys()].sort());
   for (const [name, g] of want.grads) expect(relDiff(got.out.get(name)!, g), name).toBeLessThan(tol);
@@ -69,7 +73,7 @@ describe.each([
   { ffn: 'gelu' as const, heads: 3, dim: 12, B: 2, n: 7 },
   { ffn: 'gelu' as const, heads: 2, dim: 8, B: 3, n: 9 },
 ])('ONNX training graph ($ffn FFN, $heads heads, d = $dim)', ({ ffn, heads, dim, B, n }) => {
-  it('gives TF.js autodiff\'s loss and every gradient to 1e-5', async () => {
+  it("gives TF.js autodiff's loss and every gradient to 1e-5", async () => {
     const cfg = makeConfig(dim, { k: 3, steps: 2, heads, ffn });
     const model = new TfAcg(cfg, randomParams(cfg, heads * 7 + dim));
     const tokens = randomTokens(new Rng(dim + B), B, n, dim);
@@ -94,7 +98,10 @@ describe.each([
     const views = (buf: ArrayBuffer) => new Map(layout.entries.map((e) => [e.name, new Float32Array(buf, e.offset * 4, e.length)]));
     const plainParams = views(new ArrayBuffer(layout.total * 4));
     for (const [name, v] of plainParams) v.set(params.get(name)!);
-    for (const [p, o] of [[params, shared], [plainParams, views(plain)]] as const) {
+    for (const [p, o] of [
+      [params, shared],
+      [plainParams, views(plain)],
+    ] as const) {
       const again = await onnx.gradients(tokens, n, p, o);
       expect(again.loss).toBe(got.loss);
       for (const [name, g] of out) expect(o.get(name), name).toEqual(g);
@@ -103,9 +110,8 @@ describe.each([
   });
 });
 
-
 describe.each(['relu', 'gelu'])('ONNX training graph against the PyTorch reference (%s FFN)', (name) => {
-  it('reproduces tools/acg-reference/forward.py\'s loss to 1e-5 and all gradients to 1e-4', async () => {
+  it("reproduces tools/acg-reference/forward.py's loss to 1e-5 and all gradients to 1e-4", async () => {
     const { ckpt, expected, tokens, n } = await loadReferenceFixture(name);
     const specs = paramSpecs(ckpt.config);
     // Checkpoint (PyTorch [out, in]) → TF.js layout, here by hand rather than through TfAcg.

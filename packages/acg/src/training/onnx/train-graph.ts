@@ -56,7 +56,11 @@ export function buildAcgTrainOnnx(config: AcgConfig, options: { form?: 'reassoci
   const wOver2m = modularityWeights(t, t.node('Mul', [X, invNormX]));
   const features: Value = { name: X, grad: false };
   // Every 2-D activation has B·k rows (the concepts).
-  t.rowOnes = t.node('ConstantOfShape', [t.node('Concat', [t.ints([1]), t.node('Mul', [batch, t.ints([k])])], [attrInt('axis', 0)])], [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: floatTensor('one', [1], new Float32Array([1])) }]);
+  t.rowOnes = t.node(
+    'ConstantOfShape',
+    [t.node('Concat', [t.ints([1]), t.node('Mul', [batch, t.ints([k])])], [attrInt('axis', 0)])],
+    [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t: floatTensor('one', [1], new Float32Array([1])) }],
+  );
 
   /**
    * Re-associated cross-attention (method notes §2): per head softmax((Q_h W_k,h) Xᵀ/√dh) X W_v,hᵀ + b_v,h. The
@@ -102,13 +106,19 @@ export function buildAcgTrainOnnx(config: AcgConfig, options: { form?: 'reassoci
   const s = t.mulConst(t.matmul(features, chat, { transB: true }), invNormX);
   const dS = modularityLossAndGradient(t, s.name, wOver2m, shapeX, k);
 
-  t.backward([[s, dS]], specs.map((spec) => ({ value: p(spec.name), shape: tfShape(spec), outName: TRAIN_IO.grad(spec.name) })));
+  t.backward(
+    [[s, dS]],
+    specs.map((spec) => ({ value: p(spec.name), shape: tfShape(spec), outName: TRAIN_IO.grad(spec.name) })),
+  );
   t.emit('Sum', [TRAIN_IO.loss, ...specs.map((spec) => t.node('ReduceSum', [TRAIN_IO.grad(spec.name)], [attrInt('keepdims', 0)]))], [], [TRAIN_IO.check]);
 
   const model = onnx.ModelProto.create({
     irVersion: 8,
     producerName: '@acseg/acg',
-    opsetImport: [{ domain: '', version: 18 }, { domain: 'com.microsoft', version: 1 }],
+    opsetImport: [
+      { domain: '', version: 18 },
+      { domain: 'com.microsoft', version: 1 },
+    ],
     metadataProps: Object.entries({ 'acseg.format': ACG_TRAIN_ONNX_FORMAT, 'acseg.config': JSON.stringify(config) }).map(([key, value]) => ({ key, value })),
     graph: {
       name: 'acg_train',

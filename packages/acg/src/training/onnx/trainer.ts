@@ -40,7 +40,12 @@ export class OnnxGradients {
   private mirror: Map<string, Float32Array> | undefined;
   private gradBuffers: Map<string, Float32Array> | undefined;
 
-  private constructor(private readonly ort: Ort, private readonly session: OrtSession, readonly config: AcgConfig, private readonly slots: Slot[]) {}
+  private constructor(
+    private readonly ort: Ort,
+    private readonly session: OrtSession,
+    readonly config: AcgConfig,
+    private readonly slots: Slot[],
+  ) {}
 
   /**
    * Builds the graph and a session; `threads` defaults to the machine's cores. `spinning` (default false) lets
@@ -51,11 +56,17 @@ export class OnnxGradients {
     const ort = await loadOnnxRuntime();
     if (!ort) throw new Error(`onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'}`);
     const session = await ort.InferenceSession.create(buildAcgTrainOnnx(config), {
-      intraOpNumThreads: options.threads ?? availableParallelism(), interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3,
+      intraOpNumThreads: options.threads ?? availableParallelism(),
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
       // onnxruntime-node passes `extra` on as session config entries (session.intra_op.allow_spinning).
       extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } },
     });
-    const slots = paramSpecs(config).map((s) => { const shape = tfShape(s); return { name: s.name, shape, length: shape.reduce((a, b) => a * b, 1) }; });
+    const slots = paramSpecs(config).map((s) => {
+      const shape = tfShape(s);
+      return { name: s.name, shape, length: shape.reduce((a, b) => a * b, 1) };
+    });
     return new OnnxGradients(ort, session, config, slots);
   }
 
@@ -63,7 +74,12 @@ export class OnnxGradients {
    * Batch-mean modularity loss and its gradients w.r.t. every parameter (TF.js layout, Linear weights [in, out])
    * for B images of n patches (tokens: n × d row-major each), written into `out`; `params` in TF.js layout.
    */
-  async gradients(tokens: readonly Float32Array[], n: number, params: ReadonlyMap<string, Float32Array>, out: ReadonlyMap<string, Float32Array>): Promise<GradientResult> {
+  async gradients(
+    tokens: readonly Float32Array[],
+    n: number,
+    params: ReadonlyMap<string, Float32Array>,
+    out: ReadonlyMap<string, Float32Array>,
+  ): Promise<GradientResult> {
     const { Tensor } = this.ort;
     const d = this.config.dim;
     let t0 = performance.now();

@@ -13,9 +13,15 @@ export class AdamWThread {
   private failure: Error | undefined;
 
   private constructor(private readonly worker: Worker) {
-    worker.on('message', () => { const w = this.waiting; this.waiting = undefined; w?.resolve(); });
+    worker.on('message', () => {
+      const w = this.waiting;
+      this.waiting = undefined;
+      w?.resolve();
+    });
     worker.on('error', (e) => this.fail(e));
-    worker.on('exit', (code) => { if (code !== 0) this.fail(new Error(`acg AdamW thread exited with code ${code}`)); });
+    worker.on('exit', (code) => {
+      if (code !== 0) this.fail(new Error(`acg AdamW thread exited with code ${code}`));
+    });
   }
 
   static async start(init: AdamWWorkerInit): Promise<AdamWThread> {

@@ -23,7 +23,10 @@ export class GradientPool {
   private nextId = 0;
   private failure: Error | undefined;
 
-  private constructor(readonly model: TfAcg, readonly size: number) {}
+  private constructor(
+    readonly model: TfAcg,
+    readonly size: number,
+  ) {}
 
   static async start(model: TfAcg, size: number): Promise<GradientPool> {
     const pool = new GradientPool(model, size);
@@ -35,10 +38,14 @@ export class GradientPool {
       const init: WorkerInit = { config: model.config, formulation: model.formulation, layout: model.layout, master: model.master, grads, values };
       const worker = spawnWorker('worker', init);
       pool.workers.push(worker);
-      ready.push(new Promise<void>((resolve, reject) => {
-        worker.once('message', (m: WorkerReply) => (m.type === 'ready' ? resolve() : reject(new Error(`acg worker ${w}: ${m.type === 'error' ? m.message : 'unexpected reply'}`))));
-        worker.once('error', reject);
-      }));
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          worker.once('message', (m: WorkerReply) =>
+            m.type === 'ready' ? resolve() : reject(new Error(`acg worker ${w}: ${m.type === 'error' ? m.message : 'unexpected reply'}`)),
+          );
+          worker.once('error', reject);
+        }),
+      );
     }
     try {
       await Promise.all(ready);
@@ -49,7 +56,9 @@ export class GradientPool {
     for (const worker of pool.workers) {
       worker.on('message', (m: WorkerReply) => pool.onReply(m));
       worker.on('error', (e) => pool.fail(e));
-      worker.on('exit', (code) => { if (code !== 0) pool.fail(new Error(`acg worker exited with code ${code}`)); });
+      worker.on('exit', (code) => {
+        if (code !== 0) pool.fail(new Error(`acg worker exited with code ${code}`));
+      });
     }
     return pool;
   }
@@ -119,10 +128,12 @@ export class GradientPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.workers.map(async (w) => {
-      w.postMessage({ type: 'close' } satisfies WorkerRequest);
-      await w.terminate();
-    }));
+    await Promise.all(
+      this.workers.map(async (w) => {
+        w.postMessage({ type: 'close' } satisfies WorkerRequest);
+        await w.terminate();
+      }),
+    );
     this.workers.length = 0;
   }
 }

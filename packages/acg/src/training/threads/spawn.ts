@@ -7,7 +7,11 @@ import { Worker } from 'node:worker_threads';
  * worker's execArgv is ignored): a tiny ESM bootstrap registers tsx (a devDependency) and then imports the module.
  */
 function tsBootstrap(worker: URL): URL {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const tsx = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/\.cjs$/, '.mjs'),
+  ).href;
   const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker.href)});`;
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }

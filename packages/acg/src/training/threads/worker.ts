@@ -22,9 +22,7 @@ export interface WorkerInit {
 
 export type WorkerRequest = { type: 'grad'; id: number; tokens: Float32Array[]; n: number; weight: number } | { type: 'close' };
 export type WorkerReply =
-  | { type: 'ready'; backend: string }
-  | { type: 'grad'; id: number; loss: number; finite: boolean }
-  | { type: 'error'; id?: number; message: string };
+  { type: 'ready'; backend: string } | { type: 'grad'; id: number; loss: number; finite: boolean } | { type: 'error'; id?: number; message: string };
 
 const port = parentPort;
 if (!port) throw new Error('acg worker: must run in a worker thread');

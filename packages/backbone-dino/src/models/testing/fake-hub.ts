@@ -69,15 +69,21 @@ export function fakeHub(opts: FakeHubOptions): { fetch: typeof fetch; requests: 
       const files = opts.repos[info[1]];
       if (!files) return Response.json({ error: 'Repository not found' }, { status: 404 });
       const { paths } = JSON.parse(String(init?.body)) as { paths: string[] };
-      return Response.json(paths.filter((p) => files[p]).map((p) => {
-        const f = files[p];
-        const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${sha256Hex(f.content)}\nsize ${f.content.length}\n`;
-        return {
-          type: 'file', path: p, size: f.content.length,
-          oid: f.lfs ? gitBlobSha1(new TextEncoder().encode(pointer)) : gitBlobSha1(f.content),
-          ...(f.lfs ? { lfs: { oid: sha256Hex(f.content), size: f.content.length, pointerSize: pointer.length } } : {}),
-        };
-      }));
+      return Response.json(
+        paths
+          .filter((p) => files[p])
+          .map((p) => {
+            const f = files[p];
+            const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${sha256Hex(f.content)}\nsize ${f.content.length}\n`;
+            return {
+              type: 'file',
+              path: p,
+              size: f.content.length,
+              oid: f.lfs ? gitBlobSha1(new TextEncoder().encode(pointer)) : gitBlobSha1(f.content),
+              ...(f.lfs ? { lfs: { oid: sha256Hex(f.content), size: f.content.length, pointerSize: pointer.length } } : {}),
+            };
+          }),
+      );
     }
     const dl = url.pathname.match(/^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/);
     if (dl && method === 'GET') {

@@ -1,6 +1,7 @@
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { AcsegError } from '@acseg/core';
 import type { CacheIndex, ImageEntry } from './format.js';
+import writeFileAtomic from 'write-file-atomic';
 
 /** Stands in for the image entries while the rest of the index is stringified (no path or id holds a NUL). */
 const MARK = '\u0000images\u0000';
@@ -102,20 +103,11 @@ export class StreamedIndex {
   }
 }
 
-/** One whole index text, atomically. */
+/** One whole index text, atomically (what the shards' files use). */
 async function writeWhole(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${temps++}`;
-  let fh: FileHandle | undefined;
   try {
-    fh = await open(tmp, 'w');
-    await fh.write(text);
-    await fh.datasync();
-    await fh.close();
-    fh = undefined;
-    await rename(tmp, path);
+    await writeFileAtomic(path, text);
   } catch (e) {
-    await fh?.close().catch(() => undefined);
-    await rm(tmp, { force: true });
     throw cannotWrite(path, e);
   }
 }

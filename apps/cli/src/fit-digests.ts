@@ -1,8 +1,6 @@
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { readFile, rename, rm, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { AcsegError, SegmentationPipeline, describeSkip, toAcsegError, type ConceptClassifier, type ImageInput, type RegionDigest } from '@acseg/core';
-import { decodeDigest, encodeDigest, type DigestJson } from '@acseg/eval';
+import { decodeDigest, encodeDigest, writeJsonLines, type DigestJson } from '@acseg/eval';
 import type { Session } from './session.js';
 
 /** A `run --fit-only` shard's region digests, in its part folder. */
@@ -59,23 +57,14 @@ export async function digestImages(
 
 /** Writes the digests atomically: a header line, one line per image, the skipped list last (a cut file is seen). */
 export async function writeDigests(file: string, d: DigestedImages): Promise<void> {
-  const tmp = `${file}.tmp-${process.pid}`;
-  const out = createWriteStream(tmp);
-  try {
-    const put = async (line: unknown) => {
-      if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
-    };
-    await put({ format: FORMAT, classifier: d.classifier, items: d.items.length });
-    for (const it of d.items) await put({ source: it.source, digest: encodeDigest(it.digest) });
-    await put({ skipped: d.skipped });
-    out.end();
-    await once(out, 'finish');
-    await rename(tmp, file);
-  } catch (e) {
-    out.destroy();
-    await rm(tmp, { force: true });
-    throw new AcsegError('BAD_INPUT', `${file}: cannot write (${(e as Error).message})`, { file });
-  }
+  await writeJsonLines(
+    file,
+    (function* () {
+      yield { format: FORMAT, classifier: d.classifier, items: d.items.length };
+      for (const it of d.items) yield { source: it.source, digest: encodeDigest(it.digest) };
+      yield { skipped: d.skipped };
+    })(),
+  );
 }
 
 export async function readDigests(file: string): Promise<DigestedImages> {

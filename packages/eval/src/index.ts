@@ -27,4 +27,4 @@ export {
 } from './report.js';
 export { majorityBaseline, regionOracle, type BaselineResult } from './baseline.js';
 export { perImageMIoU, pickSamples } from './samples.js';
-export { writePreparedItems, readPreparedItems, encodeDigest, decodeDigest, PREPARED_FORMAT, type DigestJson } from './prepared-io.js';
+export { writePreparedItems, readPreparedItems, writeJsonLines, encodeDigest, decodeDigest, PREPARED_FORMAT, type DigestJson } from './prepared-io.js';

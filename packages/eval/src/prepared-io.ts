@@ -85,27 +85,15 @@ function fromLine(x: ItemLine): PreparedItem {
   return item;
 }
 
-/** Writes items (and the skipped list) to `file` atomically. */
-export async function writePreparedItems(
-  file: string,
-  header: { digestedBy?: string; labelledBy?: string },
-  items: readonly PreparedItem[],
-  skipped: readonly SkippedItem[],
-): Promise<void> {
+/**
+ * Writes JSON lines to `file` atomically (a temp file beside it, renamed when complete): a header line first and a
+ * trailer last, so a reader tells a cut file from a whole one. Streams: one line in memory at a time.
+ */
+export async function writeJsonLines(file: string, lines: Iterable<unknown>): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   const out = createWriteStream(tmp);
   try {
-    const put = async (line: unknown) => {
-      if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
-    };
-    await put({
-      format: PREPARED_FORMAT,
-      digestedBy: header.digestedBy ?? null,
-      ...(header.labelledBy ? { labelledBy: header.labelledBy } : {}),
-      items: items.length,
-    });
-    for (const it of items) await put(toLine(it));
-    await put({ skipped });
+    for (const line of lines) if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
     out.end();
     await once(out, 'finish');
     await rename(tmp, file);
@@ -114,6 +102,28 @@ export async function writePreparedItems(
     await rm(tmp, { force: true });
     throw new AcsegError('BAD_INPUT', `${file}: cannot write (${(e as Error).message})`, { file });
   }
+}
+
+/** Writes items (and the skipped list) to `file` atomically. */
+export async function writePreparedItems(
+  file: string,
+  header: { digestedBy?: string; labelledBy?: string },
+  items: readonly PreparedItem[],
+  skipped: readonly SkippedItem[],
+): Promise<void> {
+  await writeJsonLines(
+    file,
+    (function* () {
+      yield {
+        format: PREPARED_FORMAT,
+        digestedBy: header.digestedBy ?? null,
+        ...(header.labelledBy ? { labelledBy: header.labelledBy } : {}),
+        items: items.length,
+      };
+      for (const it of items) yield toLine(it);
+      yield { skipped };
+    })(),
+  );
 }
 
 /** Reads what `writePreparedItems` wrote; a file cut short or of another format is an error naming it. */

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import sharp from 'sharp';
-import type { Backbone, FeatureMap, RegionMap } from '@acseg/core';
+import { CLASS_PRESETS, type Backbone, type FeatureMap, type RegionMap } from '@acseg/core';
 import { ClipClassifier } from '../src/index.js';
 import { writeTinyClip } from '../src/testing/tiny-model.js';
 
@@ -29,29 +29,7 @@ const pixelCounts = [0, 1, 2, 3].map((r) => labels.filter((l) => l === r).length
 const regions: RegionMap = { width, height, labels, count: 4, concepts: [0, 1, 2, 3], pixelCounts };
 // No DINO here: features without attention, so the background rule falls back to the border prior.
 const features: FeatureMap = { id: 'example', grid: { h: 14, w: 14 }, dim: 1, tokens: new Float32Array(196).fill(1), imageSize: { width, height } };
-const classNames = [
-  'background',
-  'aeroplane',
-  'bicycle',
-  'bird',
-  'boat',
-  'bottle',
-  'bus',
-  'car',
-  'cat',
-  'chair',
-  'cow',
-  'diningtable',
-  'dog',
-  'horse',
-  'motorbike',
-  'person',
-  'pottedplant',
-  'sheep',
-  'sofa',
-  'train',
-  'tvmonitor',
-];
+const classNames = [...CLASS_PRESETS.voc];
 const clf = new ClipClassifier({ model, templates: tmp ? 'scene' : 'imagenet80+scene', textCache: false });
 const t0 = performance.now();
 const [out] = await clf.classify([{ image, regions, features }], { backbone: {} as Backbone, classNames });

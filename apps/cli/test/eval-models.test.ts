@@ -91,7 +91,7 @@ describe('acseg models', () => {
       '48',
     ]);
     expect(conv.status, conv.stderr).toBe(0);
-    expect(conv.stdout).toMatch(/dino ViT d=48, depth 2, 3 heads, patch 16, 0 registers, input 48/);
+    expect(conv.stdout).toMatch(/ViT d=48, depth 2, 3 heads, patch 16, input 48 \(dino, 0 registers\)/);
     expect(existsSync(onnx)).toBe(true);
     const seg = acseg([
       'segment',

@@ -24,7 +24,7 @@ export function shardProtocol(clf: ConceptClassifier, declared: { memoryBank?: b
   if (!declared.memoryBank && digests(clf) && clf.needs.fit) return 'clustering';
   throw new AcsegError(
     'BAD_CONFIG',
-    `eval --shard: classifier ${clf.name} is not supported; shards prepare digests for a classifier fitted on the split (k-means) or on the train split (a memory bank, k-NN), or labels of one that needs class names and no fit (CLIP)`,
+    `eval --shard: classifier ${clf.name} is not supported; shards prepare digests for a classifier fitted on the split (kmeans) or on the train split (knn), or labels of one that needs no fit (clip)`,
     { hint: 'run this evaluation on one machine' },
   );
 }

@@ -61,6 +61,15 @@ describe('attention surgery on a Hub-layout export (torch.onnx.export, attention
     expect(raw(after)).toBe(raw(before));
   });
 
+  it('says so for a cut file and for a model without a graph', () => {
+    expect(() => locateGraph(original.subarray(0, original.length - 5))).toThrow(/truncated or malformed protobuf message/);
+    const noGraph = onnx.ModelProto.encode({ irVersion: 8, producerName: 'x' }).finish();
+    expect(() => locateGraph(noGraph)).toThrow(/the model has no graph/);
+    // The graph found is where a decoder finds it: its bytes decode to the same graph.
+    const g = locateGraph(original);
+    expect(onnx.GraphProto.decode(original.subarray(g.start, g.end)).node!.length).toBe(onnx.ModelProto.decode(original).graph!.node!.length);
+  });
+
   it('keeps fields onnx-proto does not know (top level and inside the graph), which a decode/encode round trip drops', () => {
     const top = unknownField(99, 7);
     const inner = unknownField(77, 5);

@@ -1,55 +1,38 @@
 import { onnx, type OnnxModel, type OnnxValueInfo } from '@acseg/onnx-graph';
+import protobuf from 'protobufjs/minimal.js';
 
 /** Field numbers from onnx.proto: ModelProto.graph = 7, GraphProto.output = 12. */
 const MODEL_GRAPH_FIELD = 7;
 const GRAPH_OUTPUT_FIELD = 12;
 
-function readVarint(buf: Uint8Array, pos: number): [value: number, next: number] {
-  let value = 0;
-  let mul = 1;
-  for (let i = 0; i < 10; i++) {
-    if (pos >= buf.length) throw new Error('truncated varint');
-    const b = buf[pos++];
-    value += (b & 0x7f) * mul;
-    if ((b & 0x80) === 0) return [value, pos];
-    mul *= 128;
-  }
-  throw new Error('malformed varint');
-}
-
-function writeVarint(value: number): Uint8Array {
-  const out: number[] = [];
-  let v = value;
-  while (v >= 0x80) {
-    out.push((v % 128) | 0x80);
-    v = Math.floor(v / 128);
-  }
-  out.push(v);
-  return Uint8Array.from(out);
+/** A length-delimited field's tag and length prefix (protobufjs's varint writer). */
+function fieldHeader(field: number, length: number): Uint8Array {
+  return protobuf.Writer.create()
+    .uint32(field * 8 + 2)
+    .uint32(length)
+    .finish();
 }
 
 /**
  * Where the (last) `graph` field of a serialized ModelProto lies: the byte
- * range of its tag+length and of its payload. Walks the top-level fields only.
+ * range of its tag+length and of its payload. Walks the top-level fields only
+ * (protobufjs's reader: varints, and skipping the fields of other numbers).
  */
 export function locateGraph(bytes: Uint8Array): { headerStart: number; start: number; end: number } {
-  let pos = 0;
+  const reader = protobuf.Reader.create(bytes);
   let found: { headerStart: number; start: number; end: number } | undefined;
-  while (pos < bytes.length) {
-    const headerStart = pos;
-    const [tag, p1] = readVarint(bytes, pos);
-    const field = Math.floor(tag / 8);
-    const wire = tag % 8;
-    pos = p1;
-    if (wire === 0) pos = readVarint(bytes, pos)[1];
-    else if (wire === 1) pos += 8;
-    else if (wire === 5) pos += 4;
-    else if (wire === 2) {
-      const [len, p2] = readVarint(bytes, pos);
-      if (field === MODEL_GRAPH_FIELD) found = { headerStart, start: p2, end: p2 + len };
-      pos = p2 + len;
-    } else throw new Error(`unsupported protobuf wire type ${wire}`);
-    if (pos > bytes.length) throw new Error('truncated protobuf message');
+  try {
+    while (reader.pos < reader.len) {
+      const headerStart = reader.pos;
+      const tag = reader.uint32();
+      if (tag >>> 3 === MODEL_GRAPH_FIELD && (tag & 7) === 2) {
+        const length = reader.uint32();
+        found = { headerStart, start: reader.pos, end: reader.pos + length };
+        reader.skip(length);
+      } else reader.skipType(tag & 7);
+    }
+  } catch (e) {
+    throw new Error(`truncated or malformed protobuf message (${(e as Error).message})`, { cause: e });
   }
   if (!found) throw new Error('the model has no graph');
   return found;
@@ -65,7 +48,7 @@ export function locateGraph(bytes: Uint8Array): { headerStart: number; start: nu
 export function appendGraphOutputs(bytes: Uint8Array, outputs: readonly OnnxValueInfo[]): Uint8Array {
   const extra: Uint8Array[] = outputs.map((vi) => {
     const body = onnx.ValueInfoProto.encode(onnx.ValueInfoProto.create(vi)).finish();
-    return concat([writeVarint(GRAPH_OUTPUT_FIELD * 8 + 2), writeVarint(body.length), body]);
+    return concat([fieldHeader(GRAPH_OUTPUT_FIELD, body.length), body]);
   });
   return appendToGraph(bytes, concat(extra));
 }
@@ -73,7 +56,7 @@ export function appendGraphOutputs(bytes: Uint8Array, outputs: readonly OnnxValu
 /** Appends raw serialized fields to the graph payload of a ModelProto, rewriting only the graph's length prefix. */
 export function appendToGraph(bytes: Uint8Array, fields: Uint8Array): Uint8Array {
   const { headerStart, start, end } = locateGraph(bytes);
-  const header = concat([writeVarint(MODEL_GRAPH_FIELD * 8 + 2), writeVarint(end - start + fields.length)]);
+  const header = fieldHeader(MODEL_GRAPH_FIELD, end - start + fields.length);
   return concat([bytes.subarray(0, headerStart), header, bytes.subarray(start, end), fields, bytes.subarray(end)]);
 }
 

@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from '../dist/main.js';
+import { cachedHelp } from '../dist/help-cache.js';
 
-process.exitCode = await main(process.argv.slice(2));
+const args = process.argv.slice(2);
+const help = cachedHelp(args, process.stdout.columns);
+if (help !== undefined) process.stdout.write(help);
+else process.exitCode = await (await import('../dist/main.js')).main(args);

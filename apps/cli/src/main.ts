@@ -3,6 +3,7 @@ import { AcsegError, isAcsegError } from '@acseg/core/errors';
 import { EXIT, exitCodeFor, formatError } from './exit.js';
 import { registerCommands } from './commands/index.js';
 import { setInvocation } from './invocation.js';
+import { helpWidth } from './help-cache.js';
 
 export function buildParser(argv: string[]): Argv {
   return yargs(argv)
@@ -24,7 +25,7 @@ export function buildParser(argv: string[]): Argv {
     .help()
     .alias('h', 'help')
     .version()
-    .wrap(Math.min(110, process.stdout.columns || 110))
+    .wrap(helpWidth(process.stdout.columns))
     .exitProcess(false)
     .fail((msg, err) => {
       // yargs passes no message for an error thrown by a command's handler: that one is the command's own.

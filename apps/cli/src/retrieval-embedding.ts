@@ -1,4 +1,6 @@
 import { componentRecordOf, isAcsegError, type Backbone } from '@acseg/core';
+import { existsSync } from 'node:fs';
+import { listRun } from '@acseg/explorer';
 import { FeatureCache, infoMismatch, modelInfoOf } from '@acseg/feature-cache';
 import { chooseBackbone } from './components.js';
 import type { Session } from './session.js';
@@ -13,6 +15,17 @@ export interface RetrievalEmbedding {
 }
 
 const POOLED = 'pixel-weighted means of the cached patch features';
+
+/**
+ * Why a backbone that reads pixels cannot embed the run's regions (images moved or deleted since the run), or null:
+ * then the pooled features, which need no image, serve every image rather than none.
+ */
+async function missingImages(run: string): Promise<string | null> {
+  const { images } = await listRun(run);
+  const gone = images.filter((im) => !existsSync(im.source));
+  if (!gone.length) return null;
+  return `it reads the images, and ${gone.length} of ${images.length} are not where the run read them (${gone[0].source}${gone.length > 1 ? ', …' : ''})`;
+}
 
 function keyOf(backbone: Backbone): string {
   const { model, modelSha256, inputSize, inputHeight, inputWidth } = backbone.info;
@@ -31,7 +44,7 @@ function usable(backbone: Backbone, words: string): RetrievalEmbedding {
  */
 export async function retrievalEmbedding(
   session: Session,
-  o: { backbone?: string; features?: string; model?: string; imageSize?: string },
+  o: { run: string; backbone?: string; features?: string; model?: string; imageSize?: string },
 ): Promise<RetrievalEmbedding | undefined> {
   const flags = Object.fromEntries(Object.entries({ model: o.model, inputSize: o.imageSize }).filter(([, v]) => v !== undefined));
   if (o.backbone) {
@@ -55,7 +68,10 @@ export async function retrievalEmbedding(
     if (!isAcsegError(e)) throw e;
     return pooled(`backbone ${c.name} recorded in the feature cache cannot be built: ${e.message}`);
   }
-  const diff = typeof backbone.regionEmbeddings === 'function' ? infoMismatch(info, modelInfoOf(backbone.info)) : 'it makes no region embeddings';
+  const diff =
+    typeof backbone.regionEmbeddings !== 'function'
+      ? 'it makes no region embeddings'
+      : (infoMismatch(info, modelInfoOf(backbone.info)) ?? (backbone.regionEmbeddingsReadPixels ? await missingImages(o.run) : null));
   if (diff) {
     await backbone.dispose?.();
     return pooled(`backbone ${c.name} recorded in the feature cache is not usable: ${diff}`);

@@ -140,7 +140,7 @@ describe('acseg explore on a run made with a (tiny, random-weight) DINO backbone
     expect(readFileSync(join(out, 'explore', 'data', 'emb-0001.js'), 'utf8')).toBe(t);
   }, 240_000);
 
-  it('falls back to the pooled features, said in one line and on the page: a cache without the record, a model gone', async () => {
+  it('falls back to the pooled features, said in one line and on the page: a cache without the record, a model gone, images moved', async () => {
     // A cache written before the record (as every cache was): the same index without info.component.
     const old = join(dir, 'old-cache');
     mkdirSync(old);
@@ -168,6 +168,18 @@ describe('acseg explore on a run made with a (tiny, random-weight) DINO backbone
       expect(readFileSync(join(dir, 'x-gone', 'data', 'emb-0001.js'), 'utf8')).toBe(readFileSync(join(pooled.dir, 'data', 'emb-0001.js'), 'utf8'));
     } finally {
       renameSync(`${model}.moved`, model);
+    }
+    // The run's images moved away: the crops cannot be made, so every image gets the pooled embedding (not none).
+    renameSync(images, `${images}.moved`);
+    try {
+      const moved = acseg(['explore', out, '--out', join(dir, 'x-moved'), '--features', cache, '--epochs', '20', '--cache-dir', cacheDir, '--quiet']);
+      expect(moved.status, moved.stderr).toBe(0);
+      expect(moved.stdout).toContain(
+        `\nretrieval: pixel-weighted means of the cached patch features (backbone dino recorded in the feature cache is not usable: it reads the images, and 4 of 4 are not where the run read them (${join(images, 'im0.png')}, …))\n`,
+      );
+      expect(readFileSync(join(dir, 'x-moved', 'data', 'emb-0001.js'), 'utf8')).toBe(readFileSync(join(pooled.dir, 'data', 'emb-0001.js'), 'utf8'));
+    } finally {
+      renameSync(`${images}.moved`, images);
     }
   }, 240_000);
 });

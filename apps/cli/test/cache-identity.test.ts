@@ -32,6 +32,8 @@ describe('a feature cache is tied to the content of its model file', () => {
     expect(first.status, first.stderr).toBe(0);
     const info = JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')).info;
     expect(info).toMatchObject({ model: 'tiny-vit', modelFile: a, modelSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    // ... and the component that made them, to build it again (acseg explore): its name, options as built, plugin.
+    expect(info.component).toMatchObject({ kind: 'backbone', name: 'dino', options: { model: a, features: 'tokens' }, plugin: '@acseg/backbone-dino' });
 
     const other = features(b);
     expect(other.status).toBe(1);

@@ -92,7 +92,11 @@ describe('acseg explore', () => {
     expect(seg.status).toBe(0);
     const r = acseg(['explore', join(dir, 'out'), '--features', join(dir, 'cache'), '--epochs', '20', '--quiet']);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n')).toHaveLength(1); // nothing missing
+    // Nothing missing; retrieval embeds with the backbone the cache records (segment made it with handcrafted).
+    expect(r.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^explorer of 2 images/),
+      expect.stringMatching(/^retrieval: backbone handcrafted \(plugin @acseg\/backbone-handcrafted [\d.]+, recorded in the feature cache\), as the k-NN/),
+    ]);
     const text = readFileSync(join(dir, 'out', 'explore', 'data', 'page-0001.js'), 'utf8');
     const pageData = JSON.parse(text.slice(text.indexOf(', ') + 2, text.lastIndexOf(')'))) as Array<{
       id: string;
@@ -105,12 +109,16 @@ describe('acseg explore', () => {
       expect(new Set(p.map!.r.filter((x) => x >= 0)).size).toBe(p.regions.length);
     }
     // The same embeddings when the backbone makes them (handcrafted: the pixel-weighted mean of its patch features,
-    // its own code), within the int8 storage's rounding.
+    // its own code) as the pooled cached features (the explorer's code, in process without a backbone), within the
+    // int8 storage's rounding.
     const emb = (f: string) => {
       const t = readFileSync(f, 'utf8');
       return JSON.parse(t.slice(t.indexOf(', ') + 2, t.lastIndexOf(')'))) as { refs: number[][]; q: string };
     };
-    const fromCache = emb(join(dir, 'out', 'explore', 'data', 'emb-0001.js'));
+    const pooled = await buildExplorer({ run: join(dir, 'out'), out: join(dir, 'pooled'), features: join(dir, 'cache'), epochs: 20 });
+    const fromCache = emb(join(pooled.dir, 'data', 'emb-0001.js'));
+    const recorded = emb(join(dir, 'out', 'explore', 'data', 'emb-0001.js'));
+    expect(recorded.refs).toEqual(fromCache.refs);
     const viaBackbone = acseg(['explore', join(dir, 'out'), '--out', join(dir, 'x2'), '--backbone', 'handcrafted', '--epochs', '20', '--quiet']);
     expect(viaBackbone.status).toBe(0);
     expect(viaBackbone.stdout).toContain('features missing for 2 of 2 images'); // no cache: no concept maps, but retrieval
@@ -120,6 +128,8 @@ describe('acseg explore', () => {
     const b = new Int8Array(Buffer.from(fromBackbone.q, 'base64'));
     expect(a.length).toBe(b.length);
     expect(a.every((v, j) => Math.abs(v - b[j]) <= 1)).toBe(true);
+    const c = new Int8Array(Buffer.from(recorded.q, 'base64'));
+    expect(c.every((v, j) => Math.abs(v - a[j]) <= 1)).toBe(true);
   });
 
   it('--dataset: ground truth read as eval reads it (CamVid layout), matched to the run by file; per-image IoU', async () => {

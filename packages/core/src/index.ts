@@ -13,6 +13,7 @@ export * from './generator.js';
 export * from './classifier.js';
 export * from './plugin.js';
 export * from './registry.js';
+export { componentRecordOf, recordComponent, jsonOptions, type ComponentRecord } from './component-record.js';
 export * from './tokens.js';
 export * from './options.js';
 export { SegmentationPipeline, classMap, type Segmentation, type SegmentOutcome, type PipelineParts, type PipelineOptions } from './pipeline.js';

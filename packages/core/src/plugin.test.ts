@@ -4,6 +4,7 @@ import { opt, v } from './options.js';
 import { PLUGIN_API_VERSION, validatePlugin, type ComponentServices, type PluginManifest } from './plugin.js';
 import { ComponentRegistry, createComponent, registerPlugin } from './registry.js';
 import { silentLogger, silentProgress } from './log.js';
+import { componentRecordOf } from './component-record.js';
 
 const ok = { name: 'p', version: '1.0.0', apiVersion: PLUGIN_API_VERSION, register() {} };
 
@@ -87,6 +88,26 @@ describe('declarative manifests', () => {
     const made = await createComponent<{ o: unknown; s: unknown }>(r.get('generator', 'g'), { k: '4', extra: 'kept' }, services);
     expect(made.o).toEqual({ k: 4, extra: 'kept' });
     expect(made.s).toBe(services);
+  });
+
+  it('records what built each component (registered name, parsed options, plugin and version), for another command to rebuild it', async () => {
+    const r = new ComponentRegistry();
+    r.addManifest(manifest, 'built-in');
+    await registerPlugin(
+      r,
+      { ...ok, name: 'old', version: '0.3.0', register: (c) => c.backbone('b', { description: 'd', create: () => ({}) as never }) },
+      'x.mjs',
+    );
+    const g = await createComponent(r.get('generator', 'g'), { k: '4', gone: undefined }, services);
+    // The schema's parse (k '4' → 4), undefined entries dropped: what JSON can hold.
+    expect(componentRecordOf(g)).toEqual({ kind: 'generator', name: 'g', options: { k: 4 }, plugin: 'decl', pluginVersion: '1.0.0' });
+    const defaults = await createComponent(r.get('generator', 'g'), {}, services);
+    expect(componentRecordOf(defaults)?.options).toEqual({ k: 3 });
+    const b = await createComponent(r.get('backbone', 'b'), { at: 2 }, services);
+    expect(componentRecordOf(b)).toEqual({ kind: 'backbone', name: 'b', options: { at: 2 }, plugin: 'old', pluginVersion: '0.3.0' });
+    // Options JSON cannot hold (a function) leave no record: nothing could rebuild the component from one.
+    expect(componentRecordOf(await createComponent(r.get('backbone', 'b'), { onImage: () => 0 }, services))).toBeUndefined();
+    expect(componentRecordOf({})).toBeUndefined();
   });
 
   it('a component whose module fails to load is an error naming it, its plugin and the cause', async () => {

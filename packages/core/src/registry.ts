@@ -1,3 +1,4 @@
+import { recordComponent } from './component-record.js';
 import { AcsegError, isAcsegError, UnknownComponentError } from './errors.js';
 import { parseOptions } from './options.js';
 import {
@@ -22,6 +23,8 @@ export interface RegisteredComponent {
   spec: ComponentSpec<unknown>;
   /** The plugin that contributed it, and where that plugin was loaded from. */
   plugin: string;
+  /** That plugin's version, when it declares one. */
+  pluginVersion?: string;
   origin: string;
 }
 
@@ -34,9 +37,10 @@ const ID_PATTERN = /^[a-z0-9][a-z0-9._/-]*$/;
 export class ComponentRegistry {
   private readonly entries = new Map<string, RegisteredComponent>();
 
-  /** A PluginContainer that records `plugin` and `origin` on what it adds. */
-  forPlugin(plugin: string, origin: string): PluginContainer {
-    const add = (kind: ComponentKind) => (id: string, spec: ComponentSpec<unknown>) => this.add({ kind, id, spec, plugin, origin });
+  /** A PluginContainer that records `plugin`, its version and `origin` on what it adds. */
+  forPlugin(plugin: string, origin: string, pluginVersion?: string): PluginContainer {
+    const add = (kind: ComponentKind) => (id: string, spec: ComponentSpec<unknown>) =>
+      this.add({ kind, id, spec, plugin, origin, ...(pluginVersion !== undefined ? { pluginVersion } : {}) });
     return {
       backbone: add('backbone') as (id: string, spec: BackboneSpec) => void,
       generator: add('generator') as (id: string, spec: GeneratorSpec) => void,
@@ -46,7 +50,10 @@ export class ComponentRegistry {
 
   /** Adds every component a declarative manifest declares. */
   addManifest(manifest: PluginManifest, origin: string): void {
-    const container = this.forPlugin(manifest.name, origin) as unknown as Record<ComponentKind, (id: string, spec: ComponentSpec<unknown>) => void>;
+    const container = this.forPlugin(manifest.name, origin, manifest.version) as unknown as Record<
+      ComponentKind,
+      (id: string, spec: ComponentSpec<unknown>) => void
+    >;
     for (const kind of COMPONENT_KINDS) {
       for (const [id, spec] of Object.entries(manifest[KIND_KEYS[kind]] ?? {})) container[kind](id, spec as ComponentSpec<unknown>);
     }
@@ -109,8 +116,9 @@ export class ComponentRegistry {
 export async function createComponent<T>(entry: RegisteredComponent, raw: ComponentOptions, services: ComponentServices): Promise<T> {
   const { spec } = entry;
   const options = spec.options ? { ...raw, ...parseOptions(spec.options, raw, `${entry.kind} ${entry.id}`, { plugin: entry.plugin }) } : raw;
+  let made: T;
   try {
-    return (await spec.create(options, services)) as T;
+    made = (await spec.create(options, services)) as T;
   } catch (e) {
     if (isAcsegError(e)) throw e;
     const detail = e instanceof Error ? e.message : String(e);
@@ -120,10 +128,18 @@ export async function createComponent<T>(entry: RegisteredComponent, raw: Compon
       hint: entry.origin === 'built-in' ? 'reinstall acseg (npm ci): a built-in module or its runtime is missing' : undefined,
     });
   }
+  recordComponent(made, {
+    kind: entry.kind,
+    name: entry.id,
+    options,
+    plugin: entry.plugin,
+    ...(entry.pluginVersion !== undefined ? { pluginVersion: entry.pluginVersion } : {}),
+  });
+  return made;
 }
 
 /** Adds a plugin's components, whichever shape it has (declarative manifest, or the older `register`). */
 export async function registerPlugin(registry: ComponentRegistry, plugin: AcsegPlugin, origin: string, options: ComponentOptions = {}): Promise<void> {
-  if (isRegisteringPlugin(plugin)) await plugin.register(registry.forPlugin(plugin.name, origin), options);
+  if (isRegisteringPlugin(plugin)) await plugin.register(registry.forPlugin(plugin.name, origin, plugin.version), options);
   else registry.addManifest(plugin, origin);
 }

@@ -230,7 +230,8 @@
       $('#neighbours').replaceChildren();
       return;
     }
-    status.textContent = `${found.length} nearest regions of other images (cosine of region embeddings)`;
+    const source = X.data.embedding && X.data.embedding.source;
+    status.textContent = `${found.length} nearest regions of other images (cosine of region embeddings${source ? `: ${source}` : ''})`;
     const items = await Promise.all(
       found.map(async (f) => {
         const other = await X.image(f.i);

@@ -141,6 +141,10 @@ describe.skipIf(SKIP)('explorer in headless Chromium', () => {
     const want = all.sort((a, b) => b.cos - a.cos).slice(0, 5);
     expect(got.map((g) => [g[0], g[1]])).toEqual(want.map((w) => [w.id, w.r]));
     got.forEach((g, j) => expect(Math.abs((g[2] as number) - want[j].cos)).toBeLessThan(0.005));
+    // The page says which embedding it ranks by (here: no backbone given, the pooled cached features).
+    expect(await page.locator('#retrieval-status').innerText()).toBe(
+      '5 nearest regions of other images (cosine of region embeddings: pixel-weighted means of the cached patch features)',
+    );
     // The crops highlight the region: the query crop's canvas is image a's region 0.
     expect(await canvasAlpha(page, '#query canvas')).toEqual(Array.from(regionMapOf(0), (r) => (r === 0 ? 170 : 140)));
     expect(errors).toEqual([]);

@@ -102,6 +102,44 @@ describe('buildExplorer', () => {
     expect((await readPage(r.dir, 0)).map((p) => p.map !== null)).toEqual([true, true, false, true, false, false]);
   });
 
+  it('embeddings from a backbone get the cached features, are kept by key: a rebuild embeds nothing again, another key all', async () => {
+    const fx = await makePlantedRun(join(dir, 'embed-cache'));
+    const calls: Array<{ source: string; which: number[]; features: boolean }> = [];
+    // An embedder of its own numbers (not the pooled means), so the stored rows show which one made them.
+    const embed = (key: string) => ({
+      embedKey: key,
+      embedding: `test embedder ${key}`,
+      embed: async (source: string, _regions: unknown, which: number[], features?: { dim: number }) => {
+        calls.push({ source, which, features: features?.dim === 4 });
+        return which.map((r) => Float32Array.from([1, r, key.length, 0]));
+      },
+    });
+    const out = join(dir, 'embed-cache-out');
+    const first = await buildExplorer({ run: fx.run, out, features: fx.cache, epochs: 20, ...embed('k1') });
+    expect(first.cachedEmbeddings).toBe(0);
+    expect(calls).toHaveLength(6);
+    expect(calls.every((c) => c.features)).toBe(true);
+    // Images a..f (read ahead, so called in any order): 2 regions, 3 in b and e.
+    expect(calls.sort((x, y) => x.source.localeCompare(y.source)).map((c) => c.which.length)).toEqual([2, 3, 2, 2, 3, 2]);
+    const rows = async () => parseDataScript<EmbeddingPage>(await readFile(join(out, embeddingFile(0)), 'utf8'));
+    const before = await rows();
+    const q = new Int8Array(Buffer.from(before.q, 'base64'));
+    before.refs.forEach(([, r], row) => {
+      const n = Math.hypot(1, r, 2);
+      expect(Array.from(q.subarray(row * 4, row * 4 + 4))).toEqual([1 / n, r / n, 2 / n, 0].map((v) => Math.round(v * 127)));
+    });
+    expect((await readIndex(out)).embedding?.source).toBe('test embedder k1');
+    calls.length = 0;
+    const again = await buildExplorer({ run: fx.run, out, features: fx.cache, epochs: 20, ...embed('k1') });
+    expect(again.cachedEmbeddings).toBe(6);
+    expect(calls).toHaveLength(0);
+    expect(await rows()).toEqual(before);
+    const other = await buildExplorer({ run: fx.run, out, features: fx.cache, epochs: 20, ...embed('k22') });
+    expect(other.cachedEmbeddings).toBe(0);
+    expect(calls).toHaveLength(6);
+    expect(await rows()).not.toEqual(before);
+  });
+
   it('says per image what is missing: features, ground truth, the region map of an older version', async () => {
     const fx = await makePlantedRun(join(dir, 'partial'), { withoutFeatures: ['b'], withoutGroundTruth: ['c'], oldVersion: ['d'], shiftedGroundTruth: ['f'] });
     const r = await buildExplorer({ run: fx.run, features: fx.cache, groundTruth: fx.groundTruth, epochs: 50 });

@@ -20,6 +20,7 @@ import {
   type PageImage,
 } from './format.js';
 import { ImageReader, NOT_COMPUTED, type GroundTruthSource, type ImageOutcome, type RegionEmbedder } from './image-record.js';
+import { EmbeddingCache } from './embedding-cache.js';
 import { LayoutCache } from './layout-cache.js';
 import { LayoutPool } from './layout-pool.js';
 import { listRun } from './run-reader.js';
@@ -47,6 +48,13 @@ export interface ExploreOptions {
    * cached patch features; retrieval then works without a feature cache too.
    */
   embed?: RegionEmbedder;
+  /**
+   * What `embed` is, as a key (e.g. its component record and model hash): given, its embeddings are kept in
+   * `explore/.embeddings/` by this key, the image file and the region map, so a rebuild embeds only what changed.
+   */
+  embedKey?: string;
+  /** Which region embeddings retrieval uses, in words for the page (default: said from `embed`). */
+  embedding?: string;
   /** Called once the images are listed, before the work (progress). */
   onStart?: (total: number) => void;
   /** Called as each image is done (progress). */
@@ -61,6 +69,8 @@ export interface ExploreResult {
   missing: Record<keyof typeof MISSING, string[]>;
   /** Concept maps taken from the cache of an earlier build. */
   cachedLayouts: number;
+  /** Images whose region embeddings (from `embed`) came from an earlier build's `.embeddings/`. */
+  cachedEmbeddings: number;
 }
 
 const OWN_MARK = '.acseg-explore';
@@ -122,7 +132,17 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
   opts.onStart?.(listed.images.length);
   const pool = new LayoutPool();
   const layouts = new LayoutCache(join(dir, '.cache'), { seed, epochs }, pool);
-  const reader = new ImageReader({ run, dir, cache, groundTruth: opts.groundTruth, layouts, maxMaps: opts.maxMaps ?? Infinity, embed: opts.embed });
+  const embeddings = opts.embed && opts.embedKey !== undefined ? new EmbeddingCache(join(dir, '.embeddings'), opts.embedKey) : undefined;
+  const reader = new ImageReader({
+    run,
+    dir,
+    cache,
+    groundTruth: opts.groundTruth,
+    layouts,
+    maxMaps: opts.maxMaps ?? Infinity,
+    embed: opts.embed,
+    embeddings,
+  });
   const missing = Object.fromEntries(Object.keys(MISSING).map((k) => [k, [] as string[]])) as unknown as ExploreResult['missing'];
   const entries: IndexEntry[] = [];
   const histogram: number[] = [];
@@ -199,6 +219,8 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
     await pool.close();
     await cache?.close();
   }
+  const embeddingWords =
+    opts.embedding ?? (opts.embed ? 'from the backbone, as the k-NN classifier makes them' : 'pixel-weighted means of the cached patch features');
   const index: ExploreIndex = {
     format: EXPLORE_FORMAT,
     title: opts.title ?? `acseg explore: ${run}`,
@@ -208,7 +230,7 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
         ? `ground truth: ${typeof opts.groundTruth === 'string' ? resolve(opts.groundTruth) : opts.groundTruth.describe}`
         : 'ground truth: none given',
       `concept maps: UMAP (umap-js), seed ${seed}, ${epochs} epochs`,
-      `region embeddings: ${opts.embed ? 'from the backbone (as the k-NN classifier)' : 'pixel-weighted means of the cached patch features'}`,
+      `region embeddings (retrieval): ${embeddingWords}`,
     ],
     pageSize,
     pages: Math.ceil(listed.images.length / pageSize),
@@ -216,7 +238,7 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
     classNames: Array.from(classNames, (n) => n ?? null),
     histogram: Array.from(histogram, (n) => n ?? 0),
     groundTruth: !!opts.groundTruth,
-    embedding: dim > 0 ? { dim, pages: embPages } : null,
+    embedding: dim > 0 ? { dim, pages: embPages, source: embeddingWords } : null,
     seed,
     skipped: listed.skipped,
     mapsOnDemand: limited > 0,
@@ -229,6 +251,8 @@ export async function buildExplorer(opts: ExploreOptions): Promise<ExploreResult
   // Data files of an earlier, larger build and concept maps no image uses any more.
   for (const name of await readdir(join(dir, 'data'))) if (!written.has(`data/${name}`)) await rm(join(dir, 'data', name), { force: true });
   await layouts.prune();
+  // Embeddings of an earlier build with another backbone, or of images gone, go; without a cache of them, all go.
+  await (embeddings ?? new EmbeddingCache(join(dir, '.embeddings'), '')).prune();
   const html = await writeAssets(dir);
-  return { dir, html, images: listed.images.length, missing, cachedLayouts: layouts.hits };
+  return { dir, html, images: listed.images.length, missing, cachedLayouts: layouts.hits, cachedEmbeddings: embeddings?.hits ?? 0 };
 }

@@ -34,8 +34,8 @@ export interface ExploreIndex {
   /** Images with n concepts, index = n. */
   histogram: number[];
   groundTruth: boolean;
-  /** Region embeddings: dimension, and which embedding files (chunks of EMBEDDING_CHUNK images) hold some. */
-  embedding: { dim: number; pages: number[] } | null;
+  /** Region embeddings: dimension, which embedding files (chunks of EMBEDDING_CHUNK images) hold some, and which embedding they are (words). */
+  embedding: { dim: number; pages: number[]; source?: string } | null;
   seed: number;
   skipped: Array<{ source: string; reason: string }>;
   /** Some images have no concept map only because of --maps: a page served by `explore --serve` asks for them. */

@@ -8,6 +8,7 @@ import { writeFileAtomic } from '@acseg/report';
 import { patchRegions, regionEmbeddings, toRegionMap } from './features.js';
 import { MAP_SIDE, MISSING, type PageImage } from './format.js';
 import { imageIou } from './iou.js';
+import type { EmbeddingCache } from './embedding-cache.js';
 import type { LayoutCache } from './layout-cache.js';
 import { fitSize, readIndexPng, resizeNearest, runLengths, type IndexMap } from './maps.js';
 import { readImageJson, type ImageJson, type RunImage } from './run-reader.js';
@@ -24,9 +25,11 @@ export interface ImageOutcome {
 /**
  * Region embeddings from a backbone (its `regionEmbeddings`: what the k-NN
  * classifier embeds; DINO runs the ViT on each region's masked crop), for
- * the regions `which` of the image at `source`.
+ * the regions `which` of the image at `source`; `features` are its cached
+ * features when the feature cache holds them (a backbone whose embedding is a
+ * function of them uses them, as when the classifier hands them over).
  */
-export type RegionEmbedder = (source: string, regions: RegionMap, which: number[]) => Promise<Float32Array[]>;
+export type RegionEmbedder = (source: string, regions: RegionMap, which: number[], features?: FeatureMap) => Promise<Float32Array[]>;
 
 /**
  * Ground truth from somewhere other than a folder of `<id>.png` (e.g. a
@@ -49,6 +52,8 @@ export interface ImageReaderOptions {
   maxMaps: number;
   /** Region embeddings from a backbone instead of the cached patch features' means. */
   embed?: RegionEmbedder;
+  /** Where `embed`'s results are kept between builds (none: computed every build). */
+  embeddings?: EmbeddingCache;
 }
 
 const round4 = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -184,30 +189,32 @@ export class ImageReader {
       }
     }
 
+    const cache = this.o.cache;
+    let f: FeatureMap | undefined;
+    let lacking: string | undefined;
+    if (!cache) lacking = `no feature cache given (--features DIR): no concept map${this.o.embed ? '' : ', no retrieval'}`;
+    else {
+      const at = (image.source ? this.bySource.get(sourceKey(image.source)) : undefined) ?? cache.indexOf(image.id);
+      if (at < 0) lacking = `not in the feature cache ${cache.path}`;
+      else if (regions) {
+        [f] = await cache.read([at]);
+        if (f.imageSize.width !== json.width || f.imageSize.height !== json.height) {
+          lacking = `the cached features are of a ${f.imageSize.width}×${f.imageSize.height} image, this one is ${json.width}×${json.height} (another image?)`;
+          f = undefined;
+        }
+      }
+    }
     if (regions && this.o.embed) {
-      const embedded = await this.embedded(image, regions);
+      // The image's features go with it, as the k-NN classifier hands them over: a backbone that embeds from them reads no pixels.
+      const embedded = await this.embedded(image, regions, f);
       if (typeof embedded === 'string') miss('features', embedded);
       else out.embeddings = embedded;
     }
-    const cache = this.o.cache;
-    if (!cache) {
-      miss('features', `no feature cache given (--features DIR): no concept map${this.o.embed ? '' : ', no retrieval'}`);
+    if (lacking) {
+      miss('features', lacking);
       return out;
     }
-    const at = (image.source ? this.bySource.get(sourceKey(image.source)) : undefined) ?? cache.indexOf(image.id);
-    if (at < 0) {
-      miss('features', `not in the feature cache ${cache.path}`);
-      return out;
-    }
-    if (!regions) return out;
-    const [f] = await cache.read([at]);
-    if (f.imageSize.width !== json.width || f.imageSize.height !== json.height) {
-      miss(
-        'features',
-        `the cached features are of a ${f.imageSize.width}×${f.imageSize.height} image, this one is ${json.width}×${json.height} (another image?)`,
-      );
-      return out;
-    }
+    if (!regions || !f) return out;
     // Beyond --maps, a layout computed earlier (by `explore --serve` when the image was opened) is still shown.
     const xy = i < this.o.maxMaps ? await this.o.layouts.get(f) : await this.o.layouts.peek(f);
     if (xy) rec.map = conceptMap(xy, f, regions);
@@ -243,20 +250,24 @@ export class ImageReader {
     return [gtFile, existsSync(gtFile) ? await readIndexPng(gtFile).catch((e: Error) => e.message) : `no ground truth ${gtFile}`];
   }
 
-  /** The backbone's embeddings of the regions with pixels, L2-normalized as the k-NN classifier does; or why not. */
-  private async embedded(image: RunImage, map: IndexMap): Promise<Map<number, Float32Array> | string> {
-    // toRegionMap adds one region for the pixels of none, after the real ones: never embedded.
-    const regions = toRegionMap(map);
-    const which = regions.pixelCounts.slice(0, -1).flatMap((n, r) => (n > 0 ? [r] : []));
-    let raw: Float32Array[];
+  /** The backbone's embeddings of the regions with pixels, L2-normalized as the k-NN classifier does (cached when a key is given); or why not. */
+  private async embedded(image: RunImage, map: IndexMap, features: FeatureMap | undefined): Promise<Map<number, Float32Array> | string> {
     try {
-      // One image at a time through the backbone, whatever the read-ahead.
-      const run = this.embedding.then(() => this.o.embed!(image.source, regions, which));
-      this.embedding = run.catch(() => undefined);
-      raw = await run;
+      const make = () => this.embedNow(image, map, features);
+      return await (this.o.embeddings ? this.o.embeddings.get(image.source, map, make) : make());
     } catch (e) {
       return `region embeddings from the backbone failed: ${e instanceof Error ? e.message : String(e)}`;
     }
+  }
+
+  private async embedNow(image: RunImage, map: IndexMap, features: FeatureMap | undefined): Promise<Map<number, Float32Array>> {
+    // toRegionMap adds one region for the pixels of none, after the real ones: never embedded.
+    const regions = toRegionMap(map);
+    const which = regions.pixelCounts.slice(0, -1).flatMap((n, r) => (n > 0 ? [r] : []));
+    // One image at a time through the backbone, whatever the read-ahead.
+    const run = this.embedding.then(() => this.o.embed!(image.source, regions, which, features));
+    this.embedding = run.catch(() => undefined);
+    const raw = await run;
     const out = new Map<number, Float32Array>();
     which.forEach((r, j) => {
       const norm = Math.hypot(...raw[j]);

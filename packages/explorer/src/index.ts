@@ -5,3 +5,4 @@ export { PAGE_SIZE, MAP_SIDE, EXPLORE_FORMAT, MISSING, type ExploreIndex, type P
 export { imageIou } from './iou.js';
 export type { GroundTruthSource, RegionEmbedder } from './image-record.js';
 export type { IndexMap } from './maps.js';
+export { listRun, type RunImage } from './run-reader.js';

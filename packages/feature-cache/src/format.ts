@@ -1,4 +1,4 @@
-import { AcsegError, type BackboneInfo } from '@acseg/core';
+import { AcsegError, type BackboneInfo, type ComponentRecord } from '@acseg/core';
 
 /**
  * The on-disk layout of a feature cache (documented for other languages in
@@ -36,6 +36,13 @@ export interface CacheModelInfo {
   /** Attention heads, or null when the backbone exposes no attention. */
   heads: number | null;
   hasAttention: boolean;
+  /**
+   * The backbone component that made the features, when a host built it from its plugin registry: its registered
+   * name, the options it was built with (parsed, JSON) and its plugin's name and version, so that another command can
+   * build it again (`acseg explore` embeds regions with it, as the k-NN classifier does). Not part of the identity
+   * checks (the fields above are). Absent in caches written before it was recorded, and in imported ones.
+   */
+  component?: ComponentRecord;
 }
 
 export interface ShardEntry {
@@ -151,6 +158,21 @@ function fail(file: string, problem: string): never {
 
 const isInt = (x: unknown, min = 0): x is number => Number.isInteger(x) && (x as number) >= min;
 
+function isComponentRecord(x: unknown): x is ComponentRecord {
+  const c = x as Partial<ComponentRecord> | null;
+  return (
+    typeof c === 'object' &&
+    c !== null &&
+    c.kind === 'backbone' &&
+    typeof c.name === 'string' &&
+    typeof c.plugin === 'string' &&
+    typeof c.options === 'object' &&
+    c.options !== null &&
+    !Array.isArray(c.options) &&
+    (c.pluginVersion === undefined || typeof c.pluginVersion === 'string')
+  );
+}
+
 /** Parses and checks index.json text; every problem names the file. */
 export function parseIndex(text: string, file: string): CacheIndex {
   let raw: unknown;
@@ -173,6 +195,8 @@ export function parseIndex(text: string, file: string): CacheIndex {
     fail(file, '"info.inputHeight" / "info.inputWidth" are malformed');
   if (info.family !== undefined && typeof info.family !== 'string') fail(file, '"info.family" is not a string');
   if (info.registers !== undefined && !isInt(info.registers)) fail(file, '"info.registers" is not a count');
+  if (info.component !== undefined && !isComponentRecord(info.component))
+    fail(file, '"info.component" is malformed (expected kind, name, options, plugin and an optional pluginVersion)');
   if (x.dtype !== 'F32') fail(file, `dtype ${JSON.stringify(x.dtype)} is not supported (expected "F32")`);
   if (!x.tensors || typeof x.tensors.cls !== 'boolean' || typeof x.tensors.attention !== 'boolean') fail(file, '"tensors" is missing or malformed');
   if (x.dim !== info.dim) fail(file, `dim ${String(x.dim)} differs from info.dim ${info.dim}`);

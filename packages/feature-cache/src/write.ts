@@ -6,7 +6,9 @@ import {
   silentLogger,
   silentProgress,
   uniqueId,
+  componentRecordOf,
   type Backbone,
+  type ComponentRecord,
   type ImageInput,
   type Logger,
   type ProgressFactory,
@@ -49,6 +51,11 @@ export interface WriteFeatureCacheOptions {
   log?: Logger;
   /** Stops after the image in flight; what is done is saved, and a new run resumes. */
   signal?: AbortSignal;
+  /**
+   * The component record written into `info.component` (what built the backbone, to build it again); default: the
+   * one core's `createComponent` made for `backbone`, if any. null: none.
+   */
+  component?: ComponentRecord | null;
 }
 
 export interface WriteFeatureCacheResult {
@@ -134,7 +141,8 @@ export async function writeFeatureCache(opts: WriteFeatureCacheOptions): Promise
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new AcsegError('BAD_CONFIG', `shardSize must be a positive integer, got ${shardSize}`);
   const flushSeconds = opts.flushSeconds ?? DEFAULT_FLUSH_SECONDS;
   if (!(flushSeconds >= 0)) throw new AcsegError('BAD_CONFIG', `flushSeconds must be a number of seconds ≥ 0, got ${flushSeconds}`);
-  const asked = modelInfoOf(backbone.info);
+  const component = opts.component === undefined ? componentRecordOf(backbone) : (opts.component ?? undefined);
+  const asked = { ...modelInfoOf(backbone.info), ...(component?.kind === 'backbone' ? { component } : {}) };
 
   const outStat = await stat(out).catch(() => null);
   if (outStat && !outStat.isDirectory()) throw new AcsegError('BAD_INPUT', `${out}: exists and is not a folder; a feature cache is a folder`, { file: out });
@@ -173,6 +181,9 @@ async function writeLocked(
     skipped: [],
     updated: '',
   };
+  // A cache from before components were recorded gets this run's record (the identity checks above passed); a
+  // recorded one keeps its own (this run's options may differ in what does not change features, e.g. batch size).
+  if (loaded && !index.info.component && asked.component) index.info.component = asked.component;
 
   // What is left to do: inputs whose features are not in a complete shard.
   const cached = new Set(index.images.map((im) => keyOf(im.source)));

@@ -1,9 +1,9 @@
 import type { Argv } from 'yargs';
 import { AcsegError, type ProgressBar } from '@acseg/core';
-import { chooseBackbone } from '../components.js';
 import { buildExplorer, serveExplorer, writeFigures, MISSING } from '@acseg/explorer';
 import { datasetGroundTruth } from '../dataset-ground-truth.js';
 import { EXIT } from '../exit.js';
+import { retrievalEmbedding } from '../retrieval-embedding.js';
 import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
 
@@ -77,7 +77,7 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
         .option('backbone', {
           type: 'string',
           describe:
-            "region embeddings for retrieval from this backbone, as the k-NN classifier makes them (dino: the ViT on each region's masked crop); default: means of the cached patch features",
+            "region embeddings for retrieval from this backbone, as the k-NN classifier makes them (dino: the ViT on each region's masked crop); default: the backbone the feature cache records, else means of the cached patch features",
         })
         .option('model', { type: 'string', describe: 'backbone model with --backbone (name or .onnx path)' })
         .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
@@ -90,11 +90,12 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
       if (argv.dataset && !argv.root) throw new AcsegError('BAD_CONFIG', `--dataset ${argv.dataset} needs --root (the dataset folder)`);
       const session = await Session.open(argv);
       const groundTruth = argv.dataset ? await datasetGroundTruth(argv.dataset, argv.root!, argv.split) : argv.groundTruth;
-      if (argv.backbone) session.checkNames({ backbone: argv.backbone });
-      const backbone = argv.backbone ? await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize }) : undefined;
+      const retrieval = await retrievalEmbedding(session, argv);
+      const backbone = retrieval?.backbone;
       if (backbone && typeof backbone.regionEmbeddings !== 'function') {
+        await backbone.dispose?.();
         throw new AcsegError('BAD_CONFIG', `--backbone ${backbone.name}: this backbone makes no region embeddings`, {
-          hint: 'use dino or handcrafted, or leave --backbone out',
+          hint: 'name one that does (acseg plugins list), or leave --backbone out',
         });
       }
       let bar: ProgressBar | undefined;
@@ -108,7 +109,9 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
           seed: argv.seed,
           epochs: argv.epochs,
           maxMaps: argv.maps,
-          embed: backbone ? (source, regions, which) => backbone.regionEmbeddings!(source, regions, which) : undefined,
+          embed: backbone ? (source, regions, which, features) => backbone.regionEmbeddings!(source, regions, which, features) : undefined,
+          embedKey: retrieval?.key,
+          embedding: retrieval?.words,
           onStart: (total) => {
             bar = session.progress.start('explore: concept maps', total);
           },
@@ -120,6 +123,7 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
       }
       const lines = [
         `explorer of ${r.images} images in ${r.dir} (open ${r.html}; ${r.cachedLayouts} concept maps from its cache)`,
+        ...(retrieval ? [`retrieval: ${retrieval.words}${r.cachedEmbeddings ? ` (${r.cachedEmbeddings} images' embeddings from its cache)` : ''}`] : []),
         ...missingLines(r.missing, r.images),
       ];
       if (argv.figures) {

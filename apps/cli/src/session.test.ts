@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -87,5 +87,24 @@ describe('the container', () => {
     expect(seen[0].services).toBe(seen[1].services);
     expect(seen[0].services).toMatchObject({ log: session.log, progress: session.progress, cacheDir: session.cacheDir, verbose: false });
     await expect(make('backbone', 'nope', {})).rejects.toThrow(/Available backbones: first, second, theirs/);
+  });
+
+  it("binds one model hub for the run: a factory gets the loaded plugins' declared models in the run's cache folder", async () => {
+    const file = join(cwd, 'declares-model.mjs');
+    writeFileSync(
+      file,
+      `export default { name: 'acme', version: '1.0.0', apiVersion: ${PLUGIN_API_VERSION},
+  models: { 'acme-vit': { description: 'd', repo: 'acme/vit', files: ['onnx/model.onnx'], layout: 'hub-onnx' } },
+  backbones: { acme: { description: 'd', create: (_o, services) => { globalThis.acmeServices = services; return { name: 'acme', info: {} }; } } } };
+`,
+    );
+    const cacheDir = join(cwd, 'cache');
+    const session = await Session.open({ quiet: true, plugin: [file], cacheDir }, cwd, []);
+    await session.create('backbone', 'acme');
+    const services = (globalThis as { acmeServices?: ComponentServices }).acmeServices!;
+    expect(services.models).toBe(session.models);
+    expect(services.models!.cacheDir).toBe(cacheDir);
+    expect(services.models!.names()).toEqual(['acme-vit']);
+    await expect(services.models!.resolve('acme-vit')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', file: join(cacheDir, 'models', 'acme-vit', 'main') });
   });
 });

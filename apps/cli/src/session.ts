@@ -1,7 +1,6 @@
 import { realpathSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { AcsegError, ComponentRegistry, type ComponentKind, type ComponentOptions, type ComponentSpec, type Logger, type ProgressFactory } from '@acseg/core';
+import { CacheModelHub, catalogFromPlugins, defaultCacheDir } from '@acseg/model-hub';
 import { loadConfig, type AcsegConfig } from './config.js';
 import { consoleLogger, consoleProgress } from './console.js';
 import type { ComponentFactory, KindType } from './container/components.module.js';
@@ -17,13 +16,6 @@ export interface GlobalArgs {
   quiet?: boolean;
   cacheDir?: string;
   set?: string[];
-}
-
-/** `$ACSEG_CACHE_DIR`, else `$XDG_CACHE_HOME/acseg`, else `~/.cache/acseg`. */
-export function cacheDirFromEnv(): string {
-  if (process.env.ACSEG_CACHE_DIR) return process.env.ACSEG_CACHE_DIR;
-  const xdg = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(xdg, 'acseg');
 }
 
 function parseValue(v: string): unknown {
@@ -60,6 +52,7 @@ export class Session {
   readonly registry = new ComponentRegistry();
   readonly warnings: string[] = [];
   private factory?: ComponentFactory;
+  private hub?: CacheModelHub;
 
   private constructor(
     readonly args: GlobalArgs,
@@ -78,13 +71,20 @@ export class Session {
     return session;
   }
 
+  /** `--cache-dir`, else the hub's one resolver ($ACSEG_CACHE_DIR, else $XDG_CACHE_HOME/acseg, else ~/.cache/acseg). */
   get cacheDir(): string {
-    return this.args.cacheDir ?? cacheDirFromEnv();
+    return this.args.cacheDir ?? defaultCacheDir();
+  }
+
+  /** The run's model hub: the models every loaded plugin declares (built-in or third-party alike), in the cache folder. */
+  get models(): CacheModelHub {
+    this.hub ??= new CacheModelHub({ cacheDir: this.cacheDir, models: catalogFromPlugins(this.plugins.map((p) => p.plugin)) });
+    return this.hub;
   }
 
   /** The services bound once in the run's container and given to every component factory. */
   get services(): RunServices {
-    return { log: this.log, progress: this.progress, cacheDir: this.cacheDir, verbose: !!this.args.verbose };
+    return { log: this.log, progress: this.progress, cacheDir: this.cacheDir, verbose: !!this.args.verbose, models: this.models };
   }
 
   private async loadPlugins(builtins: readonly string[]): Promise<void> {

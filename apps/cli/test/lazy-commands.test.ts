@@ -77,6 +77,12 @@ describe('commands load only what they use', () => {
     expect(JSON.parse(readFileSync(join(out, 'index.json'), 'utf8')).images).toHaveLength(5);
   }, 120_000);
 
+  it("models list and an offline pull read the plugins' declared models without loading an ML runtime", () => {
+    const cache = tempDir();
+    expect(loadedBy(['models', 'list', '--cache-dir', cache])).toEqual([]);
+    expect(loadedBy(['models', 'pull', 'clip-vit-base-patch16', '--offline', '--cache-dir', cache])).toEqual([]);
+  });
+
   it('finds the command word past global flags and their values', () => {
     expect(commandWord(['run', '--images', 'x'])).toBe('run');
     expect(commandWord(['--verbose', 'eval'])).toBe('eval');

@@ -32,3 +32,29 @@ describe("option inputSize (the CLI's --image-size)", () => {
     }
   });
 });
+
+describe('model names through the run’s model hub (service `models`)', () => {
+  it('loads a hub-onnx model another plugin declares, by its name; without the hub that name is unknown', async () => {
+    const { CacheModelHub } = await import('@acseg/model-hub');
+    const { cpSync } = await import('node:fs');
+    const cache = mkdtempSync(join(tmpdir(), 'dino-factory-hub-'));
+    try {
+      cpSync(join(__dirname, 'testing/fixtures/tiny-hub'), join(cache, 'models', 'acme-vit', 'main'), { recursive: true });
+      const models = new CacheModelHub({
+        cacheDir: cache,
+        models: { 'acme-vit': { description: 'a ViT export', repo: 'acme/vit', files: ['onnx/model.onnx', 'config.json'], layout: 'hub-onnx' } },
+      });
+      const b = await createDinoBackbone({ model: 'acme-vit', provider: 'cpu' }, { ...context, cacheDir: cache, models });
+      try {
+        expect(b.info).toMatchObject({ model: 'acme-vit', modelFile: join(cache, 'models', 'acme-vit', 'main', 'onnx', 'model.onnx') });
+      } finally {
+        await b.dispose();
+      }
+      await expect(createDinoBackbone({ model: 'acme-vit', provider: 'cpu' }, { ...context, cacheDir: cache })).rejects.toThrow(
+        /^acme-vit: no such file or folder, and not a known model name \(known: dino-vits16, /,
+      );
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+});

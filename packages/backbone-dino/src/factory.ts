@@ -45,7 +45,7 @@ export async function createDinoBackbone(options: ComponentOptions, context: Com
     'backbone dino',
   );
   // A path is used as is; a name is looked up in the model cache (`acseg models pull`).
-  const resolved = existsSync(o.model) ? undefined : await resolveModelFile(o.model, { cacheDir: context.cacheDir });
+  const resolved = existsSync(o.model) ? undefined : await resolveModelFile(o.model, { hub: context.models, cacheDir: context.cacheDir });
   return DinoBackbone.load({
     model: resolved?.path ?? o.model,
     name: resolved?.name,
@@ -54,7 +54,7 @@ export async function createDinoBackbone(options: ComponentOptions, context: Com
     features: o.features,
     provider: o.provider,
     maxPixels: pixelLimit(o.maxPixels),
-    hashCacheDir: context.cacheDir,
+    hashCacheDir: context.models?.cacheDir ?? context.cacheDir,
     log: context.log,
   });
 }

@@ -1,9 +1,9 @@
 import { AcsegError } from '@acseg/core';
+import { modelSha256 } from '@acseg/model-hub';
 import { existsSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { familyOfModelType } from './vit/families.js';
-import { modelSha256 } from './models/model-hash.js';
 import { describeVitModel, type ModelHints, type VitModelFile } from './onnx/describe.js';
 
 /** The .onnx file of a model given as a file or a folder (Hub layout onnx/model.onnx, or model.onnx). */

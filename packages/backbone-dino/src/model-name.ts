@@ -1,5 +1,5 @@
 import { basename, dirname, resolve } from 'node:path';
-import { folderToModelName } from './models/cache-dir.js';
+import { folderToModelName } from '@acseg/model-hub';
 
 /**
  * The name a model file is known by in logs and caches. A file with its own

@@ -1,5 +1,5 @@
 import { definePlugin, packageVersion, PLUGIN_API_VERSION } from '@acseg/core';
-import { KNOWN_MODELS } from './models/registry.js';
+import { DINO_MODELS } from './models/catalog.js';
 import { DINO_SCHEMA } from './schema.js';
 
 /** The manifest: declarations only; onnxruntime and the image decoder load when the backbone is created. */
@@ -15,9 +15,6 @@ export default definePlugin({
       create: async (options, services) => (await import('./factory.js')).createDinoBackbone(options, services),
     },
   },
-  models: Object.fromEntries(
-    Object.values(KNOWN_MODELS)
-      .filter((m) => m.layout !== 'files')
-      .map((m) => [m.name, { description: m.description }]),
-  ),
+  // Pulled and found by @acseg/model-hub (`acseg models list/pull`); the converter of the safetensors ones loads lazily.
+  models: DINO_MODELS,
 });

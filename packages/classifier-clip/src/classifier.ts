@@ -9,6 +9,7 @@ import {
   type ComponentOptions,
   type ConceptClassifier,
   type ImageInput,
+  type ModelHub,
   type RegionLabel,
 } from '@acseg/core';
 import { ClipModel } from './clip-model.js';
@@ -52,6 +53,8 @@ export class ClipClassifier implements ConceptClassifier {
   constructor(
     options: ComponentOptions = {},
     private readonly cacheDir = '.',
+    /** The run's model hub: a declared model name is looked up there first (any pulled revision). */
+    private readonly hub?: ModelHub,
   ) {
     this.options = parseClipOptions(options);
     if (this.options.textCache) this.diskCache = new TextEmbeddingCache(join(cacheDir, 'clip-text'));
@@ -61,7 +64,7 @@ export class ClipClassifier implements ConceptClassifier {
   /** Loads the model on first use (resolving `model` under the cache folder). */
   loadModel(): Promise<ClipModel> {
     this.model ??= (async () => {
-      const files = await resolveModelFiles(this.options.model, this.cacheDir);
+      const files = await resolveModelFiles(this.options.model, this.cacheDir, this.hub);
       return ClipModel.load(files, { threads: this.options.threads || undefined });
     })();
     this.model.catch(() => {
@@ -73,7 +76,7 @@ export class ClipClassifier implements ConceptClassifier {
   /** Before any long work: the class list is usable and the model files are there (nothing is loaded). */
   async check(context: Pick<ClassifierContext, 'classNames'>): Promise<void> {
     this.classList(context);
-    await resolveModelFiles(this.options.model, this.cacheDir);
+    await resolveModelFiles(this.options.model, this.cacheDir, this.hub);
   }
 
   /** The class list in use and which ids CLIP chooses among. */

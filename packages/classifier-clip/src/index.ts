@@ -4,7 +4,8 @@ export { clipConfig, type ClipConfig, type TowerConfig, type HfClipConfig, type 
 export { buildVisionGraph, VISION_INPUT, DENSE_OUTPUT } from './vision-graph.js';
 export { buildTextGraph, TEXT_IDS, TEXT_EOT, TEXT_OUTPUT } from './text-graph.js';
 export { ClipTokenizer } from './tokenizer.js';
-export { resolveModelFiles, modelFolderName, REQUIRED_FILES, OPTIONAL_FILES, type ModelFiles } from './model-files.js';
+export { modelFolderName } from '@acseg/model-hub';
+export { resolveModelFiles, REQUIRED_FILES, OPTIONAL_FILES, type ModelFiles } from './model-files.js';
 export { regionEmbeddings, classEmbeddings, nearestClass, normalizeRows } from './embeddings.js';
 export { CLIP_MEAN, CLIP_STD, loadRgb, normalizeRgb } from './preprocess.js';
 export { IMAGENET_TEMPLATES, SCENE_TEMPLATES, TEMPLATE_SETS, resolveTemplates, promptName, fillTemplate } from './templates.js';

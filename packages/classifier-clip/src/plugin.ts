@@ -11,8 +11,16 @@ export default definePlugin({
       description: 'names regions with CLIP ViT-B/16 (MaskCLIP dense features, paper Table 4)',
       options: CLIP_SCHEMA,
       needs: { classNames: true },
-      create: async (opts, services) => new (await import('./classifier.js')).ClipClassifier(opts, services.cacheDir),
+      create: async (opts, services) => new (await import('./classifier.js')).ClipClassifier(opts, services.cacheDir, services.models),
     },
   },
-  models: { 'clip-vit-base-patch16': { description: 'CLIP ViT-B/16 weights and tokenizer (paper Table 4)' } },
+  // Pulled as they are by @acseg/model-hub (`acseg models pull clip-vit-base-patch16`); the classifier reads them.
+  models: {
+    'clip-vit-base-patch16': {
+      description: 'CLIP ViT-B/16 weights and tokenizer, for @acseg/classifier-clip (paper Table 4)',
+      repo: 'openai/clip-vit-base-patch16',
+      files: ['model.safetensors', 'config.json', 'tokenizer.json', 'tokenizer_config.json'],
+      layout: 'files',
+    },
+  },
 });

@@ -12,6 +12,7 @@ export * from './backbone.js';
 export * from './generator.js';
 export * from './classifier.js';
 export * from './plugin.js';
+export * from './models.js';
 export * from './registry.js';
 export { componentRecordOf, recordComponent, jsonOptions, type ComponentRecord } from './component-record.js';
 export * from './tokens.js';

@@ -4,6 +4,7 @@ import type { ConceptClassifier } from './classifier.js';
 import { AcsegError } from './errors.js';
 import type { ConceptGenerator } from './generator.js';
 import type { Logger, ProgressFactory } from './log.js';
+import type { ModelHub, ModelSpec } from './models.js';
 import type { OptionsSchema } from './options.js';
 
 /**
@@ -23,6 +24,8 @@ export interface ComponentContext {
   /** Where models and caches live (XDG cache dir, or ACSEG_CACHE_DIR). */
   cacheDir: string;
   verbose: boolean;
+  /** The run's model hub: declared models by name, resolved to cached files (the acseg CLI always gives it). */
+  models?: ModelHub;
 }
 
 export type ComponentOptions = Record<string, unknown>;
@@ -62,11 +65,6 @@ export interface ComponentSpec<T> {
 export type BackboneSpec = ComponentSpec<Backbone>;
 export type GeneratorSpec = ComponentSpec<ConceptGenerator>;
 export type ClassifierSpec = ComponentSpec<ConceptClassifier>;
-
-/** A model a plugin can download (`acseg models list/pull`). */
-export interface ModelSpec {
-  description: string;
-}
 
 /** The pre-declarative plugin shape (API 1, still loaded): components added by a `register` call. */
 export interface PluginContainer {

@@ -9,6 +9,7 @@ export const TOKENS = {
   Progress: Symbol.for('acseg.Progress'),
   CacheDir: Symbol.for('acseg.CacheDir'),
   Verbose: Symbol.for('acseg.Verbose'),
+  ModelHub: Symbol.for('acseg.ModelHub'),
   /** The services object a factory receives: assembled from the ones above. */
   ComponentServices: Symbol.for('acseg.ComponentServices'),
   ComponentRegistry: Symbol.for('acseg.ComponentRegistry'),

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
 import { AcsegError } from '@acseg/core';
-import { convertCheckpoint, listModels, parseInputSize, pullModel } from '@acseg/backbone-dino';
+import { findIn, type CacheModelHub } from '@acseg/model-hub';
 import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
 
@@ -30,16 +30,15 @@ export function modelsCommand(y: Argv, _setStatus: SetStatus): Argv {
     async (argv) => {
       const session = await Session.open(argv as GlobalArgs);
       const cacheDir = session.cacheDir;
+      // The hub knows the models every loaded plugin declares; listing and pulling load no ML runtime.
+      const hub = session.models;
       if (argv.action === 'list') {
-        const models = await listModels(cacheDir);
+        const models = await hub.list();
         if (argv.json) {
           process.stdout.write(`${JSON.stringify(models, null, 2)}\n`);
           return;
         }
-        if (!models.length) {
-          process.stdout.write(`no models cached in ${cacheDir}\n  get one: acseg models pull dino-vits16\n`);
-          return;
-        }
+        if (!models.length) process.stdout.write(`no models cached in ${cacheDir}\n`);
         for (const m of models) {
           const state = m.usable
             ? m.missing.length
@@ -52,21 +51,21 @@ export function modelsCommand(y: Argv, _setStatus: SetStatus): Argv {
             `${`${m.name}@${m.revision}`.padEnd(32)} ${m.layout.padEnd(12)} ${(m.size / 2 ** 20).toFixed(1).padStart(8)} MiB  ${state}  ${m.onnx ?? m.dir}\n`,
           );
         }
+        writeDeclared(hub, new Set(models.map((m) => m.name)));
         return;
       }
       if (argv.action === 'pull') {
         if (!argv.name) throw new AcsegError('BAD_CONFIG', 'acseg models pull needs a model name', { hint: 'acseg models pull dino-vits16' });
-        const size = parseInputSize(argv.inputSize);
-        if (typeof size !== 'number' && size)
+        // A pull converts (safetensors layouts) for a square side only.
+        if (!/^\s*[1-9]\d*\s*$/.test(argv.inputSize))
           throw new AcsegError('BAD_CONFIG', `${argv.name}: pull converts for a square input; got --input-size ${argv.inputSize}`, {
             hint: 'pull with a side (e.g. 224), then `acseg models convert --input-size HxW` for other shapes',
           });
-        const r = await pullModel(argv.name, {
-          cacheDir,
+        const r = await hub.pull(argv.name, {
           revision: argv.revision,
           offline: argv.offline,
           force: argv.force,
-          inputSize: size,
+          inputSize: Number(argv.inputSize),
           progress: session.progress,
           log: session.log,
         });
@@ -74,6 +73,7 @@ export function modelsCommand(y: Argv, _setStatus: SetStatus): Argv {
         return;
       }
       if (!argv.weights || !argv.out) throw new AcsegError('BAD_CONFIG', 'acseg models convert needs --weights FILE.safetensors and --out FILE.onnx');
+      const { convertCheckpoint, parseInputSize } = await import('@acseg/backbone-dino');
       const r = await convertCheckpoint({ weights: argv.weights, config: argv.modelConfig, out: argv.out, inputSize: parseInputSize(argv.inputSize) });
       const i = r.info;
       const input = i.inputHeight === i.inputWidth ? `${i.inputSize}` : `${i.inputHeight}x${i.inputWidth}`;
@@ -82,4 +82,15 @@ export function modelsCommand(y: Argv, _setStatus: SetStatus): Argv {
       );
     },
   );
+}
+
+/** The declared models not in the cache, with the plugin that declares each: what `acseg models pull` can fetch. */
+function writeDeclared(hub: CacheModelHub, cached: ReadonlySet<string>): void {
+  const rows = hub.names().filter((n) => !cached.has(n));
+  if (!rows.length) return;
+  process.stdout.write(`${cached.size ? 'also declared' : 'declared'} by the loaded plugins (get one: acseg models pull ${rows[0]}):\n`);
+  for (const name of rows) {
+    const m = findIn(hub.models, name)!;
+    process.stdout.write(`  ${name.padEnd(40)} ${(m.plugin ?? '').padEnd(24)} ${m.description}\n`);
+  }
 }

@@ -1,5 +1,5 @@
 import { ContainerModule } from 'inversify';
-import { TOKENS, type ComponentServices, type Logger, type ProgressFactory } from '@acseg/core';
+import { TOKENS, type ComponentServices, type Logger, type ModelHub, type ProgressFactory } from '@acseg/core';
 
 /** What one run provides every component, built-in or third-party alike. */
 export interface RunServices {
@@ -7,11 +7,12 @@ export interface RunServices {
   progress: ProgressFactory;
   cacheDir: string;
   verbose: boolean;
+  models: ModelHub;
 }
 
 /**
  * The per-run services, bound once for the run (constants: one logger, one
- * progress display, one cache folder); the services object factories get is
+ * progress display, one cache folder, one model hub); the services object factories get is
  * assembled from them once (singleton), so a plugin that asks the container
  * for the logger gets the same one.
  */
@@ -21,12 +22,14 @@ export function servicesModule(run: RunServices): ContainerModule {
     bind<ProgressFactory>(TOKENS.Progress).toConstantValue(run.progress);
     bind<string>(TOKENS.CacheDir).toConstantValue(run.cacheDir);
     bind<boolean>(TOKENS.Verbose).toConstantValue(run.verbose);
+    bind<ModelHub>(TOKENS.ModelHub).toConstantValue(run.models);
     bind<ComponentServices>(TOKENS.ComponentServices)
       .toDynamicValue((ctx) => ({
         log: ctx.get<Logger>(TOKENS.Logger),
         progress: ctx.get<ProgressFactory>(TOKENS.Progress),
         cacheDir: ctx.get<string>(TOKENS.CacheDir),
         verbose: ctx.get<boolean>(TOKENS.Verbose),
+        models: ctx.get<ModelHub>(TOKENS.ModelHub),
       }))
       .inSingletonScope();
   });

@@ -7,7 +7,7 @@ import { loadVitModel } from '../load-model.js';
 import { buildVitOnnx } from '../onnx/build-vit.js';
 import { TINY, makeVitWeights } from '../testing/tiny-vit.js';
 import { inferVitConfig } from '../vit/config.js';
-import { MODEL_HASHES_FILE } from './model-hash.js';
+import { MODEL_HASHES_FILE } from '@acseg/model-hub';
 
 const made: string[] = [];
 afterAll(async () => {

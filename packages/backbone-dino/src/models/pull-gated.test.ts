@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AcsegError } from '@acseg/core';
 import { lcgBytes } from '../testing/tiny-vit.js';
-import { findModel, knownModelNames, pullModel } from './index.js';
-import { FAKE_HUB_URL, fakeHub } from './testing/fake-hub.js';
+import { FAKE_HUB_URL, fakeHub } from '@acseg/model-hub/testing';
+import { pullModel } from '../testing/hub.js';
+import { findModel, knownModelNames } from './index.js';
 
 const made: string[] = [];
 afterAll(async () => {

@@ -6,8 +6,10 @@ import { AcsegError, type ProgressFactory } from '@acseg/core';
 import { serializeSafetensors } from '@acseg/safetensors';
 import { describeVitModel } from '../onnx/describe.js';
 import { TINY, lcgBytes, makeVitWeights } from '../testing/tiny-vit.js';
-import { listModels, pullModel, resolveModelFile, type CheckpointConverter, type ModelManifest } from './index.js';
-import { FAKE_HUB_URL, fakeHub, gitBlobSha1, sha256Hex, type FakeFile } from './testing/fake-hub.js';
+import type { CheckpointConverter, ModelManifest } from '@acseg/model-hub';
+import { FAKE_HUB_URL, fakeHub, gitBlobSha1, sha256Hex, type FakeFile } from '@acseg/model-hub/testing';
+import { listModels, pullModel } from '../testing/hub.js';
+import { resolveModelFile } from './index.js';
 
 // Every temp folder this file makes, removed once its tests are done.
 afterAll(removeTempDirs);

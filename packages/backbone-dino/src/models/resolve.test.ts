@@ -5,8 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '@acseg/core/testing';
 import { AcsegError } from '@acseg/core';
 import { lcgBytes } from '../testing/tiny-vit.js';
-import { defaultCacheDir, listModels, pullModel, resolveModelFile } from './index.js';
-import { FAKE_HUB_URL, fakeHub } from './testing/fake-hub.js';
+import { defaultCacheDir } from '@acseg/model-hub';
+import { FAKE_HUB_URL, fakeHub } from '@acseg/model-hub/testing';
+import { listModels, pullModel } from '../testing/hub.js';
+import { resolveModelFile } from './index.js';
 
 // Every temp folder this file makes, removed once its tests are done.
 afterAll(removeTempDirs);

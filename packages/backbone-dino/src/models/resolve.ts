@@ -1,11 +1,9 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve as resolvePath } from 'node:path';
-import { AcsegError } from '@acseg/core';
+import { AcsegError, type ModelHub } from '@acseg/core';
+import { CacheModelHub, defaultCacheDir } from '@acseg/model-hub';
 import { modelNameFromPath } from '../model-name.js';
-import { defaultCacheDir, modelDir } from './cache-dir.js';
-import { byHandInstructions, defaultHubUrl } from './instructions.js';
-import { listModels } from './list.js';
-import { findModel, knownModelNames } from './registry.js';
+import { DINO_MODELS } from './catalog.js';
 
 export interface ResolvedModel {
   /** The .onnx file to load. */
@@ -17,7 +15,9 @@ export interface ResolvedModel {
 }
 
 export interface ResolveOptions {
-  /** Default: defaultCacheDir(). */
+  /** The run's model hub (service `models`); default: one over this plugin's models in `cacheDir`. */
+  hub?: ModelHub;
+  /** Without a hub: default defaultCacheDir(). */
   cacheDir?: string;
   /** Revision folder to look in first (default "main"; any other cached revision is used when main is absent). */
   revision?: string;
@@ -41,7 +41,6 @@ function fromFile(file: string): ResolvedModel {
  * and the by-hand instructions.
  */
 export async function resolveModelFile(nameOrPath: string, opts: ResolveOptions = {}): Promise<ResolvedModel> {
-  const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const what = await kind(nameOrPath);
   if (what === 'file') return fromFile(nameOrPath);
   if (what === 'dir') {
@@ -52,44 +51,24 @@ export async function resolveModelFile(nameOrPath: string, opts: ResolveOptions 
       hint: 'place a Hub export as <folder>/onnx/model.onnx, or convert weights with `acseg models convert`',
     });
   }
-  const spec = findModel(nameOrPath);
+  const hub = opts.hub ?? new CacheModelHub({ cacheDir: opts.cacheDir ?? defaultCacheDir(), models: DINO_MODELS, hubUrl: opts.hubUrl });
+  const spec = hub.find(nameOrPath);
   if (!spec) {
-    throw new AcsegError('MODEL_NOT_FOUND', `${nameOrPath}: no such file or folder, and not a known model name (known: ${knownModelNames().join(', ')})`, {
+    throw new AcsegError('MODEL_NOT_FOUND', `${nameOrPath}: no such file or folder, and not a known model name (known: ${backboneModels(hub).join(', ')})`, {
       file: nameOrPath,
       hint: 'pass the path of an .onnx file or of a folder holding onnx/model.onnx, or a known name (then `acseg models pull <name>`)',
     });
   }
-  if (spec.layout === 'files') {
-    throw new AcsegError('BAD_MODEL', `${spec.name} is not a ViT backbone model (${spec.description})`, {
+  if (spec.layout !== 'hub-onnx' && spec.layout !== 'safetensors') {
+    throw new AcsegError('BAD_MODEL', `${nameOrPath} is not a ViT backbone model (${spec.description})`, {
       hint: 'pass a DINO model: dino-vits16, dino-vits8, ...',
     });
   }
-  const revision = opts.revision ?? 'main';
-  const dir = modelDir(cacheDir, spec.name, revision);
-  const folders = (await listModels(cacheDir)).filter((m) => m.name === spec.name);
-  const cached = folders.filter((m) => m.usable);
-  const pick = cached.find((m) => m.revision === revision) ?? (opts.revision ? undefined : cached[0]);
-  if (pick) return { path: pick.onnx!, layout: spec.layout === 'hub-onnx' ? 'hub-onnx' : 'acseg-onnx', name: spec.name };
-  const weightsHere = spec.layout === 'safetensors' && (await kind(join(dir, 'model.safetensors'))) === 'file';
-  const instructions = byHandInstructions(spec, dir, opts.hubUrl ?? defaultHubUrl(), revision);
-  // A folder that is there but cannot be used is a broken install, not an absent model: say what is wrong
-  // (a caller falls back to another backbone only for an absent one).
-  const broken = folders.find((m) => m.revision === revision) ?? (opts.revision ? undefined : folders[0]);
-  if (broken && !weightsHere) {
-    const what = broken.missing.length ? `lacks ${broken.missing.join(', ')}` : 'holds no ONNX file';
-    throw new AcsegError(
-      'BAD_MODEL',
-      `model ${spec.name} in the cache is incomplete: ${broken.dir} ${what}${broken.problems.map((p) => `\n  ${p}`).join('')}\n${instructions}`,
-      {
-        file: broken.dir,
-        hint: `run \`acseg models pull ${spec.name} --force\`, or place the files as shown`,
-      },
-    );
-  }
-  throw new AcsegError('MODEL_NOT_FOUND', `model ${spec.name} is not in the cache (${dir})\n${instructions}`, {
-    file: dir,
-    hint: weightsHere
-      ? `the weights are there but not converted: run \`acseg models pull ${spec.name} --offline\``
-      : `run \`acseg models pull ${spec.name}\`${spec.layout === 'safetensors' ? `, or place the files as shown and run \`acseg models pull ${spec.name} --offline\`` : ', or place the files as shown'}`,
-  });
+  const found = await hub.resolve(nameOrPath, { revision: opts.revision });
+  return { path: found.onnx!, layout: spec.layout === 'hub-onnx' ? 'hub-onnx' : 'acseg-onnx', name: found.name };
+}
+
+/** The declared names a backbone can load (ONNX exports and converted weights), for messages. */
+function backboneModels(hub: ModelHub): string[] {
+  return hub.names().filter((n) => ['hub-onnx', 'safetensors'].includes(hub.find(n)?.layout ?? 'files'));
 }

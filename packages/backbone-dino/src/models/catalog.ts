@@ -1,47 +1,36 @@
-import { AcsegError } from '@acseg/core';
+import { AcsegError, type ModelConverter, type ModelSpec } from '@acseg/core';
 import type { VitFamily } from '../vit/families.js';
 
 /**
- * How a known model's files are laid out once downloaded:
+ * A model this plugin declares (its manifest's `models`, pulled by @acseg/model-hub). Layouts:
  * - `hub-onnx`: a ViT ONNX export as published on the Hub (onnx/model.onnx +
  *   config.json); the backbone exposes its last attention at load time.
  * - `safetensors`: the official weights (model.safetensors + config.json),
  *   converted after download into an acseg ONNX file (model.onnx).
- * - `files`: downloaded as they are, for another plugin to read (CLIP's
- *   weights and tokenizer for @acseg/classifier-clip).
  */
-export type ModelLayout = 'hub-onnx' | 'safetensors' | 'files';
-
-export interface KnownModel {
+export interface DinoModel extends ModelSpec {
   name: string;
-  /** Backbone family ('dino', 'dinov2', 'dinov3'); absent for non-backbones (CLIP). */
-  family?: VitFamily;
+  layout: 'hub-onnx' | 'safetensors';
+  /** Backbone family ('dino', 'dinov2', 'dinov3'). */
+  family: VitFamily;
   /** Register tokens after CLS (DINOv2 with registers, DINOv3: 4). */
   registers?: number;
   /** The input side used when none is given: the paper's 224 (§4.1), which all these models were trained at. */
   defaultInputSize?: number;
-  /**
-   * Gated on the Hub behind a licence the user must accept there; the download
-   * then needs a token of that account (`HF_TOKEN`).
-   */
-  gated?: { licence: string };
-  /** Hugging Face Hub repository. */
-  repo: string;
-  /** Files to download, as paths in the repository. */
-  files: readonly string[];
-  layout: ModelLayout;
   patchSize: number;
   dim: number;
   heads: number;
-  description: string;
 }
+
+/** The checkpoint converter, loaded only when a pull converts weights (listing models stays cheap). */
+const convert: ModelConverter = async (o) => (await import('../onnx/convert.js')).convertCheckpoint(o);
 
 const VITS = { dim: 384, heads: 6 };
 const VITB = { dim: 768, heads: 12 };
 const ONNX_FILES = ['onnx/model.onnx', 'config.json'] as const;
 const ST_FILES = ['model.safetensors', 'config.json'] as const;
 
-function onnxModel(size: 's' | 'b', patch: 8 | 16): KnownModel {
+function onnxModel(size: 's' | 'b', patch: 8 | 16): DinoModel {
   return {
     name: `dino-vit${size}${patch}`,
     repo: `Xenova/dino-vit${size}${patch}`,
@@ -55,12 +44,13 @@ function onnxModel(size: 's' | 'b', patch: 8 | 16): KnownModel {
   };
 }
 
-function weightsModel(size: 's' | 'b', patch: 8 | 16): KnownModel {
+function weightsModel(size: 's' | 'b', patch: 8 | 16): DinoModel {
   return {
     name: `facebook/dino-vit${size}${patch}`,
     repo: `facebook/dino-vit${size}${patch}`,
     files: ST_FILES,
     layout: 'safetensors',
+    convert,
     family: 'dino',
     registers: 0,
     patchSize: patch,
@@ -78,7 +68,7 @@ const SIZE_WORD = { s: 'small', b: 'base' } as const;
  * (`Xenova/dinov2-small`, `onnx-community/dinov2-with-registers-small`, …;
  * config.json declares the registers) and the official safetensors.
  */
-function dinov2Models(size: 's' | 'b', registers: boolean): KnownModel[] {
+function dinov2Models(size: 's' | 'b', registers: boolean): DinoModel[] {
   const arch = { ...(size === 's' ? VITS : VITB), patchSize: 14, family: 'dinov2' as const, registers: registers ? 4 : 0, defaultInputSize: 224 };
   const hubName = `dinov2-${registers ? 'with-registers-' : ''}${SIZE_WORD[size]}`;
   const what = `DINOv2${registers ? ' with registers' : ''} ViT-${size.toUpperCase()}/14`;
@@ -96,6 +86,7 @@ function dinov2Models(size: 's' | 'b', registers: boolean): KnownModel[] {
       repo: `facebook/${hubName}`,
       files: ST_FILES,
       layout: 'safetensors',
+      convert,
       ...arch,
       description: `${what}, official weights (safetensors), converted to ONNX after download`,
     },
@@ -103,7 +94,7 @@ function dinov2Models(size: 's' | 'b', registers: boolean): KnownModel[] {
 }
 
 /** DINOv3 (Siméoni et al. 2025) ViT-S/16 and B/16 (LVD-1689M): 2-D RoPE, 4 registers; gated behind the DINOv3 License. */
-function dinov3Models(size: 's' | 'b'): KnownModel[] {
+function dinov3Models(size: 's' | 'b'): DinoModel[] {
   const arch = {
     ...(size === 's' ? VITS : VITB),
     patchSize: 16,
@@ -128,25 +119,15 @@ function dinov3Models(size: 's' | 'b'): KnownModel[] {
       repo: `facebook/${hubName}`,
       files: ST_FILES,
       layout: 'safetensors',
+      convert,
       ...arch,
       description: `${what}, official weights (safetensors), converted to ONNX after download`,
     },
   ];
 }
 
-const CLIP: KnownModel = {
-  name: 'clip-vit-base-patch16',
-  repo: 'openai/clip-vit-base-patch16',
-  files: ['model.safetensors', 'config.json', 'tokenizer.json', 'tokenizer_config.json'],
-  layout: 'files',
-  patchSize: 16,
-  dim: 768,
-  heads: 12,
-  description: 'CLIP ViT-B/16 weights and tokenizer, for @acseg/classifier-clip (paper Table 4)',
-};
-
-/** The models `acseg models pull` knows, by name. The paper uses DINO ViT-S/8 and ViT-S/16 (§4.1); DINOv2 and DINOv3 are newer backbones. */
-export const KNOWN_MODELS: Readonly<Record<string, KnownModel>> = Object.freeze(
+/** The models this plugin declares, by name. The paper uses DINO ViT-S/8 and ViT-S/16 (§4.1); DINOv2 and DINOv3 are newer backbones. */
+export const DINO_MODELS: Readonly<Record<string, DinoModel>> = Object.freeze(
   Object.fromEntries(
     [
       onnxModel('s', 16),
@@ -163,20 +144,19 @@ export const KNOWN_MODELS: Readonly<Record<string, KnownModel>> = Object.freeze(
       ...dinov2Models('b', true),
       ...dinov3Models('s'),
       ...dinov3Models('b'),
-      CLIP,
     ].map((m) => [m.name, m]),
   ),
 );
 
 export function knownModelNames(): string[] {
-  return Object.keys(KNOWN_MODELS);
+  return Object.keys(DINO_MODELS);
 }
 
-export function findModel(name: string): KnownModel | undefined {
-  return Object.hasOwn(KNOWN_MODELS, name) ? KNOWN_MODELS[name] : undefined;
+export function findModel(name: string): DinoModel | undefined {
+  return Object.hasOwn(DINO_MODELS, name) ? DINO_MODELS[name] : undefined;
 }
 
-export function getModel(name: string): KnownModel {
+export function getModel(name: string): DinoModel {
   const m = findModel(name);
   if (!m) {
     throw new AcsegError('MODEL_NOT_FOUND', `unknown model "${name}". Known models: ${knownModelNames().join(', ')}`, {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { downloadFile, pathsInfo } from '@huggingface/hub';
 import { AcsegError } from '@acseg/core';
 import { tempPathFor } from './atomic.js';
 import type { Verification } from './manifest.js';
+
+/** The Hub client, loaded by the first download (listing and resolving models stay cheap). */
+const hubClient = () => import('@huggingface/hub');
 
 /** What the Hub says about one file of a repository. */
 export interface RemoteFile {
@@ -26,6 +28,7 @@ export interface HubAccess {
 
 /** Sizes and checksums of `paths` in `repo`, from the Hub's paths-info API. Missing files are absent from the map. */
 export async function remoteFiles(repo: string, paths: readonly string[], hub: HubAccess): Promise<Map<string, RemoteFile>> {
+  const { pathsInfo } = await hubClient();
   const infos = await pathsInfo({
     repo,
     paths: [...paths],
@@ -61,6 +64,7 @@ export async function downloadVerified(
   hub: HubAccess,
   onBytes?: (done: number) => void,
 ): Promise<DownloadResult> {
+  const { downloadFile } = await hubClient();
   const blob = await downloadFile({
     repo,
     path: remote.path,

@@ -1,24 +1,19 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AcsegError, isAcsegError, silentLogger, silentProgress, type Logger, type ProgressFactory } from '@acseg/core';
-import { convertCheckpoint } from '../onnx/convert.js';
+import { AcsegError, isAcsegError, silentLogger, silentProgress, type Logger, type ModelConverter, type ModelLayout, type ProgressFactory } from '@acseg/core';
 import { gitBlobSha1File, sha256File } from './atomic.js';
 import { defaultCacheDir, modelDir } from './cache-dir.js';
 import { downloadVerified, remoteFiles, type HubAccess } from './download.js';
 import { defaultHubUrl, hubFileUrl, modelNotFound } from './instructions.js';
 import { readManifest, writeManifest, type ModelManifest } from './manifest.js';
-import { getModel, type KnownModel } from './registry.js';
+import { getIn, type ModelCatalog, type NamedModel } from './catalog.js';
 
-/** The converter run after pulling a safetensors model (injectable for tests). */
-export type CheckpointConverter = (o: {
-  weights: string;
-  config?: string;
-  out: string;
-  inputSize?: number;
-  modelName?: string;
-}) => Promise<{ out: string; info: unknown }>;
+/** The converter run after pulling a safetensors model: the model's own `convert`, or one given (tests). */
+export type CheckpointConverter = ModelConverter;
 
 export interface PullOptions {
+  /** The declared models (the loaded plugins' `models`); the name is looked up here. */
+  models?: ModelCatalog;
   /** Default: defaultCacheDir(). */
   cacheDir?: string;
   /** Branch, tag or commit on the Hub (default "main"). */
@@ -47,7 +42,7 @@ export interface PullResult {
   files: string[];
   /** The ONNX file to load (none for the `files` layout). */
   onnx?: string;
-  layout: KnownModel['layout'];
+  layout: ModelLayout;
   /** Files fetched by this call (0 when everything was cached). */
   downloaded: number;
 }
@@ -71,7 +66,7 @@ async function sizeOf(path: string): Promise<number> {
  * the folder to place them in by hand; `offline: true` accepts such files.
  */
 export async function pullModel(name: string, opts: PullOptions = {}): Promise<PullResult> {
-  const spec = getModel(name);
+  const spec = getIn(opts.models ?? {}, name);
   const revision = opts.revision ?? 'main';
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const hubUrl = (opts.hubUrl ?? defaultHubUrl()).replace(/\/+$/, '');
@@ -189,7 +184,8 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
     const upToDate = conv && conv.inputSize === inputSize && conv.weightsSha256 === weightsSha256 && (await sizeOf(target)) === conv.size;
     if (!upToDate) {
       log.info(`${name}: converting the weights to ONNX at input ${inputSize}`);
-      const convert = opts.convert ?? convertCheckpoint;
+      const convert = opts.convert ?? spec.convert;
+      if (!convert) throw new AcsegError('BAD_MODEL', `${name}: its plugin declares the safetensors layout but no converter`);
       const res = await convert({ weights: join(dir, 'model.safetensors'), config: join(dir, 'config.json'), out: target, inputSize, modelName: name });
       if (res.out !== target) throw new AcsegError('BAD_MODEL', `${name}: the converter wrote ${res.out}, expected ${target}`, { file: res.out });
       manifest.converted = { file: 'model.onnx', inputSize, size: await sizeOf(target), sha256: await sha256File(target), weightsSha256 };
@@ -201,7 +197,7 @@ export async function pullModel(name: string, opts: PullOptions = {}): Promise<P
 }
 
 /** One line: the Hub refused a gated model, and what the user does about it. */
-function gatedRefusal(spec: KnownModel, hubUrl: string, status: number, hadToken: boolean, cause: unknown): AcsegError {
+function gatedRefusal(spec: NamedModel, hubUrl: string, status: number, hadToken: boolean, cause: unknown): AcsegError {
   const page = `${hubUrl}/${spec.repo}`;
   const licence = spec.gated!.licence;
   return new AcsegError(

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic.js';
-import type { ModelLayout } from './registry.js';
+import type { ModelLayout } from '@acseg/core';
 
 export const MANIFEST_FILE = 'acseg-manifest.json';
 

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import writeFileAtomicLib from 'write-file-atomic';
+import { open, rename, rm, stat } from 'node:fs/promises';
 
 /** A temp name beside `path`; never the final name, so a killed write leaves no half file there. */
 export function tempPathFor(path: string): string {
@@ -12,9 +11,22 @@ export function isTempPath(name: string): boolean {
   return /\.tmp-\d+-\d+-\d+$/.test(name);
 }
 
-/** Small files (manifests): npm's write-file-atomic (temp file beside it, fsync, rename). Downloads stream through tempPathFor. */
+/** Small files (manifests, the hash memo): a temp file beside `path`, fsync, rename. Downloads stream through tempPathFor too. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await writeFileAtomicLib(path, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  const tmp = tempPathFor(path);
+  try {
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
 }
 
 export async function sha256File(path: string): Promise<string> {

@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 import { isTempPath } from './atomic.js';
 import { folderToModelName } from './cache-dir.js';
 import { readManifest } from './manifest.js';
-import { findModel, type ModelLayout } from './registry.js';
+import type { ModelLayout } from '@acseg/core';
+import { findIn, type ModelCatalog } from './catalog.js';
 
 export interface CachedModel {
   name: string;
@@ -37,8 +38,8 @@ async function walk(dir: string): Promise<Array<{ path: string; size: number }>>
   return out;
 }
 
-async function describeFolder(dir: string, name: string, revision: string): Promise<CachedModel> {
-  const spec = findModel(name);
+async function describeFolder(dir: string, name: string, revision: string, models: ModelCatalog): Promise<CachedModel> {
+  const spec = findIn(models, name);
   const { manifest, problem } = await readManifest(dir);
   const all = await walk(dir);
   const sizeOf = new Map(all.map((f) => [relative(dir, f.path).split('\\').join('/'), f.size]));
@@ -75,15 +76,18 @@ async function describeFolder(dir: string, name: string, revision: string): Prom
   };
 }
 
-/** What the model cache holds: one entry per `<cacheDir>/models/<name>/<revision>/` folder. */
-export async function listModels(cacheDir: string): Promise<CachedModel[]> {
+/**
+ * What the model cache holds: one entry per `<cacheDir>/models/<name>/<revision>/`
+ * folder, judged against the declared model of that name when there is one.
+ */
+export async function listModels(cacheDir: string, models: ModelCatalog = {}): Promise<CachedModel[]> {
   const root = join(cacheDir, 'models');
   const out: CachedModel[] = [];
-  const models = await readdir(root, { withFileTypes: true }).catch(() => []);
-  for (const m of models.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
+  const folders = await readdir(root, { withFileTypes: true }).catch(() => []);
+  for (const m of folders.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     const revs = await readdir(join(root, m.name), { withFileTypes: true });
     for (const r of revs.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-      out.push(await describeFolder(join(root, m.name, r.name), folderToModelName(m.name), folderToModelName(r.name)));
+      out.push(await describeFolder(join(root, m.name, r.name), folderToModelName(m.name), folderToModelName(r.name), models));
     }
   }
   return out;

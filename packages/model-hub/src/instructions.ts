@@ -1,6 +1,6 @@
 import { AcsegError } from '@acseg/core';
 import { join } from 'node:path';
-import type { KnownModel } from './registry.js';
+import type { NamedModel } from './catalog.js';
 
 export const DEFAULT_HUB_URL = 'https://huggingface.co';
 
@@ -15,12 +15,12 @@ export function hubFileUrl(hubUrl: string, repo: string, revision: string, path:
 }
 
 /** Lines telling a user which URL to fetch by hand and where to put each file. */
-export function byHandInstructions(spec: KnownModel, dir: string, hubUrl: string, revision: string): string {
+export function byHandInstructions(spec: NamedModel, dir: string, hubUrl: string, revision: string): string {
   const lines = spec.files.map((f) => `  ${hubFileUrl(hubUrl, spec.repo, revision, f)}\n    → ${join(dir, f)}`);
   return `To install ${spec.name} by hand, download these files from ${hubUrl}/${spec.repo} (revision ${revision}) and place them as shown:\n${lines.join('\n')}`;
 }
 
-export function modelNotFound(spec: KnownModel, dir: string, hubUrl: string, revision: string, reason: string, cause?: unknown): AcsegError {
+export function modelNotFound(spec: NamedModel, dir: string, hubUrl: string, revision: string, reason: string, cause?: unknown): AcsegError {
   const after =
     spec.layout === 'safetensors'
       ? `then run \`acseg models pull ${spec.name} --offline\` to check and convert them`

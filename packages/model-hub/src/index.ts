@@ -1,0 +1,10 @@
+export { defaultCacheDir, modelDir, modelFolderName, folderToModelName } from './cache-dir.js';
+export { catalogFromPlugins, findIn, getIn, namedModel, type ModelCatalog, type NamedModel } from './catalog.js';
+export { CacheModelHub, type ModelHubOptions } from './hub.js';
+export { pullModel, DEFAULT_INPUT_SIZE, type PullOptions, type PullResult, type CheckpointConverter } from './pull.js';
+export { listModels, type CachedModel } from './list.js';
+export { resolveCached, type ResolveCachedOptions } from './resolve.js';
+export { hubFileUrl, byHandInstructions, defaultHubUrl, DEFAULT_HUB_URL } from './instructions.js';
+export { MANIFEST_FILE, type ModelManifest, type ManifestFile, type Verification } from './manifest.js';
+export { modelSha256, MODEL_HASHES_FILE } from './model-hash.js';
+export { writeFileAtomic, sha256File } from './atomic.js';

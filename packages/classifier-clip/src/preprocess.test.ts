@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcsegError } from '@acseg/core';
-import { CLIP_MEAN, CLIP_STD, loadRgb, normalizeRgb } from './preprocess.js';
+import { CLIP_MEAN, CLIP_STD, clipInputRgb, normalizeRgb } from './preprocess.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -40,7 +40,7 @@ describe('preprocessing', () => {
     await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
       .png()
       .toFile(file);
-    const rgb = await loadRgb(file, 8);
+    const rgb = await clipInputRgb(file, 8);
     expect(rgb.length).toBe(8 * 8 * 3);
     for (let y = 0; y < 8; y++) {
       expect([rgb[y * 8 * 3], rgb[y * 8 * 3 + 2]]).toEqual([255, 0]);
@@ -50,13 +50,13 @@ describe('preprocessing', () => {
 
   it('passes an in-memory image at the input size through unchanged', async () => {
     const data = new Uint8Array(4 * 4 * 3).map((_, i) => i);
-    expect(await loadRgb({ width: 4, height: 4, data }, 4)).toBe(data);
+    expect(await clipInputRgb({ width: 4, height: 4, data }, 4)).toBe(data);
   });
 
   it('names an unreadable file (BAD_IMAGE)', async () => {
     const file = join(dir, 'broken.jpg');
     await writeFile(file, 'not an image');
-    const e = (await loadRgb(file, 8).catch((x: unknown) => x)) as AcsegError;
+    const e = (await clipInputRgb(file, 8).catch((x: unknown) => x)) as AcsegError;
     expect(e).toBeInstanceOf(AcsegError);
     expect(e.code).toBe('BAD_IMAGE');
     expect(e.message).toContain(file);

@@ -3,6 +3,7 @@ import type { Backbone } from './backbone.js';
 import type { ConceptClassifier } from './classifier.js';
 import { AcsegError } from './errors.js';
 import type { ConceptGenerator } from './generator.js';
+import type { ImageDecoder } from './image-decoder.js';
 import type { Logger, ProgressFactory } from './log.js';
 import type { OptionsSchema } from './options.js';
 
@@ -23,6 +24,8 @@ export interface ComponentContext {
   /** Where models and caches live (XDG cache dir, or ACSEG_CACHE_DIR). */
   cacheDir: string;
   verbose: boolean;
+  /** The run's image decoder (one pixel limit, one wording of errors); absent: the component uses image-io's default. */
+  images?: ImageDecoder;
 }
 
 export type ComponentOptions = Record<string, unknown>;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcsegError } from '@acseg/core';
+import { decodeImage } from '@acseg/image-io';
 import { CLIP_MEAN, CLIP_STD, clipInputRgb, normalizeRgb } from './preprocess.js';
 
 let dir: string;
@@ -51,6 +52,20 @@ describe('preprocessing', () => {
   it('passes an in-memory image at the input size through unchanged', async () => {
     const data = new Uint8Array(4 * 4 * 3).map((_, i) => i);
     expect(await clipInputRgb({ width: 4, height: 4, data }, 4)).toBe(data);
+  });
+
+  it('a file gives the pixels of its decode (decode once), even a JPEG large enough for libvips to shrink on load', async () => {
+    const w = 400;
+    const h = 240;
+    const raw = Buffer.alloc(w * h * 3).map((_, i) => (i * 37 + Math.floor(i / (w * 3)) * 11) % 256);
+    const file = join(dir, 'large.jpg');
+    await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toFile(file);
+    const fromFile = await clipInputRgb(file, 32);
+    const fromDecode = await clipInputRgb(await decodeImage(file), 32);
+    expect(fromFile.length).toBe(32 * 32 * 3);
+    expect(Buffer.from(fromFile).equals(Buffer.from(fromDecode))).toBe(true);
   });
 
   it('names an unreadable file (BAD_IMAGE)', async () => {

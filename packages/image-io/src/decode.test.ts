@@ -116,6 +116,16 @@ describe('decodeImage: any image file to 8-bit sRGB', () => {
     expect(worst).toBeLessThanOrEqual(6);
   });
 
+  it('resize: stretched in the decode, for a file as for an in-memory image (a flat colour stays flat)', async () => {
+    const flat = { width: 24, height: 16, data: new Uint8Array(24 * 16 * 3).map((_, i) => [10, 200, 30][i % 3]) };
+    await writeFile(f('flat.png'), await encodePng(flat));
+    for (const input of [f('flat.png'), flat]) {
+      const im = await decodeImage(input, { resize: { width: 7, height: 5, kernel: 'linear' } });
+      expect([im.width, im.height, im.data.length]).toEqual([7, 5, 7 * 5 * 3]);
+      expect(Array.from(im.data).every((v, i) => v === [10, 200, 30][i % 3])).toBe(true);
+    }
+  });
+
   it('an in-memory image is checked and returned as is; a malformed one is BAD_INPUT', async () => {
     const p = { ...pattern(4, 3), id: 'mem' };
     expect(await decodeImage(p)).toBe(p);

@@ -1,5 +1,6 @@
 import { AcsegError, checkImagePixels, imageId, imageSource, isRgbImage, resolveMaxPixels, type ImageInput, type RgbImage } from '@acseg/core';
 import { imageError, undecodableImage, unreadableImage } from './errors.js';
+import { resizeRgb, type ResizeKernel } from './resize.js';
 import { sharpLib } from './sharp.js';
 
 export interface DecodeOptions {
@@ -12,6 +13,12 @@ export interface DecodeOptions {
    * stored that way (COCO-Stuff).
    */
   autoOrient?: boolean;
+  /**
+   * Stretch to this size in the same libvips pipeline as the decode. From a file this is not bit-identical to
+   * decoding then `resizeRgb` (libvips resamples the file's lines as they are read); for preprocessing whose numbers
+   * were defined that way (COCO-Stuff's short-side resize). The pixel limit applies to the file's own size.
+   */
+  resize?: { width: number; height: number; kernel: ResizeKernel };
 }
 
 /**
@@ -46,7 +53,8 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
       });
     }
     checkImagePixels(source, input.width, input.height, maxPixels, input.source);
-    return input;
+    const r = options.resize;
+    return r ? resizeRgb(input, r.width, r.height, r.kernel) : input;
   }
   const autoOrient = options.autoOrient !== false;
   const { width, height } = await readImageSize(input, { autoOrient });
@@ -54,12 +62,11 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
   const sharp = await sharpLib();
   try {
     // libvips enforces the same limit while decoding, in case the header understates the size.
-    const decoder = sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels });
-    const { data, info } = await (autoOrient ? decoder.rotate() : decoder)
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+    let pipeline = sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels });
+    if (autoOrient) pipeline = pipeline.rotate();
+    const r = options.resize;
+    if (r) pipeline = pipeline.resize(r.width, r.height, { fit: 'fill', kernel: r.kernel });
+    const { data, info } = await pipeline.toColourspace('srgb').removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
       throw new Error(`decoded to ${info.channels} channels and ${data.length} bytes, expected 8-bit RGB`);
     }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AcsegError, toAcsegError, type RgbImage } from '@acseg/core';
-import { cropRgb, decodeImage, readImageSize, resizeRgb } from '@acseg/image-io';
+import { cropRgb, decodeImage, readImageSize } from '@acseg/image-io';
 import { checkItems, checkSameSize, readIdList, requireDir, type Dataset, type DatasetItem, type OpenOptions } from '../dataset.js';
 import { checkLabelRange, readLabelPng, type LabelMap } from '../label.js';
 import type { ImageTransform } from '../report.js';
@@ -131,8 +131,9 @@ export async function openCocoStuff27(root: string, options: CocoOpenOptions = {
     },
     async preprocessImage(item): Promise<RgbImage> {
       const g = await geometry(item);
-      const image = await decodeImage(item.image, { autoOrient: false });
-      const { width, height, data } = cropRgb(await resizeRgb(image, g.resize.width, g.resize.height, 'linear'), g.crop);
+      // Resized as it is decoded, as this preprocessing has always been (decoding first moves some values by 1-2).
+      const image = await decodeImage(item.image, { autoOrient: false, resize: { ...g.resize, kernel: 'linear' } });
+      const { width, height, data } = cropRgb(image, g.crop);
       return { width, height, data, id: item.id };
     },
     async imageTransform(item) {

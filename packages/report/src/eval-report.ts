@@ -17,8 +17,7 @@ export interface ImageTransform {
  * the maps' size when it still differs.
  */
 async function sampleRgb(image: ImageInput, transform: ImageTransform | undefined, size: { width: number; height: number }): Promise<RgbImage> {
-  let rgb = await decodeImage(image);
-  if (transform?.resize) rgb = await resizeRgb(rgb, transform.resize.width, transform.resize.height, 'lanczos3');
+  let rgb = await decodeImage(image, transform?.resize ? { resize: { ...transform.resize, kernel: 'lanczos3' } } : {});
   if (transform?.crop) rgb = cropRgb(rgb, transform.crop);
   return resizeRgb(rgb, size.width, size.height, 'lanczos3');
 }

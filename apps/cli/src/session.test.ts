@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AcsegError, PLUGIN_API_VERSION, type Backbone, type ComponentServices, type PluginManifest } from '@acseg/core';
+import { AcsegError, PLUGIN_API_VERSION, resolveMaxPixels, type Backbone, type ComponentServices, type PluginManifest } from '@acseg/core';
 import { chooseBackbone } from './components.js';
 import { componentFactory } from './container/components.module.js';
 import { Session } from './session.js';
@@ -106,5 +106,21 @@ describe('the container', () => {
     expect(services.models!.cacheDir).toBe(cacheDir);
     expect(services.models!.names()).toEqual(['acme-vit']);
     await expect(services.models!.resolve('acme-vit')).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', file: join(cacheDir, 'models', 'acme-vit', 'main') });
+  });
+
+  it("binds one image decoder for the run, with the run's pixel limit: every component gets the same one", async () => {
+    const session = await Session.open({ quiet: true }, cwd, []);
+    session.registry.addManifest(manifest, 'built-in');
+    await thirdParty.register(session.registry.forPlugin(thirdParty.name, 'x.mjs'));
+    seen.length = 0;
+    const make = componentFactory(session.registry, session.services);
+    await make('backbone', 'second', {});
+    await make('backbone', 'theirs', {});
+    const images = seen[0].services.images;
+    expect(images).toBeDefined();
+    expect(seen[1].services.images).toBe(images);
+    expect(images!.maxPixels).toBe(resolveMaxPixels(undefined));
+    const e = await images!.decode(join(cwd, 'missing.png')).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'BAD_IMAGE', message: `${join(cwd, 'missing.png')}: the file does not exist` });
   });
 });

@@ -9,11 +9,13 @@ import {
   type BackboneInfo,
   type FeatureMap,
   type FeatureResult,
+  type ImageDecoder,
   type ImageInput,
   type Logger,
   type RegionMap,
   type RgbImage,
 } from '@acseg/core';
+import { createImageDecoder } from '@acseg/image-io';
 import { resolve } from 'node:path';
 import { decodeImage, type DecodedImage } from './image/decode.js';
 import { resizeNormalize } from './image/resize.js';
@@ -38,6 +40,8 @@ export interface DinoBackboneOptions {
   hashCacheDir?: string;
   /** Largest image accepted, in pixels (default `$ACSEG_MAX_PIXELS`, else 64 MP); larger ones are refused from their header. */
   maxPixels?: number;
+  /** The run's image decoder (`services.images`); default: @acseg/image-io's. */
+  images?: ImageDecoder;
   log?: Logger;
 }
 
@@ -59,6 +63,7 @@ export class DinoBackbone implements Backbone {
     private readonly batchSize: number,
     private readonly features: 'tokens' | 'keys',
     private readonly maxPixels: number,
+    private readonly images: ImageDecoder,
   ) {}
 
   static async load(opts: DinoBackboneOptions): Promise<DinoBackbone> {
@@ -146,7 +151,7 @@ export class DinoBackbone implements Backbone {
       ...(model.family ? { family: model.family } : {}),
       registers: R,
     };
-    return new DinoBackbone(info, session, batchSize, features, maxPixels);
+    return new DinoBackbone(info, session, batchSize, features, maxPixels, opts.images ?? createImageDecoder());
   }
 
   private get shape(): InputShape {
@@ -162,7 +167,12 @@ export class DinoBackbone implements Backbone {
           return {
             index,
             input,
-            image: await decodeImage(input, index, { patchSize: this.info.patchSize, shrinkTarget: Math.max(H, W), maxPixels: this.maxPixels }),
+            image: await decodeImage(input, index, {
+              patchSize: this.info.patchSize,
+              shrinkTarget: Math.max(H, W),
+              maxPixels: this.maxPixels,
+              decoder: this.images,
+            }),
           };
         } catch (e) {
           return {
@@ -235,7 +245,7 @@ export class DinoBackbone implements Backbone {
    */
   async decode(image: ImageInput, index: number): Promise<RgbImage> {
     try {
-      const d = await decodeImage(image, index, { patchSize: this.info.patchSize, maxPixels: this.maxPixels });
+      const d = await decodeImage(image, index, { patchSize: this.info.patchSize, maxPixels: this.maxPixels, decoder: this.images });
       return { width: d.width, height: d.height, data: d.data, id: d.id, source: d.source };
     } catch (e) {
       throw toAcsegError(e, 'BAD_IMAGE', { file: typeof image === 'string' ? image : undefined, message: imageSource(image, index) });
@@ -248,7 +258,7 @@ export class DinoBackbone implements Backbone {
    * outside the region, run the ViT and take the final-normed CLS token.
    */
   async regionEmbeddings(image: ImageInput, regions: RegionMap, which?: readonly number[]): Promise<Float32Array[]> {
-    const decoded = await decodeImage(image, 0, { patchSize: 1, maxPixels: this.maxPixels });
+    const decoded = await decodeImage(image, 0, { patchSize: 1, maxPixels: this.maxPixels, decoder: this.images });
     const ids = which ?? Array.from({ length: regions.count }, (_, r) => r);
     const result: Float32Array[] = [];
     for (let s = 0; s < ids.length; s += this.batchSize) {

@@ -55,6 +55,7 @@ export async function createDinoBackbone(options: ComponentOptions, context: Com
     provider: o.provider,
     maxPixels: pixelLimit(o.maxPixels),
     hashCacheDir: context.models?.cacheDir ?? context.cacheDir,
+    images: context.images,
     log: context.log,
   });
 }

@@ -182,11 +182,11 @@ describe('HandcraftedBackbone', () => {
     const r = await collect(b.extract(inputs));
     expect(r.map((x) => x.ok)).toEqual([false, true, false, false, false, false]);
     const errs = r.map((x) => (x.ok ? undefined : x.error));
-    expect(errs[0]!.message).toMatch(/notes\.jpg: cannot read the image/);
+    expect(errs[0]!.message).toMatch(/notes\.jpg: not a readable image/);
     expect(errs[0]!.code).toBe('BAD_IMAGE');
     expect(errs[0]!.file).toBe(text);
-    expect(errs[2]!.message).toMatch(/missing\.png: cannot read the image/);
-    expect(errs[3]!.message).toMatch(/tiny\.png: the image is 10×30 px, smaller than one 16×16 patch/);
+    expect(errs[2]!.message).toMatch(/missing\.png: the file does not exist/);
+    expect(errs[3]!.message).toMatch(/tiny\.png: the image is 10×30, smaller than one 16×16 patch/);
     expect(errs[4]!.message).toMatch(/cut\.jpg/);
     expect(errs[4]!.file).toBe(truncated);
     expect(errs[5]!.code).toBe('BAD_INPUT');

@@ -8,11 +8,13 @@ import {
   type BackboneInfo,
   type FeatureMap,
   type FeatureResult,
+  type ImageDecoder,
   type ImageInput,
   type RegionMap,
   type RgbImage,
 } from '@acseg/core';
-import { decodeFull, prepareImage } from './decode.js';
+import { createImageDecoder } from '@acseg/image-io';
+import { decodeChecked, prepareImage } from './decode.js';
 import { patchFeatures, type FeatureWeights } from './features.js';
 import { FEATURE_DIM, PATCH_SIZE } from './layout.js';
 import { modelName, parseOptions, type HandcraftedOptions } from './options.js';
@@ -36,9 +38,12 @@ export class HandcraftedBackbone implements Backbone {
   readonly regionEmbeddingsReadPixels = false;
   /** The last few feature maps, so regionEmbeddings after extract does not decode again. */
   private readonly recent = new Map<ImageInput, FeatureMap>();
+  /** The run's image decoder (`services.images`), else @acseg/image-io's. */
+  private readonly images: ImageDecoder;
 
-  constructor(options: ComponentOptions | Partial<HandcraftedOptions> = {}) {
+  constructor(options: ComponentOptions | Partial<HandcraftedOptions> = {}, services: { images?: ImageDecoder } = {}) {
     this.options = parseOptions(options as ComponentOptions);
+    this.images = services.images ?? createImageDecoder();
     const o = this.options;
     this.weights = { color: o.colorWeight, texture: o.textureWeight, position: o.position ? o.positionWeight : 0 };
     this.info = {
@@ -53,7 +58,7 @@ export class HandcraftedBackbone implements Backbone {
 
   /** The full-size decode a run shares (decode once); `extract` of it gives the file's features. */
   async decode(image: ImageInput, index: number): Promise<RgbImage> {
-    return decodeFull(image, index, this.options.maxPixels);
+    return decodeChecked(image, index, this.options.maxPixels, this.images);
   }
 
   /** Features of one image; throws AcsegError naming the file. */
@@ -61,7 +66,7 @@ export class HandcraftedBackbone implements Backbone {
     const cached = this.recent.get(image);
     if (cached) return cached;
     const size = this.options.inputSize;
-    const prepared = await prepareImage(image, size, index, this.options.maxPixels);
+    const prepared = await prepareImage(image, size, index, this.options.maxPixels, this.images);
     const tokens = patchFeatures(prepared.rgb, size, this.weights);
     const g = size / PATCH_SIZE;
     const cls = new Float32Array(FEATURE_DIM);

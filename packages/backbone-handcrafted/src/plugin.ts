@@ -11,7 +11,7 @@ export default definePlugin({
       description: 'weight-free patch features (Lab colour, HOG texture, optional position), d = 96, 14×14 grid at 224; no model file',
       options: HANDCRAFTED_SCHEMA,
       defaultRank: 2,
-      create: async (options) => new (await import('./backbone.js')).HandcraftedBackbone(options),
+      create: async (options, services) => new (await import('./backbone.js')).HandcraftedBackbone(options, services),
     },
   },
 });

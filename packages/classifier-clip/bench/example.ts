@@ -7,7 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import sharp from 'sharp';
+import { readImageSize } from '@acseg/image-io';
 import { CLASS_PRESETS, type Backbone, type FeatureMap, type RegionMap } from '@acseg/core';
 import { ClipClassifier } from '../src/index.js';
 import { writeTinyClip } from '../src/testing/tiny-model.js';
@@ -20,9 +20,8 @@ if (!model) {
   model = join(tmp, 'tiny');
   await writeTinyClip(model);
 }
-const meta = await sharp(image).metadata();
-const width = meta.width ?? 0;
-const height = meta.height ?? 0;
+// The size the classifier sees (after EXIF rotation), from the header.
+const { width, height } = await readImageSize(image);
 // Four regions: the image's quadrants (a concept generator would provide these).
 const labels = new Uint16Array(width * height).map((_, p) => (Math.floor(p / width) < height / 2 ? 0 : 2) + (p % width < width / 2 ? 0 : 1));
 const pixelCounts = [0, 1, 2, 3].map((r) => labels.filter((l) => l === r).length);

@@ -8,15 +8,17 @@ import {
   type ClassifyInput,
   type ComponentOptions,
   type ConceptClassifier,
+  type ImageDecoder,
   type ImageInput,
   type ModelHub,
   type RegionLabel,
 } from '@acseg/core';
+import { createImageDecoder } from '@acseg/image-io';
 import { ClipModel } from './clip-model.js';
 import { classEmbeddings, nearestClass, regionEmbeddings } from './embeddings.js';
 import { resolveModelFiles } from './model-files.js';
 import { DEFAULTS, parseClipOptions, type ClipOptions } from './options.js';
-import { loadRgb, normalizeRgb } from './preprocess.js';
+import { clipInputRgb, normalizeRgb } from './preprocess.js';
 import { fillTemplate } from './templates.js';
 import { TextEmbeddingCache } from './text-cache.js';
 
@@ -55,6 +57,8 @@ export class ClipClassifier implements ConceptClassifier {
     private readonly cacheDir = '.',
     /** The run's model hub: a declared model name is looked up there first (any pulled revision). */
     private readonly hub?: ModelHub,
+    /** The run's image decoder (`services.images`), else @acseg/image-io's. */
+    private readonly images: ImageDecoder = createImageDecoder(),
   ) {
     this.options = parseClipOptions(options);
     if (this.options.textCache) this.diskCache = new TextEmbeddingCache(join(cacheDir, 'clip-text'));
@@ -142,7 +146,7 @@ export class ClipClassifier implements ConceptClassifier {
     for (let i = 0; i < images.length; i += this.options.batchSize) {
       const chunk = images.slice(i, i + this.options.batchSize);
       const pixels = new Float32Array(chunk.length * 3 * s * s);
-      for (let b = 0; b < chunk.length; b++) normalizeRgb(await loadRgb(chunk[b], s, i + b), s, pixels, b * 3 * s * s);
+      for (let b = 0; b < chunk.length; b++) normalizeRgb(await clipInputRgb(chunk[b], s, i + b, this.images), s, pixels, b * 3 * s * s);
       const dense = await model.dense(pixels, chunk.length);
       const per = g * g * d;
       for (let b = 0; b < chunk.length; b++) out.push({ grid: { h: g, w: g }, dim: d, data: dense.slice(b * per, (b + 1) * per) });

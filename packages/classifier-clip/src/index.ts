@@ -7,7 +7,7 @@ export { ClipTokenizer } from './tokenizer.js';
 export { modelFolderName } from '@acseg/model-hub';
 export { resolveModelFiles, REQUIRED_FILES, OPTIONAL_FILES, type ModelFiles } from './model-files.js';
 export { regionEmbeddings, classEmbeddings, nearestClass, normalizeRows } from './embeddings.js';
-export { CLIP_MEAN, CLIP_STD, loadRgb, normalizeRgb } from './preprocess.js';
+export { CLIP_MEAN, CLIP_STD, clipInputRgb, normalizeRgb } from './preprocess.js';
 export { IMAGENET_TEMPLATES, SCENE_TEMPLATES, TEMPLATE_SETS, resolveTemplates, promptName, fillTemplate } from './templates.js';
 export { CLIP_SCHEMA, parseClipOptions, parseClassList, DEFAULTS, type ClipOptions } from './options.js';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcsegError } from '@acseg/core';
-import { CLIP_MEAN, CLIP_STD, loadRgb, normalizeRgb } from './preprocess.js';
+import { decodeImage } from '@acseg/image-io';
+import { CLIP_MEAN, CLIP_STD, clipInputRgb, normalizeRgb } from './preprocess.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -40,7 +41,7 @@ describe('preprocessing', () => {
     await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
       .png()
       .toFile(file);
-    const rgb = await loadRgb(file, 8);
+    const rgb = await clipInputRgb(file, 8);
     expect(rgb.length).toBe(8 * 8 * 3);
     for (let y = 0; y < 8; y++) {
       expect([rgb[y * 8 * 3], rgb[y * 8 * 3 + 2]]).toEqual([255, 0]);
@@ -50,13 +51,27 @@ describe('preprocessing', () => {
 
   it('passes an in-memory image at the input size through unchanged', async () => {
     const data = new Uint8Array(4 * 4 * 3).map((_, i) => i);
-    expect(await loadRgb({ width: 4, height: 4, data }, 4)).toBe(data);
+    expect(await clipInputRgb({ width: 4, height: 4, data }, 4)).toBe(data);
+  });
+
+  it('a file gives the pixels of its decode (decode once), even a JPEG large enough for libvips to shrink on load', async () => {
+    const w = 400;
+    const h = 240;
+    const raw = Buffer.alloc(w * h * 3).map((_, i) => (i * 37 + Math.floor(i / (w * 3)) * 11) % 256);
+    const file = join(dir, 'large.jpg');
+    await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toFile(file);
+    const fromFile = await clipInputRgb(file, 32);
+    const fromDecode = await clipInputRgb(await decodeImage(file), 32);
+    expect(fromFile.length).toBe(32 * 32 * 3);
+    expect(Buffer.from(fromFile).equals(Buffer.from(fromDecode))).toBe(true);
   });
 
   it('names an unreadable file (BAD_IMAGE)', async () => {
     const file = join(dir, 'broken.jpg');
     await writeFile(file, 'not an image');
-    const e = (await loadRgb(file, 8).catch((x: unknown) => x)) as AcsegError;
+    const e = (await clipInputRgb(file, 8).catch((x: unknown) => x)) as AcsegError;
     expect(e).toBeInstanceOf(AcsegError);
     expect(e.code).toBe('BAD_IMAGE');
     expect(e.message).toContain(file);

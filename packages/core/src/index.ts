@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './image.js';
+export type { ImageDecoder, ImageDecodeOptions } from './image-decoder.js';
 export * from './pixels.js';
 export { uniqueId } from './unique-id.js';
 export { emptyFileProblem } from './empty-file.js';

@@ -3,6 +3,7 @@ import type { Backbone } from './backbone.js';
 import type { ConceptClassifier } from './classifier.js';
 import { AcsegError } from './errors.js';
 import type { ConceptGenerator } from './generator.js';
+import type { ImageDecoder } from './image-decoder.js';
 import type { Logger, ProgressFactory } from './log.js';
 import type { ModelHub, ModelSpec } from './models.js';
 import type { OptionsSchema } from './options.js';
@@ -26,6 +27,8 @@ export interface ComponentContext {
   verbose: boolean;
   /** The run's model hub: declared models by name, resolved to cached files (the acseg CLI always gives it). */
   models?: ModelHub;
+  /** The run's image decoder (one pixel limit, one wording of errors); absent: the component uses image-io's default. */
+  images?: ImageDecoder;
 }
 
 export type ComponentOptions = Record<string, unknown>;

@@ -10,6 +10,8 @@ export const TOKENS = {
   CacheDir: Symbol.for('acseg.CacheDir'),
   Verbose: Symbol.for('acseg.Verbose'),
   ModelHub: Symbol.for('acseg.ModelHub'),
+  /** The run's ImageDecoder. */
+  Images: Symbol.for('acseg.Images'),
   /** The services object a factory receives: assembled from the ones above. */
   ComponentServices: Symbol.for('acseg.ComponentServices'),
   ComponentRegistry: Symbol.for('acseg.ComponentRegistry'),

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { AcsegError, toAcsegError } from '@acseg/core';
 import { decode } from 'fast-png';
-import sharp, { type Metadata } from 'sharp';
+import { readImageSize } from '@acseg/image-io';
 import { checkSameSize, type DatasetItem } from './dataset.js';
 
 /** A ground-truth label map: one class id per pixel (255 = void), row-major. */
@@ -80,13 +80,8 @@ export function checkLabelRange(label: LabelMap, classes: number, file: string):
 /** Reads an image's header and its label; the label must have the image's size. */
 export async function loadCheckedLabel(item: DatasetItem, classes: number): Promise<LabelMap> {
   const label = await readLabelPng(item.label);
-  let meta: Metadata;
-  try {
-    meta = await sharp(item.image).metadata();
-  } catch (e) {
-    throw toAcsegError(e, 'BAD_IMAGE', { file: item.image, message: `${item.image}: cannot read the image` });
-  }
-  checkSameSize(label, meta, item);
+  // As stored: label maps ignore EXIF orientation.
+  checkSameSize(label, await readImageSize(item.image, { autoOrient: false }), item);
   checkLabelRange(label, classes, item.label);
   return label;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { AcsegError } from '@acseg/core';
+import { svgToPng } from '@acseg/image-io';
 import { writeFileAtomic } from '@acseg/report';
 import { ExploreData, conceptColor, escXml, mapPng } from './figure-parts.js';
 import type { PageImage } from './format.js';
@@ -132,7 +132,7 @@ export async function writeFigures(opts: FigureOptions): Promise<FiguresResult> 
   const out = join(opts.dir, 'figures');
   const save = async (name: string, svg: string) => {
     await writeFileAtomic(join(out, `${name}.svg`), svg);
-    await writeFileAtomic(join(out, `${name}.png`), await sharp(Buffer.from(svg), { density: 144 }).png().toBuffer());
+    await writeFileAtomic(join(out, `${name}.png`), await svgToPng(svg, 144));
     files.push(join(out, `${name}.svg`), join(out, `${name}.png`));
   };
   if (i >= 0 && (await data.image(i)).map) await save('fig4-concept-map', await fig4(data, i));

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import sharp from 'sharp';
 import type { FeatureMap, RegionMap } from '@acseg/core';
 import { FeatureCache, sourceKey } from '@acseg/feature-cache';
+import { thumbnailJpeg } from '@acseg/image-io';
 import { writeFileAtomic } from '@acseg/report';
 import { patchRegions, regionEmbeddings, toRegionMap } from './features.js';
 import { MAP_SIDE, MISSING, type PageImage } from './format.js';
@@ -84,14 +84,7 @@ async function thumbnail(dir: string, image: RunImage): Promise<string | undefin
     return rel;
   }
   try {
-    const jpg = await sharp(image.source)
-      .rotate()
-      .resize(320, 320, { fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .jpeg({ quality: 80 })
-      .toBuffer();
-    await writeFileAtomic(dest, jpg);
+    await writeFileAtomic(dest, await thumbnailJpeg(image.source, 320, 80));
     return rel;
   } catch {
     return undefined;

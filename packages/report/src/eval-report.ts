@@ -1,11 +1,26 @@
 import { join, resolve } from 'node:path';
-import sharp from 'sharp';
-import { AcsegError, type RgbImage } from '@acseg/core';
+import { AcsegError, type ImageInput, type RgbImage } from '@acseg/core';
+import { cropRgb, decodeImage, encodeJpeg, resizeRgb } from '@acseg/image-io';
 import { writeFileAtomic } from './atomic.js';
 import { esc, href, legend, page } from './html.js';
-import { loadRgb, type ImageTransform } from './image-load.js';
 import { checkMap } from './label-png.js';
 import { pickCaption, presentLegend, readingNotes, REPORT_CSS, writeOutlinedLabel, type ReportBaseline } from './eval-report-parts.js';
+
+/** Crop/resize applied to an image before segmentation (e.g. COCO-Stuff's short side 320 + centre crop). */
+export interface ImageTransform {
+  resize?: { width: number; height: number };
+  crop?: { left: number; top: number; width: number; height: number };
+}
+
+/**
+ * A sample's image as the maps see it: decoded by the one decoder, `transform` applied, then resized (lanczos3) to
+ * the maps' size when it still differs.
+ */
+async function sampleRgb(image: ImageInput, transform: ImageTransform | undefined, size: { width: number; height: number }): Promise<RgbImage> {
+  let rgb = await decodeImage(image, transform?.resize ? { resize: { ...transform.resize, kernel: 'lanczos3' } } : {});
+  if (transform?.crop) rgb = cropRgb(rgb, transform.crop);
+  return resizeRgb(rgb, size.width, size.height, 'lanczos3');
+}
 
 /** Mean and (population) standard deviation over seeds. */
 export interface MeanStd {
@@ -119,14 +134,9 @@ async function writeSample(dir: string, s: ReportSample): Promise<{ image: strin
   const base = join(dir, 'samples', s.id);
   const prediction = bytes(s.prediction);
   checkMap(`sample ${s.id} prediction`, prediction, s.width, s.height);
-  const rgb = await loadRgb(s.image, s.transform, { width: s.width, height: s.height });
+  const rgb = await sampleRgb(s.image, s.transform, { width: s.width, height: s.height });
   const image = `${base}.jpg`;
-  await writeFileAtomic(
-    image,
-    await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
-      .jpeg({ quality: 85 })
-      .toBuffer(),
-  );
+  await writeFileAtomic(image, await encodeJpeg(rgb, 85));
   await writeOutlinedLabel(`${base}.pred.png`, prediction, s.width, s.height);
   let groundTruth: string | undefined;
   let gt: Uint8Array | undefined;

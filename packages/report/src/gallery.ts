@@ -1,10 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import sharp from 'sharp';
 import { AcsegError, type ImageInput } from '@acseg/core';
+import { decodeImage, thumbnailJpeg } from '@acseg/image-io';
 import { writeFileAtomic } from './atomic.js';
 import { esc, href, legend, page } from './html.js';
-import { loadRgb } from './image-load.js';
 import { checkMap, encodeLabelPng, writeLabelPng } from './label-png.js';
 import { writeOverlay } from './overlay.js';
 import { writeSegmentationJson, type RegionRecord } from './segmentation-json.js';
@@ -46,14 +45,7 @@ async function thumbnail(dir: string, item: GalleryItem): Promise<string | undef
   if (item.image) return resolve(item.image);
   const path = join(dir, 'thumbs', `${item.id}.jpg`);
   try {
-    const jpg = await sharp(item.source)
-      .rotate()
-      .resize(THUMB, THUMB, { fit: 'inside', withoutEnlargement: true })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .jpeg({ quality: 80 })
-      .toBuffer();
-    await writeFileAtomic(path, jpg);
+    await writeFileAtomic(path, await thumbnailJpeg(item.source, THUMB, 80));
     return path;
   } catch {
     return undefined;
@@ -173,7 +165,7 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
     else await writeLabelPng(join(out, regionsFile), seg.regionMap, seg.width, seg.height);
   }
   // Decoded once here for both the overlay and the thumbnail.
-  const rgb = await loadRgb(seg.image);
+  const rgb = await decodeImage(seg.image);
   await writeOverlay(overlay, rgb, seg.classMap, seg.alpha ?? 0.5);
   const { image: _image, classMap: _map, regionMap: _regions, alpha: _alpha, ...rest } = seg;
   await writeSegmentationJson(json, {
@@ -187,12 +179,6 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
     classes.set(r.classId, c);
   }
   const image = join(out, 'thumbs', `${seg.id}.jpg`);
-  await writeFileAtomic(
-    image,
-    await sharp(rgb.data, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
-      .resize(THUMB, THUMB, { fit: 'inside', withoutEnlargement: true })
-      .jpeg({ quality: 80 })
-      .toBuffer(),
-  );
+  await writeFileAtomic(image, await thumbnailJpeg(rgb, THUMB, 80));
   return { id: seg.id, source: seg.source, image, overlay, label, json, classes: [...classes.values()].sort((a, b) => a.classId - b.classId) };
 }

@@ -13,7 +13,5 @@ export {
   type ImageOutputsInput,
 } from './gallery.js';
 export { GalleryLog, GALLERY_LOG } from './gallery-log.js';
-export { writeEvalReport, formatMeanStd, type EvalReportInput, type ReportSample, type ReportSeed, type MeanStd } from './eval-report.js';
-export { loadRgb, type ImageTransform } from './image-load.js';
-export { imageSize } from './image-size.js';
+export { writeEvalReport, formatMeanStd, type ImageTransform, type EvalReportInput, type ReportSample, type ReportSeed, type MeanStd } from './eval-report.js';
 export { outlinedLabel, PROTOCOL_URL, type ReportBaseline } from './eval-report-parts.js';

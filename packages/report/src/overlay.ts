@@ -1,7 +1,6 @@
-import sharp from 'sharp';
 import { AcsegError, imageSource, type ImageInput, type RgbImage } from '@acseg/core';
+import { decodeImage, encodePng } from '@acseg/image-io';
 import { writeFileAtomic } from './atomic.js';
-import { loadRgb } from './image-load.js';
 import { VOC_PALETTE } from './palette.js';
 
 export interface OverlayOptions {
@@ -55,15 +54,12 @@ export async function writeOverlay(
   alpha = 0.5,
   options: Omit<OverlayOptions, 'alpha'> = {},
 ): Promise<void> {
-  const rgb = await loadRgb(image);
+  const rgb = await decodeImage(image);
   if (classMap.length !== rgb.width * rgb.height) {
     throw new AcsegError('BAD_INPUT', `${imageSource(image)}: the class map holds ${classMap.length} values but the image is ${rgb.width}×${rgb.height}`, {
       file: imageSource(image),
     });
   }
   const blended = blendOverlay(rgb, classMap, { ...options, alpha });
-  const png = await sharp(blended, { raw: { width: rgb.width, height: rgb.height, channels: 3 } })
-    .png()
-    .toBuffer();
-  await writeFileAtomic(path, png);
+  await writeFileAtomic(path, await encodePng({ width: rgb.width, height: rgb.height, data: blended }));
 }

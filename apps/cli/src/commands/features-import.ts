@@ -3,7 +3,7 @@ import { extname, join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { AcsegError, describeSkip, imageId } from '@acseg/core';
 import { importFeatures } from '@acseg/feature-cache';
-import { imageSize } from '@acseg/report';
+import { readImageSize } from '@acseg/image-io';
 import { checkOutDir } from '../check-out.js';
 import { interruptSignal } from '../components.js';
 import { EXIT } from '../exit.js';
@@ -121,7 +121,7 @@ export function featuresImportCommand(setStatus: SetStatus): CommandModule {
           model: argv.model,
           imageSize: size && { width: size[0], height: size[1] },
           imageFor: argv.images ? (id) => byId.get(id) : undefined,
-          sizeOf: imageSize,
+          sizeOf: (path) => readImageSize(path),
           shardSize: argv.shardSize,
           flushSeconds: argv.flushSeconds,
           progress: session.progress,

@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
-import { TOKENS, type ComponentServices, type Logger, type ModelHub, type ProgressFactory } from '@acseg/core';
+import { TOKENS, type ComponentServices, type ImageDecoder, type Logger, type ModelHub, type ProgressFactory } from '@acseg/core';
+import { createImageDecoder } from '@acseg/image-io';
 
 /** What one run provides every component, built-in or third-party alike. */
 export interface RunServices {
@@ -23,6 +24,10 @@ export function servicesModule(run: RunServices): ContainerModule {
     bind<string>(TOKENS.CacheDir).toConstantValue(run.cacheDir);
     bind<boolean>(TOKENS.Verbose).toConstantValue(run.verbose);
     bind<ModelHub>(TOKENS.ModelHub).toConstantValue(run.models);
+    // One decoder for the run: one pixel limit ($ACSEG_MAX_PIXELS, else 64 MP) and one wording of refusals.
+    bind<ImageDecoder>(TOKENS.Images)
+      .toDynamicValue(() => createImageDecoder())
+      .inSingletonScope();
     bind<ComponentServices>(TOKENS.ComponentServices)
       .toDynamicValue((ctx) => ({
         log: ctx.get<Logger>(TOKENS.Logger),
@@ -30,6 +35,7 @@ export function servicesModule(run: RunServices): ContainerModule {
         cacheDir: ctx.get<string>(TOKENS.CacheDir),
         verbose: ctx.get<boolean>(TOKENS.Verbose),
         models: ctx.get<ModelHub>(TOKENS.ModelHub),
+        images: ctx.get<ImageDecoder>(TOKENS.Images),
       }))
       .inSingletonScope();
   });

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AcsegError, toAcsegError, type RgbImage } from '@acseg/core';
-import sharp, { type Metadata } from 'sharp';
+import { cropRgb, decodeImage, readImageSize } from '@acseg/image-io';
 import { checkItems, checkSameSize, readIdList, requireDir, type Dataset, type DatasetItem, type OpenOptions } from '../dataset.js';
 import { checkLabelRange, readLabelPng, type LabelMap } from '../label.js';
 import type { ImageTransform } from '../report.js';
@@ -107,13 +107,9 @@ export async function openCocoStuff27(root: string, options: CocoOpenOptions = {
   const classes = mapping.coarseNames.length;
 
   const geometry = async (item: DatasetItem): Promise<Required<ImageTransform> & { width: number; height: number }> => {
-    let meta: Metadata;
-    try {
-      meta = await sharp(item.image).metadata();
-    } catch (e) {
-      throw toAcsegError(e, 'BAD_IMAGE', { file: item.image, message: `${item.image}: cannot read the image` });
-    }
-    return { width: meta.width, height: meta.height, ...shortSideCrop(meta.width, meta.height, size) };
+    // As stored: the label maps ignore EXIF orientation.
+    const { width, height } = await readImageSize(item.image, { autoOrient: false });
+    return { width, height, ...shortSideCrop(width, height, size) };
   };
 
   return {
@@ -135,19 +131,10 @@ export async function openCocoStuff27(root: string, options: CocoOpenOptions = {
     },
     async preprocessImage(item): Promise<RgbImage> {
       const g = await geometry(item);
-      try {
-        const { data, info } = await sharp(item.image)
-          .removeAlpha()
-          .toColourspace('srgb')
-          .resize({ width: g.resize.width, height: g.resize.height, fit: 'fill', kernel: 'linear' })
-          .extract(g.crop)
-          .raw()
-          .toBuffer({ resolveWithObject: true });
-        if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels`);
-        return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), id: item.id };
-      } catch (e) {
-        throw toAcsegError(e, 'BAD_IMAGE', { file: item.image, message: `${item.image}: cannot decode the image` });
-      }
+      // Resized as it is decoded, as this preprocessing has always been (decoding first moves some values by 1-2).
+      const image = await decodeImage(item.image, { autoOrient: false, resize: { ...g.resize, kernel: 'linear' } });
+      const { width, height, data } = cropRgb(image, g.crop);
+      return { width, height, data, id: item.id };
     },
     async imageTransform(item) {
       const { resize, crop } = await geometry(item);

@@ -1,0 +1,208 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync, crc32 } from 'node:zlib';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AcsegError, type RgbImage } from '@acseg/core';
+import { createImageDecoder, cropRgb, decodeImage, encodePng, readImageSize, thumbnailJpeg } from './index.js';
+
+let dir: string;
+const f = (name: string) => join(dir, name);
+
+/** w×h RGB with pixel (x, y) = (x·10, y·10, 100 + (x + y) % 2 · 50): every pixel tells where it came from. */
+function pattern(w: number, h: number): RgbImage {
+  const data = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set([x * 10, y * 10, 100 + ((x + y) % 2) * 50], (y * w + x) * 3);
+  return { width: w, height: h, data };
+}
+
+/** A PNG whose header says width×height with a tiny body: only decoding it would cost the memory. */
+function pngHeaderOnly(width: number, height: number): Buffer {
+  const chunk = (type: string, body: Buffer) => {
+    const tb = Buffer.concat([Buffer.from(type, 'latin1'), body]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(body.length);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc32(tb));
+    return Buffer.concat([len, tb, sum]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(1000))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+async function failure(p: Promise<unknown>): Promise<AcsegError> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(AcsegError);
+  return e as AcsegError;
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'acseg-image-io-'));
+  const p = pattern(20, 12);
+  await writeFile(f('pattern.png'), await encodePng(p));
+  await sharp({ create: { width: 24, height: 16, channels: 4, background: { r: 10, g: 200, b: 30, alpha: 0.25 } } })
+    .png()
+    .toFile(f('rgba.png'));
+  await sharp({ create: { width: 24, height: 16, channels: 3, background: { r: 77, g: 77, b: 77 } } })
+    .toColourspace('b-w')
+    .png()
+    .toFile(f('gray.png'));
+  // Orientation 6: the stored 20×12 image is shown turned 90° clockwise (12×20). Quality 100, no chroma subsampling.
+  await sharp(Buffer.from(p.data), { raw: { width: 20, height: 12, channels: 3 } })
+    .jpeg({ quality: 100, chromaSubsampling: '4:4:4' })
+    .withMetadata({ orientation: 6 })
+    .toFile(f('exif6.jpg'));
+  await writeFile(f('empty.jpg'), Buffer.alloc(0));
+  await writeFile(f('notes.jpg'), 'this is not an image');
+  // Cut inside the scan data (a busy picture, so that the scan is most of the file): the header still reads.
+  const full = await sharp(Buffer.from(pattern(20, 12).data), { raw: { width: 20, height: 12, channels: 3 } })
+    .resize(200, 120, { kernel: 'nearest' })
+    .jpeg({ quality: 100 })
+    .toBuffer();
+  await writeFile(f('cut.jpg'), full.subarray(0, Math.floor(full.length * 0.8)));
+  await writeFile(f('huge.png'), pngHeaderOnly(10000, 10000));
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('decodeImage: any image file to 8-bit sRGB', () => {
+  it('a PNG decodes to exactly its pixels, with id and source', async () => {
+    const im = await decodeImage(f('pattern.png'));
+    expect(im).toMatchObject({ width: 20, height: 12, id: 'pattern', source: f('pattern.png') });
+    expect(Array.from(im.data)).toEqual(Array.from(pattern(20, 12).data));
+  });
+
+  it('RGBA → alpha dropped (colour kept); grayscale → three equal channels', async () => {
+    const rgba = await decodeImage(f('rgba.png'));
+    expect(rgba.data.length).toBe(24 * 16 * 3);
+    expect(Array.from(rgba.data.subarray(0, 6))).toEqual([10, 200, 30, 10, 200, 30]);
+    const gray = await decodeImage(f('gray.png'));
+    expect(gray.data.length).toBe(24 * 16 * 3);
+    expect(new Set(gray.data)).toEqual(new Set([77]));
+  });
+
+  it('EXIF orientation 6 → turned 90° clockwise: shown pixel (x, y) is stored pixel (y, H−1−x)', async () => {
+    const im = await decodeImage(f('exif6.jpg'));
+    expect([im.width, im.height]).toEqual([12, 20]);
+    expect(await readImageSize(f('exif6.jpg'))).toEqual({ width: 12, height: 20 });
+    // As stored (datasets whose label maps ignore EXIF): not turned.
+    expect(await readImageSize(f('exif6.jpg'), { autoOrient: false })).toEqual({ width: 20, height: 12 });
+    const stored6 = await decodeImage(f('exif6.jpg'), { autoOrient: false });
+    expect([stored6.width, stored6.height]).toEqual([20, 12]);
+    expect(Math.abs(stored6.data[(5 * 20 + 7) * 3] - 70)).toBeLessThanOrEqual(6);
+    const stored = pattern(20, 12);
+    let worst = 0;
+    for (let y = 0; y < 20; y++) {
+      for (let x = 0; x < 12; x++) {
+        const from = ((11 - x) * 20 + y) * 3;
+        for (let c = 0; c < 2; c++) worst = Math.max(worst, Math.abs(im.data[(y * 12 + x) * 3 + c] - stored.data[from + c]));
+      }
+    }
+    // JPEG at quality 100 is near-lossless on the smooth x/y ramps (the checkerboard channel is left out).
+    expect(worst).toBeLessThanOrEqual(6);
+  });
+
+  it('resize: stretched in the decode, for a file as for an in-memory image (a flat colour stays flat)', async () => {
+    const flat = { width: 24, height: 16, data: new Uint8Array(24 * 16 * 3).map((_, i) => [10, 200, 30][i % 3]) };
+    await writeFile(f('flat.png'), await encodePng(flat));
+    for (const input of [f('flat.png'), flat]) {
+      const im = await decodeImage(input, { resize: { width: 7, height: 5, kernel: 'linear' } });
+      expect([im.width, im.height, im.data.length]).toEqual([7, 5, 7 * 5 * 3]);
+      expect(Array.from(im.data).every((v, i) => v === [10, 200, 30][i % 3])).toBe(true);
+    }
+  });
+
+  it('an in-memory image is checked and returned as is; a malformed one is BAD_INPUT', async () => {
+    const p = { ...pattern(4, 3), id: 'mem' };
+    expect(await decodeImage(p)).toBe(p);
+    const e = await failure(decodeImage({ width: 4, height: 4, data: new Uint8Array(5) }, { index: 7 }));
+    expect(e.code).toBe('BAD_INPUT');
+    expect(e.message).toMatch(/^<image 7>: not an 8-bit RGB image/);
+  });
+});
+
+describe('one wording for every file the decoder refuses: "<file>: <problem>", BAD_IMAGE', () => {
+  it.each([
+    ['missing.png', 'the file does not exist'],
+    ['empty.jpg', 'the file is empty (0 bytes)'],
+    ['notes.jpg', 'not a readable image ('],
+    ['cut.jpg', 'cannot decode the image ('],
+  ])('%s: %s', async (name, problem) => {
+    for (const decode of [decodeImage, createImageDecoder().decode]) {
+      const e = await failure(decode(f(name)));
+      expect(e.code).toBe('BAD_IMAGE');
+      expect(e.file).toBe(f(name));
+      expect(e.message.startsWith(`${f(name)}: ${problem}`), e.message).toBe(true);
+    }
+  });
+
+  it('a truncated JPEG is named as such (libvips says where it ends)', async () => {
+    expect((await failure(decodeImage(f('cut.jpg')))).message).toMatch(/premature end of JPEG/);
+  });
+});
+
+describe('the pixel limit', () => {
+  it('refuses a 10000×10000 PNG from its header (default 64 MP), through every entry', async () => {
+    const message = `${f('huge.png')}: the image is 10000×10000 (100 MP), above the limit of 64 MP`;
+    for (const decode of [decodeImage, createImageDecoder({ maxPixels: 64_000_000 }).decode]) {
+      const e = await failure(decode(f('huge.png'), { maxPixels: 64_000_000 }));
+      expect(e).toMatchObject({ code: 'BAD_IMAGE', file: f('huge.png'), message });
+    }
+    // The header alone is read: its size is known without decoding.
+    expect(await readImageSize(f('huge.png'))).toEqual({ width: 10000, height: 10000 });
+  });
+
+  it('a generated image just over the limit is refused, one at the limit is decoded; files and decoded images alike', async () => {
+    const over = `${f('pattern.png')}: the image is 20×12 (240 pixels), above the limit of 239 pixels`;
+    expect(await failure(decodeImage(f('pattern.png'), { maxPixels: 239 }))).toMatchObject({ code: 'BAD_IMAGE', message: over });
+    const decoder = createImageDecoder({ maxPixels: 239 });
+    expect(decoder.maxPixels).toBe(239);
+    expect(await failure(decoder.decode(f('pattern.png')))).toMatchObject({ message: over });
+    expect((await decoder.decode(f('pattern.png'), { maxPixels: 240 })).width).toBe(20);
+    const mem = { ...pattern(20, 12), source: 'mem.png' };
+    expect(await failure(decoder.decode(mem))).toMatchObject({ code: 'BAD_IMAGE', message: over.replace(f('pattern.png'), 'mem.png') });
+  });
+
+  it('the default limit is $ACSEG_MAX_PIXELS when set, read when the decoder is made', () => {
+    const saved = process.env.ACSEG_MAX_PIXELS;
+    process.env.ACSEG_MAX_PIXELS = '1234';
+    try {
+      expect(createImageDecoder().maxPixels).toBe(1234);
+      expect(createImageDecoder({ maxPixels: 99 }).maxPixels).toBe(99);
+    } finally {
+      if (saved === undefined) delete process.env.ACSEG_MAX_PIXELS;
+      else process.env.ACSEG_MAX_PIXELS = saved;
+    }
+    expect(createImageDecoder().maxPixels).toBe(saved === undefined ? 64_000_000 : Number(saved));
+  });
+});
+
+describe('helpers', () => {
+  it('cropRgb copies the rectangle (pixel (x, y) of the crop is (left + x, top + y)) and refuses one outside', () => {
+    const c = cropRgb(pattern(20, 12), { left: 3, top: 2, width: 5, height: 4 });
+    expect([c.width, c.height]).toEqual([5, 4]);
+    expect(Array.from(c.data.subarray((1 * 5 + 2) * 3, (1 * 5 + 2) * 3 + 3))).toEqual([50, 30, 100 + (8 % 2) * 50]);
+    expect(() => cropRgb(pattern(20, 12), { left: 18, top: 0, width: 5, height: 4 })).toThrow(/crop 5×4 at \(18, 0\) lies outside the 20×12 image/);
+  });
+
+  it('thumbnailJpeg fits the side without enlarging, for a file and a decoded image', async () => {
+    const big = await sharp(await thumbnailJpeg(f('pattern.png'), 10)).metadata();
+    expect([big.format, big.width, big.height]).toEqual(['jpeg', 10, 6]);
+    const small = await sharp(await thumbnailJpeg(pattern(20, 12), 320)).metadata();
+    expect([small.width, small.height]).toEqual([20, 12]);
+  });
+});

@@ -1,0 +1,42 @@
+import { isRgbImage, type ImageInput, type RgbImage } from '@acseg/core';
+import { sharpLib } from './sharp.js';
+
+async function raw(image: RgbImage) {
+  const sharp = await sharpLib();
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+}
+
+/** An RGB image as PNG bytes (overlays). */
+export async function encodePng(image: RgbImage): Promise<Buffer> {
+  return (await raw(image)).png().toBuffer();
+}
+
+/** An RGB image as JPEG bytes (report samples). */
+export async function encodeJpeg(image: RgbImage, quality = 85): Promise<Buffer> {
+  return (await raw(image)).jpeg({ quality }).toBuffer();
+}
+
+/**
+ * A JPEG thumbnail that fits `side` × `side` (never enlarged), of a file (EXIF-rotated, sRGB, no alpha; read with
+ * libvips' shrink-on-load, so a large photo is not decoded at full size) or of a decoded image.
+ */
+export async function thumbnailJpeg(image: ImageInput, side: number, quality = 80): Promise<Buffer> {
+  const sharp = await sharpLib();
+  const fit = { fit: 'inside', withoutEnlargement: true } as const;
+  if (typeof image !== 'string' && isRgbImage(image)) {
+    return (await raw(image)).resize(side, side, fit).jpeg({ quality }).toBuffer();
+  }
+  return sharp(image as string)
+    .rotate()
+    .resize(side, side, fit)
+    .toColourspace('srgb')
+    .removeAlpha()
+    .jpeg({ quality })
+    .toBuffer();
+}
+
+/** An SVG drawing rendered to PNG at `density` dpi (figures). */
+export async function svgToPng(svg: string, density = 144): Promise<Buffer> {
+  const sharp = await sharpLib();
+  return sharp(Buffer.from(svg), { density }).png().toBuffer();
+}

@@ -1,0 +1,45 @@
+import { statSync } from 'node:fs';
+import { AcsegError } from '@acseg/core';
+
+/** What the decoder reads (sharp/libvips); the hint for a file it cannot read. */
+export const SUPPORTED_FORMATS = 'JPEG, PNG, WebP, GIF, TIFF, AVIF';
+
+/** The first line of an error's message (libvips appends its own lines). */
+export function firstLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+}
+
+/** The one shape of an image error: "<file>: <problem>", code BAD_IMAGE, naming the file. */
+export function imageError(source: string, problem: string, options: { file?: string; hint?: string; cause?: unknown } = {}): AcsegError {
+  return new AcsegError('BAD_IMAGE', `${source}: ${problem}`, { file: options.file ?? source, hint: options.hint, cause: options.cause });
+}
+
+/**
+ * Why a file's header could not be read, said as the user would: it does not exist, is empty, or is not an image
+ * (an empty file is "unsupported format" to libvips, which misleads).
+ */
+export function unreadableImage(path: string, cause: unknown): AcsegError {
+  let size: number | undefined;
+  try {
+    const st = statSync(path);
+    size = st.isFile() ? st.size : undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return imageError(path, 'the file does not exist', { cause });
+  }
+  if (size === 0) return imageError(path, 'the file is empty (0 bytes)', { cause });
+  return imageError(path, `not a readable image (${firstLine(cause)})`, { hint: `supported formats: ${SUPPORTED_FORMATS}`, cause });
+}
+
+/** A file whose header reads but whose pixels do not (cut short, damaged). */
+export function undecodableImage(source: string, cause: unknown, file?: string): AcsegError {
+  return imageError(source, `cannot decode the image (${firstLine(cause)})`, { file, hint: 'the file may be truncated or corrupt', cause });
+}
+
+/** The one wording for an image a backbone cannot read: smaller than one of its patches. */
+export function checkPatchSize(source: string, width: number, height: number, patch: number, file?: string): void {
+  if (width >= patch && height >= patch) return;
+  throw imageError(source, `the image is ${width}×${height}, smaller than one ${patch}×${patch} patch`, {
+    file,
+    hint: `use images at least ${patch} px wide and high`,
+  });
+}

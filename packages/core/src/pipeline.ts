@@ -63,7 +63,7 @@ export interface SegmentCallOptions {
 }
 
 /** Class id per pixel from a segmentation's region labels; 255 where unlabeled. */
-export function classMap(seg: Segmentation): Uint8Array {
+export function classMap(seg: Pick<Segmentation, 'regions' | 'labels'>): Uint8Array {
   const lut = new Uint8Array(seg.regions.count).fill(255);
   for (const l of seg.labels ?? []) lut[l.region] = l.classId;
   const out = new Uint8Array(seg.regions.labels.length);

@@ -45,6 +45,8 @@ export interface EvalShardOptions {
   settings: Record<string, unknown>;
   input: string;
   signal?: AbortSignal;
+  /** Decode once (see @acseg/eval's `SegmentSplitOptions.decode`). */
+  decode?: boolean;
 }
 
 /** This shard's items of a split, by path relative to the dataset root (every machine splits it the same way). */
@@ -114,7 +116,7 @@ export async function evalShard(o: EvalShardOptions): Promise<string> {
   const trainDone = !train || (await complete(trainFile, train.mine.length));
   if (valDone && trainDone) return `${describe}: already prepared in ${dir}`;
   session.log.info(describe);
-  const common = { backbone: o.backbone, generator: o.generator, context, log: session.log, progress: session.progress, signal: o.signal };
+  const common = { backbone: o.backbone, generator: o.generator, context, log: session.log, progress: session.progress, signal: o.signal, decode: o.decode };
   const lines: string[] = [];
   if (train && !trainDone) {
     const t = await prepareSplit({ ...common, dataset: partOf(o.train!, train.mine, shard), digester: o.classifier, labelled: true });

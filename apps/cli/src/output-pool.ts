@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { writeImageOutputs, type GalleryItem, type ImageOutputsInput } from '@acseg/report';
+import { writeImageOutputs, type GalleryItem } from '@acseg/report';
+import { outputsInput, type OutputJob } from './output-prep.js';
 import type { OutputReply, OutputRequest } from './output-worker.js';
 
 /**
@@ -32,14 +33,17 @@ export class OutputPool {
     }
   }
 
-  write(out: string, input: ImageOutputsInput): Promise<GalleryItem> {
-    if (!this.workers.length) return writeImageOutputs(out, input);
+  /** Writes one image's outputs; the job's region map moves to the worker (it is unusable here afterwards). */
+  write(out: string, job: OutputJob): Promise<GalleryItem> {
+    if (!this.workers.length) return Promise.resolve().then(() => writeImageOutputs(out, outputsInput(job)));
     const seq = this.seq++;
     const worker = this.workers[seq % this.workers.length];
+    const labels = job.regions.labels;
+    // Moved rather than copied when it is a whole buffer of its own (as the pipeline makes it).
+    const moved = labels.byteOffset === 0 && labels.byteLength === labels.buffer.byteLength ? [labels.buffer as ArrayBuffer] : [];
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      // The class map moves to the worker rather than being copied.
-      worker.postMessage({ seq, out, input } satisfies OutputRequest, [input.classMap.buffer as ArrayBuffer]);
+      worker.postMessage({ seq, out, job } satisfies OutputRequest, moved);
     });
   }
 

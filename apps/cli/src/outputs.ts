@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { GalleryLog, writeGallery, type GalleryItem } from '@acseg/report';
 import { OutputPool } from './output-pool.js';
-import { classMap, imageId, regionBoxes, silentLogger, uniqueId, type ImageInput, type Logger, type SegmentOutcome, type Segmentation } from '@acseg/core';
+import { imageId, silentLogger, uniqueId, type ImageInput, type Logger, type SegmentOutcome, type Segmentation } from '@acseg/core';
 
 export interface RunOutputOptions {
   classNames?: readonly string[];
@@ -39,41 +39,6 @@ function outputIds(out: string, inputs: readonly string[]): (id: string) => stri
     used.add(chosen.toLowerCase());
     return chosen;
   };
-}
-
-/** Region index per pixel as 8 bits (255 = none), for `<id>.regions.png`. */
-function regionMapOf(seg: Segmentation): Uint8Array {
-  const map = new Uint8Array(seg.regions.labels.length);
-  for (let p = 0; p < map.length; p++) map[p] = Math.min(255, seg.regions.labels[p]);
-  return map;
-}
-
-/** Regions' class ids, or (no classifier: `acseg segment`) each region as its own id. */
-function labelsOf(seg: Segmentation, classNames?: readonly string[]) {
-  const boxes = regionBoxes(seg.regions);
-  if (!seg.labels) {
-    const map = new Uint8Array(seg.regions.labels.length);
-    for (let p = 0; p < map.length; p++) map[p] = Math.min(254, seg.regions.labels[p]);
-    const regions = seg.regions.pixelCounts.map((pixels, region) => ({
-      region,
-      classId: Math.min(254, region),
-      className: `region ${region}`,
-      pixels,
-      bbox: boxes[region],
-      concept: seg.regions.concepts[region],
-    }));
-    return { map, regions };
-  }
-  const regions = seg.labels.map((l) => ({
-    region: l.region,
-    classId: l.classId,
-    className: l.className ?? classNames?.[l.classId] ?? (l.classId === 0 ? 'background' : `class ${l.classId}`),
-    score: l.score,
-    pixels: seg.regions.pixelCounts[l.region],
-    bbox: boxes[l.region],
-    concept: seg.regions.concepts[l.region],
-  }));
-  return { map: classMap(seg), regions };
 }
 
 /** Class names as the classifier gave them, for the legend when no list was passed. */
@@ -143,7 +108,6 @@ export class RunWriter {
       return;
     }
     const seg = o.result;
-    const { map, regions } = labelsOf(seg, this.opts.classNames);
     const id = this.idFor(seg.id);
     // Said against the file's own name: a feature cache may have numbered the id already.
     const natural = imageId(seg.source);
@@ -154,11 +118,9 @@ export class RunWriter {
         id,
         source: seg.source,
         image: this.opts.imageOf?.(seg) ?? seg.image,
-        classMap: map,
-        regionMap: regionMapOf(seg),
-        width: seg.regions.width,
-        height: seg.regions.height,
-        regions,
+        regions: seg.regions,
+        labels: seg.labels,
+        classNames: this.opts.classNames,
         backbone: this.opts.backbone,
         generator: this.opts.generator,
         classifier: this.opts.classifier ?? null,

@@ -18,6 +18,15 @@ export * from './registry.js';
 export { componentRecordOf, recordComponent, jsonOptions, type ComponentRecord } from './component-record.js';
 export * from './tokens.js';
 export * from './options.js';
-export { SegmentationPipeline, classMap, type Segmentation, type SegmentOutcome, type PipelineParts, type PipelineOptions } from './pipeline.js';
+export {
+  SegmentationPipeline,
+  classMap,
+  DEFAULT_MAX_DECODED,
+  type Segmentation,
+  type SegmentOutcome,
+  type PipelineParts,
+  type PipelineOptions,
+  type SegmentCallOptions,
+} from './pipeline.js';
 export { streamSegmentation, type StreamOptions, type StreamSummary } from './stream.js';
 export * from './background.js';

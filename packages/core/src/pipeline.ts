@@ -1,5 +1,6 @@
 import type { Backbone } from './backbone.js';
 import type { ClassifyInput, ConceptClassifier, RegionLabel } from './classifier.js';
+import { DecodeSlots } from './decode-slots.js';
 import { AcsegError, describeSkip, toAcsegError } from './errors.js';
 import { validateFeatureMap, type FeatureMap } from './features.js';
 import type { ConceptAssignment, ConceptGenerator } from './generator.js';
@@ -41,15 +42,28 @@ export interface PipelineOptions {
    * feature cache) never decodes.
    */
   decode?: boolean;
+  /**
+   * With `decode`: at most this many decoded images alive at once (default 24), decoded and not yet done with (see
+   * `SegmentCallOptions.keep`), whatever the batch size; batches are cut to it. A 12 MP photo is 36 MB decoded.
+   */
+  maxDecoded?: number;
 }
 
-/** Per call of `segment`: whether to decode once (default: the pipeline's `decode` option). */
+export const DEFAULT_MAX_DECODED = 24;
+
+/** Per call of `segment`. */
 export interface SegmentCallOptions {
+  /** Whether to decode once (default: the pipeline's `decode` option). */
   decode?: boolean;
+  /**
+   * The caller gives each segmented image back with `release(outcome)` when it is done with it (it holds some
+   * while it batches them). Default: an image is given back when the caller takes the next outcome.
+   */
+  keep?: boolean;
 }
 
 /** Class id per pixel from a segmentation's region labels; 255 where unlabeled. */
-export function classMap(seg: Segmentation): Uint8Array {
+export function classMap(seg: Pick<Segmentation, 'regions' | 'labels'>): Uint8Array {
   const lut = new Uint8Array(seg.regions.count).fill(255);
   for (const l of seg.labels ?? []) lut[l.region] = l.classId;
   const out = new Uint8Array(seg.regions.labels.length);
@@ -67,6 +81,7 @@ export class SegmentationPipeline {
   private readonly progress: ProgressFactory;
   private readonly batchSize: number;
   private readonly decode: boolean;
+  private readonly slots: DecodeSlots;
 
   constructor(
     private readonly parts: PipelineParts,
@@ -76,6 +91,7 @@ export class SegmentationPipeline {
     this.progress = parts.progress ?? silentProgress;
     this.batchSize = Math.max(1, options.batchSize ?? 16);
     this.decode = !!options.decode;
+    this.slots = new DecodeSlots(Math.max(1, Math.floor(options.maxDecoded ?? DEFAULT_MAX_DECODED)));
     const needs = parts.classifier?.needs;
     if (needs?.attention && !parts.backbone.info.hasAttention) {
       // Said once per run, and not as a warning: the weight-free default backbone has no attention, by design.
@@ -115,81 +131,118 @@ export class SegmentationPipeline {
     }
   }
 
+  /** Images per batch of `segment`: with decoding, no more than the decoded images allowed alive. */
+  batchFor(decode: boolean): number {
+    return decode && this.parts.backbone.decode ? Math.min(this.batchSize, this.slots.size) : this.batchSize;
+  }
+
+  /** The caller of `segment(…, { keep: true })` is done with this outcome's image (its decode slot is free again). */
+  release(outcome: SegmentOutcome): void {
+    if (outcome.ok) this.slots.release(outcome.result.image);
+  }
+
   /**
    * Features → concepts → regions for each image, in input order, batched.
    * The next batch's features are extracted while this one's concepts are
    * generated and its images are taken by the caller (decoding and a native
    * backbone or generator run off the JS thread, so they overlap); at most
-   * two batches of features are held.
+   * two batches of features are held. Decoded images are bounded by
+   * `maxDecoded`: the next batch decodes as the caller gives images back.
    */
   async *segment(images: readonly ImageInput[], options: SegmentCallOptions = {}): AsyncGenerator<SegmentOutcome> {
-    const starts: number[] = [];
-    for (let start = 0; start < images.length; start += this.batchSize) starts.push(start);
     const decode = (options.decode ?? this.decode) && this.parts.backbone.decode ? this.parts.backbone : undefined;
+    const size = this.batchFor(!!decode);
+    const starts: number[] = [];
+    for (let start = 0; start < images.length; start += size) starts.push(start);
     const extract = (start: number) => {
-      const p = this.extractBatch(images.slice(start, start + this.batchSize), start, decode);
+      const p = this.extractBatch(images.slice(start, start + size), start, decode);
       // Awaited below; this only keeps a batch abandoned by a caller that stopped early from being an unhandled rejection.
       p.catch(() => undefined);
       return p;
     };
     let next = starts.length ? extract(starts[0]) : undefined;
-    for (let b = 0; b < starts.length; b++) {
-      const start = starts[b];
-      const { batch, ready, failed } = await next!;
-      next = b + 1 < starts.length ? extract(starts[b + 1]) : undefined;
-      const assigned = await this.generateIsolated(ready.map((r) => r.features));
-      let ri = 0;
-      for (let j = 0; j < batch.length; j++) {
-        const f = failed.get(j);
-        if (f) {
-          yield f;
-          continue;
+    // Decoded images of the current batch not yet handed over for good (given back here if the caller stops early).
+    let unsettled: ImageInput[] = [];
+    try {
+      for (let b = 0; b < starts.length; b++) {
+        const start = starts[b];
+        const { batch, ready, failed, decoded } = await next!;
+        unsettled = decoded.filter((d): d is ImageInput => d !== undefined);
+        next = b + 1 < starts.length ? extract(starts[b + 1]) : undefined;
+        const assigned = await this.generateIsolated(ready.map((r) => r.features));
+        let ri = 0;
+        for (let j = 0; j < batch.length; j++) {
+          const f = failed.get(j);
+          let outcome: SegmentOutcome;
+          if (f) outcome = f;
+          else {
+            const { image, features } = ready[ri];
+            const a = assigned[ri++];
+            if (a instanceof AcsegError) outcome = { ok: false, id: features.id, source: imageSource(image, start + j), error: a };
+            else {
+              const regions = assignmentToRegions({
+                assignment: a.assignment,
+                k: a.k,
+                grid: features.grid,
+                width: features.imageSize.width,
+                height: features.imageSize.height,
+              });
+              outcome = { ok: true, result: { id: features.id, source: imageSource(image, start + j), image, features, assignment: a, regions } };
+            }
+          }
+          // Kept by the caller: it gives the image back itself; a failure carries no image, so it is given back here.
+          const kept = options.keep && outcome.ok ? decoded[j] : undefined;
+          if (kept) unsettled.splice(unsettled.indexOf(kept), 1);
+          yield outcome;
+          const own = decoded[j];
+          if (own && own !== kept) {
+            this.slots.release(own);
+            unsettled.splice(unsettled.indexOf(own), 1);
+          }
         }
-        const { image, features } = ready[ri];
-        const a = assigned[ri++];
-        if (a instanceof AcsegError) {
-          yield { ok: false, id: features.id, source: imageSource(image, start + j), error: a };
-          continue;
-        }
-        const regions = assignmentToRegions({
-          assignment: a.assignment,
-          k: a.k,
-          grid: features.grid,
-          width: features.imageSize.width,
-          height: features.imageSize.height,
-        });
-        yield { ok: true, result: { id: features.id, source: imageSource(image, start + j), image, features, assignment: a, regions } };
       }
+    } finally {
+      // Stopped early: what was decoded and not handed over is given back, the look-ahead batch once its decodes end.
+      for (const image of unsettled) this.slots.release(image);
+      next?.then(
+        (r) => r.decoded.forEach((d) => this.slots.release(d)),
+        () => undefined,
+      );
     }
   }
 
   /**
    * One batch's features, checked; a failing image is kept as its outcome. With `decoder`, the batch is decoded
-   * first (all at once: sharp decodes on its own threads) and the backbone gets the decoded images.
+   * first (all at once, within the decode slots: sharp decodes on its own threads) and the backbone gets the
+   * decoded images; `decoded[j]` is input j's decode (holding a slot), undefined when it failed or was not decoded.
    */
   private async extractBatch(inputs: readonly ImageInput[], start: number, decoder?: Backbone) {
     const ready: Array<{ image: ImageInput; features: FeatureMap }> = [];
     const failed = new Map<number, SegmentOutcome>();
     let batch = inputs;
+    let decoded: Array<ImageInput | undefined> = [];
     // Position in `inputs` of each image given to the backbone (an image that failed to decode is not given).
     let at = inputs.map((_, j) => j);
     if (decoder) {
-      const decoded = await Promise.all(
-        inputs.map((input, j) =>
-          decoder.decode!(input, start + j).then(
-            (image): ImageInput => image,
-            (e: unknown) => {
-              const source = imageSource(input, start + j);
-              failed.set(j, {
-                ok: false,
-                id: imageId(input, start + j),
-                source,
-                error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, stage: 'features', message: source }),
-              });
-              return undefined;
-            },
-          ),
-        ),
+      decoded = await Promise.all(
+        inputs.map(async (input, j): Promise<ImageInput | undefined> => {
+          await this.slots.acquire();
+          try {
+            const image = await decoder.decode!(input, start + j);
+            this.slots.hold(image);
+            return image;
+          } catch (e) {
+            this.slots.drop();
+            const source = imageSource(input, start + j);
+            failed.set(j, {
+              ok: false,
+              id: imageId(input, start + j),
+              source,
+              error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, stage: 'features', message: source }),
+            });
+            return undefined;
+          }
+        }),
       );
       at = at.filter((j) => decoded[j] !== undefined);
       batch = at.map((j) => decoded[j]!);
@@ -210,9 +263,10 @@ export class SegmentationPipeline {
         i++;
       }
     } catch (e) {
+      decoded.forEach((d) => this.slots.release(d));
       throw toAcsegError(e, 'PLUGIN_FAILED', { stage: 'features', plugin: this.parts.backbone.name, message: `backbone ${this.parts.backbone.name} failed` });
     }
-    return { batch: inputs, ready, failed };
+    return { batch: inputs, ready, failed, decoded };
   }
 
   /** A failing batch is retried image by image, so one bad image loses only itself. */
@@ -248,8 +302,9 @@ export class SegmentationPipeline {
         ...this.parts,
         log: this.log,
         progress: this.progress,
-        batchSize: this.batchSize,
+        batchSize: this.batchFor(this.decode),
         segment: (imgs, o) => this.segment(imgs, o),
+        release: (o) => this.release(o),
         run: (imgs) => this.run(imgs),
       },
       images,

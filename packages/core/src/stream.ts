@@ -27,6 +27,8 @@ export interface StreamParts extends PipelineParts {
   progress: ProgressFactory;
   batchSize: number;
   segment(images: readonly ImageInput[], options?: SegmentCallOptions): AsyncGenerator<SegmentOutcome>;
+  /** Gives back the image of an outcome taken with `keep` (its decode slot). */
+  release?(outcome: SegmentOutcome): void;
   /** The held run, for a set classifier without digests. */
   run(images: readonly ImageInput[]): Promise<SegmentOutcome[]>;
 }
@@ -56,6 +58,14 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
     if (!o.ok) parts.log.warn(`skipped ${describeSkip(o.source, o.error.message)}`);
     await options.emit(o);
   };
+  // Each image is given back (its decode slot) once emitted: what the caller writes from it is written or copied by then.
+  const emitted = async (o: SegmentOutcome): Promise<void> => {
+    try {
+      await options.emit(o);
+    } finally {
+      parts.release?.(o);
+    }
+  };
   const label = (s: Segmentation, labels: RegionLabel[] | undefined): SegmentOutcome => {
     summary.segmented++;
     return { ok: true, result: labels ? { ...s, labels } : s };
@@ -76,19 +86,24 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
     let i = 0;
     // Pass 1 draws nothing: it decodes (when the pipeline decodes at all) only for region embeddings that read pixels.
     const pixels = !!clf!.needs.regionEmbeddings && !!parts.backbone.regionEmbeddingsReadPixels;
-    for await (const o of parts.segment(images, pixels ? {} : { decode: false })) {
+    for await (const o of parts.segment(images, pixels ? { keep: true } : { decode: false })) {
       if (options.signal?.aborted) {
+        parts.release?.(o);
         summary.interrupted = true;
         break;
       }
-      if (o.ok)
-        kept.set(
-          i,
-          await clf!.digest!(inputOf(o.result), context).catch((e: unknown) => {
-            throw fail(e, ' to embed the regions');
-          }),
-        );
-      else await skip(o);
+      try {
+        if (o.ok)
+          kept.set(
+            i,
+            await clf!.digest!(inputOf(o.result), context).catch((e: unknown) => {
+              throw fail(e, ' to embed the regions');
+            }),
+          );
+        else await skip(o);
+      } finally {
+        parts.release?.(o);
+      }
       bar.update(++i);
     }
     bar.stop();
@@ -99,19 +114,24 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
     });
     const bar2 = parts.progress.start('label and write (pass 2 of 2)', images.length);
     i = 0;
-    for await (const o of parts.segment(images)) {
+    for await (const o of parts.segment(images, { keep: true })) {
       if (options.signal?.aborted) {
+        parts.release?.(o);
         summary.interrupted = true;
         break;
       }
       const digest = kept.get(i);
       bar2.update(++i);
-      if (!digest) continue; // skipped in pass 1 and already emitted
+      if (!digest) {
+        parts.release?.(o);
+        continue; // skipped in pass 1 and already emitted
+      }
       if (!o.ok) {
         await skip(o);
         continue;
       }
       if (digest.regionCount !== o.result.regions.count) {
+        parts.release?.(o);
         throw new AcsegError(
           'PLUGIN_FAILED',
           `${o.result.source}: pass 2 gave ${o.result.regions.count} regions, pass 1 ${digest.regionCount}; the generator must be deterministic`,
@@ -119,43 +139,56 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
         );
       }
       const [labels] = await clf!.classifyDigests!([digest], context).catch((e: unknown) => {
+        parts.release?.(o);
         throw fail(e, '');
       });
-      await options.emit(label(o.result, labels));
+      await emitted(label(o.result, labels));
     }
     bar2.stop();
     return summary;
   }
 
-  // One pass: label each batch while it is in memory.
+  // One pass: label each batch while it is in memory (without a classifier, each image goes on at once).
   const bar = parts.progress.start('segment', images.length);
   let done = 0;
   let batch: Segmentation[] = [];
   const flush = async (): Promise<void> => {
     if (!batch.length) return;
-    const labels = clf
-      ? await clf.classify(batch.map(inputOf), context).catch((e: unknown) => {
-          throw fail(e, '');
-        })
-      : undefined;
-    for (const [j, s] of batch.entries()) await options.emit(label(s, labels?.[j]));
+    const held = batch;
     batch = [];
+    let labels: RegionLabel[][] | undefined;
+    try {
+      labels = clf
+        ? await clf.classify(held.map(inputOf), context).catch((e: unknown) => {
+            throw fail(e, '');
+          })
+        : undefined;
+    } catch (e) {
+      for (const s of held) parts.release?.({ ok: true, result: s });
+      throw e;
+    }
+    for (const [j, s] of held.entries()) await emitted(label(s, labels?.[j]));
   };
-  for await (const o of parts.segment(images)) {
-    if (options.signal?.aborted) {
-      summary.interrupted = true;
-      break;
+  try {
+    for await (const o of parts.segment(images, { keep: true })) {
+      if (options.signal?.aborted) {
+        parts.release?.(o);
+        summary.interrupted = true;
+        break;
+      }
+      bar.update(++done);
+      if (!o.ok) {
+        await flush();
+        await skip(o);
+        continue;
+      }
+      batch.push(o.result);
+      if (!clf || batch.length >= parts.batchSize) await flush();
     }
-    bar.update(++done);
-    if (!o.ok) {
-      await flush();
-      await skip(o);
-      continue;
-    }
-    batch.push(o.result);
-    if (batch.length >= parts.batchSize) await flush();
+    await flush();
+  } finally {
+    for (const s of batch) parts.release?.({ ok: true, result: s });
   }
-  await flush();
   bar.stop();
   return summary;
 }

@@ -35,6 +35,13 @@ export interface SegmentSplitOptions {
   log: Logger;
   progress: ProgressFactory;
   signal?: AbortSignal;
+  /**
+   * Decode once (default true): each image is decoded by the backbone's `decode` (when it has one) and that image
+   * serves its features, region embeddings, a classifier's crops and the report's picture (`Segmentation.image`);
+   * `extract` of a decode equals `extract` of its file. False where the backbone serves features without pixels
+   * (a feature cache) and nothing else needs them: then nothing is decoded.
+   */
+  decode?: boolean;
 }
 
 function skipOf(log: Logger, item: DatasetItem, e: unknown): SkippedItem {
@@ -62,7 +69,7 @@ export async function* segmentItems(options: SegmentSplitOptions): AsyncGenerato
   const { dataset, log } = options;
   const pipeline = new SegmentationPipeline(
     { backbone: options.backbone, generator: options.generator, log, progress: options.progress },
-    { batchSize: options.batchSize },
+    { batchSize: options.batchSize, decode: options.decode ?? true },
   );
   const chunk = Math.max(1, options.batchSize ?? 16) * 4;
   for (const p of dataset.problems) yield { ok: false, skipped: { id: p.id, file: p.error.file, reason: p.error.message } };

@@ -35,7 +35,7 @@ export interface PrepareOptions extends SegmentSplitOptions {
   context: ClassifierContext;
   /** Digests carry each region's ground-truth class (a k-NN memory bank). */
   labelled?: boolean;
-  /** Keep every input (a classifier without digests that fits on the set). */
+  /** Keep every input (a classifier without digests that fits on the set); its image as given (a path is not decoded ahead). */
   hold?: boolean;
   /** Items kept in full for the report. Default 0. */
   samples?: number;
@@ -77,7 +77,8 @@ export async function prepareSplit(options: PrepareOptions): Promise<PreparedSpl
     batch = [];
     batchPrepared = [];
   };
-  for await (const r of segmentItems(options)) {
+  // Held inputs keep their path, not a decode of it: the set's pixels would stay in memory until the fit.
+  for await (const r of segmentItems({ ...options, decode: !options.hold && options.decode !== false })) {
     if (!r.ok) {
       skipped.push(r.skipped);
       continue;

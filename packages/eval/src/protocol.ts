@@ -57,6 +57,8 @@ export interface ProtocolOptions {
   log?: Logger;
   progress?: ProgressFactory;
   signal?: AbortSignal;
+  /** Decode once (default true; see `SegmentSplitOptions.decode`): false for a feature cache whose images nothing reads. */
+  decode?: boolean;
 }
 
 export const DEFAULT_SEEDS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -98,7 +100,16 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
   if (!options.generator.ready) throw new AcsegError('BAD_CONFIG', `generator ${options.generator.name} is not ready: fit or load it before evaluating`);
   const context: ClassifierContext = { backbone, classNames: dataset.classNames, log, progress };
   const quiet: ClassifierContext = { backbone, classNames: dataset.classNames, log };
-  const common = { backbone, generator: options.generator, batchSize: options.batchSize, log, progress, signal: options.signal, context: quiet };
+  const common = {
+    backbone,
+    generator: options.generator,
+    batchSize: options.batchSize,
+    log,
+    progress,
+    signal: options.signal,
+    context: quiet,
+    decode: options.decode,
+  };
   const step = Math.max(1, options.batchSize ?? 16);
   const nSamples = options.samples ?? 8;
   const classifiers: ConceptClassifier[] = [];

@@ -3,6 +3,7 @@
  * @acseg/report renders it. Plain JSON values only: undefined IoUs are
  * `null`, class maps are base64 strings (see `decodeClassMap`).
  */
+import type { RgbImage } from '@acseg/core';
 import type { BaselineResult } from './baseline.js';
 
 export type MatchingMode = 'pixels' | 'iou' | 'none';
@@ -43,6 +44,8 @@ export interface EvalSample {
   image: string;
   /** Applied to `image` before segmentation (COCO-Stuff: short side 320 + centre crop); absent for none. */
   transform?: ImageTransform;
+  /** The image as segmented (decoded, transformed), at width × height, for the report's picture; not written to metrics.json. */
+  decoded?: RgbImage;
   width: number;
   height: number;
   /** Seed the prediction comes from (the first). */

@@ -1,4 +1,4 @@
-import { silentProgress, type Backbone, type ConceptGenerator, type Logger } from '@acseg/core';
+import { isRgbImage, silentProgress, type Backbone, type ConceptGenerator, type Logger } from '@acseg/core';
 import type { Dataset } from './dataset.js';
 import { scoreConfusion } from './metrics.js';
 import { segmentItems } from './prepare.js';
@@ -68,7 +68,8 @@ export interface SampleMapsOptions {
 /**
  * The picked images' maps for the report: segmented again (generators are deterministic, so the regions are those
  * the counts came from; an image whose region count differs is left out, said in a debug line), each region given
- * its predicted id and the id its class by the matching.
+ * its predicted id and the id its class by the matching. Each is decoded once for this, and that decode (after the
+ * dataset's own preprocessing) is kept as the sample's `decoded` picture, so the report does not read the file.
  */
 export async function sampleMaps(
   options: SampleMapsOptions,
@@ -89,7 +90,7 @@ export async function sampleMaps(
   });
   const out: EvalSample[] = [];
   const sub: Dataset = { ...dataset, items: chosen, problems: [] };
-  for await (const r of segmentItems({ ...options, dataset: sub, progress: silentProgress })) {
+  for await (const r of segmentItems({ ...options, dataset: sub, progress: silentProgress, decode: true })) {
     if (!r.ok) continue;
     const { item, label, segmentation } = r.value;
     const j = byId.get(item.id)!;
@@ -103,9 +104,11 @@ export async function sampleMaps(
       const q = ids[j][regions.labels[p]];
       prediction[p] = q === 255 ? 255 : lut[q];
     }
+    const seen = segmentation.image;
     out.push({
       id: item.id,
       image: item.image,
+      decoded: isRgbImage(seen) && seen.width === label.width && seen.height === label.height ? seen : undefined,
       transform: await dataset.imageTransform?.(item),
       width: label.width,
       height: label.height,

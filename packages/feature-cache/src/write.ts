@@ -75,7 +75,10 @@ export const DEFAULT_FLUSH_SECONDS = 30;
 
 /** The key images are matched by across runs: the absolute path, or the in-memory image's source label. */
 function keyOf(source: string): string {
-  return source.startsWith('<') ? source : resolve(source);
+  if (source.startsWith('<')) return source;
+  // The input's own string when it is already absolute and normal: a set of keys then holds no copy of each path.
+  const key = resolve(source);
+  return key === source ? source : key;
 }
 
 async function loadIndex(out: string, asked: CacheIndex['info']): Promise<{ index: CacheIndex; text: string } | null> {
@@ -209,9 +212,11 @@ async function writeLocked(
       todoSources.push(source);
     }
   });
-  // Images skipped by an earlier run are tried again (the file may have been fixed).
-  const todoKeys = new Set(todoSources.map(keyOf));
-  index.skipped = index.skipped.filter((s) => !todoKeys.has(keyOf(s.source)));
+  // Images skipped by an earlier run are tried again (the file may have been fixed): those listed and not cached.
+  index.skipped = index.skipped.filter((s) => {
+    const key = keyOf(s.source);
+    return !inputKeys.has(key) || cached.has(key);
+  });
   if (resumed > 0) log.info(`${out}: resuming, ${resumed} of ${inputKeys.size} images are already cached`);
 
   // Buffers for one shard, no larger than this run needs, nor than maxShardBytes.

@@ -6,9 +6,9 @@ async function raw(image: RgbImage) {
   return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
 }
 
-/** An RGB image as PNG bytes (overlays). */
-export async function encodePng(image: RgbImage): Promise<Buffer> {
-  return (await raw(image)).png().toBuffer();
+/** An RGB image as PNG bytes (overlays); `compressionLevel` is zlib's 0-9 (libvips' default 6). */
+export async function encodePng(image: RgbImage, options: { compressionLevel?: number } = {}): Promise<Buffer> {
+  return (await raw(image)).png(options).toBuffer();
 }
 
 /** An RGB image as JPEG bytes (report samples). */

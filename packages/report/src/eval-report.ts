@@ -40,6 +40,8 @@ export interface ReportSample {
   image: string | RgbImage;
   /** Applied to `image` before segmentation (resize, then crop), so it lines up with the class maps. */
   transform?: ImageTransform;
+  /** The image as segmented, already at width × height (the evaluation's one decode): drawn instead of reading `image`. Not in metrics.json. */
+  decoded?: RgbImage;
   width: number;
   height: number;
   /** Predicted class per pixel (after matching; 255 = unmatched): bytes, or base64 of them. */
@@ -98,7 +100,8 @@ export function formatMeanStd(v: number | MeanStd, seeds: number): string {
 /** JSON-safe copy: typed arrays → base64, decoded images → their id and size. */
 function toJson(report: EvalReportInput): unknown {
   return JSON.parse(
-    JSON.stringify(report, (_k, v: unknown) => {
+    JSON.stringify(report, (k, v: unknown) => {
+      if (k === 'decoded') return undefined;
       if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
       if (v && typeof v === 'object' && 'data' in v && (v as RgbImage).data instanceof Uint8Array && 'width' in v) {
         const img = v as RgbImage;
@@ -134,7 +137,7 @@ async function writeSample(dir: string, s: ReportSample): Promise<{ image: strin
   const base = join(dir, 'samples', s.id);
   const prediction = bytes(s.prediction);
   checkMap(`sample ${s.id} prediction`, prediction, s.width, s.height);
-  const rgb = await sampleRgb(s.image, s.transform, { width: s.width, height: s.height });
+  const rgb = s.decoded ?? (await sampleRgb(s.image, s.transform, { width: s.width, height: s.height }));
   const image = `${base}.jpg`;
   await writeFileAtomic(image, await encodeJpeg(rgb, 85));
   await writeOutlinedLabel(`${base}.pred.png`, prediction, s.width, s.height);

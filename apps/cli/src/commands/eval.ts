@@ -145,6 +145,9 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       const generator = await session.create('generator', argv.generator, { checkpoint: argv.checkpoint, k: argv.k, iterations: argv.iterations });
       const input = argv.features ? await featuresForEval(session, { ...argv, features: argv.features }, generator.ready, K, dataset.hasBackground) : undefined;
       const backbone = input?.backbone ?? (await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize }));
+      // Decode once: each image is decoded once and serves its features, region crops and report picture. With a
+      // feature cache the pixels are read only where region embeddings crop the image (DINO).
+      const decode = !input || !!backbone.regionEmbeddingsReadPixels;
       const shard = resolveShard(argv);
       if (shard) {
         // The per-image stage of this shard's part; `acseg merge` fits, scores and writes the report once.
@@ -183,6 +186,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
             settings,
             input: `--dataset ${argv.dataset} --split ${argv.split}`,
             signal: interrupt.signal,
+            decode,
           });
           process.stdout.write(`${line}\n`);
         } finally {
@@ -237,7 +241,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
         }
         // The table row says what ran: the paper's name only for the ACG.
         const method = argv.method ?? `${session.spec('generator', argv.generator).methodName ?? generator.name} (${backbone.name})`;
-        const common = { dataset, backbone, generator, log: session.log, progress: session.progress, signal: interrupt.signal, method };
+        const common = { dataset, backbone, generator, log: session.log, progress: session.progress, signal: interrupt.signal, method, decode };
         let reports: EvalReport[];
         if (needs.memoryBank) {
           reports = await evaluateKnnRetrieval({

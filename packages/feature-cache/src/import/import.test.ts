@@ -246,6 +246,37 @@ describe('importFeatures', () => {
 // The python3 on PATH, else Debian's, whichever imports numpy (as the Python reader test does).
 const python = ['python3', '/usr/bin/python3'].find((p) => spawnSync(p, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0);
 
+describe('the import backbone', () => {
+  it('finds each row whatever order the sources are asked in (the writer asks in plan order; anything else falls back to a lookup)', async () => {
+    const { openArrayFile } = await import('./arrays.js');
+    const { planImport } = await import('./plan.js');
+    const { importBackbone, layoutOf } = await import('./layout.js');
+    const file = join(dir, 'feats.npy');
+    await writeFile(file, f32Npy([5, G.h, G.w, d], stack(5, 0, n * d)));
+    const f = await openArrayFile(file);
+    try {
+      const plan = await planImport([f], ids, (_file, id) => `<${id}>`);
+      const L = layoutOf(plan, file, {});
+      const backbone = importBackbone(plan, L, { model: 'imported', patchSize: 8, inputSize: 32, dim: d, hasAttention: false }, async () => ({
+        width: 32,
+        height: 24,
+      }));
+      const ask = ['<field>', '<sky>', '<street>', '<x>', '<car-7>', '<field>'];
+      const got: FeatureResult[] = [];
+      for await (const r of backbone.extract(ask)) got.push(r);
+      expect(got.map((r) => (r.ok ? r.features.id : r.error.message))).toEqual(['field', 'sky', 'street', 'x', 'car-7', 'field']);
+      for (const r of got) if (r.ok) expect(Array.from(r.features.tokens)).toEqual(Array.from(fill(ids.indexOf(r.features.id), 0, n * d)));
+      await expect(
+        (async () => {
+          for await (const r of backbone.extract(['<nope>'])) void r;
+        })(),
+      ).rejects.toThrow(/<nope> is not one of the imported images/);
+    } finally {
+      await f.close();
+    }
+  });
+});
+
 describe('importFeatures from files numpy wrote', () => {
   it.skipIf(!python && !process.env.CI)('reads np.save, np.savez and np.savez_compressed output (needs python3 + numpy)', async () => {
     if (!python) throw new Error('CI is set but no python3 can import numpy');

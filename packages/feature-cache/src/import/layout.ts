@@ -127,13 +127,26 @@ export function importBackbone(
   info: BackboneInfo,
   sizeOf: (image: PlannedImage) => Promise<{ width: number; height: number }>,
 ): Backbone {
-  const bySource = new Map(plan.images.map((im) => [im.source, im]));
+  // The writer asks for the plan's sources in the plan's order (some left out: cached, listed twice), so a cursor
+  // finds each without a map of every source; a map is made only for an input out of that order.
+  let cursor = 0;
+  let bySource: Map<string, PlannedImage> | undefined;
+  const find = (source: string): PlannedImage | undefined => {
+    for (let at = cursor; at < plan.images.length; at++) {
+      if (plan.images[at].source === source) {
+        cursor = at + 1;
+        return plan.images[at];
+      }
+    }
+    bySource ??= new Map(plan.images.map((im) => [im.source, im]));
+    return bySource.get(source);
+  };
   return {
     name: info.model,
     info,
     async *extract(inputs: readonly ImageInput[]): AsyncIterable<FeatureResult> {
       for (const input of inputs) {
-        const image = typeof input === 'string' ? bySource.get(input) : undefined;
+        const image = typeof input === 'string' ? find(input) : undefined;
         if (!image) throw new AcsegError('BAD_INPUT', `import: ${String(input)} is not one of the imported images`);
         try {
           yield { ok: true, features: await readImage(image, L, await sizeOf(image)) };

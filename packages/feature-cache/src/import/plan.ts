@@ -8,13 +8,52 @@ const STACKED = ['tokens', 'features'];
 
 /** Where one image's arrays are: a row of stacked arrays, or arrays of its own. */
 export interface PlannedImage {
-  id: string;
+  readonly id: string;
   /** The cache's `source` for it: the image file when one is paired, else `<input file>/<id>`. */
-  source: string;
+  readonly source: string;
+  readonly file: ArrayFile;
+  readonly tokens: () => Promise<{ ref: ArrayRef; row?: number }>;
+  readonly cls?: () => Promise<{ ref: ArrayRef; row?: number }>;
+  readonly attention?: () => Promise<{ ref: ArrayRef; row?: number }>;
+}
+
+/** The arrays a stacked file's images share. */
+interface Stack {
   file: ArrayFile;
-  tokens: () => Promise<{ ref: ArrayRef; row?: number }>;
-  cls?: () => Promise<{ ref: ArrayRef; row?: number }>;
-  attention?: () => Promise<{ ref: ArrayRef; row?: number }>;
+  tokens: ArrayRef;
+  cls?: ArrayRef;
+  attention?: ArrayRef;
+}
+
+/**
+ * One row of a stacked file: its id, source and row number only (the getters make the readers when asked), so that a
+ * plan of 100 000 images holds no closures per image.
+ */
+class StackedImage implements PlannedImage {
+  constructor(
+    readonly id: string,
+    readonly source: string,
+    private readonly stack: Stack,
+    private readonly row: number,
+  ) {}
+
+  get file(): ArrayFile {
+    return this.stack.file;
+  }
+
+  get tokens(): () => Promise<{ ref: ArrayRef; row?: number }> {
+    return async () => ({ ref: this.stack.tokens, row: this.row });
+  }
+
+  get cls(): (() => Promise<{ ref: ArrayRef; row?: number }>) | undefined {
+    const ref = this.stack.cls;
+    return ref && (async () => ({ ref, row: this.row }));
+  }
+
+  get attention(): (() => Promise<{ ref: ArrayRef; row?: number }>) | undefined {
+    const ref = this.stack.attention;
+    return ref && (async () => ({ ref, row: this.row }));
+  }
 }
 
 export interface ImportPlan {
@@ -84,16 +123,10 @@ export async function planImport(
       }
       const stem = basename(f.file).replace(/\.[^.]*$/, '');
       first ??= { tokens: tokens.shape.slice(1), cls: cls?.shape.slice(1), attention: attention?.shape.slice(1) };
+      const stack: Stack = { file: f, tokens, cls, attention };
       for (let i = 0; i < N; i++) {
         const id = fileIds?.[i] ?? `${stem}-${String(i).padStart(6, '0')}`;
-        images.push({
-          id,
-          source: sourceFor(f.file, id),
-          file: f,
-          tokens: async () => ({ ref: tokens, row: i }),
-          cls: cls && (async () => ({ ref: cls, row: i })),
-          attention: attention && (async () => ({ ref: attention, row: i })),
-        });
+        images.push(new StackedImage(id, sourceFor(f.file, id), stack, i));
       }
       continue;
     }

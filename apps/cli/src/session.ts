@@ -1,7 +1,16 @@
 import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AcsegError, ComponentRegistry, type ComponentKind, type ComponentOptions, type ComponentSpec, type Logger, type ProgressFactory } from '@acseg/core';
+import {
+  AcsegError,
+  ComponentRegistry,
+  type ComponentKind,
+  type ComponentOptions,
+  type ComponentSpec,
+  type DeviceChoice,
+  type Logger,
+  type ProgressFactory,
+} from '@acseg/core';
 import { loadConfig, type AcsegConfig } from './config.js';
 import { consoleLogger, consoleProgress } from './console.js';
 import type { ComponentFactory, KindType } from './container/components.module.js';
@@ -17,6 +26,7 @@ export interface GlobalArgs {
   quiet?: boolean;
   cacheDir?: string;
   set?: string[];
+  device?: DeviceChoice;
 }
 
 /** `$ACSEG_CACHE_DIR`, else `$XDG_CACHE_HOME/acseg`, else `~/.cache/acseg`. */
@@ -84,7 +94,7 @@ export class Session {
 
   /** The services bound once in the run's container and given to every component factory. */
   get services(): RunServices {
-    return { log: this.log, progress: this.progress, cacheDir: this.cacheDir, verbose: !!this.args.verbose };
+    return { log: this.log, progress: this.progress, cacheDir: this.cacheDir, verbose: !!this.args.verbose, device: this.args.device ?? 'auto' };
   }
 
   private async loadPlugins(builtins: readonly string[]): Promise<void> {

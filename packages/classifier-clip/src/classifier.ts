@@ -10,6 +10,7 @@ import {
   type ConceptClassifier,
   type ImageInput,
   type RegionLabel,
+  type SessionFactory,
 } from '@acseg/core';
 import { ClipModel } from './clip-model.js';
 import { classEmbeddings, nearestClass, regionEmbeddings } from './embeddings.js';
@@ -52,6 +53,8 @@ export class ClipClassifier implements ConceptClassifier {
   constructor(
     options: ComponentOptions = {},
     private readonly cacheDir = '.',
+    /** The run's session factory (default: the model's own, device auto). */
+    private readonly sessions?: SessionFactory,
   ) {
     this.options = parseClipOptions(options);
     if (this.options.textCache) this.diskCache = new TextEmbeddingCache(join(cacheDir, 'clip-text'));
@@ -62,7 +65,7 @@ export class ClipClassifier implements ConceptClassifier {
   loadModel(): Promise<ClipModel> {
     this.model ??= (async () => {
       const files = await resolveModelFiles(this.options.model, this.cacheDir);
-      return ClipModel.load(files, { threads: this.options.threads || undefined });
+      return ClipModel.load(files, { threads: this.options.threads || undefined, sessions: this.sessions });
     })();
     this.model.catch(() => {
       this.model = undefined;

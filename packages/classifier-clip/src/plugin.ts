@@ -11,7 +11,7 @@ export default definePlugin({
       description: 'names regions with CLIP ViT-B/16 (MaskCLIP dense features, paper Table 4)',
       options: CLIP_SCHEMA,
       needs: { classNames: true },
-      create: async (opts, services) => new (await import('./classifier.js')).ClipClassifier(opts, services.cacheDir),
+      create: async (opts, services) => new (await import('./classifier.js')).ClipClassifier(opts, services.cacheDir, services.sessions),
     },
   },
   models: { 'clip-vit-base-patch16': { description: 'CLIP ViT-B/16 weights and tokenizer (paper Table 4)' } },

@@ -14,6 +14,7 @@ export * from './classifier.js';
 export * from './plugin.js';
 export * from './registry.js';
 export * from './tokens.js';
+export * from './sessions.js';
 export * from './options.js';
 export { SegmentationPipeline, classMap, type Segmentation, type SegmentOutcome, type PipelineParts, type PipelineOptions } from './pipeline.js';
 export { streamSegmentation, type StreamOptions, type StreamSummary } from './stream.js';

@@ -5,6 +5,7 @@ import { AcsegError } from './errors.js';
 import type { ConceptGenerator } from './generator.js';
 import type { Logger, ProgressFactory } from './log.js';
 import type { OptionsSchema } from './options.js';
+import type { SessionFactory } from './sessions.js';
 
 /**
  * The plugin API version this core speaks. A plugin declares the version it
@@ -23,6 +24,8 @@ export interface ComponentContext {
   /** Where models and caches live (XDG cache dir, or ACSEG_CACHE_DIR). */
   cacheDir: string;
   verbose: boolean;
+  /** Inference sessions on the run's `--device` (hosts that give none: each component uses its runtime's default, device auto). */
+  sessions?: SessionFactory;
 }
 
 export type ComponentOptions = Record<string, unknown>;

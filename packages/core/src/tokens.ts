@@ -9,6 +9,8 @@ export const TOKENS = {
   Progress: Symbol.for('acseg.Progress'),
   CacheDir: Symbol.for('acseg.CacheDir'),
   Verbose: Symbol.for('acseg.Verbose'),
+  /** The run's model-session factory (`SessionFactory`, device from `--device`). */
+  Sessions: Symbol.for('acseg.Sessions'),
   /** The services object a factory receives: assembled from the ones above. */
   ComponentServices: Symbol.for('acseg.ComponentServices'),
   ComponentRegistry: Symbol.for('acseg.ComponentRegistry'),

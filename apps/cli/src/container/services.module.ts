@@ -1,5 +1,6 @@
 import { ContainerModule } from 'inversify';
-import { TOKENS, type ComponentServices, type Logger, type ProgressFactory } from '@acseg/core';
+import { TOKENS, type ComponentServices, type DeviceChoice, type Logger, type ProgressFactory, type SessionFactory } from '@acseg/core';
+import { OnnxSessions } from '@acseg/onnx-runtime';
 
 /** What one run provides every component, built-in or third-party alike. */
 export interface RunServices {
@@ -7,11 +8,14 @@ export interface RunServices {
   progress: ProgressFactory;
   cacheDir: string;
   verbose: boolean;
+  /** `--device`: where the run's model sessions go. */
+  device: DeviceChoice;
 }
 
 /**
  * The per-run services, bound once for the run (constants: one logger, one
- * progress display, one cache folder); the services object factories get is
+ * progress display, one cache folder, one session factory on the run's
+ * device, which logs its provider once); the services object factories get is
  * assembled from them once (singleton), so a plugin that asks the container
  * for the logger gets the same one.
  */
@@ -21,12 +25,16 @@ export function servicesModule(run: RunServices): ContainerModule {
     bind<ProgressFactory>(TOKENS.Progress).toConstantValue(run.progress);
     bind<string>(TOKENS.CacheDir).toConstantValue(run.cacheDir);
     bind<boolean>(TOKENS.Verbose).toConstantValue(run.verbose);
+    bind<SessionFactory>(TOKENS.Sessions)
+      .toDynamicValue((ctx) => new OnnxSessions({ device: run.device, log: ctx.get<Logger>(TOKENS.Logger) }))
+      .inSingletonScope();
     bind<ComponentServices>(TOKENS.ComponentServices)
       .toDynamicValue((ctx) => ({
         log: ctx.get<Logger>(TOKENS.Logger),
         progress: ctx.get<ProgressFactory>(TOKENS.Progress),
         cacheDir: ctx.get<string>(TOKENS.CacheDir),
         verbose: ctx.get<boolean>(TOKENS.Verbose),
+        sessions: ctx.get<SessionFactory>(TOKENS.Sessions),
       }))
       .inSingletonScope();
   });

@@ -1,6 +1,6 @@
 import { silentLogger, type Logger, type SessionFactory } from '@acseg/core';
 import { expectAcsegError, removeTempDirs, tempDir } from '@acseg/core/testing';
-import { attrFloat, floatTensor, floatValueInfo, onnx } from '@acseg/onnx-graph';
+import { GraphBuilder } from '@acseg/onnx-graph';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,21 +11,11 @@ afterAll(removeTempDirs);
 
 /** y = LeakyRelu(x · W, 0.5), W = [[1, -1], [2, 0]]: a graph small enough to work by hand. */
 function tinyGraph(): Uint8Array {
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [{ domain: '', version: 17 }],
-    graph: {
-      name: 'tiny',
-      input: [floatValueInfo('x', ['batch', 2])],
-      output: [floatValueInfo('y', ['batch', 2])],
-      initializer: [floatTensor('W', [2, 2], Float32Array.from([1, -1, 2, 0]))],
-      node: [
-        { opType: 'MatMul', input: ['x', 'W'], output: ['xw'] },
-        { opType: 'LeakyRelu', input: ['xw'], output: ['y'], attribute: [attrFloat('alpha', 0.5)] },
-      ],
-    },
-  });
-  return onnx.ModelProto.encode(model).finish();
+  const g = new GraphBuilder();
+  const x = g.input('x', 'float', ['batch', 2]);
+  g.op('LeakyRelu', [g.op('MatMul', [x, g.constant('W', [2, 2], Float32Array.from([1, -1, 2, 0]))])], { alpha: 0.5 }, 'y');
+  g.output('y', 'float', ['batch', 2]);
+  return g.encode({ name: 'tiny', producer: 'test' });
 }
 
 function collect(): { log: Logger; lines: string[] } {

@@ -13,9 +13,9 @@ export interface RunServices {
 }
 
 /**
- * The per-run services, bound once for the run (constants: one logger, one
- * progress display, one cache folder, one session factory on the run's
- * device, which logs its provider once); the services object factories get is
+ * The per-run services, bound once for the run (one logger, one progress
+ * display, one cache folder; one session factory on the run's `--device`, so
+ * its provider line is logged once); the services object factories get is
  * assembled from them once (singleton), so a plugin that asks the container
  * for the logger gets the same one.
  */

@@ -1,5 +1,14 @@
 import { realpathSync } from 'node:fs';
-import { AcsegError, ComponentRegistry, type ComponentKind, type ComponentOptions, type ComponentSpec, type Logger, type ProgressFactory } from '@acseg/core';
+import {
+  AcsegError,
+  ComponentRegistry,
+  type ComponentKind,
+  type ComponentOptions,
+  type ComponentSpec,
+  type DeviceChoice,
+  type Logger,
+  type ProgressFactory,
+} from '@acseg/core';
 import { CacheModelHub, catalogFromPlugins, defaultCacheDir } from '@acseg/model-hub';
 import { loadConfig, type AcsegConfig } from './config.js';
 import { consoleLogger, consoleProgress } from './console.js';
@@ -16,6 +25,7 @@ export interface GlobalArgs {
   quiet?: boolean;
   cacheDir?: string;
   set?: string[];
+  device?: DeviceChoice;
 }
 
 function parseValue(v: string): unknown {
@@ -84,7 +94,14 @@ export class Session {
 
   /** The services bound once in the run's container and given to every component factory. */
   get services(): RunServices {
-    return { log: this.log, progress: this.progress, cacheDir: this.cacheDir, verbose: !!this.args.verbose, models: this.models };
+    return {
+      log: this.log,
+      progress: this.progress,
+      cacheDir: this.cacheDir,
+      verbose: !!this.args.verbose,
+      models: this.models,
+      device: this.args.device ?? 'auto',
+    };
   }
 
   private async loadPlugins(builtins: readonly string[]): Promise<void> {

@@ -14,7 +14,7 @@ export default definePlugin({
       methodName: 'ACSeg',
       label: 'the ACG',
       async create(options, services) {
-        const gen = new (await import('./inference/generator.js')).AcgGenerator(options, services.log);
+        const gen = new (await import('./inference/generator.js')).AcgGenerator(options, services.log, undefined, services.sessions);
         if (gen.options.checkpoint) await gen.load(gen.options.checkpoint);
         return gen;
       },

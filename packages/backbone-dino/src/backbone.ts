@@ -14,6 +14,7 @@ import {
   type Logger,
   type RegionMap,
   type RgbImage,
+  type SessionFactory,
 } from '@acseg/core';
 import { createImageDecoder } from '@acseg/image-io';
 import { resolve } from 'node:path';
@@ -35,7 +36,10 @@ export interface DinoBackboneOptions {
   batchSize?: number;
   /** Pixel features: final-normed tokens (default), or the last block's keys (Deep Spectral Methods ablation). */
   features?: 'tokens' | 'keys';
+  /** Execution device for this backbone (default: the run's, `sessions.device`, else auto: CUDA when it loads). */
   provider?: ProviderChoice;
+  /** The run's session factory (default: one of the backbone's own). */
+  sessions?: SessionFactory;
   /** The acseg cache folder, where the model file's hash is remembered by path, size and times (default: hashed on every load). */
   hashCacheDir?: string;
   /** Largest image accepted, in pixels (default `$ACSEG_MAX_PIXELS`, else 64 MP); larger ones are refused from their header. */
@@ -104,7 +108,7 @@ export class DinoBackbone implements Backbone {
         log.info(`backbone-dino: ${model.file} takes batches of exactly ${model.fixedBatch}; batchSize ${opts.batchSize} is not used`);
       batchSize = model.fixedBatch;
     }
-    const session = await VitSession.create(model, opts.provider ?? 'auto', log);
+    const session = await VitSession.create(model, opts.provider, log, opts.sessions);
     // Probe with a blank image: checks the graph really is a ViT of this size and reads the head count.
     const gh = H / p;
     const gw = W / p;

@@ -53,6 +53,7 @@ export async function createDinoBackbone(options: ComponentOptions, context: Com
     batchSize: o.batchSize,
     features: o.features,
     provider: o.provider,
+    sessions: context.sessions,
     maxPixels: pixelLimit(o.maxPixels),
     hashCacheDir: context.models?.cacheDir ?? context.cacheDir,
     images: context.images,

@@ -13,6 +13,6 @@ export const DINO_SCHEMA = v.object({
   ),
   batchSize: opt.int('images per forward pass', { min: 1, expected: 'a positive integer' }),
   features: opt.choice(['tokens', 'keys'], 'patch features: final-normed tokens (the paper) or last-layer keys', 'tokens'),
-  provider: opt.choice(['auto', 'cpu', 'cuda'], 'onnxruntime execution provider (auto: CUDA when it loads)', 'auto'),
+  provider: opt.choice(['auto', 'cpu', 'cuda'], "onnxruntime execution provider for this backbone (default: the run's --device; auto: CUDA when it loads)"),
   maxPixels: opt.int('largest image accepted, in pixels (default $ACSEG_MAX_PIXELS, else 64 MP)', { min: 1, expected: 'a positive whole number of pixels' }),
 });

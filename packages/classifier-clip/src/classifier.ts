@@ -12,6 +12,7 @@ import {
   type ImageInput,
   type ModelHub,
   type RegionLabel,
+  type SessionFactory,
 } from '@acseg/core';
 import { createImageDecoder } from '@acseg/image-io';
 import { ClipModel } from './clip-model.js';
@@ -59,6 +60,8 @@ export class ClipClassifier implements ConceptClassifier {
     private readonly hub?: ModelHub,
     /** The run's image decoder (`services.images`), else @acseg/image-io's. */
     private readonly images: ImageDecoder = createImageDecoder(),
+    /** The run's session factory (default: the model's own, device auto). */
+    private readonly sessions?: SessionFactory,
   ) {
     this.options = parseClipOptions(options);
     if (this.options.textCache) this.diskCache = new TextEmbeddingCache(join(cacheDir, 'clip-text'));
@@ -69,7 +72,7 @@ export class ClipClassifier implements ConceptClassifier {
   loadModel(): Promise<ClipModel> {
     this.model ??= (async () => {
       const files = await resolveModelFiles(this.options.model, this.cacheDir, this.hub);
-      return ClipModel.load(files, { threads: this.options.threads || undefined });
+      return ClipModel.load(files, { threads: this.options.threads || undefined, sessions: this.sessions });
     })();
     this.model.catch(() => {
       this.model = undefined;

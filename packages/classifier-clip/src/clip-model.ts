@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import * as ort from 'onnxruntime-node';
-import { AcsegError } from '@acseg/core';
+import { AcsegError, type SessionFactory } from '@acseg/core';
+import { onnxSessions, type OnnxSession } from '@acseg/onnx-runtime';
 import { readSafetensors } from '@acseg/safetensors';
 import { clipConfig, type ClipConfig, type HfClipConfig, type Weights } from './clip-config.js';
 import type { ModelFiles } from './model-files.js';
@@ -11,6 +11,8 @@ import { DENSE_OUTPUT, VISION_INPUT, buildVisionGraph } from './vision-graph.js'
 export interface ClipModelOptions {
   /** onnxruntime intra-op threads (default: onnxruntime's choice). */
   threads?: number;
+  /** The run's session factory (default: one of the model's own, device auto). */
+  sessions?: SessionFactory;
 }
 
 /**
@@ -22,8 +24,8 @@ export class ClipModel {
   private constructor(
     readonly config: ClipConfig,
     readonly files: ModelFiles,
-    private readonly vision: ort.InferenceSession,
-    private readonly text: ort.InferenceSession,
+    private readonly vision: OnnxSession,
+    private readonly text: OnnxSession,
     readonly tokenizer: ClipTokenizer,
   ) {}
 
@@ -43,15 +45,17 @@ export class ClipModel {
       }
     }
     const config = clipConfig(weights, hf, files.weights);
-    const sessionOptions: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all' };
-    if (options.threads) sessionOptions.intraOpNumThreads = options.threads;
-    const create = async (graph: Uint8Array, what: string): Promise<ort.InferenceSession> => {
+    const sessions = onnxSessions(options.sessions);
+    const create = async (graph: Uint8Array, what: string): Promise<OnnxSession> => {
       try {
-        return await ort.InferenceSession.create(graph, sessionOptions);
+        return await sessions.create(graph, { threads: options.threads, owner: 'classifier-clip', file: files.weights });
       } catch (e) {
-        throw new AcsegError('BAD_MODEL', `${files.weights}: onnxruntime refused the ${what} graph built from these weights (${(e as Error).message})`, {
+        // A device that cannot load is the factory's message; a graph onnxruntime refuses is said in this package's words.
+        if (e instanceof AcsegError && e.code !== 'BAD_MODEL') throw e;
+        const cause = e instanceof AcsegError && e.cause !== undefined ? e.cause : e;
+        throw new AcsegError('BAD_MODEL', `${files.weights}: onnxruntime refused the ${what} graph built from these weights (${(cause as Error).message})`, {
           file: files.weights,
-          cause: e,
+          cause,
         });
       }
     };
@@ -77,7 +81,7 @@ export class ClipModel {
   async dense(pixels: Float32Array, batch: number): Promise<Float32Array> {
     const s = this.inputSize;
     if (pixels.length !== batch * 3 * s * s) throw new AcsegError('BAD_INPUT', `pixel batch holds ${pixels.length} values, expected ${batch}×3×${s}×${s}`);
-    const out = await this.vision.run({ [VISION_INPUT]: new ort.Tensor('float32', pixels, [batch, 3, s, s]) });
+    const out = await this.vision.run({ [VISION_INPUT]: new this.vision.ort.Tensor('float32', pixels, [batch, 3, s, s]) });
     return out[DENSE_OUTPUT].data as Float32Array;
   }
 
@@ -100,8 +104,8 @@ export class ClipModel {
         padToContext,
       );
       const res = await this.text.run({
-        [TEXT_IDS]: new ort.Tensor('int64', ids, [idx.length, length]),
-        [TEXT_EOT]: new ort.Tensor('float32', eot, [idx.length, length]),
+        [TEXT_IDS]: new this.text.ort.Tensor('int64', ids, [idx.length, length]),
+        [TEXT_EOT]: new this.text.ort.Tensor('float32', eot, [idx.length, length]),
       });
       const data = res[TEXT_OUTPUT].data as Float32Array;
       idx.forEach((k, b) => out.set(data.subarray(b * p, (b + 1) * p), k * p));
@@ -109,11 +113,8 @@ export class ClipModel {
     return out;
   }
 
-  private released?: Promise<void>;
-
-  /** Idempotent: onnxruntime throws on a second release. */
+  /** Idempotent (each session's dispose is). */
   async dispose(): Promise<void> {
-    this.released ??= Promise.all([this.vision.release(), this.text.release()]).then(() => undefined);
-    await this.released;
+    await Promise.all([this.vision.dispose(), this.text.dispose()]);
   }
 }

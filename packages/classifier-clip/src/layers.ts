@@ -1,12 +1,5 @@
+import { attention, layerNorm as layerNormNode, linear as linearNode, splitHeads, type GraphBuilder } from '@acseg/onnx-graph';
 import { weight, type TowerConfig, type Weights } from './clip-config.js';
-import type { GraphBuilder } from './onnx-builder.js';
-
-/** out × in (torch Linear layout) → in × out, so that y = x · Wᵀ is a plain MatMul. */
-export function transpose(w: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(w.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = w[r * cols + c];
-  return out;
-}
 
 /** The weights of one tower, with the file they came from for messages. */
 export interface Tower {
@@ -18,16 +11,12 @@ export interface Tower {
 
 /** y = x · Wᵀ (+ b), W of shape out × in. */
 export function linear(t: Tower, x: string, name: string, inDim: number, outDim: number, bias = true): string {
-  const wt = transpose(weight(t.w, `${name}.weight`, [outDim, inDim], t.file), outDim, inDim);
-  const y = t.g.op('MatMul', [x, t.g.constant(`${name}.weight`, [inDim, outDim], wt)]);
-  if (!bias) return y;
-  return t.g.op('Add', [y, t.g.constant(`${name}.bias`, [outDim], weight(t.w, `${name}.bias`, [outDim], t.file))]);
+  const w = weight(t.w, `${name}.weight`, [outDim, inDim], t.file);
+  return linearNode(t.g, x, name, w, inDim, outDim, bias ? weight(t.w, `${name}.bias`, [outDim], t.file) : undefined);
 }
 
 export function layerNorm(t: Tower, x: string, name: string, dim: number): string {
-  const scale = t.g.constant(`${name}.weight`, [dim], weight(t.w, `${name}.weight`, [dim], t.file));
-  const bias = t.g.constant(`${name}.bias`, [dim], weight(t.w, `${name}.bias`, [dim], t.file));
-  return t.g.op('LayerNormalization', [x, scale, bias], { axis: { int: -1 }, epsilon: t.cfg.eps });
+  return layerNormNode(t.g, x, name, weight(t.w, `${name}.weight`, [dim], t.file), weight(t.w, `${name}.bias`, [dim], t.file), t.cfg.eps);
 }
 
 /** fc2(act(fc1(x))); quick_gelu(x) = x·σ(1.702x), gelu(x) = x·Φ(x). */
@@ -55,17 +44,11 @@ export function selfAttention(t: Tower, x: string, prefix: string, mask?: string
   const { width, heads } = t.cfg;
   const d = width / heads;
   const p = `${prefix}.self_attn`;
-  const split = t.g.ints('split_heads', [0, 0, heads, d]);
-  const toHeads = (y: string, perm: number[]): string => t.g.op('Transpose', [t.g.op('Reshape', [y, split])], { perm: { ints: perm } });
-  const q = toHeads(linear(t, x, `${p}.q_proj`, width, width), [0, 2, 1, 3]);
-  const k = toHeads(linear(t, x, `${p}.k_proj`, width, width), [0, 2, 3, 1]);
-  const v = toHeads(linear(t, x, `${p}.v_proj`, width, width), [0, 2, 1, 3]);
-  let s = t.g.op('Mul', [t.g.op('MatMul', [q, k]), t.g.constant('attn_scale', [], new Float32Array([1 / Math.sqrt(d)]))]);
-  if (mask) s = t.g.op('Add', [s, mask]);
-  const a = t.g.op('Softmax', [s], { axis: { int: -1 } });
-  const o = t.g.op('Transpose', [t.g.op('MatMul', [a, v])], { perm: { ints: [0, 2, 1, 3] } });
-  const merged = t.g.op('Reshape', [o, t.g.ints('merge_heads', [0, 0, width])]);
-  return linear(t, merged, `${p}.out_proj`, width, width);
+  const split = [0, 0, heads, d];
+  const q = splitHeads(t.g, linear(t, x, `${p}.q_proj`, width, width), split, [0, 2, 1, 3]);
+  const k = splitHeads(t.g, linear(t, x, `${p}.k_proj`, width, width), split, [0, 2, 3, 1]);
+  const v = splitHeads(t.g, linear(t, x, `${p}.v_proj`, width, width), split, [0, 2, 1, 3]);
+  return linear(t, attention(t.g, q, k, v, { headDim: d, dim: width, mask }).out, `${p}.out_proj`, width, width);
 }
 
 /** A full pre-LN transformer block: x + attn(LN1(x)), then + MLP(LN2(·)). */

@@ -11,7 +11,8 @@ export default definePlugin({
       description: 'names regions with CLIP ViT-B/16 (MaskCLIP dense features, paper Table 4)',
       options: CLIP_SCHEMA,
       needs: { classNames: true },
-      create: async (opts, services) => new (await import('./classifier.js')).ClipClassifier(opts, services.cacheDir, services.models, services.images),
+      create: async (opts, services) =>
+        new (await import('./classifier.js')).ClipClassifier(opts, services.cacheDir, services.models, services.images, services.sessions),
     },
   },
   // Pulled as they are by @acseg/model-hub (`acseg models pull clip-vit-base-patch16`); the classifier reads them.

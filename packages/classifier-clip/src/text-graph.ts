@@ -1,6 +1,6 @@
+import { GraphBuilder } from '@acseg/onnx-graph';
 import { weight, type ClipConfig, type Weights } from './clip-config.js';
 import { block, layerNorm, linear, type Tower } from './layers.js';
-import { GraphBuilder } from './onnx-builder.js';
 
 export const TEXT_IDS = 'input_ids';
 export const TEXT_EOT = 'eot_onehot';
@@ -42,5 +42,5 @@ export function buildTextGraph(w: Weights, cfg: ClipConfig, file: string): Uint8
   const out = linear(t, pooled, 'text_projection', c.width, cfg.projection, false);
   g.op('Identity', [out], {}, TEXT_OUTPUT);
   g.output(TEXT_OUTPUT, 'float', ['batch', cfg.projection]);
-  return g.encode('clip_text');
+  return g.encode({ name: 'clip_text', producer: '@acseg/classifier-clip' });
 }

@@ -1,6 +1,6 @@
+import { GraphBuilder } from '@acseg/onnx-graph';
 import { weight, type ClipConfig, type Weights } from './clip-config.js';
 import { block, layerNorm, linear, valuePathBlock, type Tower } from './layers.js';
-import { GraphBuilder } from './onnx-builder.js';
 
 export const VISION_INPUT = 'pixel_values';
 export const DENSE_OUTPUT = 'dense_features';
@@ -51,5 +51,5 @@ export function buildVisionGraph(w: Weights, cfg: ClipConfig, file: string): Uin
   const eps = g.constant('norm_eps', [], new Float32Array([1e-12]));
   g.op('Div', [proj, g.op('Max', [norm, eps])], {}, DENSE_OUTPUT);
   g.output(DENSE_OUTPUT, 'float', ['batch', n, cfg.projection]);
-  return g.encode('clip_maskclip_dense');
+  return g.encode({ name: 'clip_maskclip_dense', producer: '@acseg/classifier-clip' });
 }

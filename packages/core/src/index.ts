@@ -17,6 +17,7 @@ export * from './models.js';
 export * from './registry.js';
 export { componentRecordOf, recordComponent, jsonOptions, type ComponentRecord } from './component-record.js';
 export * from './tokens.js';
+export * from './sessions.js';
 export * from './options.js';
 export {
   SegmentationPipeline,

@@ -7,6 +7,7 @@ import type { ImageDecoder } from './image-decoder.js';
 import type { Logger, ProgressFactory } from './log.js';
 import type { ModelHub, ModelSpec } from './models.js';
 import type { OptionsSchema } from './options.js';
+import type { SessionFactory } from './sessions.js';
 
 /**
  * The plugin API version this core speaks. A plugin declares the version it
@@ -29,6 +30,8 @@ export interface ComponentContext {
   models?: ModelHub;
   /** The run's image decoder (one pixel limit, one wording of errors); absent: the component uses image-io's default. */
   images?: ImageDecoder;
+  /** Inference sessions on the run's `--device` (hosts that give none: each component uses its runtime's default, device auto). */
+  sessions?: SessionFactory;
 }
 
 export type ComponentOptions = Record<string, unknown>;

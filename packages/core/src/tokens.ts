@@ -12,6 +12,8 @@ export const TOKENS = {
   ModelHub: Symbol.for('acseg.ModelHub'),
   /** The run's ImageDecoder. */
   Images: Symbol.for('acseg.Images'),
+  /** The run's model-session factory (`SessionFactory`, device from `--device`). */
+  Sessions: Symbol.for('acseg.Sessions'),
   /** The services object a factory receives: assembled from the ones above. */
   ComponentServices: Symbol.for('acseg.ComponentServices'),
   ComponentRegistry: Symbol.for('acseg.ComponentRegistry'),

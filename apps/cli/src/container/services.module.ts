@@ -1,6 +1,16 @@
 import { ContainerModule } from 'inversify';
-import { TOKENS, type ComponentServices, type ImageDecoder, type Logger, type ModelHub, type ProgressFactory } from '@acseg/core';
+import {
+  TOKENS,
+  type ComponentServices,
+  type DeviceChoice,
+  type ImageDecoder,
+  type Logger,
+  type ModelHub,
+  type ProgressFactory,
+  type SessionFactory,
+} from '@acseg/core';
 import { createImageDecoder } from '@acseg/image-io';
+import { OnnxSessions } from '@acseg/onnx-runtime';
 
 /** What one run provides every component, built-in or third-party alike. */
 export interface RunServices {
@@ -9,11 +19,14 @@ export interface RunServices {
   cacheDir: string;
   verbose: boolean;
   models: ModelHub;
+  /** `--device`: where the run's model sessions go. */
+  device: DeviceChoice;
 }
 
 /**
- * The per-run services, bound once for the run (constants: one logger, one
- * progress display, one cache folder, one model hub); the services object factories get is
+ * The per-run services, bound once for the run (one logger, one progress
+ * display, one cache folder, one model hub, one image decoder; one session
+ * factory on the run's `--device`, so its provider line is logged once); the services object factories get is
  * assembled from them once (singleton), so a plugin that asks the container
  * for the logger gets the same one.
  */
@@ -28,6 +41,9 @@ export function servicesModule(run: RunServices): ContainerModule {
     bind<ImageDecoder>(TOKENS.Images)
       .toDynamicValue(() => createImageDecoder())
       .inSingletonScope();
+    bind<SessionFactory>(TOKENS.Sessions)
+      .toDynamicValue((ctx) => new OnnxSessions({ device: run.device, log: ctx.get<Logger>(TOKENS.Logger) }))
+      .inSingletonScope();
     bind<ComponentServices>(TOKENS.ComponentServices)
       .toDynamicValue((ctx) => ({
         log: ctx.get<Logger>(TOKENS.Logger),
@@ -36,6 +52,7 @@ export function servicesModule(run: RunServices): ContainerModule {
         verbose: ctx.get<boolean>(TOKENS.Verbose),
         models: ctx.get<ModelHub>(TOKENS.ModelHub),
         images: ctx.get<ImageDecoder>(TOKENS.Images),
+        sessions: ctx.get<SessionFactory>(TOKENS.Sessions),
       }))
       .inSingletonScope();
   });

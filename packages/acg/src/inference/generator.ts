@@ -9,6 +9,7 @@ import {
   type FitOptions,
   type FitReport,
   type Logger,
+  type SessionFactory,
 } from '@acseg/core';
 import { loadCheckpoint, saveCheckpoint, type TrainingState } from '../checkpoint/checkpoint.js';
 import { makeConfig, type AcgConfig } from '../model/config.js';
@@ -17,7 +18,8 @@ import { parseAcgOptions, type AcgOptions, type AcgRuntime } from '../options.js
 import { ensureBackend, TfAcg, type Formulation } from '../tf/runtime.js';
 import type { TrainableAcg } from '../training/target.js';
 import { mergeNearDuplicateConcepts } from './merge.js';
-import { OnnxAcg, loadOnnxRuntime, onnxRuntimeError } from './onnx/session.js';
+import { loadOnnxRuntime, onnxRuntimeError } from '@acseg/onnx-runtime';
+import { OnnxAcg } from './onnx/session.js';
 
 /**
  * The Adaptive Concept Generator (paper §3.2–3.4): k learned prototypes
@@ -41,6 +43,8 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
     options: Partial<AcgOptions> | Record<string, unknown> = {},
     log: Logger = silentLogger,
     readonly formulation: Formulation = 'reassociated',
+    /** The run's session factory (the ONNX engine's session comes from it). */
+    readonly sessions?: SessionFactory,
   ) {
     this.options = parseAcgOptions(options as Record<string, unknown>);
     this.log = log;
@@ -160,7 +164,13 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
     const { k, dim } = model.config;
     let session: OnnxAcg | undefined;
     if ((await this.inferenceRuntime()) === 'onnx') {
-      const pending = this.onnx ?? OnnxAcg.create(model.config, model.exportParams(), { form: this.formulation, precision: this.options.precision });
+      const pending =
+        this.onnx ??
+        OnnxAcg.create(model.config, model.exportParams(), {
+          form: this.formulation,
+          precision: this.options.precision,
+          sessions: this.sessions,
+        });
       this.onnx = pending;
       try {
         session = await pending;

@@ -1,3 +1,4 @@
+import { transpose } from '@acseg/onnx-graph';
 import * as tf from '@tensorflow/tfjs-core';
 import type { AcgConfig, ParamValues } from '../model/config.js';
 import type { OptimizerState } from '../checkpoint/checkpoint.js';
@@ -98,7 +99,7 @@ export class TfAcg {
     const out: ParamValues = {};
     for (const e of this.layout.entries) {
       const g = grads.get(e.name) as Float32Array;
-      out[e.name] = e.shape.length === 2 && e.name !== 'prototypes' ? transpose2d(g, e.shape[0], e.shape[1]) : g;
+      out[e.name] = e.shape.length === 2 && e.name !== 'prototypes' ? transpose(g, e.shape[0], e.shape[1]) : g;
     }
     return { loss, grads: out };
   }
@@ -190,12 +191,6 @@ export class TfAcg {
     this.params.dispose();
     this.optimizer = undefined;
   }
-}
-
-function transpose2d(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(a.length);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
-  return out;
 }
 
 export { ensureBackend } from './backend.js';

@@ -1,5 +1,5 @@
 import { AcsegError } from '@acseg/core';
-import { attrFloat, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, onnx, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
+import { attention, attrInt, attrInts, gelu, GraphBuilder, layerNorm as layerNormNode, linear as linearNode, splitHeads } from '@acseg/onnx-graph';
 import { FAMILY_NAMES } from '../vit/families.js';
 import { type VitConfig, type VitWeights } from '../vit/config.js';
 import { interpolatePositions } from '../vit/pos-embed.js';
@@ -23,12 +23,6 @@ export interface BuildVitOptions {
 
 export function inputShape(size: number | InputShape): InputShape {
   return typeof size === 'number' ? { height: size, width: size } : size;
-}
-
-function transpose(t: Float32Array, rows: number, cols: number): Float32Array {
-  const o = new Float32Array(t.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) o[c * rows + r] = t[r * cols + c];
-  return o;
 }
 
 /**
@@ -59,41 +53,23 @@ export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: Bu
   const n = gh * gw;
   const N = 1 + R + n;
   const dh = d / h;
-  const nodes: OnnxNode[] = [];
-  const inits: OnnxTensor[] = [];
-  let counter = 0;
-  const node = (op: string, inputs: string[], attrs: ReturnType<typeof attrInt>[] = [], out?: string): string => {
-    const name = out ?? `${op.toLowerCase()}_${counter++}`;
-    nodes.push({ opType: op, input: inputs, output: [name], name: `${op}_${counter++}`, attribute: attrs });
-    return name;
-  };
-  const init = (name: string, dims: number[], data: Float32Array): string => {
-    inits.push(floatTensor(name, dims, data));
-    return name;
-  };
-  const ints = (name: string, values: number[]): string => {
-    inits.push(int64Tensor(name, values));
-    return name;
-  };
+  const g = new GraphBuilder();
+  const pixels = g.input('pixel_values', 'float', ['batch', 3, H, Wd]);
+  const node = (op: string, inputs: string[], attrs: ReturnType<typeof attrInt>[] = [], out?: string): string => g.op(op, inputs, attrs, out);
+  const init = (name: string, dims: number[], data: Float32Array): string => g.constant(name, dims, data);
+  const ints = (name: string, values: number[]): string => g.ints(name, values);
   const wt = (name: string) => weights[name].data;
-  const linear = (x: string, prefix: string, inDim: number, outDim: number): string => {
-    const w = init(`${prefix}.weight_t`, [inDim, outDim], transpose(wt(`${prefix}.weight`), outDim, inDim));
-    const y = node('MatMul', [x, w]);
-    if (!weights[`${prefix}.bias`]) return y; // DINOv3's key projection has no bias
-    return node('Add', [y, init(`${prefix}.bias`, [outDim], wt(`${prefix}.bias`))]);
-  };
-  const layerNorm = (x: string, prefix: string, out?: string): string => {
-    const s = init(`${prefix}.weight`, [d], wt(`${prefix}.weight`));
-    const b = init(`${prefix}.bias`, [d], wt(`${prefix}.bias`));
-    return node('LayerNormalization', [x, s, b], [attrInt('axis', -1), attrFloat('epsilon', eps)], out);
-  };
+  // DINOv3's key projection has no bias.
+  const linear = (x: string, prefix: string, inDim: number, outDim: number): string =>
+    linearNode(g, x, prefix, wt(`${prefix}.weight`), inDim, outDim, weights[`${prefix}.bias`]?.data);
+  const layerNorm = (x: string, prefix: string, out?: string): string => layerNormNode(g, x, prefix, wt(`${prefix}.weight`), wt(`${prefix}.bias`), eps, out);
 
   // Patch embedding, then [CLS, registers, patches] (+ learned positions on CLS and patches).
   const pw = init(`${names.patch}.weight`, [d, 3, p, p], wt(`${names.patch}.weight`));
   const pb = init(`${names.patch}.bias`, [d], wt(`${names.patch}.bias`));
-  const conv = node('Conv', ['pixel_values', pw, pb], [attrInts('kernel_shape', [p, p]), attrInts('strides', [p, p])]);
+  const conv = node('Conv', [pixels, pw, pb], [attrInts('kernel_shape', [p, p]), attrInts('strides', [p, p])]);
   let patches = node('Transpose', [node('Reshape', [conv, ints('shape_flat', [0, d, -1])])], [attrInts('perm', [0, 2, 1])]);
-  const batch = node('Slice', [node('Shape', ['pixel_values']), ints('zero', [0]), ints('one', [1])]);
+  const batch = node('Slice', [node('Shape', [pixels]), ints('zero', [0]), ints('one', [1])]);
   let clsInit = wt(names.cls);
   if (names.pos) {
     const pos = interpolatePositions(wt(names.pos), d, config.gridSize, { h: gh, w: gw }, config.positions === 'bicubic-aa');
@@ -124,12 +100,7 @@ export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: Bu
   }
   const applyRope = (t: string): string => (rope ? node('Add', [node('Mul', [t, rope.cos]), node('Mul', [node('MatMul', [t, rope.rot]), rope.sin])]) : t);
 
-  const headsShape = ints('shape_heads', [0, 0, h, dh]);
-  const mergeShape = ints('shape_merge', [0, 0, d]);
-  const scale = init('attn_scale', [], new Float32Array([1 / Math.sqrt(dh)]));
-  const invSqrt2 = init('gelu_inv_sqrt2', [], new Float32Array([Math.SQRT1_2]));
-  const one = init('one_f', [], new Float32Array([1]));
-  const half = init('half_f', [], new Float32Array([0.5]));
+  const heads = [0, 0, h, dh];
   const P = names.parts;
   const layerScale = (y: string, name: string | undefined): string => (name ? node('Mul', [y, init(name, [d], wt(name))]) : y);
   let attn = '';
@@ -142,31 +113,26 @@ export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: Bu
     const k = linear(y, `${b}${P.k}`, d, d);
     const v = linear(y, `${b}${P.v}`, d, d);
     if (last) keys = node('Identity', [k], [], OUTPUTS.keys);
-    const qh = applyRope(node('Transpose', [node('Reshape', [q, headsShape])], [attrInts('perm', [0, 2, 1, 3])]));
+    const qh = applyRope(splitHeads(g, q, heads, [0, 2, 1, 3]));
     const kt = rope
-      ? node(
-          'Transpose',
-          [applyRope(node('Transpose', [node('Reshape', [k, headsShape])], [attrInts('perm', [0, 2, 1, 3])]))],
-          [attrInts('perm', [0, 1, 3, 2])],
-        )
-      : node('Transpose', [node('Reshape', [k, headsShape])], [attrInts('perm', [0, 2, 3, 1])]);
-    const vh = node('Transpose', [node('Reshape', [v, headsShape])], [attrInts('perm', [0, 2, 1, 3])]);
-    const scores = node('Mul', [node('MatMul', [qh, kt]), scale]);
-    const probs = node('Softmax', [scores], [attrInt('axis', -1)], last ? OUTPUTS.attention : undefined);
-    if (last) attn = probs;
-    const ctx = node('Reshape', [node('Transpose', [node('MatMul', [probs, vh])], [attrInts('perm', [0, 2, 1, 3])]), mergeShape]);
-    x = node('Add', [x, layerScale(linear(ctx, `${b}${P.o}`, d, d), P.ls1 && `${b}${P.ls1}`)]);
+      ? node('Transpose', [applyRope(splitHeads(g, k, heads, [0, 2, 1, 3]))], [attrInts('perm', [0, 1, 3, 2])])
+      : splitHeads(g, k, heads, [0, 2, 3, 1]);
+    const vh = splitHeads(g, v, heads, [0, 2, 1, 3]);
+    const a = attention(g, qh, kt, vh, { headDim: dh, dim: d, probs: last ? OUTPUTS.attention : undefined });
+    if (last) attn = a.probs;
+    x = node('Add', [x, layerScale(linear(a.out, `${b}${P.o}`, d, d), P.ls1 && `${b}${P.ls1}`)]);
     const y2 = linear(layerNorm(x, `${b}${P.norm2}`), `${b}${P.fc1}`, d, config.mlpDim);
-    const gelu = node('Mul', [node('Mul', [y2, node('Add', [node('Erf', [node('Mul', [y2, invSqrt2])]), one])]), half]);
-    x = node('Add', [x, layerScale(linear(gelu, `${b}${P.fc2}`, config.mlpDim, d), P.ls2 && `${b}${P.ls2}`)]);
+    x = node('Add', [x, layerScale(linear(gelu(g, y2), `${b}${P.fc2}`, config.mlpDim, d), P.ls2 && `${b}${P.ls2}`)]);
   }
   layerNorm(x, names.norm, OUTPUTS.tokens);
 
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    producerName: '@acseg/backbone-dino',
-    opsetImport: [{ domain: '', version: 17 }],
-    metadataProps: Object.entries({
+  g.output(OUTPUTS.tokens, 'float', ['batch', N, d]);
+  g.output(attn, 'float', ['batch', h, N, N]);
+  g.output(keys, 'float', ['batch', N, d]);
+  return g.encode({
+    name: `${family}_vit`,
+    producer: '@acseg/backbone-dino',
+    metadata: {
       'acseg.format': ACSEG_FORMAT,
       'acseg.model': options.modelName ?? `${family}-vit`,
       'acseg.family': family,
@@ -176,14 +142,6 @@ export function buildVitOnnx(weights: VitWeights, config: VitConfig, options: Bu
       'acseg.dim': String(d),
       'acseg.depth': String(depth),
       'acseg.heads': String(h),
-    }).map(([key, value]) => ({ key, value })),
-    graph: {
-      name: `${family}_vit`,
-      node: nodes,
-      initializer: inits,
-      input: [floatValueInfo('pixel_values', ['batch', 3, H, Wd])],
-      output: [floatValueInfo(OUTPUTS.tokens, ['batch', N, d]), floatValueInfo(attn, ['batch', h, N, N]), floatValueInfo(keys, ['batch', N, d])],
     },
   });
-  return onnx.ModelProto.encode(model).finish();
 }

@@ -1,11 +1,9 @@
-import { AcsegError, type Logger } from '@acseg/core';
-import { existsSync, readdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { AcsegError, type DeviceChoice, type Logger, type SessionFactory } from '@acseg/core';
+import { onnxSessions, type InferenceSession, type OnnxSession } from '@acseg/onnx-runtime';
 import type { VitModelFile } from './describe.js';
 
-export type ProviderChoice = 'auto' | 'cpu' | 'cuda';
+/** Option `provider`: the run's `--device` for this backbone alone. */
+export type ProviderChoice = DeviceChoice;
 
 /** Raw outputs of one batch, as plain typed arrays. */
 export interface VitOutputs {
@@ -22,70 +20,29 @@ export interface VitOutputs {
   keys?: Float32Array;
 }
 
-/**
- * Whether onnxruntime-node's CUDA provider library is installed (its install
- * script downloads it; without it a CUDA session cannot load).
- */
-export function cudaProviderInstalled(): boolean {
-  try {
-    const bin = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin');
-    return readdirSync(bin).some((napi) => existsSync(join(bin, napi, process.platform, process.arch, 'libonnxruntime_providers_cuda.so')));
-  } catch {
-    return false;
-  }
-}
-
 /** onnxruntime's whole message on one line (its details, e.g. the expected shape, follow the first line). */
 function reason(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).trim().replace(/\s*\n\s*/g, ' ');
 }
 
-/** The first line only, for the one-line log saying why CUDA is not used. */
-function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).trim().split('\n')[0].slice(0, 160);
-}
-
 /**
- * An onnxruntime session on a ViT. onnxruntime-node throws when the CUDA
- * provider cannot load instead of falling back, so 'auto' tries CUDA and then
- * CPU, and logs exactly one line saying which runs.
+ * An onnxruntime session on a ViT, from the run's session factory (which
+ * picks the execution provider and logs the one line saying which runs).
  */
 export class VitSession {
   private constructor(
-    private readonly session: ort.InferenceSession,
+    private readonly session: OnnxSession,
     readonly model: VitModelFile,
     readonly runtime: string,
   ) {}
 
-  static async create(model: VitModelFile, provider: ProviderChoice, log: Logger): Promise<VitSession> {
-    // onnxruntime's own log is silenced: its failures come back as AcsegErrors with the message.
-    const base: ort.InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 4 };
-    let cudaError: string | undefined;
-    if (provider === 'auto' && !cudaProviderInstalled()) {
-      cudaError = 'onnxruntime-node has no CUDA provider library installed';
-    } else if (provider !== 'cpu') {
-      try {
-        const s = await ort.InferenceSession.create(model.bytes, { ...base, executionProviders: ['cuda'] });
-        log.info(`backbone-dino: onnxruntime cuda (${model.file})`);
-        return new VitSession(s, model, 'onnxruntime cuda');
-      } catch (e) {
-        cudaError = firstLine(e);
-        if (provider === 'cuda') {
-          throw new AcsegError('BAD_CONFIG', `the CUDA execution provider failed to load for ${model.file}: ${reason(e)}`, {
-            file: model.file,
-            hint: 'use provider "auto" or "cpu", or install onnxruntime-node with its CUDA binaries and CUDA 12 + cuDNN 9',
-          });
-        }
-      }
-    }
-    let s: ort.InferenceSession;
-    try {
-      s = await ort.InferenceSession.create(model.bytes, { ...base, executionProviders: ['cpu'] });
-    } catch (e) {
-      throw new AcsegError('BAD_MODEL', `${model.file}: onnxruntime cannot load the model: ${reason(e)}`, { file: model.file, cause: e });
-    }
-    log.info(cudaError === undefined ? `backbone-dino: onnxruntime cpu (${model.file})` : `backbone-dino: onnxruntime cpu — CUDA unavailable (${cudaError})`);
-    return new VitSession(s, model, 'onnxruntime cpu');
+  /**
+   * `provider` overrides the run's device for this backbone (option `provider`); `sessions` is the run's
+   * factory (default: one of this backbone's own, logging to `log`).
+   */
+  static async create(model: VitModelFile, provider: ProviderChoice | undefined, log: Logger, sessions?: SessionFactory): Promise<VitSession> {
+    const s = await onnxSessions(sessions, { device: provider, log }).create(model.bytes, { device: provider, owner: 'backbone-dino', file: model.file });
+    return new VitSession(s, model, `onnxruntime ${s.provider}`);
   }
 
   /** Images one run takes at most: the graph's fixed batch, else any number. */
@@ -126,8 +83,8 @@ export class VitSession {
         });
       fetches.push(m.keysOutput);
     }
-    const feeds = { [m.inputName]: new ort.Tensor('float32', input, [fed, 3, H, W]) };
-    let out: ort.InferenceSession.ReturnType;
+    const feeds = { [m.inputName]: new this.session.ort.Tensor('float32', input, [fed, 3, H, W]) };
+    let out: InferenceSession.ReturnType;
     try {
       out = await this.session.run(feeds, fetches);
     } catch (e) {
@@ -155,11 +112,8 @@ export class VitSession {
     return res;
   }
 
-  private released?: Promise<void>;
-
-  /** Idempotent: onnxruntime throws on a second release, and a backbone may be disposed by more than one owner. */
-  async dispose(): Promise<void> {
-    this.released ??= this.session.release();
-    await this.released;
+  /** Idempotent: a backbone may be disposed by more than one owner. */
+  dispose(): Promise<void> {
+    return this.session.dispose();
   }
 }

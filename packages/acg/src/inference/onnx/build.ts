@@ -1,5 +1,16 @@
 import type { AcgConfig, ParamValues } from '../../model/config.js';
-import { attrFloat, attrInt, attrInts, floatTensor, floatValueInfo, int64Tensor, onnx, type OnnxAttr, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
+import {
+  attention as attentionNodes,
+  attrInt,
+  attrInts,
+  gelu as geluNode,
+  GraphBuilder,
+  layerNorm as layerNormNode,
+  linear as linearNode,
+  splitHeads as splitHeadsNode,
+  transpose,
+  type OnnxAttr,
+} from '@acseg/onnx-graph';
 import {
   int8FeatureProduct,
   int8Product,
@@ -29,13 +40,6 @@ export interface AcgOnnxOptions {
   int8Form?: Int8Formulation;
 }
 
-/** [rows, cols] row-major → [cols, rows]. */
-function transpose(t: Float32Array, rows: number, cols: number): Float32Array {
-  const o = new Float32Array(t.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) o[c * rows + r] = t[r * cols + c];
-  return o;
-}
-
 /** A PyTorch Linear weight [out = d, in = d] split per head: [h, dh, d] (rows of head j), or transposed per head [h, d, dh]. */
 function headBlocks(w: Float32Array, d: number, heads: number, transposed: boolean): Float32Array {
   if (!transposed) return w; // rows j·dh..(j+1)·dh are contiguous: already [h, dh, d]
@@ -62,34 +66,20 @@ function headBlocks(w: Float32Array, d: number, heads: number, transposed: boole
 export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: CrossAttentionForm = 'reassociated', options: AcgOnnxOptions = {}): Uint8Array {
   const { dim: d, k, heads: h, steps, ffnDim, lnEps } = config;
   const dh = d / h;
-  const nodes: OnnxNode[] = [];
   const probes: string[] = [];
-  const inits: OnnxTensor[] = [];
-  let counter = 0;
-  const node = (op: string, inputs: string[], attrs: OnnxAttr[] = [], out?: string): string => {
-    const name = out ?? `${op.toLowerCase()}_${counter}`;
-    nodes.push({ opType: op, input: inputs, output: [name], name: `${op}_${counter++}`, attribute: attrs });
-    return name;
-  };
-  // A name already written is the same constant (shared shapes, axes, quantization constants): written once.
-  const once = (t: OnnxTensor): string => {
-    if (!inits.some((o) => o.name === t.name)) inits.push(t);
-    return t.name!;
-  };
-  const init = (name: string, dims: number[], data: Float32Array): string => once(floatTensor(name, dims, data));
-  const ints = (name: string, values: number[]): string => once(int64Tensor(name, values));
+  const g = new GraphBuilder();
+  const X = g.input(ACG_IO.features, 'float', ['batch', 'n', d]);
+  const node = (op: string, inputs: string[], attrs: OnnxAttr[] = [], out?: string): string => g.op(op, inputs, attrs, out);
+  // A name already written with the same data is the same constant (shared shapes, axes, quantization constants): written once.
+  const init = (name: string, dims: number[], data: Float32Array): string => g.constant(name, dims, data);
+  const ints = (name: string, values: number[]): string => g.ints(name, values);
   const int8 = options.precision === 'int8';
   const int8Form = options.int8Form ?? INT8_DEFAULT_FORM;
   const { product: productForm, features: int8Features } = parseInt8Formulation(int8Form);
   const writer: GraphWriter = {
-    node: (op, inputs, attrs = [], domain = '', outputs = 1) => {
-      const id = counter++;
-      const names = Array.from({ length: outputs }, (_, i) => `${op.toLowerCase()}_${id}${outputs > 1 ? `_${i}` : ''}`);
-      nodes.push({ opType: op, input: inputs, output: names, name: `${op}_${id}`, attribute: attrs, ...(domain ? { domain } : {}) });
-      return names;
-    },
-    floatInit: (name, dims, data) => init(name, dims, data),
-    rawInit: once,
+    node: (op, inputs, attrs = [], domain = '', outputs = 1) => g.emit(op, inputs, attrs, outputs, domain || undefined),
+    floatInit: (name, dims, data) => g.constant(name, dims, data),
+    rawInit: (t) => g.raw(t),
   };
   const p = (name: string): Float32Array => {
     const v = params[name];
@@ -106,28 +96,17 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
           [attrInt('transB', 1)],
         );
   /** The same on [B, n, in] (naive cross-attention's keys and values). */
-  const linear3 = (x: string, prefix: string): string => {
-    if (int8) return int8Product(writer, productForm, x, prefix, transpose(p(`${prefix}.weight`), d, d), d, d, 1, p(`${prefix}.bias`));
-    const w = init(`${prefix}.weight_t`, [d, d], transpose(p(`${prefix}.weight`), d, d));
-    return node('Add', [node('MatMul', [x, w]), init(`${prefix}.bias`, [d], p(`${prefix}.bias`))]);
-  };
-  const layerNorm = (x: string, prefix: string): string =>
-    node(
-      'LayerNormalization',
-      [x, init(`${prefix}.weight`, [d], p(`${prefix}.weight`)), init(`${prefix}.bias`, [d], p(`${prefix}.bias`))],
-      [attrInt('axis', -1), attrFloat('epsilon', lnEps)],
-    );
+  const linear3 = (x: string, prefix: string): string =>
+    int8
+      ? int8Product(writer, productForm, x, prefix, transpose(p(`${prefix}.weight`), d, d), d, d, 1, p(`${prefix}.bias`))
+      : linearNode(g, x, prefix, p(`${prefix}.weight`), d, d, p(`${prefix}.bias`));
+  const layerNorm = (x: string, prefix: string): string => layerNormNode(g, x, prefix, p(`${prefix}.weight`), p(`${prefix}.bias`), lnEps);
   const perm = (x: string, order: number[]) => node('Transpose', [x], [attrInts('perm', order)]);
-  const headsShape = form === 'naive' ? ints('shape_heads', [0, 0, h, dh]) : '';
-  const rowHeadsShape = ints('shape_row_heads', [-1, k, h, dh]);
   const flatShape = ints('shape_flat', [-1, d]);
   const scale = init('attn_scale', [], new Float32Array([1 / Math.sqrt(dh)]));
   /** Concept rows [B·k, d] (or [B, n, d] when `tokens`) → [B, h, k (n), dh]. */
-  const splitHeads = (x: string, tokens = false) => perm(node('Reshape', [x, tokens ? headsShape : rowHeadsShape]), [0, 2, 1, 3]);
-  /** [B, h, k, dh] → rows [B·k, d]. */
-  const mergeHeads = (x: string) => node('Reshape', [perm(x, [0, 2, 1, 3]), flatShape]);
+  const splitHeads = (x: string, tokens = false) => splitHeadsNode(g, x, tokens ? [0, 0, h, dh] : [-1, k, h, dh], [0, 2, 1, 3]);
 
-  const X = ACG_IO.features;
   const lastAxis = ints('axis_last', [-1]);
   // The features quantized once for the products with them (re-associated int8 `+x8` / `+px8` only).
   const xq: QuantizedFeatures | undefined = int8 && int8Features && form === 'reassociated' ? quantizeFeatures(writer, X) : undefined;
@@ -191,17 +170,7 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
     const proj = (x: 'k' | 'v') => splitHeads(tokens ? linear3(kv, `${kvPre}.${x}_proj`) : linear(kv, `${kvPre}.${x}_proj`, d, d), tokens);
     const keys = proj('k');
     const vals = proj('v');
-    const attn = node('Softmax', [node('Mul', [node('MatMul', [splitHeads(q), perm(keys, [0, 1, 3, 2])]), scale])], [attrInt('axis', -1)]);
-    return mergeHeads(node('MatMul', [attn, vals]));
-  };
-  const gelu = (x: string): string => {
-    const invSqrt2 = 'gelu_inv_sqrt2';
-    if (!inits.some((t) => t.name === invSqrt2)) {
-      init(invSqrt2, [], new Float32Array([Math.SQRT1_2]));
-      init('one_f', [], new Float32Array([1]));
-      init('half_f', [], new Float32Array([0.5]));
-    }
-    return node('Mul', [node('Mul', [x, node('Add', [node('Erf', [node('Mul', [x, invSqrt2])]), 'one_f'])]), 'half_f']);
+    return attentionNodes(g, splitHeads(q), perm(keys, [0, 1, 3, 2]), vals, { headDim: dh, dim: d, merge: [-1, d] }).out;
   };
   for (let l = 0; l < steps; l++) {
     const pre = `layers.${l}`;
@@ -211,7 +180,7 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
     const self = attention(linear(c, `${pre}.self_attn.q_proj`, d, d), c, `${pre}.self_attn`);
     c = layerNorm(node('Add', [c, linear(self, `${pre}.self_attn.o_proj`, d, d)]), `${pre}.norm2`);
     const hid = linear(c, `${pre}.ffn.fc1`, d, ffnDim);
-    const act = config.ffn === 'gelu' ? gelu(hid) : node('Relu', [hid]);
+    const act = config.ffn === 'gelu' ? geluNode(g, hid) : node('Relu', [hid]);
     c = layerNorm(node('Add', [c, linear(act, `${pre}.ffn.fc2`, ffnDim, d)]), `${pre}.norm3`);
   }
   const concepts = node('Reshape', [c, ints('shape_bkd', [-1, k, d])], [], ACG_IO.concepts);
@@ -219,27 +188,19 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
   // S_ij = (x_i · ĉ_j) / |x_i|: the division on [B, n, k] instead of normalising X ([B, n, d]).
   node('Div', [node('MatMul', [X, perm(node('Div', [concepts, norm(concepts)]), [0, 2, 1])]), norm(X)], [], ACG_IO.assignment);
 
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    producerName: '@acseg/acg',
-    opsetImport: [{ domain: '', version: 18 }, ...(int8 ? [{ domain: 'com.microsoft', version: 1 }] : [])],
-    metadataProps: Object.entries({
+  g.output(ACG_IO.assignment, 'float', ['batch', 'n', k]);
+  g.output(ACG_IO.concepts, 'float', ['batch', k, d]);
+  for (const name of probes) g.output(name, 'float', ['batch', h * k, 'n']);
+  return g.encode({
+    name: 'acg',
+    producer: '@acseg/acg',
+    opset: 18,
+    domains: int8 ? { 'com.microsoft': 1 } : {},
+    metadata: {
       'acseg.format': ACG_ONNX_FORMAT,
       'acseg.config': JSON.stringify(config),
       'acseg.cross_attention': form,
       ...(int8 ? { 'acseg.precision': `int8 (${int8Form})` } : {}),
-    }).map(([key, value]) => ({ key, value })),
-    graph: {
-      name: 'acg',
-      node: nodes,
-      initializer: inits,
-      input: [floatValueInfo(X, ['batch', 'n', d])],
-      output: [
-        floatValueInfo(ACG_IO.assignment, ['batch', 'n', k]),
-        floatValueInfo(ACG_IO.concepts, ['batch', k, d]),
-        ...probes.map((name) => floatValueInfo(name, ['batch', h * k, 'n'])),
-      ],
     },
   });
-  return onnx.ModelProto.encode(model).finish();
 }

@@ -1,5 +1,5 @@
 import { AcsegError, type Logger } from '@acseg/core';
-import { onnxRuntimeError } from '../../inference/onnx/session.js';
+import { onnxRuntimeError } from '@acseg/onnx-runtime';
 import type { AcgOptions, AcgRuntime } from '../../options.js';
 import { ensureBackend } from '../../tf/backend.js';
 import type { TfAcg } from '../../tf/runtime.js';

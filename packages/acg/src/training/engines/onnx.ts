@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { Logger } from '@acseg/core';
-import { loadOnnxRuntime, onnxRuntimeError } from '../../inference/onnx/session.js';
+import { loadOnnxRuntime, onnxRuntimeError } from '@acseg/onnx-runtime';
 import { flatViews } from '../../tf/grad.js';
 import type { StepResult, TfAcg } from '../../tf/runtime.js';
 import type { TrainingEngine, TrainingEngineSpec } from './types.js';

@@ -1,4 +1,4 @@
-import { attrFloat, attrInt, attrInts, floatTensor, int64Tensor, type OnnxAttr, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
+import { attrFloat, attrInt, attrInts, GraphBuilder, type OnnxAttr } from '@acseg/onnx-graph';
 
 /** A tensor of the graph being written; `grad` when it depends on a differentiated graph input. */
 export interface Value {
@@ -31,11 +31,9 @@ export interface MatMulOptions {
  * transposed operands and scale factors (onnxruntime's MLAS runs all three).
  */
 export class Tape {
-  readonly nodes: OnnxNode[] = [];
-  readonly inits: OnnxTensor[] = [];
-  private readonly initNames = new Set<string>();
+  /** The graph written (its inputs, outputs and encoding are the caller's). */
+  readonly graph = new GraphBuilder();
   private readonly steps: Step[] = [];
-  private counter = 0;
 
   /**
    * A row vector of ones [1, M] for the row count M of the graph's 2-D activations, when it has one: column sums
@@ -46,10 +44,7 @@ export class Tape {
 
   /** One node; returns its output names (`outputs` = count of fresh names, or the names to use). */
   emit(op: string, inputs: string[], attrs: OnnxAttr[] = [], outputs: number | string[] = 1, domain?: string): string[] {
-    const id = this.counter++;
-    const outs = typeof outputs === 'number' ? Array.from({ length: outputs }, (_, i) => `${op.toLowerCase()}_${id}${i ? `_${i}` : ''}`) : outputs;
-    this.nodes.push({ opType: op, input: inputs, output: outs, name: `${op}_${id}`, attribute: attrs, ...(domain ? { domain } : {}) });
-    return outs;
+    return this.graph.emit(op, inputs, attrs, outputs, domain);
   }
 
   node(op: string, inputs: string[], attrs: OnnxAttr[] = [], domain?: string): string {
@@ -57,20 +52,11 @@ export class Tape {
   }
 
   floats(name: string, dims: number[], data: Float32Array): string {
-    if (!this.initNames.has(name)) {
-      this.initNames.add(name);
-      this.inits.push(floatTensor(name, dims, data));
-    }
-    return name;
+    return this.graph.constant(name, dims, data);
   }
 
   ints(values: number[]): string {
-    const name = `i64[${values.join(',')}]`;
-    if (!this.initNames.has(name)) {
-      this.initNames.add(name);
-      this.inits.push(int64Tensor(name, values));
-    }
-    return name;
+    return this.graph.ints(`i64[${values.join(',')}]`, values);
   }
 
   /** A float32 scalar constant. */
@@ -259,7 +245,7 @@ export class Tape {
 
   /** Renames a node output (and its uses): a gradient produced by one node becomes a graph output without a copy. */
   private rename(from: string, to: string): void {
-    for (const n of this.nodes) {
+    for (const n of this.graph.nodes) {
       n.output = n.output!.map((o) => (o === from ? to : o));
       n.input = n.input!.map((i) => (i === from ? to : i));
     }

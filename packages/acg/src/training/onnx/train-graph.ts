@@ -1,4 +1,4 @@
-import { attrInt, attrInts, floatTensor, floatValueInfo, onnx } from '@acseg/onnx-graph';
+import { attrInt, attrInts, floatTensor, onnx } from '@acseg/onnx-graph';
 import { paramSpecs, type AcgConfig } from '../../model/config.js';
 import { Tape, type Value } from './tape.js';
 
@@ -112,27 +112,19 @@ export function buildAcgTrainOnnx(config: AcgConfig, options: { form?: 'reassoci
   );
   t.emit('Sum', [TRAIN_IO.loss, ...specs.map((spec) => t.node('ReduceSum', [TRAIN_IO.grad(spec.name)], [attrInt('keepdims', 0)]))], [], [TRAIN_IO.check]);
 
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    producerName: '@acseg/acg',
-    opsetImport: [
-      { domain: '', version: 18 },
-      { domain: 'com.microsoft', version: 1 },
-    ],
-    metadataProps: Object.entries({ 'acseg.format': ACG_TRAIN_ONNX_FORMAT, 'acseg.config': JSON.stringify(config) }).map(([key, value]) => ({ key, value })),
-    graph: {
-      name: 'acg_train',
-      node: t.nodes,
-      initializer: t.inits,
-      input: [floatValueInfo(X, ['batch', 'n', d]), ...specs.map((spec) => floatValueInfo(spec.name, tfShape(spec)))],
-      output: [
-        floatValueInfo(TRAIN_IO.loss, []),
-        floatValueInfo(TRAIN_IO.check, []),
-        ...specs.map((spec) => floatValueInfo(TRAIN_IO.grad(spec.name), tfShape(spec))),
-      ],
-    },
+  const g = t.graph;
+  g.input(X, 'float', ['batch', 'n', d]);
+  for (const spec of specs) g.input(spec.name, 'float', tfShape(spec));
+  g.output(TRAIN_IO.loss, 'float', []);
+  g.output(TRAIN_IO.check, 'float', []);
+  for (const spec of specs) g.output(TRAIN_IO.grad(spec.name), 'float', tfShape(spec));
+  return g.encode({
+    name: 'acg_train',
+    producer: '@acseg/acg',
+    opset: 18,
+    domains: { 'com.microsoft': 1 },
+    metadata: { 'acseg.format': ACG_TRAIN_ONNX_FORMAT, 'acseg.config': JSON.stringify(config) },
   });
-  return onnx.ModelProto.encode(model).finish();
 }
 
 /** W_ij/2m [B, n, n] from unit-norm features (src/tf/loss.ts): A = relu(X̂X̂ᵀ) diagonal kept, W = A − k kᵀ/2m. */

@@ -1,12 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { paramSpecs, type AcgConfig } from '../../model/config.js';
 import type { GradientResult } from '../../tf/grad.js';
-import { loadOnnxRuntime, onnxRuntimeError } from '../../inference/onnx/session.js';
+import type { SessionFactory } from '@acseg/core';
+import { onnxSessions, type OnnxSession, type Tensor as OrtTensor } from '@acseg/onnx-runtime';
 import { buildAcgTrainOnnx, tfShape, TRAIN_IO } from './train-graph.js';
-
-type Ort = typeof import('onnxruntime-node');
-type OrtSession = import('onnxruntime-node').InferenceSession;
-type OrtTensor = import('onnxruntime-node').Tensor;
 
 /** Milliseconds spent in the last `gradients` call, by phase (for benchmarks). */
 export interface GradientTimings {
@@ -41,8 +38,7 @@ export class OnnxGradients {
   private gradBuffers: Map<string, Float32Array> | undefined;
 
   private constructor(
-    private readonly ort: Ort,
-    private readonly session: OrtSession,
+    private readonly session: OnnxSession,
     readonly config: AcgConfig,
     private readonly slots: Slot[],
   ) {}
@@ -51,23 +47,22 @@ export class OnnxGradients {
    * Builds the graph and a session; `threads` defaults to the machine's cores. `spinning` (default false) lets
    * onnxruntime's idle worker threads busy-wait between operators: ≈ 10 % faster on an idle 2-core machine
    * (median 159 vs 180 ms per batch-32 run), but ≈ 1.7× slower while other processes hold a core (480 vs 280 ms).
+   * The session is on the CPU (the weights and gradients live in JS arrays), from `sessions` (default: a factory of its own).
    */
-  static async create(config: AcgConfig, options: { threads?: number; spinning?: boolean } = {}): Promise<OnnxGradients> {
-    const ort = await loadOnnxRuntime();
-    if (!ort) throw new Error(`onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'}`);
-    const session = await ort.InferenceSession.create(buildAcgTrainOnnx(config), {
-      intraOpNumThreads: options.threads ?? availableParallelism(),
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
-      // onnxruntime-node passes `extra` on as session config entries (session.intra_op.allow_spinning).
+  static async create(config: AcgConfig, options: { threads?: number; spinning?: boolean; sessions?: SessionFactory } = {}): Promise<OnnxGradients> {
+    const session = await onnxSessions(options.sessions).create(buildAcgTrainOnnx(config), {
+      device: 'cpu',
+      threads: options.threads ?? availableParallelism(),
+      interOpThreads: 1,
+      quiet: true,
+      // Session config entries (session.intra_op.allow_spinning).
       extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } },
     });
     const slots = paramSpecs(config).map((s) => {
       const shape = tfShape(s);
       return { name: s.name, shape, length: shape.reduce((a, b) => a * b, 1) };
     });
-    return new OnnxGradients(ort, session, config, slots);
+    return new OnnxGradients(session, config, slots);
   }
 
   /**
@@ -80,7 +75,7 @@ export class OnnxGradients {
     params: ReadonlyMap<string, Float32Array>,
     out: ReadonlyMap<string, Float32Array>,
   ): Promise<GradientResult> {
-    const { Tensor } = this.ort;
+    const { Tensor } = this.session.ort;
     const d = this.config.dim;
     let t0 = performance.now();
     if (this.features.length !== tokens.length * n * d) this.features = new Float32Array(tokens.length * n * d);
@@ -128,7 +123,8 @@ export class OnnxGradients {
     return { loss, finite };
   }
 
-  async dispose(): Promise<void> {
-    await this.session.release();
+  /** Idempotent. */
+  dispose(): Promise<void> {
+    return this.session.dispose();
   }
 }

@@ -78,7 +78,7 @@ describe('acseg explore on a run made with a (tiny, random-weight) DINO backbone
     expect(index.info.component).toEqual({
       kind: 'backbone',
       name: 'dino',
-      options: expect.objectContaining({ model, features: 'tokens', provider: 'auto' }),
+      options: expect.objectContaining({ model, features: 'tokens' }),
       plugin: '@acseg/backbone-dino',
       pluginVersion: dinoVersion,
     });

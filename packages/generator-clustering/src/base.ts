@@ -54,3 +54,16 @@ export abstract class ClusteringGenerator implements ConceptGenerator {
     return { id: f.id, k, assignment: s.assignment, concepts: s.concepts };
   }
 }
+
+/** A generator that cuts at a fixed k (default 5) and keeps its method's own options; normalize and seed are the base's. */
+export abstract class FixedKGenerator<O extends object> extends ClusteringGenerator {
+  readonly k: number;
+  readonly options: O;
+
+  constructor(options: CommonOptions & { k?: number } & O = {} as O) {
+    super(options);
+    const { k = 5, normalize: _n, seed: _s, ...rest } = options;
+    this.k = k;
+    this.options = rest as O;
+  }
+}

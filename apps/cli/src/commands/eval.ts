@@ -25,6 +25,7 @@ import { requireOptions } from './required.js';
 import { evalShard } from '../eval-shard.js';
 import { resolveShard } from '../shard.js';
 import { shardOptions } from '../shard-job.js';
+import { backboneOptions, datasetOptions } from '../option-groups.js';
 
 type EvalArgs = GlobalArgs & {
   dataset: string;
@@ -76,14 +77,14 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     commandSpec('eval').usage,
     commandSpec('eval').describe,
     (a) =>
-      shardOptions(a)
-        .option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], describe: 'dataset layout (required)' })
-        .option('root', { type: 'string', describe: 'dataset root folder, e.g. VOCdevkit/VOC2012 (required)' })
-        .option('split', { type: 'string', default: 'val', describe: 'evaluated split' })
-        .option('train-split', { type: 'string', default: 'train', describe: 'split for k-NN memory banks and for training the ACG without a checkpoint' })
-        .option('backbone', { type: 'string' })
-        .option('model', { type: 'string', describe: 'backbone model name or .onnx path' })
-        .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
+      backboneOptions(
+        datasetOptions(
+          shardOptions(a),
+          { dataset: 'dataset layout (required)', root: 'dataset root folder, e.g. VOCdevkit/VOC2012 (required)', split: 'evaluated split' },
+          'val',
+        ).option('train-split', { type: 'string', default: 'train', describe: 'split for k-NN memory banks and for training the ACG without a checkpoint' }),
+        { model: 'backbone model name or .onnx path' },
+      )
         .option('generator', { type: 'string', describe: "concept generator (default: the config's, else the plugins' default)" })
         .option('classifier', {
           type: 'string',

@@ -5,6 +5,7 @@ export * from './pixels.js';
 export { uniqueId } from './unique-id.js';
 export { emptyFileProblem } from './empty-file.js';
 export { writeViaTemp } from './temp-write.js';
+export { pathExists, refuseOverwrite } from './no-overwrite.js';
 export { tidyMessage } from './tidy-message.js';
 export { CLASS_PRESETS, classPreset, type ClassPresetName } from './class-presets.js';
 export * from './features.js';

@@ -40,3 +40,10 @@ export function recordNearest(
   dist[i] = Math.max(0, bestD);
   return dist[i];
 }
+
+/** a[ao .. ao + d) · b[bo .. bo + d), summed in order. */
+export function dotAt(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, d: number): number {
+  let dot = 0;
+  for (let t = 0; t < d; t++) dot += a[ao + t] * b[bo + t];
+  return dot;
+}

@@ -15,17 +15,10 @@ export interface KMeansGeneratorOptions extends CommonOptions, Omit<KMeansOption
 /** `--generator kmeans`: k-means++ and Lloyd, best of nInit, per image. */
 export class KMeansGenerator extends FixedKGenerator<Omit<KMeansOptions, 'seed'>> {
   readonly name = 'kmeans';
-
-  constructor(options: KMeansGeneratorOptions = {}) {
-    super(options);
-  }
+  protected readonly method = kmeans;
 
   static fromOptions(options: ComponentOptions): KMeansGenerator {
     return new KMeansGenerator(readOptions(KMEANS_SCHEMA, options, 'kmeans'));
-  }
-
-  protected cluster(points: Points): Int32Array {
-    return kmeans(points, Math.min(this.k, points.rows), { ...this.options, seed: this.seed }).labels;
   }
 }
 
@@ -34,17 +27,10 @@ export interface SpectralGeneratorOptions extends KMeansGeneratorOptions, Affini
 /** `--generator spectral`: normalized affinity, k leading eigenvectors, k-means on the rows. */
 export class SpectralGenerator extends FixedKGenerator<Omit<SpectralOptions, 'seed'>> {
   readonly name = 'spectral';
-
-  constructor(options: SpectralGeneratorOptions = {}) {
-    super(options);
-  }
+  protected readonly method = spectralClustering;
 
   static fromOptions(options: ComponentOptions): SpectralGenerator {
     return new SpectralGenerator(readOptions(SPECTRAL_SCHEMA, options, 'spectral'));
-  }
-
-  protected cluster(points: Points): Int32Array {
-    return spectralClustering(points, Math.min(this.k, points.rows), { ...this.options, seed: this.seed }).labels;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { KMeansResult } from './kmeans.js';
 import type { Points } from './points.js';
-import { clusterSums, recordNearest } from './centres.js';
+import { clusterSums, dotAt, recordNearest } from './centres.js';
 
 /** Assigns each point to its nearest centre; writes labels and squared distances, returns the inertia. */
 function assign(p: Points, xNorms: Float64Array, centers: Float64Array, k: number, labels: Int32Array, dist: Float64Array): number {
@@ -14,13 +14,7 @@ function assign(p: Points, xNorms: Float64Array, centers: Float64Array, k: numbe
   const dots = new Float64Array(k);
   let inertia = 0;
   for (let i = 0; i < n; i++) {
-    const a = i * d;
-    for (let c = 0; c < k; c++) {
-      const b = c * d;
-      let dot = 0;
-      for (let t = 0; t < d; t++) dot += x[a + t] * centers[b + t];
-      dots[c] = dot;
-    }
+    for (let c = 0; c < k; c++) dots[c] = dotAt(x, i * d, centers, c * d, d);
     inertia += recordNearest(i, xNorms[i], cNorms, dots, 0, 1, labels, dist);
   }
   return inertia;

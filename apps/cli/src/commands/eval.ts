@@ -12,7 +12,6 @@ import {
   type EvalReport,
   type MatchingMode,
 } from '@acseg/eval';
-import { writeEvalReport, writeFileAtomic } from '@acseg/report';
 import { checkOutDir } from '../check-out.js';
 import { chooseBackbone, ensureReady, interruptSignal } from '../components.js';
 import { cacheFeatures, TEMP_FEATURES } from '../feature-stage.js';
@@ -23,6 +22,7 @@ import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
 import { evalShard } from '../eval-shard.js';
+import { defaultClusters, writeReports } from '../eval-reports.js';
 import { resolveShard } from '../shard.js';
 import { shardOptions } from '../shard-job.js';
 import { backboneOptions, datasetOptions } from '../option-groups.js';
@@ -52,11 +52,6 @@ type EvalArgs = GlobalArgs & {
   shard?: string;
   numShards?: number;
 };
-
-/** Default K of the k-means classifier: the dataset's classes (without background when there is one). */
-function defaultClusters(d: Dataset): number {
-  return d.hasBackground ? d.classNames.length - 1 : d.classNames.length;
-}
 
 /** The train split, for `use`; a failure says what it was needed for. */
 async function openTrainSplit(argv: EvalArgs, use: string): Promise<Dataset> {
@@ -265,12 +260,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
           ];
         }
         process.stdout.write(`${formatPaperTable(reports)}\n\n${formatPerClass(reports[0])}\n`);
-        for (const [i, r] of reports.entries()) {
-          const dir = reports.length > 1 ? join(out, `run-${i + 1}`) : out;
-          const files = await writeEvalReport(dir, r);
-          process.stdout.write(`report: ${files.html}\nmetrics: ${files.json}\n`);
-        }
-        await writeFileAtomic(join(out, 'table.md'), `${formatPaperTable(reports)}\n`);
+        process.stdout.write(`${(await writeReports(out, reports)).join('\n')}\n`);
         const skipped = reports.flatMap((r) => r.skipped);
         for (const s of skipped) session.log.warn(`skipped ${s.file ?? s.id}: ${s.reason}`);
         if (interrupt.signal.aborted) setStatus(EXIT.interrupted);

@@ -1,5 +1,14 @@
-import { readFile, stat } from 'node:fs/promises';
-import { AcsegError, SegmentationPipeline, describeSkip, toAcsegError, type ConceptClassifier, type ImageInput, type RegionDigest } from '@acseg/core';
+import { readFile } from 'node:fs/promises';
+import {
+  AcsegError,
+  pathExists,
+  SegmentationPipeline,
+  describeSkip,
+  toAcsegError,
+  type ConceptClassifier,
+  type ImageInput,
+  type RegionDigest,
+} from '@acseg/core';
 import { decodeDigest, encodeDigest, writeJsonLines, type DigestJson } from '@acseg/eval';
 import type { Session } from './session.js';
 
@@ -93,12 +102,7 @@ export async function readDigests(file: string): Promise<DigestedImages> {
 
 /** Refuses to replace a state file: a fitted classifier is the product of a long job. */
 export async function checkStateFree(file: string): Promise<void> {
-  if (
-    await stat(file).then(
-      () => true,
-      () => false,
-    )
-  ) {
+  if (await pathExists(file)) {
     throw new AcsegError('BAD_INPUT', `${file} already exists; not overwriting a classifier state`, {
       file,
       hint: 'give another --save-classifier path, or delete that file',

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
-import { stat } from 'node:fs/promises';
-import { AcsegError, type ConceptClassifier } from '@acseg/core';
+import { AcsegError, refuseOverwrite, type ConceptClassifier } from '@acseg/core';
 import {
   evaluateClustering,
   evaluateKnnRetrieval,
@@ -16,12 +15,13 @@ import {
   type PreparedSplit,
   type SkippedItem,
 } from '@acseg/eval';
-import { writeEvalReport, writeFileAtomic } from '@acseg/report';
 import { chooseBackbone } from './components.js';
 import { PREPARED_FILE, shardItems, TRAIN_FILE, type ShardProtocol } from './eval-shard.js';
 import { shardRange } from './shard.js';
 import type { Session } from './session.js';
 import { listDigest, type Part } from './shard-part.js';
+import { readFinishedPart } from './part-read.js';
+import { defaultClusters, writeReports } from './eval-reports.js';
 
 interface EvalSettings {
   dataset: string;
@@ -55,15 +55,7 @@ async function joinParts(parts: readonly Part[], file: string, dataset: Dataset,
   let digestedBy: string | undefined;
   let labelledBy: string | undefined;
   for (const p of parts) {
-    const unfinished = (what: string) =>
-      new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${what}); nothing merged`, {
-        hint: 'run that shard again, then merge',
-      });
-    const got = await readPreparedItems(join(p.dir, file)).catch((e: unknown) => {
-      throw unfinished((e as Error).message);
-    });
-    if (got.items.length + got.skipped.length < expected(p))
-      throw unfinished(`${got.items.length + got.skipped.length} of its ${expected(p)} images in ${file}`);
+    const got = await readFinishedPart(p, () => readPreparedItems(join(p.dir, file)), expected(p), ` in ${file}`);
     items.push(...got.items);
     skipped.push(...got.skipped);
     digestedBy = got.digestedBy;
@@ -98,19 +90,7 @@ function labelledBy(name: string): ConceptClassifier {
 export async function mergeEval(session: Session, parts: readonly Part[], out: string): Promise<string> {
   const s = parts[0].record.settings as unknown as EvalSettings;
   const protocol = s.protocol ?? 'clustering';
-  for (const f of ['table.md', 'metrics.json']) {
-    if (
-      await stat(join(out, f)).then(
-        () => true,
-        () => false,
-      )
-    ) {
-      throw new AcsegError('BAD_INPUT', `${out} already holds an evaluation (${f}); not overwriting it`, {
-        file: join(out, f),
-        hint: 'merge into another --out folder',
-      });
-    }
-  }
+  for (const f of ['table.md', 'metrics.json']) await refuseOverwrite(out, f, 'an evaluation', 'merge into another --out folder');
   const dataset = await openDataset(s.dataset, s.root, { split: s.split, limit: s.limit ?? undefined });
   const prepared = await joinParts(parts, PREPARED_FILE, dataset, (p) => p.record.images);
   let train: Dataset | undefined;
@@ -146,18 +126,14 @@ export async function mergeEval(session: Session, parts: readonly Part[], out: s
     } else if (protocol === 'text') {
       reports = [await evaluateWithText({ ...common, classifierFactory: () => labelledBy(s.classifier) })];
     } else {
-      const K = dataset.hasBackground ? dataset.classNames.length - 1 : dataset.classNames.length;
+      const K = defaultClusters(dataset);
       const make = (seed: number): Promise<ConceptClassifier> =>
         session.create('classifier', s.classifier, { K: s.clusters ?? undefined, seed }, { K, background: dataset.hasBackground });
       reports = [await evaluateClustering({ ...common, matching: s.matching, seeds: Array.from({ length: s.seeds }, (_, i) => i), classifierFactory: make })];
     }
     const lines = [formatPaperTable(reports), '', formatPerClass(reports[0])];
     // The files one process writes: one report per run (k-NN: one per K, in run-1, run-2), one table.
-    for (const [i, r] of reports.entries()) {
-      const files = await writeEvalReport(reports.length > 1 ? join(out, `run-${i + 1}`) : out, r);
-      lines.push(`report: ${files.html}`, `metrics: ${files.json}`);
-    }
-    await writeFileAtomic(join(out, 'table.md'), `${formatPaperTable(reports)}\n`);
+    lines.push(...(await writeReports(out, reports)));
     return `${lines.join('\n')}\nmerged from ${parts.length} shards`;
   } finally {
     await Promise.all([backbone.dispose?.(), generator.dispose?.()]);

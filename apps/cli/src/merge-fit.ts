@@ -3,6 +3,7 @@ import { AcsegError, type Backbone, type BackboneInfo, type RegionDigest } from 
 import { checkStateFree, DIGESTS_FILE, fitAndSave, readDigests } from './fit-digests.js';
 import type { Session } from './session.js';
 import type { Part } from './shard-part.js';
+import { readFinishedPart } from './part-read.js';
 
 interface FitSettings {
   classifier: string;
@@ -41,14 +42,7 @@ export async function mergeFit(session: Session, parts: readonly Part[]): Promis
   const digests: RegionDigest[] = [];
   let skipped = 0;
   for (const p of parts) {
-    const unfinished = (what: string) =>
-      new AcsegError('BAD_CONFIG', `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${what}); nothing merged`, {
-        hint: 'run that shard again, then merge',
-      });
-    const got = await readDigests(join(p.dir, DIGESTS_FILE)).catch((e: unknown) => {
-      throw unfinished((e as Error).message);
-    });
-    if (got.items.length + got.skipped.length < p.record.images) throw unfinished(`${got.items.length + got.skipped.length} of its ${p.record.images} images`);
+    const got = await readFinishedPart(p, () => readDigests(join(p.dir, DIGESTS_FILE)), p.record.images);
     for (const it of got.items) digests.push(it.digest);
     skipped += got.skipped.length;
   }

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { stat } from 'node:fs/promises';
-import { AcsegError } from '@acseg/core';
+import { refuseOverwrite } from '@acseg/core';
 import { GALLERY_LOG, GalleryLog, writeGallery, type GalleryItem, type SkippedFile } from '@acseg/report';
 import { namesFromItems } from './outputs.js';
 import type { Part } from './shard-part.js';
+import { unfinishedPart } from './part-read.js';
 
 /**
  * Joins the galleries of `segment`/`run` shards: one `gallery.jsonl` and
@@ -14,29 +14,14 @@ import type { Part } from './shard-part.js';
  */
 export async function mergeGalleries(parts: readonly Part[], out: string): Promise<{ items: number; skipped: number; index: string }> {
   const target = join(out, GALLERY_LOG);
-  if (
-    await stat(target).then(
-      () => true,
-      () => false,
-    )
-  ) {
-    throw new AcsegError('BAD_INPUT', `${out} already holds a merged gallery (${GALLERY_LOG}); not overwriting it`, {
-      file: target,
-      hint: `delete ${target} and index.html to merge again`,
-    });
-  }
+  await refuseOverwrite(out, GALLERY_LOG, 'a merged gallery', `delete ${target} and index.html to merge again`);
   const items: GalleryItem[] = [];
   const skipped: SkippedFile[] = [];
   for (const p of parts) {
     const got = await (await GalleryLog.open(p.dir)).read();
     const done = got.items.length + got.skipped.length;
-    if (done < p.record.images) {
-      throw new AcsegError(
-        'BAD_CONFIG',
-        `${p.dir}: shard ${p.record.shard}/${p.record.of} is unfinished (${done} of its ${p.record.images} images); nothing merged`,
-        { hint: 'run that shard again (it keeps what it finished), then merge' },
-      );
-    }
+    if (done < p.record.images)
+      throw unfinishedPart(p, `${done} of its ${p.record.images} images`, 'run that shard again (it keeps what it finished), then merge');
     // A part's log is sorted by id; the merged gallery follows the shards' (sorted) input order.
     items.push(...got.items.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)));
     skipped.push(...got.skipped);

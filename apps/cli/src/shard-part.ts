@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { AcsegError } from '@acseg/core';
+import { AcsegError, pathExists } from '@acseg/core';
 import { writeFileAtomic } from '@acseg/report';
 import type { Shard } from './shard.js';
 
@@ -121,12 +121,7 @@ export async function findParts(inputs: readonly string[]): Promise<Part[]> {
     const dir = resolve(input);
     if (!(await isDir(dir))) throw usage(`${input}: not a folder`, 'give the --out folder of the sharded job, or its part-* folders');
     const own = join(dir, PART_FILE);
-    if (
-      await stat(own).then(
-        () => true,
-        () => false,
-      )
-    ) {
+    if (await pathExists(own)) {
       parts.push({ dir, record: parseRecord(await readFile(own, 'utf8'), own) });
       continue;
     }

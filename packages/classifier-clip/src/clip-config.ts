@@ -71,6 +71,18 @@ function heads(width: number, hf: HfTowerConfig | undefined, fallback: number, f
   return h;
 }
 
+/** One tower's shape: sizes from the weights, the rest from its config.json section (64-wide heads by default). */
+function tower(width: number, layers: number, fc1: WeightTensor, hf: HfTowerConfig | undefined, file: string): TowerConfig {
+  return {
+    width,
+    heads: heads(width, hf, Math.max(1, width / 64), file),
+    layers,
+    mlp: fc1.shape[0],
+    eps: hf?.layer_norm_eps ?? 1e-5,
+    act: activation(hf?.hidden_act, file),
+  };
+}
+
 /**
  * Derives the architecture from the weights (widths, depths, patch size,
  * input size, vocabulary, context) and config.json (heads, eps, activation;
@@ -100,22 +112,12 @@ export function clipConfig(w: Weights, hf: HfClipConfig, file: string): ClipConf
   if (vLayers < 1 || tLayers < 1) throw new AcsegError('BAD_MODEL', `${file}: no encoder layers found`, { file });
   return {
     vision: {
-      width: vWidth,
-      heads: heads(vWidth, hf.vision_config, Math.max(1, vWidth / 64), file),
-      layers: vLayers,
-      mlp: vFc1.shape[0],
-      eps: hf.vision_config?.layer_norm_eps ?? 1e-5,
-      act: activation(hf.vision_config?.hidden_act, file),
+      ...tower(vWidth, vLayers, vFc1, hf.vision_config, file),
       patch,
       imageSize: grid * patch,
     },
     text: {
-      width: tWidth,
-      heads: heads(tWidth, hf.text_config, Math.max(1, tWidth / 64), file),
-      layers: tLayers,
-      mlp: tFc1.shape[0],
-      eps: hf.text_config?.layer_norm_eps ?? 1e-5,
-      act: activation(hf.text_config?.hidden_act, file),
+      ...tower(tWidth, tLayers, tFc1, hf.text_config, file),
       context: tPos.shape[0],
       vocab: tTok.shape[0],
     },

@@ -4,6 +4,8 @@ export type { ImageDecoder, ImageDecodeOptions } from './image-decoder.js';
 export * from './pixels.js';
 export { uniqueId } from './unique-id.js';
 export { emptyFileProblem } from './empty-file.js';
+export { writeViaTemp } from './temp-write.js';
+export { pathExists, refuseOverwrite } from './no-overwrite.js';
 export { tidyMessage } from './tidy-message.js';
 export { CLASS_PRESETS, classPreset, type ClassPresetName } from './class-presets.js';
 export * from './features.js';

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { AcsegError, toAcsegError } from '@acseg/core';
 import { decode } from 'fast-png';
 import { readImageSize } from '@acseg/image-io';
-import { checkSameSize, type DatasetItem } from './dataset.js';
+import { checkSameSize, type Dataset, type DatasetItem, type DatasetProblem } from './dataset.js';
 
 /** A ground-truth label map: one class id per pixel (255 = void), row-major. */
 export interface LabelMap {
@@ -84,4 +84,29 @@ export async function loadCheckedLabel(item: DatasetItem, classes: number): Prom
   checkSameSize(label, await readImageSize(item.image, { autoOrient: false }), item);
   checkLabelRange(label, classes, item.label);
   return label;
+}
+
+/**
+ * A dataset whose ground truth is class-index PNGs read as they are (VOC, CamVid): 255 is void, every other value must
+ * be a class of `classNames`.
+ */
+export function indexPngDataset(
+  name: string,
+  split: string,
+  root: string,
+  classNames: readonly string[],
+  hasBackground: boolean,
+  checked: { items: DatasetItem[]; problems: DatasetProblem[] },
+): Dataset {
+  return {
+    name,
+    split,
+    root,
+    classNames: [...classNames],
+    ignoreIndex: 255,
+    hasBackground,
+    items: checked.items,
+    problems: checked.problems,
+    loadLabel: (item) => loadCheckedLabel(item, classNames.length),
+  };
 }

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '@acseg/report';
 
 /** The page's static files, shipped in the package's assets/ folder (beside src/ and dist/). */
 export const ASSET_FILES = ['index.html', 'explorer.css', 'explorer-data.js', 'explorer.js'] as const;
-const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
+export const ASSETS = fileURLToPath(new URL('../assets/', import.meta.url));
 
 /** Copies the page's files into `dir`; returns the path of its index.html. */
 export async function writeAssets(dir: string): Promise<string> {

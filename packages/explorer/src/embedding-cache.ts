@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { writeFileAtomic } from '@acseg/report';
+import { readFile } from 'node:fs/promises';
+import { HashedJsonCache } from './hashed-cache.js';
 import type { IndexMap } from './maps.js';
 
 const EMBEDDING_VERSION = 1;
@@ -11,13 +10,13 @@ const EMBEDDING_VERSION = 1;
  * decides them: the embedder's key (its component and model), the image file's bytes and the region map. A rebuild
  * embeds only new or changed images; `prune` removes the entries this build did not use.
  */
-export class EmbeddingCache {
-  hits = 0;
-  private readonly used = new Set<string>();
+export class EmbeddingCache extends HashedJsonCache {
   constructor(
-    private readonly dir: string,
+    dir: string,
     private readonly key: string,
-  ) {}
+  ) {
+    super(dir);
+  }
 
   private async name(source: string, regions: IndexMap): Promise<string | undefined> {
     const bytes = await readFile(source).catch(() => undefined);
@@ -26,20 +25,15 @@ export class EmbeddingCache {
     hash.update(JSON.stringify({ v: EMBEDDING_VERSION, key: this.key, w: regions.width, h: regions.height }));
     hash.update(regions.data);
     hash.update(bytes);
-    return `${hash.digest('hex').slice(0, 32)}.json`;
+    return HashedJsonCache.entryName(hash);
   }
 
   /** The embeddings saved for this image and region map, else computed by `make` and saved. */
   async get(source: string, regions: IndexMap, make: () => Promise<Map<number, Float32Array>>): Promise<Map<number, Float32Array>> {
     const name = await this.name(source, regions);
     if (!name) return make();
-    this.used.add(name);
-    const saved = await readFile(join(this.dir, name), 'utf8').then(
-      (t) => JSON.parse(t) as { r: number[]; dim: number; f32: string },
-      () => undefined,
-    );
+    const saved = await this.read<{ r: number[]; dim: number; f32: string }>(name);
     if (saved) {
-      this.hits++;
       const all = new Float32Array(new Uint8Array(Buffer.from(saved.f32, 'base64')).buffer);
       return new Map(saved.r.map((r, j) => [r, all.slice(j * saved.dim, (j + 1) * saved.dim)]));
     }
@@ -48,12 +42,7 @@ export class EmbeddingCache {
     const dim = rows[0]?.length ?? 0;
     const all = new Float32Array(rows.length * dim);
     rows.forEach((e, j) => all.set(e, j * dim));
-    await mkdir(this.dir, { recursive: true });
-    await writeFileAtomic(join(this.dir, name), JSON.stringify({ r: [...made.keys()], dim, f32: Buffer.from(all.buffer).toString('base64') }));
+    await this.write(name, { r: [...made.keys()], dim, f32: Buffer.from(all.buffer).toString('base64') });
     return made;
-  }
-
-  async prune(): Promise<void> {
-    for (const name of await readdir(this.dir).catch(() => [] as string[])) if (!this.used.has(name)) await rm(join(this.dir, name), { force: true });
   }
 }

@@ -2,43 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
 import { VOC_PALETTE } from '@acseg/report';
+import { conceptColor, decodeRle, rgb } from './page-helpers.js';
 import { embeddingFile, INDEX_FILE, pageFile, parseDataScript, type EmbeddingPage, type ExploreIndex, type PageImage } from './format.js';
-
-/** Concept colours: the page's (explorer-data.js), by region index. */
-export const CONCEPT_COLORS = [
-  '#e6194b',
-  '#3cb44b',
-  '#4363d8',
-  '#f58231',
-  '#911eb4',
-  '#46f0f0',
-  '#f032e6',
-  '#bcf60c',
-  '#fabebe',
-  '#008080',
-  '#e6beff',
-  '#9a6324',
-  '#fffac8',
-  '#800000',
-  '#aaffc3',
-  '#808000',
-  '#ffd8b1',
-  '#000075',
-  '#808080',
-  '#ffe119',
-];
-export const conceptColor = (r: number): string => CONCEPT_COLORS[r % CONCEPT_COLORS.length];
-const rgb = (hex: string) => [1, 3, 5].map((o) => parseInt(hex.slice(o, o + 2), 16));
-
-export function decodeRle(rle: readonly number[], n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (let k = 0; k < rle.length; k += 2) {
-    out.fill(rle[k], o, o + rle[k + 1]);
-    o += rle[k + 1];
-  }
-  return out;
-}
 
 /**
  * A stored map as an RGBA PNG (data URI) at the map's size: 'concepts'

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { AcsegError } from '@acseg/core';
 import { svgToPng } from '@acseg/image-io';
 import { writeFileAtomic } from '@acseg/report';
-import { ExploreData, conceptColor, escXml, mapPng } from './figure-parts.js';
+import { ExploreData, escXml, mapPng } from './figure-parts.js';
+import { conceptColor } from './page-helpers.js';
 import type { PageImage } from './format.js';
 
 export interface FigureOptions {

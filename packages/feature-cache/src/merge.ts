@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AcsegError, imageId, silentLogger, silentProgress, uniqueId, type Logger, type ProgressFactory } from '@acseg/core';
+import { AcsegError, imageId, refuseOverwrite, silentLogger, silentProgress, uniqueId, type Logger, type ProgressFactory } from '@acseg/core';
 import { CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, describeInfo, infoMismatch, parseIndex, type CacheIndex, type ImageEntry } from './format.js';
 import { lockCache } from './lock.js';
 import { FeatureCache } from './read.js';
@@ -88,17 +88,7 @@ export async function mergeFeatureCaches(opts: MergeFeatureCachesOptions): Promi
   if (!Number.isInteger(shardSize) || shardSize < 1) throw new AcsegError('BAD_CONFIG', `shardSize must be a positive integer, got ${shardSize}`);
   const maxBytes = opts.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES;
   const indexPath = join(out, INDEX_FILE);
-  if (
-    await stat(indexPath).then(
-      () => true,
-      () => false,
-    )
-  ) {
-    throw new AcsegError('BAD_INPUT', `${out} already holds a feature cache (${INDEX_FILE}); not overwriting it`, {
-      file: indexPath,
-      hint: `merge into another --out folder, or delete ${indexPath} first`,
-    });
-  }
+  await refuseOverwrite(out, INDEX_FILE, 'a feature cache', `merge into another --out folder, or delete ${indexPath} first`);
   const parts = await openParts(opts.parts);
   await mkdir(out, { recursive: true });
   const unlock = await lockCache(out);

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { AcsegError, type FeatureMap } from '@acseg/core';
+import { AcsegError, writeViaTemp, type FeatureMap } from '@acseg/core';
 import { safetensorsPieces, type TensorToWrite } from '@acseg/safetensors';
 import { CACHE_FORMAT, shardFileName, type CacheIndex, type ImageEntry } from './format.js';
 
@@ -145,8 +144,7 @@ export async function writePiecesAtomic(path: string, pieces: readonly Uint8Arra
   const hash = createHash('sha256');
   let bytes = 0;
   try {
-    const fh = await open(tmp, 'w');
-    try {
+    await writeViaTemp(path, tmp, async (fh) => {
       for (const p of pieces) {
         // The write runs off the JS thread: hash the piece meanwhile (it is not changed while written).
         const written = (async () => {
@@ -156,13 +154,8 @@ export async function writePiecesAtomic(path: string, pieces: readonly Uint8Arra
         bytes += p.byteLength;
         await written;
       }
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
+    });
   } catch (e) {
-    await rm(tmp, { force: true });
     throw new AcsegError('BAD_INPUT', `${path}: cannot write (${(e as Error).message})`, { file: path, cause: e });
   }
   return { sha256: hash.digest('hex'), bytes };

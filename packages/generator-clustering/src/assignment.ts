@@ -1,4 +1,5 @@
 import type { Points } from './points.js';
+import { clusterSums, dotAt } from './centres.js';
 
 /** How far above the best other cluster a patch's own cluster is lifted when its cosine disagrees with its label. */
 export const LABEL_MARGIN = 1e-3;
@@ -25,13 +26,7 @@ export interface SoftAssignment {
  */
 export function softAssignment(p: Points, labels: Int32Array, k: number): SoftAssignment {
   const { rows: n, cols: d, data: x } = p;
-  const c = new Float64Array(k * d);
-  const counts = new Int32Array(k);
-  for (let i = 0; i < n; i++) {
-    const l = labels[i];
-    counts[l]++;
-    for (let t = 0; t < d; t++) c[l * d + t] += x[i * d + t];
-  }
+  const { sums: c, counts } = clusterSums(p, labels, k);
   const cNorm = new Float64Array(k);
   for (let j = 0; j < k; j++) {
     let s = 0;
@@ -48,8 +43,7 @@ export function softAssignment(p: Points, labels: Int32Array, k: number): SoftAs
     for (let t = i * d; t < (i + 1) * d; t++) xn += x[t] * x[t];
     xn = Math.sqrt(xn);
     for (let j = 0; j < k; j++) {
-      let dot = 0;
-      for (let t = 0; t < d; t++) dot += x[i * d + t] * c[j * d + t];
+      const dot = dotAt(x, i * d, c, j * d, d);
       const den = xn * cNorm[j];
       S[i * k + j] = den > 0 ? dot / den : 0;
     }

@@ -54,3 +54,22 @@ export abstract class ClusteringGenerator implements ConceptGenerator {
     return { id: f.id, k, assignment: s.assignment, concepts: s.concepts };
   }
 }
+
+/** A generator that cuts at a fixed k (default 5) with its method and that method's own options; normalize and seed are the base's. */
+export abstract class FixedKGenerator<O extends object> extends ClusteringGenerator {
+  readonly k: number;
+  readonly options: O;
+  /** The clustering method: labels of the points in k clusters. */
+  protected abstract readonly method: (points: Points, k: number, options: O & { seed: number }) => { labels: Int32Array };
+
+  constructor(options: CommonOptions & { k?: number } & O = {} as O) {
+    super(options);
+    const { k = 5, normalize: _n, seed: _s, ...rest } = options;
+    this.k = k;
+    this.options = rest as O;
+  }
+
+  protected cluster(points: Points): Int32Array {
+    return this.method(points, Math.min(this.k, points.rows), { ...this.options, seed: this.seed }).labels;
+  }
+}

@@ -1,5 +1,5 @@
 import type { ComponentOptions } from '@acseg/core';
-import { ClusteringGenerator, type CommonOptions } from './base.js';
+import { ClusteringGenerator, FixedKGenerator, type CommonOptions } from './base.js';
 import { affinityPropagation, type AffinityPropagationOptions } from './affinity-propagation.js';
 import { kmeans, type KMeansOptions } from './kmeans.js';
 import { AGGLOMERATIVE_SCHEMA, AP_SCHEMA, KMEANS_SCHEMA, readOptions, SPECTRAL_SCHEMA } from './schemas.js';
@@ -13,48 +13,24 @@ export interface KMeansGeneratorOptions extends CommonOptions, Omit<KMeansOption
 }
 
 /** `--generator kmeans`: k-means++ and Lloyd, best of nInit, per image. */
-export class KMeansGenerator extends ClusteringGenerator {
+export class KMeansGenerator extends FixedKGenerator<Omit<KMeansOptions, 'seed'>> {
   readonly name = 'kmeans';
-  readonly k: number;
-  readonly options: Omit<KMeansOptions, 'seed'>;
-
-  constructor(options: KMeansGeneratorOptions = {}) {
-    super(options);
-    const { k = 5, normalize: _n, seed: _s, ...rest } = options;
-    this.k = k;
-    this.options = rest;
-  }
+  protected readonly method = kmeans;
 
   static fromOptions(options: ComponentOptions): KMeansGenerator {
     return new KMeansGenerator(readOptions(KMEANS_SCHEMA, options, 'kmeans'));
-  }
-
-  protected cluster(points: Points): Int32Array {
-    return kmeans(points, Math.min(this.k, points.rows), { ...this.options, seed: this.seed }).labels;
   }
 }
 
 export interface SpectralGeneratorOptions extends KMeansGeneratorOptions, AffinityOptions {}
 
 /** `--generator spectral`: normalized affinity, k leading eigenvectors, k-means on the rows. */
-export class SpectralGenerator extends ClusteringGenerator {
+export class SpectralGenerator extends FixedKGenerator<Omit<SpectralOptions, 'seed'>> {
   readonly name = 'spectral';
-  readonly k: number;
-  readonly options: Omit<SpectralOptions, 'seed'>;
-
-  constructor(options: SpectralGeneratorOptions = {}) {
-    super(options);
-    const { k = 5, normalize: _n, seed: _s, ...rest } = options;
-    this.k = k;
-    this.options = rest;
-  }
+  protected readonly method = spectralClustering;
 
   static fromOptions(options: ComponentOptions): SpectralGenerator {
     return new SpectralGenerator(readOptions(SPECTRAL_SCHEMA, options, 'spectral'));
-  }
-
-  protected cluster(points: Points): Int32Array {
-    return spectralClustering(points, Math.min(this.k, points.rows), { ...this.options, seed: this.seed }).labels;
   }
 }
 

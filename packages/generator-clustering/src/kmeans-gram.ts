@@ -1,5 +1,6 @@
 import type { KMeansResult } from './kmeans.js';
 import type { Points } from './points.js';
+import { recordNearest } from './centres.js';
 
 /**
  * The same Lloyd iterations as kmeans-lloyd.ts, with every centre kept as the
@@ -91,21 +92,7 @@ function assignGram(
     self[j] = s * inv;
   }
   let inertia = 0;
-  for (let i = 0; i < n; i++) {
-    let bestC = 0,
-      bestD = Infinity;
-    const gii = G[i * n + i];
-    for (let j = 0; j < k; j++) {
-      const dd = gii + self[j] - 2 * cross[j * n + i];
-      if (dd < bestD) {
-        bestD = dd;
-        bestC = j;
-      }
-    }
-    labels[i] = bestC;
-    dist[i] = Math.max(0, bestD);
-    inertia += dist[i];
-  }
+  for (let i = 0; i < n; i++) inertia += recordNearest(i, G[i * n + i], self, cross, i, n, labels, dist);
   return inertia;
 }
 

@@ -1,5 +1,6 @@
 import type { KMeansResult } from './kmeans.js';
 import type { Points } from './points.js';
+import { clusterSums, dotAt, recordNearest } from './centres.js';
 
 /** Assigns each point to its nearest centre; writes labels and squared distances, returns the inertia. */
 function assign(p: Points, xNorms: Float64Array, centers: Float64Array, k: number, labels: Int32Array, dist: Float64Array): number {
@@ -10,24 +11,11 @@ function assign(p: Points, xNorms: Float64Array, centers: Float64Array, k: numbe
     for (let t = c * d; t < (c + 1) * d; t++) s += centers[t] * centers[t];
     cNorms[c] = s;
   }
+  const dots = new Float64Array(k);
   let inertia = 0;
   for (let i = 0; i < n; i++) {
-    let bestC = 0,
-      bestD = Infinity;
-    const a = i * d;
-    for (let c = 0; c < k; c++) {
-      const b = c * d;
-      let dot = 0;
-      for (let t = 0; t < d; t++) dot += x[a + t] * centers[b + t];
-      const dd = xNorms[i] + cNorms[c] - 2 * dot;
-      if (dd < bestD) {
-        bestD = dd;
-        bestC = c;
-      }
-    }
-    labels[i] = bestC;
-    dist[i] = Math.max(0, bestD);
-    inertia += dist[i];
+    for (let c = 0; c < k; c++) dots[c] = dotAt(x, i * d, centers, c * d, d);
+    inertia += recordNearest(i, xNorms[i], cNorms, dots, 0, 1, labels, dist);
   }
   return inertia;
 }
@@ -35,13 +23,7 @@ function assign(p: Points, xNorms: Float64Array, centers: Float64Array, k: numbe
 /** Means of the clusters; empty clusters take the points farthest from their centres (sklearn). */
 function updateCenters(p: Points, labels: Int32Array, dist: Float64Array, k: number): Float64Array {
   const { rows: n, cols: d, data: x } = p;
-  const sums = new Float64Array(k * d);
-  const counts = new Int32Array(k);
-  for (let i = 0; i < n; i++) {
-    const c = labels[i];
-    counts[c]++;
-    for (let t = 0; t < d; t++) sums[c * d + t] += x[i * d + t];
-  }
+  const { sums, counts } = clusterSums(p, labels, k);
   const empty: number[] = [];
   for (let c = 0; c < k; c++) if (counts[c] === 0) empty.push(c);
   if (empty.length) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { writeViaTemp } from '@acseg/core';
 
 /** A temp name beside `path`; never the final name, so a killed write leaves no half file there. */
 export function tempPathFor(path: string): string {
@@ -12,21 +13,8 @@ export function isTempPath(name: string): boolean {
 }
 
 /** Small files (manifests, the hash memo): a temp file beside `path`, fsync, rename. Downloads stream through tempPathFor too. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = tempPathFor(path);
-  try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+export function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  return writeViaTemp(path, tempPathFor(path), (fh) => fh.writeFile(data));
 }
 
 export async function sha256File(path: string): Promise<string> {

@@ -1,27 +1,14 @@
-import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AcsegError } from '@acseg/core';
+import { AcsegError, writeViaTemp } from '@acseg/core';
 
 /** Folders this process has made (or found) for its writes; bounded by the folders a run writes into. */
 const made = new Set<string>();
 let temps = 0;
 
 /** Temp file beside the target, written whole and flushed to disk, then renamed over it. */
-async function writeThenRename(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.${temps++}.tmp`;
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(tmp, 'wx');
-    await fh.writeFile(data);
-    await fh.sync();
-    await fh.close();
-    fh = undefined;
-    await rename(tmp, path);
-  } catch (e) {
-    await fh?.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw e;
-  }
+function writeThenRename(path: string, data: string | Uint8Array): Promise<void> {
+  return writeViaTemp(path, `${path}.${process.pid}.${temps++}.tmp`, (fh) => fh.writeFile(data), 'wx');
 }
 
 /**

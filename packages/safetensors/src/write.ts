@@ -59,12 +59,16 @@ export function safetensorsPieces(tensors: Record<string, TensorToWrite>, metada
 
 /** Serializes tensors (sorted by name, as the reference implementation does) and string metadata. */
 export function serializeSafetensors(tensors: Record<string, TensorToWrite>, metadata: Record<string, string> = {}): Uint8Array {
-  const pieces = safetensorsPieces(tensors, metadata);
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.byteLength, 0));
-  let p = 0;
-  for (const piece of pieces) {
-    out.set(piece, p);
-    p += piece.byteLength;
+  return concatBytes(safetensorsPieces(tensors, metadata));
+}
+
+/** The parts one after the other in one new array (offset 0, its own buffer). */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.byteLength;
   }
   return out;
 }

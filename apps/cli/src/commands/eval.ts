@@ -12,7 +12,6 @@ import {
   type EvalReport,
   type MatchingMode,
 } from '@acseg/eval';
-import { writeEvalReport, writeFileAtomic } from '@acseg/report';
 import { checkOutDir } from '../check-out.js';
 import { chooseBackbone, ensureReady, interruptSignal } from '../components.js';
 import { cacheFeatures, TEMP_FEATURES } from '../feature-stage.js';
@@ -23,8 +22,10 @@ import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
 import { evalShard } from '../eval-shard.js';
+import { defaultClusters, writeReports } from '../eval-reports.js';
 import { resolveShard } from '../shard.js';
 import { shardOptions } from '../shard-job.js';
+import { backboneOptions, datasetOptions } from '../option-groups.js';
 
 type EvalArgs = GlobalArgs & {
   dataset: string;
@@ -52,11 +53,6 @@ type EvalArgs = GlobalArgs & {
   numShards?: number;
 };
 
-/** Default K of the k-means classifier: the dataset's classes (without background when there is one). */
-function defaultClusters(d: Dataset): number {
-  return d.hasBackground ? d.classNames.length - 1 : d.classNames.length;
-}
-
 /** The train split, for `use`; a failure says what it was needed for. */
 async function openTrainSplit(argv: EvalArgs, use: string): Promise<Dataset> {
   try {
@@ -76,14 +72,14 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     commandSpec('eval').usage,
     commandSpec('eval').describe,
     (a) =>
-      shardOptions(a)
-        .option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], describe: 'dataset layout (required)' })
-        .option('root', { type: 'string', describe: 'dataset root folder, e.g. VOCdevkit/VOC2012 (required)' })
-        .option('split', { type: 'string', default: 'val', describe: 'evaluated split' })
-        .option('train-split', { type: 'string', default: 'train', describe: 'split for k-NN memory banks and for training the ACG without a checkpoint' })
-        .option('backbone', { type: 'string' })
-        .option('model', { type: 'string', describe: 'backbone model name or .onnx path' })
-        .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
+      backboneOptions(
+        datasetOptions(
+          shardOptions(a),
+          { dataset: 'dataset layout (required)', root: 'dataset root folder, e.g. VOCdevkit/VOC2012 (required)', split: 'evaluated split' },
+          'val',
+        ).option('train-split', { type: 'string', default: 'train', describe: 'split for k-NN memory banks and for training the ACG without a checkpoint' }),
+        { model: 'backbone model name or .onnx path' },
+      )
         .option('generator', { type: 'string', describe: "concept generator (default: the config's, else the plugins' default)" })
         .option('classifier', {
           type: 'string',
@@ -264,12 +260,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
           ];
         }
         process.stdout.write(`${formatPaperTable(reports)}\n\n${formatPerClass(reports[0])}\n`);
-        for (const [i, r] of reports.entries()) {
-          const dir = reports.length > 1 ? join(out, `run-${i + 1}`) : out;
-          const files = await writeEvalReport(dir, r);
-          process.stdout.write(`report: ${files.html}\nmetrics: ${files.json}\n`);
-        }
-        await writeFileAtomic(join(out, 'table.md'), `${formatPaperTable(reports)}\n`);
+        process.stdout.write(`${(await writeReports(out, reports)).join('\n')}\n`);
         const skipped = reports.flatMap((r) => r.skipped);
         for (const s of skipped) session.log.warn(`skipped ${s.file ?? s.id}: ${s.reason}`);
         if (interrupt.signal.aborted) setStatus(EXIT.interrupted);

@@ -6,6 +6,7 @@ import { EXIT } from '../exit.js';
 import { retrievalEmbedding } from '../retrieval-embedding.js';
 import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
+import { backboneOptions, datasetOptions } from '../option-groups.js';
 
 type ExploreArgs = GlobalArgs & {
   run: string;
@@ -50,22 +51,24 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command(
     commandSpec('explore').usage,
     commandSpec('explore').describe,
-    (a) =>
-      a
+    (a) => {
+      const inputs = a
         .positional('run', { type: 'string', describe: 'output folder of acseg run or segment' })
         .option('out', { type: 'string', describe: 'folder for the explorer (default <run>/explore)' })
         .option('features', {
           type: 'string',
           describe: "feature cache of the run's images (run --features-cache, or acseg features); without it: no concept maps, no retrieval",
         })
-        .option('ground-truth', { type: 'string', describe: 'folder of ground-truth class-index PNGs named <id>.png (per-image IoU, grid column)' })
-        .option('dataset', {
-          type: 'string',
-          choices: ['voc', 'cocostuff27', 'camvid'],
-          describe: 'ground truth from this dataset, read as acseg eval reads it (with --root; the run was made on its images)',
-        })
-        .option('root', { type: 'string', describe: 'dataset root folder with --dataset' })
-        .option('split', { type: 'string', default: 'val', describe: 'dataset split with --dataset' })
+        .option('ground-truth', { type: 'string', describe: 'folder of ground-truth class-index PNGs named <id>.png (per-image IoU, grid column)' });
+      const drawing = datasetOptions(
+        inputs,
+        {
+          dataset: 'ground truth from this dataset, read as acseg eval reads it (with --root; the run was made on its images)',
+          root: 'dataset root folder with --dataset',
+          split: 'dataset split with --dataset',
+        },
+        'val',
+      )
         .option('seed', { type: 'number', default: 0, describe: 'seed of the concept maps (UMAP)' })
         .option('epochs', { type: 'number', default: 200, describe: 'UMAP epochs per image' })
         .option('maps', {
@@ -73,16 +76,15 @@ export function exploreCommand(y: Argv, setStatus: SetStatus): Argv {
           describe: 'concept maps (UMAP, 0.2-1 s an image) for at most N images, the first by id (default: all; they are cached for the next build)',
         })
         .option('figures', { type: 'boolean', default: false, describe: 'also write Figures 4, 5, 6 as SVG and PNG into <out>/figures' })
-        .option('image', { type: 'string', describe: 'image id of Figures 4 and 6 (default: the first with a concept map)' })
-        .option('backbone', {
-          type: 'string',
-          describe:
-            "region embeddings for retrieval from this backbone, as the k-NN classifier makes them (dino: the ViT on each region's masked crop); default: the backbone the feature cache records, else means of the cached patch features",
-        })
-        .option('model', { type: 'string', describe: 'backbone model with --backbone (name or .onnx path)' })
-        .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
+        .option('image', { type: 'string', describe: 'image id of Figures 4 and 6 (default: the first with a concept map)' });
+      return backboneOptions(drawing, {
+        backbone:
+          "region embeddings for retrieval from this backbone, as the k-NN classifier makes them (dino: the ViT on each region's masked crop); default: the backbone the feature cache records, else means of the cached patch features",
+        model: 'backbone model with --backbone (name or .onnx path)',
+      })
         .option('serve', { type: 'boolean', default: false, describe: 'serve the explorer on localhost until Ctrl-C' })
-        .option('port', { type: 'number', default: 0, describe: 'port for --serve (default: a free one)' }),
+        .option('port', { type: 'number', default: 0, describe: 'port for --serve (default: a free one)' });
+    },
     async (args) => {
       const argv = args as unknown as ExploreArgs;
       if (argv.dataset && argv.groundTruth)

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { AcsegError, describeSkip, imageId } from '@acseg/core';
+import { AcsegError, imageId } from '@acseg/core';
 import { importFeatures } from '@acseg/feature-cache';
 import { readImageSize } from '@acseg/image-io';
 import { checkOutDir } from '../check-out.js';
@@ -11,6 +11,8 @@ import { listImages } from '../images.js';
 import { Session, type GlobalArgs } from '../session.js';
 import type { SetStatus } from './index.js';
 import { requireOptions } from './required.js';
+import { cacheWriterOptions, cacheWriterSettings } from '../cache-writer.js';
+import { printSummary } from '../summary.js';
 
 const ARRAY_EXTENSIONS = new Set(['.npy', '.npz', '.safetensors']);
 
@@ -80,23 +82,24 @@ export function featuresImportCommand(setStatus: SetStatus): CommandModule {
     command: 'import <files..>',
     describe: 'turn features computed elsewhere (.npy, .npz, safetensors) into a feature cache (streamed, checked, resumable)',
     builder: (a: Argv) =>
-      a
-        .positional('files', { type: 'string', array: true, describe: '.npy / .npz / .safetensors files, or folders of them' })
-        .option('out', { type: 'string', describe: 'feature cache folder (required)' })
-        .option('ids', { type: 'string', describe: 'text file of image ids, one per line, for stacked arrays without ids of their own' })
-        .option('grid', { type: 'string', describe: 'patch grid HxW for [N, n, d] arrays whose n is not a square' })
-        .option('patch-size', { type: 'number', describe: "backbone patch size in pixels (16 for DINO ViT-S/16); else the files' patch_size" })
-        .option('cls', { type: 'string', describe: 'a stacked CLS array [N, d] in its own file (.npy), for one stacked features file' })
-        .option('attention', { type: 'string', describe: 'a stacked attention array [N, heads, n] or [N, heads, h, w] in its own file (.npy)' })
-        .option('cls-in-tokens', { type: 'boolean', describe: 'the token arrays are [.., 1 + n, d] with the CLS token first' })
-        .option('model', { type: 'string', default: 'imported', describe: "name recorded as the cache's model (a resumed import must give the same)" })
-        .option('images', {
-          type: 'string',
-          describe: "folder of the images: <id>.<ext> gives each image's size and is recorded as its source (overlays, region embeddings later)",
-        })
-        .option('image-size', { type: 'string', describe: 'WxH of every original image (default: grid × patch size)' })
-        .option('shard-size', { type: 'number', default: 256, describe: 'images per shard file' })
-        .option('flush-seconds', { type: 'number', default: 30, describe: 'write finished images at least this often' }),
+      cacheWriterOptions(
+        a
+          .positional('files', { type: 'string', array: true, describe: '.npy / .npz / .safetensors files, or folders of them' })
+          .option('out', { type: 'string', describe: 'feature cache folder (required)' })
+          .option('ids', { type: 'string', describe: 'text file of image ids, one per line, for stacked arrays without ids of their own' })
+          .option('grid', { type: 'string', describe: 'patch grid HxW for [N, n, d] arrays whose n is not a square' })
+          .option('patch-size', { type: 'number', describe: "backbone patch size in pixels (16 for DINO ViT-S/16); else the files' patch_size" })
+          .option('cls', { type: 'string', describe: 'a stacked CLS array [N, d] in its own file (.npy), for one stacked features file' })
+          .option('attention', { type: 'string', describe: 'a stacked attention array [N, heads, n] or [N, heads, h, w] in its own file (.npy)' })
+          .option('cls-in-tokens', { type: 'boolean', describe: 'the token arrays are [.., 1 + n, d] with the CLS token first' })
+          .option('model', { type: 'string', default: 'imported', describe: "name recorded as the cache's model (a resumed import must give the same)" })
+          .option('images', {
+            type: 'string',
+            describe: "folder of the images: <id>.<ext> gives each image's size and is recorded as its source (overlays, region embeddings later)",
+          })
+          .option('image-size', { type: 'string', describe: 'WxH of every original image (default: grid × patch size)' }),
+        'write finished images at least this often',
+      ),
     handler: async (args) => {
       const argv = args as unknown as ImportArgs;
       const session = await Session.open(argv);
@@ -122,17 +125,12 @@ export function featuresImportCommand(setStatus: SetStatus): CommandModule {
           imageSize: size && { width: size[0], height: size[1] },
           imageFor: argv.images ? (id) => byId.get(id) : undefined,
           sizeOf: (path) => readImageSize(path),
-          shardSize: argv.shardSize,
-          flushSeconds: argv.flushSeconds,
-          progress: session.progress,
-          log: session.log,
-          signal: interrupt.signal,
+          ...cacheWriterSettings(argv, session, interrupt.signal),
         });
-        const lines = [
+        printSummary(
           `feature cache ${out}: ${r.total} images (${r.written} imported now, ${r.resumed} already there, ${r.skipped.length} skipped); grid ${r.layout.grid.h}×${r.layout.grid.w}, dim ${r.layout.dim}, patch ${r.info.patchSize}`,
-        ];
-        for (const s of r.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
-        process.stdout.write(`${lines.join('\n')}\n`);
+          r.skipped,
+        );
         if (r.skipped.length) setStatus(EXIT.failure);
       } finally {
         interrupt.dispose();

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { describeSkip } from '@acseg/core';
 import { writeFeatureCache } from '@acseg/feature-cache';
 import { checkOutDir } from '../check-out.js';
 import { chooseBackbone, interruptSignal } from '../components.js';
@@ -11,29 +10,30 @@ import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
 import { featuresImportCommand } from './features-import.js';
 import { listRoot, planShard, shardOptions } from '../shard-job.js';
+import { backboneOptions, datasetOptions } from '../option-groups.js';
+import { cacheWriterOptions, cacheWriterSettings } from '../cache-writer.js';
+import { printSummary } from '../summary.js';
 import { openDataset } from '@acseg/eval';
 
 export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
   return y.command(
     commandSpec('features').usage,
     commandSpec('features').describe,
-    (a) =>
-      shardOptions(a.command(featuresImportCommand(setStatus)))
-        .option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
-        .option('model', { type: 'string', describe: 'backbone model (name or .onnx path)' })
-        .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
-        .option('images', { type: 'string', describe: 'folder of images (or use --dataset/--root/--split)' })
-        .option('dataset', { type: 'string', choices: ['voc', 'cocostuff27', 'camvid'], describe: 'a dataset split instead of a folder' })
-        .option('root', { type: 'string', describe: 'dataset root (with --dataset)' })
-        .option('split', { type: 'string', default: 'train', describe: 'dataset split (with --dataset)' })
-        .option('out', { type: 'string', describe: 'feature cache folder (required)' })
-        .option('shard-size', { type: 'number', default: 256, describe: 'images per shard file' })
-        .option('flush-seconds', {
-          type: 'number',
-          default: 30,
-          describe: 'write finished images at least this often (a killed run loses at most this much work)',
-        })
-        .option('batch-size', { type: 'number', describe: 'images per backbone call' }),
+    (a) => {
+      const backbone = backboneOptions(shardOptions(a.command(featuresImportCommand(setStatus))), {
+        backbone: 'backbone name (default: dino when a DINO model is available, else handcrafted)',
+        model: 'backbone model (name or .onnx path)',
+      }).option('images', { type: 'string', describe: 'folder of images (or use --dataset/--root/--split)' });
+      const dataset = datasetOptions(
+        backbone,
+        { dataset: 'a dataset split instead of a folder', root: 'dataset root (with --dataset)', split: 'dataset split (with --dataset)' },
+        'train',
+      ).option('out', { type: 'string', describe: 'feature cache folder (required)' });
+      return cacheWriterOptions(dataset, 'write finished images at least this often (a killed run loses at most this much work)').option('batch-size', {
+        type: 'number',
+        describe: 'images per backbone call',
+      });
+    },
     async (argv) => {
       const session = await Session.open(argv as GlobalArgs);
       session.checkNames({ backbone: argv.backbone });
@@ -53,17 +53,12 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
           backbone,
           images: job.images,
           out: job.out,
-          shardSize: argv.shardSize,
-          flushSeconds: argv.flushSeconds,
-          progress: session.progress,
-          log: session.log,
-          signal: interrupt.signal,
+          ...cacheWriterSettings(argv, session, interrupt.signal),
         });
-        const lines = [
+        printSummary(
           `feature cache ${job.shard ? job.out : argv.out}: ${r.total} images (${r.written} computed now, ${r.resumed} already there, ${r.skipped.length} skipped)${job.shard ? `; ${job.describe()}` : ''}`,
-        ];
-        for (const s of r.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
-        process.stdout.write(`${lines.join('\n')}\n`);
+          r.skipped,
+        );
         if (interrupt.signal.aborted) setStatus(EXIT.interrupted);
         else if (r.skipped.length) setStatus(EXIT.failure);
       } finally {

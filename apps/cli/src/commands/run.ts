@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { AcsegError, SegmentationPipeline, describeSkip } from '@acseg/core';
+import { AcsegError, SegmentationPipeline } from '@acseg/core';
 import { checkOutDir } from '../check-out.js';
 import { DEFAULT_CLASS_PRESET, classNamesFrom, describePreset } from '../classes.js';
 import { chooseBackbone, ensureReady, interruptSignal } from '../components.js';
@@ -16,12 +16,14 @@ import { requireOptions } from './required.js';
 import { listRoot, planShard, shardOptions } from '../shard-job.js';
 import { frozenForShard } from '../shard-classifier.js';
 import { checkFitOnly, fitOnly } from '../fit-only.js';
+import { backboneOptions } from '../option-groups.js';
+import { printSummary } from '../summary.js';
 
 export function componentOptions<T>(a: Argv<T>) {
-  return a
-    .option('backbone', { type: 'string', describe: 'backbone name (default: dino when a DINO model is available, else handcrafted)' })
-    .option('model', { type: 'string', describe: 'backbone model: a name (dino-vits16, ...) or an .onnx path' })
-    .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
+  return backboneOptions(a, {
+    backbone: 'backbone name (default: dino when a DINO model is available, else handcrafted)',
+    model: 'backbone model: a name (dino-vits16, ...) or an .onnx path',
+  })
     .option('generator', { type: 'string', describe: "concept generator (default: the config's, else the plugins' default; `acseg plugins list` shows them)" })
     .option('checkpoint', { type: 'string', describe: 'generator checkpoint folder (acg); without one the ACG is trained on the images first' })
     .option('k', { type: 'number', describe: 'prototypes / clusters per image (paper: 5)' })
@@ -234,11 +236,10 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
         `classifier ${created!.name} state saved to ${argv.saveClassifier} (give it to shards with --set ${created!.name}.checkpoint=${argv.saveClassifier})`,
       );
     }
-    const lines = [
+    printSummary(
       `segmented ${writer.written} of ${todo.length} images${kept.length ? ` (${kept.length} more kept from an earlier run)` : ''} with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${index})`,
-    ];
-    for (const s of writer.skipped) lines.push(`  skipped ${describeSkip(s.source, s.message)}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+      writer.skipped,
+    );
     if (summary.interrupted) {
       keepFeatures = true;
       return EXIT.interrupted;

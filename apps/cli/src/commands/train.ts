@@ -13,6 +13,7 @@ import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
 import { addSchemaFlags, schemaFlagValues } from '../schema-flags.js';
+import { backboneOptions } from '../option-groups.js';
 
 /** Flags of `train` itself; the generator's own options (its schema) become the rest. */
 const OWNED = new Set(['generator', 'features', 'images', 'backbone', 'model', 'out', 'resume', 'force', 'checkpoint']);
@@ -32,13 +33,13 @@ export async function trainCommand(y: Argv, _setStatus: SetStatus, raw: readonly
     commandSpec('train').describe,
     (a) =>
       addSchemaFlags(
-        a
-          .option('generator', { type: 'string', describe: "generator to train (default: the config's, else the plugins' default)" })
-          .option('features', { type: 'string', describe: 'feature cache made by `acseg features` (preferred: computed once)' })
-          .option('images', { type: 'string', describe: 'folder of images (features computed in memory first)' })
-          .option('backbone', { type: 'string', describe: 'backbone for --images' })
-          .option('model', { type: 'string', describe: 'backbone model for --images: a name (dino-vits16, ...) or an .onnx path' })
-          .option('image-size', { type: 'string', describe: 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size' })
+        backboneOptions(
+          a
+            .option('generator', { type: 'string', describe: "generator to train (default: the config's, else the plugins' default)" })
+            .option('features', { type: 'string', describe: 'feature cache made by `acseg features` (preferred: computed once)' })
+            .option('images', { type: 'string', describe: 'folder of images (features computed in memory first)' }),
+          { backbone: 'backbone for --images', model: 'backbone model for --images: a name (dino-vits16, ...) or an .onnx path' },
+        )
           .option('out', { type: 'string', describe: 'checkpoint folder (required)' })
           .option('resume', { type: 'string', describe: 'checkpoint folder to continue from (no value: the --out folder)' })
           .option('force', { type: 'boolean', describe: 'start over when --out holds a checkpoint, replacing it' }),

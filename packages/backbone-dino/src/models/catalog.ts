@@ -30,33 +30,35 @@ const VITB = { dim: 768, heads: 12 };
 const ONNX_FILES = ['onnx/model.onnx', 'config.json'] as const;
 const ST_FILES = ['model.safetensors', 'config.json'] as const;
 
-function onnxModel(size: 's' | 'b', patch: 8 | 16): DinoModel {
-  return {
-    name: `dino-vit${size}${patch}`,
-    repo: `Xenova/dino-vit${size}${patch}`,
-    files: ONNX_FILES,
-    layout: 'hub-onnx',
-    family: 'dino',
-    registers: 0,
-    patchSize: patch,
-    ...(size === 's' ? VITS : VITB),
-    description: `DINO ViT-${size.toUpperCase()}/${patch}, ONNX export (Xenova)`,
-  };
+type Arch = Pick<DinoModel, 'family' | 'registers' | 'patchSize' | 'dim' | 'heads' | 'defaultInputSize' | 'gated'>;
+
+/** A ViT ONNX export as published on the Hub (`exporter`: who made it). */
+function exportModel(name: string, repo: string, arch: Arch, what: string, exporter: string): DinoModel {
+  return { name, repo, files: ONNX_FILES, layout: 'hub-onnx', ...arch, description: `${what}, ONNX export (${exporter})` };
 }
 
-function weightsModel(size: 's' | 'b', patch: 8 | 16): DinoModel {
+/** The official weights of `facebook/<hubName>`, converted to ONNX after download. */
+function officialModel(hubName: string, arch: Arch, what: string): DinoModel {
   return {
-    name: `facebook/dino-vit${size}${patch}`,
-    repo: `facebook/dino-vit${size}${patch}`,
+    name: `facebook/${hubName}`,
+    repo: `facebook/${hubName}`,
     files: ST_FILES,
     layout: 'safetensors',
     convert,
-    family: 'dino',
-    registers: 0,
-    patchSize: patch,
-    ...(size === 's' ? VITS : VITB),
-    description: `DINO ViT-${size.toUpperCase()}/${patch}, official weights (safetensors), converted to ONNX after download`,
+    ...arch,
+    description: `${what}, official weights (safetensors), converted to ONNX after download`,
   };
+}
+
+const dinoArch = (size: 's' | 'b', patch: 8 | 16): Arch => ({ family: 'dino', registers: 0, patchSize: patch, ...(size === 's' ? VITS : VITB) });
+const dinoWhat = (size: 's' | 'b', patch: 8 | 16) => `DINO ViT-${size.toUpperCase()}/${patch}`;
+
+function onnxModel(size: 's' | 'b', patch: 8 | 16): DinoModel {
+  return exportModel(`dino-vit${size}${patch}`, `Xenova/dino-vit${size}${patch}`, dinoArch(size, patch), dinoWhat(size, patch), 'Xenova');
+}
+
+function weightsModel(size: 's' | 'b', patch: 8 | 16): DinoModel {
+  return officialModel(`dino-vit${size}${patch}`, dinoArch(size, patch), dinoWhat(size, patch));
 }
 
 const DINOV3_LICENCE = 'the DINOv3 License';
@@ -73,23 +75,8 @@ function dinov2Models(size: 's' | 'b', registers: boolean): DinoModel[] {
   const hubName = `dinov2-${registers ? 'with-registers-' : ''}${SIZE_WORD[size]}`;
   const what = `DINOv2${registers ? ' with registers' : ''} ViT-${size.toUpperCase()}/14`;
   return [
-    {
-      name: `dinov2${registers ? '-reg' : ''}-vit${size}14`,
-      repo: registers ? `onnx-community/${hubName}` : `Xenova/${hubName}`,
-      files: ONNX_FILES,
-      layout: 'hub-onnx',
-      ...arch,
-      description: `${what}, ONNX export (Transformers.js)`,
-    },
-    {
-      name: `facebook/${hubName}`,
-      repo: `facebook/${hubName}`,
-      files: ST_FILES,
-      layout: 'safetensors',
-      convert,
-      ...arch,
-      description: `${what}, official weights (safetensors), converted to ONNX after download`,
-    },
+    exportModel(`dinov2${registers ? '-reg' : ''}-vit${size}14`, registers ? `onnx-community/${hubName}` : `Xenova/${hubName}`, arch, what, 'Transformers.js'),
+    officialModel(hubName, arch, what),
   ];
 }
 
@@ -105,25 +92,7 @@ function dinov3Models(size: 's' | 'b'): DinoModel[] {
   };
   const hubName = `dinov3-vit${size}16-pretrain-lvd1689m`;
   const what = `DINOv3 ViT-${size.toUpperCase()}/16 (LVD-1689M)`;
-  return [
-    {
-      name: `dinov3-vit${size}16`,
-      repo: `onnx-community/${hubName}-ONNX`,
-      files: ONNX_FILES,
-      layout: 'hub-onnx',
-      ...arch,
-      description: `${what}, ONNX export (Transformers.js)`,
-    },
-    {
-      name: `facebook/${hubName}`,
-      repo: `facebook/${hubName}`,
-      files: ST_FILES,
-      layout: 'safetensors',
-      convert,
-      ...arch,
-      description: `${what}, official weights (safetensors), converted to ONNX after download`,
-    },
-  ];
+  return [exportModel(`dinov3-vit${size}16`, `onnx-community/${hubName}-ONNX`, arch, what, 'Transformers.js'), officialModel(hubName, arch, what)];
 }
 
 /** The models this plugin declares, by name. The paper uses DINO ViT-S/8 and ViT-S/16 (§4.1); DINOv2 and DINOv3 are newer backbones. */

@@ -1,5 +1,6 @@
 import { onnx, type OnnxModel, type OnnxValueInfo } from '@acseg/onnx-graph';
 import protobuf from 'protobufjs/minimal.js';
+import { concatBytes } from '@acseg/safetensors';
 
 /** Field numbers from onnx.proto: ModelProto.graph = 7, GraphProto.output = 12. */
 const MODEL_GRAPH_FIELD = 7;
@@ -48,26 +49,16 @@ export function locateGraph(bytes: Uint8Array): { headerStart: number; start: nu
 export function appendGraphOutputs(bytes: Uint8Array, outputs: readonly OnnxValueInfo[]): Uint8Array {
   const extra: Uint8Array[] = outputs.map((vi) => {
     const body = onnx.ValueInfoProto.encode(onnx.ValueInfoProto.create(vi)).finish();
-    return concat([fieldHeader(GRAPH_OUTPUT_FIELD, body.length), body]);
+    return concatBytes([fieldHeader(GRAPH_OUTPUT_FIELD, body.length), body]);
   });
-  return appendToGraph(bytes, concat(extra));
+  return appendToGraph(bytes, concatBytes(extra));
 }
 
 /** Appends raw serialized fields to the graph payload of a ModelProto, rewriting only the graph's length prefix. */
 export function appendToGraph(bytes: Uint8Array, fields: Uint8Array): Uint8Array {
   const { headerStart, start, end } = locateGraph(bytes);
   const header = fieldHeader(MODEL_GRAPH_FIELD, end - start + fields.length);
-  return concat([bytes.subarray(0, headerStart), header, bytes.subarray(start, end), fields, bytes.subarray(end)]);
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((a, b) => a + b.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes([bytes.subarray(0, headerStart), header, bytes.subarray(start, end), fields, bytes.subarray(end)]);
 }
 
 /**

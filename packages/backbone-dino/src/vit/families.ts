@@ -32,20 +32,28 @@ export interface FamilyNames {
   marker: string;
 }
 
+/** Names DINO (ViTModel) and DINOv2 share: transformers' ViT embeddings and encoder layout. */
+const TRANSFORMERS_VIT = {
+  cls: 'embeddings.cls_token',
+  pos: 'embeddings.position_embeddings',
+  registers: 'embeddings.register_tokens',
+  patch: 'embeddings.patch_embeddings.projection',
+  norm: 'layernorm',
+  block: (i: number) => `encoder.layer.${i}.`,
+};
+const TRANSFORMERS_ATTENTION = {
+  q: 'attention.attention.query',
+  k: 'attention.attention.key',
+  v: 'attention.attention.value',
+  o: 'attention.output.dense',
+};
+
 export const FAMILY_NAMES: Readonly<Record<VitFamily, FamilyNames>> = {
   dino: {
-    cls: 'embeddings.cls_token',
-    pos: 'embeddings.position_embeddings',
-    registers: 'embeddings.register_tokens',
-    patch: 'embeddings.patch_embeddings.projection',
-    norm: 'layernorm',
-    block: (i) => `encoder.layer.${i}.`,
+    ...TRANSFORMERS_VIT,
     parts: {
       norm1: 'layernorm_before',
-      q: 'attention.attention.query',
-      k: 'attention.attention.key',
-      v: 'attention.attention.value',
-      o: 'attention.output.dense',
+      ...TRANSFORMERS_ATTENTION,
       norm2: 'layernorm_after',
       fc1: 'intermediate.dense',
       fc2: 'output.dense',
@@ -53,18 +61,10 @@ export const FAMILY_NAMES: Readonly<Record<VitFamily, FamilyNames>> = {
     marker: 'encoder.layer.0.layernorm_before.weight',
   },
   dinov2: {
-    cls: 'embeddings.cls_token',
-    pos: 'embeddings.position_embeddings',
-    registers: 'embeddings.register_tokens',
-    patch: 'embeddings.patch_embeddings.projection',
-    norm: 'layernorm',
-    block: (i) => `encoder.layer.${i}.`,
+    ...TRANSFORMERS_VIT,
     parts: {
       norm1: 'norm1',
-      q: 'attention.attention.query',
-      k: 'attention.attention.key',
-      v: 'attention.attention.value',
-      o: 'attention.output.dense',
+      ...TRANSFORMERS_ATTENTION,
       ls1: 'layer_scale1.lambda1',
       norm2: 'norm2',
       fc1: 'mlp.fc1',

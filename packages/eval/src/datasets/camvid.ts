@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { CLASS_PRESETS } from '@acseg/core';
 import { checkItems, readIdList, requireDir, type Dataset, type OpenOptions } from '../dataset.js';
-import { loadCheckedLabel } from '../label.js';
+import { indexPngDataset } from '../label.js';
 
 /** CamVid, SegNet's 11 classes (index = grey value of the annotation PNG; 255 = void; core's `camvid` preset). */
 export const CAMVID_CLASSES: string[] = [...CLASS_PRESETS.camvid];
@@ -24,21 +24,11 @@ export async function openCamVid(root: string, options: OpenOptions = {}): Promi
     const png = join(images, `${id}.png`);
     return existsSync(jpg) || !existsSync(png) ? jpg : png;
   };
-  const { items, problems } = checkItems(
+  const checked = checkItems(
     ids.map((id) => ({ id, image: imageOf(id), label: join(labels, `${id}.png`) })),
     'CamVid',
     split,
     root,
   );
-  return {
-    name: 'camvid',
-    split,
-    root,
-    classNames: [...CAMVID_CLASSES],
-    ignoreIndex: 255,
-    hasBackground: false,
-    items,
-    problems,
-    loadLabel: (item) => loadCheckedLabel(item, CAMVID_CLASSES.length),
-  };
+  return indexPngDataset('camvid', split, root, CAMVID_CLASSES, false, checked);
 }

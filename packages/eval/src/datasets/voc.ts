@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { CLASS_PRESETS } from '@acseg/core';
 import { checkItems, readIdList, requireDir, type Dataset, type OpenOptions } from '../dataset.js';
-import { loadCheckedLabel } from '../label.js';
+import { indexPngDataset } from '../label.js';
 
 /** PASCAL VOC 2012 class names, index = palette index of SegmentationClass (core's `voc` preset). */
 export const VOC_CLASSES: string[] = [...CLASS_PRESETS.voc];
@@ -19,21 +19,11 @@ export async function openVoc(root: string, options: OpenOptions = {}): Promise<
   const labels = requireDir(root, 'SegmentationClass', 'VOC 2012', VOC_HINT);
   const lists = requireDir(root, join('ImageSets', 'Segmentation'), 'VOC 2012', VOC_HINT);
   const ids = await readIdList(join(lists, `${split}.txt`), 'VOC 2012', `splits are the .txt files in ${lists}`);
-  const { items, problems } = checkItems(
+  const checked = checkItems(
     ids.map((id) => ({ id, image: join(images, `${id}.jpg`), label: join(labels, `${id}.png`) })),
     'VOC 2012',
     split,
     root,
   );
-  return {
-    name: 'voc',
-    split,
-    root,
-    classNames: [...VOC_CLASSES],
-    ignoreIndex: 255,
-    hasBackground: true,
-    items,
-    problems,
-    loadLabel: (item) => loadCheckedLabel(item, VOC_CLASSES.length),
-  };
+  return indexPngDataset('voc', split, root, VOC_CLASSES, true, checked);
 }

@@ -2,8 +2,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { imageSource, silentLogger, silentProgress, type FeatureResult, type ImageDecoder } from '@acseg/core';
-import { removeTempDirs, tempDir } from '@acseg/core/testing';
+import { silentLogger, silentProgress, type FeatureResult } from '@acseg/core';
+import { countingDecoder, removeTempDirs, tempDir } from '@acseg/core/testing';
 import { createImageDecoder } from '@acseg/image-io';
 import plugin from './plugin.js';
 
@@ -18,13 +18,7 @@ describe('the run decoder (services.images)', () => {
       .toFile(big);
     const empty = join(dir, 'empty.jpg');
     await writeFile(empty, Buffer.alloc(0));
-    const inner = createImageDecoder();
-    const seen: string[] = [];
-    const images: ImageDecoder = {
-      maxPixels: inner.maxPixels,
-      decode: (image, o) => (seen.push(imageSource(image, o?.index)), inner.decode(image, o)),
-      size: (path) => inner.size(path),
-    };
+    const { decoder: images, seen } = countingDecoder(createImageDecoder());
     const services = { log: silentLogger, progress: silentProgress, cacheDir: dir, verbose: false, images };
     const b = await plugin.backbones!.handcrafted.create({ maxPixels: 2999 }, services);
     const out: FeatureResult[] = [];

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { imageSource, silentLogger, silentProgress, type ImageDecoder } from '@acseg/core';
-import { removeTempDirs, tempDir } from '@acseg/core/testing';
+import { silentLogger, silentProgress } from '@acseg/core';
+import { countingDecoder, removeTempDirs, tempDir } from '@acseg/core/testing';
 import { createImageDecoder } from '@acseg/image-io';
 import type { ClipClassifier } from './classifier.js';
 import plugin from './plugin.js';
@@ -23,13 +23,7 @@ describe('the run decoder (services.images)', () => {
     await sharp({ create: { width: 30, height: 20, channels: 3, background: { r: 200, g: 90, b: 0 } } })
       .png()
       .toFile(small);
-    const inner = createImageDecoder({ maxPixels: 2999 });
-    const seen: string[] = [];
-    const images: ImageDecoder = {
-      maxPixels: inner.maxPixels,
-      decode: (image, o) => (seen.push(imageSource(image, o?.index)), inner.decode(image, o)),
-      size: (path) => inner.size(path),
-    };
+    const { decoder: images, seen } = countingDecoder(createImageDecoder({ maxPixels: 2999 }));
     const services = { log: silentLogger, progress: silentProgress, cacheDir: dir, verbose: false, images };
     const clip = (await plugin.classifiers!.clip.create({ model: modelDir, textCache: false }, services)) as ClipClassifier;
     const [dense] = await clip.denseFeatures([small]);

@@ -6,6 +6,7 @@
 export { describeBackbone, type BackboneKit } from './describe-backbone.js';
 export { describeGenerator, type GeneratorKit } from './describe-generator.js';
 export { describeClassifier, type ClassifierKit } from './describe-classifier.js';
+export { countingDecoder } from './counting-decoder.js';
 export { expectAcsegError } from './expect-acseg-error.js';
 export { tempDir, removeTempDirs } from './temp-dirs.js';
 export { fakeBackbone, axisGenerator, sizeClassifier } from './pipeline-fakes.js';

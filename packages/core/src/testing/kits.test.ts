@@ -1,7 +1,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FeatureMap } from '../features.js';
 import { assignmentToRegions } from '../regions.js';
-import { axisGenerator, describeBackbone, describeClassifier, describeGenerator, fakeBackbone, removeTempDirs, sizeClassifier, tempDir } from './index.js';
+import type { ImageDecoder } from '../image-decoder.js';
+import {
+  axisGenerator,
+  countingDecoder,
+  describeBackbone,
+  describeClassifier,
+  describeGenerator,
+  fakeBackbone,
+  removeTempDirs,
+  sizeClassifier,
+  tempDir,
+} from './index.js';
 import { existsSync } from 'node:fs';
 
 afterAll(removeTempDirs);
@@ -38,5 +49,18 @@ describe('tempDir', () => {
     expect(existsSync(a) && existsSync(b)).toBe(true);
     removeTempDirs();
     expect(existsSync(a) || existsSync(b)).toBe(false);
+  });
+});
+
+describe('countingDecoder', () => {
+  it('records each decoded source in call order and forwards to the decoder it wraps', async () => {
+    const image = { width: 1, height: 1, data: new Uint8Array([1, 2, 3]), id: 'px', source: 'px.png' };
+    const inner: ImageDecoder = { maxPixels: 7, decode: async () => image, size: async () => ({ width: 1, height: 1 }) };
+    const { decoder, seen } = countingDecoder(inner);
+    expect(decoder.maxPixels).toBe(7);
+    expect(await decoder.decode('a.jpg')).toBe(image);
+    await decoder.decode(image, { index: 3 });
+    expect(await decoder.size('b.jpg')).toEqual({ width: 1, height: 1 });
+    expect(seen).toEqual(['a.jpg', 'px.png']);
   });
 });

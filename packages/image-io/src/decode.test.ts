@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync, crc32 } from 'node:zlib';
@@ -152,6 +152,24 @@ describe('one wording for every file the decoder refuses: "<file>: <problem>", B
 
   it('a truncated JPEG is named as such (libvips says where it ends)', async () => {
     expect((await failure(decodeImage(f('cut.jpg')))).message).toMatch(/premature end of JPEG/);
+  });
+
+  it('a file over 32 MiB is left to libvips to stream, and decodes to the same pixels as its small twin', async () => {
+    // The same PNG with 33 MiB of trailing bytes after IEND (a decoder stops at IEND): too big to read at once.
+    const small = await readFile(f('pattern.png'));
+    await writeFile(f('padded.png'), Buffer.concat([small, Buffer.alloc(33 * 1024 * 1024)]));
+    const a = await decodeImage(f('pattern.png'));
+    const b = await decodeImage(f('padded.png'));
+    expect([b.width, b.height]).toEqual([a.width, a.height]);
+    expect(Buffer.from(b.data).equals(Buffer.from(a.data))).toBe(true);
+    expect(Buffer.from(a.data).equals(Buffer.from(pattern(20, 12).data))).toBe(true);
+  });
+
+  it('a folder is refused as a file that is not an image, naming it', async () => {
+    await mkdir(f('folder.jpg'), { recursive: true });
+    const e = await failure(decodeImage(f('folder.jpg')));
+    expect(e.code).toBe('BAD_IMAGE');
+    expect(e.message.startsWith(`${f('folder.jpg')}: not a readable image`)).toBe(true);
   });
 });
 

@@ -1,4 +1,5 @@
 import { AcsegError, checkImagePixels, imageId, imageSource, isRgbImage, resolveMaxPixels, type ImageInput, type RgbImage } from '@acseg/core';
+import { open, type FileHandle } from 'node:fs/promises';
 import { imageError, undecodableImage, unreadableImage } from './errors.js';
 import { resizeRgb, type ResizeKernel } from './resize.js';
 import { sharpLib } from './sharp.js';
@@ -26,10 +27,15 @@ export interface DecodeOptions {
  * cheap enough for 100 000 images. Throws the decoder's BAD_IMAGE for a missing, empty or foreign file.
  */
 export async function readImageSize(path: string, options: { autoOrient?: boolean } = {}): Promise<{ width: number; height: number }> {
+  return headerSize(path, path, options);
+}
+
+/** The header's size of `path`, read from `bytes` (the file read once) or from the file itself. */
+async function headerSize(path: string, bytes: string | Buffer, options: { autoOrient?: boolean }): Promise<{ width: number; height: number }> {
   const sharp = await sharpLib();
   let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
-    meta = await sharp(path, { failOn: 'truncated', limitInputPixels: false }).metadata();
+    meta = await sharp(bytes, { failOn: 'truncated', limitInputPixels: false }).metadata();
   } catch (e) {
     throw unreadableImage(path, e);
   }
@@ -57,12 +63,13 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
     return r ? resizeRgb(input, r.width, r.height, r.kernel) : input;
   }
   const autoOrient = options.autoOrient !== false;
-  const { width, height } = await readImageSize(input, { autoOrient });
+  const bytes = await readSmallFile(input);
+  const { width, height } = await headerSize(input, bytes, { autoOrient });
   checkImagePixels(source, width, height, maxPixels, input);
   const sharp = await sharpLib();
   try {
     // libvips enforces the same limit while decoding, in case the header understates the size.
-    let pipeline = sharp(input, { failOn: 'truncated', limitInputPixels: maxPixels });
+    let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels });
     if (autoOrient) pipeline = pipeline.rotate();
     const r = options.resize;
     if (r) pipeline = pipeline.resize(r.width, r.height, { fit: 'fill', kernel: r.kernel });
@@ -73,5 +80,34 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length), id: imageId(input, index), source };
   } catch (e) {
     throw undecodableImage(source, e, input);
+  }
+}
+
+/** Files up to this size are read once, for the header and the pixels; larger ones are left to libvips to stream. */
+const READ_ONCE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * The file's bytes when it is small enough to hold (libvips then parses one buffer: ~1.5 ms less a photo than opening
+ * the file twice, for the header and for the pixels), else its path. Anything but a readable regular file is left to
+ * the path, so that its error is worded as before.
+ */
+async function readSmallFile(path: string): Promise<string | Buffer> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(path, 'r');
+    const st = await handle.stat();
+    if (!st.isFile() || st.size === 0 || st.size > READ_ONCE_BYTES) return path;
+    const bytes = Buffer.allocUnsafe(st.size);
+    let read = 0;
+    while (read < st.size) {
+      const { bytesRead } = await handle.read(bytes, read, st.size - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return read === st.size ? bytes : path;
+  } catch {
+    return path;
+  } finally {
+    await handle?.close();
   }
 }

@@ -65,31 +65,40 @@ export function resizeNormalize(img: Raster, size: number | { height: number; wi
   const inH = y1 - y0;
   const tx = bilinearAATaps(outW, inW);
   const ty = bilinearAATaps(outH, inH);
+  // Typed arrays in locals: V8 then keeps them in registers through the inner loops (about 2× faster than reading
+  // them through the objects on every tap). Sums run in the same order either way, so the floats are unchanged.
+  const data = img.data;
+  const xStart = tx.start,
+    xCount = tx.count,
+    xw = tx.w,
+    xMax = tx.maxCount;
   // Horizontal pass: inH rows × outW columns × 3 channels.
-  const tmp = new Float32Array(inH * outW * 3);
+  const rowLen = outW * 3;
+  const tmp = new Float32Array(inH * rowLen);
   const stride = img.width * 3;
   for (let y = 0; y < inH; y++) {
     const row = (y0 + y) * stride + x0 * 3;
+    let t = y * rowLen;
     for (let x = 0; x < outW; x++) {
       let r = 0,
         g = 0,
         b = 0;
-      const s = row + tx.start[x] * 3;
-      const wo = x * tx.maxCount;
-      for (let j = 0; j < tx.count[x]; j++) {
-        const wt = tx.w[wo + j];
-        const p = s + j * 3;
-        r += wt * img.data[p];
-        g += wt * img.data[p + 1];
-        b += wt * img.data[p + 2];
+      let p = row + xStart[x] * 3;
+      const wo = x * xMax;
+      const n = xCount[x];
+      for (let j = 0; j < n; j++, p += 3) {
+        const wt = xw[wo + j];
+        r += wt * data[p];
+        g += wt * data[p + 1];
+        b += wt * data[p + 2];
       }
-      const t = (y * outW + x) * 3;
-      tmp[t] = r;
-      tmp[t + 1] = g;
-      tmp[t + 2] = b;
+      tmp[t++] = r;
+      tmp[t++] = g;
+      tmp[t++] = b;
     }
   }
-  // Vertical pass, then normalize: (v/255 - mean) / std.
+  // Vertical pass, a whole row at a time (each output pixel still sums its taps in order, from 0, in doubles), then
+  // normalize: (v/255 - mean) / std.
   const plane = outH * outW;
   const sr = 1 / (255 * IMAGENET_STD[0]),
     sg = 1 / (255 * IMAGENET_STD[1]),
@@ -97,23 +106,25 @@ export function resizeNormalize(img: Raster, size: number | { height: number; wi
   const mr = IMAGENET_MEAN[0] / IMAGENET_STD[0],
     mg = IMAGENET_MEAN[1] / IMAGENET_STD[1],
     mb = IMAGENET_MEAN[2] / IMAGENET_STD[2];
+  const acc = new Float64Array(rowLen);
+  const yStart = ty.start,
+    yCount = ty.count,
+    yw = ty.w,
+    yMax = ty.maxCount;
   for (let y = 0; y < outH; y++) {
-    const wo = y * ty.maxCount;
-    for (let x = 0; x < outW; x++) {
-      let r = 0,
-        g = 0,
-        b = 0;
-      for (let j = 0; j < ty.count[y]; j++) {
-        const wt = ty.w[wo + j];
-        const t = ((ty.start[y] + j) * outW + x) * 3;
-        r += wt * tmp[t];
-        g += wt * tmp[t + 1];
-        b += wt * tmp[t + 2];
-      }
-      const o = offset + y * outW + x;
-      out[o] = r * sr - mr;
-      out[o + plane] = g * sg - mg;
-      out[o + 2 * plane] = b * sb - mb;
+    acc.fill(0);
+    const wo = y * yMax;
+    const n = yCount[y];
+    for (let j = 0; j < n; j++) {
+      const wt = yw[wo + j];
+      const src = (yStart[y] + j) * rowLen;
+      for (let i = 0; i < rowLen; i++) acc[i] += wt * tmp[src + i];
+    }
+    let o = offset + y * outW;
+    for (let i = 0; i < rowLen; i += 3, o++) {
+      out[o] = acc[i] * sr - mr;
+      out[o + plane] = acc[i + 1] * sg - mg;
+      out[o + 2 * plane] = acc[i + 2] * sb - mb;
     }
   }
 }

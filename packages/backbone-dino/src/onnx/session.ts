@@ -41,7 +41,14 @@ export class VitSession {
    * factory (default: one of this backbone's own, logging to `log`).
    */
   static async create(model: VitModelFile, provider: ProviderChoice | undefined, log: Logger, sessions?: SessionFactory): Promise<VitSession> {
-    const s = await onnxSessions(sessions, { device: provider, log }).create(model.bytes, { device: provider, owner: 'backbone-dino', file: model.file });
+    const s = await onnxSessions(sessions, { device: provider, log }).create(model.bytes, {
+      device: provider,
+      owner: 'backbone-dino',
+      file: model.file,
+      // No busy-waiting between operators: decoding the next batch, the ACG and the outputs need those cores (the
+      // bare session measured the same with or without: bench/throughput.ts).
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    });
     return new VitSession(s, model, `onnxruntime ${s.provider}`);
   }
 

@@ -14,11 +14,11 @@ function checkMap(what: string, classMap: Uint8Array, width: number, height: num
   }
 }
 
-const SIGNATURE = Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10);
+export const SIGNATURE = Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10);
 const PLTE = Uint8Array.from(VOC_PALETTE.flatMap((c) => [c[0], c[1], c[2]]));
 
 /** One PNG chunk: length, type, data, CRC of type and data. */
-function chunk(type: string, data: Uint8Array): Buffer {
+export function chunk(type: string, data: Uint8Array): Buffer {
   const out = Buffer.alloc(12 + data.length);
   out.writeUInt32BE(data.length, 0);
   out.write(type, 4, 'latin1');

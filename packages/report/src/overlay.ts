@@ -1,7 +1,8 @@
 import { AcsegError, imageSource, type ImageInput, type RgbImage } from '@acseg/core';
-import { decodeImage, encodePng } from '@acseg/image-io';
+import { decodeImage } from '@acseg/image-io';
 import { writeFileAtomic } from './atomic.js';
 import { VOC_PALETTE } from './palette.js';
+import { encodeRgbPng } from './rgb-png.js';
 
 export interface OverlayOptions {
   /** Weight of the class colour: out = round((1 − α)·image + α·colour). Default 0.5. */
@@ -43,12 +44,9 @@ export function blendOverlay(image: RgbImage, classMap: Uint8Array, options: Ove
   return out;
 }
 
-/**
- * An overlay's PNG: zlib level 2 rather than libvips' default 6, half the time for a file ~7 % larger (measured on
- * CamVid frames); the pixels are the same.
- */
-export function encodeOverlayPng(blended: Uint8Array, width: number, height: number): Promise<Buffer> {
-  return encodePng({ width, height, data: blended }, { compressionLevel: 2 });
+/** An overlay's PNG (see encodeRgbPng: under half libvips' time at zlib level 2, a smaller file, the same pixels). */
+export function encodeOverlayPng(blended: Uint8Array, width: number, height: number): Uint8Array {
+  return encodeRgbPng(blended, width, height);
 }
 
 /**

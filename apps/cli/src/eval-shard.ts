@@ -47,6 +47,8 @@ export interface EvalShardOptions {
   signal?: AbortSignal;
   /** Decode once (see @acseg/eval's `SegmentSplitOptions.decode`). */
   decode?: boolean;
+  /** Decoded images alive at once at most (--max-decoded). */
+  maxDecoded?: number;
 }
 
 /** This shard's items of a split, by path relative to the dataset root (every machine splits it the same way). */
@@ -116,7 +118,16 @@ export async function evalShard(o: EvalShardOptions): Promise<string> {
   const trainDone = !train || (await complete(trainFile, train.mine.length));
   if (valDone && trainDone) return `${describe}: already prepared in ${dir}`;
   session.log.info(describe);
-  const common = { backbone: o.backbone, generator: o.generator, context, log: session.log, progress: session.progress, signal: o.signal, decode: o.decode };
+  const common = {
+    backbone: o.backbone,
+    generator: o.generator,
+    context,
+    log: session.log,
+    progress: session.progress,
+    signal: o.signal,
+    decode: o.decode,
+    maxDecoded: o.maxDecoded,
+  };
   const lines: string[] = [];
   if (train && !trainDone) {
     const t = await prepareSplit({ ...common, dataset: partOf(o.train!, train.mine, shard), digester: o.classifier, labelled: true });

@@ -42,6 +42,8 @@ export interface SegmentSplitOptions {
    * (a feature cache) and nothing else needs them: then nothing is decoded.
    */
   decode?: boolean;
+  /** With `decode`: at most this many decoded images alive at once (the pipeline's `maxDecoded`, default 24). */
+  maxDecoded?: number;
 }
 
 function skipOf(log: Logger, item: DatasetItem, e: unknown): SkippedItem {
@@ -69,7 +71,7 @@ export async function* segmentItems(options: SegmentSplitOptions): AsyncGenerato
   const { dataset, log } = options;
   const pipeline = new SegmentationPipeline(
     { backbone: options.backbone, generator: options.generator, log, progress: options.progress },
-    { batchSize: options.batchSize, decode: options.decode ?? true },
+    { batchSize: options.batchSize, decode: options.decode ?? true, maxDecoded: options.maxDecoded },
   );
   const chunk = Math.max(1, options.batchSize ?? 16) * 4;
   for (const p of dataset.problems) yield { ok: false, skipped: { id: p.id, file: p.error.file, reason: p.error.message } };

@@ -59,6 +59,8 @@ export interface ProtocolOptions {
   signal?: AbortSignal;
   /** Decode once (default true; see `SegmentSplitOptions.decode`): false for a feature cache whose images nothing reads. */
   decode?: boolean;
+  /** Decoded images alive at once at most (see `SegmentSplitOptions.maxDecoded`; default 24). */
+  maxDecoded?: number;
 }
 
 export const DEFAULT_SEEDS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -109,6 +111,7 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
     signal: options.signal,
     context: quiet,
     decode: options.decode,
+    maxDecoded: options.maxDecoded,
   };
   const step = Math.max(1, options.batchSize ?? 16);
   const nSamples = options.samples ?? 8;

@@ -37,7 +37,16 @@ export async function evaluateKnnRetrieval(
   const { ks = [1, 5], knnFactory, ...rest } = options;
   const log = rest.log ?? silentLogger;
   const progress = rest.progress ?? silentProgress;
-  const common = { backbone: rest.backbone, generator: rest.generator, batchSize: rest.batchSize, log, progress, signal: rest.signal, decode: rest.decode };
+  const common = {
+    backbone: rest.backbone,
+    generator: rest.generator,
+    batchSize: rest.batchSize,
+    log,
+    progress,
+    signal: rest.signal,
+    decode: rest.decode,
+    maxDecoded: rest.maxDecoded,
+  };
   let { prepared, trainPrepared } = rest;
   // The first K's classifier digests both splits, then evaluates its K; a
   // classifier without digests gets both splits held in memory instead.

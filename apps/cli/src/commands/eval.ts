@@ -25,7 +25,7 @@ import { evalShard } from '../eval-shard.js';
 import { defaultClusters, writeReports } from '../eval-reports.js';
 import { resolveShard } from '../shard.js';
 import { shardOptions } from '../shard-job.js';
-import { backboneOptions, datasetOptions } from '../option-groups.js';
+import { backboneOptions, checkMaxDecoded, datasetOptions, decodeOptions } from '../option-groups.js';
 
 type EvalArgs = GlobalArgs & {
   dataset: string;
@@ -49,6 +49,7 @@ type EvalArgs = GlobalArgs & {
   featuresCache?: string;
   features?: string;
   trainFeatures?: string;
+  maxDecoded?: number;
   shard?: string;
   numShards?: number;
 };
@@ -74,7 +75,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
     (a) =>
       backboneOptions(
         datasetOptions(
-          shardOptions(a),
+          shardOptions(decodeOptions(a)),
           { dataset: 'dataset layout (required)', root: 'dataset root folder, e.g. VOCdevkit/VOC2012 (required)', split: 'evaluated split' },
           'val',
         ).option('train-split', { type: 'string', default: 'train', describe: 'split for k-NN memory banks and for training the ACG without a checkpoint' }),
@@ -128,6 +129,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       // The protocol follows what the classifier declares it needs, not its name.
       const needs = session.spec('classifier', argv.classifier).needs ?? {};
       requireOptions('eval', argv, ['dataset', 'root']);
+      const maxDecoded = checkMaxDecoded(argv.maxDecoded);
       if (argv.limit !== undefined && !(Number.isInteger(argv.limit) && argv.limit >= 1)) {
         throw new AcsegError('BAD_CONFIG', `--limit ${argv.limit}: give a whole number ≥ 1 (the first N items of the split)`, {
           hint: 'see acseg eval --help',
@@ -183,6 +185,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
             input: `--dataset ${argv.dataset} --split ${argv.split}`,
             signal: interrupt.signal,
             decode,
+            maxDecoded,
           });
           process.stdout.write(`${line}\n`);
         } finally {
@@ -237,7 +240,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
         }
         // The table row says what ran: the paper's name only for the ACG.
         const method = argv.method ?? `${session.spec('generator', argv.generator).methodName ?? generator.name} (${backbone.name})`;
-        const common = { dataset, backbone, generator, log: session.log, progress: session.progress, signal: interrupt.signal, method, decode };
+        const common = { dataset, backbone, generator, log: session.log, progress: session.progress, signal: interrupt.signal, method, decode, maxDecoded };
         let reports: EvalReport[];
         if (needs.memoryBank) {
           reports = await evaluateKnnRetrieval({

@@ -16,11 +16,11 @@ import { requireOptions } from './required.js';
 import { listRoot, planShard, shardOptions } from '../shard-job.js';
 import { frozenForShard } from '../shard-classifier.js';
 import { checkFitOnly, fitOnly } from '../fit-only.js';
-import { backboneOptions } from '../option-groups.js';
+import { backboneOptions, checkMaxDecoded, decodeOptions } from '../option-groups.js';
 import { printSummary } from '../summary.js';
 
 export function componentOptions<T>(a: Argv<T>) {
-  return backboneOptions(a, {
+  return backboneOptions(decodeOptions(a), {
     backbone: 'backbone name (default: dino when a DINO model is available, else handcrafted)',
     model: 'backbone model: a name (dino-vits16, ...) or an .onnx path',
   })
@@ -66,6 +66,7 @@ type RunArgs = GlobalArgs & {
   clusters?: number;
   featuresCache?: string;
   features?: string;
+  maxDecoded?: number;
   shard?: string;
   numShards?: number;
   saveClassifier?: string;
@@ -87,6 +88,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   session.checkNames({ backbone: argv.backbone, generator: generatorName, classifier: classifierName });
   requireOptions(withClassifier ? 'run' : 'segment', argv, argv.features ? ['out'] : ['images', 'out']);
   checkOutDir(argv.out);
+  const maxDecoded = checkMaxDecoded(argv.maxDecoded);
   const input = argv.features ? await openFeaturesInput(session, { ...argv, features: argv.features }) : undefined;
   const all = input?.images ?? listImages(argv.images);
   // With --shard (or a scheduler's array variables): this shard's part of the sorted list, into <out>/part-i-of-N.
@@ -145,7 +147,10 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   try {
     // Everything the parts need from each other, and the classifier's own files, before any training or extraction.
     // Decode once: the outputs draw every image, so each is decoded before its features and that decode serves all.
-    let pipeline = new SegmentationPipeline({ backbone, generator, classifier, classNames, log: session.log, progress: session.progress }, { decode: true });
+    let pipeline = new SegmentationPipeline(
+      { backbone, generator, classifier, classNames, log: session.log, progress: session.progress },
+      { decode: true, maxDecoded },
+    );
     await pipeline.check();
     // Features once, on disk, when they are needed twice: to train the ACG first, or for a classifier that must see
     // every image before labelling one (two passes). Otherwise the images stream straight through.

@@ -13,7 +13,8 @@ import { silentLogger } from '@acseg/core';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DinoBackbone } from '../src/backbone.js';
+// The built backbone: its resizes run on worker threads, which TypeScript sources cannot start (npm run build first).
+import { DinoBackbone } from '../dist/backbone.js';
 import { buildVitOnnx } from '../src/onnx/build-vit.js';
 import { describeVitModel } from '../src/onnx/describe.js';
 import { VitSession } from '../src/onnx/session.js';

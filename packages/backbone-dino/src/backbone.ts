@@ -19,7 +19,7 @@ import {
 import { createImageDecoder } from '@acseg/image-io';
 import { resolve } from 'node:path';
 import { decodeImage, type DecodedImage } from './image/decode.js';
-import { resizeNormalize } from './image/resize.js';
+import { ResizePool } from './image/resize-pool.js';
 import { loadVitModel } from './load-model.js';
 import { VitSession, type ProviderChoice, type VitOutputs } from './onnx/session.js';
 import { inputShape, type InputShape } from './onnx/build-vit.js';
@@ -46,12 +46,21 @@ export interface DinoBackboneOptions {
   maxPixels?: number;
   /** The run's image decoder (`services.images`); default: @acseg/image-io's. */
   images?: ImageDecoder;
+  /** Worker threads resizing images while the ViT runs (default: one less than the cores, one or two; 0: the calling thread). */
+  resizeWorkers?: number;
   log?: Logger;
 }
 
+/** One input of a batch: what its feature map names (decoded), or the error. */
+interface BatchItem {
+  index: number;
+  input: ImageInput;
+  image?: DecodedImage;
+  error?: AcsegError;
+}
+
 interface Prepared {
-  /** One entry per input of the batch: decoded, or the error. */
-  items: Array<{ index: number; input: ImageInput; image?: DecodedImage; error?: AcsegError }>;
+  items: Array<Omit<BatchItem, 'image'> & { image?: Omit<DecodedImage, 'data'> }>;
   pixels: Float32Array;
   count: number;
 }
@@ -68,7 +77,11 @@ export class DinoBackbone implements Backbone {
     private readonly features: 'tokens' | 'keys',
     private readonly maxPixels: number,
     private readonly images: ImageDecoder,
+    private readonly resizeWorkers?: number,
   ) {}
+
+  /** Started on the first batch. */
+  private resizer?: ResizePool;
 
   static async load(opts: DinoBackboneOptions): Promise<DinoBackbone> {
     const log = opts.log ?? silentLogger;
@@ -155,16 +168,17 @@ export class DinoBackbone implements Backbone {
       ...(model.family ? { family: model.family } : {}),
       registers: R,
     };
-    return new DinoBackbone(info, session, batchSize, features, maxPixels, opts.images ?? createImageDecoder());
+    return new DinoBackbone(info, session, batchSize, features, maxPixels, opts.images ?? createImageDecoder(), opts.resizeWorkers);
   }
 
   private get shape(): InputShape {
     return { height: this.info.inputHeight!, width: this.info.inputWidth! };
   }
 
-  private async prepare(inputs: readonly ImageInput[], start: number): Promise<Prepared> {
+  /** A batch's inputs decoded (sharp, on libvips' threads), each with its image or its error. */
+  private decodeBatch(inputs: readonly ImageInput[], start: number): Promise<BatchItem[]> {
     const { height: H, width: W } = this.shape;
-    const items = await Promise.all(
+    return Promise.all(
       inputs.map(async (input, j) => {
         const index = start + j;
         try {
@@ -187,22 +201,51 @@ export class DinoBackbone implements Backbone {
         }
       }),
     );
-    const ok = items.filter((it) => it.image);
-    const pixels = new Float32Array(ok.length * 3 * H * W);
-    ok.forEach((it, k) => resizeNormalize(it.image!, this.shape, pixels, k * 3 * H * W));
-    return { items, pixels, count: ok.length };
+  }
+
+  /**
+   * A decoded batch resized and normalized into one input tensor. The resizes are handed to the pool's workers at
+   * once (before the caller blocks in the ViT's `run`); the decoded pixels are not kept.
+   */
+  private resizeBatch(items: readonly BatchItem[]): Promise<Prepared> {
+    const { height: H, width: W } = this.shape;
+    const resizer = (this.resizer ??= new ResizePool(this.resizeWorkers));
+    const jobs = items.map((it) =>
+      it.image
+        ? resizer.resize(it.image, H, W).catch((e: unknown) => {
+            it.error = toAcsegError(e, 'BAD_IMAGE', { file: typeof it.input === 'string' ? it.input : undefined, message: it.image!.source });
+            return undefined;
+          })
+        : Promise.resolve(undefined),
+    );
+    return Promise.all(jobs).then((resized) => {
+      const ok = resized.filter((p): p is Float32Array => p !== undefined);
+      const pixels = new Float32Array(ok.length * 3 * H * W);
+      ok.forEach((p, k) => pixels.set(p, k * 3 * H * W));
+      const out = items.map(({ image, ...rest }, j) =>
+        image && resized[j]
+          ? { ...rest, image: { id: image.id, source: image.source, width: image.width, height: image.height, original: image.original } }
+          : rest,
+      );
+      return { items: out, pixels, count: ok.length };
+    });
   }
 
   async *extract(images: readonly ImageInput[]): AsyncIterable<FeatureResult> {
     const B = this.batchSize;
     const starts: number[] = [];
     for (let s = 0; s < images.length; s += B) starts.push(s);
-    const prep = (i: number) => this.prepare(images.slice(starts[i], starts[i] + B), starts[i]);
-    let next: Promise<Prepared> | undefined = starts.length ? prep(0) : undefined;
+    const decode = (i: number) => (i < starts.length ? this.decodeBatch(images.slice(starts[i], starts[i] + B), starts[i]) : undefined);
+    // Two stages ahead of the ViT: batch i + 1 is resized on worker threads and batch i + 2 decoded on libvips'
+    // threads while batch i runs (onnxruntime-node's `run` holds the JavaScript thread: anything left for this
+    // thread would wait for it).
+    let decoding = [decode(0), decode(1)];
+    let next: Promise<Prepared> | undefined = decoding[0]?.then((items) => this.resizeBatch(items));
     for (let i = 0; i < starts.length; i++) {
       const cur: Prepared = await next!;
-      // Decode the next batch (libvips threads) while this one runs.
-      next = i + 1 < starts.length ? prep(i + 1) : undefined;
+      const following = decoding[1];
+      next = following ? this.resizeBatch(await following) : undefined;
+      decoding = [following, decode(i + 2)];
       let out: VitOutputs | undefined;
       if (cur.count > 0) out = await this.session.run(cur.pixels, cur.count, this.shape, { attention: true, keys: this.features === 'keys' });
       let k = 0;
@@ -216,7 +259,7 @@ export class DinoBackbone implements Backbone {
     }
   }
 
-  private featureMap(out: VitOutputs, b: number, image: DecodedImage): FeatureMap {
+  private featureMap(out: VitOutputs, b: number, image: Omit<DecodedImage, 'data'>): FeatureMap {
     const { dim: d, tokens: n1 } = out;
     // Token layout [CLS, R registers, patches]: registers are dropped, and the
     // CLS→patch attention is attn[h, 0, 1+R:] (patches only, as the paper's background step needs).
@@ -275,6 +318,8 @@ export class DinoBackbone implements Backbone {
   }
 
   async dispose(): Promise<void> {
+    await this.resizer?.dispose();
+    this.resizer = undefined;
     await this.session.dispose();
   }
 }

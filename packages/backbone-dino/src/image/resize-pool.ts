@@ -26,14 +26,9 @@ export class ResizePool {
       const worker = new Worker(new URL('./resize-worker.js', import.meta.url));
       const slot: Slot = { worker, pending: 0 };
       worker.on('message', (m: ResizeReply) => this.settle(m));
-      worker.on('error', (e) => {
-        for (const [seq, w] of this.waiting) {
-          if (w.slot !== slot) continue;
-          this.waiting.delete(seq);
-          w.reject(e);
-        }
-        slot.pending = 0;
-      });
+      // A worker that fails or exits is dropped: its jobs fail, later ones go to the others (or this thread).
+      worker.on('error', (e) => this.drop(slot, e));
+      worker.on('exit', (code) => this.drop(slot, new Error(`backbone-dino: a resize worker exited (code ${code})`)));
       worker.unref();
       this.slots.push(slot);
     }
@@ -44,15 +39,24 @@ export class ResizePool {
     return this.slots.length;
   }
 
+  /** The workers, for tests that stop one. */
+  get workers(): readonly Worker[] {
+    return this.slots.map((s) => s.worker);
+  }
+
   /** The image resized to height × width and normalized, channel-first (3·H·W floats). */
   resize(image: Raster, height: number, width: number): Promise<Float32Array> {
-    if (!this.slots.length) {
-      return Promise.resolve().then(() => {
-        const pixels = new Float32Array(3 * height * width);
-        resizeNormalize(image, { height, width }, pixels);
-        return pixels;
-      });
-    }
+    const here = () => {
+      const pixels = new Float32Array(3 * height * width);
+      resizeNormalize(image, { height, width }, pixels);
+      return pixels;
+    };
+    if (!this.slots.length) return Promise.resolve().then(here);
+    // A job whose worker died is done here (a resize that throws here too fails for this image only).
+    return this.post(image, height, width).catch(here);
+  }
+
+  private post(image: Raster, height: number, width: number): Promise<Float32Array> {
     const slot = this.slots.reduce((a, b) => (b.pending < a.pending ? b : a));
     const seq = this.seq++;
     // A worker with work keeps the process alive until it answers.
@@ -64,6 +68,17 @@ export class ResizePool {
       this.waiting.set(seq, { slot, resolve, reject });
       slot.worker.postMessage({ seq, image: raster, height, width } satisfies ResizeRequest);
     });
+  }
+
+  private drop(slot: Slot, e: Error): void {
+    const at = this.slots.indexOf(slot);
+    if (at < 0) return;
+    this.slots.splice(at, 1);
+    for (const [seq, w] of this.waiting) {
+      if (w.slot !== slot) continue;
+      this.waiting.delete(seq);
+      w.reject(e);
+    }
   }
 
   private settle(m: ResizeReply): void {

@@ -1,5 +1,5 @@
 import { AcsegError, checkImagePixels, imageId, imageSource, isRgbImage, resolveMaxPixels, type ImageInput, type RgbImage } from '@acseg/core';
-import { open, type FileHandle } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { imageError, undecodableImage, unreadableImage } from './errors.js';
 import { resizeRgb, type ResizeKernel } from './resize.js';
 import { sharpLib } from './sharp.js';
@@ -92,22 +92,10 @@ const READ_ONCE_BYTES = 32 * 1024 * 1024;
  * the path, so that its error is worded as before.
  */
 async function readSmallFile(path: string): Promise<string | Buffer> {
-  let handle: FileHandle | undefined;
   try {
-    handle = await open(path, 'r');
-    const st = await handle.stat();
-    if (!st.isFile() || st.size === 0 || st.size > READ_ONCE_BYTES) return path;
-    const bytes = Buffer.allocUnsafe(st.size);
-    let read = 0;
-    while (read < st.size) {
-      const { bytesRead } = await handle.read(bytes, read, st.size - read, read);
-      if (bytesRead === 0) break;
-      read += bytesRead;
-    }
-    return read === st.size ? bytes : path;
+    const st = await stat(path);
+    return st.isFile() && st.size > 0 && st.size <= READ_ONCE_BYTES ? await readFile(path) : path;
   } catch {
     return path;
-  } finally {
-    await handle?.close();
   }
 }

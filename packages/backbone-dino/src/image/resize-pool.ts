@@ -26,7 +26,7 @@ export class ResizePool {
       const worker = new Worker(new URL('./resize-worker.js', import.meta.url));
       const slot: Slot = { worker, pending: 0 };
       worker.on('message', (m: ResizeReply) => this.settle(m));
-      // A worker that fails or exits is dropped: its jobs fail, later ones go to the others (or this thread).
+      // A worker that fails or exits is dropped: its jobs and later ones go to the others (or this thread).
       worker.on('error', (e) => this.drop(slot, e));
       worker.on('exit', (code) => this.drop(slot, new Error(`backbone-dino: a resize worker exited (code ${code})`)));
       worker.unref();

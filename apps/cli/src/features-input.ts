@@ -66,7 +66,7 @@ export async function openFeaturesInput(
     },
     imageOf: (seg) => {
       if (typeof seg.image !== 'string' || existsSync(resolve(seg.image))) return seg.image;
-      const { width, height } = seg.regions;
+      const { width, height } = seg.features.imageSize;
       return { width, height, data: new Uint8Array(width * height * 3).fill(GREY), id: seg.id };
     },
     close: async () => {

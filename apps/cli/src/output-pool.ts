@@ -33,14 +33,14 @@ export class OutputPool {
     }
   }
 
-  /** Writes one image's outputs; the job's region map moves to the worker (it is unusable here afterwards). */
+  /** Writes one image's outputs; the job's region map, if made, moves to the worker (it is unusable here afterwards). */
   write(out: string, job: OutputJob): Promise<GalleryItem> {
     if (!this.workers.length) return Promise.resolve().then(() => writeImageOutputs(out, outputsInput(job)));
     const seq = this.seq++;
     const worker = this.workers[seq % this.workers.length];
-    const labels = job.regions.labels;
-    // Moved rather than copied when it is a whole buffer of its own (as the pipeline makes it).
-    const moved = labels.byteOffset === 0 && labels.byteLength === labels.buffer.byteLength ? [labels.buffer as ArrayBuffer] : [];
+    const labels = 'labels' in job.regions ? job.regions.labels : undefined;
+    // Moved rather than copied when it is a whole buffer of its own (as assignmentToRegions makes it).
+    const moved = labels && labels.byteOffset === 0 && labels.byteLength === labels.buffer.byteLength ? [labels.buffer as ArrayBuffer] : [];
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
       worker.postMessage({ seq, out, job } satisfies OutputRequest, moved);

@@ -1,5 +1,5 @@
 import type { ImageOutputsInput } from '@acseg/report';
-import { classMap, regionBoxes, type ImageInput, type RegionLabel, type RegionMap } from '@acseg/core';
+import { assignmentToRegions, classMap, regionBoxes, type ImageInput, type RegionLabel, type RegionMap, type UpsampleInput } from '@acseg/core';
 
 /**
  * What an output worker needs of one segmented image: the region map and labels rather than the class map, region
@@ -10,7 +10,8 @@ export interface OutputJob {
   id: string;
   source: string;
   image: ImageInput;
-  regions: RegionMap;
+  /** The region map, or (not made yet: deferredRegions) what to make it from, here. */
+  regions: RegionMap | { deferred: UpsampleInput };
   labels?: RegionLabel[];
   classNames?: readonly string[];
   backbone: string;
@@ -21,16 +22,25 @@ export interface OutputJob {
 /** Region index per pixel as 8 bits (255 = none), for `<id>.regions.png`. */
 function regionMapOf(regions: RegionMap): Uint8Array {
   const map = new Uint8Array(regions.labels.length);
-  for (let p = 0; p < map.length; p++) map[p] = Math.min(255, regions.labels[p]);
+  // Under 256 regions every index fits a byte: a native conversion, the same bytes as clamping each.
+  if (regions.count <= 255) map.set(regions.labels);
+  else for (let p = 0; p < map.length; p++) map[p] = Math.min(255, regions.labels[p]);
   return map;
 }
 
-/** Regions' class ids, or (no classifier: `acseg segment`) each region as its own id. */
-function labelsOf(regions: RegionMap, labels: RegionLabel[] | undefined, classNames?: readonly string[]) {
+/**
+ * Regions' class ids, or (no classifier: `acseg segment`) each region as its own id, and the region map; without a
+ * classifier and under 255 regions the two maps are the same bytes, made once.
+ */
+function mapsOf(regions: RegionMap, labels: RegionLabel[] | undefined, classNames?: readonly string[]) {
   const boxes = regionBoxes(regions);
+  const regionMap = regionMapOf(regions);
   if (!labels) {
-    const map = new Uint8Array(regions.labels.length);
-    for (let p = 0; p < map.length; p++) map[p] = Math.min(254, regions.labels[p]);
+    let map = regionMap;
+    if (regions.count > 254) {
+      map = new Uint8Array(regions.labels.length);
+      for (let p = 0; p < map.length; p++) map[p] = Math.min(254, regions.labels[p]);
+    }
     const records = regions.pixelCounts.map((pixels, region) => ({
       region,
       classId: Math.min(254, region),
@@ -39,7 +49,7 @@ function labelsOf(regions: RegionMap, labels: RegionLabel[] | undefined, classNa
       bbox: boxes[region],
       concept: regions.concepts[region],
     }));
-    return { map, records };
+    return { map, regionMap, records };
   }
   const records = labels.map((l) => ({
     region: l.region,
@@ -50,20 +60,21 @@ function labelsOf(regions: RegionMap, labels: RegionLabel[] | undefined, classNa
     bbox: boxes[l.region],
     concept: regions.concepts[l.region],
   }));
-  return { map: classMap({ regions, labels }), records };
+  return { map: classMap({ regions, labels }), regionMap, records };
 }
 
 /** The job's outputs as `writeImageOutputs` takes them. */
 export function outputsInput(job: OutputJob): ImageOutputsInput {
-  const { map, records } = labelsOf(job.regions, job.labels, job.classNames);
+  const regions = 'deferred' in job.regions ? assignmentToRegions(job.regions.deferred) : job.regions;
+  const { map, regionMap, records } = mapsOf(regions, job.labels, job.classNames);
   return {
     id: job.id,
     source: job.source,
     image: job.image,
     classMap: map,
-    regionMap: regionMapOf(job.regions),
-    width: job.regions.width,
-    height: job.regions.height,
+    regionMap,
+    width: regions.width,
+    height: regions.height,
     regions: records,
     backbone: job.backbone,
     generator: job.generator,

@@ -6,7 +6,7 @@ import { validateFeatureMap, type FeatureMap } from './features.js';
 import type { ConceptAssignment, ConceptGenerator } from './generator.js';
 import { imageId, imageSource, type ImageInput } from './image.js';
 import { silentLogger, silentProgress, type Logger, type ProgressFactory } from './log.js';
-import { assignmentToRegions, type RegionMap } from './regions.js';
+import { deferRegions, type RegionMap } from './regions.js';
 import { streamSegmentation, type StreamOptions, type StreamSummary } from './stream.js';
 
 /** One image through backbone → generator → regions (→ classes). */
@@ -180,14 +180,12 @@ export class SegmentationPipeline {
             const a = assigned[ri++];
             if (a instanceof AcsegError) outcome = { ok: false, id: features.id, source: imageSource(image, start + j), error: a };
             else {
-              const regions = assignmentToRegions({
-                assignment: a.assignment,
-                k: a.k,
-                grid: features.grid,
-                width: features.imageSize.width,
-                height: features.imageSize.height,
-              });
-              outcome = { ok: true, result: { id: features.id, source: imageSource(image, start + j), image, features, assignment: a, regions } };
+              // Made when first read: by the caller, or by an output worker it hands them to (deferredRegions).
+              const result = deferRegions(
+                { id: features.id, source: imageSource(image, start + j), image, features, assignment: a },
+                { assignment: a.assignment, k: a.k, grid: features.grid, width: features.imageSize.width, height: features.imageSize.height },
+              );
+              outcome = { ok: true, result };
             }
           }
           // Kept by the caller: it gives the image back itself; a failure carries no image, so it is given back here.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignmentToRegions, bilinearTaps, regionBoxes, regionPatchOverlap } from './regions.js';
+import { assignmentToRegions, bilinearTaps, deferredRegions, deferRegions, regionBoxes, regionPatchOverlap } from './regions.js';
 
 /** Every pixel blended over all k scores, first max wins: what assignmentToRegions computed before its shortcut. */
 function blendEveryPixel(S: Float32Array, k: number, gh: number, gw: number, W: number, H: number): Uint16Array {
@@ -84,7 +84,7 @@ describe('assignmentToRegions', () => {
       [1, 1, 3, 5, 4],
       [2, 3, 7, 2, 3],
     ]) {
-      for (const kind of ['softmax-blocks', 'near-ties', 'one-hot', 'constant', 'large']) {
+      for (const kind of ['softmax-blocks', 'near-ties', 'one-hot', 'constant', 'large', 'duplicates', 'two-way']) {
         const n = gh * gw;
         const S = new Float32Array(n * k);
         for (let p = 0; p < n; p++) {
@@ -96,7 +96,11 @@ describe('assignmentToRegions', () => {
             else if (kind === 'near-ties') S[i] = 0.5 + (c === fav ? 1e-7 * rand() : 0);
             else if (kind === 'one-hot') S[i] = c === fav ? 1 : 0;
             else if (kind === 'constant') S[i] = 0.25;
-            else S[i] = 1e6 * (rand() + (c === fav ? 2 : 0));
+            else if (kind === 'large') S[i] = 1e6 * (rand() + (c === fav ? 2 : 0));
+            // Two concepts with equal scores everywhere (duplicate prototypes: ties go to the first).
+            else if (kind === 'duplicates') S[i] = c === k - 1 && k > 1 ? S[i - 1] : Math.exp((c === fav ? 3 : 0) + rand());
+            // Two concepts close in every patch, the others far below: pixels are decided between the two.
+            else S[i] = c === fav || c === (fav + 1) % k ? 1 + 1e-3 * rand() : rand() * 0.5;
           }
         }
         const r = assignmentToRegions({ assignment: S, k, grid: { h: gh, w: gw }, width: W, height: H });
@@ -107,7 +111,7 @@ describe('assignmentToRegions', () => {
         cases++;
       }
     }
-    expect(cases).toBe(25);
+    expect(cases).toBe(35);
   });
 
   it('drops concepts that win no pixel and renumbers the rest densely', () => {
@@ -125,6 +129,47 @@ describe('assignmentToRegions', () => {
   });
 });
 
+/** Boxes from the definition: every pixel widens its region's box. */
+function bruteBoxes(labels: Uint16Array, W: number, H: number, count: number): Array<[number, number, number, number]> {
+  const boxes: Array<[number, number, number, number]> = Array.from({ length: count }, () => [Infinity, Infinity, -1, -1]);
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const b = boxes[labels[y * W + x]];
+      b[0] = Math.min(b[0], x);
+      b[1] = Math.min(b[1], y);
+      b[2] = Math.max(b[2], x + 1);
+      b[3] = Math.max(b[3], y + 1);
+    }
+  return boxes;
+}
+
+describe('regionBoxes on real-looking maps', () => {
+  it('equals the per-pixel definition on blocky, noisy and single-pixel maps, with regions that have no pixels', () => {
+    const rand = lcg(5);
+    for (const [W, H, count] of [
+      [48, 36, 6],
+      [1, 9, 3],
+      [9, 1, 3],
+      [31, 17, 300],
+    ]) {
+      for (const noise of [0, 0.05, 1]) {
+        const labels = new Uint16Array(W * H);
+        // Blocks of a region each, some pixels elsewhere; the last region never used.
+        for (let y = 0; y < H; y++)
+          for (let x = 0; x < W; x++)
+            labels[y * W + x] = rand() < noise ? Math.floor(rand() * (count - 1)) : (Math.floor(x / 7) + 3 * Math.floor(y / 5)) % (count - 1);
+        const regions = { width: W, height: H, labels, count, concepts: [], pixelCounts: [] };
+        expect(regionBoxes(regions), `${W}×${H} noise ${noise}`).toEqual(bruteBoxes(labels, W, H, count));
+      }
+    }
+  });
+
+  it('refuses a map that holds a region it does not count', () => {
+    const regions = { width: 2, height: 1, labels: Uint16Array.of(0, 2), count: 2, concepts: [0, 1], pixelCounts: [1, 1] };
+    expect(() => regionBoxes(regions)).toThrow(/region 2 but counts 2/);
+  });
+});
+
 describe('regionPatchOverlap and regionBoxes', () => {
   it("count each region's pixels per patch and bound them", () => {
     // 4×4 image, 2×2 grid: each patch is a 2×2 block. Region 1 is the top-right 2×2 block plus pixel (0,3).
@@ -138,5 +183,29 @@ describe('regionPatchOverlap and regionBoxes', () => {
     ]);
     const single = { ...regions, labels: Uint16Array.from(labels.map((l, i) => (i === 12 ? 0 : l))), pixelCounts: [12, 4] };
     expect(regionBoxes(single)[1]).toEqual([2, 0, 4, 2]);
+  });
+});
+
+describe('deferRegions', () => {
+  const rand = lcg(3);
+  const input = { assignment: Float32Array.from({ length: 4 * 5 * 3 }, () => rand()), k: 3, grid: { h: 4, w: 5 }, width: 37, height: 29 };
+
+  it('makes the regions when first read, once, as assignmentToRegions does; until then says what from', () => {
+    const seg = deferRegions({ id: 'a' }, input);
+    expect(deferredRegions(seg)).toBe(input);
+    const first = seg.regions;
+    expect(deferredRegions(seg)).toBeUndefined();
+    expect(seg.regions).toBe(first);
+    const eager = assignmentToRegions(input);
+    expect(Array.from(first.labels)).toEqual(Array.from(eager.labels));
+    expect([first.count, first.concepts, first.pixelCounts]).toEqual([eager.count, eager.concepts, eager.pixelCounts]);
+    // A copy (a classifier's labelled result) reads them too.
+    const copy = { ...deferRegions({ id: 'b' }, input) };
+    expect(copy.regions.count).toBe(eager.count);
+  });
+
+  it('refuses a mismatched assignment when deferred, not when read', () => {
+    expect(() => deferRegions({}, { ...input, k: 4 })).toThrow(/expected 20×4/);
+    expect(deferredRegions({})).toBeUndefined();
   });
 });

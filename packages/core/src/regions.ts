@@ -25,6 +25,45 @@ export interface UpsampleInput {
   height: number;
 }
 
+/** Refuses an assignment that does not fit its grid and image (what `assignmentToRegions` would refuse). */
+export function checkUpsample(input: UpsampleInput): void {
+  const { assignment: S, k, grid, width, height } = input;
+  const n = grid.h * grid.w;
+  if (S.length !== n * k) throw new AcsegError('BAD_INPUT', `assignment holds ${S.length} values, expected ${n}×${k}`);
+  if (width < 1 || height < 1) throw new AcsegError('BAD_INPUT', `image size ${width}×${height} is empty`);
+  if (k > 65535) throw new AcsegError('BAD_INPUT', `too many concepts (${k})`);
+}
+
+/** Upsamplings that deferred `regions` properties still wait on (see deferRegions). */
+const deferred = new WeakMap<object, UpsampleInput>();
+
+/**
+ * Gives `target` a `regions` property made from `input` by assignmentToRegions when first read, so that a caller
+ * that only hands the image on (to an output worker) can have it made there instead, off the thread that segments
+ * the next images (see deferredRegions). The input is checked now.
+ */
+export function deferRegions<T extends object>(target: T, input: UpsampleInput): T & { regions: RegionMap } {
+  checkUpsample(input);
+  deferred.set(target, input);
+  let made: RegionMap | undefined;
+  return Object.defineProperty(target, 'regions', {
+    enumerable: true,
+    configurable: true,
+    get(): RegionMap {
+      if (!made) {
+        made = assignmentToRegions(input);
+        deferred.delete(target);
+      }
+      return made;
+    },
+  }) as T & { regions: RegionMap };
+}
+
+/** What a `regions` property of deferRegions would be made from, while it has not been read; else undefined. */
+export function deferredRegions(target: object): UpsampleInput | undefined {
+  return deferred.get(target);
+}
+
 /**
  * Source coordinates of bilinear resizing with half-pixel centres
  * (PyTorch's F.interpolate(mode='bilinear', align_corners=False)).
@@ -50,21 +89,18 @@ export function bilinearTaps(outSize: number, inSize: number): { i0: Int32Array;
  * Paper §3.3/§4.1: upsample S bilinearly to the image size, take the argmax
  * per pixel, drop concepts that win no pixel. Ties go to the lower concept.
  *
- * Most pixels lie between four patches that all prefer the same concept by
- * a clear margin; a bilinear blend of them (a convex combination) prefers
- * it too, so those pixels take it without blending k scores. The margin
- * (1e-5 of the largest |score|) is far above float32 rounding in the blend
- * (a few ulps), so the result is the same as blending every pixel.
+ * Pixels between the same four patches are scanned over only the concepts
+ * that can win there (see blockCandidates): most such blocks have one, and
+ * its pixels take it without blending k scores. The result is the same as
+ * blending every pixel over all k concepts.
  */
 export function assignmentToRegions(input: UpsampleInput): RegionMap {
+  checkUpsample(input);
   const { assignment: S, k, grid, width, height } = input;
-  const n = grid.h * grid.w;
-  if (S.length !== n * k) throw new AcsegError('BAD_INPUT', `assignment holds ${S.length} values, expected ${n}×${k}`);
-  if (width < 1 || height < 1) throw new AcsegError('BAD_INPUT', `image size ${width}×${height} is empty`);
-  if (k > 65535) throw new AcsegError('BAD_INPUT', `too many concepts (${k})`);
   const xs = bilinearTaps(width, grid.w);
   const ys = bilinearTaps(height, grid.h);
-  const sure = clearWinners(S, n, k, grid.w, xs, ys);
+  const blocks = blockCandidates(S, k, grid.w, xs, ys);
+  const { start, list } = blocks;
   const conceptOf = new Uint16Array(width * height);
   const counts = new Float64Array(k);
   // Interpolate along x once per grid row, then along y per output row.
@@ -83,13 +119,16 @@ export function assignmentToRegions(input: UpsampleInput): RegionMap {
     const rb = ys.i1[y] * width * k;
     const t = ys.t[y];
     const row = y * width;
-    const sureRow = sure.rowOf[y] * sure.cols;
-    // Columns come in runs that blend the same two grid columns: a clear run is filled at once.
-    for (let s = 0; s < sure.spans.length; s += 3) {
-      const from = sure.spans[s + 1];
-      const to = sure.spans[s + 2];
-      const w = sure.winner[sureRow + sure.spans[s]];
-      if (w >= 0) {
+    const blockRow = blocks.rowOf[y] * blocks.cols;
+    // Columns come in runs that blend the same two grid columns: a run with one candidate is filled at once.
+    for (let s = 0; s < blocks.spans.length; s += 3) {
+      const from = blocks.spans[s + 1];
+      const to = blocks.spans[s + 2];
+      const bi = blockRow + blocks.spans[s];
+      const c0 = start[bi];
+      const c1 = start[bi + 1];
+      if (c1 - c0 === 1) {
+        const w = list[c0];
         conceptOf.fill(w, row + from, row + to);
         counts[w] += to - from;
         continue;
@@ -99,7 +138,8 @@ export function assignmentToRegions(input: UpsampleInput): RegionMap {
         let bestV = -Infinity;
         const oa = ra + x * k;
         const ob = rb + x * k;
-        for (let c = 0; c < k; c++) {
+        for (let i = c0; i < c1; i++) {
+          const c = list[i];
           const v = rowsX[oa + c] * (1 - t) + rowsX[ob + c] * t;
           if (v > bestV) {
             bestV = v;
@@ -131,23 +171,25 @@ type Taps = ReturnType<typeof bilinearTaps>;
 
 /**
  * For each pair of grid rows × pair of grid columns that output pixels blend
- * (a pixel's taps i0/i1), the concept all four patches prefer by more than
- * the margin, or -1. Output rows index it through rowOf, runs of output
- * columns through spans.
+ * (a pixel's taps i0/i1: a block), the concepts that can win a pixel there,
+ * in increasing order: `list[start[b]]` to `list[start[b + 1]]` for block b.
+ * Output rows index blocks through rowOf, runs of output columns through
+ * spans.
+ *
+ * Concept c cannot win in a block when another concept d is at least as
+ * large in all four patches, and d comes before c (ties go to d) or beats c
+ * by the margin in all four. Rounding is monotone (a product with a weight
+ * ≥ 0, a sum), so every blend keeps d at least as large as c, and the margin
+ * (1e-5 of the largest |score|) is far above float32 rounding in a blend (a
+ * few ulps), so it keeps d strictly larger. The winner of a pixel is never
+ * such a c, and the first maximum over the rest is the first maximum over
+ * all. Non-finite scores prune nothing.
  */
-function clearWinners(S: Float32Array, n: number, k: number, gw: number, xs: Taps, ys: Taps) {
+function blockCandidates(S: Float32Array, k: number, gw: number, xs: Taps, ys: Taps) {
   let scale = 0;
   for (let i = 0; i < S.length; i++) scale = Math.max(scale, Math.abs(S[i]));
   const tol = 1e-5 * scale;
-  // Per patch: its first-max concept, and whether it beats every other concept by more than tol.
-  const top = new Int32Array(n);
-  for (let p = 0; p < n; p++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (S[p * k + c] > S[p * k + best]) best = c;
-    let clear = true;
-    for (let c = 0; c < k && clear; c++) if (c !== best && !(S[p * k + best] - S[p * k + c] > tol)) clear = false;
-    top[p] = clear ? best : -1;
-  }
+  const prune = Number.isFinite(scale);
   const pairs = (taps: Taps) => {
     const index = new Map<number, number>();
     const of = new Int32Array(taps.i0.length);
@@ -165,11 +207,29 @@ function clearWinners(S: Float32Array, n: number, k: number, gw: number, xs: Tap
   };
   const rows = pairs(ys);
   const cols = pairs(xs);
-  const winner = new Int32Array(rows.list.length * cols.list.length);
+  const start = new Int32Array(rows.list.length * cols.list.length + 1);
+  const list: number[] = [];
+  const four = new Int32Array(4);
   for (const [ri, [r0, r1]] of rows.list.entries()) {
     for (const [ci, [c0, c1]] of cols.list.entries()) {
-      const w = top[r0 * gw + c0];
-      winner[ri * cols.list.length + ci] = w >= 0 && top[r0 * gw + c1] === w && top[r1 * gw + c0] === w && top[r1 * gw + c1] === w ? w : -1;
+      four[0] = (r0 * gw + c0) * k;
+      four[1] = (r0 * gw + c1) * k;
+      four[2] = (r1 * gw + c0) * k;
+      four[3] = (r1 * gw + c1) * k;
+      for (let c = 0; c < k; c++) {
+        let beaten = false;
+        for (let d = 0; d < k && prune && !beaten; d++) {
+          if (d === c) continue;
+          beaten = true;
+          for (let q = 0; q < 4 && beaten; q++) {
+            const a = S[four[q] + d];
+            const b = S[four[q] + c];
+            if (d < c ? !(a >= b) : !(a - b > tol)) beaten = false;
+          }
+        }
+        if (!beaten) list.push(c);
+      }
+      start[ri * cols.list.length + ci + 1] = list.length;
     }
   }
   // [pair, from, to) runs of output columns (pairs are monotone in x, so each pair is one run).
@@ -178,7 +238,7 @@ function clearWinners(S: Float32Array, n: number, k: number, gw: number, xs: Tap
     if (x === 0 || cols.of[x] !== cols.of[x - 1]) spans.push(cols.of[x], x, x + 1);
     else spans[spans.length - 1] = x + 1;
   }
-  return { winner, rowOf: rows.of, cols: cols.list.length, spans };
+  return { start, list: Int32Array.from(list), rowOf: rows.of, cols: cols.list.length, spans };
 }
 
 /**
@@ -200,17 +260,28 @@ export function regionPatchOverlap(regions: RegionMap, grid: { h: number; w: num
   return out;
 }
 
-/** Bounding box of each region: [x0, y0, x1, y1) in pixels. */
+/** Bounding box of each region: [x0, y0, x1, y1) in pixels ([Infinity, Infinity, -1, -1] for a region without pixels). */
 export function regionBoxes(regions: RegionMap): Array<[number, number, number, number]> {
-  const boxes: Array<[number, number, number, number]> = Array.from({ length: regions.count }, () => [Infinity, Infinity, -1, -1]);
-  for (let y = 0; y < regions.height; y++) {
-    for (let x = 0; x < regions.width; x++) {
-      const b = boxes[regions.labels[y * regions.width + x]];
-      if (x < b[0]) b[0] = x;
-      if (y < b[1]) b[1] = y;
-      if (x + 1 > b[2]) b[2] = x + 1;
-      if (y + 1 > b[3]) b[3] = y + 1;
+  const { width, height, labels, count } = regions;
+  const x0 = new Float64Array(count).fill(Infinity);
+  const y0 = new Float64Array(count).fill(Infinity);
+  const x1 = new Float64Array(count).fill(-1);
+  const y1 = new Float64Array(count).fill(-1);
+  // Runs of one region along a row bound it at their ends: one comparison per pixel, the box updated once a run.
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    let x = 0;
+    while (x < width) {
+      const r = labels[row + x];
+      let end = x + 1;
+      while (end < width && labels[row + end] === r) end++;
+      if (r >= count) throw new AcsegError('BAD_INPUT', `region map holds region ${r} but counts ${count}`);
+      if (x < x0[r]) x0[r] = x;
+      if (end > x1[r]) x1[r] = end;
+      if (y < y0[r]) y0[r] = y;
+      y1[r] = y + 1;
+      x = end;
     }
   }
-  return boxes;
+  return Array.from({ length: count }, (_, r) => [x0[r], y0[r], x1[r], y1[r]]);
 }

@@ -23,14 +23,15 @@ export interface RunOutputOptions {
 
 /**
  * Writes of images waiting or running at once. Each waits on file calls and sharp's thread pool as well as the
- * worker's CPU: with 4, `segment` of 1 000 CamVid frames took ~10 % longer than with 12 (2 cores).
+ * worker's CPU: with 4, `segment` of 1 000 CamVid frames took ~10 % longer than with 12 (2 cores); 8 was as fast
+ * as 12 within the noise, with ~20 MB less at the peak.
  */
-const WRITES_IN_FLIGHT = 12;
+const WRITES_IN_FLIGHT = 8;
 /**
  * And at most this many of their pixels (beyond one image): a pending write holds the decoded image and its maps
- * (~5 bytes a pixel, ~16 while it is encoded), ~80 MB here, so 12 MP photos wait one or two at a time.
+ * (~5 bytes a pixel, ~16 while it is encoded), so 12 MP photos wait one at a time.
  */
-const PIXELS_IN_FLIGHT = 16_000_000;
+const PIXELS_IN_FLIGHT = 8_000_000;
 
 /** The files `writeImageOutputs` and `writeGallery` name after an image id. */
 function outputFiles(out: string, id: string): string[] {

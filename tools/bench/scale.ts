@@ -8,15 +8,16 @@
  *
  *   npx tsx tools/bench/scale.ts [--sizes 1000,5000,10000] [--commands features,segment,run,eval]
  *     [--backbone handcrafted] [--model PATH.onnx] [--data DIR] [--out DIR]
- * --data: the CamVid folder (default ../shared/datasets/camvid beside the repository).
+ * --data: the CamVid folder (default ../shared/datasets/camvid beside the repository), or any folder of JPEG, PNG or
+ *   WebP images (your own photos): the same crops and flips at each image's size, without labels, so no `eval`.
  * --model: a ViT ONNX for `--backbone dino` (e.g. a random-weight ViT-S/16 made with `acseg models convert`).
  *
  * Runs the built CLI (npm run build first). Peak RSS is the child's VmHWM,
  * and CPU time its utime + stime, polled from /proc (Linux). Generated images are kept under --out and reused.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 // sharp comes with the workspace (the image packages depend on it).
 import sharp from 'sharp';
@@ -35,17 +36,55 @@ const { values } = parseArgs({
   },
 });
 const data = resolve(values.data ?? join(root, '../shared/datasets/camvid'));
-if (!existsSync(join(data, 'train.txt'))) {
-  console.error(`${data}: not a CamVid folder (no train.txt); pass --data <folder with train/, trainannot/, train.txt>`);
+// A CamVid folder gives images and labels (all four commands); any other folder of images gives images only.
+const camvid = existsSync(join(data, 'train.txt'));
+const photos =
+  camvid || !existsSync(data) || !statSync(data).isDirectory()
+    ? []
+    : readdirSync(data)
+        .filter((f) => /\.(jpe?g|png|webp)$/i.test(f))
+        .sort();
+if (!camvid && !photos.length) {
+  console.error(`${data}: neither a CamVid folder (train/, trainannot/, train.txt) nor a folder of JPEG, PNG or WebP images; pass --data`);
   process.exit(2);
 }
 const out = resolve(values.out!);
 const sizes = values.sizes!.split(',').map(Number);
-const commands = values.commands!.split(',');
+let commands = values.commands!.split(',');
+if (!camvid && commands.includes('eval')) {
+  console.log(`eval skipped: it needs labels, and ${data} is not a CamVid folder`);
+  commands = commands.filter((c) => c !== 'eval');
+}
 const model = values.model ? ['--model', resolve(values.model)] : [];
+
+/** N images made from a plain folder's images (random crops and flips at each image's size), made once, no labels. */
+async function makeImages(n: number): Promise<string> {
+  const dir = join(out, `${basename(data)}-images-${n}`);
+  if (existsSync(join(dir, 'val.txt'))) return dir;
+  mkdirSync(join(dir, 'val'), { recursive: true });
+  const rand = mulberry32(n);
+  const names: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const src = join(data, photos[Math.floor(rand() * photos.length)]);
+    const meta = await sharp(src).rotate().toBuffer({ resolveWithObject: true });
+    const W = meta.info.width,
+      H = meta.info.height;
+    const w = Math.round(W * (0.6 + 0.4 * rand())),
+      h = Math.round(H * (0.6 + 0.4 * rand()));
+    const crop = { left: Math.floor(rand() * (W - w + 1)), top: Math.floor(rand() * (H - h + 1)), width: w, height: h };
+    let img = sharp(meta.data).extract(crop).resize(W, H, { fit: 'fill' });
+    if (rand() < 0.5) img = img.flop();
+    const name = `s${String(i).padStart(6, '0')}`;
+    await img.jpeg({ quality: 90 }).toFile(join(dir, 'val', `${name}.jpg`));
+    names.push(name);
+  }
+  writeFileSync(join(dir, 'val.txt'), `${names.join('\n')}\n`);
+  return dir;
+}
 
 /** N images and labels in the CamVid layout (split "val"), made once. */
 async function makeSplit(n: number): Promise<string> {
+  if (!camvid) return makeImages(n);
   const dir = join(out, `camvid-${n}`);
   if (existsSync(join(dir, 'val.txt'))) return dir;
   const ids = readFileSync(join(data, 'train.txt'), 'utf8').split('\n').filter(Boolean);
@@ -124,7 +163,7 @@ function measure(args: string[]): Promise<{ seconds: number; peakMiB: number; cp
 
 async function main(): Promise<void> {
   // A small ACG checkpoint, trained once on 200 of the frames: the benchmark measures segmentation, not training.
-  const ckpt = join(out, `${values.backbone}-acg`);
+  const ckpt = join(out, camvid ? `${values.backbone}-acg` : `${values.backbone}-acg-${basename(data)}`);
   if (commands.some((c) => c !== 'features') && !existsSync(join(ckpt, 'config.json'))) {
     const small = await makeSplit(200);
     const r = spawnSync(

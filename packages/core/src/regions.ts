@@ -26,7 +26,7 @@ export interface UpsampleInput {
 }
 
 /** Refuses an assignment that does not fit its grid and image (what `assignmentToRegions` would refuse). */
-export function checkUpsample(input: UpsampleInput): void {
+function checkUpsample(input: UpsampleInput): void {
   const { assignment: S, k, grid, width, height } = input;
   const n = grid.h * grid.w;
   if (S.length !== n * k) throw new AcsegError('BAD_INPUT', `assignment holds ${S.length} values, expected ${n}×${k}`);

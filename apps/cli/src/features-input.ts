@@ -5,6 +5,7 @@ import { cacheBackbone, FeatureCache } from '@acseg/feature-cache';
 import { chooseBackbone } from './components.js';
 import { listImages } from './images.js';
 import type { Session } from './session.js';
+import { imageSizeOf } from './outputs.js';
 
 /** Segmenting from feature caches (`--features`): what stands in for the images and the model. */
 export interface FeaturesInput {
@@ -66,7 +67,7 @@ export async function openFeaturesInput(
     },
     imageOf: (seg) => {
       if (typeof seg.image !== 'string' || existsSync(resolve(seg.image))) return seg.image;
-      const { width, height } = seg.features.imageSize;
+      const { width, height } = imageSizeOf(seg);
       return { width, height, data: new Uint8Array(width * height * 3).fill(GREY), id: seg.id };
     },
     close: async () => {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import {
   AcsegError,
+  classifyInput,
   pathExists,
   SegmentationPipeline,
   describeSkip,
@@ -44,7 +45,7 @@ export async function digestImages(
     for await (const o of pipeline.segment(images)) {
       if (signal?.aborted) return null;
       if (o.ok) {
-        const digest = await clf.digest!({ image: o.result.image, features: o.result.features, regions: o.result.regions }, context).catch((e: unknown) => {
+        const digest = await clf.digest!(classifyInput(o.result), context).catch((e: unknown) => {
           throw toAcsegError(e, 'PLUGIN_FAILED', {
             stage: 'classify',
             plugin: clf.name,

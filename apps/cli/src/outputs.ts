@@ -19,6 +19,11 @@ export interface RunOutputOptions {
   earlier?: readonly string[];
   /** The image to draw the overlay on (default: the segmented input; `--features` without images: a grey canvas). */
   imageOf?: (seg: Segmentation) => ImageInput;
+  /**
+   * Output worker threads (default: one less than the cores, at least one, for the main thread segments meanwhile;
+   * pass 2 from a stash leaves the main thread nearly idle, so it may take every core).
+   */
+  workers?: number;
 }
 
 /**
@@ -76,7 +81,7 @@ export class RunWriter {
   private readonly pending = new Set<Promise<void>>();
   /** Pixels of the images whose writes are pending. */
   private pendingPixels = 0;
-  private readonly pool = new OutputPool();
+  private readonly pool: OutputPool;
   private readonly idFor: (id: string) => string;
   private readonly log: Logger;
 
@@ -87,6 +92,7 @@ export class RunWriter {
   ) {
     this.log = opts.log ?? silentLogger;
     this.idFor = outputIds(out, opts.inputs ?? []);
+    this.pool = new OutputPool(opts.workers);
   }
 
   /**
@@ -110,7 +116,7 @@ export class RunWriter {
    * segmentation of the next images, with a bound on what waits in memory.
    */
   async write(o: SegmentOutcome): Promise<void> {
-    const pixels = o.ok ? o.result.features.imageSize.width * o.result.features.imageSize.height : 0;
+    const pixels = o.ok ? pixelsOf(o.result) : 0;
     this.pendingPixels += pixels;
     const job = this.writeOne(o).finally(() => {
       this.pending.delete(job);
@@ -176,4 +182,18 @@ export class RunWriter {
       notes: [`backbone ${this.opts.backbone} → generator ${this.opts.generator}${this.opts.classifier ? ` → classifier ${this.opts.classifier}` : ''}`],
     });
   }
+}
+
+/**
+ * The size of a segmentation's image, without making its regions (they may be made on a worker: deferredRegions)
+ * and without its features (pass 2 from a stash has none).
+ */
+export function imageSizeOf(seg: Segmentation): { width: number; height: number } {
+  const { width, height } = deferredRegions(seg) ?? seg.regions;
+  return { width, height };
+}
+
+function pixelsOf(seg: Segmentation): number {
+  const { width, height } = imageSizeOf(seg);
+  return width * height;
 }

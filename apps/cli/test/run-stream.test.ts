@@ -25,13 +25,16 @@ function folder(): { dir: string; images: string[] } {
 }
 
 describe('acseg run, streaming', () => {
-  it('k-means classifier (two passes over a temporary feature cache): the class maps of the in-memory pipeline, bit for bit; the cache is removed', async () => {
+  it('k-means classifier (two passes, pass 2 from the assignments kept on disk): the class maps of the in-memory pipeline, bit for bit; no feature cache', async () => {
     const { dir, images } = folder();
     const out = join(tempDir(), 'out');
     const r = acseg(['run', '--images', dir, '--out', out, '--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet']);
     expect(r.status, r.stderr).toBe(1);
     expect(r.stdout).toMatch(/segmented 5 of 6 images/);
+    // The generator needs no training, so the features were never cached; the pass-1 record is removed.
+    expect(r.stderr).not.toMatch(/images written/);
     expect(existsSync(join(out, '.acseg-features'))).toBe(false);
+    expect(existsSync(join(out, '.acseg-pass1'))).toBe(false);
     // The gallery record: one line per finished image and one for the bad file.
     const lines = readFileSync(join(out, 'gallery.jsonl'), 'utf8')
       .trim()

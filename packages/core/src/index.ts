@@ -31,5 +31,7 @@ export {
   type PipelineOptions,
   type SegmentCallOptions,
 } from './pipeline.js';
+export { classifyInput } from './classify-input.js';
+export { memoryStash, type AssignmentStash, type StashedAssignment } from './assignment-stash.js';
 export { streamSegmentation, type StreamOptions, type StreamSummary } from './stream.js';
 export * from './background.js';

@@ -1,7 +1,9 @@
-import type { ClassifierContext, ClassifyInput, RegionDigest, RegionLabel } from './classifier.js';
+import type { AssignmentStash } from './assignment-stash.js';
+import type { ClassifierContext, RegionDigest, RegionLabel } from './classifier.js';
 import { AcsegError, describeSkip, toAcsegError } from './errors.js';
 import type { ImageInput } from './image.js';
 import type { Logger, ProgressFactory } from './log.js';
+import { classifyInput } from './classify-input.js';
 import type { PipelineParts, SegmentCallOptions, SegmentOutcome, Segmentation } from './pipeline.js';
 
 export interface StreamOptions {
@@ -11,6 +13,12 @@ export interface StreamOptions {
    */
   emit(outcome: SegmentOutcome): Promise<void>;
   signal?: AbortSignal;
+  /**
+   * For a classifier that must see the set first (two passes): pass 1 keeps each image's concept assignment here and
+   * pass 2 makes the same regions from it (`SegmentationPipeline.restore`): no features are read, no backbone or
+   * generator runs, and pass 2's segmentations carry no `features`. Without it, pass 2 segments again.
+   */
+  stash?: AssignmentStash;
 }
 
 export interface StreamSummary {
@@ -27,14 +35,18 @@ export interface StreamParts extends PipelineParts {
   progress: ProgressFactory;
   batchSize: number;
   segment(images: readonly ImageInput[], options?: SegmentCallOptions): AsyncGenerator<SegmentOutcome>;
+  /** Pass 2 from a stash: the images at `indices`, decoded, with their stashed regions (see `SegmentationPipeline.restore`). */
+  restore?(images: readonly ImageInput[], indices: readonly number[], stash: AssignmentStash): AsyncGenerator<SegmentOutcome>;
   /** Gives back the image of an outcome taken with `keep` (its decode slot). */
   release?(outcome: SegmentOutcome): void;
   /** The held run, for a set classifier without digests. */
   run(images: readonly ImageInput[]): Promise<SegmentOutcome[]>;
 }
 
-function inputOf(s: Segmentation): ClassifyInput {
-  return { image: s.image, features: s.features, regions: s.regions };
+/** Outcomes with their image's position: pass 2 segmenting every image again, or restoring the kept ones. */
+async function* numbered(outcomes: AsyncGenerator<SegmentOutcome>, indices?: readonly number[]): AsyncGenerator<[number, SegmentOutcome]> {
+  let i = 0;
+  for await (const o of outcomes) yield [indices ? indices[i++] : i++, o];
 }
 
 /**
@@ -44,7 +56,8 @@ function inputOf(s: Segmentation): ClassifyInput {
  * region embeddings) gets two: pass 1 keeps only its digest of each image
  * (regions × d floats), it is fitted once, pass 2 segments again (the same
  * regions: generators are deterministic) and labels from the digests, so
- * region embeddings are computed once. A classifier that must see the set
+ * region embeddings are computed once. With a stash, pass 2 makes the regions
+ * from each image's assignment kept in pass 1 instead of segmenting again. A classifier that must see the set
  * but has no digests is given the held set (memory grows; said in a line).
  */
 export async function streamSegmentation(parts: StreamParts, images: readonly ImageInput[], options: StreamOptions): Promise<StreamSummary> {
@@ -68,10 +81,13 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
   };
   const label = (s: Segmentation, labels: RegionLabel[] | undefined): SegmentOutcome => {
     summary.segmented++;
-    return { ok: true, result: labels ? { ...s, labels } : s };
+    // Set in place, not copied: a copy would make regions not made yet (deferRegions) here, on this thread.
+    if (labels) s.labels = labels;
+    return { ok: true, result: s };
   };
 
   const setFit = !!(clf?.needs.fit && (clf.fit || clf.fitDigests));
+  const stash = parts.restore ? options.stash : undefined;
   const digests = !!(clf?.digest && clf.fitDigests && clf.classifyDigests);
   if (setFit && !digests) {
     parts.log.info(`classifier ${clf!.name} has no digests: every image's features and maps stay in memory until it is fitted`);
@@ -93,14 +109,16 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
         break;
       }
       try {
-        if (o.ok)
+        if (o.ok) {
           kept.set(
             i,
-            await clf!.digest!(inputOf(o.result), context).catch((e: unknown) => {
+            await clf!.digest!(classifyInput(o.result), context).catch((e: unknown) => {
               throw fail(e, ' to embed the regions');
             }),
           );
-        else await skip(o);
+          const { id, source, assignment, features } = o.result;
+          await stash?.put(i, { id, source, assignment, grid: features!.grid, width: features!.imageSize.width, height: features!.imageSize.height });
+        } else await skip(o);
       } finally {
         parts.release?.(o);
       }
@@ -113,15 +131,17 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
       throw fail(e, ' to fit');
     });
     const bar2 = parts.progress.start('label and write (pass 2 of 2)', images.length);
-    i = 0;
-    for await (const o of parts.segment(images, { keep: true })) {
+    const indices = [...kept.keys()];
+    const pass2 = stash ? numbered(parts.restore!(images, indices, stash), indices) : numbered(parts.segment(images, { keep: true }));
+    for await (const [at, o] of pass2) {
       if (options.signal?.aborted) {
         parts.release?.(o);
         summary.interrupted = true;
         break;
       }
-      const digest = kept.get(i);
-      bar2.update(++i);
+      const digest = kept.get(at);
+      kept.delete(at);
+      bar2.update(at + 1);
       if (!digest) {
         parts.release?.(o);
         continue; // skipped in pass 1 and already emitted
@@ -130,7 +150,8 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
         await skip(o);
         continue;
       }
-      if (digest.regionCount !== o.result.regions.count) {
+      // From the stash the regions are those of pass 1 by construction (the same S); segmented again, they must match.
+      if (!stash && digest.regionCount !== o.result.regions.count) {
         parts.release?.(o);
         throw new AcsegError(
           'PLUGIN_FAILED',
@@ -159,7 +180,7 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
     let labels: RegionLabel[][] | undefined;
     try {
       labels = clf
-        ? await clf.classify(held.map(inputOf), context).catch((e: unknown) => {
+        ? await clf.classify(held.map(classifyInput), context).catch((e: unknown) => {
             throw fail(e, '');
           })
         : undefined;

@@ -1,4 +1,4 @@
-import type { ClassifierContext, ClassifyInput, ConceptClassifier, RegionDigest } from '@acseg/core';
+import { classifyInput, type ClassifierContext, type ClassifyInput, type ConceptClassifier, type RegionDigest } from '@acseg/core';
 import { segmentItems, type SegmentedItem, type SegmentSplitOptions } from './prepare.js';
 import { regionClassCounts, type RegionClassCounts } from './region-counts.js';
 import { checkCount, regionIds } from './region-ids.js';
@@ -46,7 +46,7 @@ export interface PrepareOptions extends SegmentSplitOptions {
 }
 
 export function inputOf(s: SegmentedItem): ClassifyInput {
-  return { image: s.segmentation.image, features: s.segmentation.features, regions: s.segmentation.regions };
+  return classifyInput(s.segmentation);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { classMap, type ClassifierContext, type ClassifyInput, type ConceptClassifier, type RegionDigest, type RegionLabel } from '@acseg/core';
+import { classifyInput, classMap, type ClassifierContext, type ClassifyInput, type ConceptClassifier, type RegionDigest, type RegionLabel } from '@acseg/core';
 import { mulberry32 } from '@acseg/random';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfusionMatrix } from './confusion.js';
@@ -114,7 +114,7 @@ describe('streaming evaluation: counts and digests instead of maps', () => {
       progress: { start: () => ({ update() {}, stop() {} }) },
     });
     expect(report.images).toBe(segmented.length);
-    const inputs = segmented.map((s) => ({ image: s.segmentation.image, features: s.segmentation.features, regions: s.segmentation.regions }));
+    const inputs = segmented.map((s) => classifyInput(s.segmentation));
     for (const [i, seed] of seeds.entries()) {
       const clf = rankClassifier(seed);
       const ctx = { backbone } as ClassifierContext;

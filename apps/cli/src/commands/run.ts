@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { AcsegError, SegmentationPipeline } from '@acseg/core';
@@ -9,6 +10,7 @@ import { listImages } from '../images.js';
 import { cacheFeatures, TEMP_FEATURES, type FeatureStage } from '../feature-stage.js';
 import { openFeaturesInput } from '../features-input.js';
 import { RunWriter } from '../outputs.js';
+import { FileStash, STASH_FILE } from '../stash-file.js';
 import { finishedEarlier, recordSettings, RUN_FILE } from '../resume.js';
 import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
@@ -144,6 +146,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   let stage: FeatureStage | undefined;
   let keepFeatures = false;
   let opened: RunWriter | undefined;
+  let stash: FileStash | undefined;
   try {
     // Everything the parts need from each other, and the classifier's own files, before any training or extraction.
     // Decode once: the outputs draw every image, so each is decoded before its features and that decode serves all.
@@ -155,6 +158,9 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     // Features once, on disk, when they are needed twice: to train the ACG first, or for a classifier that must see
     // every image before labelling one (two passes). Otherwise the images stream straight through.
     const twoPasses = !!(classifier?.needs.fit && (classifier.fit || classifier.fitDigests));
+    // Two passes by digests keep each image's assignment on disk between them (a few KB an image), so pass 2 runs
+    // neither the backbone nor the ACG and reads no features: the features need no cache for it.
+    const stashed = twoPasses && !!(classifier?.digest && classifier.fitDigests && classifier.classifyDigests);
     // A rerun with the same settings keeps what an earlier run finished, where each image's outputs stand alone: not
     // when the ACG is trained here (new weights) nor for a classifier fitted on the whole set.
     const settings = {
@@ -186,7 +192,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       // Features from the cache: the ACG, when it must be trained first, trains on them; nothing is extracted.
       await ensureReady(session, generator, input.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
       if (interrupt.signal.aborted) return EXIT.interrupted;
-    } else if (!generator.ready || twoPasses || argv.featuresCache) {
+    } else if (!generator.ready || (twoPasses && !stashed) || argv.featuresCache) {
       stage = await cacheFeatures(session, backbone, images, { named: argv.featuresCache, temp: join(out, TEMP_FEATURES) }, interrupt.signal);
       if (!stage) {
         keepFeatures = true;
@@ -230,10 +236,13 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
         inputs: images,
         imageOf: input?.imageOf,
         earlier: job.before,
+        // Pass 2 from the stash leaves this thread little to do: the outputs may take every core.
+        ...(stashed ? { workers: availableParallelism() } : {}),
       },
       kept,
     ));
-    const summary = await pipeline.stream(todo, { emit: (o) => writer.write(o), signal: interrupt.signal });
+    if (stashed) stash = await FileStash.create(join(out, STASH_FILE));
+    const summary = await pipeline.stream(todo, { emit: (o) => writer.write(o), signal: interrupt.signal, stash });
     const index = await writer.finish();
     if (argv.saveClassifier && !summary.interrupted) {
       await created!.save!(resolve(argv.saveClassifier));
@@ -253,6 +262,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   } finally {
     interrupt.dispose();
     await opened?.close();
+    await stash?.close();
     await stage?.close(keepFeatures);
     await input?.close();
     await Promise.all([backbone.dispose?.(), generator.dispose?.(), classifier?.dispose?.()]);

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import type { Backbone, FeatureResult } from './backbone.js';
+import { memoryStash, type AssignmentStash } from './assignment-stash.js';
+import type { ClassifyInput, ConceptClassifier, RegionDigest } from './classifier.js';
+import { AcsegError } from './errors.js';
+import type { FeatureMap } from './features.js';
+import type { ConceptGenerator } from './generator.js';
+import { imageId, type ImageInput, type RgbImage } from './image.js';
+import { classMap, SegmentationPipeline, type SegmentOutcome } from './pipeline.js';
+import { deferredRegions } from './regions.js';
+import { axisGenerator, fakeBackbone } from './testing/pipeline-fakes.js';
+
+const images = ['a.jpg', 'bad.jpg', 'b.jpg', 'zero.png', 'c.jpg', 'boom.jpg', 'd.jpg'];
+
+/** The fake backbone and generator, counting their calls; with a decode (4×2 images, as the features say, or `sizes`). */
+function counted(sizes: Record<string, [number, number]> = {}) {
+  const inner = fakeBackbone();
+  const calls = { extracted: 0, generated: 0, decodes: new Map<string, number>() };
+  const backbone: Backbone = {
+    ...inner,
+    async decode(image: ImageInput, index: number): Promise<RgbImage> {
+      const file = String(image);
+      calls.decodes.set(file, (calls.decodes.get(file) ?? 0) + 1);
+      if (file.includes('bad')) throw new AcsegError('BAD_IMAGE', `${file}: not an image`, { file });
+      const [width, height] = sizes[file] ?? [4, 2];
+      return { width, height, data: new Uint8Array(width * height * 3), id: imageId(image, index), source: file };
+    },
+    async *extract(batch: readonly ImageInput[]): AsyncIterable<FeatureResult> {
+      calls.extracted += batch.length;
+      yield* inner.extract(batch.map((im) => (typeof im === 'string' ? im : im.source!)));
+    },
+  };
+  const generator: ConceptGenerator = {
+    ...axisGenerator,
+    async generate(features: readonly FeatureMap[]) {
+      calls.generated += features.length;
+      return axisGenerator.generate(features);
+    },
+  };
+  return { backbone, generator, calls };
+}
+
+/** Fits on the digests (one embedding per region: its concept), labels a region 10 × images fitted + its concept. */
+function digestClassifier(): ConceptClassifier {
+  let fitted = -1;
+  const digestOf = (input: ClassifyInput): RegionDigest => ({
+    regionCount: input.regions.count,
+    background: input.regions.concepts.map(() => false),
+    foreground: input.regions.concepts.map((_, r) => r),
+    embeddings: input.regions.concepts.map((c) => Float32Array.of(c)),
+  });
+  return {
+    name: 'digesting',
+    needs: { fit: true },
+    async digest(input) {
+      return digestOf(input);
+    },
+    async fitDigests(d) {
+      fitted = d.length;
+    },
+    async classifyDigests(d) {
+      return d.map((x) => x.foreground.map((region, j) => ({ region, classId: 10 * fitted + x.embeddings[j][0] })));
+    },
+    async classify() {
+      throw new Error('streams by digests');
+    },
+  };
+}
+
+const view = (o: SegmentOutcome): unknown =>
+  o.ok ? { id: o.result.id, classes: [...classMap(o.result)], count: o.result.regions.count } : { failed: o.source };
+
+async function streamed(decode: boolean, stash?: AssignmentStash, sizes?: Record<string, [number, number]>) {
+  const parts = counted(sizes);
+  const out: SegmentOutcome[] = [];
+  const deferredAtEmit: boolean[] = [];
+  const featuresAtEmit: boolean[] = [];
+  let pass2 = { extracted: 0, generated: 0 };
+  const pipeline = new SegmentationPipeline({ backbone: parts.backbone, generator: parts.generator, classifier: digestClassifier() }, { batchSize: 2, decode });
+  const summary = await pipeline.stream(images, {
+    stash,
+    emit: async (o) => {
+      if (o.ok && !out.some((x) => x.ok)) pass2 = { extracted: parts.calls.extracted, generated: parts.calls.generated };
+      if (o.ok) {
+        deferredAtEmit.push(!!deferredRegions(o.result));
+        featuresAtEmit.push(!!o.result.features);
+      }
+      out.push(o);
+    },
+  });
+  return { out, summary, calls: parts.calls, pass2, deferredAtEmit, featuresAtEmit };
+}
+
+describe('two passes with an assignment stash', () => {
+  it('labels every image as segmenting again does, with neither backbone nor generator in pass 2', async () => {
+    for (const decode of [false, true]) {
+      const again = await streamed(decode);
+      const stashed = await streamed(decode, memoryStash());
+      expect(stashed.out.map(view)).toEqual(again.out.map(view));
+      expect(stashed.summary).toEqual(again.summary);
+      expect(stashed.summary).toMatchObject({ segmented: 4, skipped: 3, passes: 2 });
+      // Pass 1 ran them once; pass 2 ran nothing more (segmenting again runs both a second time).
+      expect([stashed.calls.extracted, stashed.calls.generated]).toEqual([stashed.pass2.extracted, stashed.pass2.generated]);
+      expect(again.calls.generated).toBeGreaterThan(again.pass2.generated);
+      // Pass 2's segmentations have no features, and their regions are not made before the caller reads them.
+      expect(stashed.featuresAtEmit).toEqual([false, false, false, false]);
+      expect(stashed.deferredAtEmit).toEqual([true, true, true, true]);
+      expect(again.featuresAtEmit).toEqual([true, true, true, true]);
+    }
+  });
+
+  it('decodes in pass 2 only the images pass 1 kept, once each', async () => {
+    const { calls, out } = await streamed(true, memoryStash());
+    // Pass 1 (the features read as paths: nothing reads pixels) decodes nothing; failures are not decoded again.
+    expect(Object.fromEntries(calls.decodes)).toEqual({ 'a.jpg': 1, 'b.jpg': 1, 'c.jpg': 1, 'd.jpg': 1 });
+    expect(out.filter((o) => o.ok).map((o) => o.ok && typeof o.result.image)).toEqual(['object', 'object', 'object', 'object']);
+  });
+
+  it('an image whose file changed size between the passes is skipped, named; the others are written', async () => {
+    // Pass 1 reads the features from the path (4×2); pass 2 decodes b.jpg at another size.
+    const { out, summary } = await streamed(true, memoryStash(), { 'b.jpg': [8, 4] });
+    const failed = out.find((o) => !o.ok && o.source === 'b.jpg');
+    expect(failed && !failed.ok && failed.error.message).toMatch(/b\.jpg: the image is 8×4 now and was 4×2 in pass 1/);
+    expect(out.filter((o) => o.ok).map((o) => o.ok && o.result.id)).toEqual(['a', 'c', 'd']);
+    expect(summary).toMatchObject({ segmented: 3, skipped: 4 });
+  });
+
+  it('stops at an aborted signal in pass 2 with the emitted images complete, and gives every decode back', async () => {
+    const parts = counted();
+    const controller = new AbortController();
+    const pipeline = new SegmentationPipeline(
+      { backbone: parts.backbone, generator: parts.generator, classifier: digestClassifier() },
+      { batchSize: 2, decode: true, maxDecoded: 2 },
+    );
+    const emitted: SegmentOutcome[] = [];
+    const summary = await pipeline.stream(images, {
+      stash: memoryStash(),
+      signal: controller.signal,
+      emit: async (o) => {
+        emitted.push(o);
+        if (o.ok) controller.abort();
+      },
+    });
+    expect(summary.interrupted).toBe(true);
+    expect(emitted.filter((o) => o.ok)).toHaveLength(1);
+    // The images decoded ahead were given back: a pipeline with two decode slots can run again to the end.
+    await new Promise((r) => setTimeout(r, 10));
+    const again: SegmentOutcome[] = [];
+    await pipeline.stream(images, { stash: memoryStash(), emit: async (o) => void again.push(o) });
+    expect(again.filter((o) => o.ok)).toHaveLength(4);
+  });
+});

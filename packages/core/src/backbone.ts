@@ -56,5 +56,9 @@ export interface Backbone {
    * reads the file again; `extract` of a path gives the same features as `extract` of its decode.
    */
   decode?(image: ImageInput, index: number): Promise<RgbImage>;
+  /**
+   * Frees the model (sessions, workers); a second call does nothing. `decode` keeps working after it: a two-pass
+   * stream from a stash frees the backbone after pass 1 and still decodes each image for pass 2's outputs.
+   */
   dispose?(): Promise<void>;
 }

@@ -109,6 +109,34 @@ describe('two passes with an assignment stash', () => {
     }
   });
 
+  it('calls betweenPasses once, after the fit and before pass 2 (only with a stash); pass 2 then decodes with the backbone disposed', async () => {
+    for (const withStash of [true, false]) {
+      const parts = counted();
+      const events: string[] = [];
+      const clf = digestClassifier();
+      const fit = clf.fitDigests!.bind(clf);
+      clf.fitDigests = async (d, c) => {
+        events.push('fit');
+        return fit(d, c);
+      };
+      const pipeline = new SegmentationPipeline({ backbone: parts.backbone, generator: parts.generator, classifier: clf }, { batchSize: 2, decode: true });
+      await pipeline.stream(images, {
+        stash: withStash ? memoryStash() : undefined,
+        betweenPasses: async () => {
+          events.push('between');
+          parts.backbone.extract = () => {
+            throw new Error('the backbone was freed');
+          };
+        },
+        emit: async (o) => void events.push(o.ok ? 'image' : 'skip'),
+      });
+      const firstImage = events.indexOf('image');
+      if (withStash) expect(events.slice(events.indexOf('fit'), firstImage)).toEqual(['fit', 'between']);
+      else expect(events).not.toContain('between');
+      expect(events.filter((e) => e === 'image')).toHaveLength(4);
+    }
+  });
+
   it('decodes in pass 2 only the images pass 1 kept, once each', async () => {
     const { calls, out } = await streamed(true, memoryStash());
     // Pass 1 (the features read as paths: nothing reads pixels) decodes nothing; failures are not decoded again.

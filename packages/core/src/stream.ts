@@ -19,6 +19,11 @@ export interface StreamOptions {
    * generator runs, and pass 2's segmentations carry no `features`. Without it, pass 2 segments again.
    */
   stash?: AssignmentStash;
+  /**
+   * With a stash: called once the classifier is fitted, before pass 2, which uses neither the backbone nor the
+   * generator, so the caller may free them here (a ViT's session and its buffers are hundreds of MB).
+   */
+  betweenPasses?: () => Promise<void>;
 }
 
 export interface StreamSummary {
@@ -130,6 +135,7 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
     await clf!.fitDigests!([...kept.values()], { ...context, progress: parts.progress }).catch((e: unknown) => {
       throw fail(e, ' to fit');
     });
+    if (stash) await options.betweenPasses?.();
     const bar2 = parts.progress.start('label and write (pass 2 of 2)', images.length);
     const indices = [...kept.keys()];
     const pass2 = stash ? numbered(parts.restore!(images, indices, stash), indices) : numbered(parts.segment(images, { keep: true }));

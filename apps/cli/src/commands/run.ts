@@ -147,6 +147,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   let keepFeatures = false;
   let opened: RunWriter | undefined;
   let stash: FileStash | undefined;
+  let freed = false;
   try {
     // Everything the parts need from each other, and the classifier's own files, before any training or extraction.
     // Decode once: the outputs draw every image, so each is decoded before its features and that decode serves all.
@@ -242,7 +243,16 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       kept,
     ));
     if (stashed) stash = await FileStash.create(join(out, STASH_FILE));
-    const summary = await pipeline.stream(todo, { emit: (o) => writer.write(o), signal: interrupt.signal, stash });
+    const summary = await pipeline.stream(todo, {
+      emit: (o) => writer.write(o),
+      signal: interrupt.signal,
+      stash,
+      // Pass 2 runs neither: their sessions and buffers go before the outputs take their memory.
+      betweenPasses: async () => {
+        freed = true;
+        await Promise.all([backbone.dispose?.(), generator.dispose?.()]);
+      },
+    });
     const index = await writer.finish();
     if (argv.saveClassifier && !summary.interrupted) {
       await created!.save!(resolve(argv.saveClassifier));
@@ -265,7 +275,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     await stash?.close();
     await stage?.close(keepFeatures);
     await input?.close();
-    await Promise.all([backbone.dispose?.(), generator.dispose?.(), classifier?.dispose?.()]);
+    await Promise.all([freed ? undefined : backbone.dispose?.(), freed ? undefined : generator.dispose?.(), classifier?.dispose?.()]);
   }
 }
 

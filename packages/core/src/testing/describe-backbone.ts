@@ -48,7 +48,8 @@ function halves(width: number, height: number): RegionMap {
  * The contract every Backbone keeps (packages/core/src/backbone.ts): one
  * result per image in input order, shapes as `info` declares, the same
  * features on a second run, a bad file named in an `AcsegError` while the
- * rest go on, and a `dispose` that can be called twice.
+ * rest go on, a `dispose` that can be called twice, and a `decode` that
+ * still works after it.
  */
 export function describeBackbone(name: string, kit: BackboneKit): void {
   const tolerance = kit.tolerance ?? 0;
@@ -133,6 +134,17 @@ export function describeBackbone(name: string, kit: BackboneKit): void {
       const backbone = await kit.create();
       await backbone.dispose?.();
       await backbone.dispose?.();
+    });
+
+    it('decodes, where it has a decode, after dispose as before it (pass 2 of a stream from a stash)', async () => {
+      const backbone = await kit.create();
+      if (!backbone.decode) return void (await backbone.dispose?.());
+      const [image] = await kit.images();
+      const before = await backbone.decode(image, 0);
+      await backbone.dispose?.();
+      const after = await backbone.decode(image, 0);
+      expect([after.width, after.height, after.id, after.source]).toEqual([before.width, before.height, before.id, before.source]);
+      expect(Buffer.from(after.data).equals(Buffer.from(before.data))).toBe(true);
     });
   });
 }

@@ -27,7 +27,7 @@ const items = (out: string): string[] =>
     .map((l) => l.item.id);
 const mtimeOf = (f: string): number => statSync(f).mtimeMs;
 
-describe('acseg segment, rerun', () => {
+describe('acseg segment and run, rerun', () => {
   it('keeps the images an earlier run with the same settings finished; redoes missing, outdated, or all when the settings change', () => {
     const images = folder();
     const out = join(tempDir(), 'out');
@@ -81,5 +81,35 @@ describe('acseg segment, rerun', () => {
     if (finished.length < 40)
       expect(again.stdout).toMatch(new RegExp(`segmented ${40 - finished.length} of ${40 - finished.length} images \\(${finished.length} more kept`));
     expect(items(out).sort()).toHaveLength(40);
+  });
+
+  it('run with k-means (two passes), kill -9 in pass 2: the finished images are complete; a rerun redoes all and leaves no pass-1 record', async () => {
+    const images = folder(8); // 40 images
+    const out = join(tempDir(), 'out');
+    const args = ['run', '--images', images, '--out', out, '--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet'];
+    const child = spawn(process.execPath, [cliBin, ...args], { stdio: 'ignore' });
+    const exited = new Promise<void>((done) => child.on('exit', () => done()));
+    // Outputs are written in pass 2 only: kill once a few are recorded (the pass-1 record is still there then).
+    for (let i = 0; i < 600 && child.exitCode === null; i++) {
+      if (existsSync(join(out, 'gallery.jsonl')) && items(out).length >= 3) {
+        child.kill('SIGKILL');
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await exited;
+    const finished = items(out);
+    expect(finished.length).toBeGreaterThanOrEqual(3);
+    if (finished.length < 40) expect(existsSync(join(out, '.acseg-pass1'))).toBe(true);
+    for (const id of finished) {
+      const png = decode(readFileSync(join(out, `${id}.png`)));
+      expect([png.width, png.height]).toEqual([320, 240]);
+      JSON.parse(readFileSync(join(out, `${id}.json`), 'utf8'));
+    }
+    const again = acseg(args);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/segmented 40 of 40 images/);
+    expect(items(out).sort()).toHaveLength(40);
+    expect(existsSync(join(out, '.acseg-pass1'))).toBe(false);
   });
 });

@@ -62,8 +62,9 @@ async function* numbered(outcomes: AsyncGenerator<SegmentOutcome>, indices?: rea
  * (regions × d floats), it is fitted once, pass 2 segments again (the same
  * regions: generators are deterministic) and labels from the digests, so
  * region embeddings are computed once. With a stash, pass 2 makes the regions
- * from each image's assignment kept in pass 1 instead of segmenting again. A classifier that must see the set
- * but has no digests is given the held set (memory grows; said in a line).
+ * from each image's assignment kept in pass 1 instead of segmenting again. A
+ * classifier that must see the set but has no digests is given the held set
+ * (memory grows; said in a line).
  */
 export async function streamSegmentation(parts: StreamParts, images: readonly ImageInput[], options: StreamOptions): Promise<StreamSummary> {
   const clf = parts.classifier;

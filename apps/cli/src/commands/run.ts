@@ -157,7 +157,8 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     );
     await pipeline.check();
     // Features once, on disk, when they are needed twice: to train the ACG first, or for a classifier that must see
-    // every image before labelling one (two passes). Otherwise the images stream straight through.
+    // every image before labelling one (two passes) when it has no digests. Otherwise the images stream straight
+    // through.
     const twoPasses = !!(classifier?.needs.fit && (classifier.fit || classifier.fitDigests));
     // Two passes by digests keep each image's assignment on disk between them (a few KB an image), so pass 2 runs
     // neither the backbone nor the ACG and reads no features: the features need no cache for it.

@@ -27,6 +27,31 @@ const items = (out: string): string[] =>
     .map((l) => l.item.id);
 const mtimeOf = (f: string): number => statSync(f).mtimeMs;
 
+/**
+ * Runs the command and kills it (-9) once a few images are recorded (or lets it end if the machine is faster than
+ * the polling); checks that every recorded image's outputs are complete and returns their ids.
+ */
+async function killedAfterThree(args: string[], out: string): Promise<string[]> {
+  const child = spawn(process.execPath, [cliBin, ...args], { stdio: 'ignore' });
+  const exited = new Promise<void>((done) => child.on('exit', () => done()));
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    if (existsSync(join(out, 'gallery.jsonl')) && items(out).length >= 3) {
+      child.kill('SIGKILL');
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await exited;
+  const finished = items(out);
+  expect(finished.length).toBeGreaterThanOrEqual(3);
+  for (const id of finished) {
+    const png = decode(readFileSync(join(out, `${id}.png`)));
+    expect([png.width, png.height]).toEqual([320, 240]);
+    JSON.parse(readFileSync(join(out, `${id}.json`), 'utf8'));
+  }
+  return finished;
+}
+
 describe('acseg segment and run, rerun', () => {
   it('keeps the images an earlier run with the same settings finished; redoes missing, outdated, or all when the settings change', () => {
     const images = folder();
@@ -58,24 +83,7 @@ describe('acseg segment and run, rerun', () => {
     const images = folder(8); // 40 images
     const out = join(tempDir(), 'out');
     const args = ['segment', '--images', images, '--out', out, '--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet'];
-    const child = spawn(process.execPath, [cliBin, ...args], { stdio: 'ignore' });
-    const exited = new Promise<void>((done) => child.on('exit', () => done()));
-    // Kill once a few images are recorded (or let it end if the machine is faster than the polling).
-    for (let i = 0; i < 600 && child.exitCode === null; i++) {
-      if (existsSync(join(out, 'gallery.jsonl')) && items(out).length >= 3) {
-        child.kill('SIGKILL');
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await exited;
-    const finished = items(out);
-    expect(finished.length).toBeGreaterThanOrEqual(3);
-    for (const id of finished) {
-      const png = decode(readFileSync(join(out, `${id}.png`)));
-      expect([png.width, png.height]).toEqual([320, 240]);
-      JSON.parse(readFileSync(join(out, `${id}.json`), 'utf8'));
-    }
+    const finished = await killedAfterThree(args, out);
     const again = acseg(args);
     expect(again.status, again.stderr).toBe(0);
     if (finished.length < 40)
@@ -87,25 +95,9 @@ describe('acseg segment and run, rerun', () => {
     const images = folder(8); // 40 images
     const out = join(tempDir(), 'out');
     const args = ['run', '--images', images, '--out', out, '--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet'];
-    const child = spawn(process.execPath, [cliBin, ...args], { stdio: 'ignore' });
-    const exited = new Promise<void>((done) => child.on('exit', () => done()));
-    // Outputs are written in pass 2 only: kill once a few are recorded (the pass-1 record is still there then).
-    for (let i = 0; i < 600 && child.exitCode === null; i++) {
-      if (existsSync(join(out, 'gallery.jsonl')) && items(out).length >= 3) {
-        child.kill('SIGKILL');
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await exited;
-    const finished = items(out);
-    expect(finished.length).toBeGreaterThanOrEqual(3);
+    // Outputs are written in pass 2 only, so the kill comes in pass 2, while the pass-1 record is there.
+    const finished = await killedAfterThree(args, out);
     if (finished.length < 40) expect(existsSync(join(out, '.acseg-pass1'))).toBe(true);
-    for (const id of finished) {
-      const png = decode(readFileSync(join(out, `${id}.png`)));
-      expect([png.width, png.height]).toEqual([320, 240]);
-      JSON.parse(readFileSync(join(out, `${id}.json`), 'utf8'));
-    }
     const again = acseg(args);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/segmented 40 of 40 images/);

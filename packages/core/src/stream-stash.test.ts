@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Backbone, FeatureResult } from './backbone.js';
 import { memoryStash, type AssignmentStash } from './assignment-stash.js';
-import type { ClassifyInput, ConceptClassifier, RegionDigest } from './classifier.js';
 import { AcsegError } from './errors.js';
 import type { FeatureMap } from './features.js';
 import type { ConceptGenerator } from './generator.js';
 import { imageId, type ImageInput, type RgbImage } from './image.js';
 import { classMap, SegmentationPipeline, type SegmentOutcome } from './pipeline.js';
 import { deferredRegions } from './regions.js';
-import { axisGenerator, fakeBackbone } from './testing/pipeline-fakes.js';
+import { axisGenerator, digestClassifier, fakeBackbone } from './testing/pipeline-fakes.js';
 
 const images = ['a.jpg', 'bad.jpg', 'b.jpg', 'zero.png', 'c.jpg', 'boom.jpg', 'd.jpg'];
 
@@ -38,33 +37,6 @@ function counted(sizes: Record<string, [number, number]> = {}) {
     },
   };
   return { backbone, generator, calls };
-}
-
-/** Fits on the digests (one embedding per region: its concept), labels a region 10 × images fitted + its concept. */
-function digestClassifier(): ConceptClassifier {
-  let fitted = -1;
-  const digestOf = (input: ClassifyInput): RegionDigest => ({
-    regionCount: input.regions.count,
-    background: input.regions.concepts.map(() => false),
-    foreground: input.regions.concepts.map((_, r) => r),
-    embeddings: input.regions.concepts.map((c) => Float32Array.of(c)),
-  });
-  return {
-    name: 'digesting',
-    needs: { fit: true },
-    async digest(input) {
-      return digestOf(input);
-    },
-    async fitDigests(d) {
-      fitted = d.length;
-    },
-    async classifyDigests(d) {
-      return d.map((x) => x.foreground.map((region, j) => ({ region, classId: 10 * fitted + x.embeddings[j][0] })));
-    },
-    async classify() {
-      throw new Error('streams by digests');
-    },
-  };
 }
 
 const view = (o: SegmentOutcome): unknown =>

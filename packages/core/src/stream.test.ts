@@ -1,44 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ClassifyInput, ConceptClassifier, RegionDigest, RegionLabel } from './classifier.js';
+import type { ConceptClassifier } from './classifier.js';
 import { classMap, SegmentationPipeline, type SegmentOutcome } from './pipeline.js';
-import { axisGenerator, fakeBackbone } from './testing/pipeline-fakes.js';
+import { axisGenerator, digestClassifier, fakeBackbone } from './testing/pipeline-fakes.js';
 
 const images = ['a.jpg', 'bad.jpg', 'b.jpg', 'zero.png', 'c.jpg', 'boom.jpg', 'd.jpg'];
-
-/** Labels a region by its concept and the number of images fitted on, so a wrong fit shows in the labels. */
-function digestClassifier(): ConceptClassifier & { digested: number; fitOn: number[] } {
-  let fitted = -1;
-  const digestOf = (input: ClassifyInput): RegionDigest => ({
-    regionCount: input.regions.count,
-    background: input.regions.concepts.map(() => false),
-    foreground: input.regions.concepts.map((_, r) => r),
-    embeddings: input.regions.concepts.map((c) => Float32Array.of(c)),
-  });
-  const clf = {
-    name: 'digesting',
-    needs: { fit: true },
-    digested: 0,
-    fitOn: [] as number[],
-    async digest(input: ClassifyInput) {
-      clf.digested++;
-      return digestOf(input);
-    },
-    async fitDigests(d: readonly RegionDigest[]) {
-      clf.fitOn.push(d.length);
-      fitted = d.length;
-    },
-    async classifyDigests(d: readonly RegionDigest[]): Promise<RegionLabel[][]> {
-      return d.map((x) => x.foreground.map((region, j) => ({ region, classId: 10 * fitted + x.embeddings[j][0] })));
-    },
-    async fit(inputs: readonly ClassifyInput[]) {
-      await clf.fitDigests(inputs.map(digestOf));
-    },
-    async classify(inputs: readonly ClassifyInput[]) {
-      return clf.classifyDigests(inputs.map(digestOf));
-    },
-  };
-  return clf;
-}
 
 function perImageClassifier(): ConceptClassifier {
   return {

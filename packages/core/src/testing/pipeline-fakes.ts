@@ -1,6 +1,6 @@
 import type { Backbone, FeatureResult } from '../backbone.js';
 import { AcsegError } from '../errors.js';
-import type { ClassifyInput, ConceptClassifier, RegionLabel } from '../classifier.js';
+import type { ClassifyInput, ConceptClassifier, RegionDigest, RegionLabel } from '../classifier.js';
 import { validateFeatureMap, type FeatureMap } from '../features.js';
 import type { ConceptGenerator } from '../generator.js';
 import { imageId, type ImageInput } from '../image.js';
@@ -60,4 +60,39 @@ export function sizeClassifier(minFraction = 0.5): ConceptClassifier {
       });
     },
   };
+}
+
+/** Labels a region by its concept and the number of images fitted on, so a wrong fit shows in the labels. */
+export function digestClassifier(): ConceptClassifier & { digested: number; fitOn: number[] } {
+  let fitted = -1;
+  const digestOf = (input: ClassifyInput): RegionDigest => ({
+    regionCount: input.regions.count,
+    background: input.regions.concepts.map(() => false),
+    foreground: input.regions.concepts.map((_, r) => r),
+    embeddings: input.regions.concepts.map((c) => Float32Array.of(c)),
+  });
+  const clf = {
+    name: 'digesting',
+    needs: { fit: true },
+    digested: 0,
+    fitOn: [] as number[],
+    async digest(input: ClassifyInput) {
+      clf.digested++;
+      return digestOf(input);
+    },
+    async fitDigests(d: readonly RegionDigest[]) {
+      clf.fitOn.push(d.length);
+      fitted = d.length;
+    },
+    async classifyDigests(d: readonly RegionDigest[]): Promise<RegionLabel[][]> {
+      return d.map((x) => x.foreground.map((region, j) => ({ region, classId: 10 * fitted + x.embeddings[j][0] })));
+    },
+    async fit(inputs: readonly ClassifyInput[]) {
+      await clf.fitDigests(inputs.map(digestOf));
+    },
+    async classify(inputs: readonly ClassifyInput[]) {
+      return clf.classifyDigests(inputs.map(digestOf));
+    },
+  };
+  return clf;
 }

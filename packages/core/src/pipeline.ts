@@ -2,6 +2,7 @@ import type { Backbone } from './backbone.js';
 import type { ClassifyInput, ConceptClassifier, RegionLabel } from './classifier.js';
 import type { AssignmentStash } from './assignment-stash.js';
 import { classifyInput } from './classify-input.js';
+import { restoreFromStash } from './restore.js';
 import { DecodeSlots } from './decode-slots.js';
 import { AcsegError, describeSkip, toAcsegError } from './errors.js';
 import { validateFeatureMap, type FeatureMap } from './features.js';
@@ -221,58 +222,9 @@ export class SegmentationPipeline {
    * without the backbone or the generator. The caller gives each image back with `release` (as with `keep`). An
    * image that fails to decode now, or decodes at another size than in pass 1 (the file changed), is a failed outcome.
    */
-  async *restore(images: readonly ImageInput[], indices: readonly number[], stash: AssignmentStash): AsyncGenerator<SegmentOutcome> {
+  restore(images: readonly ImageInput[], indices: readonly number[], stash: AssignmentStash): AsyncGenerator<SegmentOutcome> {
     const decoder = this.decode && this.parts.backbone.decode ? this.parts.backbone : undefined;
-    const ahead = this.batchFor(!!decoder);
-    const one = async (i: number): Promise<SegmentOutcome> => {
-      const entry = await stash.get(i);
-      const input = images[i];
-      let image: ImageInput = input;
-      if (decoder) {
-        await this.slots.acquire();
-        try {
-          image = await decoder.decode!(input, i);
-          this.slots.hold(image);
-        } catch (e) {
-          this.slots.drop();
-          const source = imageSource(input, i);
-          const error = toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, stage: 'features', message: source });
-          return { ok: false, id: entry.id, source, error };
-        }
-        const { width, height } = typeof image === 'string' ? { width: entry.width, height: entry.height } : image;
-        if (width !== entry.width || height !== entry.height) {
-          this.slots.release(image);
-          const message = `${entry.source}: the image is ${width}×${height} now and was ${entry.width}×${entry.height} in pass 1 (changed during the run)`;
-          return { ok: false, id: entry.id, source: entry.source, error: new AcsegError('BAD_IMAGE', message, { file: entry.source }) };
-        }
-      }
-      const { assignment } = entry;
-      const upsample = { assignment: assignment.assignment, k: assignment.k, grid: entry.grid, width: entry.width, height: entry.height };
-      return { ok: true, result: deferRegions({ id: entry.id, source: entry.source, image, assignment }, upsample) };
-    };
-    const pending: Array<Promise<SegmentOutcome>> = [];
-    let next = 0;
-    const start = (): void => {
-      const p = one(indices[next++]);
-      // Awaited below; this only keeps one abandoned by a caller that stopped early from being an unhandled rejection.
-      p.catch(() => undefined);
-      pending.push(p);
-    };
-    try {
-      while (next < indices.length && pending.length < ahead) start();
-      while (pending.length) {
-        const o = await pending.shift()!;
-        if (next < indices.length) start();
-        yield o;
-      }
-    } finally {
-      // Stopped early: the images decoded ahead are given back once their decodes end.
-      for (const p of pending)
-        p.then(
-          (o) => this.release(o),
-          () => undefined,
-        );
-    }
+    return restoreFromStash(images, indices, stash, { decoder, ahead: this.batchFor(!!decoder), slots: this.slots });
   }
 
   /**

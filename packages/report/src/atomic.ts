@@ -1,14 +1,46 @@
+import { closeSync, fsync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { AcsegError, writeViaTemp } from '@acseg/core';
+import { AcsegError } from '@acseg/core';
 
 /** Folders this process has made (or found) for its writes; bounded by the folders a run writes into. */
 const made = new Set<string>();
 let temps = 0;
 
-/** Temp file beside the target, written whole and flushed to disk, then renamed over it. */
-function writeThenRename(path: string, data: string | Uint8Array): Promise<void> {
-  return writeViaTemp(path, `${path}.${process.pid}.${temps++}.tmp`, (fh) => fh.writeFile(data), 'wx');
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // The write's own error is the one to report.
+  }
+}
+
+function fsyncAsync(fd: number): Promise<void> {
+  return new Promise((done, fail) => fsync(fd, (e) => (e ? fail(e) : done())));
+}
+
+/**
+ * Temp file beside the target, written whole and flushed to disk, then renamed over it (core's `writeViaTemp`
+ * protocol). Open, write, close and rename are synchronous calls (page-cache work, microseconds): as promises each is
+ * a round trip through libuv's four threads, where they queued behind image decodes; only the flush to disk waits
+ * off the thread.
+ */
+async function writeThenRename(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.${process.pid}.${temps++}.tmp`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx');
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+    await fsyncAsync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeQuietly(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /**

@@ -3,6 +3,7 @@ import { decodeImage } from '@acseg/image-io';
 import { writeFileAtomic } from './atomic.js';
 import { VOC_PALETTE } from './palette.js';
 import { encodeRgbPng } from './rgb-png.js';
+import { scratch } from './scratch.js';
 
 export interface OverlayOptions {
   /** Weight of the class colour: out = round((1 − α)·image + α·colour). Default 0.5. */
@@ -13,15 +14,30 @@ export interface OverlayOptions {
 
 /** Blends the VOC colour of each pixel's class onto the image (both width × height). */
 export function blendOverlay(image: RgbImage, classMap: Uint8Array, options: OverlayOptions = {}): Uint8Array {
+  return blendInto(new Uint8Array(image.data.length), image, classMap, options);
+}
+
+/**
+ * The blend of every (class, channel, value) a pixel can have, by α, each class's part computed with the formula above
+ * when first needed: a table lookup per pixel rather than a multiply and a round (the same bytes, several times
+ * faster). Kept across images (a run uses one α): 196 KB made again for each image was most of the blend's garbage.
+ */
+const tables = new Map<number, { table: Uint8Array; made: Uint8Array }>();
+function blendTable(alpha: number): { table: Uint8Array; made: Uint8Array } {
+  let t = tables.get(alpha);
+  if (!t) {
+    if (tables.size >= 4) tables.clear();
+    tables.set(alpha, (t = { table: new Uint8Array(256 * 3 * 256), made: new Uint8Array(256) }));
+  }
+  return t;
+}
+
+function blendInto(out: Uint8Array, image: RgbImage, classMap: Uint8Array, options: OverlayOptions): Uint8Array {
   const alpha = options.alpha ?? 0.5;
   if (!(alpha >= 0 && alpha <= 1)) throw new AcsegError('BAD_INPUT', `overlay alpha must be in [0, 1], got ${alpha}`);
   const skip = new Uint8Array(256);
   for (const s of options.skip ?? [255]) skip[s & 255] = 1;
-  // The blend of every (class, channel, value) a pixel can have, computed once per class present with the formula
-  // above: a table lookup per pixel rather than a multiply and a round (the same bytes, several times faster).
-  const table = new Uint8Array(256 * 3 * 256);
-  const made = new Uint8Array(256);
-  const out = new Uint8Array(image.data.length);
+  const { table, made } = blendTable(alpha);
   const data = image.data;
   for (let p = 0; p < classMap.length; p++) {
     const c = classMap[p];
@@ -66,6 +82,7 @@ export async function writeOverlay(
       file: imageSource(image),
     });
   }
-  const blended = blendOverlay(rgb, classMap, { ...options, alpha });
-  await writeFileAtomic(path, await encodeOverlayPng(blended, rgb.width, rgb.height));
+  // Into a buffer of this thread's, used again for the next overlay: the encoder has read it before it returns.
+  const blended = blendInto(scratch('blend', rgb.data.length), rgb, classMap, { ...options, alpha });
+  await writeFileAtomic(path, encodeOverlayPng(blended, rgb.width, rgb.height));
 }

@@ -50,4 +50,13 @@ describe('encodeRgbPng: RGB PNG, rows filtered Up, Huffman-coded', () => {
     expect(encodeRgbPng(data, w, h).length).toBeLessThan(data.length / 5);
     expect(() => encodeRgbPng(data, w + 1, h)).toThrow(/12288 bytes for a 65×64 RGB image/);
   });
+
+  it('buffers reused between images leave no trace: a small image after a large one encodes as it did first', async () => {
+    const small = bytes(6 * 5 * 3, 3);
+    const first = Buffer.from(encodeRgbPng(small, 6, 5));
+    const large = bytes(50 * 40 * 3, 4);
+    expect((await decoded(encodeRgbPng(large, 50, 40))).data.equals(Buffer.from(large))).toBe(true);
+    expect(Buffer.from(encodeRgbPng(small, 6, 5)).equals(first)).toBe(true);
+    expect((await decoded(first)).data.equals(Buffer.from(small))).toBe(true);
+  });
 });

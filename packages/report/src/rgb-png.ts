@@ -1,5 +1,6 @@
 import { constants, deflateSync } from 'node:zlib';
-import { chunk, SIGNATURE } from './label-png.js';
+import { pngFile } from './png-file.js';
+import { scratch } from './scratch.js';
 
 const HIGH = 0x80808080;
 const LOW = 0x7f7f7f7f;
@@ -10,11 +11,11 @@ const LOW = 0x7f7f7f7f;
  */
 function upDifferences(data: Uint8Array, bpr: number, h: number): Uint8Array {
   const n = bpr * h;
-  const diff = new Uint8Array(n);
+  const diff = scratch('diff', n);
   diff.set(data.subarray(0, bpr));
   if (bpr % 4 === 0 && data.byteOffset % 4 === 0) {
     const a = new Uint32Array(data.buffer, data.byteOffset, n >> 2);
-    const d = new Uint32Array(diff.buffer);
+    const d = new Uint32Array(diff.buffer, diff.byteOffset, n >> 2);
     const s = bpr >> 2;
     for (let i = s; i < a.length; i++) {
       const x = a[i];
@@ -29,7 +30,7 @@ function upDifferences(data: Uint8Array, bpr: number, h: number): Uint8Array {
 
 /**
  * An 8-bit RGB PNG of `data` (interleaved, width × height × 3). Written here rather than by libvips (sharp): rows
- * filtered "Up" and deflated with Huffman coding only, which for a photo-like overlay takes ~3.5 ms for 480×360
+ * filtered "Up" and deflated with Huffman coding only, which for a photo-like overlay takes ~3–3.5 ms for 480×360
  * against ~8 for libvips at zlib level 2, and gives a smaller file (~240 KiB against ~300). Lossless either way.
  */
 export function encodeRgbPng(data: Uint8Array, width: number, height: number): Uint8Array {
@@ -43,12 +44,17 @@ export function encodeRgbPng(data: Uint8Array, width: number, height: number): U
   // Bit depth 8, colour type 2 (RGB), deflate, adaptive filtering (each row names its filter: 2, Up), no interlace.
   ihdr.set([8, 2, 0, 0, 0], 8);
   const diff = upDifferences(data, bpr, height);
-  const rows = new Uint8Array((bpr + 1) * height);
+  const rows = scratch('rows', (bpr + 1) * height);
   for (let y = 0; y < height; y++) {
     rows[y * (bpr + 1)] = 2;
     rows.set(diff.subarray(y * bpr, (y + 1) * bpr), y * (bpr + 1) + 1);
   }
-  const idat = deflateSync(rows, { level: 1, strategy: constants.Z_HUFFMAN_ONLY });
-  const png = Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]);
-  return new Uint8Array(png.buffer, png.byteOffset, png.length);
+  // memLevel 9 (zlib's largest symbol buffer: fewer, larger blocks) and one output chunk: ~17 % faster than the
+  // defaults on a 480×360 overlay (3.1 against 3.7 ms), the file a few hundred bytes smaller.
+  const idat = deflateSync(rows, { level: 1, strategy: constants.Z_HUFFMAN_ONLY, memLevel: 9, chunkSize: Math.max(16384, rows.length + 1024) });
+  return pngFile([
+    ['IHDR', ihdr],
+    ['IDAT', idat],
+    ['IEND', new Uint8Array(0)],
+  ]);
 }

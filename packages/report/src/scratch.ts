@@ -1,0 +1,12 @@
+/**
+ * Buffers reused from one image to the next on this thread, by name: a run encodes thousands of overlays, and ~1.5 MB
+ * of fresh buffers an image (blend, filtered rows) kept V8's collector busy. Only for synchronous work that is done
+ * with the buffer before it returns (no two calls can hold one at once); the contents are left from the last use.
+ */
+const scratches = new Map<string, Uint8Array>();
+
+export function scratch(name: string, n: number): Uint8Array {
+  let b = scratches.get(name);
+  if (!b || b.length < n) scratches.set(name, (b = new Uint8Array(n)));
+  return b.subarray(0, n);
+}

@@ -7,7 +7,10 @@
  * their labels transformed the same way (nearest neighbour) for `eval`.
  *
  *   npx tsx tools/bench/scale.ts [--sizes 1000,5000,10000] [--commands features,segment,run,eval]
- *     [--backbone handcrafted] [--model PATH.onnx] [--data DIR] [--out DIR]
+ *     [--backbone handcrafted] [--model PATH.onnx] [--data DIR] [--out DIR] [--rounds 1]
+ * --rounds R: the commands R times in turn (features, segment, … , features, segment, …), each ratio against the
+ *   `features` of its own round, then the median and range of each command's ratios: on a shared machine one round's
+ *   ratio moves by ±0.1 with the neighbours' load.
  * --data: the CamVid folder (default ../shared/datasets/camvid beside the repository), or any folder of JPEG, PNG or
  *   WebP images (your own photos): the same crops and flips at each image's size, without labels, so no `eval`.
  * --model: a ViT ONNX for `--backbone dino` (e.g. a random-weight ViT-S/16 made with `acseg models convert`).
@@ -33,6 +36,7 @@ const { values } = parseArgs({
     model: { type: 'string' },
     data: { type: 'string' },
     out: { type: 'string', default: join(root, 'out/bench-scale') },
+    rounds: { type: 'string', default: '1' },
   },
 });
 const data = resolve(values.data ?? join(root, '../shared/datasets/camvid'));
@@ -56,6 +60,11 @@ if (!camvid && commands.includes('eval')) {
   commands = commands.filter((c) => c !== 'eval');
 }
 const model = values.model ? ['--model', resolve(values.model)] : [];
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) {
+  console.error(`--rounds ${values.rounds}: expected a whole number ≥ 1`);
+  process.exit(2);
+}
 
 /** N images made from a plain folder's images (random crops and flips at each image's size), made once, no labels. */
 async function makeImages(n: number): Promise<string> {
@@ -175,9 +184,11 @@ async function main(): Promise<void> {
   }
 
   const rows: string[] = [];
+  const medians: string[] = [];
   for (const n of sizes) {
     let featuresRate = 0;
     let featuresCpu = 0;
+    const ratios = new Map<string, number[]>();
     const split = await makeSplit(n);
     const images = join(split, 'val');
     const count = readdirSync(images).length;
@@ -204,26 +215,38 @@ async function main(): Promise<void> {
         join(out, `eval-${n}`),
       ],
     };
-    for (const c of commands) {
-      // Each run starts from scratch (a feature cache would resume).
-      spawnSync('rm', ['-rf', join(out, `${c}-${n}`)]);
-      const m = await measure(runs[c]);
-      // With a ViT, a classifier that embeds regions (k-means, k-NN: paper §4.1) runs it once per image and once
-      // per foreground region: its work is image passes plus region passes. The weight-free backbone pools its
-      // patch features instead (no pass).
-      const regions = Number(/(\d+) regions of \d+ images/.exec(m.tail)?.[1] ?? 0);
-      const passes = count + (values.backbone === 'dino' ? regions : 0);
-      if (c === 'features') {
-        featuresRate = count / m.seconds;
-        featuresCpu = m.cpu / count;
+    for (let round = 1; round <= rounds; round++) {
+      for (const c of commands) {
+        // Each run starts from scratch (a feature cache would resume).
+        spawnSync('rm', ['-rf', join(out, `${c}-${n}`)]);
+        const m = await measure(runs[c]);
+        // With a ViT, a classifier that embeds regions (k-means, k-NN: paper §4.1) runs it once per image and once
+        // per foreground region: its work is image passes plus region passes. The weight-free backbone pools its
+        // patch features instead (no pass).
+        const regions = Number(/(\d+) regions of \d+ images/.exec(m.tail)?.[1] ?? 0);
+        const passes = count + (values.backbone === 'dino' ? regions : 0);
+        if (c === 'features') {
+          featuresRate = count / m.seconds;
+          featuresCpu = m.cpu / count;
+        }
+        const ratio = featuresRate ? passes / m.seconds / featuresRate : undefined;
+        if (ratio !== undefined) ratios.set(c, [...(ratios.get(c) ?? []), ratio]);
+        // The same ratio in CPU time: backbone work per CPU second, against features' images per CPU second.
+        const cpuRatio = featuresCpu ? ((passes * featuresCpu) / m.cpu).toFixed(2) : '';
+        const row = `| ${c} | ${n}${rounds > 1 ? ` (${round})` : ''} | ${m.status} | ${m.peakMiB.toFixed(0)} | ${(count / m.seconds).toFixed(2)} | ${m.seconds.toFixed(0)} | ${regions} | ${ratio?.toFixed(2) ?? ''} | ${((1000 * m.cpu) / count).toFixed(0)} | ${cpuRatio} |`;
+        rows.push(row);
+        console.log(row);
+        if (m.status !== 0 && m.status !== 1) console.log(m.tail);
       }
-      const ratio = featuresRate ? (passes / m.seconds / featuresRate).toFixed(2) : '';
-      // The same ratio in CPU time: backbone work per CPU second, against features' images per CPU second.
-      const cpuRatio = featuresCpu ? ((passes * featuresCpu) / m.cpu).toFixed(2) : '';
-      const row = `| ${c} | ${n} | ${m.status} | ${m.peakMiB.toFixed(0)} | ${(count / m.seconds).toFixed(2)} | ${m.seconds.toFixed(0)} | ${regions} | ${ratio} | ${((1000 * m.cpu) / count).toFixed(0)} | ${cpuRatio} |`;
-      rows.push(row);
-      console.log(row);
-      if (m.status !== 0 && m.status !== 1) console.log(m.tail);
+    }
+    if (rounds > 1) {
+      for (const [c, r] of ratios) {
+        if (c === 'features') continue;
+        const sorted = [...r].sort((a, b) => a - b);
+        const mid = sorted.length >> 1;
+        const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        medians.push(`| ${c} | ${n} | ${r.length} | ${median.toFixed(2)} | ${sorted[0].toFixed(2)}–${sorted[sorted.length - 1].toFixed(2)} |`);
+      }
     }
   }
   console.log(`\nbackbone ${values.backbone}${values.model ? ` (${values.model})` : ''}, ${new Date().toISOString().slice(0, 10)}\n`);
@@ -232,6 +255,11 @@ async function main(): Promise<void> {
     '| command | images | exit | peak RSS (MiB) | images/s | seconds | region passes | backbone-work ratio | CPU ms/image | CPU ratio |\n|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const r of rows) console.log(r);
+  if (medians.length) {
+    console.log(`\nbackbone-work ratio over ${rounds} rounds (each against its round's features)\n`);
+    console.log('| command | images | rounds | median ratio | range |\n|---|---|---|---|---|');
+    for (const r of medians) console.log(r);
+  }
 }
 
 main().catch((e: unknown) => {

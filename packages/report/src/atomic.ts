@@ -38,7 +38,11 @@ async function writeThenRename(path: string, data: string | Uint8Array): Promise
     renameSync(tmp, path);
   } catch (e) {
     if (fd !== undefined) closeQuietly(fd);
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // As above: the write's error says what went wrong.
+    }
     throw e;
   }
 }

@@ -143,6 +143,10 @@ export function patchFeatures(rgb: Uint8Array, size: number, weights: FeatureWei
   const hist = new Float64Array(3 * HIST_BINS);
   const cellsPerSide = size / CELL_SIZE;
   const block = new Float64Array(4 * ORIENT_BINS);
+  // Float64Array rather than [0, 0, 0] per patch: the same doubles, without an array that turns from small integers
+  // to doubles (and is made again) 196 times an image.
+  const sum = new Float64Array(3);
+  const sq = new Float64Array(3);
   const colorK = weights.color * COLOR_NORM;
   const textureK = weights.texture * TEXTURE_NORM;
   const positionK = weights.position * POSITION_NORM;
@@ -151,8 +155,8 @@ export function patchFeatures(rgb: Uint8Array, size: number, weights: FeatureWei
       const p = pr * g + pc;
       const o = p * FEATURE_DIM;
       // Colour: Lab mean, std and soft histograms over the patch's pixels.
-      const sum = [0, 0, 0];
-      const sq = [0, 0, 0];
+      sum.fill(0);
+      sq.fill(0);
       hist.fill(0);
       for (let y = pr * PATCH_SIZE; y < (pr + 1) * PATCH_SIZE; y++) {
         for (let x = pc * PATCH_SIZE; x < (pc + 1) * PATCH_SIZE; x++) {

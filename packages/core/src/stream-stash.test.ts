@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backbone, FeatureResult } from './backbone.js';
 import { memoryStash, type AssignmentStash } from './assignment-stash.js';
+import type { ConceptClassifier } from './classifier.js';
 import { AcsegError } from './errors.js';
 import type { FeatureMap } from './features.js';
 import type { ConceptGenerator } from './generator.js';
@@ -39,6 +40,16 @@ function counted(sizes: Record<string, [number, number]> = {}) {
   return { backbone, generator, calls };
 }
 
+/** The shared digesting classifier with no way but its digests: a stream that fell back to `fit`/`classify` fails. */
+function digestsOnly(): ConceptClassifier {
+  const clf: ConceptClassifier = { ...digestClassifier() };
+  delete clf.fit;
+  clf.classify = async () => {
+    throw new Error('streams by digests');
+  };
+  return clf;
+}
+
 const view = (o: SegmentOutcome): unknown =>
   o.ok ? { id: o.result.id, classes: [...classMap(o.result)], count: o.result.regions.count } : { failed: o.source };
 
@@ -48,7 +59,7 @@ async function streamed(decode: boolean, stash?: AssignmentStash, sizes?: Record
   const deferredAtEmit: boolean[] = [];
   const featuresAtEmit: boolean[] = [];
   let pass2 = { extracted: 0, generated: 0 };
-  const pipeline = new SegmentationPipeline({ backbone: parts.backbone, generator: parts.generator, classifier: digestClassifier() }, { batchSize: 2, decode });
+  const pipeline = new SegmentationPipeline({ backbone: parts.backbone, generator: parts.generator, classifier: digestsOnly() }, { batchSize: 2, decode });
   const summary = await pipeline.stream(images, {
     stash,
     emit: async (o) => {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { isRgbImage, type RgbImage } from '@acseg/core';
-import { writeImageOutputs, type GalleryItem } from '@acseg/report';
+import { writeImageOutputs, type GalleryItem, type WriteOptions } from '@acseg/report';
 import { outputsInput, type OutputJob } from './output-prep.js';
 import type { OutputReply, OutputRequest } from './output-worker.js';
 
@@ -35,8 +35,8 @@ export class OutputPool {
   }
 
   /** Writes one image's outputs; the job's region map, if made, moves to the worker (it is unusable here afterwards). */
-  write(out: string, job: OutputJob): Promise<GalleryItem> {
-    if (!this.workers.length) return Promise.resolve().then(() => writeImageOutputs(out, outputsInput(job)));
+  write(out: string, job: OutputJob, write: WriteOptions = {}): Promise<GalleryItem> {
+    if (!this.workers.length) return Promise.resolve().then(() => writeImageOutputs(out, outputsInput(job), write));
     const seq = this.seq++;
     const worker = this.workers[seq % this.workers.length];
     const labels = 'labels' in job.regions ? job.regions.labels : undefined;
@@ -45,7 +45,7 @@ export class OutputPool {
     const sent = isRgbImage(job.image) ? { ...job, image: movablePixels(job.image, moved) } : job;
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      worker.postMessage({ seq, out, job: sent } satisfies OutputRequest, moved);
+      worker.postMessage({ seq, out, job: sent, flush: write.flush } satisfies OutputRequest, moved);
     });
   }
 

@@ -24,14 +24,17 @@ export interface RunOutputOptions {
    * pass 2 from a stash leaves the main thread nearly idle, so it may take every core).
    */
   workers?: number;
+  /** Flush each output file to disk before it is renamed into place (`--fsync`; report's WriteOptions). */
+  flush?: boolean;
 }
 
 /**
- * Writes of images waiting or running at once. Each waits on file calls and sharp's thread pool as well as the
- * worker's CPU: with 4, `segment` of 1 000 CamVid frames took ~10 % longer than with 12 (2 cores); 8 was as fast
- * as 12 within the noise, with ~20 MB less at the peak.
+ * Writes of images waiting or running at once. More than a batch of the pipeline (16 images): with 8, the thread
+ * that segments waited on the output worker in the middle of each batch, then the worker sat idle while it computed
+ * the next one (a CPU profile of `segment` showed the two threads taking turns); with 32 they overlap. Bounded by
+ * PIXELS_IN_FLIGHT as well.
  */
-const WRITES_IN_FLIGHT = 8;
+const WRITES_IN_FLIGHT = 32;
 /**
  * And at most this many of their pixels (beyond one image): a pending write holds the decoded image and its maps
  * (~5 bytes a pixel, ~16 while it is encoded), so 12 MP photos wait one at a time.
@@ -139,18 +142,22 @@ export class RunWriter {
     const deferred = deferredRegions(seg);
     let item: GalleryItem;
     try {
-      item = await this.pool.write(this.out, {
-        id,
-        source: seg.source,
-        image: this.opts.imageOf?.(seg) ?? seg.image,
-        // Not made yet (no classifier read them): made on the worker, not on this thread.
-        regions: deferred ? { deferred } : seg.regions,
-        labels: seg.labels,
-        classNames: this.opts.classNames,
-        backbone: this.opts.backbone,
-        generator: this.opts.generator,
-        classifier: this.opts.classifier ?? null,
-      });
+      item = await this.pool.write(
+        this.out,
+        {
+          id,
+          source: seg.source,
+          image: this.opts.imageOf?.(seg) ?? seg.image,
+          // Not made yet (no classifier read them): made on the worker, not on this thread.
+          regions: deferred ? { deferred } : seg.regions,
+          labels: seg.labels,
+          classNames: this.opts.classNames,
+          backbone: this.opts.backbone,
+          generator: this.opts.generator,
+          classifier: this.opts.classifier ?? null,
+        },
+        { flush: this.opts.flush },
+      );
     } catch (e) {
       await this.skip(seg.source, `writing outputs failed: ${(e as Error).message}`);
       return;

@@ -13,6 +13,17 @@ async function mtime(path: string | undefined): Promise<number> {
   );
 }
 
+/**
+ * An output file's modification time, or +∞ when it is missing or empty: outputs are not flushed to disk unless
+ * `--fsync`, and a power loss may leave a renamed file empty; that image is done again.
+ */
+async function outputTime(path: string): Promise<number> {
+  return stat(path).then(
+    (s) => (s.size > 0 ? s.mtimeMs : Number.POSITIVE_INFINITY),
+    () => Number.POSITIVE_INFINITY,
+  );
+}
+
 /** Newest modification time inside a checkpoint folder (or of a checkpoint file); 0 without one. */
 async function checkpointTime(checkpoint: string | undefined): Promise<number> {
   if (!checkpoint) return 0;
@@ -30,7 +41,7 @@ async function checkpointTime(checkpoint: string | undefined): Promise<number> {
 
 /**
  * The images an earlier run of the same settings into `out` finished: their
- * record is in `gallery.jsonl` and all their files are there, newer than the
+ * record is in `gallery.jsonl` and all their files are there, not empty, newer than the
  * input and the checkpoint. Kept as they are; the rest is done again. A run
  * with other settings (or none recorded) finishes nothing: every image is done.
  */
@@ -49,7 +60,7 @@ export async function finishedEarlier(out: string, settings: Record<string, unkn
     if (!wanted.has(source)) continue;
     const newer = Math.max(await mtime(source), since);
     const files = [item.label, item.overlay, item.json, item.image].filter((f): f is string => !!f);
-    const times = await Promise.all(files.map((f) => mtime(f)));
+    const times = await Promise.all(files.map((f) => outputTime(f)));
     if (times.every((t) => Number.isFinite(t) && t >= newer)) kept.push(item);
   }
   return kept;

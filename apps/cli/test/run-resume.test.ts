@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,6 +77,22 @@ describe('acseg segment and run, rerun', () => {
     expect(other.status).toBe(0);
     expect(other.stderr).not.toMatch(/are kept/);
     expect(other.stdout).toMatch(/segmented 5 of 5 images with/);
+  });
+
+  it('an output left empty (outputs are not flushed to disk without --fsync: a power loss) is done again; --fsync writes the same files', () => {
+    const images = folder();
+    const out = join(tempDir(), 'out');
+    const args = ['segment', '--images', images, '--out', out, '--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet'];
+    expect(acseg([...args, '--fsync']).status).toBe(0);
+    const overlay = readFileSync(join(out, 'meadow.overlay.png'));
+    const kept = mtimeOf(join(out, 'beach.png'));
+    truncateSync(join(out, 'meadow.overlay.png'), 0);
+    const again = acseg(args);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/4 of 5 images were finished by an earlier run with these settings and are kept/);
+    expect(again.stdout).toMatch(/segmented 1 of 1 images \(4 more kept from an earlier run\)/);
+    expect(readFileSync(join(out, 'meadow.overlay.png')).equals(overlay)).toBe(true);
+    expect(mtimeOf(join(out, 'beach.png'))).toBe(kept);
   });
 
   it('kill -9 midway: the finished images are complete and a rerun keeps exactly them', async () => {

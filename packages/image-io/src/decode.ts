@@ -64,11 +64,11 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
   }
   const autoOrient = options.autoOrient !== false;
   const bytes = await readSmallFile(input);
-  const { width, height } = await headerSize(input, bytes, { autoOrient });
-  checkImagePixels(source, width, height, maxPixels, input);
   const sharp = await sharpLib();
   try {
-    // libvips enforces the same limit while decoding, in case the header understates the size.
+    // libvips refuses an image over the limit from its header, before any pixel is decoded (and while decoding, in
+    // case the header understates the size); the header is read on its own only to explain a failure below: a
+    // separate metadata call for every image cost ~0.8 ms of CPU, a sixth of decoding a 480×360 JPEG.
     let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels });
     if (autoOrient) pipeline = pipeline.rotate();
     const r = options.resize;
@@ -79,6 +79,10 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
     }
     return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length), id: imageId(input, index), source };
   } catch (e) {
+    // Worded as when the header was read first: a file that is missing, empty or no image; one over the limit; else
+    // pixels that do not decode.
+    const { width, height } = await headerSize(input, bytes, { autoOrient });
+    checkImagePixels(source, width, height, maxPixels, input);
     throw undecodableImage(source, e, input);
   }
 }

@@ -25,14 +25,14 @@ function fsyncAsync(fd: number): Promise<void> {
  * a round trip through libuv's four threads, where they queued behind image decodes; only the flush to disk waits
  * off the thread.
  */
-async function writeThenRename(path: string, data: string | Uint8Array): Promise<void> {
+async function writeThenRename(path: string, data: string | Uint8Array, flush: boolean): Promise<void> {
   const tmp = `${path}.${process.pid}.${temps++}.tmp`;
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx');
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
-    await fsyncAsync(fd);
+    if (flush) await fsyncAsync(fd);
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, path);
@@ -47,13 +47,25 @@ async function writeThenRename(path: string, data: string | Uint8Array): Promise
   }
 }
 
+export interface WriteOptions {
+  /**
+   * Flush the file to disk before it is renamed into place (default true). Without, the rename is as atomic for
+   * other processes and after acseg is killed (the page cache keeps the whole file), but a power loss or an OS crash
+   * may leave the file empty; a run's per-image outputs skip the flush unless asked (`--fsync`): five flushes an
+   * image cost more CPU than any other output work but the overlay's encoding, and wait on the disk (on NFS a round
+   * trip each).
+   */
+  flush?: boolean;
+}
+
 /**
  * Writes `data` to `path` atomically (a temp file beside it, fsync, then rename), so readers never see a
  * half-written file and a crash leaves the old file intact. Creates the folder; failures are BAD_INPUT errors naming
  * the file. Five system calls a file: npm's write-file-atomic, used before, also resolves the path's symlinks and
  * copies an existing file's mode and owner (about fourteen calls), a third of the output workers' time in a run.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+  const flush = options.flush ?? true;
   const dir = dirname(path);
   try {
     // A run writes thousands of files into a few folders: each is made once, not before every file (again if it went).
@@ -61,10 +73,10 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
       await mkdir(dir, { recursive: true });
       made.add(dir);
     }
-    await writeThenRename(path, data).catch(async (e: unknown) => {
+    await writeThenRename(path, data, flush).catch(async (e: unknown) => {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       await mkdir(dir, { recursive: true });
-      await writeThenRename(path, data);
+      await writeThenRename(path, data, flush);
     });
   } catch (e) {
     throw new AcsegError('BAD_INPUT', `${path}: cannot write (${e instanceof Error ? e.message : String(e)})`, { file: path, cause: e });

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AcsegError, type ImageInput } from '@acseg/core';
 import { decodeImage, thumbnailJpeg } from '@acseg/image-io';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic, type WriteOptions } from './atomic.js';
 import { esc, href, legend, page } from './html.js';
 import { checkMap, encodeLabelPng, writeLabelPng } from './label-png.js';
 import { writeOverlay } from './overlay.js';
@@ -137,8 +137,11 @@ export interface ImageOutputsInput {
  * The per-image outputs of `acseg run`: `<id>.png` (class-index PNG, VOC
  * palette), `<id>.overlay.png`, `<id>.json`, and with a region map
  * `<id>.regions.png` (region indices, what `acseg explore` reads); returns the gallery item.
+ * Each file is written atomically; flushed to disk only with `flush: true` (see WriteOptions: a run's outputs can
+ * be made again, and five flushes an image cost more than most of their work).
  */
-export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Promise<GalleryItem> {
+export async function writeImageOutputs(dir: string, seg: ImageOutputsInput, options: WriteOptions = {}): Promise<GalleryItem> {
+  const write = { flush: options.flush ?? false };
   const out = resolve(dir);
   const label = join(out, `${seg.id}.png`);
   const overlay = join(out, `${seg.id}.overlay.png`);
@@ -151,8 +154,14 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
     });
   }
   checkMap(label, seg.classMap, seg.width, seg.height);
+  // Decoded once here for both the overlay and the thumbnail. The thumbnail is made first, on sharp's threads, while
+  // this thread encodes the PNGs: awaited last, it queued behind the images being decoded for the next images and
+  // left this thread idle (half of a 2-core segment run).
+  const rgb = await decodeImage(seg.image);
+  const thumbnail = thumbnailJpeg(rgb, THUMB, 80);
+  thumbnail.catch(() => undefined); // awaited below; a failure is reported there, not as unhandled meanwhile
   const labelPng = encodeLabelPng(seg.classMap, seg.width, seg.height);
-  await writeFileAtomic(label, labelPng);
+  await writeFileAtomic(label, labelPng, write);
   const regionsFile = seg.regionMap ? `${seg.id}.regions.png` : undefined;
   if (seg.regionMap && regionsFile) {
     // Without a classifier (segment) the class map is the region map whenever there are under 255 regions: one encoding serves both.
@@ -161,17 +170,19 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
       Buffer.from(seg.regionMap.buffer, seg.regionMap.byteOffset, seg.regionMap.length).equals(
         Buffer.from(seg.classMap.buffer, seg.classMap.byteOffset, seg.classMap.length),
       );
-    if (same) await writeFileAtomic(join(out, regionsFile), labelPng);
-    else await writeLabelPng(join(out, regionsFile), seg.regionMap, seg.width, seg.height);
+    if (same) await writeFileAtomic(join(out, regionsFile), labelPng, write);
+    else await writeLabelPng(join(out, regionsFile), seg.regionMap, seg.width, seg.height, write);
   }
-  // Decoded once here for both the overlay and the thumbnail.
-  const rgb = await decodeImage(seg.image);
-  await writeOverlay(overlay, rgb, seg.classMap, seg.alpha ?? 0.5);
+  await writeOverlay(overlay, rgb, seg.classMap, seg.alpha ?? 0.5, write);
   const { image: _image, classMap: _map, regionMap: _regions, alpha: _alpha, ...rest } = seg;
-  await writeSegmentationJson(json, {
-    ...rest,
-    files: { label: `${seg.id}.png`, overlay: `${seg.id}.overlay.png`, ...(regionsFile ? { regions: regionsFile } : {}) },
-  });
+  await writeSegmentationJson(
+    json,
+    {
+      ...rest,
+      files: { label: `${seg.id}.png`, overlay: `${seg.id}.overlay.png`, ...(regionsFile ? { regions: regionsFile } : {}) },
+    },
+    write,
+  );
   const classes = new Map<number, { classId: number; className?: string; pixels: number }>();
   for (const r of seg.regions) {
     const c = classes.get(r.classId) ?? { classId: r.classId, className: r.className, pixels: 0 };
@@ -179,6 +190,6 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput): Pr
     classes.set(r.classId, c);
   }
   const image = join(out, 'thumbs', `${seg.id}.jpg`);
-  await writeFileAtomic(image, await thumbnailJpeg(rgb, THUMB, 80));
+  await writeFileAtomic(image, await thumbnail, write);
   return { id: seg.id, source: seg.source, image, overlay, label, json, classes: [...classes.values()].sort((a, b) => a.classId - b.classId) };
 }

@@ -1,5 +1,5 @@
 export { VOC_PALETTE, classColor } from './palette.js';
-export { writeFileAtomic } from './atomic.js';
+export { writeFileAtomic, type WriteOptions } from './atomic.js';
 export { encodeLabelPng, writeLabelPng } from './label-png.js';
 export { blendOverlay, writeOverlay, type OverlayOptions } from './overlay.js';
 export { writeSegmentationJson, type RegionRecord, type SegmentationRecord } from './segmentation-json.js';

@@ -1,6 +1,6 @@
 import { constants, deflateSync } from 'node:zlib';
 import { AcsegError } from '@acseg/core';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic, type WriteOptions } from './atomic.js';
 import { VOC_PALETTE } from './palette.js';
 import { pngFile } from './png-file.js';
 import { scratch } from './scratch.js';
@@ -49,9 +49,9 @@ export function encodeLabelPng(classMap: Uint8Array, width: number, height: numb
 }
 
 /** Writes `encodeLabelPng` to `path` atomically. */
-export async function writeLabelPng(path: string, classMap: Uint8Array, width: number, height: number): Promise<void> {
+export async function writeLabelPng(path: string, classMap: Uint8Array, width: number, height: number, options: WriteOptions = {}): Promise<void> {
   checkMap(path, classMap, width, height);
-  await writeFileAtomic(path, encodeLabelPng(classMap, width, height));
+  await writeFileAtomic(path, encodeLabelPng(classMap, width, height), options);
 }
 
 export { checkMap };

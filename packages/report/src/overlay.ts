@@ -1,6 +1,6 @@
 import { AcsegError, imageSource, type ImageInput, type RgbImage } from '@acseg/core';
 import { decodeImage } from '@acseg/image-io';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic, type WriteOptions } from './atomic.js';
 import { VOC_PALETTE } from './palette.js';
 import { encodeRgbPng } from './rgb-png.js';
 import { scratch } from './scratch.js';
@@ -74,7 +74,7 @@ export async function writeOverlay(
   image: ImageInput,
   classMap: Uint8Array,
   alpha = 0.5,
-  options: Omit<OverlayOptions, 'alpha'> = {},
+  options: Omit<OverlayOptions, 'alpha'> & WriteOptions = {},
 ): Promise<void> {
   const rgb = await decodeImage(image);
   if (classMap.length !== rgb.width * rgb.height) {
@@ -84,5 +84,5 @@ export async function writeOverlay(
   }
   // Into a buffer of this thread's, used again for the next overlay: the encoder has read it before it returns.
   const blended = blendInto(scratch('blend', rgb.data.length), rgb, classMap, { ...options, alpha });
-  await writeFileAtomic(path, encodeOverlayPng(blended, rgb.width, rgb.height));
+  await writeFileAtomic(path, encodeOverlayPng(blended, rgb.width, rgb.height), { flush: options.flush });
 }

@@ -1,4 +1,4 @@
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic, type WriteOptions } from './atomic.js';
 
 export interface RegionRecord {
   /** Region index in the region map. */
@@ -25,10 +25,10 @@ export interface SegmentationRecord {
 }
 
 /** Writes one image's segmentation summary as pretty JSON, atomically. */
-export async function writeSegmentationJson(path: string, record: SegmentationRecord): Promise<void> {
+export async function writeSegmentationJson(path: string, record: SegmentationRecord, options: WriteOptions = {}): Promise<void> {
   const clean = {
     ...record,
     regions: record.regions.map((r) => ({ ...r, bbox: Array.from(r.bbox) })),
   };
-  await writeFileAtomic(path, `${JSON.stringify(clean, null, 2)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(clean, null, 2)}\n`, options);
 }

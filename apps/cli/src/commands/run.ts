@@ -42,6 +42,11 @@ export function componentOptions<T>(a: Argv<T>) {
       describe:
         'segment from this feature cache (acseg features / features import) instead of running a backbone; --images is then optional (overlays on the images, else on grey)',
     })
+    .option('fsync', {
+      type: 'boolean',
+      describe:
+        "flush each image's output files to disk before they are renamed into place: slower, but a power loss keeps every finished image (without, a crash or kill of acseg does; the OS's may not)",
+    })
     .option('features-cache', {
       type: 'string',
       describe:
@@ -69,6 +74,7 @@ type RunArgs = GlobalArgs & {
   featuresCache?: string;
   features?: string;
   maxDecoded?: number;
+  fsync?: boolean;
   shard?: string;
   numShards?: number;
   saveClassifier?: string;
@@ -238,6 +244,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
         inputs: images,
         imageOf: input?.imageOf,
         earlier: job.before,
+        flush: argv.fsync,
         // Pass 2 from the stash leaves this thread little to do: the outputs may take every core.
         ...(stashed ? { workers: availableParallelism() } : {}),
       },

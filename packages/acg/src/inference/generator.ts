@@ -12,10 +12,10 @@ import {
   type SessionFactory,
 } from '@acseg/core';
 import { loadCheckpoint, saveCheckpoint, type TrainingState } from '../checkpoint/checkpoint.js';
-import { makeConfig, type AcgConfig } from '../model/config.js';
+import { makeConfig, type AcgConfig, type ParamValues } from '../model/config.js';
 import { initParams } from '../model/init.js';
 import { parseAcgOptions, type AcgOptions, type AcgRuntime } from '../options.js';
-import { ensureBackend, TfAcg, type Formulation } from '../tf/runtime.js';
+import type { TfAcg, Formulation } from '../tf/runtime.js';
 import type { TrainableAcg } from '../training/target.js';
 import { mergeNearDuplicateConcepts } from './merge.js';
 import { loadOnnxRuntime, onnxRuntimeError } from '@acseg/onnx-runtime';
@@ -30,6 +30,12 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
   readonly name = 'acg';
   readonly options: AcgOptions;
   private model: TfAcg | undefined;
+  /**
+   * Loaded weights not yet in TF.js: ONNX inference reads them as they are, so a run that only segments loads
+   * neither TF.js nor its backend (~0.3 s at start-up); made into `model` when TF.js is needed (training, saving,
+   * inference on TF.js).
+   */
+  private loaded: { config: AcgConfig; params: ParamValues } | undefined;
   private log: Logger;
   /** Where the loaded weights came from, for messages. */
   private origin = 'untrained ACG';
@@ -51,19 +57,39 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
   }
 
   get ready(): boolean {
-    return this.model !== undefined;
+    return this.model !== undefined || this.loaded !== undefined;
   }
 
   get config(): AcgConfig | undefined {
-    return this.model?.config;
+    return this.model?.config ?? this.loaded?.config;
+  }
+
+  /** TF.js, its backend and the model's runtime, imported when first needed (see `loaded`). */
+  private async tf(): Promise<typeof import('../tf/runtime.js')> {
+    const runtime = await import('../tf/runtime.js');
+    await runtime.ensureBackend(this.log);
+    return runtime;
+  }
+
+  /** The weights in TF.js (made from `loaded` if they are not yet). */
+  private async tfModel(what: string): Promise<TfAcg> {
+    if (!this.model && this.loaded) {
+      const { TfAcg } = await this.tf();
+      if (!this.model && this.loaded) {
+        this.model = new TfAcg(this.loaded.config, this.loaded.params, this.formulation);
+        this.loaded = undefined;
+      }
+    }
+    return this.requireModel(what);
   }
 
   /** Fresh weights for features of dimension `dim`, from `seed`. */
   async initialize(dim: number): Promise<void> {
-    await ensureBackend(this.log);
+    const { TfAcg } = await this.tf();
     const o = this.options;
     const cfg = makeConfig(dim, { k: o.k, steps: o.steps, heads: o.heads, ffn: o.ffn });
     this.model?.dispose();
+    this.loaded = undefined;
     this.model = new TfAcg(cfg, initParams(cfg, o.seed), this.formulation);
     this.origin = `ACG initialised from seed ${o.seed}`;
     this.training = undefined;
@@ -72,9 +98,9 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
 
   async load(path: string): Promise<void> {
     const ckpt = await loadCheckpoint(path);
-    await ensureBackend(this.log);
     this.model?.dispose();
-    this.model = new TfAcg(ckpt.config, ckpt.params, this.formulation);
+    this.model = undefined;
+    this.loaded = { config: ckpt.config, params: ckpt.params };
     this.origin = path;
     this.training = ckpt.training;
     this.weightsChanged();
@@ -98,7 +124,7 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
       const int8 = this.options.precision === 'int8';
       if (want === 'tfjs') {
         if (int8) throw new AcsegError('BAD_CONFIG', 'acg: option precision "int8" needs runtime "onnx" (TF.js runs fp32 only)', { plugin: '@acseg/acg' });
-        this.log.info(`acg: inference on TF.js (${await ensureBackend(this.log)}), fp32 (option runtime: tfjs)`);
+        this.log.info(`acg: inference on TF.js (${await (await import('../tf/runtime.js')).ensureBackend(this.log)}), fp32 (option runtime: tfjs)`);
         return 'tfjs';
       }
       const ort = await loadOnnxRuntime();
@@ -115,7 +141,7 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
         });
       }
       this.log.info(
-        `acg: inference on TF.js (${await ensureBackend(this.log)}), fp32${int8 ? ' (precision int8 ignored)' : ''} (onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'})`,
+        `acg: inference on TF.js (${await (await import('../tf/runtime.js')).ensureBackend(this.log)}), fp32${int8 ? ' (precision int8 ignored)' : ''} (onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'})`,
       );
       return 'tfjs';
     })();
@@ -127,16 +153,17 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
    * weights (master layout) are stored as the checkpoint's weights and the training weights go to the optimizer file.
    */
   async save(path: string, average?: Float32Array): Promise<void> {
-    const model = this.requireModel('save');
+    const model = await this.tfModel('save');
     const optimizer = model.exportOptimizer();
     if (average && optimizer) optimizer.params = Object.fromEntries([...model.masterParams()].map(([name, p]) => [name, p.slice()]));
     const params = average ? model.exportFlat(average) : model.exportParams();
     await saveCheckpoint(path, { config: model.config, seed: this.options.seed, params, training: this.training, optimizer });
   }
 
-  /** Internal access for the trainer. */
+  /** Internal access for the trainer (after `fit`, `initialize`, or `materialize` of loaded weights). */
   requireModel(what: string): TfAcg {
     if (!this.model) {
+      if (this.loaded) throw new Error(`acg: cannot ${what}: the loaded weights are not in TF.js yet (await materialize() first)`);
       throw new AcsegError('NOT_IMPLEMENTED', `acg: cannot ${what} before the generator is trained or loaded`, {
         plugin: '@acseg/acg',
         hint: 'pass --checkpoint <folder> or run `acseg train` first',
@@ -145,10 +172,20 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
     return this.model;
   }
 
+  /** @internal The loaded weights in TF.js, for code that reads them there (the trainer, tests). */
+  async materialize(): Promise<void> {
+    if (this.loaded) await this.tfModel('materialize');
+  }
+
+  /** The current weights' config; a NOT_IMPLEMENTED error saying what to do when there are none. */
+  private requireConfig(what: string): AcgConfig {
+    return this.loaded?.config ?? this.requireModel(what).config;
+  }
+
   /** Checks a feature map against the loaded weights. */
   checkFeatures(f: FeatureMap): void {
     validateFeatureMap(f);
-    const cfg = this.requireModel('generate').config;
+    const cfg = this.requireConfig('generate');
     if (f.dim !== cfg.dim) {
       throw new AcsegError('BAD_CHECKPOINT', `${f.source ?? f.id}: features have d = ${f.dim}, but the ACG (${this.origin}) expects d = ${cfg.dim}`, {
         file: f.source,
@@ -159,14 +196,15 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
   }
 
   async generate(features: readonly FeatureMap[]): Promise<ConceptAssignment[]> {
-    const model = this.requireModel('generate');
+    const config = this.requireConfig('generate');
     for (const f of features) this.checkFeatures(f);
-    const { k, dim } = model.config;
+    const { k, dim } = config;
     let session: OnnxAcg | undefined;
+    let model: TfAcg | undefined;
     if ((await this.inferenceRuntime()) === 'onnx') {
       const pending =
         this.onnx ??
-        OnnxAcg.create(model.config, model.exportParams(), {
+        OnnxAcg.create(config, this.loaded?.params ?? this.requireModel('generate').exportParams(), {
           form: this.formulation,
           precision: this.options.precision,
           sessions: this.sessions,
@@ -186,7 +224,7 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
           },
         );
       }
-    }
+    } else model = await this.tfModel('generate');
     const out: ConceptAssignment[] = new Array(features.length);
     // Images with the same patch count share a forward pass.
     const groups = new Map<number, number[]>();
@@ -200,7 +238,7 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
       for (let s = 0; s < idx.length; s += this.options.inferenceBatch) {
         const chunk = idx.slice(s, s + this.options.inferenceBatch);
         const tokens = chunk.map((i) => features[i].tokens);
-        const pred = session ? await session.predict(tokens, n) : model.predict(tokens, n);
+        const pred = session ? await session.predict(tokens, n) : model!.predict(tokens, n);
         const merge = this.options.mergeThreshold;
         chunk.forEach((i, b) => {
           const concepts = pred.concepts.slice(b * k * dim, (b + 1) * k * dim);
@@ -221,6 +259,7 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
     try {
       // Imported here: a user of a trained ACG loads no training code (engines, threads, the ONNX tape).
       const { fitAcg } = await import('../training/fit.js');
+      await this.materialize();
       return await fitAcg(this, source, options, (seed) => new AcgGenerator({ ...this.options, seed, restarts: 1 }, this.log, this.formulation));
     } finally {
       this.weightsChanged();
@@ -231,12 +270,14 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
     this.weightsChanged();
     this.model?.dispose();
     this.model = undefined;
+    this.loaded = undefined;
   }
 
   /** @internal Swaps in weights (used by the trainer on resume). */
   setModel(model: TfAcg, origin: string, training?: TrainingState): void {
     if (this.model !== model) this.model?.dispose();
     this.model = model;
+    this.loaded = undefined;
     this.origin = origin;
     this.training = training;
     this.weightsChanged();

@@ -186,6 +186,19 @@ describe('patchFeatures', () => {
     expect(ab / Math.sqrt(aa * bb)).toBeLessThan(0.01);
   });
 
+  it('gives the same features whatever images and sizes came before (its planes are reused between images)', () => {
+    const noisy = (size: number, seed: number) => Uint8Array.from({ length: size * size * 3 }, (_, i) => (i * 7919 + seed * 104729) % 251);
+    const first = patchFeatures(noisy(224, 1), 224, W);
+    const stripesFirst = patchFeatures(stripes(64, 3, true), 64, W);
+    // Others in between: another image, a smaller and a larger size, flat colour (no texture: empty histograms).
+    patchFeatures(noisy(224, 2), 224, W);
+    patchFeatures(noisy(112, 3), 112, W);
+    patchFeatures(uniform(64, [10, 200, 30]), 64, W);
+    patchFeatures(noisy(256, 4), 256, W);
+    expect(Buffer.from(patchFeatures(noisy(224, 1), 224, W).buffer).equals(Buffer.from(first.buffer))).toBe(true);
+    expect(Buffer.from(patchFeatures(stripes(64, 3, true), 64, W).buffer).equals(Buffer.from(stripesFirst.buffer))).toBe(true);
+  });
+
   it('weights scale their blocks; position tents appear only when weighted', () => {
     const img = uniform(224, [200, 30, 90]);
     const base = patchFeatures(img, 224, W);

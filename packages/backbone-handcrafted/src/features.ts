@@ -46,10 +46,23 @@ export function softVote(hist: Float32Array | Float64Array, offset: number, bins
   hist[offset + b + 1] += weight * t;
 }
 
-/** Box-average a size×size plane by `f` (size divisible by f). */
-export function boxDownsample(plane: Float32Array, size: number, f: number): Float32Array {
+/**
+ * Planes an image's features are computed through, kept per size and made again only when the size changes: made
+ * for every image they were ~0.9 MB of fresh memory each (the Lab plane alone 600 KB at 224 px), which the kernel
+ * had to map and zero and V8 counted toward its next full collection. patchFeatures is synchronous, so one set serves.
+ */
+const planes = new Map<string, Float32Array | Float64Array>();
+function plane<T extends Float32Array | Float64Array>(name: string, make: new (n: number) => T, length: number): T {
+  let p = planes.get(name) as T | undefined;
+  if (!p || p.length !== length || !(p instanceof make)) planes.set(name, (p = new make(length)));
+  return p;
+}
+
+/** Box-average a size×size plane by `f` (size divisible by f), into `out` (zeroed here) or a new array. */
+export function boxDownsample(plane: Float32Array, size: number, f: number, out?: Float32Array): Float32Array {
   const s = size / f;
-  const out = new Float32Array(s * s);
+  if (out) out.fill(0);
+  else out = new Float32Array(s * s);
   const inv = 1 / (f * f);
   for (let y = 0; y < size; y++) {
     const oy = Math.floor(y / f) * s;
@@ -83,9 +96,10 @@ export function hypot2(a: number, b: number): number {
  * split linearly between the two nearest of ORIENT_BINS centres b·20°.
  * Returns cells-per-side² × ORIENT_BINS, cells row-major.
  */
-export function orientationHistograms(plane: Float32Array, size: number, cell: number): Float64Array {
+export function orientationHistograms(plane: Float32Array, size: number, cell: number, out?: Float64Array): Float64Array {
   const cps = size / cell;
-  const out = new Float64Array(cps * cps * ORIENT_BINS);
+  if (out) out.fill(0);
+  else out = new Float64Array(cps * cps * ORIENT_BINS);
   const binWidth = Math.PI / ORIENT_BINS;
   const norm = 1 / (cell * cell);
   for (let y = 0; y < size; y++) {
@@ -131,13 +145,18 @@ export function tents(t: number): [number, number, number] {
 export function patchFeatures(rgb: Uint8Array, size: number, weights: FeatureWeights): Float32Array {
   const g = size / PATCH_SIZE;
   const n = g * g;
-  const lab = new Float32Array(size * size * 3);
+  const lab = plane('lab', Float32Array, size * size * 3);
   rgbToLabInto(rgb, lab);
-  const light = new Float32Array(size * size);
+  const light = plane('light', Float32Array, size * size);
   for (let i = 0; i < light.length; i++) light[i] = lab[3 * i] / 100;
-  const hog1 = orientationHistograms(light, size, CELL_SIZE);
-  const hog2 = orientationHistograms(boxDownsample(light, size, 2), size / 2, PATCH_SIZE / 2);
-  const hog4 = orientationHistograms(boxDownsample(light, size, 4), size / 4, PATCH_SIZE / 4);
+  const hogs = (f: number, cell: number) => {
+    const s = size / f;
+    const from = f === 1 ? light : boxDownsample(light, size, f, plane(`half${f}`, Float32Array, s * s));
+    return orientationHistograms(from, s, cell, plane(`hog${f}`, Float64Array, (s / cell) * (s / cell) * ORIENT_BINS));
+  };
+  const hog1 = hogs(1, CELL_SIZE);
+  const hog2 = hogs(2, PATCH_SIZE / 2);
+  const hog4 = hogs(4, PATCH_SIZE / 4);
   const out = new Float32Array(n * FEATURE_DIM);
   const px = PATCH_SIZE * PATCH_SIZE;
   const hist = new Float64Array(3 * HIST_BINS);

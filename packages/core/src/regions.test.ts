@@ -186,6 +186,33 @@ describe('regionPatchOverlap and regionBoxes', () => {
   });
 });
 
+describe('regionPatchOverlap by runs', () => {
+  it('equals a per-pixel count (each pixel to the patch its centre falls in) on random maps, sizes and grids', () => {
+    const rand = lcg(11);
+    for (const [w, h, gw, gh, count, blob] of [
+      [37, 29, 5, 4, 3, 1],
+      [480, 360, 14, 14, 5, 40],
+      [31, 64, 7, 3, 9, 3],
+      [16, 16, 16, 16, 2, 1],
+    ]) {
+      // Blobs of one region `blob` pixels wide, so runs cross patch borders and end inside patches.
+      const labels = new Uint16Array(w * h);
+      for (let p = 0; p < labels.length; p++) labels[p] = (p % w) % blob === 0 ? Math.floor(rand() * count) : labels[p - 1];
+      const regions = { width: w, height: h, labels, count, concepts: [], pixelCounts: [] };
+      const n = gw * gh;
+      const naive = new Float32Array(count * n);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const pr = Math.min(gh - 1, Math.floor(((y + 0.5) * gh) / h));
+          const pc = Math.min(gw - 1, Math.floor(((x + 0.5) * gw) / w));
+          naive[labels[y * w + x] * n + pr * gw + pc] += 1;
+        }
+      }
+      expect(Array.from(regionPatchOverlap(regions, { h: gh, w: gw })), `${w}×${h} over ${gw}×${gh}`).toEqual(Array.from(naive));
+    }
+  });
+});
+
 describe('deferRegions', () => {
   const rand = lcg(3);
   const input = { assignment: Float32Array.from({ length: 4 * 5 * 3 }, () => rand()), k: 3, grid: { h: 4, w: 5 }, width: 37, height: 29 };

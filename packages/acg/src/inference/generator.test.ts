@@ -115,9 +115,10 @@ describe('AcgGenerator', () => {
     const fromTf = await tf.generate(feats);
     const expected = await g.generate(feats);
     for (let i = 0; i < feats.length; i++) {
-      expect(Array.from(fromStored[i].concepts)).toEqual(Array.from((await onnx.generate([feats[i]]))[0].concepts));
+      expect(Array.from(fromStored[i].concepts!)).toEqual(Array.from((await onnx.generate([feats[i]]))[0].concepts!));
       for (const got of [fromStored[i], fromTf[i]]) {
-        for (let j = 0; j < got.concepts.length; j++) expect(got.concepts[j]).toBeCloseTo(expected[i].concepts[j], 5);
+        expect(got.concepts!.length).toBe(expected[i].concepts!.length);
+        for (let j = 0; j < got.concepts!.length; j++) expect(got.concepts![j]).toBeCloseTo(expected[i].concepts![j], 5);
       }
     }
     await Promise.all([g.dispose(), onnx.dispose(), tf.dispose()]);

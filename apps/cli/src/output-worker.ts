@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { isRgbImage } from '@acseg/core';
 import { writeImageOutputs, type GalleryItem } from '@acseg/report';
 import { outputsInput, type OutputJob } from './output-prep.js';
 
@@ -10,14 +11,20 @@ export interface OutputRequest {
   /** Flush each file to disk before its rename (`--fsync`). */
   flush?: boolean;
 }
-export type OutputReply = { seq: number; item: GalleryItem } | { seq: number; error: string };
+/** A reply to a written image gives back the buffer of pixels it was sent (OutputPool uses it again). */
+export type OutputReply = { seq: number; item: GalleryItem; pixels?: ArrayBuffer } | { seq: number; error: string };
 
 // The class and region maps, blending and PNG/JPEG encoding of one image's outputs, off the thread that segments the next images.
 parentPort?.on('message', (m: OutputRequest) => {
   Promise.resolve()
     .then(() => writeImageOutputs(m.out, outputsInput(m.job), { flush: m.flush }))
     .then(
-      (item) => parentPort!.postMessage({ seq: m.seq, item } satisfies OutputReply),
+      (item) => {
+        // Only once every output is written (the thumbnail read these pixels on sharp's threads until then), and not
+        // after a failure, which may leave such a read running.
+        const pixels = isRgbImage(m.job.image) ? (m.job.image.data.buffer as ArrayBuffer) : undefined;
+        parentPort!.postMessage({ seq: m.seq, item, pixels } satisfies OutputReply, pixels ? [pixels] : []);
+      },
       (e: unknown) => parentPort!.postMessage({ seq: m.seq, error: e instanceof Error ? e.message : String(e) } satisfies OutputReply),
     );
 });

@@ -154,9 +154,9 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput, opt
     });
   }
   checkMap(label, seg.classMap, seg.width, seg.height);
-  // Decoded once here for both the overlay and the thumbnail. The thumbnail is made first, on sharp's threads, while
-  // this thread encodes the PNGs: awaited last, it queued behind the images being decoded for the next images and
-  // left this thread idle (half of a 2-core segment run).
+  // Decoded once here for both the overlay and the thumbnail. The thumbnail is started first, on sharp's threads, and
+  // made while this thread encodes the PNGs: started last, this thread waited for it (behind the next images' decodes
+  // on libuv's queue) with nothing else to do for the image.
   const rgb = await decodeImage(seg.image);
   const thumbnail = thumbnailJpeg(rgb, THUMB, 80);
   thumbnail.catch(() => undefined); // awaited below; a failure is reported there, not as unhandled meanwhile

@@ -84,7 +84,7 @@ describe('assignmentToRegions', () => {
       [1, 1, 3, 5, 4],
       [2, 3, 7, 2, 3],
     ]) {
-      for (const kind of ['softmax-blocks', 'near-ties', 'one-hot', 'constant', 'large', 'duplicates', 'two-way']) {
+      for (const kind of ['softmax-blocks', 'near-ties', 'one-hot', 'constant', 'large', 'duplicates', 'two-way', 'non-finite']) {
         const n = gh * gw;
         const S = new Float32Array(n * k);
         for (let p = 0; p < n; p++) {
@@ -99,6 +99,8 @@ describe('assignmentToRegions', () => {
             else if (kind === 'large') S[i] = 1e6 * (rand() + (c === fav ? 2 : 0));
             // Two concepts with equal scores everywhere (duplicate prototypes: ties go to the first).
             else if (kind === 'duplicates') S[i] = c === k - 1 && k > 1 ? S[i - 1] : Math.exp((c === fav ? 3 : 0) + rand());
+            // NaN and −∞ scores here and there (nothing is pruned then; a pixel of only NaN goes to concept 0).
+            else if (kind === 'non-finite') S[i] = rand() < 0.15 ? NaN : rand() < 0.1 ? -Infinity : Math.exp((c === fav ? 3 : 0) + rand());
             // Two concepts close in every patch, the others far below: pixels are decided between the two.
             else S[i] = c === fav || c === (fav + 1) % k ? 1 + 1e-3 * rand() : rand() * 0.5;
           }
@@ -111,7 +113,7 @@ describe('assignmentToRegions', () => {
         cases++;
       }
     }
-    expect(cases).toBe(35);
+    expect(cases).toBe(40);
   });
 
   it('drops concepts that win no pixel and renumbers the rest densely', () => {

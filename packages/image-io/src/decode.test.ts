@@ -223,4 +223,13 @@ describe('helpers', () => {
     const small = await sharp(await thumbnailJpeg(pattern(20, 12), 320)).metadata();
     expect([small.width, small.height]).toEqual([20, 12]);
   });
+
+  it("thumbnailJpeg's default Huffman tables change the file, not its pixels (against libvips' fitted tables)", async () => {
+    const image = pattern(200, 120);
+    const source = () => sharp(image.data, { raw: { width: 200, height: 120, channels: 3 } }).resize(64, 64, { fit: 'inside' });
+    const ours = await thumbnailJpeg(image, 64, 80);
+    const fitted = await source().jpeg({ quality: 80, optimiseCoding: true }).toBuffer();
+    expect(Buffer.compare(ours, fitted)).not.toBe(0);
+    expect((await sharp(ours).raw().toBuffer()).equals(await sharp(fitted).raw().toBuffer())).toBe(true);
+  });
 });

@@ -23,15 +23,18 @@ export async function encodeJpeg(image: RgbImage, quality = 85): Promise<Buffer>
 export async function thumbnailJpeg(image: ImageInput, side: number, quality = 80): Promise<Buffer> {
   const sharp = await sharpLib();
   const fit = { fit: 'inside', withoutEnlargement: true } as const;
+  // Huffman tables left at libjpeg's defaults, not fitted to the image by a second pass: ~0.8 ms less CPU a 320 px
+  // thumbnail (2.0 against 2.8 ms), a file ~2 % larger, the same pixels (the coding is lossless; a test decodes both).
+  const jpeg = { quality, optimiseCoding: false };
   if (typeof image !== 'string' && isRgbImage(image)) {
-    return (await raw(image)).resize(side, side, fit).jpeg({ quality }).toBuffer();
+    return (await raw(image)).resize(side, side, fit).jpeg(jpeg).toBuffer();
   }
   return sharp(image as string)
     .rotate()
     .resize(side, side, fit)
     .toColourspace('srgb')
     .removeAlpha()
-    .jpeg({ quality })
+    .jpeg(jpeg)
     .toBuffer();
 }
 

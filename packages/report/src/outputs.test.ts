@@ -124,6 +124,36 @@ describe('overlay', () => {
     }
   });
 
+  it('blends runs of one class by the formula, at α = ½ four bytes at a time, whatever the runs and buffer offsets', () => {
+    let seed = 5;
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const w = 61,
+      h = 17;
+    const classes = new Uint8Array(w * h);
+    for (let p = 0; p < classes.length;) {
+      const c = rand(5) === 0 ? 255 : rand(256);
+      const end = Math.min(classes.length, p + 1 + rand(13));
+      classes.fill(c, p, end);
+      p = end;
+    }
+    // At byte offsets 0 and 4 the α = ½ path reads 32-bit words; at 1 and 3 it cannot, and the table blends.
+    for (const offset of [0, 1, 3, 4]) {
+      const backing = new Uint8Array(w * h * 3 + offset);
+      for (let i = 0; i < backing.length; i++) backing[i] = rand(256);
+      const img = { width: w, height: h, data: backing.subarray(offset) };
+      for (const alpha of [0.5, 0.25]) {
+        const want = Array.from(img.data, (v, i) => {
+          const c = classes[Math.floor(i / 3)];
+          return c === 255 ? v : Math.round((1 - alpha) * v + alpha * VOC_PALETTE[c][i % 3]);
+        });
+        expect(Array.from(blendOverlay(img, classes, { alpha }))).toEqual(want);
+      }
+    }
+  });
+
   it('writes a PNG with those colours, from an in-memory image or a file', async () => {
     const path = join(dir, 'overlay.png');
     await writeOverlay(path, image, map);

@@ -22,8 +22,12 @@ export function blendOverlay(image: RgbImage, classMap: Uint8Array, options: Ove
  * when first needed: a table lookup per pixel rather than a multiply and a round (the same bytes, several times
  * faster). Kept across images (a run uses one α): 196 KB made again for each image was most of the blend's garbage.
  */
-const tables = new Map<number, { table: Uint8Array; made: Uint8Array }>();
-function blendTable(alpha: number): { table: Uint8Array; made: Uint8Array } {
+interface BlendTable {
+  table: Uint8Array;
+  made: Uint8Array;
+}
+const tables = new Map<number, BlendTable>();
+function blendTable(alpha: number): BlendTable {
   let t = tables.get(alpha);
   if (!t) {
     if (tables.size >= 4) tables.clear();
@@ -37,27 +41,85 @@ function blendInto(out: Uint8Array, image: RgbImage, classMap: Uint8Array, optio
   if (!(alpha >= 0 && alpha <= 1)) throw new AcsegError('BAD_INPUT', `overlay alpha must be in [0, 1], got ${alpha}`);
   const skip = new Uint8Array(256);
   for (const s of options.skip ?? [255]) skip[s & 255] = 1;
-  const { table, made } = blendTable(alpha);
   const data = image.data;
-  for (let p = 0; p < classMap.length; p++) {
+  const half = alpha === 0.5 && data.byteOffset % 4 === 0 && out.byteOffset % 4 === 0;
+  const table = half ? undefined : blendTable(alpha);
+  const words = half
+    ? { data: new Uint32Array(data.buffer, data.byteOffset, data.length >> 2), out: new Uint32Array(out.buffer, out.byteOffset, out.length >> 2) }
+    : undefined;
+  // Class maps come in runs of one class (a CamVid frame: ~2 000 runs for 173 000 pixels): each run is blended with
+  // its class's colour and table fixed, not a class lookup and two tests per pixel.
+  const n = classMap.length;
+  for (let p = 0; p < n;) {
     const c = classMap[p];
-    const o = 3 * p;
-    if (skip[c]) {
-      out[o] = data[o];
-      out[o + 1] = data[o + 1];
-      out[o + 2] = data[o + 2];
-      continue;
-    }
-    if (!made[c]) {
-      made[c] = 1;
-      for (let k = 0; k < 3; k++) for (let v = 0; v < 256; v++) table[(c * 3 + k) * 256 + v] = Math.round((1 - alpha) * v + alpha * VOC_PALETTE[c][k]);
-    }
-    const t = c * 768;
-    out[o] = table[t + data[o]];
-    out[o + 1] = table[t + 256 + data[o + 1]];
-    out[o + 2] = table[t + 512 + data[o + 2]];
+    let e = p + 1;
+    while (e < n && classMap[e] === c) e++;
+    if (skip[c]) out.set(data.subarray(3 * p, 3 * e), 3 * p);
+    else if (table) blendRunByTable(out, data, p, e, c, alpha, table);
+    else blendRunHalf(out, data, words!, p, e, VOC_PALETTE[c]);
+    p = e;
   }
   return out;
+}
+
+function blendRunByTable(out: Uint8Array, data: Uint8Array, from: number, to: number, c: number, alpha: number, t: BlendTable): void {
+  if (!t.made[c]) {
+    t.made[c] = 1;
+    for (let k = 0; k < 3; k++) for (let v = 0; v < 256; v++) t.table[(c * 3 + k) * 256 + v] = Math.round((1 - alpha) * v + alpha * VOC_PALETTE[c][k]);
+  }
+  const table = t.table;
+  const r = c * 768;
+  const g = r + 256;
+  const b = r + 512;
+  for (let o = 3 * from, end = 3 * to; o < end; o += 3) {
+    out[o] = table[r + data[o]];
+    out[o + 1] = table[g + data[o + 1]];
+    out[o + 2] = table[b + data[o + 2]];
+  }
+}
+
+const HALF_MASK = 0x7f7f7f7f;
+
+/**
+ * α = ½ (the default): round(½·v + ½·c) is the average rounded up, (v | c) − ((v ^ c) >> 1) byte by byte, so four
+ * bytes are blended in one 32-bit word (the mask keeps each byte's shifted bit out of its neighbour). Four pixels are
+ * 12 bytes, three words whose colour bytes repeat: pixels before the first multiple of four and after the last are
+ * blended one by one. ~4× faster than the table on a CamVid frame; the same bytes (tests compare the two).
+ */
+function blendRunHalf(
+  out: Uint8Array,
+  data: Uint8Array,
+  words: { data: Uint32Array; out: Uint32Array },
+  from: number,
+  to: number,
+  colour: readonly number[],
+): void {
+  const [r, g, b] = colour;
+  const head = Math.min(to, (from + 3) & ~3);
+  const stop = head + ((to - head) & ~3);
+  for (let o = 3 * from; o < 3 * head; o += 3) {
+    out[o] = (data[o] + r + 1) >> 1;
+    out[o + 1] = (data[o + 1] + g + 1) >> 1;
+    out[o + 2] = (data[o + 2] + b + 1) >> 1;
+  }
+  const w0 = r | (g << 8) | (b << 16) | (r << 24);
+  const w1 = g | (b << 8) | (r << 16) | (g << 24);
+  const w2 = b | (r << 8) | (g << 16) | (b << 24);
+  const d = words.data;
+  const q = words.out;
+  for (let i = (3 * head) >> 2, end = (3 * stop) >> 2; i < end; i += 3) {
+    let a = d[i];
+    q[i] = (a | w0) - (((a ^ w0) >>> 1) & HALF_MASK);
+    a = d[i + 1];
+    q[i + 1] = (a | w1) - (((a ^ w1) >>> 1) & HALF_MASK);
+    a = d[i + 2];
+    q[i + 2] = (a | w2) - (((a ^ w2) >>> 1) & HALF_MASK);
+  }
+  for (let o = 3 * stop; o < 3 * to; o += 3) {
+    out[o] = (data[o] + r + 1) >> 1;
+    out[o + 1] = (data[o + 1] + g + 1) >> 1;
+    out[o + 2] = (data[o + 2] + b + 1) >> 1;
+  }
 }
 
 /** An overlay's PNG (see encodeRgbPng: under half libvips' time at zlib level 2, a smaller file, the same pixels). */

@@ -124,7 +124,7 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
       const int8 = this.options.precision === 'int8';
       if (want === 'tfjs') {
         if (int8) throw new AcsegError('BAD_CONFIG', 'acg: option precision "int8" needs runtime "onnx" (TF.js runs fp32 only)', { plugin: '@acseg/acg' });
-        this.log.info(`acg: inference on TF.js (${await (await import('../tf/runtime.js')).ensureBackend(this.log)}), fp32 (option runtime: tfjs)`);
+        this.log.info(`acg: inference on TF.js (${await (await this.tf()).ensureBackend(this.log)}), fp32 (option runtime: tfjs)`);
         return 'tfjs';
       }
       const ort = await loadOnnxRuntime();
@@ -141,7 +141,7 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
         });
       }
       this.log.info(
-        `acg: inference on TF.js (${await (await import('../tf/runtime.js')).ensureBackend(this.log)}), fp32${int8 ? ' (precision int8 ignored)' : ''} (onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'})`,
+        `acg: inference on TF.js (${await (await this.tf()).ensureBackend(this.log)}), fp32${int8 ? ' (precision int8 ignored)' : ''} (onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'})`,
       );
       return 'tfjs';
     })();

@@ -65,6 +65,14 @@ describe('writeLabelPng', () => {
   });
 });
 
+/** Whole numbers below n from a linear congruential sequence seeded by `seed` (the same ones every run). */
+function randomBelow(seed: number): (n: number) => number {
+  return (n) => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return (seed >>> 8) % n;
+  };
+}
+
 describe('overlay', () => {
   const image: RgbImage = { width: 3, height: 2, data: Uint8Array.from([200, 100, 50, 10, 20, 30, 255, 255, 255, 0, 0, 0, 90, 90, 90, 1, 2, 3]), id: 'tiny' };
   const map = Uint8Array.from([1, 15, 0, 255, 2, 20]);
@@ -98,11 +106,7 @@ describe('overlay', () => {
   });
 
   it('blends every pixel by the formula, whatever the classes, alpha and skipped ids (brute force)', () => {
-    let seed = 11;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return (seed >>> 8) % n;
-    };
+    const rand = randomBelow(11);
     const w = 37,
       h = 23;
     const img = { width: w, height: h, data: Uint8Array.from({ length: w * h * 3 }, () => rand(256)) };
@@ -125,11 +129,7 @@ describe('overlay', () => {
   });
 
   it('blends runs of one class by the formula, at α = ½ four bytes at a time, whatever the runs and buffer offsets', () => {
-    let seed = 5;
-    const rand = (n: number) => {
-      seed = (seed * 1103515245 + 12345) >>> 0;
-      return (seed >>> 8) % n;
-    };
+    const rand = randomBelow(5);
     const w = 61,
       h = 17;
     const classes = new Uint8Array(w * h);

@@ -8,6 +8,8 @@
  *
  *   npx tsx tools/bench/scale.ts [--sizes 1000,5000,10000] [--commands features,segment,run,eval]
  *     [--backbone handcrafted] [--model PATH.onnx] [--data DIR] [--out DIR] [--rounds 1]
+ * run-state (not in the default list): `run --checkpoint` given a k-means state fitted once on 200 of the frames
+ *   (`--set kmeans.checkpoint=FILE`), so one pass, as for new photos labelled with clusters fitted earlier.
  * --rounds R: the commands R times in turn (features, segment, … , features, segment, …), each ratio against the
  *   `features` of its own round, then the median and range of each command's ratios: on a shared machine one round's
  *   ratio moves by ±0.1 with the neighbours' load.
@@ -58,6 +60,11 @@ let commands = values.commands!.split(',');
 if (!camvid && commands.includes('eval')) {
   console.log(`eval skipped: it needs labels, and ${data} is not a CamVid folder`);
   commands = commands.filter((c) => c !== 'eval');
+}
+const unknown = commands.filter((c) => !['features', 'segment', 'run', 'run-state', 'eval'].includes(c));
+if (unknown.length) {
+  console.error(`--commands: unknown ${unknown.join(', ')} (features, segment, run, run-state, eval)`);
+  process.exit(2);
 }
 const model = values.model ? ['--model', resolve(values.model)] : [];
 const rounds = Number(values.rounds);
@@ -132,6 +139,17 @@ async function makeSplit(n: number): Promise<string> {
   return dir;
 }
 
+/** Regions a k-means classifier with background labelled as foreground (class id ≥ 1), over a run's per-image JSON. */
+function foregroundRegions(dir: string): number {
+  let n = 0;
+  for (const f of readdirSync(dir)) {
+    if (!f.endsWith('.json') || f.startsWith('.')) continue;
+    const doc = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { regions?: Array<{ classId: number }> };
+    n += (doc.regions ?? []).filter((r) => r.classId >= 1).length;
+  }
+  return n;
+}
+
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux). */
 const TICKS = 100;
 
@@ -182,6 +200,35 @@ async function main(): Promise<void> {
     );
     if (r.status !== 0) throw new Error('training the benchmark checkpoint failed');
   }
+  // And a k-means state (11 clusters) fitted once on the same 200 frames, for `run-state`: `run` given both.
+  const state = join(out, camvid ? `${values.backbone}-kmeans11.safetensors` : `${values.backbone}-kmeans11-${basename(data)}.safetensors`);
+  if (commands.includes('run-state') && !existsSync(state)) {
+    const small = await makeSplit(200);
+    const f = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'run',
+        '--images',
+        join(small, 'val'),
+        '--out',
+        join(out, 'fit-200'),
+        '--backbone',
+        values.backbone!,
+        ...model,
+        '--checkpoint',
+        ckpt,
+        '--clusters',
+        '11',
+        '--fit-only',
+        '--save-classifier',
+        state,
+        '--quiet',
+      ],
+      { stdio: 'inherit' },
+    );
+    if (f.status !== 0) throw new Error('fitting the benchmark k-means state failed');
+  }
 
   const rows: string[] = [];
   const medians: string[] = [];
@@ -196,6 +243,21 @@ async function main(): Promise<void> {
       features: ['features', '--images', images, '--out', join(out, `features-${n}`), '--backbone', values.backbone!, ...model],
       segment: ['segment', '--images', images, '--out', join(out, `segment-${n}`), '--backbone', values.backbone!, ...model, '--checkpoint', ckpt],
       run: ['run', '--images', images, '--out', join(out, `run-${n}`), '--backbone', values.backbone!, ...model, '--checkpoint', ckpt, '--clusters', '11'],
+      // One pass: the k-means state is given, not fitted on these images.
+      'run-state': [
+        'run',
+        '--images',
+        images,
+        '--out',
+        join(out, `run-state-${n}`),
+        '--backbone',
+        values.backbone!,
+        ...model,
+        '--checkpoint',
+        ckpt,
+        '--set',
+        `kmeans.checkpoint=${state}`,
+      ],
       eval: [
         'eval',
         '--dataset',
@@ -223,7 +285,9 @@ async function main(): Promise<void> {
         // With a ViT, a classifier that embeds regions (k-means, k-NN: paper §4.1) runs it once per image and once
         // per foreground region: its work is image passes plus region passes. The weight-free backbone pools its
         // patch features instead (no pass).
-        const regions = Number(/(\d+) regions of \d+ images/.exec(m.tail)?.[1] ?? 0);
+        // Fitting k-means logs how many regions it embedded; applying a state does not: its foreground regions (class
+        // ids from 1: background is 0 and not embedded) are counted in the outputs' JSON.
+        const regions = c === 'run-state' ? foregroundRegions(join(out, `${c}-${n}`)) : Number(/(\d+) regions of \d+ images/.exec(m.tail)?.[1] ?? 0);
         const passes = count + (values.backbone === 'dino' ? regions : 0);
         if (c === 'features') {
           featuresRate = count / m.seconds;

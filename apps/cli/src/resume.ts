@@ -42,17 +42,22 @@ async function checkpointTime(checkpoint: string | undefined): Promise<number> {
 /**
  * The images an earlier run of the same settings into `out` finished: their
  * record is in `gallery.jsonl` and all their files are there, not empty, newer than the
- * input and the checkpoint. Kept as they are; the rest is done again. A run
+ * input and the checkpoints (the generator's, a classifier's state file). Kept as they are; the rest is done again. A run
  * with other settings (or none recorded) finishes nothing: every image is done.
  */
-export async function finishedEarlier(out: string, settings: Record<string, unknown>, inputs: readonly string[], checkpoint?: string): Promise<GalleryItem[]> {
+export async function finishedEarlier(
+  out: string,
+  settings: Record<string, unknown>,
+  inputs: readonly string[],
+  checkpoints: string | readonly (string | undefined)[] = [],
+): Promise<GalleryItem[]> {
   const recorded = await readFile(join(out, RUN_FILE), 'utf8').then(
     (t) => t,
     () => '',
   );
   if (recorded !== JSON.stringify(settings, null, 2)) return [];
   const wanted = new Set(inputs.map((p) => resolve(p)));
-  const since = await checkpointTime(checkpoint);
+  const since = Math.max(0, ...(await Promise.all((typeof checkpoints === 'string' ? [checkpoints] : checkpoints).map(checkpointTime))));
   const { items } = await (await GalleryLog.open(out)).read();
   const kept: GalleryItem[] = [];
   for (const item of items) {

@@ -1,10 +1,10 @@
 import { AcsegError, type ComponentOptions, type ConceptClassifier } from '@acseg/core';
 
 /**
- * The classifier a shard uses: one that needs no fitting as it is, or one
- * fitted once on the whole set and loaded from its state file, with its
- * `fit` hidden so the shard labels its part with that state instead of
- * fitting again on a part (which would give each shard other clusters).
+ * The classifier a shard uses, and any run given a fitted state (`--set kmeans.checkpoint=FILE`): one that needs no
+ * fitting as it is, or one fitted once and loaded from its state file, with its `fit` hidden so the run labels its
+ * images with that state instead of fitting again (a shard's part would give each shard other clusters; new photos
+ * would get other clusters than the ones the state was fitted to).
  */
 export function frozenForShard(clf: ConceptClassifier, options: ComponentOptions): ConceptClassifier {
   const fits = !!(clf.needs.fit && (clf.fit || clf.fitDigests));

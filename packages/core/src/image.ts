@@ -7,6 +7,11 @@ export interface RgbImage {
   id?: string;
   /** The file it was decoded from (`Backbone.decode`), so messages and outputs still name the file. */
   source?: string;
+  /**
+   * The file's own bytes, when it is a small JPEG (at most 256 KiB, grey or colour) decoded to these pixels as a
+   * browser shows it (EXIF orientation applied, no resize): what a gallery may show as is instead of a re-encoded copy.
+   */
+  jpeg?: Uint8Array;
 }
 
 /** What a backbone accepts: a path to an image file, or a decoded image. */

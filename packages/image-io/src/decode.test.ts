@@ -5,7 +5,8 @@ import { deflateSync, crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcsegError, type RgbImage } from '@acseg/core';
-import { createImageDecoder, cropRgb, decodeImage, encodePng, readImageSize, thumbnailJpeg } from './index.js';
+import { createImageDecoder, cropRgb, decodeImage, encodePng, previewJpeg, readImageSize, thumbnailJpeg } from './index.js';
+import { jpegComponents } from './jpeg-header.js';
 
 let dir: string;
 const f = (name: string) => join(dir, name);
@@ -222,6 +223,55 @@ describe('helpers', () => {
     expect([big.format, big.width, big.height]).toEqual(['jpeg', 10, 6]);
     const small = await sharp(await thumbnailJpeg(pattern(20, 12), 320)).metadata();
     expect([small.width, small.height]).toEqual([20, 12]);
+  });
+
+  it('a small grey or colour JPEG keeps its own bytes with its pixels; PNG, CMYK, resized, unrotated or large files do not', async () => {
+    const raw = { raw: { width: 20, height: 12, channels: 3 } } as const;
+    const colour = await sharp(pattern(20, 12).data, raw).jpeg().toBuffer();
+    const grey = await sharp(pattern(20, 12).data, raw).toColourspace('b-w').jpeg().toBuffer();
+    const cmyk = await sharp(pattern(20, 12).data, raw).toColourspace('cmyk').jpeg().toBuffer();
+    const progressive = await sharp(pattern(20, 12).data, raw).jpeg({ progressive: true }).toBuffer();
+    expect([colour, grey, cmyk, progressive].map((b) => jpegComponents(b))).toEqual([3, 1, 4, 3]);
+    for (const [name, bytes] of Object.entries({ 'colour.jpg': colour, 'grey.jpg': grey, 'cmyk.jpg': cmyk, 'progressive.jpg': progressive })) {
+      await writeFile(f(name), bytes);
+    }
+    for (const name of ['colour.jpg', 'grey.jpg', 'progressive.jpg', 'exif6.jpg']) {
+      const im = await decodeImage(f(name));
+      expect(im.jpeg && Buffer.from(im.jpeg).equals(await readFile(f(name))), name).toBe(true);
+    }
+    expect((await decodeImage(f('cmyk.jpg'))).jpeg).toBeUndefined();
+    expect((await decodeImage(f('pattern.png'))).jpeg).toBeUndefined();
+    expect((await decodeImage(f('colour.jpg'), { resize: { width: 10, height: 6, kernel: 'nearest' } })).jpeg).toBeUndefined();
+    expect((await decodeImage(f('exif6.jpg'), { autoOrient: false })).jpeg).toBeUndefined();
+    // Over 256 KiB: noise at quality 100 does not compress.
+    let x = 1;
+    const noise = Uint8Array.from({ length: 600 * 400 * 3 }, () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) >>> 24);
+    await writeFile(
+      f('noise.jpg'),
+      await sharp(noise, { raw: { width: 600, height: 400, channels: 3 } })
+        .jpeg({ quality: 100 })
+        .toBuffer(),
+    );
+    expect((await readFile(f('noise.jpg'))).length).toBeGreaterThan(256 * 1024);
+    expect((await decodeImage(f('noise.jpg'))).jpeg).toBeUndefined();
+    // Not a JPEG, or cut before its frame header.
+    expect(jpegComponents(await readFile(f('pattern.png')))).toBeUndefined();
+    expect(jpegComponents(colour.subarray(0, 10))).toBeUndefined();
+  });
+
+  it('previewJpeg: a JPEG up to twice the side is shown as it is; larger ones, and images without bytes, get a thumbnail', async () => {
+    await writeFile(
+      f('preview.jpg'),
+      await sharp(pattern(20, 12).data, { raw: { width: 20, height: 12, channels: 3 } })
+        .jpeg()
+        .toBuffer(),
+    );
+    const small = await decodeImage(f('preview.jpg'));
+    expect(Buffer.from(await previewJpeg(small, 10)).equals(await readFile(f('preview.jpg')))).toBe(true);
+    const over = await sharp(await previewJpeg(small, 9)).metadata();
+    expect([over.width, over.height]).toEqual([9, 5]);
+    const plain = await sharp(await previewJpeg(pattern(20, 12), 10)).metadata();
+    expect([plain.format, plain.width, plain.height]).toEqual(['jpeg', 10, 6]);
   });
 
   it("thumbnailJpeg's default Huffman tables change the file, not its pixels (against libvips' fitted tables)", async () => {

@@ -1,6 +1,7 @@
 import { AcsegError, checkImagePixels, imageId, imageSource, isRgbImage, resolveMaxPixels, type ImageInput, type RgbImage } from '@acseg/core';
 import { readFile, stat } from 'node:fs/promises';
 import { imageError, undecodableImage, unreadableImage } from './errors.js';
+import { jpegComponents } from './jpeg-header.js';
 import { resizeRgb, type ResizeKernel } from './resize.js';
 import { sharpLib } from './sharp.js';
 
@@ -77,7 +78,21 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
     if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
       throw new Error(`decoded to ${info.channels} channels and ${data.length} bytes, expected 8-bit RGB`);
     }
-    return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length), id: imageId(input, index), source };
+    const image: RgbImage = {
+      width: info.width,
+      height: info.height,
+      data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+      id: imageId(input, index),
+      source,
+    };
+    // A small grey or colour JPEG decoded as a browser shows it (EXIF-rotated, not resized) keeps its bytes: a gallery
+    // can show the file itself rather than encode a copy of it (RgbImage.jpeg). Not CMYK, which browsers may show
+    // otherwise than libvips' conversion.
+    if (autoOrient && !r && typeof bytes !== 'string' && bytes.length <= SHOWN_AS_IS_BYTES) {
+      const components = jpegComponents(bytes);
+      if (components === 1 || components === 3) image.jpeg = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+    }
+    return image;
   } catch (e) {
     // Worded as when the header was read first: a file that is missing, empty or no image; one over the limit; else
     // pixels that do not decode.
@@ -86,6 +101,9 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
     throw undecodableImage(source, e, input);
   }
 }
+
+/** JPEG files up to this size keep their bytes with their pixels (RgbImage.jpeg). */
+const SHOWN_AS_IS_BYTES = 256 * 1024;
 
 /** Files up to this size are read once, for the header and the pixels; larger ones are left to libvips to stream. */
 const READ_ONCE_BYTES = 32 * 1024 * 1024;

@@ -2,5 +2,5 @@ export { DEFAULT_MAX_PIXELS, MAX_PIXELS_ENV, type ImageDecoder, type ImageDecode
 export { createImageDecoder } from './decoder.js';
 export { decodeImage, readImageSize, type DecodeOptions } from './decode.js';
 export { resizeRgb, cropRgb, type ResizeKernel } from './resize.js';
-export { encodePng, encodeJpeg, thumbnailJpeg, svgToPng } from './encode.js';
+export { encodePng, encodeJpeg, previewJpeg, thumbnailJpeg, svgToPng } from './encode.js';
 export { checkPatchSize, firstLine, imageError, SUPPORTED_FORMATS, undecodableImage, unreadableImage } from './errors.js';

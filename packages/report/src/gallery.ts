@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AcsegError, type ImageInput } from '@acseg/core';
-import { decodeImage, thumbnailJpeg } from '@acseg/image-io';
+import { decodeImage, previewJpeg, thumbnailJpeg } from '@acseg/image-io';
 import { writeFileAtomic, type WriteOptions } from './atomic.js';
 import { esc, href, legend, page } from './html.js';
 import { checkMap, encodeLabelPng, writeLabelPng } from './label-png.js';
@@ -158,7 +158,8 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput, opt
   // made while this thread encodes the PNGs: started last, this thread waited for it (behind the next images' decodes
   // on libuv's queue) with nothing else to do for the image.
   const rgb = await decodeImage(seg.image);
-  const thumbnail = thumbnailJpeg(rgb, THUMB, 80);
+  // A small JPEG input is shown as it is (its bytes came with its pixels); others get a 320 px thumbnail.
+  const thumbnail = previewJpeg(rgb, THUMB, 80);
   thumbnail.catch(() => undefined); // awaited below; a failure is reported there, not as unhandled meanwhile
   const labelPng = encodeLabelPng(seg.classMap, seg.width, seg.height);
   await writeFileAtomic(label, labelPng, write);

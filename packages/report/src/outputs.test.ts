@@ -248,4 +248,25 @@ describe('writeImageOutputs', () => {
     for (const f of ['b.png', 'b.regions.png']) expect(Array.from(decode(await readFile(join(d, 'out', f))).data), f).toEqual([0, 0, 1, 2, 2, 1]);
     await rm(d, { recursive: true, force: true });
   });
+  it('shows a small JPEG input as it is (thumbs/<id>.jpg holds its bytes); a larger one, or a PNG, gets a 320 px thumbnail', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'acseg-thumbs-'));
+    const photo = (w: number, h: number) =>
+      sharp({ create: { width: w, height: h, channels: 3, background: { r: 90, g: 140, b: 200 } } })
+        .jpeg()
+        .toBuffer();
+    const inputs = { small: [await photo(480, 360), 'jpg'], large: [await photo(700, 500), 'jpg'], png: [await photo(480, 360), 'png'] } as const;
+    for (const [id, [bytes, ext]] of Object.entries(inputs)) {
+      const source = join(d, `${id}.${ext}`);
+      await writeFileAtomic(source, ext === 'png' ? await sharp(bytes).png().toBuffer() : bytes);
+      const image = await sharp(source).metadata();
+      const size = { width: image.width!, height: image.height! };
+      await writeImageOutputs(join(d, 'out'), { id, source, image: source, classMap: new Uint8Array(size.width * size.height), ...size, regions: [] });
+    }
+    expect((await readFile(join(d, 'out', 'thumbs', 'small.jpg'))).equals(inputs.small[0])).toBe(true);
+    const large = await sharp(await readFile(join(d, 'out', 'thumbs', 'large.jpg'))).metadata();
+    expect([large.format, large.width, large.height]).toEqual(['jpeg', 320, 229]);
+    const png = await sharp(await readFile(join(d, 'out', 'thumbs', 'png.jpg'))).metadata();
+    expect([png.format, png.width, png.height]).toEqual(['jpeg', 320, 240]);
+    await rm(d, { recursive: true, force: true });
+  });
 });

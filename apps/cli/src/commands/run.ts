@@ -129,7 +129,10 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   // A shard applies what was fitted once (a checkpoint, a classifier state); it never trains or fits on its part
   // (with --fit-only it only digests its part, for the one fit at merge).
   if (argv.fitOnly) await checkFitOnly(argv, created);
-  const classifier = job.shard && created && !argv.fitOnly ? frozenForShard(created, session.optionsFor(created.name)) : created;
+  // So does a run given a fitted state: it labels with that state, in one pass, rather than fitting it again.
+  const stateFile = created ? session.optionsFor(created.name).checkpoint : undefined;
+  const applyState = !!created && !argv.fitOnly && typeof stateFile === 'string' && !!stateFile;
+  const classifier = created && !argv.fitOnly && (job.shard || applyState) ? frozenForShard(created, session.optionsFor(created.name)) : created;
   if (job.shard && !generator.ready) {
     throw new AcsegError(
       'BAD_CONFIG',
@@ -139,6 +142,8 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       },
     );
   }
+  if (applyState && classifier !== created)
+    session.log.info(`classifier ${created!.name}: the images are labelled with the fitted state ${stateFile} (not fitted again on them), in one pass`);
   if (argv.saveClassifier && !created?.save)
     throw new AcsegError('BAD_CONFIG', `--save-classifier: ${created ? `classifier ${created.name} cannot save its state` : 'segment has no classifier'}`);
   if (classifier?.needs.classNames && !classNames) {
@@ -173,7 +178,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     // when the ACG is trained here (new weights) nor for a classifier fitted on the whole set.
     const settings = {
       command: withClassifier ? 'run' : 'segment',
-      ...(job.shard ? { classifierState: classifier ? (session.optionsFor(classifier.name).checkpoint ?? null) : null } : {}),
+      ...(job.shard || applyState ? { classifierState: classifier ? (session.optionsFor(classifier.name).checkpoint ?? null) : null } : {}),
       backbone: { name: backbone.name, ...backbone.info, runtime: undefined },
       generator: generator.name,
       checkpoint: argv.checkpoint ? resolve(argv.checkpoint) : null,
@@ -186,7 +191,8 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       options: session.config.options,
       ...(argv.fitOnly ? { fitOnly: true, saveClassifier: resolve(argv.saveClassifier!), defaultClusters: K } : {}),
     };
-    const kept = generator.ready && !twoPasses ? await finishedEarlier(out, settings, images, argv.checkpoint) : [];
+    const kept =
+      generator.ready && !twoPasses ? await finishedEarlier(out, settings, images, [argv.checkpoint, applyState ? (stateFile as string) : undefined]) : [];
     const keptSources = new Set(kept.map((item) => resolve(item.source)));
     const todo = images.filter((image) => !keptSources.has(resolve(image)));
     if (kept.length)

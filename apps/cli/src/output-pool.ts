@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { isRgbImage, type RgbImage } from '@acseg/core';
+import { isRgbImage, type RegionMap, type RgbImage, type UpsampleInput } from '@acseg/core';
 import { writeImageOutputs, type GalleryItem, type WriteOptions } from '@acseg/report';
 import { outputsInput, type OutputJob } from './output-prep.js';
-import type { OutputReply, OutputRequest } from './output-worker.js';
+import type { OutputReply, OutputRequest, RegionsRequest } from './output-worker.js';
 
 /**
  * Writes images' outputs on worker threads (one less than the cores, at
@@ -14,6 +14,7 @@ import type { OutputReply, OutputRequest } from './output-worker.js';
 export class OutputPool {
   private readonly workers: Worker[] = [];
   private readonly waiting = new Map<number, { resolve: (item: GalleryItem) => void; reject: (e: Error) => void }>();
+  private readonly waitingMaps = new Map<number, { resolve: (map: RegionMap) => void; reject: (e: Error) => void }>();
   private seq = 0;
   /** Pixel buffers the workers gave back, to copy the next images into (at most SPARE_BYTES of them). */
   private readonly spare: ArrayBuffer[] = [];
@@ -24,6 +25,13 @@ export class OutputPool {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(new URL('./output-worker.js', import.meta.url));
       worker.on('message', (m: OutputReply) => {
+        const r = this.waitingMaps.get(m.seq);
+        if (r) {
+          this.waitingMaps.delete(m.seq);
+          if ('map' in m) r.resolve(m.map);
+          else if ('error' in m) r.reject(new Error(m.error));
+          return;
+        }
         const w = this.waiting.get(m.seq);
         this.waiting.delete(m.seq);
         if ('item' in m) {
@@ -32,11 +40,12 @@ export class OutputPool {
             this.spareBytes += m.pixels.byteLength;
           }
           w?.resolve(m.item);
-        } else w?.reject(new Error(m.error));
+        } else if ('error' in m) w?.reject(new Error(m.error));
       });
       worker.on('error', (e) => {
-        for (const w of this.waiting.values()) w.reject(e);
+        for (const w of [...this.waiting.values(), ...this.waitingMaps.values()]) w.reject(e);
         this.waiting.clear();
+        this.waitingMaps.clear();
       });
       this.workers.push(worker);
     }
@@ -54,6 +63,24 @@ export class OutputPool {
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
       worker.postMessage({ seq, out, job: sent, flush: write.flush } satisfies OutputRequest, moved);
+    });
+  }
+
+  /** Whether there are worker threads (from TypeScript sources there are none: everything runs on this thread). */
+  get threaded(): boolean {
+    return this.workers.length > 0;
+  }
+
+  /**
+   * One image's region map, made on a worker (the same `assignmentToRegions`; its labels come back moved, not
+   * copied), so that the thread that asked goes on meanwhile. Only with workers (`threaded`).
+   */
+  regions(input: UpsampleInput): Promise<RegionMap> {
+    const seq = this.seq++;
+    const worker = this.workers[seq % this.workers.length];
+    return new Promise((resolve, reject) => {
+      this.waitingMaps.set(seq, { resolve, reject });
+      worker.postMessage({ seq, regions: input } satisfies RegionsRequest);
     });
   }
 

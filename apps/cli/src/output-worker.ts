@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { isRgbImage } from '@acseg/core';
+import { assignmentToRegions, isRgbImage, type RegionMap, type UpsampleInput } from '@acseg/core';
 import { writeImageOutputs, type GalleryItem } from '@acseg/report';
 import { outputsInput, type OutputJob } from './output-prep.js';
 
@@ -11,11 +11,26 @@ export interface OutputRequest {
   /** Flush each file to disk before its rename (`--fsync`). */
   flush?: boolean;
 }
+/** One image's region map to make (for a classifier on the segmenting thread), and its answer. */
+export interface RegionsRequest {
+  seq: number;
+  regions: UpsampleInput;
+}
 /** A reply to a written image gives back the buffer of pixels it was sent (OutputPool uses it again). */
-export type OutputReply = { seq: number; item: GalleryItem; pixels?: ArrayBuffer } | { seq: number; error: string };
+export type OutputReply = { seq: number; item: GalleryItem; pixels?: ArrayBuffer } | { seq: number; map: RegionMap } | { seq: number; error: string };
 
-// The class and region maps, blending and PNG/JPEG encoding of one image's outputs, off the thread that segments the next images.
-parentPort?.on('message', (m: OutputRequest) => {
+// The class and region maps, blending and PNG/JPEG encoding of one image's outputs, off the thread that segments the
+// next images; and region maps a classifier there is about to read.
+parentPort?.on('message', (m: OutputRequest | RegionsRequest) => {
+  if ('regions' in m) {
+    try {
+      const map = assignmentToRegions(m.regions);
+      parentPort!.postMessage({ seq: m.seq, map } satisfies OutputReply, [map.labels.buffer as ArrayBuffer]);
+    } catch (e) {
+      parentPort!.postMessage({ seq: m.seq, error: e instanceof Error ? e.message : String(e) } satisfies OutputReply);
+    }
+    return;
+  }
   Promise.resolve()
     .then(() => writeImageOutputs(m.out, outputsInput(m.job), { flush: m.flush }))
     .then(

@@ -1,7 +1,18 @@
 import { join, resolve } from 'node:path';
 import { GalleryLog, writeGallery, type GalleryItem } from '@acseg/report';
 import { OutputPool } from './output-pool.js';
-import { deferredRegions, imageId, silentLogger, uniqueId, type ImageInput, type Logger, type SegmentOutcome, type Segmentation } from '@acseg/core';
+import {
+  deferredRegions,
+  imageId,
+  silentLogger,
+  uniqueId,
+  type ImageInput,
+  type Logger,
+  type RegionMap,
+  type SegmentOutcome,
+  type Segmentation,
+  type UpsampleInput,
+} from '@acseg/core';
 
 export interface RunOutputOptions {
   classNames?: readonly string[];
@@ -169,6 +180,14 @@ export class RunWriter {
   private async skip(source: string, message: string): Promise<void> {
     this.skipped.push({ source, message });
     await this.gallery.skip({ source, reason: message });
+  }
+
+  /**
+   * Makes a region map on an output worker, for a classifier on the segmenting thread (StreamOptions.regions);
+   * undefined without worker threads.
+   */
+  get regions(): ((input: UpsampleInput) => Promise<RegionMap>) | undefined {
+    return this.pool.threaded ? (input) => this.pool.regions(input) : undefined;
   }
 
   /** Stops the output workers (also on failure: the command's `finally`). */

@@ -59,6 +59,15 @@ export function deferRegions<T extends object>(target: T, input: UpsampleInput):
   }) as T & { regions: RegionMap };
 }
 
+/**
+ * Gives a deferRegions target its region map made elsewhere (by `assignmentToRegions` of `deferredRegions(target)` on
+ * another thread): the property then holds it, and nothing is made here.
+ */
+export function settleRegions(target: object, map: RegionMap): void {
+  deferred.delete(target);
+  Object.defineProperty(target, 'regions', { value: map, enumerable: true, configurable: true, writable: true });
+}
+
 /** What a `regions` property of deferRegions would be made from, while it has not been read; else undefined. */
 export function deferredRegions(target: object): UpsampleInput | undefined {
   return deferred.get(target);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConceptClassifier } from './classifier.js';
 import { classMap, SegmentationPipeline, type SegmentOutcome } from './pipeline.js';
+import { assignmentToRegions, deferredRegions, type UpsampleInput } from './regions.js';
 import { axisGenerator, digestClassifier, fakeBackbone } from './testing/pipeline-fakes.js';
 
 const images = ['a.jpg', 'bad.jpg', 'b.jpg', 'zero.png', 'c.jpg', 'boom.jpg', 'd.jpg'];
@@ -52,6 +53,44 @@ describe('SegmentationPipeline.stream', () => {
     expect(sorted(emitted)).toEqual(sorted(ran));
     expect(emitted.filter((o) => o.ok).map((o) => o.ok && o.result.id)).toEqual(['a', 'b', 'c', 'd']);
     expect(emitted.filter((o) => o.ok).every((o) => o.ok && classMap(o.result).every((v) => v === 40 || v === 41))).toBe(true);
+  });
+
+  it('regions made elsewhere (options.regions) for a classifier: the same outcomes, each given rather than made when read', async () => {
+    for (const make of [perImageClassifier, digestClassifier]) {
+      const { ran } = await both(make);
+      const asked: UpsampleInput[] = [];
+      const emitted: SegmentOutcome[] = [];
+      const summary = await new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: make() }, { batchSize: 2 }).stream(
+        images,
+        {
+          emit: async (o) => {
+            // Not made here since: the map was given, not left to be made when read.
+            if (o.ok) expect(deferredRegions(o.result)).toBeUndefined();
+            emitted.push(o);
+          },
+          regions: async (input) => {
+            asked.push(input);
+            return assignmentToRegions(input);
+          },
+        },
+      );
+      const sorted = (xs: SegmentOutcome[]) => xs.map(view).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+      expect(sorted(emitted)).toEqual(sorted(ran));
+      expect(summary.segmented).toBe(4);
+      // One map per segmented image: in the one pass, or in pass 1 of the set classifier (its pass 2 labels digests).
+      expect(asked.length).toBe(4);
+    }
+    // A failure to make them is the classifier's stage failing, as when made here.
+    const failing = new SegmentationPipeline({ backbone: fakeBackbone(), generator: axisGenerator, classifier: perImageClassifier() }, { batchSize: 2 }).stream(
+      images,
+      {
+        emit: async () => undefined,
+        regions: async () => {
+          throw new Error('worker gone');
+        },
+      },
+    );
+    await expect(failing).rejects.toThrow(/worker gone/);
   });
 
   it('a set classifier without digests is given the held set: the outcomes of run()', async () => {

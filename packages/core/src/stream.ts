@@ -4,6 +4,7 @@ import { AcsegError, describeSkip, toAcsegError } from './errors.js';
 import type { ImageInput } from './image.js';
 import type { Logger, ProgressFactory } from './log.js';
 import { classifyInput } from './classify-input.js';
+import { deferredRegions, settleRegions, type RegionMap, type UpsampleInput } from './regions.js';
 import type { PipelineParts, SegmentCallOptions, SegmentOutcome, Segmentation } from './pipeline.js';
 
 export interface StreamOptions {
@@ -24,6 +25,12 @@ export interface StreamOptions {
    * generator, so the caller may free them here (a ViT's session and its buffers are hundreds of MB).
    */
   betweenPasses?: () => Promise<void>;
+  /**
+   * Makes an image's region map on another thread (`assignmentToRegions` of the same input, so the same map) before a
+   * classifier reads it, so that this thread goes on with the next images' features meanwhile. Without it a
+   * classifier's regions are made here; without a classifier they are made where the outputs are (deferRegions).
+   */
+  regions?: (input: UpsampleInput) => Promise<RegionMap>;
 }
 
 export interface StreamSummary {
@@ -92,6 +99,18 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
     return { ok: true, result: s };
   };
 
+  // Regions a classifier is about to read, made on another thread when the caller offers one.
+  const regionsAway = async (held: readonly Segmentation[]): Promise<void> => {
+    const make = options.regions;
+    if (!make) return;
+    await Promise.all(
+      held.map(async (s) => {
+        const input = deferredRegions(s);
+        if (input) settleRegions(s, await make(input));
+      }),
+    );
+  };
+
   const setFit = !!(clf?.needs.fit && (clf.fit || clf.fitDigests));
   const stash = parts.restore ? options.stash : undefined;
   const digests = !!(clf?.digest && clf.fitDigests && clf.classifyDigests);
@@ -116,6 +135,7 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
       }
       try {
         if (o.ok) {
+          await regionsAway([o.result]);
           kept.set(
             i,
             await clf!.digest!(classifyInput(o.result), context).catch((e: unknown) => {
@@ -186,6 +206,7 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
     batch = [];
     let labels: RegionLabel[][] | undefined;
     try {
+      if (clf) await regionsAway(held);
       labels = clf
         ? await clf.classify(held.map(classifyInput), context).catch((e: unknown) => {
             throw fail(e, '');

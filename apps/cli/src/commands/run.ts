@@ -261,6 +261,8 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       emit: (o) => writer.write(o),
       signal: interrupt.signal,
       stash,
+      // A classifier's region maps are made on the output workers while this thread extracts the next features.
+      regions: writer.regions,
       // Pass 2 runs neither: their sessions and buffers go before the outputs take their memory.
       betweenPasses: async () => {
         freed = true;

@@ -73,8 +73,10 @@ export interface SegmentCallOptions {
 export function classMap(seg: Pick<Segmentation, 'regions' | 'labels'>): Uint8Array {
   const lut = new Uint8Array(seg.regions.count).fill(255);
   for (const l of seg.labels ?? []) lut[l.region] = l.classId;
-  const out = new Uint8Array(seg.regions.labels.length);
-  for (let p = 0; p < out.length; p++) out[p] = lut[seg.regions.labels[p]];
+  // Read once: `regions` may be a getter (deferRegions), and the loop runs over every pixel.
+  const labels = seg.regions.labels;
+  const out = new Uint8Array(labels.length);
+  for (let p = 0; p < out.length; p++) out[p] = lut[labels[p]];
   return out;
 }
 

@@ -16,7 +16,7 @@ import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
 import { listRoot, planShard, shardOptions } from '../shard-job.js';
-import { frozenForShard } from '../shard-classifier.js';
+import { frozenClassifier } from '../frozen-classifier.js';
 import { checkFitOnly, fitOnly } from '../fit-only.js';
 import { backboneOptions, checkMaxDecoded, decodeOptions } from '../option-groups.js';
 import { printSummary } from '../summary.js';
@@ -132,7 +132,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   // So does a run given a fitted state: it labels with that state, in one pass, rather than fitting it again.
   const stateFile = created ? session.optionsFor(created.name).checkpoint : undefined;
   const applyState = !!created && !argv.fitOnly && typeof stateFile === 'string' && !!stateFile;
-  const classifier = created && !argv.fitOnly && (job.shard || applyState) ? frozenForShard(created, session.optionsFor(created.name)) : created;
+  const classifier = created && !argv.fitOnly && (job.shard || applyState) ? frozenClassifier(created, session.optionsFor(created.name)) : created;
   if (job.shard && !generator.ready) {
     throw new AcsegError(
       'BAD_CONFIG',

@@ -6,7 +6,7 @@ import { AcsegError, type ComponentOptions, type ConceptClassifier } from '@acse
  * images with that state instead of fitting again (a shard's part would give each shard other clusters; new photos
  * would get other clusters than the ones the state was fitted to).
  */
-export function frozenForShard(clf: ConceptClassifier, options: ComponentOptions): ConceptClassifier {
+export function frozenClassifier(clf: ConceptClassifier, options: ComponentOptions): ConceptClassifier {
   const fits = !!(clf.needs.fit && (clf.fit || clf.fitDigests));
   if (!fits) return clf;
   if (typeof options.checkpoint !== 'string' || !options.checkpoint) {

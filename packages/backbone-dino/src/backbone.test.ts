@@ -59,6 +59,8 @@ describe('DinoBackbone.extract against the PyTorch reference (image → preproce
       hasAttention: true,
       runtime: 'onnxruntime cpu',
     });
+    // A dynamic batch: any number per run.
+    expect(b.fixedBatch).toBeUndefined();
     const [r] = await collect(b, [refImage()]);
     if (!r.ok) throw r.error;
     const f = r.features;

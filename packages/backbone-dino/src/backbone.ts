@@ -83,6 +83,11 @@ export class DinoBackbone implements Backbone {
   /** Started on the first batch. */
   private resizer?: ResizePool;
 
+  /** The export's fixed batch, when it has one (a short batch is padded with blank images). */
+  get fixedBatch(): number | undefined {
+    return this.session.maxBatch === Infinity ? undefined : this.session.maxBatch;
+  }
+
   static async load(opts: DinoBackboneOptions): Promise<DinoBackbone> {
     const log = opts.log ?? silentLogger;
     const maxPixels = resolveMaxPixels(opts.maxPixels);

@@ -50,6 +50,11 @@ export interface Backbone {
   /** True when `regionEmbeddings` reads the image's pixels (crops), false or absent when it needs only `features`. */
   readonly regionEmbeddingsReadPixels?: boolean;
   /**
+   * Set when the model runs only batches of exactly this many images (a fixed-batch export pads a short one): the
+   * pipeline keeps its batches multiples of it where it cuts them.
+   */
+  readonly fixedBatch?: number;
+  /**
    * The one decode of an image (decode once): the file at full size, 8-bit sRGB, EXIF-rotated, alpha dropped, with
    * this backbone's checks (pixel limit, smallest size) and messages; `id` and `source` keep naming the file. Given
    * back to `extract` and `regionEmbeddings`, and to whatever draws the outputs, the result serves them all and none

@@ -136,6 +136,89 @@ describe('decoded images alive at once are bounded (maxDecoded)', () => {
     });
   }
 
+  it('stream(), a classifier that labels a batch at a time: batches of half the slots, so the next batch decodes while one is labelled', async () => {
+    const fake = countingBackbone();
+    const inner = sizeClassifier();
+    // What each classify call was given, and how many images were decoded by its end.
+    const calls: Array<{ images: number; after: number }> = [];
+    const classifier: ConceptClassifier = {
+      ...inner,
+      async classify(inputs, context) {
+        await slow(20);
+        calls.push({ images: inputs.length, after: fake.count.decoded });
+        return inner.classify(inputs, context);
+      },
+    };
+    const maxDecoded = 8;
+    const p = new SegmentationPipeline({ backbone: fake.backbone, generator: axisGenerator, classifier }, { batchSize: 16, decode: true, maxDecoded });
+    const out: string[] = [];
+    await p.stream(files, {
+      emit: async (o) => {
+        if (o.ok) fake.done(o.result.image);
+        out.push(view(o));
+      },
+    });
+    expect(out).toHaveLength(files.length);
+    expect(fake.count.most).toBeLessThanOrEqual(maxDecoded);
+    // A batch of all 8 slots would leave none for the next batch until this one is written: it would decode nothing meanwhile.
+    expect(Math.max(...calls.map((c) => c.images))).toBe(maxDecoded / 2);
+    // While a batch is labelled, the next one is decoded: more images decoded than given to classify so far.
+    let given = 0;
+    for (const c of calls.slice(0, -1)) {
+      given += c.images;
+      expect(c.after).toBeGreaterThan(given);
+    }
+    // The same outcomes as without the bound (batches of 16).
+    const whole = countingBackbone();
+    const reference: string[] = [];
+    await new SegmentationPipeline(
+      { backbone: whole.backbone, generator: axisGenerator, classifier: inner },
+      { batchSize: 16, decode: true, maxDecoded: 1000 },
+    ).stream(files, {
+      emit: async (o) => {
+        reference.push(view(o));
+      },
+    });
+    expect(out).toEqual(reference);
+  }, 10_000);
+
+  it('held batches are half the slots, a multiple of a fixed-batch model’s batch where one fits, else whole', () => {
+    const batchFor = (maxDecoded: number, fixedBatch?: number, held = true) =>
+      new SegmentationPipeline(
+        { backbone: { ...countingBackbone().backbone, ...(fixedBatch ? { fixedBatch } : {}) }, generator: axisGenerator },
+        { batchSize: 16, decode: true, maxDecoded },
+      ).batchFor(true, held);
+    expect([batchFor(24), batchFor(24, undefined, false), batchFor(8), batchFor(1), batchFor(40)]).toEqual([12, 16, 4, 1, 16]);
+    // 12 would run as 8 + 4, the 4 padded to 8; half of 8 slots holds no batch of 8: batches of all 8, as unheld.
+    expect([batchFor(24, 8), batchFor(32, 8), batchFor(8, 8), batchFor(24, 5)]).toEqual([8, 16, 8, 10]);
+  });
+
+  for (const fixedBatch of [undefined, 8]) {
+    it(`stream(), a classifier, a bad image early in a batch of all the slots${fixedBatch ? ' (fixed-batch model)' : ''}: the run goes on to the end`, async () => {
+      // The images after the bad one were held until a whole batch gathered, the next batch's decodes waited for
+      // their slots: the run hung.
+      const early = Array.from({ length: 30 }, (_, i) => (i === 1 || i === 17 ? `bad-${i}.jpg` : `img-${i}.jpg`));
+      const run = async (maxDecoded: number) => {
+        const fake = countingBackbone();
+        const backbone = { ...fake.backbone, ...(fixedBatch ? { fixedBatch } : {}) };
+        const p = new SegmentationPipeline({ backbone, generator: axisGenerator, classifier: sizeClassifier() }, { batchSize: 8, decode: true, maxDecoded });
+        const out: string[] = [];
+        const summary = await p.stream(early, {
+          emit: async (o) => {
+            if (o.ok) fake.done(o.result.image);
+            out.push(view(o));
+          },
+        });
+        return { out, summary, most: fake.count.most };
+      };
+      const bounded = await run(8);
+      const unbounded = await run(1000);
+      expect(bounded.summary).toEqual({ segmented: 28, skipped: 2, passes: 1, interrupted: false });
+      expect(bounded.out).toEqual(unbounded.out);
+      expect(bounded.most).toBeLessThanOrEqual(8);
+    }, 10_000);
+  }
+
   it('a caller that stops early (giving back what it took) leaves no decode slot taken: the same pipeline runs again to the end', async () => {
     const fake = countingBackbone();
     const p = new SegmentationPipeline({ backbone: fake.backbone, generator: axisGenerator }, { batchSize: 4, decode: true, maxDecoded: 4 });

@@ -67,6 +67,8 @@ export interface SegmentCallOptions {
    * while it batches them). Default: an image is given back when the caller takes the next outcome.
    */
   keep?: boolean;
+  /** With `keep`: the caller holds each batch whole until it has labelled it (batches are cut to half the decode slots). */
+  held?: boolean;
 }
 
 /** Class id per pixel from a segmentation's region labels; 255 where unlabeled. */
@@ -140,9 +142,20 @@ export class SegmentationPipeline {
     }
   }
 
-  /** Images per batch of `segment`: with decoding, no more than the decoded images allowed alive. */
-  batchFor(decode: boolean): number {
-    return decode && this.parts.backbone.decode ? Math.min(this.batchSize, this.slots.size) : this.batchSize;
+  /**
+   * Images per batch of `segment`: with decoding, no more than the decoded images allowed alive, and with `held`
+   * (the caller holds each batch whole until it is labelled) no more than half of them, so that the next batch
+   * decodes while the caller labels this one rather than after it gives this one back.
+   */
+  batchFor(decode: boolean, held = false): number {
+    if (!decode || !this.parts.backbone.decode) return this.batchSize;
+    const whole = Math.min(this.batchSize, this.slots.size);
+    if (!held) return whole;
+    // A fixed-batch model would pad the rest of a half that is not a multiple of its batch: cut to one, or not at all.
+    const half = Math.floor(this.slots.size / 2);
+    const fixed = this.parts.backbone.fixedBatch;
+    const cut = fixed && fixed > 1 ? half - (half % fixed) : half;
+    return cut >= 1 ? Math.min(whole, cut) : whole;
   }
 
   /** The caller of `segment(…, { keep: true })` is done with this outcome's image (its decode slot is free again). */
@@ -160,7 +173,7 @@ export class SegmentationPipeline {
    */
   async *segment(images: readonly ImageInput[], options: SegmentCallOptions = {}): AsyncGenerator<SegmentOutcome> {
     const decode = (options.decode ?? this.decode) && this.parts.backbone.decode ? this.parts.backbone : undefined;
-    const size = this.batchFor(!!decode);
+    const size = this.batchFor(!!decode, !!options.held);
     const starts: number[] = [];
     for (let start = 0; start < images.length; start += size) starts.push(start);
     const extract = (start: number) => {
@@ -321,6 +334,7 @@ export class SegmentationPipeline {
         log: this.log,
         progress: this.progress,
         batchSize: this.batchFor(this.decode),
+        heldBatchSize: this.batchFor(this.decode, true),
         segment: (imgs, o) => this.segment(imgs, o),
         restore: (imgs, indices, stash) => this.restore(imgs, indices, stash),
         release: (o) => this.release(o),

@@ -46,6 +46,8 @@ export interface StreamParts extends PipelineParts {
   log: Logger;
   progress: ProgressFactory;
   batchSize: number;
+  /** Images per batch a classifier labels whole (`held` batches of `segment`: the next decodes meanwhile). */
+  heldBatchSize?: number;
   segment(images: readonly ImageInput[], options?: SegmentCallOptions): AsyncGenerator<SegmentOutcome>;
   /** Pass 2 from a stash: the images at `indices`, decoded, with their stashed regions (see `SegmentationPipeline.restore`). */
   restore?(images: readonly ImageInput[], indices: readonly number[], stash: AssignmentStash): AsyncGenerator<SegmentOutcome>;
@@ -200,6 +202,8 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
   const bar = parts.progress.start('segment', images.length);
   let done = 0;
   let batch: Segmentation[] = [];
+  // A classifier's batch is held until labelled: batches of half the decode slots, so the next one decodes meanwhile.
+  const batchSize = clf ? (parts.heldBatchSize ?? parts.batchSize) : parts.batchSize;
   const flush = async (): Promise<void> => {
     if (!batch.length) return;
     const held = batch;
@@ -219,7 +223,7 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
     for (const [j, s] of held.entries()) await emitted(label(s, labels?.[j]));
   };
   try {
-    for await (const o of parts.segment(images, { keep: true })) {
+    for await (const o of parts.segment(images, { keep: true, held: !!clf })) {
       if (options.signal?.aborted) {
         parts.release?.(o);
         summary.interrupted = true;
@@ -232,7 +236,9 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
         continue;
       }
       batch.push(o.result);
-      if (!clf || batch.length >= parts.batchSize) await flush();
+      // Also at the end of each of segment's batches (they start at multiples of batchSize): after a failure the held
+      // ones would otherwise wait for images of the next batch, whose decodes wait for the slots these hold.
+      if (!clf || batch.length >= batchSize || done % batchSize === 0) await flush();
     }
     await flush();
   } finally {

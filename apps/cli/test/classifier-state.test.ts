@@ -1,7 +1,8 @@
-import { cpSync, mkdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
+import { acseg, cliBin, removeTempDirs, repoRoot, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
 
@@ -44,4 +45,34 @@ describe('run --set kmeans.checkpoint=FILE (one process) labels with the fitted 
     utimesSync(state, later, later);
     expect(run().stdout).toContain('segmented 5 of 5 images');
   });
+});
+
+describe('a one-pass classifier run with a bad image early in a batch', () => {
+  it('goes on to the end (it hung: the images after the bad one held the decode slots the next batch waited for)', () => {
+    const samples = ['beach', 'fruit', 'meadow', 'mountains', 'street'];
+    const state = join(tempDir(), 'kmeans.safetensors');
+    const common = ['--backbone', 'handcrafted', '--generator', 'kmeans', '--clusters', '2'];
+    const f = acseg(['run', '--images', join(repoRoot, 'samples'), ...common, '--out', join(tempDir(), 'fit'), '--save-classifier', state], undefined, clean);
+    expect(f.status, f.stderr).toBe(0);
+    // 20 images, the second unreadable; with 16 decode slots the pipeline's batch of 16 would hold them all.
+    const images = join(tempDir(), 'twenty');
+    mkdirSync(images);
+    for (let i = 0; i < 20; i++) {
+      const name = join(images, `img-${String(i).padStart(2, '0')}.jpg`);
+      if (i === 1) writeFileSync(name, 'not a jpeg');
+      else cpSync(join(repoRoot, 'samples', `${samples[i % 5]}.jpg`), name);
+    }
+    const out = join(tempDir(), 'out');
+    // Not `acseg` (240 s): a hang should fail this test in a minute.
+    const r = spawnSync(
+      process.execPath,
+      [cliBin, 'run', '--images', images, ...common, '--out', out, '--set', `kmeans.checkpoint=${state}`, '--max-decoded', '16'],
+      { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, ...clean }, timeout: 60_000 },
+    );
+    expect(r.signal, 'the run was stopped by the timeout').toBeNull();
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain('segmented 19 of 20 images');
+    expect(r.stdout + r.stderr).toContain('img-01.jpg');
+    for (let i = 0; i < 20; i++) expect(existsSync(join(out, `img-${String(i).padStart(2, '0')}.png`))).toBe(i !== 1);
+  }, 120_000);
 });

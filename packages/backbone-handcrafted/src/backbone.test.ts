@@ -8,6 +8,7 @@ import {
   validateFeatureMap,
   validatePlugin,
   type FeatureResult,
+  type ImageDecoder,
   type ImageInput,
   type RegionMap,
   type RgbImage,
@@ -191,6 +192,48 @@ describe('HandcraftedBackbone', () => {
     expect(errs[4]!.file).toBe(truncated);
     expect(errs[5]!.code).toBe('BAD_INPUT');
     expect(r[1].ok && r[1].features.id).toBe('good');
+  });
+
+  it('decodes 8 images ahead of the one it yields, in order, and never more', async () => {
+    const started: number[] = [];
+    const gates = new Map<number, () => void>();
+    const images: ImageDecoder = {
+      maxPixels: 1e8,
+      decode: async (image, o) => {
+        const i = o?.index ?? -1;
+        started.push(i);
+        await new Promise<void>((go) => gates.set(i, go));
+        return image as RgbImage;
+      },
+      size: async () => ({ width: 32, height: 32 }),
+    };
+    const b = new HandcraftedBackbone({}, { images });
+    const inputs = Array.from({ length: 12 }, (_, i) => solid(32, 32, [20 * i, 50, 100], `im${i}`));
+    const results = b.extract(inputs)[Symbol.asyncIterator]();
+    const turns = () => new Promise((r) => setImmediate(r));
+    const first = results.next();
+    await turns();
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    // The second image decodes first: still nothing is yielded before the first, and nothing more starts.
+    gates.get(1)!();
+    await turns();
+    expect(started).toHaveLength(8);
+    gates.get(0)!();
+    const r0 = await first;
+    expect(r0.value).toMatchObject({ ok: true, features: { id: 'im0' } });
+    await turns();
+    expect(started).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    for (let i = 2; i < 12; i++) {
+      gates.get(i)?.();
+      await turns();
+    }
+    for (let i = 8; i < 12; i++) gates.get(i)?.();
+    const rest: string[] = [];
+    for (let r = await results.next(); !r.done; r = await results.next()) {
+      if (r.value.ok) rest.push(r.value.features.id);
+      for (const go of gates.values()) go();
+    }
+    expect(rest).toEqual(inputs.slice(1).map((im) => im.id));
   });
 
   it('refuses bad options with the option named', () => {

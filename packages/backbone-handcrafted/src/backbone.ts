@@ -20,8 +20,14 @@ import { FEATURE_DIM, PATCH_SIZE } from './layout.js';
 import { modelName, parseOptions, type HandcraftedOptions } from './options.js';
 import type { ComponentOptions } from '@acseg/core';
 
-/** Images decoded ahead of the one being yielded (sharp decodes on its own threads). */
-const LOOKAHEAD = 2;
+/**
+ * Images decoded ahead of the one being yielded (sharp decodes on its own threads). Reading a file and decoding it
+ * take several turns of this thread (stat, open, read, close, decode, resize), and each waits for the features of
+ * the image before: with 2 ahead the thread sat idle a quarter of the time in `acseg features`; 8 keeps it busy
+ * (~15 % more images/s on CamVid frames) while holding at most 8 full-size decodes at once (the pipeline's default
+ * `maxDecoded` is 24).
+ */
+const LOOKAHEAD = 8;
 
 /**
  * A weight-free backbone: per 16×16 patch of the image resized to 224×224,

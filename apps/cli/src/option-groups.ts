@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { AcsegError, DEFAULT_MAX_DECODED } from '@acseg/core';
+import { OVERLAY_MAX_SIDE } from '@acseg/report';
 
 /** What --image-size means wherever a ViT backbone is run. */
 const IMAGE_SIZE = 'ViT backbone input: a side S (S×S, default 224, paper §4.1) or HxW, multiples of the patch size';
@@ -34,6 +35,17 @@ export function checkMaxDecoded(value: number | undefined): number | undefined {
   if (!(Number.isInteger(value) && value >= 1)) {
     throw new AcsegError('BAD_CONFIG', `--max-decoded ${value}: give a whole number ≥ 1 (decoded images alive at once)`, {
       hint: `the default is ${DEFAULT_MAX_DECODED}`,
+    });
+  }
+  return value;
+}
+
+/** --overlay-size as given, checked before any work: a whole number of pixels ≥ 0 (0: overlays at full size), or undefined. */
+export function checkOverlaySize(value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!(Number.isInteger(value) && value >= 0)) {
+    throw new AcsegError('BAD_CONFIG', `--overlay-size ${value}: give a whole number of pixels ≥ 0 (the overlays' longest side; 0: full size)`, {
+      hint: `the default is ${OVERLAY_MAX_SIDE}`,
     });
   }
   return value;

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { isRgbImage, type RegionMap, type RgbImage, type UpsampleInput } from '@acseg/core';
-import { writeImageOutputs, type GalleryItem, type WriteOptions } from '@acseg/report';
+import { writeImageOutputs, type GalleryItem, type ImageOutputsOptions } from '@acseg/report';
 import { outputsInput, type OutputJob } from './output-prep.js';
 import type { OutputReply, OutputRequest, RegionsRequest } from './output-worker.js';
 
@@ -52,7 +52,7 @@ export class OutputPool {
   }
 
   /** Writes one image's outputs; the job's region map, if made, moves to the worker (it is unusable here afterwards). */
-  write(out: string, job: OutputJob, write: WriteOptions = {}): Promise<GalleryItem> {
+  write(out: string, job: OutputJob, write: ImageOutputsOptions = {}): Promise<GalleryItem> {
     if (!this.workers.length) return Promise.resolve().then(() => writeImageOutputs(out, outputsInput(job), write));
     const seq = this.seq++;
     const worker = this.workers[seq % this.workers.length];
@@ -62,7 +62,7 @@ export class OutputPool {
     const sent = isRgbImage(job.image) ? { ...job, image: this.movablePixels(job.image, moved) } : job;
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      worker.postMessage({ seq, out, job: sent, flush: write.flush } satisfies OutputRequest, moved);
+      worker.postMessage({ seq, out, job: sent, flush: write.flush, overlayMaxSide: write.overlayMaxSide } satisfies OutputRequest, moved);
     });
   }
 

@@ -10,6 +10,8 @@ export interface OutputRequest {
   job: OutputJob;
   /** Flush each file to disk before its rename (`--fsync`). */
   flush?: boolean;
+  /** Longest side of the overlay (`--overlay-size`). */
+  overlayMaxSide?: number;
 }
 /** One image's region map to make (for a classifier on the segmenting thread), and its answer. */
 export interface RegionsRequest {
@@ -32,7 +34,7 @@ parentPort?.on('message', (m: OutputRequest | RegionsRequest) => {
     return;
   }
   Promise.resolve()
-    .then(() => writeImageOutputs(m.out, outputsInput(m.job), { flush: m.flush }))
+    .then(() => writeImageOutputs(m.out, outputsInput(m.job), { flush: m.flush, overlayMaxSide: m.overlayMaxSide }))
     .then(
       (item) => {
         // Only once every output is written (the thumbnail read these pixels on sharp's threads until then), and not

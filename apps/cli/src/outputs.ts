@@ -37,6 +37,8 @@ export interface RunOutputOptions {
   workers?: number;
   /** Flush each output file to disk before it is renamed into place (`--fsync`; report's WriteOptions). */
   flush?: boolean;
+  /** Longest side of the overlays (`--overlay-size`; report's ImageOutputsOptions). */
+  overlayMaxSide?: number;
 }
 
 /**
@@ -167,7 +169,7 @@ export class RunWriter {
           generator: this.opts.generator,
           classifier: this.opts.classifier ?? null,
         },
-        { flush: this.opts.flush },
+        { flush: this.opts.flush, overlayMaxSide: this.opts.overlayMaxSide },
       );
     } catch (e) {
       await this.skip(seg.source, `writing outputs failed: ${(e as Error).message}`);

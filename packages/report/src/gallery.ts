@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AcsegError, type ImageInput } from '@acseg/core';
-import { decodeImage, previewJpeg, thumbnailJpeg } from '@acseg/image-io';
+import { decodeImage, previewJpeg, resizeRgb, thumbnailJpeg } from '@acseg/image-io';
 import { writeFileAtomic, type WriteOptions } from './atomic.js';
 import { esc, href, legend, page } from './html.js';
 import { checkMap, encodeLabelPng, writeLabelPng } from './label-png.js';
-import { writeOverlay } from './overlay.js';
+import { overlaySize, sampleMap, writeOverlay } from './overlay.js';
 import { writeSegmentationJson, type RegionRecord } from './segmentation-json.js';
 
 export interface GalleryItem {
@@ -133,6 +133,14 @@ export interface ImageOutputsInput {
   [extra: string]: unknown;
 }
 
+export interface ImageOutputsOptions extends WriteOptions {
+  /**
+   * Longest side of the overlay PNG in pixels (default OVERLAY_MAX_SIDE): a larger image gets an overlay that fits,
+   * its label and region maps stay at full size. 0: always the image's size.
+   */
+  overlayMaxSide?: number;
+}
+
 /**
  * The per-image outputs of `acseg run`: `<id>.png` (class-index PNG, VOC
  * palette), `<id>.overlay.png`, `<id>.json`, and with a region map
@@ -140,7 +148,7 @@ export interface ImageOutputsInput {
  * Each file is written atomically; flushed to disk only with `flush: true` (see WriteOptions: a run's outputs can
  * be made again, and five flushes an image cost more than most of their work).
  */
-export async function writeImageOutputs(dir: string, seg: ImageOutputsInput, options: WriteOptions = {}): Promise<GalleryItem> {
+export async function writeImageOutputs(dir: string, seg: ImageOutputsInput, options: ImageOutputsOptions = {}): Promise<GalleryItem> {
   const write = { flush: options.flush ?? false };
   const out = resolve(dir);
   const label = join(out, `${seg.id}.png`);
@@ -174,7 +182,14 @@ export async function writeImageOutputs(dir: string, seg: ImageOutputsInput, opt
     if (same) await writeFileAtomic(join(out, regionsFile), labelPng, write);
     else await writeLabelPng(join(out, regionsFile), seg.regionMap, seg.width, seg.height, write);
   }
-  await writeOverlay(overlay, rgb, seg.classMap, seg.alpha ?? 0.5, write);
+  // A photo's overlay at its full size is tens of MB and most of its output work: it is drawn at a size that fits
+  // (the image resized, the class map sampled), the label and region maps above keep every pixel.
+  const shown = overlaySize(seg.width, seg.height, options.overlayMaxSide);
+  if (shown.width === seg.width && shown.height === seg.height) await writeOverlay(overlay, rgb, seg.classMap, seg.alpha ?? 0.5, write);
+  else {
+    const small = rgb.width === shown.width && rgb.height === shown.height ? rgb : await resizeRgb(rgb, shown.width, shown.height, 'lanczos3');
+    await writeOverlay(overlay, small, sampleMap(seg.classMap, seg.width, seg.height, shown.width, shown.height), seg.alpha ?? 0.5, write);
+  }
   const { image: _image, classMap: _map, regionMap: _regions, alpha: _alpha, ...rest } = seg;
   await writeSegmentationJson(
     json,

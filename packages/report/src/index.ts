@@ -1,7 +1,7 @@
 export { VOC_PALETTE, classColor } from './palette.js';
 export { writeFileAtomic, type WriteOptions } from './atomic.js';
 export { encodeLabelPng, writeLabelPng } from './label-png.js';
-export { blendOverlay, writeOverlay, type OverlayOptions } from './overlay.js';
+export { blendOverlay, writeOverlay, overlaySize, sampleMap, OVERLAY_MAX_SIDE, type OverlayOptions } from './overlay.js';
 export { writeSegmentationJson, type RegionRecord, type SegmentationRecord } from './segmentation-json.js';
 export {
   writeGallery,
@@ -11,6 +11,7 @@ export {
   type GalleryItem,
   type SkippedFile,
   type ImageOutputsInput,
+  type ImageOutputsOptions,
 } from './gallery.js';
 export { GalleryLog, GALLERY_LOG } from './gallery-log.js';
 export { writeEvalReport, formatMeanStd, type ImageTransform, type EvalReportInput, type ReportSample, type ReportSeed, type MeanStd } from './eval-report.js';

@@ -5,7 +5,19 @@ import { decode } from 'fast-png';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbImage } from '@acseg/core';
-import { VOC_PALETTE, blendOverlay, encodeLabelPng, writeFileAtomic, writeLabelPng, writeOverlay, writeSegmentationJson, writeImageOutputs } from './index.js';
+import {
+  VOC_PALETTE,
+  blendOverlay,
+  encodeLabelPng,
+  overlaySize,
+  OVERLAY_MAX_SIDE,
+  sampleMap,
+  writeFileAtomic,
+  writeLabelPng,
+  writeOverlay,
+  writeSegmentationJson,
+  writeImageOutputs,
+} from './index.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -267,6 +279,52 @@ describe('writeImageOutputs', () => {
     expect([large.format, large.width, large.height]).toEqual(['jpeg', 320, 229]);
     const png = await sharp(await readFile(join(d, 'out', 'thumbs', 'png.jpg'))).metadata();
     expect([png.format, png.width, png.height]).toEqual(['jpeg', 320, 240]);
+    await rm(d, { recursive: true, force: true });
+  });
+  it('draws the overlay of a large image at a size that fits, its label and region maps at full size', async () => {
+    const d = await mkdtemp(join(tmpdir(), 'acseg-overlay-size-'));
+    const W = 90,
+      H = 61;
+    const pixels = new Uint8Array(W * H * 3);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = (i * 37 + (i % 7) * 11) & 255;
+    const image: RgbImage = { width: W, height: H, data: pixels };
+    const classMap = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) classMap[y * W + x] = x < 30 ? 1 : y < 20 ? 15 : 255;
+    const seg = { id: 'big', source: 'big.png', image, classMap, regionMap: classMap, width: W, height: H, regions: [] };
+    await writeImageOutputs(join(d, 'out'), seg, { overlayMaxSide: 40 });
+    const label = decode(await readFile(join(d, 'out', 'big.png')));
+    expect([label.width, label.height]).toEqual([W, H]);
+    expect(Array.from(label.data)).toEqual(Array.from(classMap));
+    expect([decode(await readFile(join(d, 'out', 'big.regions.png'))).width, decode(await readFile(join(d, 'out', 'big.regions.png'))).height]).toEqual([W, H]);
+    const overlay = decode(await readFile(join(d, 'out', 'big.overlay.png')));
+    expect([overlay.width, overlay.height]).toEqual([40, 27]); // 61 · 40/90 = 27.1
+    // Independently: the image resized by libvips (lanczos3), each overlay pixel's class from the map at its centre.
+    const small = await sharp(pixels, { raw: { width: W, height: H, channels: 3 } })
+      .resize(40, 27, { fit: 'fill', kernel: 'lanczos3' })
+      .raw()
+      .toBuffer();
+    const expected = new Uint8Array(40 * 27 * 3);
+    for (let y = 0; y < 27; y++)
+      for (let x = 0; x < 40; x++) {
+        const c = classMap[Math.floor(((y + 0.5) * H) / 27) * W + Math.floor(((x + 0.5) * W) / 40)];
+        for (let ch = 0; ch < 3; ch++) {
+          const p = small[(y * 40 + x) * 3 + ch];
+          expected[(y * 40 + x) * 3 + ch] = c === 255 ? p : Math.round(0.5 * p + 0.5 * VOC_PALETTE[c][ch]);
+        }
+      }
+    expect(Array.from(overlay.data)).toEqual(Array.from(expected));
+    // At the default limit, and with 0 (no limit), the same image keeps its overlay at full size.
+    for (const options of [{}, { overlayMaxSide: 0 }]) {
+      await writeImageOutputs(join(d, 'full'), seg, options);
+      expect([decode(await readFile(join(d, 'full', 'big.overlay.png'))).width, decode(await readFile(join(d, 'full', 'big.overlay.png'))).height]).toEqual([
+        W,
+        H,
+      ]);
+    }
+    expect(overlaySize(4032, 3024)).toEqual({ width: OVERLAY_MAX_SIDE, height: 1536 });
+    expect(overlaySize(3024, 4032, 1000)).toEqual({ width: 750, height: 1000 });
+    expect(overlaySize(2048, 1024)).toEqual({ width: 2048, height: 1024 });
+    expect(Array.from(sampleMap(Uint8Array.from([1, 2, 3, 4, 5, 6]), 3, 2, 3, 1))).toEqual([4, 5, 6]); // the centre of the one row is in the second
     await rm(d, { recursive: true, force: true });
   });
 });

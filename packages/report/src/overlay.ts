@@ -151,3 +151,25 @@ export async function writeOverlay(
   const blended = blendInto(scratch('blend', rgb.data.length), rgb, classMap, { ...options, alpha });
   await writeFileAtomic(path, encodeOverlayPng(blended, rgb.width, rgb.height), { flush: options.flush });
 }
+
+/** Longest side of an overlay by default: research datasets' images (COCO, VOC, Cityscapes, ...) keep their size. */
+export const OVERLAY_MAX_SIDE = 2048;
+
+/** The overlay's size for a width × height image: the image's own, or scaled to fit `maxSide` (0: no limit). */
+export function overlaySize(width: number, height: number, maxSide = OVERLAY_MAX_SIDE): { width: number; height: number } {
+  if (!(maxSide > 0) || Math.max(width, height) <= maxSide) return { width, height };
+  const s = maxSide / Math.max(width, height);
+  return { width: Math.max(1, Math.round(width * s)), height: Math.max(1, Math.round(height * s)) };
+}
+
+/** A W × H map sampled at w × h, nearest (each pixel takes the map's value at its centre). */
+export function sampleMap(map: Uint8Array, W: number, H: number, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  const col = new Int32Array(w);
+  for (let x = 0; x < w; x++) col[x] = Math.min(W - 1, Math.floor(((x + 0.5) * W) / w));
+  for (let y = 0; y < h; y++) {
+    const row = Math.min(H - 1, Math.floor(((y + 0.5) * H) / h)) * W;
+    for (let x = 0; x < w; x++) out[y * w + x] = map[row + col[x]];
+  }
+  return out;
+}

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { AcsegError, SegmentationPipeline } from '@acseg/core';
+import { OVERLAY_MAX_SIDE } from '@acseg/report';
 import { checkOutDir } from '../check-out.js';
 import { DEFAULT_CLASS_PRESET, classNamesFrom, describePreset } from '../classes.js';
 import { chooseBackbone, ensureReady, interruptSignal } from '../components.js';
@@ -18,7 +19,7 @@ import { requireOptions } from './required.js';
 import { listRoot, planShard, shardOptions } from '../shard-job.js';
 import { frozenClassifier } from '../frozen-classifier.js';
 import { checkFitOnly, fitOnly } from '../fit-only.js';
-import { backboneOptions, checkMaxDecoded, decodeOptions } from '../option-groups.js';
+import { backboneOptions, checkMaxDecoded, checkOverlaySize, decodeOptions } from '../option-groups.js';
 import { printSummary } from '../summary.js';
 
 export function componentOptions<T>(a: Argv<T>) {
@@ -46,6 +47,10 @@ export function componentOptions<T>(a: Argv<T>) {
       type: 'boolean',
       describe:
         "flush each image's output files to disk before they are renamed into place: slower, but a power loss keeps every finished image (without, a crash or kill of acseg does; the OS's may not)",
+    })
+    .option('overlay-size', {
+      type: 'number',
+      describe: `longest side of the overlay PNGs in pixels (default ${OVERLAY_MAX_SIDE}): a larger image gets an overlay that fits, its label and region maps stay at full size; 0: overlays at full size`,
     })
     .option('features-cache', {
       type: 'string',
@@ -75,6 +80,7 @@ type RunArgs = GlobalArgs & {
   features?: string;
   maxDecoded?: number;
   fsync?: boolean;
+  overlaySize?: number;
   shard?: string;
   numShards?: number;
   saveClassifier?: string;
@@ -97,6 +103,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   requireOptions(withClassifier ? 'run' : 'segment', argv, argv.features ? ['out'] : ['images', 'out']);
   checkOutDir(argv.out);
   const maxDecoded = checkMaxDecoded(argv.maxDecoded);
+  const overlayMaxSide = checkOverlaySize(argv.overlaySize);
   const input = argv.features ? await openFeaturesInput(session, { ...argv, features: argv.features }) : undefined;
   const all = input?.images ?? listImages(argv.images);
   // With --shard (or a scheduler's array variables): this shard's part of the sorted list, into <out>/part-i-of-N.
@@ -189,6 +196,8 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       clusters: argv.clusters ?? null,
       set: session.args.set ?? [],
       options: session.config.options,
+      // Only when given, so that runs recorded before the option keep their outputs.
+      ...(overlayMaxSide !== undefined ? { overlaySize: overlayMaxSide } : {}),
       ...(argv.fitOnly ? { fitOnly: true, saveClassifier: resolve(argv.saveClassifier!), defaultClusters: K } : {}),
     };
     const kept =
@@ -251,6 +260,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
         imageOf: input?.imageOf,
         earlier: job.before,
         flush: argv.fsync,
+        overlayMaxSide,
         // Pass 2 from the stash leaves this thread little to do: the outputs may take every core.
         ...(stashed ? { workers: availableParallelism() } : {}),
       },

@@ -1,0 +1,54 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import { acseg, removeTempDirs, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
+
+async function picture(path: string, width: number, height: number): Promise<void> {
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data.set(x < width / 2 ? [200, 40, 30] : [20, 90, 210 - (y % 40)], 3 * (y * width + x));
+  await sharp(data, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(path);
+}
+
+const size = async (file: string) => {
+  const m = await sharp(file).metadata();
+  return [m.width, m.height];
+};
+
+describe('--overlay-size', () => {
+  it('draws a large image its overlay at a size that fits, keeping its label and region maps at full size', async () => {
+    const dir = tempDir('acseg-overlay-size-');
+    await mkdir(join(dir, 'images'));
+    await picture(join(dir, 'images', 'large.png'), 300, 200);
+    await picture(join(dir, 'images', 'small.png'), 64, 48);
+    const out = join(dir, 'out');
+    const common = ['--images', join(dir, 'images'), '--backbone', 'handcrafted', '--generator', 'kmeans', '--k', '2', '--quiet'];
+    const r = acseg(['segment', ...common, '--out', out, '--overlay-size', '100']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(await size(join(out, 'large.overlay.png'))).toEqual([100, 67]);
+    expect(await size(join(out, 'large.png'))).toEqual([300, 200]);
+    expect(await size(join(out, 'large.regions.png'))).toEqual([300, 200]);
+    expect(await size(join(out, 'small.overlay.png'))).toEqual([64, 48]);
+    // The default keeps both at full size.
+    const full = join(dir, 'full');
+    expect(acseg(['segment', ...common, '--out', full]).status).toBe(0);
+    expect(await size(join(full, 'large.overlay.png'))).toEqual([300, 200]);
+  });
+
+  it('refuses a size that is not a whole number ≥ 0 before any work', () => {
+    const dir = tempDir('acseg-overlay-size-bad-');
+    const out = join(dir, 'out');
+    for (const bad of ['-3', '1.5']) {
+      const r = acseg(['segment', '--images', dir, '--out', out, '--backbone', 'handcrafted', '--generator', 'kmeans', '--overlay-size', bad]);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain(`--overlay-size ${bad}: give a whole number of pixels ≥ 0`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+});

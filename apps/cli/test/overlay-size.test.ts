@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { decode } from 'fast-png';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { VOC_PALETTE } from '@acseg/report';
 import { acseg, removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -34,6 +36,25 @@ describe('--overlay-size', () => {
     expect(await size(join(out, 'large.png'))).toEqual([300, 200]);
     expect(await size(join(out, 'large.regions.png'))).toEqual([300, 200]);
     expect(await size(join(out, 'small.overlay.png'))).toEqual([64, 48]);
+    // Its pixels, independently: the photo resized by libvips (lanczos3), each pixel's class from the full-size label
+    // map at its centre, blended half and half with that class's VOC colour (255: the photo as it is).
+    const labels = decode(readFileSync(join(out, 'large.png')));
+    expect([labels.width, labels.channels]).toEqual([300, 1]);
+    const photo = await sharp(join(dir, 'images', 'large.png'))
+      .resize(100, 67, { fit: 'fill', kernel: 'lanczos3' })
+      .raw()
+      .toBuffer();
+    const overlay = await sharp(join(out, 'large.overlay.png')).raw().toBuffer();
+    const expected = Buffer.alloc(100 * 67 * 3);
+    for (let y = 0; y < 67; y++)
+      for (let x = 0; x < 100; x++) {
+        const c = labels.data[Math.floor(((y + 0.5) * 200) / 67) * 300 + Math.floor(((x + 0.5) * 300) / 100)];
+        for (let ch = 0; ch < 3; ch++) {
+          const p = photo[(y * 100 + x) * 3 + ch];
+          expected[(y * 100 + x) * 3 + ch] = c === 255 ? p : (p + VOC_PALETTE[c][ch] + 1) >> 1;
+        }
+      }
+    expect(overlay.equals(expected)).toBe(true);
     // The default keeps both at full size.
     const full = join(dir, 'full');
     expect(acseg(['segment', ...common, '--out', full]).status).toBe(0);

@@ -73,3 +73,20 @@ describe('--overlay-size', () => {
     }
   });
 });
+
+describe('decoded images of large photos', () => {
+  it('keeps fewer decoded at once by default, sized from the headers and said in a line; --max-decoded overrides', async () => {
+    const dir = tempDir('acseg-large-photos-');
+    await mkdir(join(dir, 'images'));
+    await picture(join(dir, 'images', 'photo.png'), 3000, 2000);
+    await picture(join(dir, 'images', 'frame.png'), 64, 48);
+    const common = ['segment', '--images', join(dir, 'images'), '--backbone', 'handcrafted', '--generator', 'kmeans', '--k', '2'];
+    const r = acseg([...common, '--out', join(dir, 'out')]);
+    expect(r.status, r.stderr).toBe(0);
+    // 18 MB decoded: 14 of them fit in 256 MiB.
+    expect(r.stderr).toContain('images up to 3000×2000 (17 MiB decoded): at most 14 decoded at once (--max-decoded to change)');
+    const given = acseg([...common, '--out', join(dir, 'given'), '--max-decoded', '20']);
+    expect(given.status, given.stderr).toBe(0);
+    expect(given.stderr).not.toContain('decoded at once');
+  });
+});

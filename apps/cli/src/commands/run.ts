@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import { AcsegError, SegmentationPipeline } from '@acseg/core';
+import { AcsegError, DEFAULT_MAX_DECODED, SegmentationPipeline } from '@acseg/core';
 import { OVERLAY_MAX_SIDE } from '@acseg/report';
 import { checkOutDir } from '../check-out.js';
 import { DEFAULT_CLASS_PRESET, classNamesFrom, describePreset } from '../classes.js';
@@ -21,6 +21,7 @@ import { frozenClassifier } from '../frozen-classifier.js';
 import { checkFitOnly, fitOnly } from '../fit-only.js';
 import { backboneOptions, checkMaxDecoded, checkOverlaySize, decodeOptions } from '../option-groups.js';
 import { printSummary } from '../summary.js';
+import { largestOf, maxDecodedFor } from '../decoded-budget.js';
 
 export function componentOptions<T>(a: Argv<T>) {
   return backboneOptions(decodeOptions(a), {
@@ -102,7 +103,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   session.checkNames({ backbone: argv.backbone, generator: generatorName, classifier: classifierName });
   requireOptions(withClassifier ? 'run' : 'segment', argv, argv.features ? ['out'] : ['images', 'out']);
   checkOutDir(argv.out);
-  const maxDecoded = checkMaxDecoded(argv.maxDecoded);
+  let maxDecoded = checkMaxDecoded(argv.maxDecoded);
   const overlayMaxSide = checkOverlaySize(argv.overlaySize);
   const input = argv.features ? await openFeaturesInput(session, { ...argv, features: argv.features }) : undefined;
   const all = input?.images ?? listImages(argv.images);
@@ -115,6 +116,17 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     argv.images ? `--images ${argv.images}` : `--features ${argv.features}`,
   );
   const { images, out } = job;
+  if (maxDecoded === undefined && !input) {
+    // Large photos: fewer decoded at once by default, sized from a few headers before any work.
+    const largest = await largestOf(images);
+    const fewer = largest ? maxDecodedFor(largest.width * largest.height) : DEFAULT_MAX_DECODED;
+    if (largest && fewer < DEFAULT_MAX_DECODED) {
+      maxDecoded = fewer;
+      session.log.info(
+        `images up to ${largest.width}×${largest.height} (${Math.round((3 * largest.width * largest.height) / 2 ** 20)} MiB decoded): at most ${fewer} decoded at once (--max-decoded to change)`,
+      );
+    }
+  }
   // --classes, else a `classes` option from the config or --set: a preset name or a comma list.
   const classesSpec = argv.classes ?? (classifierName ? classesOption(session.optionsFor(classifierName).classes) : undefined);
   const chosen = classesSpec !== undefined ? classNamesFrom(classesSpec) : undefined;

@@ -236,6 +236,41 @@ describe('HandcraftedBackbone', () => {
     expect(rest).toEqual(inputs.slice(1).map((im) => im.id));
   });
 
+  it('decodes fewer ahead once images are large (decodeAheadBytes), never under 2, still in order', async () => {
+    let started = 0;
+    const images: ImageDecoder = {
+      maxPixels: 1e8,
+      decode: async (image) => {
+        started++;
+        return image as RgbImage;
+      },
+      size: async () => ({ width: 64, height: 64 }),
+    };
+    const saved = HandcraftedBackbone.decodeAheadBytes;
+    try {
+      for (const [budget, settled] of [
+        [3 * 64 * 64 * 3, 3],
+        [64 * 64 * 3, 2],
+      ] as const) {
+        HandcraftedBackbone.decodeAheadBytes = budget;
+        started = 0;
+        const inputs = Array.from({ length: 14 }, (_, i) => solid(64, 64, [15 * i, 60, 90], `im${i}`));
+        const ids: string[] = [];
+        const inFlight: number[] = [];
+        for await (const r of new HandcraftedBackbone({}, { images }).extract(inputs)) {
+          if (r.ok) ids.push(r.features.id);
+          inFlight.push(started - ids.length);
+        }
+        expect(ids).toEqual(inputs.map((im) => im.id));
+        // 8 before any size is known; then the queue drains to the budget's count and stays there.
+        expect(inFlight[0]).toBe(7);
+        expect(Math.max(...inFlight.slice(8, 14 - settled))).toBe(settled);
+      }
+    } finally {
+      HandcraftedBackbone.decodeAheadBytes = saved;
+    }
+  });
+
   it('refuses bad options with the option named', () => {
     expect(() => new HandcraftedBackbone({ inputSize: 100 })).toThrow(/inputSize must be a positive multiple of 16, got 100/);
     expect(() => new HandcraftedBackbone({ colorWeight: 'lots' })).toThrow(/colorWeight must be a number/);

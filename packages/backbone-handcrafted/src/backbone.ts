@@ -24,8 +24,7 @@ import type { ComponentOptions } from '@acseg/core';
  * Images decoded ahead of the one being yielded (sharp decodes on its own threads). Reading a file and decoding it
  * take several turns of this thread (stat, open, read, close, decode, resize), and each waits for the features of
  * the image before: with 2 ahead the thread sat idle a quarter of the time in `acseg features`; 8 keeps it busy
- * (~15 % more images/s on CamVid frames) while holding at most 8 full-size decodes at once (the pipeline's default
- * `maxDecoded` is 24).
+ * (~15 % more images/s on CamVid frames). Fewer for large images (see `decodeAheadBytes`), never under 2.
  */
 const LOOKAHEAD = 8;
 
@@ -36,6 +35,11 @@ const LOOKAHEAD = 8;
  * the border prior for background.
  */
 export class HandcraftedBackbone implements Backbone {
+  /**
+   * Decoded bytes `extract` lets be in flight ahead of the image it yields, sized by the largest image so far:
+   * 8 ahead of 64 MP images would hold 1.5 GB. Static so that tests can lower it.
+   */
+  static decodeAheadBytes = 256 * 2 ** 20;
   readonly name = 'handcrafted';
   readonly info: BackboneInfo;
   readonly options: HandcraftedOptions;
@@ -102,10 +106,16 @@ export class HandcraftedBackbone implements Backbone {
       );
     const pending: Promise<FeatureResult>[] = [];
     let next = 0;
-    while (next < images.length && pending.length < LOOKAHEAD) pending.push(run(next++));
+    let ahead = LOOKAHEAD;
+    let largest = 0;
+    while (next < images.length && pending.length < ahead) pending.push(run(next++));
     while (pending.length) {
       const r = await pending.shift()!;
-      if (next < images.length) pending.push(run(next++));
+      if (r.ok && r.features.imageSize.width * r.features.imageSize.height * 3 > largest) {
+        largest = r.features.imageSize.width * r.features.imageSize.height * 3;
+        ahead = Math.max(2, Math.min(LOOKAHEAD, Math.floor(HandcraftedBackbone.decodeAheadBytes / largest)));
+      }
+      while (next < images.length && pending.length < ahead) pending.push(run(next++));
       yield r;
     }
   }

@@ -17,6 +17,14 @@ async function picture(path: string, width: number, height: number): Promise<voi
     .toFile(path);
 }
 
+/** A temp folder with `images/<name>.png` of each size, and `segment`'s arguments over it (weight-free, k-means). */
+async function folder(prefix: string, images: Record<string, [number, number]>): Promise<{ dir: string; segment: string[] }> {
+  const dir = tempDir(prefix);
+  await mkdir(join(dir, 'images'));
+  for (const [name, [w, h]] of Object.entries(images)) await picture(join(dir, 'images', `${name}.png`), w, h);
+  return { dir, segment: ['segment', '--images', join(dir, 'images'), '--backbone', 'handcrafted', '--generator', 'kmeans', '--k', '2'] };
+}
+
 const size = async (file: string) => {
   const m = await sharp(file).metadata();
   return [m.width, m.height];
@@ -24,13 +32,9 @@ const size = async (file: string) => {
 
 describe('--overlay-size', () => {
   it('draws a large image its overlay at a size that fits, keeping its label and region maps at full size', async () => {
-    const dir = tempDir('acseg-overlay-size-');
-    await mkdir(join(dir, 'images'));
-    await picture(join(dir, 'images', 'large.png'), 300, 200);
-    await picture(join(dir, 'images', 'small.png'), 64, 48);
+    const { dir, segment } = await folder('acseg-overlay-size-', { large: [300, 200], small: [64, 48] });
     const out = join(dir, 'out');
-    const common = ['--images', join(dir, 'images'), '--backbone', 'handcrafted', '--generator', 'kmeans', '--k', '2', '--quiet'];
-    const r = acseg(['segment', ...common, '--out', out, '--overlay-size', '100']);
+    const r = acseg([...segment, '--quiet', '--out', out, '--overlay-size', '100']);
     expect(r.status, r.stderr).toBe(0);
     expect(await size(join(out, 'large.overlay.png'))).toEqual([100, 67]);
     expect(await size(join(out, 'large.png'))).toEqual([300, 200]);
@@ -57,7 +61,7 @@ describe('--overlay-size', () => {
     expect(overlay.equals(expected)).toBe(true);
     // The default keeps both at full size.
     const full = join(dir, 'full');
-    expect(acseg(['segment', ...common, '--out', full]).status).toBe(0);
+    expect(acseg([...segment, '--quiet', '--out', full]).status).toBe(0);
     expect(await size(join(full, 'large.overlay.png'))).toEqual([300, 200]);
   });
 
@@ -76,16 +80,12 @@ describe('--overlay-size', () => {
 
 describe('decoded images of large photos', () => {
   it('keeps fewer decoded at once by default, sized from the headers and said in a line; --max-decoded overrides', async () => {
-    const dir = tempDir('acseg-large-photos-');
-    await mkdir(join(dir, 'images'));
-    await picture(join(dir, 'images', 'photo.png'), 3000, 2000);
-    await picture(join(dir, 'images', 'frame.png'), 64, 48);
-    const common = ['segment', '--images', join(dir, 'images'), '--backbone', 'handcrafted', '--generator', 'kmeans', '--k', '2'];
-    const r = acseg([...common, '--out', join(dir, 'out')]);
+    const { dir, segment } = await folder('acseg-large-photos-', { photo: [3000, 2000], frame: [64, 48] });
+    const r = acseg([...segment, '--out', join(dir, 'out')]);
     expect(r.status, r.stderr).toBe(0);
     // 18 MB decoded: 14 of them fit in 256 MiB.
     expect(r.stderr).toContain('images up to 3000×2000 (17 MiB decoded): at most 14 decoded at once (--max-decoded to change)');
-    const given = acseg([...common, '--out', join(dir, 'given'), '--max-decoded', '20']);
+    const given = acseg([...segment, '--out', join(dir, 'given'), '--max-decoded', '20']);
     expect(given.status, given.stderr).toBe(0);
     expect(given.stderr).not.toContain('decoded at once');
   });

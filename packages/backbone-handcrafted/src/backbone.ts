@@ -2,10 +2,12 @@ import {
   AcsegError,
   imageId,
   imageSource,
+  isRgbImage,
   regionPatchOverlap,
   toAcsegError,
   type Backbone,
   type BackboneInfo,
+  type DecodeUse,
   type FeatureMap,
   type FeatureResult,
   type ImageDecoder,
@@ -14,7 +16,7 @@ import {
   type RgbImage,
 } from '@acseg/core';
 import { createImageDecoder } from '@acseg/image-io';
-import { decodeChecked, prepareImage } from './decode.js';
+import { decodeChecked, prepareImage, type PreparedImage } from './decode.js';
 import { patchFeatures, type FeatureWeights } from './features.js';
 import { FEATURE_DIM, PATCH_SIZE } from './layout.js';
 import { modelName, parseOptions, type HandcraftedOptions } from './options.js';
@@ -50,6 +52,8 @@ export class HandcraftedBackbone implements Backbone {
   private readonly recent = new Map<ImageInput, FeatureMap>();
   /** The run's image decoder (`services.images`), else @acseg/image-io's. */
   private readonly images: ImageDecoder;
+  /** Images from `decode`, resized for the features as soon as they were decoded; taken by `features`. */
+  private readonly resized = new WeakMap<RgbImage, Promise<PreparedImage>>();
 
   constructor(options: ComponentOptions | Partial<HandcraftedOptions> = {}, services: { images?: ImageDecoder } = {}) {
     this.options = parseOptions(options as ComponentOptions);
@@ -66,9 +70,19 @@ export class HandcraftedBackbone implements Backbone {
     };
   }
 
-  /** The full-size decode a run shares (decode once); `extract` of it gives the file's features. */
-  async decode(image: ImageInput, index: number): Promise<RgbImage> {
-    return decodeChecked(image, index, this.options.maxPixels, this.images);
+  /**
+   * The full-size decode a run shares (decode once); `extract` of it gives the file's features. For features
+   * (`use.features`) its resize to the backbone's input starts now, on sharp's threads: asked for when its features
+   * were due, the resize waited in libuv's queue behind the next images' decodes, and this thread with it.
+   */
+  async decode(image: ImageInput, index: number, use?: DecodeUse): Promise<RgbImage> {
+    const rgb = await decodeChecked(image, index, this.options.maxPixels, this.images);
+    if (!use?.features) return rgb;
+    const resized = prepareImage(rgb, this.options.inputSize, index, this.options.maxPixels, this.images);
+    // Awaited by `features`; an image the run drops before its features must not leave an unhandled rejection.
+    resized.catch(() => undefined);
+    this.resized.set(rgb, resized);
+    return rgb;
   }
 
   /** Features of one image; throws AcsegError naming the file. */
@@ -76,7 +90,12 @@ export class HandcraftedBackbone implements Backbone {
     const cached = this.recent.get(image);
     if (cached) return cached;
     const size = this.options.inputSize;
-    const prepared = await prepareImage(image, size, index, this.options.maxPixels, this.images);
+    const early = isRgbImage(image) ? this.resized.get(image) : undefined;
+    if (early) this.resized.delete(image as RgbImage);
+    // The same resize of the same pixels; only the name of an image without one (its index) is this call's.
+    const prepared = early
+      ? { ...(await early), source: imageSource(image, index) }
+      : await prepareImage(image, size, index, this.options.maxPixels, this.images);
     const tokens = patchFeatures(prepared.rgb, size, this.weights);
     const g = size / PATCH_SIZE;
     const cls = new Float32Array(FEATURE_DIM);

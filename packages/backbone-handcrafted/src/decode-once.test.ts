@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FeatureResult, ImageInput } from '@acseg/core';
+import type { FeatureResult, ImageDecoder, ImageInput } from '@acseg/core';
+import { createImageDecoder } from '@acseg/image-io';
 import { HandcraftedBackbone } from './index.js';
 
 async function first(b: HandcraftedBackbone, input: ImageInput): Promise<FeatureResult> {
@@ -67,6 +68,36 @@ describe('HandcraftedBackbone.decode (decode once)', () => {
         size: fromFile.features.imageSize,
       });
     }
+  });
+
+  it('a decode for features starts their resize: its features ask nothing more of the decoder, the same features as from the file', async () => {
+    const file = join(dir, 'early.jpg');
+    await sharp(photo(320, 240), { raw: { width: 320, height: 240, channels: 3 } })
+      .jpeg()
+      .toFile(file);
+    const inner = createImageDecoder();
+    const asked: string[] = [];
+    const images: ImageDecoder = {
+      maxPixels: inner.maxPixels,
+      size: (path) => inner.size(path),
+      decode: (image, options) => {
+        asked.push(typeof image === 'string' ? 'file' : 'pixels');
+        return inner.decode(image, options);
+      },
+    };
+    const b = new HandcraftedBackbone({}, { images });
+    // For pixels only (outputs; features from a cache): nothing more.
+    await b.decode(file, 0);
+    expect(asked).toEqual(['file']);
+    asked.length = 0;
+    const decoded = await b.decode(file, 0, { features: true });
+    // The decode, then the resize of its pixels (checked by the decoder first), both asked before decode returned.
+    expect(asked).toEqual(['file', 'pixels']);
+    const r = await first(b, decoded);
+    expect(asked).toEqual(['file', 'pixels']);
+    const alone = await first(new HandcraftedBackbone(), file);
+    if (!r.ok || !alone.ok) throw new Error('failed');
+    expect(Array.from(r.features.tokens)).toEqual(Array.from(alone.features.tokens));
   });
 
   it('decodes at full size, EXIF-rotated: a lossless PNG gives back the pixels it was written from', async () => {

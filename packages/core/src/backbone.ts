@@ -31,6 +31,12 @@ export interface BackboneInfo {
 /** One image's outcome: features, or the error that names the file. */
 export type FeatureResult = { ok: true; features: FeatureMap } | { ok: false; id: string; source: string; error: AcsegError };
 
+/** What a decode is for (see `Backbone.decode`). */
+export interface DecodeUse {
+  /** The decode goes to `extract` next. */
+  features?: boolean;
+}
+
 export interface Backbone {
   readonly name: string;
   readonly info: BackboneInfo;
@@ -58,9 +64,11 @@ export interface Backbone {
    * The one decode of an image (decode once): the file at full size, 8-bit sRGB, EXIF-rotated, alpha dropped, with
    * this backbone's checks (pixel limit, smallest size) and messages; `id` and `source` keep naming the file. Given
    * back to `extract` and `regionEmbeddings`, and to whatever draws the outputs, the result serves them all and none
-   * reads the file again; `extract` of a path gives the same features as `extract` of its decode.
+   * reads the file again; `extract` of a path gives the same features as `extract` of its decode. `use.features`:
+   * the caller gives this decode to `extract` next, so the backbone may start preparing its input now (off the
+   * JavaScript thread); without it the decode is for pixels only (outputs, features read from a cache).
    */
-  decode?(image: ImageInput, index: number): Promise<RgbImage>;
+  decode?(image: ImageInput, index: number, use?: DecodeUse): Promise<RgbImage>;
   /**
    * Frees the model (sessions, workers); a second call does nothing. `decode` keeps working after it: a two-pass
    * stream from a stash frees the backbone after pass 1 and still decodes each image for pass 2's outputs.

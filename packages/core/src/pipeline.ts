@@ -58,6 +58,14 @@ export interface PipelineOptions {
 
 export const DEFAULT_MAX_DECODED = 24;
 
+/** One batch's decodes (see `decodeBatch`). */
+interface DecodedBatch {
+  decoded: Array<ImageInput | undefined>;
+  failed: Map<number, SegmentOutcome>;
+  /** Whether the batch went through a decoder (else the backbone reads the inputs). */
+  decoder?: boolean;
+}
+
 /** Per call of `segment`. */
 export interface SegmentCallOptions {
   /** Whether to decode once (default: the pipeline's `decode` option). */
@@ -176,13 +184,22 @@ export class SegmentationPipeline {
     const size = this.batchFor(!!decode, !!options.held);
     const starts: number[] = [];
     for (let start = 0; start < images.length; start += size) starts.push(start);
-    const extract = (start: number) => {
-      const p = this.extractBatch(images.slice(start, start + size), start, decode);
-      // Awaited below; this only keeps a batch abandoned by a caller that stopped early from being an unhandled rejection.
+    // Each batch's decodes start one batch earlier than its features: while the backbone works on batch b + 1, batch
+    // b + 2 decodes (in the slots that are free), so the backbone never waits for a whole batch's decodes at once.
+    // Slots go first come, first served: an earlier batch's decodes are never kept waiting by a later one's.
+    const decodeAt = (b: number) => {
+      const p = this.decodeBatch(images.slice(starts[b], starts[b] + size), starts[b], decode);
+      // Awaited by its extraction; this only keeps a batch abandoned by a caller that stopped early from being unhandled.
       p.catch(() => undefined);
       return p;
     };
-    let next = starts.length ? extract(starts[0]) : undefined;
+    const extract = (b: number, decoding: Promise<DecodedBatch>) => {
+      const p = this.extractBatch(images.slice(starts[b], starts[b] + size), starts[b], decoding);
+      p.catch(() => undefined);
+      return p;
+    };
+    let next = starts.length ? extract(0, decodeAt(0)) : undefined;
+    let decoding = starts.length > 1 ? decodeAt(1) : undefined;
     // Decoded images of the current batch not yet handed over for good (given back here if the caller stops early).
     let unsettled: ImageInput[] = [];
     try {
@@ -190,7 +207,8 @@ export class SegmentationPipeline {
         const start = starts[b];
         const { batch, ready, failed, decoded } = await next!;
         unsettled = decoded.filter((d): d is ImageInput => d !== undefined);
-        next = b + 1 < starts.length ? extract(starts[b + 1]) : undefined;
+        next = decoding ? extract(b + 1, decoding) : undefined;
+        decoding = b + 2 < starts.length ? decodeAt(b + 2) : undefined;
         const assigned = await this.generateIsolated(ready.map((r) => r.features));
         let ri = 0;
         for (let j = 0; j < batch.length; j++) {
@@ -222,12 +240,14 @@ export class SegmentationPipeline {
         }
       }
     } finally {
-      // Stopped early: what was decoded and not handed over is given back, the look-ahead batch once its decodes end.
+      // Stopped early: what was decoded and not handed over is given back, the look-ahead batches once their decodes end.
       for (const image of unsettled) this.slots.release(image);
-      next?.then(
-        (r) => r.decoded.forEach((d) => this.slots.release(d)),
-        () => undefined,
-      );
+      for (const ahead of [next, decoding]) {
+        ahead?.then(
+          (r) => r.decoded.forEach((d) => this.slots.release(d)),
+          () => undefined,
+        );
+      }
     }
   }
 
@@ -243,38 +263,48 @@ export class SegmentationPipeline {
   }
 
   /**
-   * One batch's features, checked; a failing image is kept as its outcome. With `decoder`, the batch is decoded
-   * first (all at once, within the decode slots: sharp decodes on its own threads) and the backbone gets the
-   * decoded images; `decoded[j]` is input j's decode (holding a slot), undefined when it failed or was not decoded.
+   * One batch's decodes, with `decoder` (all started at once, each within the decode slots: sharp decodes on its own
+   * threads): `decoded[j]` is input j's decode (holding a slot), undefined when it failed (its outcome in `failed`).
+   * Without a decoder, nothing (the backbone reads the inputs itself).
    */
-  private async extractBatch(inputs: readonly ImageInput[], start: number, decoder?: Backbone) {
-    const ready: Array<{ image: ImageInput; features: FeatureMap }> = [];
+  private async decodeBatch(inputs: readonly ImageInput[], start: number, decoder?: Backbone): Promise<DecodedBatch> {
     const failed = new Map<number, SegmentOutcome>();
-    let batch = inputs;
-    let decoded: Array<ImageInput | undefined> = [];
+    if (!decoder) return { decoded: [], failed };
+    const decoded = await Promise.all(
+      inputs.map(async (input, j): Promise<ImageInput | undefined> => {
+        await this.slots.acquire();
+        try {
+          const image = await decoder.decode!(input, start + j, { features: true });
+          this.slots.hold(image);
+          return image;
+        } catch (e) {
+          this.slots.drop();
+          const source = imageSource(input, start + j);
+          failed.set(j, {
+            ok: false,
+            id: imageId(input, start + j),
+            source,
+            error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, stage: 'features', message: source }),
+          });
+          return undefined;
+        }
+      }),
+    );
+    return { decoded, failed, decoder: true };
+  }
+
+  /**
+   * One batch's features, checked; a failing image is kept as its outcome. With decodes (`decodeBatch`), the
+   * backbone gets the decoded images; `decoded[j]` is input j's decode (holding a slot), undefined when it failed or
+   * was not decoded.
+   */
+  private async extractBatch(inputs: readonly ImageInput[], start: number, decoding: Promise<DecodedBatch>) {
+    const ready: Array<{ image: ImageInput; features: FeatureMap }> = [];
+    const { decoded, failed, decoder } = await decoding;
     // Position in `inputs` of each image given to the backbone (an image that failed to decode is not given).
     let at = inputs.map((_, j) => j);
+    let batch = inputs;
     if (decoder) {
-      decoded = await Promise.all(
-        inputs.map(async (input, j): Promise<ImageInput | undefined> => {
-          await this.slots.acquire();
-          try {
-            const image = await decoder.decode!(input, start + j);
-            this.slots.hold(image);
-            return image;
-          } catch (e) {
-            this.slots.drop();
-            const source = imageSource(input, start + j);
-            failed.set(j, {
-              ok: false,
-              id: imageId(input, start + j),
-              source,
-              error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, stage: 'features', message: source }),
-            });
-            return undefined;
-          }
-        }),
-      );
       at = at.filter((j) => decoded[j] !== undefined);
       batch = at.map((j) => decoded[j]!);
     }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FeatureMap, FeatureResult } from '@acseg/core';
+import type { DecodeUse, FeatureMap, FeatureResult, ImageInput, RgbImage } from '@acseg/core';
 import { cachedBackbone } from './cached-backbone.js';
 import { FeatureCache, writeFeatureCache } from './index.js';
 import { FakeBackbone } from './testing/fake-backbone.js';
@@ -47,6 +47,30 @@ describe('cachedBackbone', () => {
     expect(counting.calls).toEqual([2, 1]);
     expect(cb.served).toBe(3);
     expect(cb.info).toBe(counting.info);
+    await cache.close();
+  });
+
+  it('a decode for features keeps that use only for images the cache lacks (no input prepared for a pass it will not make)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fcache-cb-'));
+    made.push(dir);
+    await writeFeatureCache({ backbone: new FakeBackbone(), images: ['/data/a.png'], out: dir, shardSize: 2 });
+    const cache = await FeatureCache.open(dir);
+    const uses: Array<[string, DecodeUse | undefined]> = [];
+    const inner = Object.assign(new FakeBackbone(), {
+      async decode(image: ImageInput, _index: number, use?: DecodeUse): Promise<RgbImage> {
+        uses.push([String(image), use]);
+        return { width: 1, height: 1, data: new Uint8Array(3), source: String(image) };
+      },
+    });
+    const cb = cachedBackbone(cache, inner);
+    await cb.decode!('/data/a.png', 0, { features: true });
+    await cb.decode!('/data/new.png', 1, { features: true });
+    await cb.decode!('/data/new.png', 1);
+    expect(uses).toEqual([
+      ['/data/a.png', undefined],
+      ['/data/new.png', { features: true }],
+      ['/data/new.png', undefined],
+    ]);
     await cache.close();
   });
 });

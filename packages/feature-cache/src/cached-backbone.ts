@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { imageSource, type Backbone, type FeatureMap, type FeatureResult, type ImageInput, type RegionMap } from '@acseg/core';
+import { imageSource, type Backbone, type DecodeUse, type FeatureMap, type FeatureResult, type ImageInput, type RegionMap } from '@acseg/core';
 import type { FeatureCache } from './read.js';
 
 /** How a cache knows an input: the absolute path of a file, or the `<image id>` of an in-memory image. */
@@ -50,8 +50,12 @@ export function cachedBackbone(cache: FeatureCache, backbone: Backbone): Backbon
       ? (image: ImageInput, regions: RegionMap, which?: readonly number[], features?: FeatureMap) => backbone.regionEmbeddings!(image, regions, which, features)
       : undefined,
     regionEmbeddingsReadPixels: backbone.regionEmbeddingsReadPixels,
-    // The images' decode stays the backbone's: a decoded image finds its features by the file it names (`source`).
-    decode: backbone.decode ? (image: ImageInput, index: number) => backbone.decode!(image, index) : undefined,
+    // The images' decode stays the backbone's: a decoded image finds its features by the file it names (`source`). One
+    // whose features the cache holds is decoded for its pixels only (nothing prepared for a backbone pass).
+    decode: backbone.decode
+      ? (image: ImageInput, index: number, use?: DecodeUse) =>
+          backbone.decode!(image, index, use?.features && !bySource.has(sourceKey(imageSource(image, index))) ? use : undefined)
+      : undefined,
     dispose: () => backbone.dispose?.() ?? Promise.resolve(),
   };
   return wrapped;

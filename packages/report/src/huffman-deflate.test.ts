@@ -60,6 +60,16 @@ describe('deflateHuffmanOnly: a zlib stream of literals, Huffman-coded block by 
     expect(ours).toBeLessThan(data.length * 0.6);
   });
 
+  it('data that does not compress (uniform bytes, ~8 bits each) outgrows the buffer sized for photos and still inflates', () => {
+    const r = lcg(9);
+    for (const n of [4099, 3 * 65536 + 17]) {
+      const data = Uint8Array.from({ length: n }, () => Math.floor(r() * 256));
+      const z = deflateHuffmanOnly(data);
+      expect(z.length).toBeGreaterThan(0.75 * n + 200);
+      expect(Buffer.from(inflateSync(z)).equals(Buffer.from(data))).toBe(true);
+    }
+  });
+
   it('the result reuses one buffer: the next call overwrites it (callers copy it first)', () => {
     const a = deflateHuffmanOnly(Uint8Array.of(1, 2, 3));
     const copy = a.slice();

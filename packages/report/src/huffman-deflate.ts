@@ -11,8 +11,10 @@ import { scratch } from './scratch.js';
  */
 export function deflateHuffmanOnly(data: Uint8Array): Uint8Array {
   const blocks = Math.max(1, Math.ceil(data.length / BLOCK));
-  // At most 15 bits a byte, a block header each (< 140 bytes), the zlib header and trailer.
-  const bytes = scratch('huffman', 2 * data.length + blocks * 160 + 16);
+  // Room for 6 bits a byte, a block header each (< 140 bytes), the zlib header and trailer: a photo's filtered rows
+  // take ~3.2 bits a byte. Less compressible data grows the buffer; room for the worst case (15 bits a byte) would be
+  // 72 MB for the 36 MB of a 12 MP overlay's rows.
+  let bytes = scratch('huffman', Math.ceil(0.75 * data.length) + blocks * 160 + 16);
   // zlib header 0x78 0x01: deflate, 32 KiB window, no dictionary.
   bytes[0] = 0x78;
   bytes[1] = 0x01;
@@ -43,6 +45,8 @@ export function deflateHuffmanOnly(data: Uint8Array): Uint8Array {
     put(s, CODES[END_OF_BLOCK] & 0xffff, CODES[END_OF_BLOCK] >>> 16);
     // Big-endian machines store each word's high byte first: swapped into deflate's order.
     if (!LITTLE_ENDIAN) for (let i = 0; i < s.w; i++) OUT[i] = (OUT[i] >>> 8) | ((OUT[i] & 0xff) << 8);
+    // This block, and room for the last bits and the Adler-32 after it.
+    if (at + 2 * s.w + 8 > bytes.length) bytes = grown(bytes, at, at + 2 * s.w + 8);
     bytes.set(OUT_BYTES.subarray(0, 2 * s.w), at);
     at += 2 * s.w;
   }
@@ -53,6 +57,13 @@ export function deflateHuffmanOnly(data: Uint8Array): Uint8Array {
   bytes[at++] = a >>> 8;
   bytes[at++] = a & 0xff;
   return bytes.subarray(0, at);
+}
+
+/** A larger buffer holding `bytes[0..at)`: twice the size, or `need` if more. */
+function grown(bytes: Uint8Array, at: number, need: number): Uint8Array {
+  const larger = new Uint8Array(Math.max(need, 2 * bytes.length));
+  larger.set(bytes.subarray(0, at));
+  return larger;
 }
 
 /**

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { isRgbImage, type RegionMap, type RgbImage, type UpsampleInput } from '@acseg/core';
 import { resizeRgb } from '@acseg/image-io';
-import { overlaySize, writeImageOutputs, type GalleryItem, type ImageOutputsOptions } from '@acseg/report';
+import { overlaySize, writeImageOutputs, type GalleryItem, type GalleryLog, type ImageOutputsOptions } from '@acseg/report';
 import { outputsInput, type OutputJob } from './output-prep.js';
 import type { OutputReply, OutputRequest, RegionsRequest } from './output-worker.js';
 
@@ -52,9 +52,19 @@ export class OutputPool {
     }
   }
 
-  /** Writes one image's outputs; the job's region map, if made, moves to the worker (it is unusable here afterwards). */
-  write(out: string, job: OutputJob, write: ImageOutputsOptions = {}): Promise<GalleryItem> {
-    if (!this.workers.length) return Promise.resolve().then(() => writeImageOutputs(out, outputsInput(job), write));
+  /**
+   * Writes one image's outputs, then records it in `log` (on the worker, so that this thread makes no file calls for
+   * it); the job's region map, if made, moves to the worker (it is unusable here afterwards).
+   */
+  write(out: string, job: OutputJob, write: ImageOutputsOptions = {}, log?: GalleryLog): Promise<GalleryItem> {
+    if (!this.workers.length) {
+      return Promise.resolve()
+        .then(() => writeImageOutputs(out, outputsInput(job), write))
+        .then(async (item) => {
+          await log?.add(item);
+          return item;
+        });
+    }
     const seq = this.seq++;
     const worker = this.workers[seq % this.workers.length];
     // An image larger than its overlay is sent at the overlay's size (what writeImageOutputs would resize it to):
@@ -63,20 +73,20 @@ export class OutputPool {
     if (isRgbImage(image)) {
       const shown = overlaySize(image.width, image.height, write.overlayMaxSide);
       if (shown.width !== image.width || shown.height !== image.height) {
-        return resizeRgb(image, shown.width, shown.height, 'lanczos3').then((small) => this.post(seq, worker, out, { ...job, image: small }, write));
+        return resizeRgb(image, shown.width, shown.height, 'lanczos3').then((small) => this.post(seq, worker, out, { ...job, image: small }, write, log));
       }
     }
-    return this.post(seq, worker, out, job, write);
+    return this.post(seq, worker, out, job, write, log);
   }
 
-  private post(seq: number, worker: Worker, out: string, job: OutputJob, write: ImageOutputsOptions): Promise<GalleryItem> {
+  private post(seq: number, worker: Worker, out: string, job: OutputJob, write: ImageOutputsOptions, log?: GalleryLog): Promise<GalleryItem> {
     const labels = 'labels' in job.regions ? job.regions.labels : undefined;
     // Moved rather than copied when it is a whole buffer of its own (as assignmentToRegions makes it).
     const moved: ArrayBuffer[] = labels && labels.byteOffset === 0 && labels.byteLength === labels.buffer.byteLength ? [labels.buffer as ArrayBuffer] : [];
     const sent = isRgbImage(job.image) ? { ...job, image: this.movablePixels(job.image, moved) } : job;
     return new Promise((resolve, reject) => {
       this.waiting.set(seq, { resolve, reject });
-      worker.postMessage({ seq, out, job: sent, flush: write.flush, overlayMaxSide: write.overlayMaxSide } satisfies OutputRequest, moved);
+      worker.postMessage({ seq, out, job: sent, flush: write.flush, overlayMaxSide: write.overlayMaxSide, log: log?.path } satisfies OutputRequest, moved);
     });
   }
 

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { assignmentToRegions, isRgbImage, type RegionMap, type UpsampleInput } from '@acseg/core';
-import { writeImageOutputs, type GalleryItem } from '@acseg/report';
+import { appendGalleryItemSync, writeImageOutputs, type GalleryItem } from '@acseg/report';
 import { outputsInput, type OutputJob } from './output-prep.js';
 
 /** One image's outputs to write, and its answer. */
@@ -12,6 +12,8 @@ export interface OutputRequest {
   flush?: boolean;
   /** Longest side of the overlay (`--overlay-size`). */
   overlayMaxSide?: number;
+  /** The run's `gallery.jsonl`: the image is recorded there once its files are written. */
+  log?: string;
 }
 /** One image's region map to make (for a classifier on the segmenting thread), and its answer. */
 export interface RegionsRequest {
@@ -35,6 +37,10 @@ parentPort?.on('message', (m: OutputRequest | RegionsRequest) => {
   }
   Promise.resolve()
     .then(() => writeImageOutputs(m.out, outputsInput(m.job), { flush: m.flush, overlayMaxSide: m.overlayMaxSide }))
+    .then((item) => {
+      if (m.log) appendGalleryItemSync(m.log, item);
+      return item;
+    })
     .then(
       (item) => {
         // Only once every output is written (the thumbnail read these pixels on sharp's threads until then), and not

@@ -153,9 +153,9 @@ export class RunWriter {
     const natural = imageId(seg.source);
     if (id !== natural) this.log.info(`${seg.source}: outputs named "${id}" ("${natural}" is taken by another image or an input file)`);
     const deferred = deferredRegions(seg);
-    let item: GalleryItem;
     try {
-      item = await this.pool.write(
+      // Recorded in the gallery log once written (by the output worker).
+      await this.pool.write(
         this.out,
         {
           id,
@@ -170,12 +170,12 @@ export class RunWriter {
           classifier: this.opts.classifier ?? null,
         },
         { flush: this.opts.flush, overlayMaxSide: this.opts.overlayMaxSide },
+        this.gallery,
       );
     } catch (e) {
       await this.skip(seg.source, `writing outputs failed: ${(e as Error).message}`);
       return;
     }
-    await this.gallery.add(item);
     this.written++;
   }
 

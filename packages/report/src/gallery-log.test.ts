@@ -2,7 +2,7 @@ import { appendFile, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, tempDir } from '@acseg/core/testing';
-import { GalleryLog, writeGallery, type GalleryItem } from './index.js';
+import { GalleryLog, appendGalleryItemSync, writeGallery, type GalleryItem } from './index.js';
 
 afterAll(removeTempDirs);
 
@@ -35,6 +35,21 @@ describe('GalleryLog', () => {
     expect(items.map((i) => i.id)).toEqual(['a', 'b', 'c']);
     expect(items[0].classes).toEqual([{ classId: 1, className: 'thing' }]);
     expect(skipped).toEqual([{ source: join(dir, 'in', 'd.jpg'), reason: 'empty file' }]);
+  });
+
+  it('appendGalleryItemSync (an output worker’s record) writes the same lines as add; a log it cannot write is named', async () => {
+    const dir = await tempDir('acseg-glog-');
+    const log = await GalleryLog.open(dir, { fresh: true });
+    await log.add(item(dir, 'a'));
+    appendGalleryItemSync(log.path, item(dir, 'b'));
+    await log.skip({ source: join(dir, 'in', 'c.jpg'), reason: 'broken' });
+    const lines = (await readFile(log.path, 'utf8')).split('\n');
+    expect(lines[1]).toBe(JSON.stringify({ item: item(dir, 'b') }));
+    const { items, skipped } = await log.read();
+    expect(items).toEqual([item(dir, 'a'), item(dir, 'b')]);
+    expect(skipped.map((s) => s.reason)).toEqual(['broken']);
+    const missing = join(dir, 'no-such-folder', 'gallery.jsonl');
+    expect(() => appendGalleryItemSync(missing, item(dir, 'c'))).toThrow(`${missing}: cannot write`);
   });
 
   it('reads an empty record from a folder that has none', async () => {

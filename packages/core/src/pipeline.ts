@@ -3,11 +3,12 @@ import type { ClassifyInput, ConceptClassifier, RegionLabel } from './classifier
 import type { AssignmentStash } from './assignment-stash.js';
 import { classifyInput } from './classify-input.js';
 import { restoreFromStash } from './restore.js';
+import { decodeBatch, type DecodedBatch } from './slot-decode.js';
 import { DecodeSlots } from './decode-slots.js';
 import { AcsegError, describeSkip, toAcsegError } from './errors.js';
 import { validateFeatureMap, type FeatureMap } from './features.js';
 import type { ConceptAssignment, ConceptGenerator } from './generator.js';
-import { imageId, imageSource, type ImageInput } from './image.js';
+import { imageSource, type ImageInput } from './image.js';
 import { silentLogger, silentProgress, type Logger, type ProgressFactory } from './log.js';
 import { deferRegions, type RegionMap } from './regions.js';
 import { streamSegmentation, type StreamOptions, type StreamSummary } from './stream.js';
@@ -57,14 +58,6 @@ export interface PipelineOptions {
 }
 
 export const DEFAULT_MAX_DECODED = 24;
-
-/** One batch's decodes (see `decodeBatch`). */
-interface DecodedBatch {
-  decoded: Array<ImageInput | undefined>;
-  failed: Map<number, SegmentOutcome>;
-  /** Whether the batch went through a decoder (else the backbone reads the inputs). */
-  decoder?: boolean;
-}
 
 /** Per call of `segment`. */
 export interface SegmentCallOptions {
@@ -188,7 +181,7 @@ export class SegmentationPipeline {
     // b + 2 decodes (in the slots that are free), so the backbone never waits for a whole batch's decodes at once.
     // Slots go first come, first served: an earlier batch's decodes are never kept waiting by a later one's.
     const decodeAt = (b: number) => {
-      const p = this.decodeBatch(images.slice(starts[b], starts[b] + size), starts[b], decode);
+      const p = decodeBatch(images.slice(starts[b], starts[b] + size), starts[b], this.slots, decode);
       // Awaited by its extraction; this only keeps a batch abandoned by a caller that stopped early from being unhandled.
       p.catch(() => undefined);
       return p;
@@ -260,37 +253,6 @@ export class SegmentationPipeline {
   restore(images: readonly ImageInput[], indices: readonly number[], stash: AssignmentStash): AsyncGenerator<SegmentOutcome> {
     const decoder = this.decode && this.parts.backbone.decode ? this.parts.backbone : undefined;
     return restoreFromStash(images, indices, stash, { decoder, ahead: this.batchFor(!!decoder), slots: this.slots });
-  }
-
-  /**
-   * One batch's decodes, with `decoder` (all started at once, each within the decode slots: sharp decodes on its own
-   * threads): `decoded[j]` is input j's decode (holding a slot), undefined when it failed (its outcome in `failed`).
-   * Without a decoder, nothing (the backbone reads the inputs itself).
-   */
-  private async decodeBatch(inputs: readonly ImageInput[], start: number, decoder?: Backbone): Promise<DecodedBatch> {
-    const failed = new Map<number, SegmentOutcome>();
-    if (!decoder) return { decoded: [], failed };
-    const decoded = await Promise.all(
-      inputs.map(async (input, j): Promise<ImageInput | undefined> => {
-        await this.slots.acquire();
-        try {
-          const image = await decoder.decode!(input, start + j, { features: true });
-          this.slots.hold(image);
-          return image;
-        } catch (e) {
-          this.slots.drop();
-          const source = imageSource(input, start + j);
-          failed.set(j, {
-            ok: false,
-            id: imageId(input, start + j),
-            source,
-            error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, stage: 'features', message: source }),
-          });
-          return undefined;
-        }
-      }),
-    );
-    return { decoded, failed, decoder: true };
   }
 
   /**

@@ -1,10 +1,11 @@
 import type { AssignmentStash } from './assignment-stash.js';
 import type { Backbone } from './backbone.js';
 import type { DecodeSlots } from './decode-slots.js';
-import { AcsegError, toAcsegError } from './errors.js';
-import { imageSource, type ImageInput } from './image.js';
+import { AcsegError } from './errors.js';
+import type { ImageInput } from './image.js';
 import type { SegmentOutcome } from './pipeline.js';
 import { deferRegions } from './regions.js';
+import { decodeInSlot } from './slot-decode.js';
 
 export interface RestoreParts {
   /** The backbone whose `decode` serves the outputs; none: each image stays as given. */
@@ -20,16 +21,9 @@ async function restoreOne(images: readonly ImageInput[], i: number, stash: Assig
   const input = images[i];
   let image: ImageInput = input;
   if (parts.decoder) {
-    await parts.slots.acquire();
-    try {
-      image = await parts.decoder.decode!(input, i);
-      parts.slots.hold(image);
-    } catch (e) {
-      parts.slots.drop();
-      const source = imageSource(input, i);
-      const error = toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, stage: 'features', message: source });
-      return { ok: false, id: entry.id, source, error };
-    }
+    const r = await decodeInSlot(parts.decoder, input, i, parts.slots);
+    if (!r.ok) return { ok: false, id: entry.id, source: r.source, error: r.error };
+    image = r.image;
     if (image.width !== entry.width || image.height !== entry.height) {
       parts.slots.release(image);
       const message = `${entry.source}: the image is ${image.width}×${image.height} now and was ${entry.width}×${entry.height} in pass 1 (changed during the run)`;

@@ -17,6 +17,8 @@
  *   WebP images (your own photos): the same crops and flips at each image's size, without labels, so no `eval`.
  * --model: a ViT ONNX for `--backbone dino` (e.g. a random-weight ViT-S/16 made with `acseg models convert`).
  *
+ * Each run writes into a new folder, kept until the size's last round (~0.3 GB per 1 000 CamVid frames for `segment`
+ * or `run`): see settle().
  * Runs the built CLI (npm run build first). Peak RSS is the child's VmHWM,
  * and CPU time its utime + stime, polled from /proc (Linux). Generated images are kept under --out and reused.
  */
@@ -150,6 +152,31 @@ function foregroundRegions(dir: string): number {
   return n;
 }
 
+/** The folder of one run's outputs. */
+function runDir(command: string, n: number, round: number): string {
+  return join(out, rounds > 1 ? `${command}-${n}-r${round}` : `${command}-${n}`);
+}
+
+/**
+ * Removes these folders, then, if anything went, waits for the file system to forget the deletions before anything
+ * is measured. On ext4 without a journal (as on the machine the README's numbers come from) the inode allocator
+ * passes over inodes deleted in the last `dirty_expire_centisecs` (30 s): creating a file right after 4 000 were
+ * deleted took 157 µs instead of 15 (docs/experiments/2026-12-scale-bench.md, eleventh session), and `segment`
+ * creates four files an image where `features` creates one, so removing each command's folder just before its run
+ * (as this script did) slowed `segment` more than `features`. A user's run into a new folder does not follow
+ * thousands of deletions by seconds.
+ */
+async function settle(dirs: string[], wait = true): Promise<void> {
+  const there = dirs.filter((d) => existsSync(d));
+  if (!there.length) return;
+  spawnSync('rm', ['-rf', ...there]);
+  if (!wait) return;
+  // Twice the kernel's window: after ~8 000 deletions, creates were still slow 40 s later at times (probes, same log).
+  const seconds = (2 * Number(readFileSync('/proc/sys/vm/dirty_expire_centisecs', 'utf8'))) / 100;
+  console.log(`removed ${there.length} earlier output folder(s); waiting ${seconds} s before measuring (see settle() in this script)`);
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+}
+
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux). */
 const TICKS = 100;
 
@@ -277,17 +304,19 @@ async function main(): Promise<void> {
         join(out, `eval-${n}`),
       ],
     };
+    // Each run writes into a folder of its own, new (a feature cache would resume), and the runs' folders are removed
+    // only after the size's last round: see settle().
+    await settle(commands.flatMap((c) => Array.from({ length: rounds }, (_, r) => runDir(c, n, r + 1))));
     for (let round = 1; round <= rounds; round++) {
       for (const c of commands) {
-        // Each run starts from scratch (a feature cache would resume).
-        spawnSync('rm', ['-rf', join(out, `${c}-${n}`)]);
+        runs[c][runs[c].indexOf('--out') + 1] = runDir(c, n, round);
         const m = await measure(runs[c]);
         // With a ViT, a classifier that embeds regions (k-means, k-NN: paper §4.1) runs it once per image and once
         // per foreground region: its work is image passes plus region passes. The weight-free backbone pools its
         // patch features instead (no pass).
         // Fitting k-means logs how many regions it embedded; applying a state does not: its foreground regions (class
         // ids from 1: background is 0 and not embedded) are counted in the outputs' JSON.
-        const regions = c === 'run-state' ? foregroundRegions(join(out, `${c}-${n}`)) : Number(/(\d+) regions of \d+ images/.exec(m.tail)?.[1] ?? 0);
+        const regions = c === 'run-state' ? foregroundRegions(runDir(c, n, round)) : Number(/(\d+) regions of \d+ images/.exec(m.tail)?.[1] ?? 0);
         const passes = count + (values.backbone === 'dino' ? regions : 0);
         if (c === 'features') {
           featuresRate = count / m.seconds;
@@ -303,6 +332,10 @@ async function main(): Promise<void> {
         if (m.status !== 0 && m.status !== 1) console.log(m.tail);
       }
     }
+    await settle(
+      commands.flatMap((c) => Array.from({ length: rounds }, (_, r) => runDir(c, n, r + 1))),
+      n !== sizes[sizes.length - 1],
+    );
     if (rounds > 1) {
       for (const [c, r] of ratios) {
         if (c === 'features') continue;

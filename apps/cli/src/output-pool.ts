@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { isRgbImage, type RegionMap, type RgbImage, type UpsampleInput } from '@acseg/core';
+import { givePatchOverlap, isRgbImage, type RegionMap, type RgbImage, type UpsampleInput } from '@acseg/core';
 import { resizeRgb } from '@acseg/image-io';
 import { overlaySize, writeImageOutputs, type GalleryItem, type GalleryLog, type ImageOutputsOptions } from '@acseg/report';
 import { outputsInput, type OutputJob } from './output-prep.js';
@@ -15,7 +15,7 @@ import type { OutputReply, OutputRequest, RegionsRequest } from './output-worker
 export class OutputPool {
   private readonly workers: Worker[] = [];
   private readonly waiting = new Map<number, { resolve: (item: GalleryItem) => void; reject: (e: Error) => void }>();
-  private readonly waitingMaps = new Map<number, { resolve: (map: RegionMap) => void; reject: (e: Error) => void }>();
+  private readonly waitingMaps = new Map<number, { grid: UpsampleInput['grid']; resolve: (map: RegionMap) => void; reject: (e: Error) => void }>();
   private seq = 0;
   /** Pixel buffers the workers gave back, to copy the next images into (at most SPARE_BYTES of them). */
   private readonly spare: ArrayBuffer[] = [];
@@ -29,8 +29,10 @@ export class OutputPool {
         const r = this.waitingMaps.get(m.seq);
         if (r) {
           this.waitingMaps.delete(m.seq);
-          if ('map' in m) r.resolve(m.map);
-          else if ('error' in m) r.reject(new Error(m.error));
+          if ('map' in m) {
+            givePatchOverlap(m.map, r.grid, m.overlap);
+            r.resolve(m.map);
+          } else if ('error' in m) r.reject(new Error(m.error));
           return;
         }
         const w = this.waiting.get(m.seq);
@@ -97,13 +99,14 @@ export class OutputPool {
 
   /**
    * One image's region map, made on a worker (the same `assignmentToRegions`; its labels come back moved, not
-   * copied), so that the thread that asked goes on meanwhile. Only with workers (`threaded`).
+   * copied), with its `regionPatchOverlap` for the assignment's grid (`givePatchOverlap`), so that the thread that
+   * asked goes on meanwhile. Only with workers (`threaded`).
    */
   regions(input: UpsampleInput): Promise<RegionMap> {
     const seq = this.seq++;
     const worker = this.workers[seq % this.workers.length];
     return new Promise((resolve, reject) => {
-      this.waitingMaps.set(seq, { resolve, reject });
+      this.waitingMaps.set(seq, { grid: input.grid, resolve, reject });
       worker.postMessage({ seq, regions: input } satisfies RegionsRequest);
     });
   }

@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { assignmentToRegions, isRgbImage, type RegionMap, type UpsampleInput } from '@acseg/core';
+import { assignmentToRegions, isRgbImage, regionPatchOverlap, type RegionMap, type UpsampleInput } from '@acseg/core';
 import { appendGalleryItemSync, writeImageOutputs, type GalleryItem } from '@acseg/report';
 import { outputsInput, type OutputJob } from './output-prep.js';
 
@@ -21,20 +21,52 @@ export interface RegionsRequest {
   regions: UpsampleInput;
 }
 /** A reply to a written image gives back the buffer of pixels it was sent (OutputPool uses it again). */
-export type OutputReply = { seq: number; item: GalleryItem; pixels?: ArrayBuffer } | { seq: number; map: RegionMap } | { seq: number; error: string };
+export type OutputReply =
+  { seq: number; item: GalleryItem; pixels?: ArrayBuffer } | { seq: number; map: RegionMap; overlap: Float32Array } | { seq: number; error: string };
+
+/** Writes received and not started yet, oldest first. */
+const writes: OutputRequest[] = [];
+let starting = false;
 
 // The class and region maps, blending and PNG/JPEG encoding of one image's outputs, off the thread that segments the
-// next images; and region maps a classifier there is about to read.
+// next images; and region maps a classifier there is about to read. A map is made as soon as it is asked for, and
+// writes start one per turn of the event loop, so that a map asked for while writes are queued here (up to 32) waits
+// for one of them, not for all: the classifier's thread waits for its maps.
 parentPort?.on('message', (m: OutputRequest | RegionsRequest) => {
   if ('regions' in m) {
-    try {
-      const map = assignmentToRegions(m.regions);
-      parentPort!.postMessage({ seq: m.seq, map } satisfies OutputReply, [map.labels.buffer as ArrayBuffer]);
-    } catch (e) {
-      parentPort!.postMessage({ seq: m.seq, error: e instanceof Error ? e.message : String(e) } satisfies OutputReply);
-    }
+    makeRegions(m);
     return;
   }
+  writes.push(m);
+  if (!starting) {
+    starting = true;
+    setImmediate(startNext);
+  }
+});
+
+function startNext(): void {
+  const m = writes.shift();
+  if (!m) {
+    starting = false;
+    return;
+  }
+  write(m);
+  setImmediate(startNext);
+}
+
+function makeRegions(m: RegionsRequest): void {
+  try {
+    const map = assignmentToRegions(m.regions);
+    // With its patch overlap (the classifier's region embeddings and background rule sum over it): one more scan of
+    // the pixels here rather than on the thread that waits for the map.
+    const overlap = regionPatchOverlap(map, m.regions.grid);
+    parentPort!.postMessage({ seq: m.seq, map, overlap } satisfies OutputReply, [map.labels.buffer as ArrayBuffer, overlap.buffer as ArrayBuffer]);
+  } catch (e) {
+    parentPort!.postMessage({ seq: m.seq, error: e instanceof Error ? e.message : String(e) } satisfies OutputReply);
+  }
+}
+
+function write(m: OutputRequest): void {
   Promise.resolve()
     .then(() => writeImageOutputs(m.out, outputsInput(m.job), { flush: m.flush, overlayMaxSide: m.overlayMaxSide }))
     .then((item) => {
@@ -50,4 +82,4 @@ parentPort?.on('message', (m: OutputRequest | RegionsRequest) => {
       },
       (e: unknown) => parentPort!.postMessage({ seq: m.seq, error: e instanceof Error ? e.message : String(e) } satisfies OutputReply),
     );
-});
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignmentToRegions, bilinearTaps, deferredRegions, deferRegions, regionBoxes, regionPatchOverlap } from './regions.js';
+import { assignmentToRegions, bilinearTaps, deferredRegions, deferRegions, givePatchOverlap, regionBoxes, regionPatchOverlap } from './regions.js';
 
 /** Every pixel blended over all k scores, first max wins: what assignmentToRegions computed before its shortcut. */
 function blendEveryPixel(S: Float32Array, k: number, gh: number, gw: number, W: number, H: number): Uint16Array {
@@ -185,6 +185,23 @@ describe('regionPatchOverlap and regionBoxes', () => {
     ]);
     const single = { ...regions, labels: Uint16Array.from(labels.map((l, i) => (i === 12 ? 0 : l))), pixelCounts: [12, 4] };
     expect(regionBoxes(single)[1]).toEqual([2, 0, 4, 2]);
+  });
+});
+
+describe('givePatchOverlap', () => {
+  it('regionPatchOverlap returns the overlap given for the map and grid; other grids and other maps are counted; a wrong size is refused', () => {
+    const labels = Uint16Array.from([0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0]);
+    const regions = { width: 4, height: 4, labels, count: 2, concepts: [0, 1], pixelCounts: [11, 5] };
+    const counted = regionPatchOverlap(regions, { h: 2, w: 2 });
+    const given = Float32Array.from(counted);
+    givePatchOverlap(regions, { h: 2, w: 2 }, given);
+    expect(regionPatchOverlap(regions, { h: 2, w: 2 })).toBe(given);
+    // Another grid, and the same pixels in another map object, are counted as before.
+    expect(Array.from(regionPatchOverlap(regions, { h: 1, w: 1 }))).toEqual([11, 5]);
+    const copy = { ...regions };
+    expect(regionPatchOverlap(copy, { h: 2, w: 2 })).not.toBe(given);
+    expect(Array.from(regionPatchOverlap(copy, { h: 2, w: 2 }))).toEqual(Array.from(counted));
+    expect(() => givePatchOverlap(regions, { h: 2, w: 2 }, new Float32Array(7))).toThrow(/patch overlap holds 7 values, expected 2×2×2/);
   });
 });
 

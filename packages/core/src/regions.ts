@@ -305,13 +305,30 @@ function blockCandidates(S: Float32Array, k: number, gw: number, xs: Taps, ys: T
   return { start, list: Int32Array.from(list), rowOf: rows.of, cols: cols.list.length, spans, tol: prune ? tol : -1 };
 }
 
+/** Overlaps made elsewhere (`givePatchOverlap`), by region map: what `regionPatchOverlap` returns for that grid. */
+const givenOverlaps = new WeakMap<RegionMap, { h: number; w: number; overlap: Float32Array }>();
+
+/**
+ * Gives `regions` its `regionPatchOverlap` for `grid`, made elsewhere from the same map (by the thread that made the
+ * map, as it sends the map over), so that the thread reading the map does not scan its pixels again. The overlap must
+ * be `regionPatchOverlap(regions, grid)`; it is checked for size only.
+ */
+export function givePatchOverlap(regions: RegionMap, grid: { h: number; w: number }, overlap: Float32Array): void {
+  if (overlap.length !== regions.count * grid.h * grid.w) {
+    throw new AcsegError('BAD_INPUT', `patch overlap holds ${overlap.length} values, expected ${regions.count}×${grid.h}×${grid.w}`);
+  }
+  givenOverlaps.set(regions, { h: grid.h, w: grid.w, overlap });
+}
+
 /**
  * How many pixels of each region fall in each patch of the grid (the image
  * is resized to the grid, so patch (r, c) covers rows [r·H/h, (r+1)·H/h)).
- * Returns regions × n. Lets classifiers sum per-patch quantities (attention,
- * dense features) over a region's pixels without upsampling them.
+ * Returns regions × n (read-only: it may be the one `givePatchOverlap` gave the map). Lets classifiers sum per-patch
+ * quantities (attention, dense features) over a region's pixels without upsampling them.
  */
 export function regionPatchOverlap(regions: RegionMap, grid: { h: number; w: number }): Float32Array {
+  const given = givenOverlaps.get(regions);
+  if (given && given.h === grid.h && given.w === grid.w) return given.overlap;
   const n = grid.h * grid.w;
   const out = new Float32Array(regions.count * n);
   const colPatch = new Int32Array(regions.width);

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { givePatchOverlap, isRgbImage, type RegionMap, type RgbImage, type UpsampleInput } from '@acseg/core';
 import { resizeRgb } from '@acseg/image-io';
 import { overlaySize, writeImageOutputs, type GalleryItem, type GalleryLog, type ImageOutputsOptions } from '@acseg/report';
+import type { SystemFault } from './output-fault.js';
 import { outputsInput, type OutputJob } from './output-prep.js';
 import type { OutputReply, OutputRequest, RegionsRequest } from './output-worker.js';
 
@@ -43,7 +44,7 @@ export class OutputPool {
             this.spareBytes += m.pixels.byteLength;
           }
           w?.resolve(m.item);
-        } else if ('error' in m) w?.reject(new Error(m.error));
+        } else if ('error' in m) w?.reject(replyError(m));
       });
       worker.on('error', (e) => {
         for (const w of [...this.waiting.values(), ...this.waitingMaps.values()]) w.reject(e);
@@ -138,6 +139,13 @@ export class OutputPool {
     moved.push(data.buffer as ArrayBuffer);
     return { ...image, data };
   }
+}
+
+/** A worker's failure as an Error here, with its system error's code and path (as fs errors carry them). */
+function replyError(m: { error: string; fault?: SystemFault }): Error {
+  const e = new Error(m.error) as NodeJS.ErrnoException;
+  if (m.fault) Object.assign(e, { code: m.fault.code, syscall: m.fault.syscall ?? 'unknown', path: m.fault.path });
+  return e;
 }
 
 /** Pixel buffers kept for reuse at most (~60 CamVid frames; a 12 MP photo's is 36 MB, so it is not kept). */

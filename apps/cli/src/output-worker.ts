@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { assignmentToRegions, isRgbImage, regionPatchOverlap, type RegionMap, type UpsampleInput } from '@acseg/core';
 import { appendGalleryItemSync, writeImageOutputs, type GalleryItem } from '@acseg/report';
+import { systemFault, type SystemFault } from './output-fault.js';
 import { outputsInput, type OutputJob } from './output-prep.js';
 
 /** One image's outputs to write, and its answer. */
@@ -20,9 +21,14 @@ export interface RegionsRequest {
   seq: number;
   regions: UpsampleInput;
 }
-/** A reply to a written image gives back the buffer of pixels it was sent (OutputPool uses it again). */
+/**
+ * A reply to a written image gives back the buffer of pixels it was sent (OutputPool uses it again); a failure
+ * carries its system error's code and path, if any (a full disk stops the run, one bad image does not).
+ */
 export type OutputReply =
-  { seq: number; item: GalleryItem; pixels?: ArrayBuffer } | { seq: number; map: RegionMap; overlap: Float32Array } | { seq: number; error: string };
+  | { seq: number; item: GalleryItem; pixels?: ArrayBuffer }
+  | { seq: number; map: RegionMap; overlap: Float32Array }
+  | { seq: number; error: string; fault?: SystemFault };
 
 /** Writes received and not started yet, oldest first. */
 const writes: OutputRequest[] = [];
@@ -80,6 +86,6 @@ function write(m: OutputRequest): void {
         const pixels = isRgbImage(m.job.image) ? (m.job.image.data.buffer as ArrayBuffer) : undefined;
         parentPort!.postMessage({ seq: m.seq, item, pixels } satisfies OutputReply, pixels ? [pixels] : []);
       },
-      (e: unknown) => parentPort!.postMessage({ seq: m.seq, error: e instanceof Error ? e.message : String(e) } satisfies OutputReply),
+      (e: unknown) => parentPort!.postMessage({ seq: m.seq, error: e instanceof Error ? e.message : String(e), fault: systemFault(e) } satisfies OutputReply),
     );
 }

@@ -1,8 +1,11 @@
 import { join, resolve } from 'node:path';
 import { GalleryLog, writeGallery, type GalleryItem } from '@acseg/report';
+import { outputFolderFault } from './output-fault.js';
 import { OutputPool } from './output-pool.js';
 import {
+  AcsegError,
   deferredRegions,
+  isAcsegError,
   imageId,
   silentLogger,
   uniqueId,
@@ -100,6 +103,8 @@ export class RunWriter {
   private readonly pool: OutputPool;
   private readonly idFor: (id: string) => string;
   private readonly log: Logger;
+  /** What stopped the run (a full disk, a read-only output folder): thrown by the next `write` and by `finish`. */
+  private fault?: AcsegError;
 
   private constructor(
     private readonly out: string,
@@ -132,6 +137,7 @@ export class RunWriter {
    * segmentation of the next images, with a bound on what waits in memory.
    */
   async write(o: SegmentOutcome): Promise<void> {
+    if (this.fault) throw this.fault;
     const pixels = o.ok ? pixelsOf(o.result) : 0;
     this.pendingPixels += pixels;
     const job = this.writeOne(o).finally(() => {
@@ -140,9 +146,19 @@ export class RunWriter {
     });
     this.pending.add(job);
     while (this.pending.size >= WRITES_IN_FLIGHT || (this.pending.size > 1 && this.pendingPixels >= PIXELS_IN_FLIGHT)) await Promise.race(this.pending);
+    if (this.fault) throw this.fault;
   }
 
+  /** Never rejects: a fault of the output folder is kept in `fault` (and thrown by the next `write` or `finish`). */
   private async writeOne(o: SegmentOutcome): Promise<void> {
+    try {
+      await this.writeOrSkip(o);
+    } catch (e) {
+      this.fault ??= outputFolderFault(this.out, e) ?? toAcsegError(e, this.out);
+    }
+  }
+
+  private async writeOrSkip(o: SegmentOutcome): Promise<void> {
     if (!o.ok) {
       await this.skip(o.source, o.error.message);
       return;
@@ -173,6 +189,8 @@ export class RunWriter {
         this.gallery,
       );
     } catch (e) {
+      // A full disk or a read-only folder is no fault of this image: the run stops (writeOne).
+      if (outputFolderFault(this.out, e)) throw e;
       await this.skip(seg.source, `writing outputs failed: ${(e as Error).message}`);
       return;
     }
@@ -201,15 +219,24 @@ export class RunWriter {
   async finish(): Promise<string> {
     await Promise.all(this.pending);
     await this.close();
+    if (this.fault) throw this.fault;
     const { items, skipped } = await this.gallery.read();
-    return writeGallery(this.out, {
+    const page = writeGallery(this.out, {
       title: 'acseg run',
       classNames: this.opts.classNames ?? namesFromItems(items),
       items,
       skipped,
       notes: [`backbone ${this.opts.backbone} → generator ${this.opts.generator}${this.opts.classifier ? ` → classifier ${this.opts.classifier}` : ''}`],
     });
+    return page.catch((e: unknown) => {
+      throw outputFolderFault(this.out, e) ?? e;
+    });
   }
+}
+
+/** An unexpected failure while recording the run (not of one image), as the error that stops it. */
+function toAcsegError(e: unknown, out: string): AcsegError {
+  return isAcsegError(e) ? e : new AcsegError('BAD_INPUT', `output folder ${out}: ${(e as Error)?.message ?? String(e)}`, { file: out, cause: e });
 }
 
 /**

@@ -57,16 +57,34 @@ export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<vo
   await mkdir(dir, { recursive: true });
   const weights: Record<string, TensorToWrite> = {};
   for (const spec of paramSpecs(ckpt.config)) weights[spec.name] = { shape: spec.shape, data: ckpt.params[spec.name] };
-  await writeSafetensors(join(dir, 'weights.safetensors'), weights, { format: CHECKPOINT_FORMAT, config: JSON.stringify(ckpt.config) });
+  await named(join(dir, 'weights.safetensors'), (file) => writeSafetensors(file, weights, { format: CHECKPOINT_FORMAT, config: JSON.stringify(ckpt.config) }));
   if (ckpt.optimizer) {
     const opt: Record<string, TensorToWrite> = {};
     for (const [name, m] of Object.entries(ckpt.optimizer.m)) opt[`m.${name}`] = { shape: [m.length], data: m };
     for (const [name, v] of Object.entries(ckpt.optimizer.v)) opt[`v.${name}`] = { shape: [v.length], data: v };
     for (const [name, p] of Object.entries(ckpt.optimizer.params ?? {})) opt[`param.${name}`] = { shape: [p.length], data: p };
-    await writeSafetensors(join(dir, 'optimizer.safetensors'), opt, { step: String(ckpt.optimizer.step) });
+    const step = String(ckpt.optimizer.step);
+    await named(join(dir, 'optimizer.safetensors'), (file) => writeSafetensors(file, opt, { step }));
   }
   const json = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, config: ckpt.config, seed: ckpt.seed, training: ckpt.training };
-  await writeFileAtomic(join(dir, 'config.json'), `${JSON.stringify(json, null, 2)}\n`);
+  await named(join(dir, 'config.json'), (file) => writeFileAtomic(file, `${JSON.stringify(json, null, 2)}\n`));
+}
+
+/**
+ * A failed write as an error that names its file (write-file-atomic's own say only "ENOSPC: no space left on
+ * device, write"); the temp file is gone, an earlier file of that name untouched.
+ */
+async function named(file: string, write: (file: string) => Promise<void>): Promise<void> {
+  try {
+    await write(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new AcsegError('BAD_INPUT', `${file}: cannot write the checkpoint (${(e as Error).message})`, {
+      file,
+      hint: code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space in its folder (or give another --out) and run again' : undefined,
+      cause: e,
+    });
+  }
 }
 
 function bad(file: string, problem: string, hint?: string): AcsegError {

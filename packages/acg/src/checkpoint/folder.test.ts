@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isAcsegError } from '@acseg/core';
 import { checkpointFolderContents } from './folder.js';
 import { saveCheckpoint } from './checkpoint.js';
 import { makeConfig } from '../model/config.js';
@@ -52,5 +53,21 @@ describe('checkpointFolderContents', () => {
     expect(c.foreign.sort()).toEqual(['images/', 'model.safetensors', 'notes.txt', 'restart-0/restarts.json']);
     expect(c.own).toEqual(expect.arrayContaining(['config.json', 'weights.safetensors', 'restart-0/']));
     expect(await checkpointFolderContents(hf)).toEqual({ own: [], foreign: ['config.json'] });
+  });
+});
+
+describe('saveCheckpoint: a write that fails', () => {
+  it('names the file in an AcsegError; config.json (the mark of a whole checkpoint) is not written', async () => {
+    const dir = join(root, 'blocked');
+    // A folder where the optimizer's file goes: the rename into place fails, as a full disk's write would.
+    mkdirSync(join(dir, 'optimizer.safetensors'), { recursive: true });
+    writeFileSync(join(dir, 'optimizer.safetensors', 'x'), '');
+    const error = await checkpointIn(dir, true).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isAcsegError(error)).toBe(true);
+    expect((error as Error).message).toMatch(new RegExp(`^${join(dir, 'optimizer.safetensors').replace(/[.\\]/g, '\\$&')}: cannot write the checkpoint \\(`));
+    expect(readdirSync(dir).sort()).toEqual(['optimizer.safetensors', 'weights.safetensors']);
   });
 });

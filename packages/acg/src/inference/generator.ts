@@ -20,6 +20,7 @@ import type { TrainableAcg } from '../training/target.js';
 import { mergeNearDuplicateConcepts } from './merge.js';
 import { loadOnnxRuntime, onnxRuntimeError } from '@acseg/onnx-runtime';
 import { OnnxAcg } from './onnx/session.js';
+import { int8Levels } from './onnx/int8-levels.js';
 
 /**
  * The Adaptive Concept Generator (paper §3.2–3.4): k learned prototypes
@@ -129,8 +130,9 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
       }
       const ort = await loadOnnxRuntime();
       if (ort) {
+        const bits = int8 && (await int8Levels(this.sessions)) === 63 ? ", 7-bit: this CPU's u8·s8 kernels saturate at 8" : '';
         this.log.info(
-          `acg: inference on onnxruntime-node ${ort.env.versions.common} (CPU), ${this.options.precision}${int8 ? ' (dynamically quantized weight and feature products)' : ''}${want ? ' (option runtime: onnx)' : ' (onnxruntime-node loads; option runtime: tfjs runs TF.js instead)'}`,
+          `acg: inference on onnxruntime-node ${ort.env.versions.common} (CPU), ${this.options.precision}${int8 ? ` (dynamically quantized weight and feature products${bits})` : ''}${want ? ' (option runtime: onnx)' : ' (onnxruntime-node loads; option runtime: tfjs runs TF.js instead)'}`,
         );
         return 'onnx';
       }

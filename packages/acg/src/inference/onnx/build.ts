@@ -19,6 +19,7 @@ import {
   type AcgPrecision,
   type GraphWriter,
   type Int8Formulation,
+  type Int8Levels,
   type QuantizedFeatures,
 } from './int8.js';
 
@@ -38,6 +39,8 @@ export interface AcgOnnxOptions {
   precision?: AcgPrecision;
   /** How the int8 graph is written (benchmarking; default the fastest measured, `INT8_DEFAULT_FORM`). */
   int8Form?: Int8Formulation;
+  /** Largest |q| of the int8 operands (default 127; 63 where the CPU's kernels saturate: `int8Levels`). */
+  int8Levels?: Int8Levels;
 }
 
 /** A PyTorch Linear weight [out = d, in = d] split per head: [h, dh, d] (rows of head j), or transposed per head [h, d, dh]. */
@@ -76,6 +79,7 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
   const int8 = options.precision === 'int8';
   const int8Form = options.int8Form ?? INT8_DEFAULT_FORM;
   const { product: productForm, features: int8Features } = parseInt8Formulation(int8Form);
+  const levels = options.int8Levels ?? 127;
   const writer: GraphWriter = {
     node: (op, inputs, attrs = [], domain = '', outputs = 1) => g.emit(op, inputs, attrs, outputs, domain || undefined),
     floatInit: (name, dims, data) => g.constant(name, dims, data),
@@ -89,7 +93,7 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
   /** x Wᵀ + b on rows x [M, in] (one Gemm, PyTorch's [out, in] weight as is). */
   const linear = (x: string, prefix: string, inDim: number, outDim: number): string =>
     int8
-      ? int8Product(writer, productForm, x, prefix, transpose(p(`${prefix}.weight`), outDim, inDim), inDim, outDim, 1, p(`${prefix}.bias`))
+      ? int8Product(writer, productForm, x, prefix, transpose(p(`${prefix}.weight`), outDim, inDim), inDim, outDim, 1, p(`${prefix}.bias`), levels)
       : node(
           'Gemm',
           [x, init(`${prefix}.weight`, [outDim, inDim], p(`${prefix}.weight`)), init(`${prefix}.bias`, [outDim], p(`${prefix}.bias`))],
@@ -98,7 +102,7 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
   /** The same on [B, n, in] (naive cross-attention's keys and values). */
   const linear3 = (x: string, prefix: string): string =>
     int8
-      ? int8Product(writer, productForm, x, prefix, transpose(p(`${prefix}.weight`), d, d), d, d, 1, p(`${prefix}.bias`))
+      ? int8Product(writer, productForm, x, prefix, transpose(p(`${prefix}.weight`), d, d), d, d, 1, p(`${prefix}.bias`), levels)
       : linearNode(g, x, prefix, p(`${prefix}.weight`), d, d, p(`${prefix}.bias`));
   const layerNorm = (x: string, prefix: string): string => layerNormNode(g, x, prefix, p(`${prefix}.weight`), p(`${prefix}.bias`), lnEps);
   const perm = (x: string, order: number[]) => node('Transpose', [x], [attrInts('perm', order)]);
@@ -109,7 +113,7 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
 
   const lastAxis = ints('axis_last', [-1]);
   // The features quantized once for the products with them (re-associated int8 `+x8` / `+px8` only).
-  const xq: QuantizedFeatures | undefined = int8 && int8Features && form === 'reassociated' ? quantizeFeatures(writer, X) : undefined;
+  const xq: QuantizedFeatures | undefined = int8 && int8Features && form === 'reassociated' ? quantizeFeatures(writer, X, levels) : undefined;
   const XT = xq && int8Features === 'x8' ? '' : perm(X, [0, 2, 1]); // [B, d, n]
   const batch = node('Slice', [node('Shape', [X]), ints('zero', [0]), ints('one', [1])]);
   // The concepts are kept as rows [B·k, d] so that every weight product is one Gemm.
@@ -135,6 +139,8 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
           dh,
           d,
           h,
+          undefined,
+          levels,
         )
       : node('Mul', [node('MatMul', [qh, init(`${pre}.k_proj.weight_heads`, [h, dh, d], wkHeads)]), scale]);
     const probeName = `probe.${pre.replace('layers.', 'cross_attn.').replace('.cross_attn', '')}`;
@@ -159,7 +165,7 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
     const pxH = node('Reshape', [perm(node('Reshape', [px, ints(`${pre}.shape_bhkd`, [-1, h, k, d])]), [1, 0, 2, 3]), headRowsShape]); // [h, B·k, d]
     const wvHeads = headBlocks(p(`${pre}.v_proj.weight`), d, h, true);
     const pwv = int8
-      ? int8Product(writer, productForm, pxH, `${pre}.v_proj.weight_heads_t`, wvHeads, d, dh, h)
+      ? int8Product(writer, productForm, pxH, `${pre}.v_proj.weight_heads_t`, wvHeads, d, dh, h, undefined, levels)
       : node('MatMul', [pxH, init(`${pre}.v_proj.weight_heads_t`, [h, d, dh], wvHeads)]);
     const v = perm(pwv, [1, 0, 2]); // [B·k, h, dh]
     return node('Add', [node('Reshape', [v, flatShape]), init(`${pre}.v_proj.bias`, [d], p(`${pre}.v_proj.bias`))]);
@@ -200,7 +206,7 @@ export function buildAcgOnnx(config: AcgConfig, params: ParamValues, form: Cross
       'acseg.format': ACG_ONNX_FORMAT,
       'acseg.config': JSON.stringify(config),
       'acseg.cross_attention': form,
-      ...(int8 ? { 'acseg.precision': `int8 (${int8Form})` } : {}),
+      ...(int8 ? { 'acseg.precision': `int8 (${int8Form}${levels === 63 ? ', 7-bit' : ''})` } : {}),
     },
   });
 }

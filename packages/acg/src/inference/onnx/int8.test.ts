@@ -1,17 +1,32 @@
 import { floatValueInfo, onnx, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig, type AcgConfig, type ParamValues } from '../../model/config.js';
 import { AcgGenerator } from '../generator.js';
 import { initParams } from '../../model/init.js';
 import { Rng } from '../../model/rng.js';
 import { syntheticImages } from '../../../bench/data/synthetic.js';
 import { tinyFeatures } from '../../testing/tiny.js';
-import { INT8_FORMULATIONS, int8FeatureProduct, int8Product, quantizeFeatures, type GraphWriter, type Int8Formulation, type Int8ProductForm } from './int8.js';
+import {
+  INT8_FORMULATIONS,
+  int8FeatureProduct,
+  int8Product,
+  quantizeFeatures,
+  type GraphWriter,
+  type Int8Formulation,
+  type Int8Levels,
+  type Int8ProductForm,
+} from './int8.js';
+import { int8Levels } from './int8-levels.js';
 import { loadOnnxRuntime, OnnxAcg } from './session.js';
 
 const opened: OnnxAcg[] = [];
 afterAll(async () => {
   for (const s of opened) await s.dispose();
+});
+/** The int8 operands' largest |q| on this machine's kernels (127, or 63 where u8·s8 saturates: int8-levels.ts). */
+let levels: Int8Levels = 127;
+beforeAll(async () => {
+  levels = await int8Levels();
 });
 
 /** Round half to even (onnxruntime's quantizers round with nearbyint, the ONNX spec says half to even). */
@@ -23,11 +38,11 @@ function roundEven(x: number): number {
 /**
  * The quantized product written from the specs, independently of int8.ts: ONNX DynamicQuantizeLinear on a (uint8,
  * range stretched to include 0, scale = range/255, zero point = round(−min/scale)), symmetric int8 per column of each
- * [K, N] block of w (scale = max|w|/127), exact integer accumulation Σ (qa − zp)·qw, then × a_scale·w_scale + bias.
+ * [K, N] block of w (scale = max|w|/levels), exact integer accumulation Σ (qa − zp)·qw, then × a_scale·w_scale + bias.
  * Also returns the per-element worst-case error bound of the quantization against the exact float product:
  * ½s_a Σ_k|w_kj| + ½s_w,j Σ_k|a_ik| + ¼K·s_a·s_w,j (each factor off by at most half its step).
  */
-function handInt8(a: Float32Array, w: Float32Array, batches: number, m: number, k: number, n: number, bias?: Float32Array) {
+function handInt8(a: Float32Array, w: Float32Array, batches: number, m: number, k: number, n: number, bias: Float32Array | undefined, levels: Int8Levels) {
   let lo = 0;
   let hi = 0;
   for (const v of a) {
@@ -44,7 +59,7 @@ function handInt8(a: Float32Array, w: Float32Array, batches: number, m: number, 
     for (let j = 0; j < n; j++) {
       let mx = 0;
       for (let t = 0; t < k; t++) mx = Math.max(mx, Math.abs(w[b * k * n + t * n + j]));
-      const sw = Math.fround(mx / 127);
+      const sw = Math.fround(mx / levels);
       const qw = Array.from({ length: k }, (_, t) => Math.round(w[b * k * n + t * n + j] / sw));
       const sumW = Array.from({ length: k }, (_, t) => Math.abs(w[b * k * n + t * n + j])).reduce((s, v) => s + v, 0);
       for (let i = 0; i < m; i++) {
@@ -109,7 +124,7 @@ async function runProduct(
   if (!ort) throw new Error('onnxruntime-node cannot load');
   const { g, nodes, inits } = graphCollector();
   const aDims = batches > 1 ? [batches, m, k] : [m, k];
-  const out = int8Product(g, form, 'a', 'w', w, k, n, batches, bias);
+  const out = int8Product(g, form, 'a', 'w', w, k, n, batches, bias, levels);
   nodes.push({ opType: 'Identity', input: [out], output: ['y'], name: 'out' });
   const model = onnx.ModelProto.create({
     irVersion: 8,
@@ -130,6 +145,22 @@ async function runProduct(
   return y;
 }
 
+describe('int8Levels', () => {
+  it.each(INT8_FORMULATIONS)('with the levels chosen here, the worst case of a product (uint8 255 against ±levels, K = 96) is exact (%s)', async (form) => {
+    // Every a is 1 (uint8 255 at scale 1/255) and w ±1 in runs, so the int8 weights are ±levels and each pair of
+    // u8·s8 products is 2·255·levels: an int16 that saturates would hold 32 767 at most.
+    const [m, k, n] = [3, 96, 4];
+    const a = new Float32Array(m * k).fill(1);
+    const w = Float32Array.from({ length: k * n }, (_, i) => (Math.floor(i / n) % 8 < 7 || i % n === 0 ? 1 : -1));
+    const got = await runProduct(form, a, w, 1, m, k, n);
+    for (let j = 0; j < n; j++) {
+      let exact = 0;
+      for (let t = 0; t < k; t++) exact += w[t * n + j];
+      for (let i = 0; i < m; i++) expect(Math.abs(got[i * n + j] - exact), `row ${i} column ${j} with levels ${levels}`).toBeLessThan(1e-3 * k);
+    }
+  });
+});
+
 describe.each(INT8_FORMULATIONS)('one int8 weight product (%s) against a hand computation', (form) => {
   it.each([
     { what: '2-D with bias (a Linear layer)', batches: 1, m: 7, k: 40, n: 9 },
@@ -141,17 +172,17 @@ describe.each(INT8_FORMULATIONS)('one int8 weight product (%s) against a hand co
     const w = Float32Array.from({ length: batches * k * n }, (_, i) => rng.normal() * (1 + (i % n) / 4));
     const bias = batches === 1 ? Float32Array.from({ length: n }, () => rng.normal()) : undefined;
     const got = await runProduct(form, a, w, batches, m, k, n, bias);
-    expectQuantizedMatch(got, handInt8(a, w, batches, m, k, n, bias));
+    expectQuantizedMatch(got, handInt8(a, w, batches, m, k, n, bias, levels));
   });
 });
 
 /**
  * A product with the features written from the specs, independently of int8.ts: x [B, n, d] int8 symmetric per
- * tensor (scale = max|x|/127 in float32, q = round half to even of x/scale), a [B, M, K] uint8 as in `handInt8`,
+ * tensor (scale = max|x|/levels in float32, q = round half to even of x/scale), a [B, M, K] uint8 as in `handInt8`,
  * exact integer accumulation against x (`transposed`: a · xᵀ, K = d; else a · x, K = n), × a_scale·x_scale. With the
  * worst-case bound against the exact float product, as `handInt8` (one x scale for all columns).
  */
-function handFeatureProduct(a0: Float32Array, x: Float32Array, batches: number, m: number, n: number, d: number, transposed: boolean) {
+function handFeatureProduct(a0: Float32Array, x: Float32Array, batches: number, m: number, n: number, d: number, transposed: boolean, levels: Int8Levels) {
   const k = transposed ? d : n;
   // `rows` (the logits form): every row of a divided by its max |·| r before, the product's row multiplied by r after.
   const r = Float32Array.from({ length: batches * m }, (_, i) =>
@@ -169,7 +200,7 @@ function handFeatureProduct(a0: Float32Array, x: Float32Array, batches: number, 
   const sa = Math.fround((hi - lo) / 255);
   const zp = Math.max(0, Math.min(255, roundEven(-lo / sa)));
   const qa = Int32Array.from(a, (v) => Math.max(0, Math.min(255, roundEven(Math.fround(v / sa)) + zp)));
-  const sx = Math.fround(xMax / 127);
+  const sx = Math.fround(xMax / levels);
   const qx = Int32Array.from(x, (v) => roundEven(Math.fround(v / sx)));
   const cols = transposed ? n : d;
   // Element (t, j) of the right operand [K, cols] of image b.
@@ -234,7 +265,7 @@ describe('int8 products with the features (quantizeFeatures + int8FeatureProduct
       transposed ? (0.8 * rng.normal() - 0.2) * (1 + 3 * (Math.floor(i / k) % 3)) : Math.exp(-Math.abs(2 * rng.normal())),
     );
     const { g, nodes, inits } = graphCollector();
-    const xq = quantizeFeatures(g, 'x');
+    const xq = quantizeFeatures(g, 'x', levels);
     nodes.push({ opType: 'Identity', input: [int8FeatureProduct(g, 'a', transposed ? xq.qT : xq.q, xq.scale, transposed)], output: ['y'], name: 'out' });
     const model = onnx.ModelProto.create({
       irVersion: 8,
@@ -258,7 +289,7 @@ describe('int8 products with the features (quantizeFeatures + int8FeatureProduct
     const res = await session.run({ a: new ort.Tensor('float32', a, [batches, m, k]), x: new ort.Tensor('float32', x, [batches, n, d]) });
     const got = Float32Array.from(res.y.data as Float32Array);
     await session.release();
-    expectQuantizedMatch(got, handFeatureProduct(a, x, batches, m, n, d, transposed));
+    expectQuantizedMatch(got, handFeatureProduct(a, x, batches, m, n, d, transposed, levels));
   });
 });
 
@@ -272,14 +303,14 @@ function randomParams(cfg: AcgConfig, seed: number, amp: number): ParamValues {
 
 /**
  * Error budget of S. Per quantized product, each output is off by at most half a weight step (1/254 of its column's
- * max |w|) plus half an activation step (≤ 1/255 of the tensor's max |a|, the range including 0) times Σ|a||w| ≤
- * K·max|a|·max|w|: a relative error ε ≤ 1/254 + 1/255 ≈ 0.0079 per product. LayerNorm restores the scale after
+ * max |w|; 1/126 with 7-bit operands) plus half an activation step (≤ 1/255 of the tensor's max |a|, the range
+ * including 0) times Σ|a||w| ≤ K·max|a|·max|w|: a relative error ε ≤ 1/254 + 1/255 ≈ 0.0079 per product (0.012). LayerNorm restores the scale after
  * every residual, softmax and the cosine are 1-Lipschitz in the max norm, so to first order the errors of the
  * products per layer add: q, W_k, W_v, o; self q, k, v, o; fc1, fc2 (10), plus with `+x8` (the default) the two
  * products with X (logits, E X; X int8 per tensor: half a step is 1/254 of max |X|, the same ε): 12. So
  * |ΔS| ≤ N · 12 · ε. A loose worst case; it fails on a wrong scale, layout or transpose (errors of O(|S|)).
  */
-const sBound = (steps: number) => steps * 12 * (1 / 254 + 1 / 255);
+const sBound = (steps: number) => steps * 12 * (1 / (2 * levels) + 1 / 255);
 
 function argmaxAgreement(a: Float32Array, ref: Float32Array, k: number, minGap = -1) {
   let agree = 0;

@@ -35,11 +35,17 @@ export interface QuantizedColumns {
 }
 
 /**
- * Symmetric per-column int8 of `batches` row-major [K, N] blocks: scale = max |w| / 127 over the column, q =
- * round(w / scale) ∈ [-127, 127] (−128 unused, so the grid is symmetric), so |w − scale·q| ≤ scale / 2.
+ * The largest |q| of the int8 operands: 127, or 63 (7 bits) where onnxruntime's u8·s8 kernels saturate
+ * (`int8Levels` in int8-levels.ts).
+ */
+export type Int8Levels = 127 | 63;
+
+/**
+ * Symmetric per-column int8 of `batches` row-major [K, N] blocks: scale = max |w| / levels over the column, q =
+ * round(w / scale) ∈ [−levels, levels] (−128 unused, so the grid is symmetric), so |w − scale·q| ≤ scale / 2.
  * An all-zero column gets scale 1 (q = 0), keeping every scale finite and positive.
  */
-export function quantizeColumns(w: Float32Array, k: number, n: number, batches = 1): QuantizedColumns {
+export function quantizeColumns(w: Float32Array, k: number, n: number, batches = 1, levels: Int8Levels = 127): QuantizedColumns {
   if (w.length !== batches * k * n) throw new Error(`quantizeColumns: ${w.length} values for ${batches} × [${k}, ${n}]`);
   const q = new Int8Array(w.length);
   const scale = new Float32Array(batches * n);
@@ -48,9 +54,9 @@ export function quantizeColumns(w: Float32Array, k: number, n: number, batches =
     for (let c = 0; c < n; c++) {
       let m = 0;
       for (let r = 0; r < k; r++) m = Math.max(m, Math.abs(w[base + r * n + c]));
-      const s = m > 0 ? Math.fround(m / 127) : 1;
+      const s = m > 0 ? Math.fround(m / levels) : 1;
       scale[b * n + c] = s;
-      for (let r = 0; r < k; r++) q[base + r * n + c] = Math.max(-127, Math.min(127, Math.round(w[base + r * n + c] / s)));
+      for (let r = 0; r < k; r++) q[base + r * n + c] = Math.max(-levels, Math.min(levels, Math.round(w[base + r * n + c] / s)));
     }
   }
   return { q, scale };
@@ -85,8 +91,9 @@ export function int8Product(
   n: number,
   batches = 1,
   bias?: Float32Array,
+  levels: Int8Levels = 127,
 ): string {
-  const { q, scale } = quantizeColumns(w, k, n, batches);
+  const { q, scale } = quantizeColumns(w, k, n, batches, levels);
   const bDims = batches > 1 ? [batches, k, n] : [k, n];
   const qName = g.rawInit(int8Tensor(`${name}.q`, bDims, q));
   const sName = g.floatInit(`${name}.scale`, batches > 1 ? [batches, 1, n] : [n], scale);
@@ -106,24 +113,24 @@ export interface QuantizedFeatures {
   q: string;
   /** int8 [B, d, n]. */
   qT: string;
-  /** float scalar: max |X| / 127. */
+  /** float scalar: max |X| / levels. */
   scale: string;
 }
 
 /**
- * X → int8 symmetric per tensor at run time: scale = max |X| / 127 (at least 1e-30, so all-zero features stay
- * finite), q = round(X / scale) (ONNX QuantizeLinear, half to even), ∈ [−127, 127]. Int8 rather than uint8 so that
- * the products run onnxruntime's u8·s8 kernels (VNNI), ≈ 1.5× its u8·u8 ones here; per tensor because
+ * X → int8 symmetric per tensor at run time: scale = max |X| / levels (at least 1e-30, so all-zero features stay
+ * finite), q = round(X / scale) (ONNX QuantizeLinear, half to even), ∈ [−levels, levels]. Int8 rather than uint8 so
+ * that the products run onnxruntime's u8·s8 kernels (VNNI), ≈ 1.5× its u8·u8 ones here; per tensor because
  * `DynamicQuantizeMatMul` takes one scale for a batched right operand that is not per column.
  */
-export function quantizeFeatures(g: GraphWriter, x: string): QuantizedFeatures {
+export function quantizeFeatures(g: GraphWriter, x: string, levels: Int8Levels = 127): QuantizedFeatures {
   // max |X| as max(max X, −min X): two read-only passes over X instead of writing |X| (ReduceMax(Abs(X))).
   const max = g.node('Max', [
     g.node('ReduceMax', [x], [attrInt('keepdims', 0)])[0],
     g.node('Neg', [g.node('ReduceMin', [x], [attrInt('keepdims', 0)])[0]])[0],
   ])[0];
   const scale = g.node('Max', [
-    g.node('Div', [max, g.floatInit('x8.127', [], new Float32Array([127]))])[0],
+    g.node('Div', [max, g.floatInit(`x8.${levels}`, [], new Float32Array([levels]))])[0],
     g.floatInit('x8.tiny', [], new Float32Array([1e-30])),
   ])[0];
   const q = g.node('QuantizeLinear', [x, scale, g.rawInit(int8Tensor('x8.zero', [], new Int8Array(1)))])[0];

@@ -3,7 +3,8 @@ import { onnxSessions, type OnnxSession } from '@acseg/onnx-runtime';
 import { availableParallelism } from 'node:os';
 import type { AcgConfig, ParamValues } from '../../model/config.js';
 import { ACG_IO, buildAcgOnnx, type CrossAttentionForm } from './build.js';
-import type { AcgPrecision, Int8Formulation } from './int8.js';
+import type { AcgPrecision, Int8Formulation, Int8Levels } from './int8.js';
+import { int8Levels } from './int8-levels.js';
 
 // Where the engine choice asks whether onnxruntime loads (the runtime layer imports it once, lazily).
 export { loadOnnxRuntime, onnxRuntimeError } from '@acseg/onnx-runtime';
@@ -21,6 +22,8 @@ export class OnnxAcg {
     private readonly session: OnnxSession,
     readonly config: AcgConfig,
     readonly precision: AcgPrecision,
+    /** With int8: the largest |q| of its operands (63 where the CPU's u8·s8 kernels saturate: `int8Levels`). */
+    readonly int8Levels?: Int8Levels,
   ) {}
 
   /**
@@ -35,7 +38,8 @@ export class OnnxAcg {
     options: { threads?: number; form?: CrossAttentionForm; precision?: AcgPrecision; int8Form?: Int8Formulation; sessions?: SessionFactory } = {},
   ): Promise<OnnxAcg> {
     const precision = options.precision ?? 'fp32';
-    const bytes = buildAcgOnnx(config, params, options.form, precision === 'int8' ? { precision, int8Form: options.int8Form } : {});
+    const levels = precision === 'int8' ? await int8Levels(options.sessions) : undefined;
+    const bytes = buildAcgOnnx(config, params, options.form, precision === 'int8' ? { precision, int8Form: options.int8Form, int8Levels: levels } : {});
     const session = await onnxSessions(options.sessions).create(bytes, {
       device: 'cpu',
       threads: options.threads ?? availableParallelism(),
@@ -45,7 +49,7 @@ export class OnnxAcg {
       // and the output workers (a segment run's CPU time per image fell by a fifth; same results).
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
-    return new OnnxAcg(session, config, precision);
+    return new OnnxAcg(session, config, precision, levels);
   }
 
   /** S and C for B images of n patches each (tokens: n × d row-major per image). */

@@ -1,0 +1,69 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm, symlink, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SegmentationPipeline, isAcsegError } from '@acseg/core';
+import { HandcraftedBackbone } from '@acseg/backbone-handcrafted';
+import { KMeansGenerator } from '@acseg/generator-clustering';
+import { RunWriter } from './outputs.js';
+
+let dir: string;
+const images: string[] = [];
+// More images than writes may wait at once (32), so that a fault must stop the stream, not only `finish`.
+const COUNT = 40;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'acseg-writer-fault-'));
+  for (let i = 0; i < COUNT; i++) {
+    const w = 48,
+      h = 32;
+    const data = Buffer.alloc(w * h * 3);
+    for (let p = 0; p < w * h; p++) data.set([(p * (i + 3)) % 256, p % w < w / 2 ? 220 : 20, (i * 37) % 256], 3 * p);
+    const file = join(dir, `img${i}.png`);
+    await sharp(data, { raw: { width: w, height: h, channels: 3 } })
+      .png()
+      .toFile(file);
+    images.push(file);
+  }
+});
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+// /dev/full answers every write with ENOSPC: the run's record pointed there is a disk that fills up after the start.
+describe.runIf(existsSync('/dev/full'))('RunWriter on a full disk', () => {
+  it('stops the stream with one error naming the output folder; no image is listed as skipped for it', async () => {
+    const out = join(dir, 'out');
+    const pipeline = new SegmentationPipeline({ backbone: new HandcraftedBackbone(), generator: new KMeansGenerator({ k: 3, seed: 1 }) }, { batchSize: 4 });
+    const writer = await RunWriter.open(out, { backbone: 'handcrafted', generator: 'kmeans', inputs: images });
+    await unlink(join(out, 'gallery.jsonl'));
+    await symlink('/dev/full', join(out, 'gallery.jsonl'));
+    let emitted = 0;
+    let error: unknown;
+    try {
+      await pipeline.stream(images, {
+        emit: (o) => {
+          emitted++;
+          return writer.write(o);
+        },
+      });
+      await writer.finish();
+    } catch (e) {
+      error = e;
+    } finally {
+      await writer.close();
+    }
+    expect(isAcsegError(error)).toBe(true);
+    const e = error as Error & { hint?: string };
+    expect(e.message).toContain(`output folder ${out}`);
+    expect(e.message).toContain('ENOSPC');
+    expect(e.hint).toContain('run the same command again');
+    // Before: every image after the fault was "skipped" with the same ENOSPC, and recording that skip failed too.
+    expect(writer.skipped).toEqual([]);
+    expect(emitted).toBeLessThan(COUNT);
+    // Each image's files are whole or absent: no temp file is left beside them.
+    expect((await readdir(out)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});

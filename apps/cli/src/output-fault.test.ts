@@ -22,7 +22,7 @@ describe('systemFault', () => {
 describe('outputFolderFault', () => {
   const out = join('/data', 'run');
 
-  it('a full disk, a quota or a read-only file system stops the run, wherever the path', () => {
+  it('a full disk, a quota or a read-only file system stops the run (a path in the folder, or none)', () => {
     for (const code of ['ENOSPC', 'EDQUOT', 'EROFS']) {
       const f = outputFolderFault(out, fsError(code));
       expect(isAcsegError(f), code).toBe(true);
@@ -30,7 +30,10 @@ describe('outputFolderFault', () => {
       expect(f!.message).toContain(code);
       expect(f!.hint).toContain('images finished before the stop are whole and kept');
       expect(f!.hint).toContain('free some space');
+      expect(outputFolderFault(out, fsError(code, join(out, 'thumbs', 'a.jpg.1.0.tmp')))?.message, code).toContain('(writing thumbs/a.jpg.1.0.tmp)');
     }
+    // Elsewhere (a temporary folder on another disk): not this folder's fault, so not worded as one.
+    expect(outputFolderFault(out, fsError('ENOSPC', '/tmp/acseg-train-features-x/shard-00000.safetensors'))).toBeUndefined();
   });
 
   it('no permission stops the run only for a path in the output folder, and names that file', () => {

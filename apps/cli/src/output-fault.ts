@@ -21,7 +21,7 @@ export function systemFault(error: unknown): SystemFault | undefined {
   return undefined;
 }
 
-/** Faults of the folder as a whole: every later image would fail the same way. */
+/** Faults of the folder as a whole (of a path in it, or of a write without a path): every later image would fail the same way. */
 const FULL = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 /** Faults of the folder when they come from a path in it (an input elsewhere may be unreadable on its own). */
 const DENIED = new Set(['EACCES', 'EPERM', 'EIO']);
@@ -46,7 +46,9 @@ export function outputFolderFault(out: string, error: unknown): AcsegError | und
   if (!fault) return undefined;
   const dir = resolve(out);
   const inside = fault.path !== undefined && (resolve(fault.path) === dir || resolve(fault.path).startsWith(dir + sep));
-  if (!FULL.has(fault.code) && !(DENIED.has(fault.code) && inside)) return undefined;
+  // A write without a path (fs.write on a handle) is one of this folder's: nothing else is written meanwhile.
+  const ours = inside || fault.path === undefined;
+  if (!(FULL.has(fault.code) && ours) && !(DENIED.has(fault.code) && inside)) return undefined;
   const file = inside ? ` (writing ${relative(dir, resolve(fault.path!))})` : '';
   return new AcsegError('BAD_INPUT', `output folder ${out}: cannot write, ${REASON[fault.code]} (${fault.code})${file}; stopped`, {
     file: out,

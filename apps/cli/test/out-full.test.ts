@@ -95,3 +95,21 @@ describe('acseg segment on a disk that fills up', () => {
     expect(readdirSync(target).filter((f) => f.endsWith('.json'))).toHaveLength(60);
   });
 });
+
+describe('acseg features on a disk that fills up', () => {
+  const images = noiseImages(40);
+  const out = tempDir('acseg-full-cache-');
+  const mounted = mountTmpfs(out, '1m');
+  afterAll(() => {
+    if (mounted) spawnSync('umount', [out]);
+  });
+
+  it.runIf(mounted)('stops with the same one message naming the cache folder', () => {
+    const target = join(out, 'cache');
+    const r = acseg(['features', '--images', images, '--out', target, '--backbone', 'handcrafted', '--quiet']);
+    expect(r.status).toBe(1);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('acseg: error:'));
+    expect(errors).toEqual([expect.stringContaining(`output folder ${target}: cannot write, no space left on its device (ENOSPC)`)]);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+});

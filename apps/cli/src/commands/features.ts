@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { writeFeatureCache } from '@acseg/feature-cache';
 import { checkOutDir } from '../check-out.js';
+import { outputFolderFault } from '../output-fault.js';
 import { chooseBackbone, interruptSignal } from '../components.js';
 import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
@@ -54,6 +55,9 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
           images: job.images,
           out: job.out,
           ...cacheWriterSettings(argv, session, interrupt.signal),
+        }).catch((e: unknown) => {
+          // A full disk or a read-only folder: one message naming the folder (the shards saved before are kept).
+          throw outputFolderFault(job.out, e) ?? e;
         });
         printSummary(
           `feature cache ${job.shard ? job.out : argv.out}: ${r.total} images (${r.written} computed now, ${r.resumed} already there, ${r.skipped.length} skipped)${job.shard ? `; ${job.describe()}` : ''}`,

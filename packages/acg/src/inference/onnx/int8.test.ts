@@ -1,4 +1,4 @@
-import { floatValueInfo, onnx, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
+import { floatValueInfo, onnx } from '@acseg/onnx-graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig, type AcgConfig, type ParamValues } from '../../model/config.js';
 import { AcgGenerator } from '../generator.js';
@@ -6,18 +6,10 @@ import { initParams } from '../../model/init.js';
 import { Rng } from '../../model/rng.js';
 import { syntheticImages } from '../../../bench/data/synthetic.js';
 import { tinyFeatures } from '../../testing/tiny.js';
-import {
-  INT8_FORMULATIONS,
-  int8FeatureProduct,
-  int8Product,
-  quantizeFeatures,
-  type GraphWriter,
-  type Int8Formulation,
-  type Int8Levels,
-  type Int8ProductForm,
-} from './int8.js';
+import { INT8_FORMULATIONS, int8FeatureProduct, quantizeFeatures, type Int8Formulation, type Int8Levels } from './int8.js';
 import { int8Levels } from './int8-levels.js';
 import { loadOnnxRuntime, OnnxAcg } from './session.js';
+import { graphCollector, runProduct } from '../../testing/int8-graph.js';
 
 const opened: OnnxAcg[] = [];
 afterAll(async () => {
@@ -82,85 +74,6 @@ function handInt8(a: Float32Array, w: Float32Array, batches: number, m: number, 
   return { y, exact, bound };
 }
 
-/** A GraphWriter that collects the nodes and initializers it is given, for one-product test models. */
-function graphCollector(): { g: GraphWriter; nodes: OnnxNode[]; inits: OnnxTensor[] } {
-  const nodes: OnnxNode[] = [];
-  const inits: OnnxTensor[] = [];
-  let id = 0;
-  const g: GraphWriter = {
-    node: (op, inputs, attrs = [], domain = '', outputs = 1) => {
-      const names = Array.from({ length: outputs }, (_, i) => `${op}_${id}_${i}`);
-      nodes.push({ opType: op, input: inputs, output: names, name: `${op}_${id++}`, attribute: attrs, ...(domain ? { domain } : {}) });
-      return names;
-    },
-    floatInit: (name, dims, data) => {
-      inits.push({
-        name,
-        dims,
-        dataType: onnx.TensorProto.DataType.FLOAT,
-        rawData: new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)),
-      });
-      return name;
-    },
-    rawInit: (t) => {
-      inits.push(t);
-      return t.name!;
-    },
-  };
-  return { g, nodes, inits };
-}
-/** One int8Product as a whole ONNX model, run on onnxruntime-node. */
-async function runProduct(
-  form: Int8ProductForm,
-  a: Float32Array,
-  w: Float32Array,
-  batches: number,
-  m: number,
-  k: number,
-  n: number,
-  bias?: Float32Array,
-): Promise<Float32Array> {
-  const ort = await loadOnnxRuntime();
-  if (!ort) throw new Error('onnxruntime-node cannot load');
-  const { g, nodes, inits } = graphCollector();
-  const aDims = batches > 1 ? [batches, m, k] : [m, k];
-  const out = int8Product(g, form, 'a', 'w', w, k, n, batches, bias, levels);
-  nodes.push({ opType: 'Identity', input: [out], output: ['y'], name: 'out' });
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [
-      { domain: '', version: 18 },
-      { domain: 'com.microsoft', version: 1 },
-    ],
-    graph: { name: 'p', node: nodes, initializer: inits, input: [floatValueInfo('a', aDims)], output: [floatValueInfo('y')] },
-  });
-  const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), {
-    intraOpNumThreads: 1,
-    graphOptimizationLevel: 'all',
-    logSeverityLevel: 4,
-  });
-  const res = await session.run({ a: new ort.Tensor('float32', a, aDims) });
-  const y = Float32Array.from(res.y.data as Float32Array);
-  await session.release();
-  return y;
-}
-
-describe('int8Levels', () => {
-  it.each(INT8_FORMULATIONS)('with the levels chosen here, the worst case of a product (uint8 255 against ±levels, K = 96) is exact (%s)', async (form) => {
-    // Every a is 1 (uint8 255 at scale 1/255) and w ±1 in runs, so the int8 weights are ±levels and each pair of
-    // u8·s8 products is 2·255·levels: an int16 that saturates would hold 32 767 at most.
-    const [m, k, n] = [3, 96, 4];
-    const a = new Float32Array(m * k).fill(1);
-    const w = Float32Array.from({ length: k * n }, (_, i) => (Math.floor(i / n) % 8 < 7 || i % n === 0 ? 1 : -1));
-    const got = await runProduct(form, a, w, 1, m, k, n);
-    for (let j = 0; j < n; j++) {
-      let exact = 0;
-      for (let t = 0; t < k; t++) exact += w[t * n + j];
-      for (let i = 0; i < m; i++) expect(Math.abs(got[i * n + j] - exact), `row ${i} column ${j} with levels ${levels}`).toBeLessThan(1e-3 * k);
-    }
-  });
-});
-
 describe.each(INT8_FORMULATIONS)('one int8 weight product (%s) against a hand computation', (form) => {
   it.each([
     { what: '2-D with bias (a Linear layer)', batches: 1, m: 7, k: 40, n: 9 },
@@ -171,7 +84,7 @@ describe.each(INT8_FORMULATIONS)('one int8 weight product (%s) against a hand co
     const a = Float32Array.from({ length: batches * m * k }, () => 0.7 * rng.normal() + 0.4);
     const w = Float32Array.from({ length: batches * k * n }, (_, i) => rng.normal() * (1 + (i % n) / 4));
     const bias = batches === 1 ? Float32Array.from({ length: n }, () => rng.normal()) : undefined;
-    const got = await runProduct(form, a, w, batches, m, k, n, bias);
+    const got = await runProduct(form, a, w, batches, m, k, n, bias, levels);
     expectQuantizedMatch(got, handInt8(a, w, batches, m, k, n, bias, levels));
   });
 });

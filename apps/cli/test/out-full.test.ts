@@ -26,10 +26,17 @@ function noiseImages(n: number): string {
   return dir;
 }
 
-/** Mounts a tmpfs of `size` at `dir` (root only); false where this machine does not allow it. */
-function mountTmpfs(dir: string, size: string): boolean {
-  if (process.getuid?.() !== 0) return false;
-  return spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]).status === 0;
+/**
+ * A new folder with a tmpfs of `size` mounted on it (root only) for the calling describe block, unmounted after it;
+ * `mounted` false where this machine does not allow it.
+ */
+function smallDisk(prefix: string, size: string): { out: string; mounted: boolean } {
+  const out = tempDir(prefix);
+  const mounted = process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', out]).status === 0;
+  afterAll(() => {
+    if (mounted) spawnSync('umount', [out]);
+  });
+  return { out, mounted };
 }
 
 describe.runIf(existsSync('/dev/full'))('output worker: a write that fails for want of space', () => {
@@ -64,11 +71,7 @@ console.log(JSON.stringify(got));`;
 
 describe('acseg segment on a disk that fills up', () => {
   const images = noiseImages(60);
-  const out = tempDir('acseg-full-out-');
-  const mounted = mountTmpfs(out, '2m');
-  afterAll(() => {
-    if (mounted) spawnSync('umount', [out]);
-  });
+  const { out, mounted } = smallDisk('acseg-full-out-', '2m');
 
   it.runIf(mounted)('stops with one message naming the folder (no stack trace); the rerun on more space finishes the rest', () => {
     const target = join(out, 'seg');
@@ -98,11 +101,7 @@ describe('acseg segment on a disk that fills up', () => {
 
 describe('acseg features on a disk that fills up', () => {
   const images = noiseImages(40);
-  const out = tempDir('acseg-full-cache-');
-  const mounted = mountTmpfs(out, '1m');
-  afterAll(() => {
-    if (mounted) spawnSync('umount', [out]);
-  });
+  const { out, mounted } = smallDisk('acseg-full-cache-', '1m');
 
   it.runIf(mounted)('stops with the same one message naming the cache folder', () => {
     const target = join(out, 'cache');

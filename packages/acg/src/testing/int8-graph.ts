@@ -1,5 +1,5 @@
 import { floatValueInfo, onnx, type OnnxNode, type OnnxTensor } from '@acseg/onnx-graph';
-import { int8Product, type GraphWriter, type Int8Levels, type Int8ProductForm } from '../inference/onnx/int8.js';
+import { int8ModelBytes, int8Product, type GraphWriter, type Int8Levels, type Int8ProductForm } from '../inference/onnx/int8.js';
 import { loadOnnxRuntime } from '../inference/onnx/session.js';
 
 /** A GraphWriter that collects the nodes and initializers it is given, for one-product test models. */
@@ -47,15 +47,8 @@ export async function runProduct(
   const aDims = batches > 1 ? [batches, m, k] : [m, k];
   const out = int8Product(g, form, 'a', 'w', w, k, n, batches, bias, levels);
   nodes.push({ opType: 'Identity', input: [out], output: ['y'], name: 'out' });
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [
-      { domain: '', version: 18 },
-      { domain: 'com.microsoft', version: 1 },
-    ],
-    graph: { name: 'p', node: nodes, initializer: inits, input: [floatValueInfo('a', aDims)], output: [floatValueInfo('y')] },
-  });
-  const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), {
+  const model = int8ModelBytes({ name: 'p', node: nodes, initializer: inits, input: [floatValueInfo('a', aDims)], output: [floatValueInfo('y')] });
+  const session = await ort.InferenceSession.create(model, {
     intraOpNumThreads: 1,
     graphOptimizationLevel: 'all',
     logSeverityLevel: 4,

@@ -1,7 +1,7 @@
 import type { SessionFactory } from '@acseg/core';
 import { floatValueInfo, onnx } from '@acseg/onnx-graph';
 import { onnxSessions } from '@acseg/onnx-runtime';
-import type { Int8Levels } from './int8.js';
+import { int8ModelBytes, type Int8Levels } from './int8.js';
 
 /** Rows and depth of the probe: every output sums 32 pairs of u8·s8 products, each pair 255·127·2 = 64 770. */
 const M = 2;
@@ -25,24 +25,17 @@ export function int8Levels(sessions?: SessionFactory): Promise<Int8Levels> {
 let probed: Promise<Int8Levels> | undefined;
 
 async function probe(sessions?: SessionFactory): Promise<Int8Levels> {
-  const model = onnx.ModelProto.create({
-    irVersion: 8,
-    opsetImport: [
-      { domain: '', version: 18 },
-      { domain: 'com.microsoft', version: 1 },
+  const model = int8ModelBytes({
+    name: 'acg_int8_probe',
+    node: [{ opType: 'DynamicQuantizeMatMul', input: ['a', 'b', 'b_scale'], output: ['y'], name: 'product', domain: 'com.microsoft' }],
+    initializer: [
+      { name: 'b', dims: [K, 1], dataType: onnx.TensorProto.DataType.INT8, rawData: new Uint8Array(K).fill(127) },
+      { name: 'b_scale', dims: [1], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(Float32Array.of(1 / 127).buffer) },
     ],
-    graph: {
-      name: 'acg_int8_probe',
-      node: [{ opType: 'DynamicQuantizeMatMul', input: ['a', 'b', 'b_scale'], output: ['y'], name: 'product', domain: 'com.microsoft' }],
-      initializer: [
-        { name: 'b', dims: [K, 1], dataType: onnx.TensorProto.DataType.INT8, rawData: new Uint8Array(K).fill(127) },
-        { name: 'b_scale', dims: [1], dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(Float32Array.of(1 / 127).buffer) },
-      ],
-      input: [floatValueInfo('a', [M, K])],
-      output: [floatValueInfo('y')],
-    },
+    input: [floatValueInfo('a', [M, K])],
+    output: [floatValueInfo('y')],
   });
-  const session = await onnxSessions(sessions).create(onnx.ModelProto.encode(model).finish(), { device: 'cpu', threads: 1, quiet: true });
+  const session = await onnxSessions(sessions).create(model, { device: 'cpu', threads: 1, quiet: true });
   try {
     // a = 1 everywhere: uint8 255 with scale 1/255, zero point 0; the exact product is K.
     const input = new session.ort.Tensor('float32', new Float32Array(M * K).fill(1), [M, K]);

@@ -1,4 +1,4 @@
-import { floatValueInfo, onnx } from '@acseg/onnx-graph';
+import { floatValueInfo } from '@acseg/onnx-graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeConfig, type AcgConfig, type ParamValues } from '../../model/config.js';
 import { AcgGenerator } from '../generator.js';
@@ -6,7 +6,7 @@ import { initParams } from '../../model/init.js';
 import { Rng } from '../../model/rng.js';
 import { syntheticImages } from '../../../bench/data/synthetic.js';
 import { tinyFeatures } from '../../testing/tiny.js';
-import { INT8_FORMULATIONS, int8FeatureProduct, quantizeFeatures, type Int8Formulation, type Int8Levels } from './int8.js';
+import { INT8_FORMULATIONS, int8FeatureProduct, int8ModelBytes, quantizeFeatures, type Int8Formulation, type Int8Levels } from './int8.js';
 import { int8Levels } from './int8-levels.js';
 import { loadOnnxRuntime, OnnxAcg } from './session.js';
 import { graphCollector, runProduct } from '../../testing/int8-graph.js';
@@ -180,21 +180,14 @@ describe('int8 products with the features (quantizeFeatures + int8FeatureProduct
     const { g, nodes, inits } = graphCollector();
     const xq = quantizeFeatures(g, 'x', levels);
     nodes.push({ opType: 'Identity', input: [int8FeatureProduct(g, 'a', transposed ? xq.qT : xq.q, xq.scale, transposed)], output: ['y'], name: 'out' });
-    const model = onnx.ModelProto.create({
-      irVersion: 8,
-      opsetImport: [
-        { domain: '', version: 18 },
-        { domain: 'com.microsoft', version: 1 },
-      ],
-      graph: {
-        name: 'p',
-        node: nodes,
-        initializer: inits,
-        input: [floatValueInfo('a', [batches, m, k]), floatValueInfo('x', [batches, n, d])],
-        output: [floatValueInfo('y')],
-      },
+    const model = int8ModelBytes({
+      name: 'p',
+      node: nodes,
+      initializer: inits,
+      input: [floatValueInfo('a', [batches, m, k]), floatValueInfo('x', [batches, n, d])],
+      output: [floatValueInfo('y')],
     });
-    const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), {
+    const session = await ort.InferenceSession.create(model, {
       intraOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       logSeverityLevel: 4,

@@ -1,4 +1,4 @@
-import { attrInt, attrInts, int64Tensor, onnx, type OnnxAttr, type OnnxTensor } from '@acseg/onnx-graph';
+import { attrInt, attrInts, int64Tensor, onnx, type OnnxAttr, type OnnxNode, type OnnxTensor, type OnnxValueInfo } from '@acseg/onnx-graph';
 
 /** Arithmetic of the inference graph's weight products (the option `precision`). */
 export type { AcgPrecision } from '../../options.js';
@@ -152,4 +152,19 @@ export function int8FeatureProduct(g: GraphWriter, a: string, q: string, scale: 
   ])[0];
   const y = g.node('DynamicQuantizeMatMul', [g.node('Div', [a, r])[0], q, scale], [], 'com.microsoft')[0];
   return g.node('Mul', [y, r])[0];
+}
+
+/** One graph as an encoded model in the opsets the int8 products need (ONNX 18, com.microsoft 1): probes and tests. */
+export function int8ModelBytes(graph: {
+  name: string;
+  node: OnnxNode[];
+  initializer: OnnxTensor[];
+  input: OnnxValueInfo[];
+  output: OnnxValueInfo[];
+}): Uint8Array {
+  const opsetImport = [
+    { domain: '', version: 18 },
+    { domain: 'com.microsoft', version: 1 },
+  ];
+  return onnx.ModelProto.encode(onnx.ModelProto.create({ irVersion: 8, opsetImport, graph })).finish();
 }

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { refuseOverwrite } from '@acseg/core';
-import { GALLERY_LOG, GalleryLog, writeGallery, type GalleryItem, type SkippedFile } from '@acseg/report';
-import { namesFromItems } from './outputs.js';
+import { GALLERY_LOG, GALLERY_PAGE_SIZE, GalleryLog, writeGallery, type GalleryLogIndex } from '@acseg/report';
 import type { Part } from './shard-part.js';
 import { unfinishedPart } from './part-read.js';
 
@@ -10,34 +9,37 @@ import { unfinishedPart } from './part-read.js';
  * one `index.html` in `out` listing every part's images in shard order (the
  * sorted order of the whole list), their files left where the shards wrote
  * them (links are relative). Every part must be finished first; nothing is
- * written otherwise. Memory: the records (not the images).
+ * written otherwise. Memory: an index of the records (tens of bytes an image), not the records.
  */
 export async function mergeGalleries(parts: readonly Part[], out: string): Promise<{ items: number; skipped: number; index: string }> {
   const target = join(out, GALLERY_LOG);
   await refuseOverwrite(out, GALLERY_LOG, 'a merged gallery', `delete ${target} and index.html to merge again`);
-  const items: GalleryItem[] = [];
-  const skipped: SkippedFile[] = [];
+  const indexes: GalleryLogIndex[] = [];
   for (const p of parts) {
-    const got = await (await GalleryLog.open(p.dir)).read();
-    const done = got.items.length + got.skipped.length;
+    // A part's images by input path: the merged gallery follows the shards' (sorted) input order.
+    const got = await (await GalleryLog.open(p.dir)).index('source');
+    const done = got.count + got.skipped.length;
     if (done < p.record.images)
       throw unfinishedPart(p, `${done} of its ${p.record.images} images`, 'run that shard again (it keeps what it finished), then merge');
-    // A part's log is sorted by id; the merged gallery follows the shards' (sorted) input order.
-    items.push(...got.items.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0)));
-    skipped.push(...got.skipped);
+    indexes.push(got);
   }
   const log = await GalleryLog.open(out, { fresh: true });
-  for (const item of items) await log.add(item);
+  // Page by page, so that no part's records are held whole.
+  for (const got of indexes) {
+    for (let from = 0; from < got.count; from += GALLERY_PAGE_SIZE) for (const item of await got.slice(from, from + GALLERY_PAGE_SIZE)) await log.add(item);
+  }
+  const skipped = indexes.flatMap((got) => got.skipped);
   for (const s of skipped) await log.skip(s);
+  const merged = await log.index('file');
   const s = parts[0].record.settings;
   const index = await writeGallery(out, {
     title: 'acseg run',
-    classNames: Array.isArray(s.classes) ? (s.classes as string[]) : namesFromItems(items),
-    items,
+    classNames: Array.isArray(s.classes) ? (s.classes as string[]) : merged.classNames,
+    items: merged,
     skipped,
     notes: [
       `backbone ${String((s.backbone as { name?: string } | undefined)?.name)} → generator ${String(s.generator)}${s.classifier ? ` → classifier ${String(s.classifier)}` : ''}; merged from ${parts.length} shards`,
     ],
   });
-  return { items: items.length, skipped: skipped.length, index };
+  return { items: merged.count, skipped: skipped.length, index };
 }

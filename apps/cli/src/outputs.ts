@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
-import { GalleryLog, writeGallery, type GalleryItem } from '@acseg/report';
+import { GalleryLog, writeGallery } from '@acseg/report';
 import { outputFolderFault } from './output-fault.js';
 import { OutputPool } from './output-pool.js';
+import type { Finished } from './resume.js';
 import {
   AcsegError,
   deferredRegions,
@@ -77,14 +78,6 @@ function outputIds(out: string, inputs: readonly string[]): (id: string) => stri
   };
 }
 
-/** Class names as the classifier gave them, for the legend when no list was passed. */
-export function namesFromItems(items: readonly GalleryItem[]): string[] | undefined {
-  const names: string[] = [];
-  for (const item of items) for (const c of item.classes ?? []) if (c.className) names[c.classId] = c.className;
-  if (!names.length) return undefined;
-  return Array.from(names, (n, i) => n ?? `class ${i}`);
-}
-
 /**
  * Writes a run's outputs as each image finishes: per image `<id>.png`
  * (class ids, VOC palette), `<id>.overlay.png`, `<id>.json` and a
@@ -120,13 +113,12 @@ export class RunWriter {
    * A fresh record in `out`, holding only `kept`: the images an earlier run
    * of the same settings finished (their files stay; their ids stay taken).
    */
-  static async open(out: string, opts: RunOutputOptions, kept: readonly GalleryItem[] = []): Promise<RunWriter> {
-    const gallery = await GalleryLog.open(out, { fresh: true });
-    for (const item of kept) await gallery.add(item);
+  static async open(out: string, opts: RunOutputOptions, kept?: Finished): Promise<RunWriter> {
+    const gallery = await GalleryLog.open(out, { fresh: true, from: kept?.record });
     const writer = new RunWriter(out, opts, gallery);
     // A shard names its images as one process over the whole list would: the earlier shards' names come first.
     for (const input of opts.earlier ?? []) writer.idFor(imageId(input));
-    for (const item of kept) writer.idFor(item.id);
+    for (const id of kept?.ids ?? []) writer.idFor(id);
     return writer;
   }
 
@@ -220,14 +212,16 @@ export class RunWriter {
     await Promise.all(this.pending);
     await this.close();
     if (this.fault) throw this.fault;
-    const { items, skipped } = await this.gallery.read();
-    const page = writeGallery(this.out, {
-      title: 'acseg run',
-      classNames: this.opts.classNames ?? namesFromItems(items),
-      items,
-      skipped,
-      notes: [`backbone ${this.opts.backbone} → generator ${this.opts.generator}${this.opts.classifier ? ` → classifier ${this.opts.classifier}` : ''}`],
-    });
+    // Paged through on disk: a run of 100 000 images would hold ~190 MB of records here.
+    const page = this.gallery.index().then((items) =>
+      writeGallery(this.out, {
+        title: 'acseg run',
+        classNames: this.opts.classNames ?? items.classNames,
+        items,
+        skipped: items.skipped,
+        notes: [`backbone ${this.opts.backbone} → generator ${this.opts.generator}${this.opts.classifier ? ` → classifier ${this.opts.classifier}` : ''}`],
+      }),
+    );
     return page.catch((e: unknown) => {
       throw outputFolderFault(this.out, e) ?? e;
     });

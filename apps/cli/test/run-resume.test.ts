@@ -72,6 +72,10 @@ describe('acseg segment and run, rerun', () => {
     expect(mtimeOf(join(out, 'fruit.png'))).not.toBe(before.fruit);
     expect(existsSync(join(out, 'street.png'))).toBe(true);
     expect((readFileSync(join(out, 'index.html'), 'utf8').match(/class="card"/g) ?? []).length).toBe(5);
+    // The kept images' records (copied aside a page at a time) became the new record's first lines; nothing is left aside.
+    expect(items(out).slice(0, 3)).toEqual(['beach', 'meadow', 'mountains']);
+    expect(items(out).slice(3).sort()).toEqual(['fruit', 'street']);
+    expect(readdirSync(out).filter((f) => f.startsWith('.gallery'))).toEqual([]);
     // Other settings: nothing is kept.
     const other = acseg([...args, '--k', '3']);
     expect(other.status).toBe(0);

@@ -1,14 +1,15 @@
 import { appendFileSync } from 'node:fs';
-import { appendFile, mkdir, open, readFile, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, rename, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AcsegError } from '@acseg/core';
 import { writeFileAtomic } from './atomic.js';
 import type { GalleryItem, SkippedFile } from './gallery.js';
+import { indexGalleryLog, type GalleryLine, type GalleryLogIndex, type GalleryOrder } from './gallery-index.js';
 
 /** File name of the record beside a run's outputs. */
 export const GALLERY_LOG = 'gallery.jsonl';
 
-type Line = { item: GalleryItem } | { skipped: SkippedFile };
+type Line = GalleryLine;
 
 /**
  * A run's gallery as it goes, one JSON line per finished image or skipped
@@ -19,13 +20,17 @@ type Line = { item: GalleryItem } | { skipped: SkippedFile };
 export class GalleryLog {
   private constructor(readonly path: string) {}
 
-  /** `fresh`: start an empty record (a run that writes every image again). */
-  static async open(dir: string, options: { fresh?: boolean } = {}): Promise<GalleryLog> {
+  /**
+   * `fresh`: start an empty record (a run that writes every image again), or (`from`) one holding that file's lines,
+   * which is moved into place.
+   */
+  static async open(dir: string, options: { fresh?: boolean; from?: string } = {}): Promise<GalleryLog> {
     const out = resolve(dir);
     await mkdir(out, { recursive: true });
     const log = new GalleryLog(join(out, GALLERY_LOG));
     if (options.fresh) {
-      await writeFileAtomic(log.path, '');
+      if (options.from) await rename(options.from, log.path);
+      else await writeFileAtomic(log.path, '');
       return log;
     }
     // A line cut short by a kill is ended, so the next record starts on a line of its own.
@@ -61,6 +66,14 @@ export class GalleryLog {
     } catch (e) {
       throw cannotWrite(this.path, e);
     }
+  }
+
+  /**
+   * What the log holds, as `read` gives it, without holding it: the images are read a page at a time (see
+   * `indexGalleryLog`). For a run's end, where the record may list 100 000 images.
+   */
+  index(order: GalleryOrder = 'id'): Promise<GalleryLogIndex> {
+    return indexGalleryLog(this.path, order);
   }
 
   /**
@@ -109,6 +122,11 @@ export function appendGalleryItemSync(path: string, item: GalleryItem): void {
   } catch (e) {
     throw cannotWrite(path, e);
   }
+}
+
+/** A finished image's line of the record, as `add` appends it. */
+export function galleryLine(item: GalleryItem): string {
+  return lineOf({ item });
 }
 
 function lineOf(line: Line): string {

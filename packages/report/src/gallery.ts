@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { AcsegError, type ImageInput } from '@acseg/core';
 import { decodeImage, previewJpeg, resizeRgb, thumbnailJpeg } from '@acseg/image-io';
 import { writeFileAtomic, type WriteOptions } from './atomic.js';
+import { itemsOf, type GalleryItems } from './gallery-index.js';
 import { esc, href, legend, page } from './html.js';
 import { checkMap, encodeLabelPng, writeLabelPng } from './label-png.js';
 import { overlaySize, sampleMap, writeOverlay } from './overlay.js';
@@ -33,13 +34,16 @@ export interface GalleryInput {
   title?: string;
   /** Class names, index = class id. */
   classNames?: readonly string[];
-  items: readonly GalleryItem[];
+  /** The images, in order: an array, or a record on disk paged through (`indexGalleryLog`), not held whole. */
+  items: readonly GalleryItem[] | GalleryItems;
   skipped?: readonly SkippedFile[];
   /** Lines shown under the title (backbone used, generator, ...). */
   notes?: readonly string[];
 }
 
 const THUMB = 320;
+
+const isArray = (items: readonly GalleryItem[] | GalleryItems): items is readonly GalleryItem[] => Array.isArray(items);
 
 async function thumbnail(dir: string, item: GalleryItem): Promise<string | undefined> {
   if (item.image) return resolve(item.image);
@@ -69,16 +73,16 @@ function pageFile(page: number): string {
 export async function writeGallery(dir: string, input: GalleryInput & { pageSize?: number }): Promise<string> {
   const out = resolve(dir);
   await mkdir(out, { recursive: true });
-  const present = new Set<number>();
-  for (const item of input.items) for (const c of item.classes ?? []) present.add(c.classId);
-  const ids = present.size ? [...present].sort((a, b) => a - b) : (input.classNames ?? []).map((_, i) => i);
+  // An index of a record on disk pages through it (indexGalleryLog); an array is wrapped.
+  const items = isArray(input.items) ? itemsOf(input.items) : input.items;
+  const ids = items.classIds.length ? items.classIds : (input.classNames ?? []).map((_, i) => i);
   const skipped = input.skipped ?? [];
   const title = input.title ?? 'acseg segmentation';
   const pageSize = Math.max(1, input.pageSize ?? GALLERY_PAGE_SIZE);
-  const pages = Math.max(1, Math.ceil(input.items.length / pageSize));
+  const pages = Math.max(1, Math.ceil(items.count / pageSize));
   for (let pg = 0; pg < pages; pg++) {
     const cards: string[] = [];
-    for (const item of input.items.slice(pg * pageSize, (pg + 1) * pageSize)) {
+    for (const item of await items.slice(pg * pageSize, (pg + 1) * pageSize)) {
       const thumb = await thumbnail(out, item);
       const fig = (src: string | undefined, caption: string, cls: string) =>
         src
@@ -98,7 +102,7 @@ export async function writeGallery(dir: string, input: GalleryInput & { pageSize
     const body = `<header>
 <h1>${esc(title)}</h1>
 ${(input.notes ?? []).map((n) => `<p class="meta">${esc(n)}</p>`).join('\n')}
-<p class="meta"><b>${input.items.length}</b> image${input.items.length === 1 ? '' : 's'} segmented, <b>${skipped.length}</b> skipped</p>
+<p class="meta"><b>${items.count}</b> image${items.count === 1 ? '' : 's'} segmented, <b>${skipped.length}</b> skipped</p>
 ${nav}
 </header>
 <main>

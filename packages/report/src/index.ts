@@ -13,6 +13,7 @@ export {
   type ImageOutputsInput,
   type ImageOutputsOptions,
 } from './gallery.js';
-export { GalleryLog, GALLERY_LOG, appendGalleryItemSync } from './gallery-log.js';
+export { GalleryLog, GALLERY_LOG, appendGalleryItemSync, galleryLine } from './gallery-log.js';
+export { indexGalleryLog, itemsOf, logLines, type GalleryItems, type GalleryLine, type GalleryLogIndex, type GalleryOrder } from './gallery-index.js';
 export { writeEvalReport, formatMeanStd, type ImageTransform, type EvalReportInput, type ReportSample, type ReportSeed, type MeanStd } from './eval-report.js';
 export { outlinedLabel, PROTOCOL_URL, type ReportBaseline } from './eval-report-parts.js';

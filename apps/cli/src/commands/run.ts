@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
@@ -177,6 +178,8 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   let keepFeatures = false;
   let opened: RunWriter | undefined;
   let stash: FileStash | undefined;
+  /** The kept images' records, until the writer takes them as its record (a run stopped before leaves none). */
+  let keptRecord: string | undefined;
   let freed = false;
   try {
     // Everything the parts need from each other, and the classifier's own files, before any training or extraction.
@@ -213,12 +216,14 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       ...(argv.fitOnly ? { fitOnly: true, saveClassifier: resolve(argv.saveClassifier!), defaultClusters: K } : {}),
     };
     const kept =
-      generator.ready && !twoPasses ? await finishedEarlier(out, settings, images, [argv.checkpoint, applyState ? (stateFile as string) : undefined]) : [];
-    const keptSources = new Set(kept.map((item) => resolve(item.source)));
-    const todo = images.filter((image) => !keptSources.has(resolve(image)));
-    if (kept.length)
+      generator.ready && !twoPasses
+        ? await finishedEarlier(out, settings, images, [argv.checkpoint, applyState ? (stateFile as string) : undefined])
+        : { sources: new Set<string>(), ids: [] };
+    keptRecord = kept.record;
+    const todo = images.filter((image) => !kept.sources.has(resolve(image)));
+    if (kept.sources.size)
       session.log.info(
-        `${kept.length} of ${images.length} images were finished by an earlier run with these settings and are kept (delete ${join(out, RUN_FILE)} to redo them)`,
+        `${kept.sources.size} of ${images.length} images were finished by an earlier run with these settings and are kept (delete ${join(out, RUN_FILE)} to redo them)`,
       );
     await job.start(argv.fitOnly ? 'fit' : withClassifier ? 'run' : 'segment', settings);
     if (job.shard) session.log.info(job.describe());
@@ -299,7 +304,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       );
     }
     printSummary(
-      `segmented ${writer.written} of ${todo.length} images${kept.length ? ` (${kept.length} more kept from an earlier run)` : ''} with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${index})`,
+      `segmented ${writer.written} of ${todo.length} images${kept.sources.size ? ` (${kept.sources.size} more kept from an earlier run)` : ''} with ${backbone.name} → ${generator.name}${classifier ? ` → ${classifier.name}` : ''}; outputs in ${out} (open ${index})`,
       writer.skipped,
     );
     if (summary.interrupted) {
@@ -309,6 +314,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     return writer.skipped.length ? EXIT.failure : EXIT.ok;
   } finally {
     interrupt.dispose();
+    if (keptRecord) await rm(keptRecord, { force: true });
     await opened?.close();
     await stash?.close();
     await stage?.close(keepFeatures);

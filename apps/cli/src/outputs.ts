@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { GalleryLog, writeGallery } from '@acseg/report';
 import { outputFolderFault } from './output-fault.js';
 import { OutputPool } from './output-pool.js';
@@ -69,7 +69,9 @@ function outputFiles(out: string, id: string): string[] {
  * Compared without case, as on macOS and Windows file systems.
  */
 function outputIds(out: string, inputs: readonly string[]): (id: string) => string {
-  const inputFiles = new Set(inputs.map((p) => resolve(p).toLowerCase()));
+  // Only inputs inside the output folder can be replaced by an output: a set of every input was ~12 MB at 100 000.
+  const inside = resolve(out).toLowerCase() + sep;
+  const inputFiles = new Set(inputs.map((p) => resolve(p).toLowerCase()).filter((p) => p.startsWith(inside)));
   const used = new Set<string>();
   return (id) => {
     const chosen = uniqueId(id, (c) => used.has(c.toLowerCase()) || outputFiles(out, c).some((f) => inputFiles.has(f.toLowerCase())));

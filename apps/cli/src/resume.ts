@@ -1,4 +1,5 @@
-import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { AcsegError } from '@acseg/core';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic, GalleryLog, galleryLine } from '@acseg/report';
 
@@ -87,8 +88,13 @@ export async function finishedEarlier(
       lines.push(galleryLine(item));
     }
     if (!lines.length) continue;
-    if (!finished.record) await writeFile((finished.record = keptFile), '');
-    await appendFile(keptFile, lines.join(''));
+    try {
+      if (!finished.record) await writeFile((finished.record = keptFile), '');
+      await appendFile(keptFile, lines.join(''));
+    } catch (e) {
+      await rm(keptFile, { force: true }).catch(() => undefined);
+      throw new AcsegError('BAD_INPUT', `${keptFile}: cannot write (${(e as Error).message})`, { file: keptFile, cause: e });
+    }
   }
   return finished;
 }

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import { AcsegError, type ClassifierContext, type ConceptClassifier, type ImageInput, type SegmentationPipeline } from '@acseg/core';
-import { checkStateFree, digestImages, DIGESTS_FILE, fitAndSave, readDigests, writeDigests } from './fit-digests.js';
+import { checkStateFree, digestImages, DIGESTS_FILE, DigestsWriter, FitDigests, fitAndSave, readDigests } from './fit-digests.js';
 import type { Session } from './session.js';
 
 /** `run --fit-only` needs a classifier that fits on digests and saves, and a free place for its state: checked before any work. */
@@ -47,26 +47,34 @@ export async function fitOnly(o: FitOnlyOptions): Promise<{ line: string; skippe
   if (o.sharded) {
     const file = join(o.out, DIGESTS_FILE);
     const earlier = await readDigests(file).catch(() => null);
-    if (earlier && earlier.items.length + earlier.skipped.length === o.images.length) return { line: `${o.describe}: already digested in ${file}`, skipped: 0 };
-    const d = await digestImages(o.session, o.pipeline, clf, o.context, o.images, o.signal);
-    if (!d) return null;
-    await writeDigests(file, d);
+    if (earlier && earlier.count + earlier.skipped.length === o.images.length) return { line: `${o.describe}: already digested in ${file}`, skipped: 0 };
+    // Written as the images are digested: a shard holds no digest in memory.
+    const writer = DigestsWriter.open(file, clf.name);
+    const d = await digestImages(o.session, o.pipeline, clf, o.context, o.images, writer, o.signal).catch(async (e: unknown) => {
+      await writer.abort();
+      throw e;
+    });
+    if (!d) {
+      await writer.abort();
+      return null;
+    }
+    await writer.finish(d.skipped);
     return {
-      line: `${o.describe}: ${d.items.length} images digested, ${d.skipped.length} skipped, in ${file}; \`acseg merge ${dirname(o.out)}\` fits ${clf.name} once and writes ${o.state}`,
+      line: `${o.describe}: ${d.count} images digested, ${d.skipped.length} skipped, in ${file}; \`acseg merge ${dirname(o.out)}\` fits ${clf.name} once and writes ${o.state}`,
       skipped: d.skipped.length,
     };
   }
-  const d = await digestImages(o.session, o.pipeline, clf, o.context, o.images, o.signal);
-  if (!d) return null;
-  await fitAndSave(
-    o.session,
-    clf,
-    d.items.map((it) => it.digest),
-    o.context,
-    o.state,
-  );
-  return {
-    line: `classifier ${clf.name} fitted on ${d.items.length} images (${d.skipped.length} skipped); state in ${o.state} (give it to shards with --set ${clf.name}.checkpoint=${o.state})`,
-    skipped: d.skipped.length,
-  };
+  // The digests wait for the fit on disk (k-means) beside the state file, the one place this run writes; removed after.
+  const digests = await FitDigests.open(clf, dirname(o.state));
+  try {
+    const d = await digestImages(o.session, o.pipeline, clf, o.context, o.images, digests, o.signal);
+    if (!d) return null;
+    await fitAndSave(o.session, clf, digests, o.context, o.state);
+    return {
+      line: `classifier ${clf.name} fitted on ${d.count} images (${d.skipped.length} skipped); state in ${o.state} (give it to shards with --set ${clf.name}.checkpoint=${o.state})`,
+      skipped: d.skipped.length,
+    };
+  } finally {
+    await digests.close();
+  }
 }

@@ -1,6 +1,6 @@
-import { join } from 'node:path';
-import { AcsegError, type Backbone, type BackboneInfo, type RegionDigest } from '@acseg/core';
-import { checkStateFree, DIGESTS_FILE, fitAndSave, readDigests } from './fit-digests.js';
+import { dirname, join } from 'node:path';
+import { AcsegError, type Backbone, type BackboneInfo } from '@acseg/core';
+import { checkStateFree, DIGESTS_FILE, FitDigests, fitAndSave, readDigests } from './fit-digests.js';
 import type { Session } from './session.js';
 import type { Part } from './shard-part.js';
 import { readFinishedPart } from './part-read.js';
@@ -32,30 +32,34 @@ function recordedBackbone(b: FitSettings['backbone']): Backbone {
  * digests in shard order (the sorted image list: the order one process
  * fits in, which k-means++ depends on), and writes the state file the
  * shards named. Every part must be finished; nothing is written otherwise.
- * `session` must carry the shards' `--set` options. Memory: the digests
- * (regions × d floats per image), as in one process.
+ * `session` must carry the shards' `--set` options. Memory: none per image
+ * for k-means (the digests wait on disk beside the state file, as rows the
+ * fit reads a block at a time); other classifiers hold them, as in one process.
  */
 export async function mergeFit(session: Session, parts: readonly Part[]): Promise<string> {
   const s = parts[0].record.settings as unknown as FitSettings;
   const file = s.saveClassifier;
   await checkStateFree(file);
-  const digests: RegionDigest[] = [];
-  let skipped = 0;
-  for (const p of parts) {
-    const got = await readFinishedPart(p, () => readDigests(join(p.dir, DIGESTS_FILE)), p.record.images);
-    for (const it of got.items) digests.push(it.digest);
-    skipped += got.skipped.length;
-  }
   const clf = await session.create(
     'classifier',
     s.classifier,
     { seed: s.seed ?? undefined, K: s.clusters ?? undefined, classes: s.classes ?? undefined },
     { K: s.defaultClusters },
   );
+  let skipped = 0;
+  let count: number;
+  let digests: FitDigests | undefined;
   try {
-    await fitAndSave(session, clf, digests, { backbone: recordedBackbone(s.backbone), log: session.log }, file);
+    const fit = (digests = await FitDigests.open(clf, dirname(file)));
+    for (const p of parts) {
+      const got = await readFinishedPart(p, () => readDigests(join(p.dir, DIGESTS_FILE), fit), p.record.images);
+      skipped += got.skipped.length;
+    }
+    count = fit.count;
+    await fitAndSave(session, clf, fit, { backbone: recordedBackbone(s.backbone), log: session.log }, file);
   } finally {
+    await digests?.close();
     await clf.dispose?.();
   }
-  return `classifier ${clf.name} fitted once on ${digests.length} images of ${parts.length} shards (${skipped} skipped); state in ${file} (give it to the shards with --set ${clf.name}.checkpoint=${file})`;
+  return `classifier ${clf.name} fitted once on ${count} images of ${parts.length} shards (${skipped} skipped); state in ${file} (give it to the shards with --set ${clf.name}.checkpoint=${file})`;
 }

@@ -10,7 +10,7 @@ export function unfinishedPart(p: Part, what: string, hint = 'run that shard aga
  * A part's done and skipped entries, read by `read`: a file that cannot be read, or that holds fewer than `expected`
  * entries, means the shard is unfinished (`where`: said after the count, e.g. which file).
  */
-export async function readFinishedPart<T extends { items: unknown[]; skipped: unknown[] }>(
+export async function readFinishedPart<T extends ({ items: unknown[] } | { count: number }) & { skipped: unknown[] }>(
   p: Part,
   read: () => Promise<T>,
   expected: number,
@@ -19,7 +19,7 @@ export async function readFinishedPart<T extends { items: unknown[]; skipped: un
   const got = await read().catch((e: unknown) => {
     throw unfinishedPart(p, (e as Error).message);
   });
-  const done = got.items.length + got.skipped.length;
+  const done = ('count' in got ? got.count : got.items.length) + got.skipped.length;
   if (done < expected) throw unfinishedPart(p, `${done} of its ${expected} images${where}`);
   return got;
 }

@@ -117,11 +117,13 @@ describe('acseg segment and run, rerun', () => {
     const args = ['run', '--images', images, '--out', out, '--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet'];
     // Outputs are written in pass 2 only, so the kill comes in pass 2, while the pass-1 record is there.
     const finished = await killedAfterThree(args, out);
-    if (finished.length < 40) expect(existsSync(join(out, '.acseg-pass1'))).toBe(true);
+    // The region digests (k-means fits from their rows) wait on disk beside the assignments.
+    const pass1 = ['.acseg-pass1', '.acseg-pass1-digests', '.acseg-pass1-rows'];
+    if (finished.length < 40) for (const f of pass1) expect(existsSync(join(out, f)), f).toBe(true);
     const again = acseg(args);
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/segmented 40 of 40 images/);
     expect(items(out).sort()).toHaveLength(40);
-    expect(existsSync(join(out, '.acseg-pass1'))).toBe(false);
+    for (const f of pass1) expect(existsSync(join(out, f)), f).toBe(false);
   });
 });

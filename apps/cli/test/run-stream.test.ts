@@ -34,7 +34,7 @@ describe('acseg run, streaming', () => {
     // The generator needs no training, so the features were never cached; the pass-1 record is removed.
     expect(r.stderr).not.toMatch(/images written/);
     expect(existsSync(join(out, '.acseg-features'))).toBe(false);
-    expect(existsSync(join(out, '.acseg-pass1'))).toBe(false);
+    for (const f of ['.acseg-pass1', '.acseg-pass1-digests', '.acseg-pass1-rows']) expect(existsSync(join(out, f)), f).toBe(false);
     // The gallery record: one line per finished image and one for the bad file.
     const lines = readFileSync(join(out, 'gallery.jsonl'), 'utf8')
       .trim()

@@ -1,5 +1,5 @@
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSafetensors } from '../../../packages/safetensors/src/index.js';
 import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
@@ -25,6 +25,8 @@ describe("run --fit-only: the classifier fitted once from the shards' region emb
     expect(a.status, a.stderr).toBe(0);
     expect(a.stdout).toContain('classifier kmeans fitted on 5 images (0 skipped)');
     expect(readFileSync(alone)).toEqual(readFileSync(want));
+    // The digests waited for the fit on disk beside the state: gone after it.
+    expect(readdirSync(dirname(alone))).toEqual(['alone.safetensors']);
 
     // Two shards (one by flag, one from a Slurm array's variables), then merge.
     const state = join(tempDir(), 'merged.safetensors');
@@ -47,6 +49,7 @@ describe("run --fit-only: the classifier fitted once from the shards' region emb
     expect(m.status, m.stderr).toBe(0);
     expect(m.stdout).toContain('classifier kmeans fitted once on 5 images of 2 shards (0 skipped)');
     expect(readFileSync(state)).toEqual(readFileSync(want));
+    expect(readdirSync(dirname(state))).toEqual(['merged.safetensors']);
     // The same numbers, read independently of the bytes: k × d centroids, equal to one process's.
     const got = await readSafetensors(state);
     const ref = await readSafetensors(want);

@@ -28,6 +28,40 @@ describe('region digests (the streaming form of fit + classify)', () => {
     }
   });
 
+  it("k-means: fitRows on the digests' embeddings read as rows a block at a time fits the state of fitDigests", async () => {
+    const backbone = new PlantedBackbone();
+    // 30 images: few regions (the Gram method); 400: the Lloyd iterations, streamed over the rows.
+    for (const images of [30, 400]) {
+      const scene = makeScene(backbone, { images, classes: 5, dim: 16, seed: 9, noise: 0.4 });
+      const inMemory = new KMeansClassifier({ K: 5, seed: 3 });
+      const digests = [];
+      for (const input of scene.inputs) digests.push(await inMemory.digest(input, { backbone }));
+      await inMemory.fitDigests(digests, { backbone });
+      const rows = digests.flatMap((d) => d.embeddings);
+      const reads: number[] = [];
+      const fromRows = new KMeansClassifier({ K: 5, seed: 3 });
+      await fromRows.fitRows(
+        {
+          rows: rows.length,
+          cols: 16,
+          blockRows: 64,
+          read(start, count, into) {
+            reads.push(count);
+            for (let r = 0; r < count; r++) into.set(rows[start + r], r * 16);
+          },
+        },
+        digests.length,
+        { backbone },
+      );
+      expect(fromRows.centroids).toEqual(inMemory.centroids);
+      expect(await fromRows.classifyDigests(digests)).toEqual(await inMemory.classifyDigests(digests));
+      expect(Math.max(...reads)).toBe(images === 30 ? rows.length : 64);
+    }
+    await expect(new KMeansClassifier({ K: 2 }).fitRows({ rows: 0, cols: 0, read() {} }, 3, { backbone })).rejects.toThrow(
+      /none of the 3 images has a foreground region/,
+    );
+  });
+
   it('k-NN: labelled digests build the bank of fit(inputs, labels); their majority class matches a pixel count', async () => {
     const backbone = new PlantedBackbone();
     const scene = makeScene(backbone, { images: 12, classes: 3, dim: 16, seed: 6, noise: 0.2 });

@@ -7,6 +7,7 @@ import {
   type ConceptClassifier,
   type RegionDigest,
   type RegionLabel,
+  type RowReader,
 } from '@acseg/core';
 import { loadState, matrix, metaBool, metaInt, saveState } from './checkpoint.js';
 import { digestDim, embedDigests, regionDigest, type EmbedOptions } from './embed.js';
@@ -81,31 +82,41 @@ export class KMeansClassifier implements ConceptClassifier {
   }
 
   async fitDigests(digests: readonly RegionDigest[], context: ClassifierContext): Promise<void> {
-    const log = context.log ?? silentLogger;
     if (!digests.length) throw new AcsegError('BAD_INPUT', 'classifier kmeans: no images to fit on');
     digestDim(digests, this.name);
     const rows = digests.flatMap((s) => s.embeddings);
-    if (!rows.length) {
-      throw new AcsegError('BAD_INPUT', `classifier kmeans: none of the ${digests.length} images has a foreground region to cluster`, {
+    const dim = rows[0]?.length ?? 0;
+    this.fitMatrix({ rows: rows.length, cols: dim, data: stack(rows, dim) }, digests.length, context);
+  }
+
+  /** The same fit from the embeddings as rows read a block at a time (a two-pass run's digests on disk). */
+  async fitRows(rows: RowReader, images: number, context: ClassifierContext): Promise<void> {
+    if (!images) throw new AcsegError('BAD_INPUT', 'classifier kmeans: no images to fit on');
+    this.fitMatrix(rows, images, context);
+  }
+
+  private fitMatrix(points: RowReader | { rows: number; cols: number; data: Float32Array }, images: number, context: ClassifierContext): void {
+    const log = context.log ?? silentLogger;
+    if (!points.rows) {
+      throw new AcsegError('BAD_INPUT', `classifier kmeans: none of the ${images} images has a foreground region to cluster`, {
         hint: 'every region was classed as background; try --background false or another background rule',
       });
     }
-    const dim = rows[0].length;
     // The project's one k-means (scikit-learn's, in @acseg/generator-clustering), on the float32 rows as they are.
     const maxIter = this.options.maxIterations ?? 300;
-    const result = kmeans({ rows: rows.length, cols: dim, data: stack(rows, dim) }, this.K, {
+    const result = kmeans(points, this.K, {
       seed: this.options.seed ?? 0,
       nInit: this.options.nInit ?? 1,
       maxIter,
       distinct: true,
     });
     if (result.k < this.K)
-      log.warn(`classifier kmeans: only ${result.k} distinct region embeddings among ${rows.length}; using ${result.k} clusters instead of ${this.K}`);
+      log.warn(`classifier kmeans: only ${result.k} distinct region embeddings among ${points.rows}; using ${result.k} clusters instead of ${this.K}`);
     if (result.iterations >= maxIter) log.warn(`classifier kmeans: k-means stopped at maxIterations (${maxIter}) before it converged`);
     log.info(
-      `classifier kmeans: ${rows.length} regions of ${digests.length} images → ${result.k} clusters (inertia ${result.inertia.toFixed(4)}, ${result.iterations} iterations)`,
+      `classifier kmeans: ${points.rows} regions of ${images} images → ${result.k} clusters (inertia ${result.inertia.toFixed(4)}, ${result.iterations} iterations)`,
     );
-    this.state = { centroids: Float32Array.from(result.centroids), k: result.k, dim };
+    this.state = { centroids: Float32Array.from(result.centroids), k: result.k, dim: points.cols };
   }
 
   async classifyDigests(digests: readonly RegionDigest[]): Promise<RegionLabel[][]> {

@@ -3,6 +3,7 @@ import type { FeatureMap } from './features.js';
 import type { ImageInput } from './image.js';
 import type { Logger, ProgressFactory } from './log.js';
 import type { RegionMap } from './regions.js';
+import type { RowReader } from './row-reader.js';
 
 /** What a classifier needs from the rest of the pipeline. */
 export interface ClassifierNeeds {
@@ -78,6 +79,12 @@ export interface ConceptClassifier {
   digest?(input: ClassifyInput, context: ClassifierContext, label?: Uint8Array): Promise<RegionDigest>;
   /** `fit` on digests; labelled digests (with `groundTruth`) for a memory bank. */
   fitDigests?(digests: readonly RegionDigest[], context: ClassifierContext): Promise<void>;
+  /**
+   * `fitDigests` from the digests' foreground embeddings alone, as rows read a block at a time (image after image,
+   * each in its `foreground` order) of `images` images: the same state, without every digest in memory. For a
+   * classifier whose fit needs nothing else of a digest (k-means); a two-pass stream with a `DigestStash` uses it.
+   */
+  fitRows?(rows: RowReader, images: number, context: ClassifierContext): Promise<void>;
   /** `classify` on digests: one label per region of each. */
   classifyDigests?(digests: readonly RegionDigest[], context: ClassifierContext): Promise<RegionLabel[][]>;
   save?(path: string): Promise<void>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Backbone, FeatureResult } from './backbone.js';
 import { memoryStash, type AssignmentStash } from './assignment-stash.js';
+import { memoryDigestStash, type DigestStash } from './digest-stash.js';
 import type { ConceptClassifier } from './classifier.js';
 import { AcsegError } from './errors.js';
 import type { FeatureMap } from './features.js';
@@ -53,15 +54,16 @@ function digestsOnly(): ConceptClassifier {
 const view = (o: SegmentOutcome): unknown =>
   o.ok ? { id: o.result.id, classes: [...classMap(o.result)], count: o.result.regions.count } : { failed: o.source };
 
-async function streamed(decode: boolean, stash?: AssignmentStash, sizes?: Record<string, [number, number]>) {
+async function streamed(decode: boolean, stash?: AssignmentStash, sizes?: Record<string, [number, number]>, classifier = digestsOnly(), digests?: DigestStash) {
   const parts = counted(sizes);
   const out: SegmentOutcome[] = [];
   const deferredAtEmit: boolean[] = [];
   const featuresAtEmit: boolean[] = [];
   let pass2 = { extracted: 0, generated: 0 };
-  const pipeline = new SegmentationPipeline({ backbone: parts.backbone, generator: parts.generator, classifier: digestsOnly() }, { batchSize: 2, decode });
+  const pipeline = new SegmentationPipeline({ backbone: parts.backbone, generator: parts.generator, classifier }, { batchSize: 2, decode });
   const summary = await pipeline.stream(images, {
     stash,
+    digests,
     emit: async (o) => {
       if (o.ok && !out.some((x) => x.ok)) pass2 = { extracted: parts.calls.extracted, generated: parts.calls.generated };
       if (o.ok) {
@@ -159,5 +161,73 @@ describe('two passes with an assignment stash', () => {
     const again: SegmentOutcome[] = [];
     await pipeline.stream(images, { stash: memoryStash(), emit: async (o) => void again.push(o) });
     expect(again.filter((o) => o.ok)).toHaveLength(4);
+  });
+});
+
+describe('two passes with a digest stash', () => {
+  /** The digesting classifier fitted from rows only: the rows it saw are kept; `fitDigests` would fail. */
+  function fromRows() {
+    const clf = digestsOnly();
+    const seen: number[][] = [];
+    clf.fitDigests = async () => {
+      throw new Error('fits from rows');
+    };
+    clf.fitRows = async (rows, images) => {
+      const into = new Float32Array(rows.cols);
+      for (let r = 0; r < rows.rows; r++) {
+        rows.read(r, 1, into);
+        seen.push(Array.from(into));
+      }
+      // The fake labels by the number of images fitted on (as its fitDigests does).
+      clf.classifyDigests = labelsAfter(images);
+    };
+    return { clf, seen };
+  }
+  const labelsAfter = (fitted: number) => async (d: readonly { foreground: number[]; embeddings: Float32Array[] }[]) =>
+    d.map((x) => x.foreground.map((region, j) => ({ region, classId: 10 * fitted + x.embeddings[j][0] })));
+
+  /** A memory digest stash that counts its calls. */
+  function counting() {
+    const inner = memoryDigestStash();
+    const calls = { put: [] as number[], get: [] as number[], rows: 0 };
+    const stash: DigestStash = {
+      put: (i, d) => (calls.put.push(i), inner.put(i, d)),
+      get: (i) => (calls.get.push(i), inner.get(i)),
+      rows: () => (calls.rows++, inner.rows()),
+    };
+    return { stash, calls };
+  }
+
+  it('fits from the stashed rows and labels as the digests in memory do; each kept image put and read back once', async () => {
+    for (const decode of [false, true]) {
+      const reference = digestsOnly();
+      let fitted: number[][] = [];
+      const fit = reference.fitDigests!.bind(reference);
+      reference.fitDigests = async (d, c) => {
+        fitted = d.flatMap((x) => x.embeddings.map((e) => Array.from(e)));
+        return fit(d, c);
+      };
+      const inMemory = await streamed(decode, memoryStash(), undefined, reference);
+      const { clf, seen } = fromRows();
+      const { stash, calls } = counting();
+      const away = await streamed(decode, memoryStash(), undefined, clf, stash);
+      expect(away.out.map(view)).toEqual(inMemory.out.map(view));
+      expect(away.summary).toEqual(inMemory.summary);
+      // The four images that pass 1 kept (a, b, c, d at 0, 2, 4, 6), in order; the rows are their concepts' embeddings.
+      expect(calls).toEqual({ put: [0, 2, 4, 6], get: [0, 2, 4, 6], rows: 1 });
+      expect(seen.length).toBeGreaterThan(3);
+      expect(seen).toEqual(fitted);
+    }
+  });
+
+  it('is not used without an assignment stash, nor for a classifier without fitRows', async () => {
+    const { clf } = fromRows();
+    const a = counting();
+    await expect(streamed(true, undefined, undefined, clf, a.stash)).rejects.toThrow(/fits from rows/);
+    expect(a.calls.put).toEqual([]);
+    const b = counting();
+    const plain = await streamed(true, memoryStash(), undefined, digestsOnly(), b.stash);
+    expect(plain.summary).toMatchObject({ segmented: 4, passes: 2 });
+    expect(b.calls).toEqual({ put: [], get: [], rows: 0 });
   });
 });

@@ -1,5 +1,6 @@
 import type { AssignmentStash } from './assignment-stash.js';
 import type { ClassifierContext, RegionDigest, RegionLabel } from './classifier.js';
+import type { DigestStash } from './digest-stash.js';
 import { AcsegError, describeSkip, toAcsegError } from './errors.js';
 import type { ImageInput } from './image.js';
 import type { Logger, ProgressFactory } from './log.js';
@@ -25,6 +26,11 @@ export interface StreamOptions {
    * generator, so the caller may free them here (a ViT's session and its buffers are hundreds of MB).
    */
   betweenPasses?: () => Promise<void>;
+  /**
+   * With a stash, for a classifier that can fit on rows of embeddings (`fitRows`): pass 1 keeps each image's digest
+   * here instead of in memory, the fit reads their embeddings from it, and pass 2 reads each digest back.
+   */
+  digests?: DigestStash;
   /**
    * Makes an image's region map on another thread (`assignmentToRegions` of the same input, so the same map) before a
    * classifier reads it, so that this thread goes on with the next images' features meanwhile. Without it a
@@ -125,6 +131,9 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
     // Pass 1: a digest per image; failures are final and emitted now.
     summary.passes = 2;
     const kept = new Map<number, RegionDigest>();
+    // On disk when the caller offers a place and the classifier can fit from it: the digests were ~1–2 KB an image.
+    const away = stash && clf!.fitRows ? options.digests : undefined;
+    const indices: number[] = [];
     const bar = parts.progress.start('segment (pass 1 of 2)', images.length);
     let i = 0;
     // Pass 1 draws nothing: it decodes (when the pipeline decodes at all) only for region embeddings that read pixels.
@@ -138,12 +147,12 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
       try {
         if (o.ok) {
           await regionsAway([o.result]);
-          kept.set(
-            i,
-            await clf!.digest!(classifyInput(o.result), context).catch((e: unknown) => {
-              throw fail(e, ' to embed the regions');
-            }),
-          );
+          const digest = await clf!.digest!(classifyInput(o.result), context).catch((e: unknown) => {
+            throw fail(e, ' to embed the regions');
+          });
+          if (away) await away.put(i, digest);
+          else kept.set(i, digest);
+          indices.push(i);
           const { id, source, assignment, features } = o.result;
           await stash?.put(i, { id, source, assignment, grid: features!.grid, width: features!.imageSize.width, height: features!.imageSize.height });
         } else await skip(o);
@@ -154,13 +163,13 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
     }
     bar.stop();
     if (summary.interrupted) return summary;
-    if (!kept.size) return summary;
-    await clf!.fitDigests!([...kept.values()], { ...context, progress: parts.progress }).catch((e: unknown) => {
+    if (!indices.length) return summary;
+    const fitContext = { ...context, progress: parts.progress };
+    await (away ? clf!.fitRows!(await away.rows(), indices.length, fitContext) : clf!.fitDigests!([...kept.values()], fitContext)).catch((e: unknown) => {
       throw fail(e, ' to fit');
     });
     if (stash) await options.betweenPasses?.();
     const bar2 = parts.progress.start('label and write (pass 2 of 2)', images.length);
-    const indices = [...kept.keys()];
     const pass2 = stash ? numbered(parts.restore!(images, indices, stash), indices) : numbered(parts.segment(images, { keep: true }));
     for await (const [at, o] of pass2) {
       if (options.signal?.aborted) {
@@ -168,7 +177,8 @@ export async function streamSegmentation(parts: StreamParts, images: readonly Im
         summary.interrupted = true;
         break;
       }
-      const digest = kept.get(at);
+      // Pass 2 from the stash visits exactly the kept images, in order.
+      const digest = away ? await away.get(at) : kept.get(at);
       kept.delete(at);
       bar2.update(at + 1);
       if (!digest) {

@@ -1,14 +1,16 @@
-import type { Points } from './points.js';
+import { blocksOf, type Matrix } from './row-reader.js';
 
-/** Per-cluster sums of the points (k × d) and member counts, from labels 0..k-1. */
-export function clusterSums(p: Points, labels: Int32Array, k: number): { sums: Float64Array; counts: Int32Array } {
-  const { rows: n, cols: d, data: x } = p;
+/** Per-cluster sums of the points (k × d) and member counts, from labels 0..k-1, summed in row order. */
+export function clusterSums(p: Matrix, labels: Int32Array, k: number): { sums: Float64Array; counts: Int32Array } {
+  const d = p.cols;
   const sums = new Float64Array(k * d);
   const counts = new Int32Array(k);
-  for (let i = 0; i < n; i++) {
-    const c = labels[i];
-    counts[c]++;
-    for (let t = 0; t < d; t++) sums[c * d + t] += x[i * d + t];
+  for (const { data: x, start, count } of blocksOf(p)) {
+    for (let r = 0; r < count; r++) {
+      const c = labels[start + r];
+      counts[c]++;
+      for (let t = 0; t < d; t++) sums[c * d + t] += x[r * d + t];
+    }
   }
   return { sums, counts };
 }

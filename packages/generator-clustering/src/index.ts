@@ -25,6 +25,7 @@ export {
 } from './generators.js';
 export { softAssignment, LABEL_MARGIN, type SoftAssignment } from './assignment.js';
 export { toPoints, type Points, type PointsLike } from './points.js';
+export type { RowReader } from './row-reader.js';
 export { Rng } from './rng.js';
 
 export const VERSION = '0.1.0';

@@ -1,10 +1,10 @@
 import type { KMeansResult } from './kmeans.js';
-import type { Points } from './points.js';
 import { clusterSums, dotAt, recordNearest } from './centres.js';
+import { blocksOf, rowOf, type Matrix } from './row-reader.js';
 
 /** Assigns each point to its nearest centre; writes labels and squared distances, returns the inertia. */
-function assign(p: Points, xNorms: Float64Array, centers: Float64Array, k: number, labels: Int32Array, dist: Float64Array): number {
-  const { rows: n, cols: d, data: x } = p;
+function assign(p: Matrix, xNorms: Float64Array, centers: Float64Array, k: number, labels: Int32Array, dist: Float64Array): number {
+  const d = p.cols;
   const cNorms = new Float64Array(k);
   for (let c = 0; c < k; c++) {
     let s = 0;
@@ -13,16 +13,18 @@ function assign(p: Points, xNorms: Float64Array, centers: Float64Array, k: numbe
   }
   const dots = new Float64Array(k);
   let inertia = 0;
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < k; c++) dots[c] = dotAt(x, i * d, centers, c * d, d);
-    inertia += recordNearest(i, xNorms[i], cNorms, dots, 0, 1, labels, dist);
+  for (const { data: x, start, count } of blocksOf(p)) {
+    for (let r = 0; r < count; r++) {
+      for (let c = 0; c < k; c++) dots[c] = dotAt(x, r * d, centers, c * d, d);
+      inertia += recordNearest(start + r, xNorms[start + r], cNorms, dots, 0, 1, labels, dist);
+    }
   }
   return inertia;
 }
 
 /** Means of the clusters; empty clusters take the points farthest from their centres (sklearn). */
-function updateCenters(p: Points, labels: Int32Array, dist: Float64Array, k: number): Float64Array {
-  const { rows: n, cols: d, data: x } = p;
+function updateCenters(p: Matrix, labels: Int32Array, dist: Float64Array, k: number): Float64Array {
+  const { rows: n, cols: d } = p;
   const { sums, counts } = clusterSums(p, labels, k);
   const empty: number[] = [];
   for (let c = 0; c < k; c++) if (counts[c] === 0) empty.push(c);
@@ -30,13 +32,14 @@ function updateCenters(p: Points, labels: Int32Array, dist: Float64Array, k: num
     const far = Array.from({ length: n }, (_, i) => i).sort((a, b) => dist[b] - dist[a] || a - b);
     empty.forEach((c, e) => {
       const i = far[e];
+      const x = rowOf(p, i);
       const old = labels[i];
       if (counts[old] > 1) {
         counts[old]--;
-        for (let t = 0; t < d; t++) sums[old * d + t] -= x[i * d + t];
+        for (let t = 0; t < d; t++) sums[old * d + t] -= x[t];
       }
       counts[c] = 1;
-      for (let t = 0; t < d; t++) sums[c * d + t] = x[i * d + t];
+      for (let t = 0; t < d; t++) sums[c * d + t] = x[t];
     });
   }
   for (let c = 0; c < k; c++) {
@@ -51,7 +54,7 @@ function updateCenters(p: Points, labels: Int32Array, dist: Float64Array, k: num
  * the centres to the means, stop when the labels repeat or the centres moved
  * less than `absTol` in total, then a last assignment to the final centres.
  */
-export function lloyd(p: Points, xNorms: Float64Array, init: Float64Array, maxIter: number, absTol: number): KMeansResult {
+export function lloyd(p: Matrix, xNorms: Float64Array, init: Float64Array, maxIter: number, absTol: number): KMeansResult {
   const n = p.rows,
     k = init.length / p.cols;
   let centers = init;

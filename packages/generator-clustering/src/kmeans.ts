@@ -3,6 +3,7 @@ import { Rng } from './rng.js';
 import { gramCentroids, lloydGram, type GramRun } from './kmeans-gram.js';
 import { lloyd } from './kmeans-lloyd.js';
 import { gram, rowSquaredNorms, toPoints, type Points, type PointsLike } from './points.js';
+import { blocksOf, checkReader, materialize, rowOf, type Matrix, type RowReader } from './row-reader.js';
 
 export interface KMeansOptions {
   /** Seed of the k-means++ draws (default 0). */
@@ -43,10 +44,12 @@ export interface KMeansResult {
  * greedy k-means++ (2 + ⌊ln k⌋ candidates per centre), Lloyd iterations until
  * the labels stop changing or the centres move less than the tolerance,
  * empty clusters moved to the points farthest from their centres, best of
- * `nInit` runs by inertia. Deterministic given `seed`.
+ * `nInit` runs by inertia. Deterministic given `seed`. A `RowReader` is read
+ * a block at a time in row order (memory: ~40 bytes a point besides one
+ * block), with the same result as the same rows in memory.
  */
-export function kmeans(points: PointsLike, k: number, options: KMeansOptions = {}): KMeansResult {
-  const p = toPoints(points, 'kmeans');
+export function kmeans(points: PointsLike | RowReader, k: number, options: KMeansOptions = {}): KMeansResult {
+  const p: Matrix = isReader(points) ? (checkReader(points, 'kmeans'), points) : toPoints(points, 'kmeans');
   const { seed = 0, nInit = 10, maxIter = 300, tol = 1e-4 } = options;
   if (!Number.isInteger(k) || k < 1) throw new AcsegError('BAD_CONFIG', `kmeans: k must be a positive integer, got ${k}`);
   if (k > p.rows && !options.distinct) throw new AcsegError('BAD_INPUT', `kmeans: k = ${k} exceeds the number of points (${p.rows})`);
@@ -61,21 +64,28 @@ export function kmeans(points: PointsLike, k: number, options: KMeansOptions = {
   const useGram = method === 'gram' || (method === 'auto' && (n * n * d) / 2 + nInit * 24 * n * n < nInit * (12 + 3 * k) * n * k * d);
   let best: KMeansResult | undefined;
   if (useGram) {
-    const G = gram(p);
-    const dist = (i: number, j: number) => G[i * n + i] + G[j * n + j] - 2 * G[i * n + j];
+    const m = materialize(p);
+    const G = gram(m);
+    const distances = (j: number, out: Float64Array) => {
+      for (let i = 0; i < n; i++) out[i] = G[i * n + i] + G[j * n + j] - 2 * G[i * n + j];
+    };
     let bestRun: GramRun | undefined;
     for (let run = 0; run < nInit; run++) {
-      const result = lloydGram(G, n, plusPlusIndices(n, k, rng, dist, distinct), maxIter, absTol);
+      const result = lloydGram(G, n, plusPlusIndices(n, k, rng, distances, distinct), maxIter, absTol);
       if (!bestRun || result.inertia < bestRun.inertia) bestRun = result;
     }
     const { members, ...rest } = bestRun!;
-    best = { ...rest, k: members.length, centroids: gramCentroids(p, members) };
+    best = { ...rest, k: members.length, centroids: gramCentroids(m, members) };
   } else {
     const xNorms = rowSquaredNorms(p);
+    const distances = (j: number, out: Float64Array) => {
+      const y = rowOf(p, j);
+      for (const { data, start, count } of blocksOf(p)) for (let r = 0; r < count; r++) out[start + r] = sqDist(data, r, y, 0, d);
+    };
     for (let run = 0; run < nInit; run++) {
-      const init = plusPlusIndices(n, k, rng, (i, j) => sqDist(p.data, i, p.data, j, d), distinct);
+      const init = plusPlusIndices(n, k, rng, distances, distinct);
       const centres = new Float64Array(init.length * d);
-      init.forEach((i, c) => centres.set(p.data.subarray(i * d, (i + 1) * d), c * d));
+      init.forEach((i, c) => centres.set(rowOf(p, i), c * d));
       const result = lloyd(p, xNorms, centres, maxIter, absTol);
       if (!best || result.inertia < best.inertia) best = result;
     }
@@ -83,17 +93,24 @@ export function kmeans(points: PointsLike, k: number, options: KMeansOptions = {
   return best!;
 }
 
-function meanVariance(p: Points): number {
-  const { rows: n, cols: d, data: x } = p;
-  let total = 0;
-  for (let j = 0; j < d; j++) {
-    let m = 0;
-    for (let i = 0; i < n; i++) m += x[i * d + j];
-    m /= n;
-    let v = 0;
-    for (let i = 0; i < n; i++) v += (x[i * d + j] - m) ** 2;
-    total += v / n;
+function isReader(p: PointsLike | RowReader): p is RowReader {
+  return typeof (p as RowReader).read === 'function';
+}
+
+/** Mean over the columns of each column's variance; each column summed in row order, a block at a time. */
+function meanVariance(p: Matrix): number {
+  const { rows: n, cols: d } = p;
+  const m = new Float64Array(d);
+  for (const { data: x, count } of blocksOf(p)) for (let r = 0; r < count; r++) for (let j = 0; j < d; j++) m[j] += x[r * d + j];
+  for (let j = 0; j < d; j++) m[j] /= n;
+  const v = new Float64Array(d);
+  for (const { data: x, count } of blocksOf(p)) {
+    for (let r = 0; r < count; r++) {
+      for (let j = 0; j < d; j++) v[j] += (x[r * d + j] - m[j]) ** 2;
+    }
   }
+  let total = 0;
+  for (let j = 0; j < d; j++) total += v[j] / n;
   return total / d;
 }
 
@@ -112,25 +129,29 @@ function sqDist(x: Points['data'], i: number, y: Points['data'], j: number, d: n
 export function kmeansPlusPlus(points: PointsLike, k: number, seed = 0): Int32Array {
   const p = toPoints(points, 'kmeans++');
   if (!Number.isInteger(k) || k < 1 || k > p.rows) throw new AcsegError('BAD_CONFIG', `kmeans++: k must be an integer in 1..${p.rows}, got ${k}`);
-  return plusPlusIndices(p.rows, k, new Rng(seed), (i, j) => sqDist(p.data, i, p.data, j, p.cols));
+  return plusPlusIndices(p.rows, k, new Rng(seed), (j, out) => {
+    for (let i = 0; i < p.rows; i++) out[i] = sqDist(p.data, i, p.data, j, p.cols);
+  });
 }
 
 /**
  * sklearn's _kmeans_plusplus: the first centre uniformly, then for each next
  * centre 2 + ⌊ln k⌋ candidates drawn with probability ∝ D(x)², keeping the one
- * that lowers the potential Σ D(x)² most. `dist(i, j)` = ‖x_i − x_j‖².
+ * that lowers the potential Σ D(x)² most. `distances(j, out)` writes ‖x_i − x_j‖² for every i.
  * `distinct`: stop once the potential is spent (every point on a centre, up to
  * float rounding), with fewer than k centres.
  */
-function plusPlusIndices(n: number, k: number, rng: Rng, dist: (i: number, j: number) => number, distinct = false): Int32Array {
+function plusPlusIndices(n: number, k: number, rng: Rng, distances: (j: number, out: Float64Array) => void, distinct = false): Int32Array {
   k = Math.min(k, n);
   const chosen = new Int32Array(k);
   const trials = 2 + Math.floor(Math.log(k));
   const first = rng.int(n);
   chosen[0] = first;
   let closest = new Float64Array(n);
+  const dist = new Float64Array(n);
+  distances(first, dist);
   let pot = 0;
-  for (let i = 0; i < n; i++) pot += closest[i] = Math.max(0, dist(i, first));
+  for (let i = 0; i < n; i++) pot += closest[i] = Math.max(0, dist[i]);
   const cum = new Float64Array(n);
   let cand = new Float64Array(n);
   let bestDist = new Float64Array(n);
@@ -153,7 +174,8 @@ function plusPlusIndices(n: number, k: number, rng: Rng, dist: (i: number, j: nu
         else hi = mid;
       }
       let candPot = 0;
-      for (let i = 0; i < n; i++) candPot += cand[i] = Math.min(closest[i], Math.max(0, dist(i, lo)));
+      distances(lo, dist);
+      for (let i = 0; i < n; i++) candPot += cand[i] = Math.min(closest[i], Math.max(0, dist[i]));
       if (candPot < bestPot) {
         bestPot = candPot;
         bestIdx = lo;

@@ -1,4 +1,5 @@
 import { AcsegError } from '@acseg/core';
+import { blocksOf, type Matrix } from './row-reader.js';
 
 /**
  * A dense row-major matrix: `rows` points of dimension `cols`. float32 data
@@ -57,12 +58,15 @@ export function tokensToPoints(tokens: Float32Array, rows: number, cols: number,
 }
 
 /** Squared L2 norm of every row. */
-export function rowSquaredNorms(p: Points): Float64Array {
+export function rowSquaredNorms(p: Matrix): Float64Array {
   const out = new Float64Array(p.rows);
-  for (let i = 0; i < p.rows; i++) {
-    let s = 0;
-    for (let j = i * p.cols; j < (i + 1) * p.cols; j++) s += p.data[j] * p.data[j];
-    out[i] = s;
+  const d = p.cols;
+  for (const { data, start, count } of blocksOf(p)) {
+    for (let r = 0; r < count; r++) {
+      let s = 0;
+      for (let j = r * d; j < (r + 1) * d; j++) s += data[j] * data[j];
+      out[start + r] = s;
+    }
   }
   return out;
 }

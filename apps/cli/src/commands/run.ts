@@ -13,6 +13,7 @@ import { cacheFeatures, TEMP_FEATURES, type FeatureStage } from '../feature-stag
 import { openFeaturesInput } from '../features-input.js';
 import { RunWriter } from '../outputs.js';
 import { FileStash, STASH_FILE } from '../stash-file.js';
+import { DIGESTS_FILE, FileDigestStash, ROWS_FILE } from '../digest-stash-file.js';
 import { finishedEarlier, recordSettings, RUN_FILE } from '../resume.js';
 import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
@@ -178,6 +179,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   let keepFeatures = false;
   let opened: RunWriter | undefined;
   let stash: FileStash | undefined;
+  let digests: FileDigestStash | undefined;
   /** The kept images' records, until the writer takes them as its record (a run stopped before leaves none). */
   let keptRecord: string | undefined;
   let freed = false;
@@ -284,10 +286,13 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       kept,
     ));
     if (stashed) stash = await FileStash.create(join(out, STASH_FILE));
+    // The region digests wait for the fit on disk too (k-means: ~1 KB an image weight-free, several with a ViT).
+    if (stashed && classifier?.fitRows) digests = await FileDigestStash.create(join(out, DIGESTS_FILE), join(out, ROWS_FILE));
     const summary = await pipeline.stream(todo, {
       emit: (o) => writer.write(o),
       signal: interrupt.signal,
       stash,
+      digests,
       // A classifier's region maps are made on the output workers while this thread extracts the next features.
       regions: writer.regions,
       // Pass 2 runs neither: their sessions and buffers go before the outputs take their memory.
@@ -317,6 +322,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     if (keptRecord) await rm(keptRecord, { force: true });
     await opened?.close();
     await stash?.close();
+    await digests?.close();
     await stage?.close(keepFeatures);
     await input?.close();
     await Promise.all([freed ? undefined : backbone.dispose?.(), freed ? undefined : generator.dispose?.(), classifier?.dispose?.()]);

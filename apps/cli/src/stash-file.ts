@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { AcsegError, type AssignmentStash, type StashedAssignment } from '@acseg/core';
 import { AppendFile } from './append-file.js';
+import { RecordIndex } from './record-index.js';
 
 /** Name of the stash between the two passes of `run` (k-means classifier) inside `--out`; removed at the end. */
 export const STASH_FILE = '.acseg-pass1';
@@ -11,7 +12,7 @@ export const STASH_FILE = '.acseg-pass1';
  * once, read once in the same order: no format to keep across versions, and removed by `close`.
  */
 export class FileStash implements AssignmentStash {
-  private readonly at = new Map<number, { offset: number; headerBytes: number; floats: number }>();
+  private readonly at = new RecordIndex();
 
   private constructor(private readonly file: AppendFile) {}
 
@@ -27,18 +28,19 @@ export class FileStash implements AssignmentStash {
     const { id, source, grid, width, height, assignment } = entry;
     const header = Buffer.from(JSON.stringify({ id, source, grid, width, height, k: assignment.k, assignmentId: assignment.id }));
     const S = assignment.assignment;
-    this.at.set(index, { offset: this.file.end, headerBytes: header.length, floats: S.length });
+    this.at.add(index, this.file.end, header.length, S.length);
     await this.file.append(header, new Uint8Array(S.buffer, S.byteOffset, S.byteLength));
   }
 
   async get(index: number): Promise<StashedAssignment> {
-    const where = this.at.get(index);
+    const where = this.at.find(index);
     if (!where) throw new AcsegError('BAD_INPUT', `${this.path}: nothing kept for image ${index} in pass 1`);
-    this.at.delete(index);
-    const bytes = Buffer.alloc(where.headerBytes + 4 * where.floats);
-    if (!(await this.file.read(bytes, where.offset)))
+    this.at.forget(index);
+    const { offset, size: headerBytes, extra: floats } = where;
+    const bytes = Buffer.alloc(headerBytes + 4 * floats);
+    if (!(await this.file.read(bytes, offset)))
       throw new AcsegError('BAD_INPUT', `${this.path}: the record of image ${index} is cut short (changed during the run?)`);
-    const h = JSON.parse(bytes.subarray(0, where.headerBytes).toString('utf8')) as {
+    const h = JSON.parse(bytes.subarray(0, headerBytes).toString('utf8')) as {
       id: string;
       source: string;
       grid: { h: number; w: number };
@@ -48,8 +50,8 @@ export class FileStash implements AssignmentStash {
       assignmentId: string;
     };
     // A copy into its own aligned buffer: a Float32Array needs an offset that is a multiple of 4.
-    const S = new Float32Array(where.floats);
-    new Uint8Array(S.buffer).set(bytes.subarray(where.headerBytes));
+    const S = new Float32Array(floats);
+    new Uint8Array(S.buffer).set(bytes.subarray(headerBytes));
     return { id: h.id, source: h.source, grid: h.grid, width: h.width, height: h.height, assignment: { id: h.assignmentId, k: h.k, assignment: S } };
   }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClassifierContext, ClassifyInput, ConceptClassifier, RegionDigest, RegionLabel } from '../classifier.js';
 import { isAcsegError } from '../errors.js';
+import { memoryDigestStash } from '../digest-stash.js';
 
 export interface ClassifierKit {
   /**
@@ -101,6 +102,25 @@ export function describeClassifier(name: string, kit: ClassifierKit): void {
         if (c.needs.fit) await c.fitDigests!(digests, context);
         const streamed = await c.classifyDigests(digests, context);
         expect(streamed).toEqual(await labelled(kit, 2));
+      } finally {
+        await c.dispose?.();
+      }
+    });
+
+    it('fits from rows of embeddings (fitRows, a two-pass run with its digests on disk) as from the digests', async () => {
+      const c = await kit.create(2);
+      try {
+        if (!c.fitRows || !c.digest || !c.classifyDigests) return;
+        const context = await kit.context();
+        const stash = memoryDigestStash();
+        const inputs = await kit.inputs();
+        const digests: RegionDigest[] = [];
+        for (const [i, input] of inputs.entries()) {
+          digests.push(await c.digest(input, context));
+          await stash.put(i, digests[i]);
+        }
+        await c.fitRows(await stash.rows(), inputs.length, context);
+        expect(await c.classifyDigests(digests, context)).toEqual(await labelled(kit, 2));
       } finally {
         await c.dispose?.();
       }

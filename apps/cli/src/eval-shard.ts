@@ -1,6 +1,7 @@
 import { join, relative, resolve, sep } from 'node:path';
 import { AcsegError, type Backbone, type ConceptClassifier, type ConceptGenerator } from '@acseg/core';
-import { digests, prepareSplit, readPreparedItems, writePreparedItems, type Dataset, type DatasetItem } from '@acseg/eval';
+import { digests, prepareSplit, readPreparedItems, writePreparedItems, type Dataset, type DatasetItem, type PreparedStoreFactory } from '@acseg/eval';
+import { FilePreparedStore } from './prepared-store-file.js';
 import { byKey, shardRange, type Shard } from './shard.js';
 import { listDigest, openPart, partName } from './shard-part.js';
 import type { Session } from './session.js';
@@ -68,8 +69,9 @@ function partOf(d: Dataset, items: DatasetItem[], shard: Pick<Shard, 'index'>): 
   return { ...d, items, problems: shard.index === 0 ? d.problems : [] };
 }
 
-async function complete(file: string, expected: number): Promise<boolean> {
-  const earlier = await readPreparedItems(file).catch(() => null);
+async function complete(file: string, expected: number, store: PreparedStoreFactory): Promise<boolean> {
+  const earlier = await readPreparedItems(file, await store()).catch(() => null);
+  await earlier?.items.close();
   return !!earlier && earlier.items.length + earlier.skipped.length >= expected;
 }
 
@@ -114,8 +116,10 @@ export async function evalShard(o: EvalShardOptions): Promise<string> {
   const trainFile = join(dir, TRAIN_FILE);
   const describe = `shard ${shard.index}/${shard.count} (${shard.from}): ${val.mine.length} of ${val.sorted.length} images${train ? ` and ${train.mine.length} of ${train.sorted.length} ${o.train!.split} images` : ''}`;
   // A retried task whose part is complete has nothing to do; an incomplete one (killed) redoes what is missing.
-  const valDone = await complete(file, val.mine.length);
-  const trainDone = !train || (await complete(trainFile, train.mine.length));
+  // The part's items wait on disk until they are written out: memory stays flat.
+  const store = FilePreparedStore.factory(dir);
+  const valDone = await complete(file, val.mine.length, store);
+  const trainDone = !train || (await complete(trainFile, train.mine.length, store));
   if (valDone && trainDone) return `${describe}: already prepared in ${dir}`;
   session.log.info(describe);
   const common = {
@@ -130,8 +134,12 @@ export async function evalShard(o: EvalShardOptions): Promise<string> {
   };
   const lines: string[] = [];
   if (train && !trainDone) {
-    const t = await prepareSplit({ ...common, dataset: partOf(o.train!, train.mine, shard), digester: o.classifier, labelled: true });
-    await writePreparedItems(trainFile, { digestedBy: t.digestedBy }, t.items, t.skipped);
+    const t = await prepareSplit({ ...common, dataset: partOf(o.train!, train.mine, shard), digester: o.classifier, labelled: true, store });
+    try {
+      await writePreparedItems(trainFile, { digestedBy: t.digestedBy }, t.items, t.skipped);
+    } finally {
+      await t.items.close();
+    }
     lines.push(`${o.train!.split}: ${t.items.length} prepared, ${t.skipped.length} skipped, in ${trainFile}`);
   }
   if (!valDone) {
@@ -139,8 +147,13 @@ export async function evalShard(o: EvalShardOptions): Promise<string> {
       ...common,
       dataset: partOf(dataset, val.mine, shard),
       ...(protocol === 'text' ? { labeller: o.classifier } : { digester: o.classifier }),
+      store,
     });
-    await writePreparedItems(file, { digestedBy: prepared.digestedBy, labelledBy: prepared.labelledBy }, prepared.items, prepared.skipped);
+    try {
+      await writePreparedItems(file, { digestedBy: prepared.digestedBy, labelledBy: prepared.labelledBy }, prepared.items, prepared.skipped);
+    } finally {
+      await prepared.items.close();
+    }
     lines.unshift(`${prepared.items.length} prepared, ${prepared.skipped.length} skipped, in ${file}`);
   }
   return `${describe}: ${lines.join('; ')}`;

@@ -10,7 +10,7 @@ export function unfinishedPart(p: Part, what: string, hint = 'run that shard aga
  * A part's done and skipped entries, read by `read`: a file that cannot be read, or that holds fewer than `expected`
  * entries, means the shard is unfinished (`where`: said after the count, e.g. which file).
  */
-export async function readFinishedPart<T extends ({ items: unknown[] } | { count: number }) & { skipped: unknown[] }>(
+export async function readFinishedPart<T extends ({ items: { length: number } } | { count: number }) & { skipped: unknown[] }>(
   p: Part,
   read: () => Promise<T>,
   expected: number,

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeSafetensors } from '@acseg/safetensors';
@@ -41,6 +41,8 @@ describe('acseg eval', () => {
     const mean = metrics.seeds.reduce((a: number, s: { mIoU: number }) => a + s.mIoU, 0) / 3;
     expect(metrics.mIoU.mean).toBeCloseTo(mean, 6);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<table/);
+    // The prepared items waited on disk (.acseg-eval-items-0) and were removed.
+    expect(readdirSync(out).filter((f) => f.startsWith('.acseg'))).toEqual([]);
   });
 
   it('refuses a root in the wrong layout with a clear message', () => {

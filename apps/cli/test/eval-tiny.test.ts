@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
@@ -50,6 +50,8 @@ describe('acseg eval with tiny random models on a tiny VOC', () => {
       expect(m.images).toBe(splits.val.length);
       expect(m.mIoU.mean).toBeCloseTo(miouFromConfusion(m.confusion), 6);
     }
+    // Both splits' prepared items waited on disk and were removed.
+    expect(readdirSync(out).filter((f) => f.startsWith('.acseg'))).toEqual([]);
   });
 
   it('CLIP (Table 4): classes named by text prompts, no matching', async () => {

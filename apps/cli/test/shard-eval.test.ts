@@ -1,5 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTinyCamVid } from '../../../packages/eval/src/testing/tiny-datasets.js';
 import { acseg, removeTempDirs, tempDir } from './helpers.js';
@@ -67,6 +67,12 @@ describe('eval --shard: per-image partials merged into the table and metrics of 
     expect(m.status, m.stderr).toBe(0);
     expect(readFileSync(join(out, 'table.md'), 'utf8')).toBe(readFileSync(join(one, 'table.md'), 'utf8'));
     expect(numbers(join(out, 'metrics.json'))).toEqual(numbers(join(one, 'metrics.json')));
+    // The items waited on disk in each shard, the retry's check and the merge, and were all removed.
+    expect(
+      readdirSync(out, { recursive: true })
+        .map(String)
+        .filter((f) => basename(f).startsWith('.acseg-eval-items')),
+    ).toEqual([]);
 
     // A classifier no shard protocol covers (it needs no fit, and is not CLIP's Table 4): refused before any work.
     const bg = acseg([...common, '--classifier', 'background', '--out', join(tempDir(), 'k'), '--shard', '0/2'], undefined, clean);

@@ -24,26 +24,42 @@ export function majorityBaseline(gtPixels: readonly number[], classNames: readon
   return { name: 'Majority class', note: `every pixel predicted as "${classNames[m] ?? `class ${m}`}", the most frequent class of the split`, ...s };
 }
 
+type Counts = { regionCount: number; classes: number; counts: ArrayLike<number> };
+
 /**
  * Every region of the generator labelled with its majority ground-truth class (regions with no labelled pixel left
  * out): the best any classifier could do over these regions, since it uses the labels. A ceiling beside the floor.
+ * Summed an image at a time (`add`), so a split streams through it.
  */
-export function regionOracle(
-  items: ReadonlyArray<{ counts: { regionCount: number; classes: number; counts: ArrayLike<number> } }>,
-  classes: number,
-): BaselineResult {
-  const confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
-  for (const { counts: t } of items) {
+export class RegionOracle {
+  private readonly confusion: number[][];
+
+  constructor(private readonly classes: number) {
+    this.confusion = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
+  }
+
+  add(t: Counts): void {
+    const { classes, confusion } = this;
     for (let r = 0; r < t.regionCount; r++) {
       let best = 0;
       for (let g = 1; g < classes; g++) if (t.counts[r * classes + g] > t.counts[r * classes + best]) best = g;
       for (let g = 0; g < classes; g++) confusion[g][best] += t.counts[r * classes + g];
     }
   }
-  const s = scoreConfusion(confusion);
-  return {
-    name: 'Regions, oracle labels',
-    note: 'each region of the generator labelled with its majority ground-truth class: the ceiling for any classifier over these regions (it reads the labels)',
-    ...s,
-  };
+
+  result(): BaselineResult {
+    const s = scoreConfusion(this.confusion);
+    return {
+      name: 'Regions, oracle labels',
+      note: 'each region of the generator labelled with its majority ground-truth class: the ceiling for any classifier over these regions (it reads the labels)',
+      ...s,
+    };
+  }
+}
+
+/** `RegionOracle` over items in memory. */
+export function regionOracle(items: ReadonlyArray<{ counts: Counts }>, classes: number): BaselineResult {
+  const oracle = new RegionOracle(classes);
+  for (const { counts } of items) oracle.add(counts);
+  return oracle.result();
 }

@@ -10,6 +10,7 @@ export { openDataset, DATASET_NAMES, type DatasetName } from './datasets/open.js
 export { shortSideCrop, resizeCropNearest } from './transform.js';
 export { segmentItems, segmentSplit, type SegmentedItem, type SegmentedOrSkipped, type SegmentedSplit, type SegmentSplitOptions } from './prepare.js';
 export { prepareSplit, type PrepareOptions, type PreparedItem, type PreparedSplit } from './prepared.js';
+export { memoryPreparedStore, allItems, IdsList, type PreparedStore, type PreparedStoreFactory } from './prepared-store.js';
 export { regionClassCounts, type RegionClassCounts } from './region-counts.js';
 export { runProtocol, digests, DEFAULT_SEEDS, type ProtocolOptions } from './protocol.js';
 export { evaluateClustering, evaluateKnn, evaluateKnnRetrieval, evaluateWithText, formatPaperTable, formatPerClass } from './tables.js';
@@ -25,6 +26,6 @@ export {
   type SkippedItem,
   type SamplePick,
 } from './report.js';
-export { majorityBaseline, regionOracle, type BaselineResult } from './baseline.js';
+export { majorityBaseline, regionOracle, RegionOracle, type BaselineResult } from './baseline.js';
 export { perImageMIoU, pickSamples } from './samples.js';
 export { writePreparedItems, readPreparedItems, writeJsonLines, encodeDigest, decodeDigest, PREPARED_FORMAT, type DigestJson } from './prepared-io.js';

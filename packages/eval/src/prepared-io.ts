@@ -1,8 +1,10 @@
-import { createWriteStream } from 'node:fs';
-import { readFile, rename, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
+import { createInterface } from 'node:readline';
 import { AcsegError, type RegionDigest } from '@acseg/core';
 import type { PreparedItem } from './prepared.js';
+import { memoryPreparedStore, type PreparedStore } from './prepared-store.js';
 import type { SkippedItem } from './report.js';
 
 /**
@@ -89,11 +91,11 @@ function fromLine(x: ItemLine): PreparedItem {
  * Writes JSON lines to `file` atomically (a temp file beside it, renamed when complete): a header line first and a
  * trailer last, so a reader tells a cut file from a whole one. Streams: one line in memory at a time.
  */
-export async function writeJsonLines(file: string, lines: Iterable<unknown>): Promise<void> {
+export async function writeJsonLines(file: string, lines: Iterable<unknown> | AsyncIterable<unknown>): Promise<void> {
   const tmp = `${file}.tmp-${process.pid}`;
   const out = createWriteStream(tmp);
   try {
-    for (const line of lines) if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
+    for await (const line of lines) if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
     out.end();
     await once(out, 'finish');
     await rename(tmp, file);
@@ -104,45 +106,77 @@ export async function writeJsonLines(file: string, lines: Iterable<unknown>): Pr
   }
 }
 
-/** Writes items (and the skipped list) to `file` atomically. */
+/** Writes items (an array, or a store read a chunk at a time) and the skipped list to `file` atomically. */
 export async function writePreparedItems(
   file: string,
   header: { digestedBy?: string; labelledBy?: string },
-  items: readonly PreparedItem[],
+  items: PreparedStore | readonly PreparedItem[],
   skipped: readonly SkippedItem[],
 ): Promise<void> {
+  const store = Array.isArray(items) ? memoryPreparedStore([...(items as readonly PreparedItem[])]) : (items as PreparedStore);
   await writeJsonLines(
     file,
-    (function* () {
+    (async function* () {
       yield {
         format: PREPARED_FORMAT,
         digestedBy: header.digestedBy ?? null,
         ...(header.labelledBy ? { labelledBy: header.labelledBy } : {}),
-        items: items.length,
+        items: store.length,
       };
-      for (const it of items) yield toLine(it);
+      for await (const chunk of store.chunks(64)) for (const it of chunk) yield toLine(it);
       yield { skipped };
     })(),
   );
 }
 
-/** Reads what `writePreparedItems` wrote; a file cut short or of another format is an error naming it. */
-export async function readPreparedItems(file: string): Promise<{ digestedBy?: string; labelledBy?: string; items: PreparedItem[]; skipped: SkippedItem[] }> {
+/**
+ * Reads what `writePreparedItems` wrote, a line at a time, into `store` (default in memory); a file cut short or of
+ * another format is an error naming it.
+ */
+export async function readPreparedItems(
+  file: string,
+  store: PreparedStore = memoryPreparedStore(),
+): Promise<{ digestedBy?: string; labelledBy?: string; items: PreparedStore; skipped: SkippedItem[] }> {
   const bad = (problem: string) => new AcsegError('BAD_INPUT', `${file}: ${problem}`, { file, hint: 'run that shard again' });
-  const text = await readFile(file, 'utf8').catch((e: Error) => {
-    throw bad(`cannot read (${e.message})`);
-  });
-  const lines = text.split('\n').filter(Boolean);
-  let head: { format?: string; digestedBy?: string | null; labelledBy?: string; items?: number };
-  let tail: { skipped?: SkippedItem[] };
+  const parse = <T>(line: string): T => {
+    try {
+      return JSON.parse(line) as T;
+    } catch {
+      throw bad('not a prepared split (bad JSON)');
+    }
+  };
+  type Head = { format?: string; digestedBy?: string | null; labelledBy?: string; items?: number } | null;
+  let head: Head | undefined;
+  // One line behind: the last one is the trailer, not an item.
+  let previous: string | undefined;
+  let lines = 0;
+  const input = createReadStream(file, 'utf8');
   try {
-    head = JSON.parse(lines[0] ?? 'null') as typeof head;
-    tail = JSON.parse(lines[lines.length - 1] ?? 'null') as typeof tail;
-  } catch {
-    throw bad('not a prepared split (bad JSON)');
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      if (!line) continue;
+      lines++;
+      if (!head) {
+        head = parse<Head>(line);
+        if (!head || head.format !== PREPARED_FORMAT) throw bad(`not a prepared split (format ${JSON.stringify(head?.format)}, expected "${PREPARED_FORMAT}")`);
+        continue;
+      }
+      if (previous !== undefined) await store.add(fromLine(parse<ItemLine>(previous)));
+      previous = line;
+    }
+  } catch (e) {
+    await store.close();
+    throw e instanceof AcsegError ? e : bad(`cannot read (${(e as Error).message})`);
+  } finally {
+    input.destroy();
   }
-  if (!head || head.format !== PREPARED_FORMAT) throw bad(`not a prepared split (format ${JSON.stringify(head?.format)}, expected "${PREPARED_FORMAT}")`);
-  if (!tail || !Array.isArray(tail.skipped) || lines.length !== (head.items ?? -1) + 2) throw bad('cut short (fewer lines than it announces)');
-  const items = lines.slice(1, -1).map((l) => fromLine(JSON.parse(l) as ItemLine));
-  return { digestedBy: head.digestedBy ?? undefined, labelledBy: head.labelledBy, items, skipped: tail.skipped };
+  const tail = previous === undefined ? undefined : parse<{ skipped?: SkippedItem[] } | null>(previous);
+  if (!head) {
+    await store.close();
+    throw bad('not a prepared split (empty)');
+  }
+  if (!tail || !Array.isArray(tail.skipped) || lines !== (head.items ?? -1) + 2) {
+    await store.close();
+    throw bad('cut short (fewer lines than it announces)');
+  }
+  return { digestedBy: head.digestedBy ?? undefined, labelledBy: head.labelledBy, items: store, skipped: tail.skipped };
 }

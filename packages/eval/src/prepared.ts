@@ -3,6 +3,7 @@ import { segmentItems, type SegmentedItem, type SegmentSplitOptions } from './pr
 import { regionClassCounts, type RegionClassCounts } from './region-counts.js';
 import { checkCount, regionIds } from './region-ids.js';
 import type { SkippedItem } from './report.js';
+import { memoryPreparedStore, type PreparedStore, type PreparedStoreFactory } from './prepared-store.js';
 
 /** What an evaluation keeps of one image after its pass: counts and a digest, not maps. */
 export interface PreparedItem {
@@ -19,7 +20,10 @@ export interface PreparedItem {
 export interface PreparedSplit {
   dataset: string;
   split: string;
-  items: PreparedItem[];
+  /** The items, in the split's order (in memory, or on disk with `PrepareOptions.store`). */
+  items: PreparedStore;
+  /** Every item holds its whole input (`PrepareOptions.hold`). */
+  held?: boolean;
   /** The first `samples` items in full, for the report's pictures. */
   samples: SegmentedItem[];
   skipped: SkippedItem[];
@@ -43,6 +47,8 @@ export interface PrepareOptions extends SegmentSplitOptions {
   labeller?: ConceptClassifier;
   /** Called with up to `batchSize` segmented items at a time while they are alive (classifiers that label as they go). */
   onBatch?: (items: readonly SegmentedItem[], prepared: readonly PreparedItem[]) => Promise<void>;
+  /** Where the items go (default in memory); not used with `hold`, whose inputs stay in memory anyway. */
+  store?: PreparedStoreFactory;
 }
 
 export function inputOf(s: SegmentedItem): ClassifyInput {
@@ -53,13 +59,14 @@ export function inputOf(s: SegmentedItem): ClassifyInput {
  * One streaming pass over a split: each image is segmented, its
  * region × class pixel counts taken (all the confusion matrix needs), its
  * digest made while the image is at hand, and the image, features and maps
- * dropped. Memory grows by a few hundred bytes plus (regions × d) floats per
- * image, not by its maps.
+ * dropped. The items go to `options.store` a batch at a time: on disk, memory
+ * does not grow with the split; in memory (the default), by a few hundred bytes
+ * plus (regions × d) floats per image, not by its maps.
  */
 export async function prepareSplit(options: PrepareOptions): Promise<PreparedSplit> {
   const { dataset, digester, context } = options;
   const classes = dataset.classNames.length;
-  const items: PreparedItem[] = [];
+  const items = options.hold || !options.store ? memoryPreparedStore() : await options.store();
   const samples: SegmentedItem[] = [];
   const skipped: SkippedItem[] = [];
   const step = Math.max(1, options.batchSize ?? 16);
@@ -74,31 +81,38 @@ export async function prepareSplit(options: PrepareOptions): Promise<PreparedSpl
       });
     }
     if (batch.length && options.onBatch) await options.onBatch(batch, batchPrepared);
+    // Stored once complete: the labeller's ids are part of an item.
+    for (const item of batchPrepared) await items.add(item);
     batch = [];
     batchPrepared = [];
   };
   // Held inputs keep their path, not a decode of it: the set's pixels would stay in memory until the fit.
-  for await (const r of segmentItems({ ...options, decode: !options.hold && options.decode !== false })) {
-    if (!r.ok) {
-      skipped.push(r.skipped);
-      continue;
+  try {
+    for await (const r of segmentItems({ ...options, decode: !options.hold && options.decode !== false })) {
+      if (!r.ok) {
+        skipped.push(r.skipped);
+        continue;
+      }
+      const s = r.value;
+      const input = inputOf(s);
+      const item: PreparedItem = { id: s.item.id, counts: regionClassCounts(s.segmentation.regions, s.label.data, classes, s.item.id) };
+      if (digester?.digest) item.digest = await digester.digest(input, context, options.labelled ? s.label.data : undefined);
+      if (options.hold) item.held = { input, label: s.label.data };
+      if (samples.length < (options.samples ?? 0)) samples.push(s);
+      batch.push(s);
+      batchPrepared.push(item);
+      if (batch.length >= step) await flush();
     }
-    const s = r.value;
-    const input = inputOf(s);
-    const item: PreparedItem = { id: s.item.id, counts: regionClassCounts(s.segmentation.regions, s.label.data, classes, s.item.id) };
-    if (digester?.digest) item.digest = await digester.digest(input, context, options.labelled ? s.label.data : undefined);
-    if (options.hold) item.held = { input, label: s.label.data };
-    items.push(item);
-    if (samples.length < (options.samples ?? 0)) samples.push(s);
-    batch.push(s);
-    batchPrepared.push(item);
-    if (batch.length >= step) await flush();
+    await flush();
+  } catch (e) {
+    await items.close();
+    throw e;
   }
-  await flush();
   return {
     dataset: dataset.name,
     split: dataset.split,
     items,
+    held: !!options.hold,
     samples,
     skipped,
     digestedBy: digester?.digest ? digester.name : undefined,

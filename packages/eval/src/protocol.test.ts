@@ -7,6 +7,7 @@ import { openVoc } from './datasets/voc.js';
 import type { LabelMap } from './label.js';
 import { decodeClassMap } from './report.js';
 import { prepareSplit } from './prepared.js';
+import { allItems } from './prepared-store.js';
 import { silentLogger, silentProgress } from '@acseg/core';
 import { evaluateClustering, evaluateKnn, evaluateKnnRetrieval, evaluateWithText, formatPaperTable } from './tables.js';
 import { groundTruthBackbone, lutClassifier, majorityClassifier, valueGenerator } from './testing/fakes.js';
@@ -82,7 +83,7 @@ describe('protocols on three images of a tiny VOC written by the test', () => {
       progress: silentProgress,
     });
     expect(prepared.labelledBy).toBe('namer');
-    expect(prepared.items.every((it) => it.ids && it.ids.length === it.counts.regionCount)).toBe(true);
+    expect((await allItems(prepared.items)).every((it) => it.ids && it.ids.length === it.counts.regionCount)).toBe(true);
     // At merge the classifier is not run: a stand-in of the same name that fails if asked to label.
     const standIn = { name: 'namer', needs: {}, classify: () => Promise.reject(new Error('must not be run')) };
     const merged = await evaluateWithText({ dataset: ds, backbone, generator, prepared, classifierFactory: () => standIn });

@@ -17,9 +17,10 @@ import { applyAssignment, matchConfusion } from './hungarian.js';
 import { meanStd, scoreConfusion } from './metrics.js';
 import { checkAborted, type SegmentedItem } from './prepare.js';
 import { inputOf, prepareSplit, type PreparedItem, type PreparedSplit } from './prepared.js';
-import { type EvalReport, type MatchingMode, type SeedResult, type SkippedItem } from './report.js';
-import { majorityBaseline, regionOracle } from './baseline.js';
-import { perImageMIoU, pickSamples, sampleMaps } from './samples.js';
+import { type EvalReport, type EvalSample, type MatchingMode, type SeedResult, type SkippedItem } from './report.js';
+import { majorityBaseline, RegionOracle, type BaselineResult } from './baseline.js';
+import { perImageMIoU, pickSamples, sampleMaps, type PickedItem } from './samples.js';
+import { allItems, IdsList, type PreparedStoreFactory } from './prepared-store.js';
 import { checkCount, regionIds } from './region-ids.js';
 
 export interface ProtocolOptions {
@@ -61,6 +62,11 @@ export interface ProtocolOptions {
   decode?: boolean;
   /** Decoded images alive at once at most (see `SegmentSplitOptions.maxDecoded`; default 24). */
   maxDecoded?: number;
+  /**
+   * Where the splits prepared here keep their items until the seeds have read them (default in memory; the CLI's on
+   * disk, so memory does not grow with the split). Closed at the end.
+   */
+  store?: PreparedStoreFactory;
 }
 
 export const DEFAULT_SEEDS: readonly number[] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -74,9 +80,31 @@ export function digests(c: ConceptClassifier): boolean {
 function usable(split: PreparedSplit | undefined, streams: boolean, classifier: ConceptClassifier): PreparedSplit | undefined {
   if (!split) return undefined;
   // Labelled as it went by a classifier of this name (CLIP shards): the ids are the labels.
-  if (!streams && !classifier.needs.fit && split.labelledBy === classifier.name && split.items.every((it) => it.ids)) return split;
+  if (!streams && !classifier.needs.fit && split.labelledBy === classifier.name) return split;
   if (streams) return split.digestedBy === classifier.name ? split : undefined;
-  return split.items.every((it) => it.held) ? split : undefined;
+  return split.held ? split : undefined;
+}
+
+/**
+ * Fits one classifier on a prepared split: from the digests' rows read a block at a time when it can (`fitRows`, the
+ * same fit as from the digests), else from every digest, or from the held inputs (with their ground truth for k-NN).
+ */
+async function fitOn(clf: ConceptClassifier, split: PreparedSplit, streams: boolean, context: ClassifierContext, labelled: boolean): Promise<void> {
+  if (streams && clf.fitRows && !labelled) return clf.fitRows(await split.items.rows(), split.items.length, context);
+  const items = await allItems(split.items);
+  if (streams)
+    return clf.fitDigests!(
+      items.map((it) => it.digest!),
+      context,
+    );
+  const inputs = items.map((it) => it.held!.input);
+  return labelled
+    ? clf.fit!(
+        inputs,
+        context,
+        items.map((it) => it.held!.label),
+      )
+    : clf.fit!(inputs, context);
 }
 
 /**
@@ -115,12 +143,16 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
   };
   const step = Math.max(1, options.batchSize ?? 16);
   const nSamples = options.samples ?? 8;
+  const C = dataset.classNames.length;
   const classifiers: ConceptClassifier[] = [];
   const results: SeedResult[] = [];
   const skipped: SkippedItem[] = [];
-  let firstIds: Uint8Array[] = [];
-  let firstAssignment: number[] = [];
-  let prepared!: PreparedSplit;
+  // The splits prepared here (not passed in), whose stores are closed at the end.
+  const own: PreparedSplit[] = [];
+  let prepared: PreparedSplit;
+  let samples!: EvalSample[];
+  let oracle!: BaselineResult;
+  let images!: number;
   try {
     for (const seed of seeds) classifiers.push(await options.classifierFactory(seed));
     const first = classifiers[0];
@@ -135,30 +167,22 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
 
     if (options.train) {
       if (!first.fit && !first.fitDigests) throw new AcsegError('BAD_CONFIG', `classifier ${first.name} cannot be fitted, so it cannot do k-NN retrieval`);
-      const train =
-        usable(options.trainPrepared, streams, first) ??
-        (await prepareSplit({ ...common, dataset: options.train, digester, labelled: true, hold: !streams }).catch((e: unknown) => {
-          throw fail(e, 'digest the train split');
-        }));
+      let train = usable(options.trainPrepared, streams, first);
+      if (!train) {
+        train = await prepareSplit({ ...common, dataset: options.train, digester, labelled: true, hold: !streams, store: options.store }).catch(
+          (e: unknown) => {
+            throw fail(e, 'digest the train split');
+          },
+        );
+        own.push(train);
+      }
       for (const s of train.skipped) skipped.push({ ...s, id: `${options.train.split}/${s.id}` });
       if (train.items.length === 0) throw new AcsegError('BAD_DATASET', `no image of ${options.train.name} ${options.train.split} could be used to fit`);
       for (const [i, clf] of classifiers.entries()) {
         checkAborted(options.signal);
-        if (streams)
-          await clf.fitDigests!(
-            train.items.map((it) => it.digest!),
-            context,
-          ).catch((e: unknown) => {
-            throw fail(e, 'fit', seeds[i]);
-          });
-        else
-          await clf.fit!(
-            train.items.map((it) => it.held!.input),
-            context,
-            train.items.map((it) => it.held!.label),
-          ).catch((e: unknown) => {
-            throw fail(e, 'fit', seeds[i]);
-          });
+        await fitOn(clf, train, streams, context, true).catch((e: unknown) => {
+          throw fail(e, 'fit', seeds[i]);
+        });
       }
     }
 
@@ -168,7 +192,7 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
     const inline = !streams && !setFit && !reuse;
     if (!streams && setFit) log.info(`classifier ${first.name} has no digests: the split's images, features and maps stay in memory for its fit`);
     // Classifiers that label as they go (CLIP, k-NN after its bank, plugins): per seed, per item, region ids.
-    const inlineIds: Uint8Array[][] = classifiers.map(() => []);
+    const inlineIds = classifiers.map(() => new IdsList());
     const onBatch = inline
       ? async (batch: readonly SegmentedItem[], items: readonly PreparedItem[]): Promise<void> => {
           for (const [i, clf] of classifiers.entries()) {
@@ -182,49 +206,50 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
           }
         }
       : undefined;
-    prepared =
-      reuse ??
-      (await prepareSplit({ ...common, dataset, digester, hold: setFit && !streams, onBatch }).catch((e: unknown) => {
+    if (reuse) prepared = reuse;
+    else {
+      prepared = await prepareSplit({ ...common, dataset, digester, hold: setFit && !streams, onBatch, store: options.store }).catch((e: unknown) => {
         throw isAcsegError(e) && e.code === 'INTERRUPTED' ? e : fail(e, 'label the split');
-      }));
+      });
+      own.push(prepared);
+    }
     skipped.unshift(...prepared.skipped);
-    const items = prepared.items;
-    if (items.length === 0)
+    const store = prepared.items;
+    images = store.length;
+    if (store.length === 0)
       throw new AcsegError('BAD_DATASET', `no image of ${dataset.name} ${dataset.split} could be evaluated (${skipped.length} skipped)`, {
         hint: skipped[0]?.reason,
       });
 
+    // The first seed's region ids, for the report's per-image scores and pictures.
+    let firstIds = new IdsList();
     const seedBar = progress.start('evaluate seeds', seeds.length);
     try {
       for (const [i, clf] of classifiers.entries()) {
         checkAborted(options.signal);
         const seed = seeds[i];
-        let ids: Uint8Array[];
-        if (inline) {
-          ids = inlineIds[i];
-        } else if (reuse?.labelledBy) {
-          ids = items.map((it) => it.ids!);
-        } else {
-          if (setFit) {
-            if (streams)
-              await clf.fitDigests!(
-                items.map((it) => it.digest!),
-                context,
-              ).catch((e: unknown) => {
-                throw fail(e, 'fit', seed);
-              });
-            else
-              await clf.fit!(
-                items.map((it) => it.held!.input),
-                context,
-              ).catch((e: unknown) => {
-                throw fail(e, 'fit', seed);
-              });
-          }
-          ids = [];
-          for (let s = 0; s < items.length; s += step) {
+        const keep = i === 0 ? firstIds : undefined;
+        const cm = new ConfusionMatrix(C);
+        if (inline || reuse?.labelledBy) {
+          // Labelled already (as the split was prepared): the counts are read with their ids.
+          let j = 0;
+          for await (const chunk of store.chunks(step, { digests: false })) {
             checkAborted(options.signal);
-            const chunk = items.slice(s, s + step);
+            for (const it of chunk) {
+              const ids = inline ? inlineIds[i].get(j) : it.ids;
+              if (!ids) throw new AcsegError('BAD_INPUT', `${it.id}: no region ids from ${reuse!.labelledBy} in the prepared split`);
+              cm.addRegions(it.counts, ids, it.id);
+              keep?.push(ids);
+              j++;
+            }
+          }
+        } else {
+          if (setFit)
+            await fitOn(clf, prepared, streams, context, false).catch((e: unknown) => {
+              throw fail(e, 'fit', seed);
+            });
+          for await (const chunk of store.chunks(step)) {
+            checkAborted(options.signal);
             const labels = streams
               ? await clf.classifyDigests!(
                   chunk.map((it) => it.digest!),
@@ -241,18 +266,16 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
                     throw fail(e, 'classify', seed);
                   });
             checkCount(labels, chunk.length, clf.name);
-            labels.forEach((l, j) => ids.push(regionIds(chunk[j].counts.regionCount, l, clf.name, chunk[j].id)));
+            labels.forEach((l, j) => {
+              const ids = regionIds(chunk[j].counts.regionCount, l, clf.name, chunk[j].id);
+              cm.addRegions(chunk[j].counts, ids, chunk[j].id);
+              keep?.push(ids);
+            });
           }
         }
-        const cm = new ConfusionMatrix(dataset.classNames.length);
-        items.forEach((it, j) => cm.addRegions(it.counts, ids[j], it.id));
         const assignment = matchConfusion(cm, matching);
         const { confusion, missed } = applyAssignment(cm, assignment);
         const scores = scoreConfusion(confusion, missed);
-        if (results.length === 0) {
-          firstAssignment = assignment;
-          firstIds = ids;
-        }
         results.push({
           seed,
           mIoU: scores.mIoU,
@@ -268,17 +291,39 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
     } finally {
       seedBar.stop();
     }
+    // Informative pictures: spread over the split, and the worst and best images by their own mIoU (first seed).
+    const firstAssignment = results[0].assignment;
+    const scores: number[] = [];
+    const regionOracle = new RegionOracle(C);
+    let j = 0;
+    for await (const chunk of store.chunks(step, { digests: false })) {
+      for (const it of chunk) {
+        scores.push(perImageMIoU([it], [firstIds.get(j++)], firstAssignment, C)[0]);
+        regionOracle.add(it.counts);
+      }
+    }
+    oracle = regionOracle.result();
+    const picks = new Map(pickSamples(scores, nSamples).map((p) => [p.index, p.pick]));
+    const picked: PickedItem[] = [];
+    j = 0;
+    for await (const chunk of store.chunks(step, { digests: false })) {
+      for (const it of chunk) {
+        const pick = picks.get(j);
+        if (pick) picked.push({ index: j, pick, id: it.id, regionCount: it.counts.regionCount, ids: firstIds.get(j).slice(), mIoU: scores[j] });
+        j++;
+      }
+    }
+    firstIds = new IdsList();
+    // pickSamples's order: spread first (split order), then worst, then best.
+    const order = [...picks.keys()];
+    picked.sort((a, b) => order.indexOf(a.index) - order.indexOf(b.index));
+    samples = await sampleMaps({ ...common, dataset }, picked, firstAssignment, results[0].seed);
   } finally {
     for (const clf of classifiers) await clf.dispose?.();
+    for (const split of own) await split.items.close();
   }
   const classifierName = classifiers[0].name;
   const train = options.train;
-  const images = prepared.items.length;
-  const C = dataset.classNames.length;
-  // Informative pictures: spread over the split, and the worst and best images by their own mIoU (first seed).
-  const scores = perImageMIoU(prepared.items, firstIds, firstAssignment, C);
-  const picks = pickSamples(scores, nSamples);
-  const samples = await sampleMaps({ ...common, dataset }, prepared.items, firstIds, firstAssignment, picks, scores, results[0].seed);
   const perClassIoU = Array.from({ length: C }, (_, c) => {
     const vals = results.map((r) => r.perClassIoU[c]).filter((v): v is number => v !== null);
     return vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : null;
@@ -306,7 +351,7 @@ export async function runProtocol(options: ProtocolOptions): Promise<EvalReport>
     perClassIoU,
     confusion: results[0].confusion,
     samples,
-    baselines: [majorityBaseline(gtPixels, dataset.classNames), regionOracle(prepared.items, C)],
+    baselines: [majorityBaseline(gtPixels, dataset.classNames), oracle],
     skipped,
     date: new Date().toISOString(),
     seconds: (Date.now() - t0) / 1000,

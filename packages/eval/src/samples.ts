@@ -65,6 +65,16 @@ export interface SampleMapsOptions {
   signal?: AbortSignal;
 }
 
+/** A picked image as the report needs it: its id, region count and region ids under the first seed. */
+export interface PickedItem {
+  index: number;
+  pick: SamplePick;
+  id: string;
+  regionCount: number;
+  ids: Uint8Array;
+  mIoU: number;
+}
+
 /**
  * The picked images' maps for the report: segmented again (generators are deterministic, so the regions are those
  * the counts came from; an image whose region count differs is left out, said in a debug line), each region given
@@ -73,17 +83,13 @@ export interface SampleMapsOptions {
  */
 export async function sampleMaps(
   options: SampleMapsOptions,
-  items: readonly PreparedItem[],
-  ids: readonly Uint8Array[],
+  picked: readonly PickedItem[],
   assignment: readonly number[],
-  picks: ReadonlyArray<{ index: number; pick: SamplePick }>,
-  scores: readonly number[],
   seed: number,
 ): Promise<EvalSample[]> {
   const { dataset } = options;
-  const byId = new Map(items.map((it, j) => [it.id, j]));
-  const chosen = picks.map((p) => dataset.items.find((d) => d.id === items[p.index].id)).filter((d) => d !== undefined);
-  const pickOf = new Map(picks.map((p) => [items[p.index].id, p]));
+  const byId = new Map(picked.map((p) => [p.id, p]));
+  const chosen = picked.map((p) => dataset.items.find((d) => d.id === p.id)).filter((d) => d !== undefined);
   const lut = new Uint8Array(256).fill(255);
   assignment.forEach((c, q) => {
     if (c >= 0) lut[q] = c;
@@ -93,16 +99,16 @@ export async function sampleMaps(
   for await (const r of segmentItems({ ...options, dataset: sub, progress: silentProgress, decode: true })) {
     if (!r.ok) continue;
     const { item, label, segmentation } = r.value;
-    const j = byId.get(item.id)!;
+    const p = byId.get(item.id)!;
     const regions = segmentation.regions;
-    if (regions.count !== items[j].counts.regionCount) {
-      options.log.debug(`sample ${item.id}: segmented again into ${regions.count} regions, not ${items[j].counts.regionCount}; left out of the report`);
+    if (regions.count !== p.regionCount) {
+      options.log.debug(`sample ${item.id}: segmented again into ${regions.count} regions, not ${p.regionCount}; left out of the report`);
       continue;
     }
     const prediction = new Uint8Array(regions.labels.length);
-    for (let p = 0; p < prediction.length; p++) {
-      const q = ids[j][regions.labels[p]];
-      prediction[p] = q === 255 ? 255 : lut[q];
+    for (let q = 0; q < prediction.length; q++) {
+      const id = p.ids[regions.labels[q]];
+      prediction[q] = id === 255 ? 255 : lut[id];
     }
     const seen = segmentation.image;
     out.push({
@@ -115,11 +121,11 @@ export async function sampleMaps(
       seed,
       prediction: encodeClassMap(prediction),
       groundTruth: encodeClassMap(label.data),
-      pick: pickOf.get(item.id)!.pick,
-      mIoU: scores[j],
+      pick: p.pick,
+      mIoU: p.mIoU,
     });
   }
   // In the order picked: spread first (split order), then worst, then best.
-  const rank = new Map(picks.map((p, k) => [items[p.index].id, k]));
+  const rank = new Map(picked.map((p, k) => [p.id, k]));
   return out.sort((a, b) => rank.get(a.id)! - rank.get(b.id)!);
 }

@@ -12,6 +12,7 @@ import type { LabelMap } from './label.js';
 import { scoreConfusion } from './metrics.js';
 import { segmentSplit } from './prepare.js';
 import { prepareSplit } from './prepared.js';
+import { allItems } from './prepared-store.js';
 import { regionClassCounts } from './region-counts.js';
 import { evaluateClustering } from './tables.js';
 import { groundTruthBackbone, valueGenerator } from './testing/fakes.js';
@@ -149,7 +150,7 @@ describe('streaming evaluation: counts and digests instead of maps', () => {
     });
     expect(prepared.items).toHaveLength(7);
     expect(prepared.samples).toHaveLength(2);
-    for (const it of prepared.items) {
+    for (const it of await allItems(prepared.items)) {
       expect(Object.keys(it).sort()).toEqual(['counts', 'digest', 'id']);
       expect(it.counts.counts.length).toBe(it.counts.regionCount * 3);
     }

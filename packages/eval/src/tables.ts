@@ -1,6 +1,6 @@
 import { silentLogger, silentProgress, type ConceptClassifier } from '@acseg/core';
 import type { Dataset } from './dataset.js';
-import { prepareSplit } from './prepared.js';
+import { prepareSplit, type PreparedSplit } from './prepared.js';
 import { DEFAULT_SEEDS, digests, runProtocol, type ProtocolOptions } from './protocol.js';
 import type { EvalReport } from './report.js';
 
@@ -48,26 +48,35 @@ export async function evaluateKnnRetrieval(
     maxDecoded: rest.maxDecoded,
   };
   let { prepared, trainPrepared } = rest;
-  // The first K's classifier digests both splits, then evaluates its K; a
-  // classifier without digests gets both splits held in memory instead.
-  let first: ConceptClassifier | undefined = await knnFactory(ks[0]);
+  // Splits prepared here, whose stores are closed at the end.
+  const own: PreparedSplit[] = [];
   try {
-    const context = { backbone: rest.backbone, classNames: rest.dataset.classNames, log };
-    const streams = digests(first);
-    const digester = streams ? first : undefined;
-    prepared ??= await prepareSplit({ ...common, dataset: rest.dataset, digester, context, hold: !streams, samples: rest.samples ?? 4 });
-    trainPrepared ??= await prepareSplit({ ...common, dataset: rest.train, digester, context, labelled: true, hold: !streams });
-  } catch (e) {
-    await first.dispose?.();
-    throw e;
+    // The first K's classifier digests both splits, then evaluates its K; a
+    // classifier without digests gets both splits held in memory instead.
+    let first: ConceptClassifier | undefined = await knnFactory(ks[0]);
+    try {
+      const context = { backbone: rest.backbone, classNames: rest.dataset.classNames, log };
+      const streams = digests(first);
+      const digester = streams ? first : undefined;
+      const store = rest.store;
+      if (!prepared)
+        own.push((prepared = await prepareSplit({ ...common, dataset: rest.dataset, digester, context, hold: !streams, samples: rest.samples ?? 4, store })));
+      if (!trainPrepared)
+        own.push((trainPrepared = await prepareSplit({ ...common, dataset: rest.train, digester, context, labelled: true, hold: !streams, store })));
+    } catch (e) {
+      await first.dispose?.();
+      throw e;
+    }
+    const out: EvalReport[] = [];
+    for (const k of ks) {
+      const made = first ?? (await knnFactory(k));
+      first = undefined;
+      out.push(await evaluateKnn({ ...rest, prepared, trainPrepared, k, classifierFactory: () => made }));
+    }
+    return out;
+  } finally {
+    for (const split of own) await split.items.close();
   }
-  const out: EvalReport[] = [];
-  for (const k of ks) {
-    const made = first ?? (await knnFactory(k));
-    first = undefined;
-    out.push(await evaluateKnn({ ...rest, prepared, trainPrepared, k, classifierFactory: () => made }));
-  }
-  return out;
 }
 
 /** Table 4: CLIP names each concept among the dataset's classes; no matching, one run. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AcsegError } from '@acseg/core';
 import { kmeans, type KMeansOptions } from './kmeans.js';
-import type { RowReader } from './row-reader.js';
+import { blocksOf, type RowReader } from './row-reader.js';
 import { blobs, gaussian, lcg } from '../test/helpers.js';
 
 /** Float32 rows behind a reader that hands out `blockRows` at a time and records what it was asked for. */
@@ -74,5 +74,39 @@ describe('kmeans on a RowReader', () => {
     const run = () => kmeans(reader(data, 4, 16), 2);
     expect(run).toThrow(AcsegError);
     expect(run).toThrow(/value 166 is not finite/);
+  });
+});
+
+describe('blocksOf', () => {
+  it('reads every sweep of a reader into one buffer (k-means sweeps it hundreds of times); a sweep inside another gets its own', () => {
+    const data = Float32Array.from({ length: 40 * 3 }, (_, i) => i);
+    const buffers = new Set<ArrayBufferLike>();
+    const r: RowReader = {
+      rows: 40,
+      cols: 3,
+      blockRows: 16,
+      read(start, count, into) {
+        buffers.add(into.buffer);
+        into.set(data.subarray(start * 3, (start + count) * 3));
+      },
+    };
+    const sums: number[] = [];
+    for (let sweep = 0; sweep < 5; sweep++) {
+      let s = 0;
+      for (const b of blocksOf(r)) for (let t = 0; t < b.count * 3; t++) s += b.data[t];
+      sums.push(s);
+    }
+    expect(sums).toEqual(Array(5).fill((119 * 120) / 2));
+    expect(buffers.size).toBe(1);
+    // Nested: the inner sweep must not overwrite the block the outer one is reading.
+    const firstRows: number[] = [];
+    for (const outer of blocksOf(r)) {
+      const before = outer.data[0];
+      for (const inner of blocksOf(r)) void inner;
+      expect(outer.data[0]).toBe(before);
+      firstRows.push(outer.start);
+    }
+    expect(firstRows).toEqual([0, 16, 32]);
+    expect(buffers.size).toBe(2);
   });
 });

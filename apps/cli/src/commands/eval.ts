@@ -22,6 +22,7 @@ import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
 import { evalShard } from '../eval-shard.js';
+import { FilePreparedStore } from '../prepared-store-file.js';
 import { defaultClusters, writeReports } from '../eval-reports.js';
 import { resolveShard } from '../shard.js';
 import { shardOptions } from '../shard-job.js';
@@ -240,7 +241,20 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
         }
         // The table row says what ran: the paper's name only for the ACG.
         const method = argv.method ?? `${session.spec('generator', argv.generator).methodName ?? generator.name} (${backbone.name})`;
-        const common = { dataset, backbone, generator, log: session.log, progress: session.progress, signal: interrupt.signal, method, decode, maxDecoded };
+        // The prepared items wait on disk between the pass over the split and the seeds: memory stays flat.
+        const store = FilePreparedStore.factory(out);
+        const common = {
+          dataset,
+          backbone,
+          generator,
+          log: session.log,
+          progress: session.progress,
+          signal: interrupt.signal,
+          method,
+          decode,
+          maxDecoded,
+          store,
+        };
         let reports: EvalReport[];
         if (needs.memoryBank) {
           reports = await evaluateKnnRetrieval({

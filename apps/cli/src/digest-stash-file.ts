@@ -1,6 +1,7 @@
 import { AcsegError, type DigestStash, type RegionDigest, type RowReader } from '@acseg/core';
 import { AppendFile } from './append-file.js';
 import { RecordIndex } from './record-index.js';
+import { RowsFile } from './rows-file.js';
 import { cannotWrite } from './stash-file.js';
 
 /** Names of the digest stash's two files inside `--out`, beside the assignments' `.acseg-pass1`; removed at the end. */
@@ -28,18 +29,16 @@ interface DigestHeader {
  */
 export class FileDigestStash implements DigestStash {
   private readonly at = new RecordIndex();
-  private rowCount = 0;
-  private cols = 0;
 
   private constructor(
     private readonly headers: AppendFile,
-    private readonly rowsFile: AppendFile,
+    private readonly rowsFile: RowsFile,
   ) {}
 
   static async create(headersPath: string, rowsPath: string): Promise<FileDigestStash> {
     const headers = await AppendFile.create(headersPath, (e) => cannotWrite(headersPath, e));
     try {
-      return new FileDigestStash(headers, await AppendFile.create(rowsPath, (e) => cannotWrite(rowsPath, e)));
+      return new FileDigestStash(headers, await RowsFile.create(rowsPath));
     } catch (e) {
       await headers.close();
       throw e;
@@ -50,36 +49,16 @@ export class FileDigestStash implements DigestStash {
     if (index <= this.at.last) throw new RangeError(`digest stash: image ${index} put after image ${this.at.last}`);
     if (digest.embeddings.length !== digest.foreground.length)
       throw new RangeError(`digest stash: image ${index} has ${digest.embeddings.length} embeddings for ${digest.foreground.length} foreground regions`);
-    for (const e of digest.embeddings) {
-      if (!this.cols) this.cols = e.length;
-      else if (e.length !== this.cols)
-        throw new AcsegError('BAD_INPUT', `region embeddings of ${e.length} and ${this.cols} dimensions in one set`, {
-          hint: 'every image must go through the same backbone',
-        });
-    }
-    const h: DigestHeader = { r: digest.regionCount, b: digest.background.map(Number), f: digest.foreground, o: this.rowCount };
+    this.rowsFile.check(digest.embeddings);
+    const h: DigestHeader = { r: digest.regionCount, b: digest.background.map(Number), f: digest.foreground, o: this.rowsFile.rows };
     if (digest.groundTruth) h.g = Array.from(digest.groundTruth);
     const header = Buffer.from(JSON.stringify(h));
     this.at.add(index, this.headers.end, header.length);
-    this.rowCount += digest.embeddings.length;
-    await Promise.all([
-      this.headers.append(header),
-      this.rowsFile.append(...digest.embeddings.map((e) => new Uint8Array(e.buffer, e.byteOffset, e.byteLength))),
-    ]);
+    await Promise.all([this.headers.append(header), this.rowsFile.append(digest.embeddings).written]);
   }
 
-  async rows(): Promise<RowReader> {
-    await this.rowsFile.settle();
-    const { rowsFile, rowCount: rows, cols } = this;
-    return {
-      rows,
-      cols,
-      read(start, count, into) {
-        if (start < 0 || count < 0 || start + count > rows) throw new RangeError(`digest stash: rows ${start}..${start + count} of ${rows}`);
-        const bytes = new Uint8Array(into.buffer, into.byteOffset, count * cols * 4);
-        if (!rowsFile.readSync(bytes, start * cols * 4)) throw new AcsegError('BAD_INPUT', `${rowsFile.path}: cut short (changed during the run?)`);
-      },
-    };
+  rows(): Promise<RowReader> {
+    return this.rowsFile.reader();
   }
 
   async get(index: number): Promise<RegionDigest> {
@@ -88,13 +67,14 @@ export class FileDigestStash implements DigestStash {
     const bytes = Buffer.alloc(where.size);
     if (!(await this.headers.read(bytes, where.offset))) throw cutShort(this.headers.path, index);
     const h = JSON.parse(bytes.toString('utf8')) as DigestHeader;
-    const data = new Float32Array(h.f.length * this.cols);
-    if (data.length && !(await this.rowsFile.read(new Uint8Array(data.buffer), h.o * this.cols * 4))) throw cutShort(this.rowsFile.path, index);
+    const data = await this.rowsFile.read(h.o, h.f.length);
+    if (!data) throw cutShort(this.rowsFile.path, index);
+    const { cols } = this.rowsFile;
     const digest: RegionDigest = {
       regionCount: h.r,
       background: h.b.map(Boolean),
       foreground: h.f,
-      embeddings: h.f.map((_, j) => data.subarray(j * this.cols, (j + 1) * this.cols)),
+      embeddings: h.f.map((_, j) => data.subarray(j * cols, (j + 1) * cols)),
     };
     if (h.g) digest.groundTruth = Int32Array.from(h.g);
     return digest;

@@ -4,6 +4,7 @@ import { AcsegError, type RowReader } from '@acseg/core';
 import type { PreparedItem, PreparedStore } from '@acseg/eval';
 import { AppendFile } from './append-file.js';
 import { RecordIndex } from './record-index.js';
+import { RowsFile } from './rows-file.js';
 import { cannotWrite } from './stash-file.js';
 
 /** `eval`'s prepared items wait in `--out` under these names (a number per split), removed at the end. */
@@ -33,12 +34,10 @@ const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.b
 export class FilePreparedStore implements PreparedStore {
   private readonly at = new RecordIndex();
   private count = 0;
-  private rowCount = 0;
-  private cols = 0;
 
   private constructor(
     private readonly items: AppendFile,
-    private readonly rowsFile: AppendFile,
+    private readonly rowsFile: RowsFile,
   ) {}
 
   /** Creates the two files `<prefix>` and `<prefix>-rows`. */
@@ -46,7 +45,7 @@ export class FilePreparedStore implements PreparedStore {
     const rowsPath = `${prefix}-rows`;
     const items = await AppendFile.create(prefix, (e) => cannotWrite(prefix, e));
     try {
-      return new FilePreparedStore(items, await AppendFile.create(rowsPath, (e) => cannotWrite(rowsPath, e)));
+      return new FilePreparedStore(items, await RowsFile.create(rowsPath));
     } catch (e) {
       await items.close();
       throw e;
@@ -72,17 +71,11 @@ export class FilePreparedStore implements PreparedStore {
   async add(item: PreparedItem): Promise<void> {
     if (item.held) throw new AcsegError('BAD_CONFIG', `${item.id}: a prepared item holding its whole input is kept in memory, not on disk`);
     const embeddings = item.digest?.embeddings ?? [];
-    for (const e of embeddings) {
-      if (!this.cols) this.cols = e.length;
-      else if (e.length !== this.cols)
-        throw new AcsegError('BAD_INPUT', `region embeddings of ${e.length} and ${this.cols} dimensions in one split`, {
-          hint: 'every image must go through the same backbone',
-        });
-    }
+    this.rowsFile.check(embeddings);
     const counts = bytesOf(item.counts.counts);
     const ids = item.ids ?? new Uint8Array(0);
     const gt = item.digest?.groundTruth ? bytesOf(item.digest.groundTruth) : new Uint8Array(0);
-    const h: ItemHeader = { id: item.id, r: item.counts.regionCount, c: item.counts.classes, n: [counts.length, ids.length, gt.length], o: this.rowCount };
+    const h: ItemHeader = { id: item.id, r: item.counts.regionCount, c: item.counts.classes, n: [counts.length, ids.length, gt.length], o: this.rowsFile.rows };
     if (item.digest) {
       const d = item.digest;
       if (embeddings.length !== d.foreground.length)
@@ -94,9 +87,8 @@ export class FilePreparedStore implements PreparedStore {
     const size = 4 + header.length + counts.length + ids.length + gt.length;
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length);
-    this.at.add(this.count++, this.items.end, size, this.rowCount);
-    this.rowCount += embeddings.length;
-    await Promise.all([this.items.append(length, header, counts, ids, gt), this.rowsFile.append(...embeddings.map(bytesOf))]);
+    this.at.add(this.count++, this.items.end, size, this.rowsFile.rows);
+    await Promise.all([this.items.append(length, header, counts, ids, gt), this.rowsFile.append(embeddings).written]);
   }
 
   async *chunks(size: number, options?: { digests?: boolean }): AsyncGenerator<readonly PreparedItem[]> {
@@ -109,18 +101,8 @@ export class FilePreparedStore implements PreparedStore {
     return (await this.range(j, j + 1, true))[0];
   }
 
-  async rows(): Promise<RowReader> {
-    await this.rowsFile.settle();
-    const { rowsFile, rowCount: rows, cols } = this;
-    return {
-      rows,
-      cols,
-      read(start, count, into) {
-        if (start < 0 || count < 0 || start + count > rows) throw new RangeError(`prepared store: rows ${start}..${start + count} of ${rows}`);
-        const bytes = new Uint8Array(into.buffer, into.byteOffset, count * cols * 4);
-        if (!rowsFile.readSync(bytes, start * cols * 4)) throw new AcsegError('BAD_INPUT', `${rowsFile.path}: cut short (changed during the run?)`);
-      },
-    };
+  rows(): Promise<RowReader> {
+    return this.rowsFile.reader();
   }
 
   /** Closes and removes both files. */
@@ -134,9 +116,9 @@ export class FilePreparedStore implements PreparedStore {
     const last = this.where(e - 1);
     const bytes = Buffer.alloc(last.offset + last.size - first.offset);
     if (!(await this.items.read(bytes, first.offset))) throw this.cutShort(this.items.path, s);
-    const rowEnd = e < this.count ? this.where(e).extra : this.rowCount;
-    const rows = new Float32Array(withDigests ? (rowEnd - first.extra) * this.cols : 0);
-    if (rows.length && !(await this.rowsFile.read(new Uint8Array(rows.buffer), first.extra * this.cols * 4))) throw this.cutShort(this.rowsFile.path, s);
+    const rowEnd = e < this.count ? this.where(e).extra : this.rowsFile.rows;
+    const rows = withDigests ? await this.rowsFile.read(first.extra, rowEnd - first.extra) : new Float32Array(0);
+    if (!rows) throw this.cutShort(this.rowsFile.path, s);
     const out: PreparedItem[] = [];
     for (let j = s; j < e; j++) out.push(this.decode(bytes, this.where(j).offset - first.offset, rows, first.extra, withDigests));
     return out;
@@ -160,7 +142,7 @@ export class FilePreparedStore implements PreparedStore {
     const item: PreparedItem = { id: h.id, counts: { regionCount: h.r, classes: h.c, counts } };
     if (h.i) item.ids = ids;
     if (h.digest && withDigests) {
-      const { cols } = this;
+      const { cols } = this.rowsFile;
       const base = (h.o - firstRow) * cols;
       item.digest = {
         regionCount: h.digest.r,

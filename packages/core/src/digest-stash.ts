@@ -1,5 +1,5 @@
 import type { RegionDigest } from './classifier.js';
-import type { RowReader } from './row-reader.js';
+import { arrayRowReader, type RowReader } from './row-reader.js';
 
 /**
  * Where a two-pass stream keeps each image's region digest between its passes (`StreamOptions.digests`), for a
@@ -22,15 +22,7 @@ export function memoryDigestStash(): DigestStash {
       kept.set(index, { ...digest, embeddings: digest.embeddings.map((e) => e.slice()) });
     },
     async rows() {
-      const all = [...kept.values()].flatMap((d) => d.embeddings);
-      const cols = all[0]?.length ?? 0;
-      return {
-        rows: all.length,
-        cols,
-        read(start, count, into) {
-          for (let r = 0; r < count; r++) into.set(all[start + r], r * cols);
-        },
-      };
+      return arrayRowReader([...kept.values()].flatMap((d) => d.embeddings));
     },
     async get(index) {
       const digest = kept.get(index);

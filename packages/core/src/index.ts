@@ -34,6 +34,6 @@ export {
 export { classifyInput } from './classify-input.js';
 export { memoryStash, type AssignmentStash, type StashedAssignment } from './assignment-stash.js';
 export { memoryDigestStash, type DigestStash } from './digest-stash.js';
-export type { RowReader } from './row-reader.js';
+export { arrayRowReader, type RowReader } from './row-reader.js';
 export { streamSegmentation, type StreamOptions, type StreamSummary } from './stream.js';
 export * from './background.js';

@@ -10,3 +10,15 @@ export interface RowReader {
   /** Copies rows [start, start + count) into `into` (count × cols values, row-major). */
   read(start: number, count: number, into: Float32Array): void;
 }
+
+/** Rows held in memory, one array each, as a `RowReader` (the in-memory stashes and stores; tests). */
+export function arrayRowReader(rows: readonly Float32Array[]): RowReader {
+  const cols = rows[0]?.length ?? 0;
+  return {
+    rows: rows.length,
+    cols,
+    read(start, count, into) {
+      for (let r = 0; r < count; r++) into.set(rows[start + r], r * cols);
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import type { RowReader } from '@acseg/core';
+import { arrayRowReader, type RowReader } from '@acseg/core';
 import type { PreparedItem } from './prepared.js';
 
 /**
@@ -39,15 +39,7 @@ export function memoryPreparedStore(items: PreparedItem[] = []): PreparedStore {
       for (let s = 0; s < items.length; s += step) yield items.slice(s, s + step);
     },
     async rows() {
-      const all = items.flatMap((it) => it.digest?.embeddings ?? []);
-      const cols = all[0]?.length ?? 0;
-      return {
-        rows: all.length,
-        cols,
-        read(start, count, into) {
-          for (let r = 0; r < count; r++) into.set(all[start + r], r * cols);
-        },
-      };
+      return arrayRowReader(items.flatMap((it) => it.digest?.embeddings ?? []));
     },
     async close() {
       items.length = 0;

@@ -1,4 +1,4 @@
-import { readdir, mkdtemp, rm } from 'node:fs/promises';
+import { readdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PreparedItem } from '@acseg/eval';
@@ -96,5 +96,15 @@ describe('FilePreparedStore', () => {
       'img-0: a prepared item holding its whole input',
     );
     await store.close();
+  });
+
+  it('an output folder it cannot make is one error naming the folder and what it holds', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'acseg-prepared-'));
+    dirs.push(dir);
+    await writeFile(join(dir, 'plain'), '');
+    const out = join(dir, 'plain', 'out');
+    await expect(FilePreparedStore.factory(out)()).rejects.toThrow(
+      `${out}: cannot write the evaluation's prepared items ${join(out, PREPARED_STORE_PREFIX)}-0`,
+    );
   });
 });

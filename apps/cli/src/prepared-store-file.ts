@@ -22,6 +22,9 @@ interface ItemHeader {
   o: number;
 }
 
+/** What the files hold, in an error that names them. */
+const WHAT = "the evaluation's prepared items";
+
 const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /**
@@ -43,9 +46,9 @@ export class FilePreparedStore implements PreparedStore {
   /** Creates the two files `<prefix>` and `<prefix>-rows`. */
   static async create(prefix: string): Promise<FilePreparedStore> {
     const rowsPath = `${prefix}-rows`;
-    const items = await AppendFile.create(prefix, (e) => cannotWrite(prefix, e));
+    const items = await AppendFile.create(prefix, (e) => cannotWrite(prefix, e, WHAT));
     try {
-      return new FilePreparedStore(items, await RowsFile.create(rowsPath));
+      return new FilePreparedStore(items, await RowsFile.create(rowsPath, WHAT));
     } catch (e) {
       await items.close();
       throw e;
@@ -58,7 +61,7 @@ export class FilePreparedStore implements PreparedStore {
     return async () => {
       const prefix = join(dir, `${PREPARED_STORE_PREFIX}-${n++}`);
       await mkdir(dir, { recursive: true }).catch((e: unknown) => {
-        throw cannotWrite(prefix, e);
+        throw cannotWrite(prefix, e, WHAT);
       });
       return FilePreparedStore.create(prefix);
     };

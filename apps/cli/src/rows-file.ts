@@ -13,8 +13,9 @@ export class RowsFile {
 
   private constructor(private readonly file: AppendFile) {}
 
-  static async create(path: string): Promise<RowsFile> {
-    return new RowsFile(await AppendFile.create(path, (e) => cannotWrite(path, e)));
+  /** `what` names the file in an error (default: the pass-1 record). */
+  static async create(path: string, what?: string): Promise<RowsFile> {
+    return new RowsFile(await AppendFile.create(path, (e) => cannotWrite(path, e, what)));
   }
 
   get path(): string {

@@ -61,6 +61,6 @@ export class FileStash implements AssignmentStash {
   }
 }
 
-export function cannotWrite(path: string, e: unknown): AcsegError {
-  return new AcsegError('BAD_INPUT', `${dirname(path)}: cannot write the pass-1 record ${path} (${(e as Error).message})`, { file: path, cause: e });
+export function cannotWrite(path: string, e: unknown, what = 'the pass-1 record'): AcsegError {
+  return new AcsegError('BAD_INPUT', `${dirname(path)}: cannot write ${what} ${path} (${(e as Error).message})`, { file: path, cause: e });
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readPreparedItems, writePreparedItems } from './prepared-io.js';
 import type { PreparedItem } from './prepared.js';
-import { allItems } from './prepared-store.js';
+import { allItems, memoryPreparedStore } from './prepared-store.js';
 
 const made: string[] = [];
 afterAll(async () => {
@@ -50,6 +50,20 @@ describe('writePreparedItems / readPreparedItems', () => {
     const lines = (await readFile(file, 'utf8')).split('\n');
     await writeFile(file, lines.slice(0, 2).join('\n'));
     await expect(readPreparedItems(file)).rejects.toThrow(`${file}: `);
+    // Cut in the middle of a line, or not read at all: refused, and the store given is closed (a store on disk
+    // removes its files then).
+    for (const [text, problem] of [
+      [lines.slice(0, 3).join('\n').slice(0, -5), 'not a prepared split (bad JSON)'],
+      ['', 'not a prepared split (empty)'],
+    ]) {
+      await writeFile(file, text);
+      const store = memoryPreparedStore();
+      let closed = 0;
+      const close = store.close.bind(store);
+      store.close = () => (closed++, close());
+      await expect(readPreparedItems(file, store)).rejects.toThrow(`${file}: ${problem}`);
+      expect(closed).toBe(1);
+    }
   });
 
   it('keeps the region ids of a classifier that labels as it goes, and its name', async () => {

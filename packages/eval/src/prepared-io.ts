@@ -169,14 +169,18 @@ export async function readPreparedItems(
   } finally {
     input.destroy();
   }
-  const tail = previous === undefined ? undefined : parse<{ skipped?: SkippedItem[] } | null>(previous);
-  if (!head) {
+  // The store is closed (its files removed) before saying what is wrong.
+  const refuse = async (problem: string): Promise<never> => {
     await store.close();
-    throw bad('not a prepared split (empty)');
+    throw bad(problem);
+  };
+  let tail: { skipped?: SkippedItem[] } | null | undefined;
+  try {
+    tail = previous === undefined ? undefined : (JSON.parse(previous) as typeof tail);
+  } catch {
+    return refuse('not a prepared split (bad JSON)');
   }
-  if (!tail || !Array.isArray(tail.skipped) || lines !== (head.items ?? -1) + 2) {
-    await store.close();
-    throw bad('cut short (fewer lines than it announces)');
-  }
+  if (!head) return refuse('not a prepared split (empty)');
+  if (!tail || !Array.isArray(tail.skipped) || lines !== (head.items ?? -1) + 2) return refuse('cut short (fewer lines than it announces)');
   return { digestedBy: head.digestedBy ?? undefined, labelledBy: head.labelledBy, items: store, skipped: tail.skipped };
 }

@@ -1,6 +1,6 @@
 import { join, relative, resolve, sep } from 'node:path';
 import { AcsegError, type Backbone, type ConceptClassifier, type ConceptGenerator } from '@acseg/core';
-import { digests, prepareSplit, readPreparedItems, writePreparedItems, type Dataset, type DatasetItem, type PreparedStoreFactory } from '@acseg/eval';
+import { digests, prepareSplit, readPreparedItems, writePreparedItems, type Dataset, type DatasetItem, type PreparedStore } from '@acseg/eval';
 import { FilePreparedStore } from './prepared-store-file.js';
 import { byKey, shardRange, type Shard } from './shard.js';
 import { listDigest, openPart, partName } from './shard-part.js';
@@ -69,9 +69,25 @@ function partOf(d: Dataset, items: DatasetItem[], shard: Pick<Shard, 'index'>): 
   return { ...d, items, problems: shard.index === 0 ? d.problems : [] };
 }
 
-async function complete(file: string, expected: number, store: PreparedStoreFactory): Promise<boolean> {
-  const earlier = await readPreparedItems(file, await store()).catch(() => null);
-  await earlier?.items.close();
+/** A store that only counts what is added: whether an earlier part is whole needs its count, not its items. */
+function countingStore(): PreparedStore {
+  let count = 0;
+  const unread = (): never => {
+    throw new Error('countingStore keeps nothing to read');
+  };
+  return {
+    get length() {
+      return count;
+    },
+    add: async () => void count++,
+    chunks: unread,
+    rows: unread,
+    close: async () => undefined,
+  };
+}
+
+async function complete(file: string, expected: number): Promise<boolean> {
+  const earlier = await readPreparedItems(file, countingStore()).catch(() => null);
   return !!earlier && earlier.items.length + earlier.skipped.length >= expected;
 }
 
@@ -116,12 +132,12 @@ export async function evalShard(o: EvalShardOptions): Promise<string> {
   const trainFile = join(dir, TRAIN_FILE);
   const describe = `shard ${shard.index}/${shard.count} (${shard.from}): ${val.mine.length} of ${val.sorted.length} images${train ? ` and ${train.mine.length} of ${train.sorted.length} ${o.train!.split} images` : ''}`;
   // A retried task whose part is complete has nothing to do; an incomplete one (killed) redoes what is missing.
-  // The part's items wait on disk until they are written out: memory stays flat.
-  const store = FilePreparedStore.factory(dir);
-  const valDone = await complete(file, val.mine.length, store);
-  const trainDone = !train || (await complete(trainFile, train.mine.length, store));
+  const valDone = await complete(file, val.mine.length);
+  const trainDone = !train || (await complete(trainFile, train.mine.length));
   if (valDone && trainDone) return `${describe}: already prepared in ${dir}`;
   session.log.info(describe);
+  // The part's items wait on disk until they are written out: memory stays flat.
+  const store = FilePreparedStore.factory(dir);
   const common = {
     backbone: o.backbone,
     generator: o.generator,

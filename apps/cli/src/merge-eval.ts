@@ -50,7 +50,7 @@ interface EvalSettings {
  * searched in it); `expected(part)` is how many items the part holds. Each
  * part is read a line at a time into a store on disk, then every item is
  * copied, in the split's order, into one store: memory holds where each item
- * is (~25 bytes an item), not the items.
+ * is (~60 bytes an item, in typed arrays), not the items.
  */
 async function joinParts(
   parts: readonly Part[],

@@ -15,7 +15,7 @@ import {
   type RegionDigest,
 } from '@acseg/core';
 import { decodeDigest, encodeDigest, type DigestJson } from '@acseg/eval';
-import { FileDigestStash } from './digest-stash-file.js';
+import { RowsFile } from './rows-file.js';
 import type { Session } from './session.js';
 
 /** A `run --fit-only` shard's region digests, in its part folder. */
@@ -195,33 +195,33 @@ export async function checkStateFree(file: string): Promise<void> {
 }
 
 /**
- * The digests a fit reads, in order: on disk in `dir` (removed by `close`) for a classifier that fits from rows of
- * embeddings (k-means), so memory does not grow with the images; in memory otherwise.
+ * The digests a fit reads, in order: for a classifier that fits from rows of embeddings (k-means), only their
+ * embeddings, on disk in `dir` (removed by `close`), so memory does not grow with the images; whole, in memory,
+ * otherwise.
  */
 export class FitDigests implements DigestSink {
   count = 0;
   private readonly held: RegionDigest[] = [];
 
-  private constructor(private readonly stash?: FileDigestStash) {}
+  private constructor(private readonly rows?: RowsFile) {}
 
   static async open(clf: ConceptClassifier, dir: string): Promise<FitDigests> {
     if (!clf.fitRows) return new FitDigests();
-    const base = join(dir, `.acseg-fit-${process.pid}`);
-    return new FitDigests(await FileDigestStash.create(`${base}-digests`, `${base}-rows`));
+    return new FitDigests(await RowsFile.create(join(dir, `.acseg-fit-${process.pid}-rows`)));
   }
 
   async put(_source: string, digest: RegionDigest): Promise<void> {
-    if (this.stash) await this.stash.put(this.count, digest);
+    if (this.rows) await this.rows.append(digest.embeddings).written;
     else this.held.push(digest);
     this.count++;
   }
 
   async fit(clf: ConceptClassifier, context: Parameters<NonNullable<ConceptClassifier['fitDigests']>>[1]): Promise<void> {
-    await (this.stash ? clf.fitRows!(await this.stash.rows(), this.count, context) : clf.fitDigests!(this.held, context));
+    await (this.rows ? clf.fitRows!(await this.rows.reader(), this.count, context) : clf.fitDigests!(this.held, context));
   }
 
   async close(): Promise<void> {
-    await this.stash?.close();
+    await this.rows?.close();
   }
 }
 

@@ -12,12 +12,15 @@
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { HandcraftedBackbone } from '@acseg/backbone-handcrafted';
+import { benchArgs } from './bench-args.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const { values } = parseArgs({ options: { data: { type: 'string' }, out: { type: 'string' }, 'min-patches': { type: 'string', default: '10' } } });
+const { values } = benchArgs(
+  { options: { data: { type: 'string' }, out: { type: 'string' }, 'min-patches': { type: 'string', default: '10' } } },
+  'npx tsx tools/bench/camvid-patches.ts --out out/camvid-patches [--data ../shared/datasets/camvid] [--min-patches 10]',
+);
 const data = resolve(values.data ?? join(root, '../shared/datasets/camvid'));
 if (!values.out) {
   console.error('--out FOLDER is required (a new or empty folder)');

@@ -15,20 +15,23 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const { values } = parseArgs({
-  options: {
-    backbone: { type: 'string', default: 'handcrafted' },
-    seeds: { type: 'string', default: '10' },
-    iterations: { type: 'string', default: '2500' },
-    generators: { type: 'string', default: 'acg,kmeans,spectral,ap,agglomerative' },
-    data: { type: 'string' },
-    out: { type: 'string', default: join(root, 'out/bench-camvid') },
-    'train-args': { type: 'string', default: '' },
+const { values } = benchArgs(
+  {
+    options: {
+      backbone: { type: 'string', default: 'handcrafted' },
+      seeds: { type: 'string', default: '10' },
+      iterations: { type: 'string', default: '2500' },
+      generators: { type: 'string', default: 'acg,kmeans,spectral,ap,agglomerative' },
+      data: { type: 'string' },
+      out: { type: 'string', default: join(root, 'out/bench-camvid') },
+      'train-args': { type: 'string', default: '' },
+    },
   },
-});
+  'npx tsx tools/bench/camvid.ts [--backbone handcrafted] [--seeds 10] [--iterations 2500] [--generators acg,kmeans,...]\n  [--train-args="--lr 3e-5 --ema 0.999"] [--out DIR]',
+);
 
 const data = resolve(values.data ?? join(root, '../shared/datasets/camvid'));
 if (!existsSync(join(data, 'val.txt'))) {

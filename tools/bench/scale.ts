@@ -25,24 +25,27 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 // sharp comes with the workspace (the image packages depend on it).
 import sharp from 'sharp';
 import { mulberry32 } from '@acseg/random';
+import { benchArgs } from './bench-args.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'apps/cli/bin/acseg.js');
-const { values } = parseArgs({
-  options: {
-    sizes: { type: 'string', default: '1000,5000,10000' },
-    commands: { type: 'string', default: 'features,segment,run,eval' },
-    backbone: { type: 'string', default: 'handcrafted' },
-    model: { type: 'string' },
-    data: { type: 'string' },
-    out: { type: 'string', default: join(root, 'out/bench-scale') },
-    rounds: { type: 'string', default: '1' },
+const { values } = benchArgs(
+  {
+    options: {
+      sizes: { type: 'string', default: '1000,5000,10000' },
+      commands: { type: 'string', default: 'features,segment,run,eval' },
+      backbone: { type: 'string', default: 'handcrafted' },
+      model: { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string', default: join(root, 'out/bench-scale') },
+      rounds: { type: 'string', default: '1' },
+    },
   },
-});
+  'npx tsx tools/bench/scale.ts [--sizes 1000,5000,10000] [--commands features,segment,run,eval]\n  [--backbone handcrafted] [--model PATH.onnx] [--data DIR] [--out DIR] [--rounds 1]',
+);
 const data = resolve(values.data ?? join(root, '../shared/datasets/camvid'));
 // A CamVid folder gives images and labels (all four commands); any other folder of images gives images only.
 const camvid = existsSync(join(data, 'train.txt'));

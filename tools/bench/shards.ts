@@ -18,20 +18,23 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 
 const root = resolve(__dirname, '../..');
 const cli = join(root, 'apps/cli/bin/acseg.js');
-const { values } = parseArgs({
-  options: {
-    images: { type: 'string', default: '400' },
-    backbone: { type: 'string', default: 'handcrafted' },
-    model: { type: 'string' },
-    data: { type: 'string' },
-    out: { type: 'string', default: join(root, 'out/bench-shards') },
-    'vit-s16': { type: 'boolean', default: false },
+const { values } = benchArgs(
+  {
+    options: {
+      images: { type: 'string', default: '400' },
+      backbone: { type: 'string', default: 'handcrafted' },
+      model: { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string', default: join(root, 'out/bench-shards') },
+      'vit-s16': { type: 'boolean', default: false },
+    },
   },
-});
+  'npx tsx tools/bench/shards.ts [--images 400] [--backbone handcrafted] [--model PATH.onnx | --vit-s16] [--data DIR] [--out DIR]',
+);
 const n = Number(values.images);
 const data = resolve(values.data ?? join(root, '../shared/datasets/camvid'));
 const out = resolve(values.out!);

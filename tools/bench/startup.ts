@@ -10,11 +10,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { benchArgs } from './bench-args.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const cli = join(root, 'apps/cli/bin/acseg.js');
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' } } });
+const { values } = benchArgs({ options: { rounds: { type: 'string', default: '7' } } }, 'npx tsx tools/bench/startup.ts [--rounds 7]');
 const rounds = Number(values.rounds);
 const cases: Array<[string, string[]]> = [
   ['node -e ""', ['-e', '']],

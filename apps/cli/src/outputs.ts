@@ -39,6 +39,11 @@ export interface RunOutputOptions {
    * pass 2 from a stash leaves the main thread nearly idle, so it may take every core).
    */
   workers?: number;
+  /**
+   * Writes that may wait or run at once (default WRITES_IN_FLIGHT, 32; at least 1). Pass 2 from a stash gives fewer: its
+   * thread is nearly idle, so the writes are always at the bound, and each holds its pixels and maps meanwhile.
+   */
+  writesInFlight?: number;
   /** Flush each output file to disk before it is renamed into place (`--fsync`; report's WriteOptions). */
   flush?: boolean;
   /** Longest side of the overlays (`--overlay-size`; report's ImageOutputsOptions). */
@@ -139,7 +144,8 @@ export class RunWriter {
       this.pendingPixels -= pixels;
     });
     this.pending.add(job);
-    while (this.pending.size >= WRITES_IN_FLIGHT || (this.pending.size > 1 && this.pendingPixels >= PIXELS_IN_FLIGHT)) await Promise.race(this.pending);
+    const bound = Math.max(1, this.opts.writesInFlight ?? WRITES_IN_FLIGHT);
+    while (this.pending.size >= bound || (this.pending.size > 1 && this.pendingPixels >= PIXELS_IN_FLIGHT)) await Promise.race(this.pending);
     if (this.fault) throw this.fault;
   }
 
@@ -202,6 +208,11 @@ export class RunWriter {
    */
   get regions(): ((input: UpsampleInput) => Promise<RegionMap>) | undefined {
     return this.pool.threaded ? (input) => this.pool.regions(input) : undefined;
+  }
+
+  /** Writes started and not finished yet. */
+  get inFlight(): number {
+    return this.pending.size;
   }
 
   /** Stops the output workers (also on failure: the command's `finally`). */

@@ -67,3 +67,35 @@ describe.runIf(existsSync('/dev/full'))('RunWriter on a full disk', () => {
     expect((await readdir(out)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
+
+/** The most writes in flight whenever `write` returned, over a stream of 12 of the images in batches of 6. */
+async function mostInFlight(out: string, writesInFlight?: number): Promise<number> {
+  const some = images.slice(0, 12);
+  const pipeline = new SegmentationPipeline({ backbone: new HandcraftedBackbone(), generator: new KMeansGenerator({ k: 3, seed: 1 }) }, { batchSize: 6 });
+  const writer = await RunWriter.open(out, { backbone: 'handcrafted', generator: 'kmeans', inputs: some, writesInFlight });
+  let most = 0;
+  try {
+    await pipeline.stream(some, {
+      emit: async (o) => {
+        await writer.write(o);
+        most = Math.max(most, writer.inFlight);
+      },
+    });
+    await writer.finish();
+  } finally {
+    await writer.close();
+  }
+  expect(writer.written).toBe(some.length);
+  expect((await readdir(out)).filter((f) => f.endsWith('.overlay.png'))).toHaveLength(some.length);
+  return most;
+}
+
+describe('RunWriter writesInFlight', () => {
+  it('returns from write only once fewer writes than the bound are in flight', async () => {
+    // The default bound (32) lets a batch's writes pile up: the bound below is what holds them back.
+    expect(await mostInFlight(join(dir, 'default'))).toBeGreaterThan(1);
+    expect(await mostInFlight(join(dir, 'two'), 2)).toBe(1);
+    // A bound under 1 is 1 (each write waits for the one before), not a stream that never finishes.
+    expect(await mostInFlight(join(dir, 'zero'), 0)).toBe(0);
+  });
+});

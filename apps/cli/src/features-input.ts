@@ -45,7 +45,7 @@ export async function openFeaturesInput(
     throw e;
   }
   const cache = caches[0];
-  const images = argv.images ? listImages(argv.images) : cache.images.map((im) => im.source);
+  const images = argv.images ? listImages(argv.images, (m) => session.log.info(m)) : cache.images.map((im) => im.source);
   if (!argv.images && !argv.quietImages && !images.every((s) => existsSync(s))) {
     session.log.info(`overlays are drawn on grey: ${argv.features} records no image files (give --images DIR to draw them on the images)`);
   }

@@ -2,22 +2,38 @@ import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { AcsegError } from '@acseg/core';
 
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.bmp']);
+/** What the decoder (@acseg/image-io) is given; BMP is listed so that a BMP file is named and refused, not passed over. */
+export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic', '.heif', '.bmp']);
 
-/** Image files of a folder (not recursive), sorted; a file path is taken as a one-image list. */
-export function listImages(path: string): string[] {
+/**
+ * Image files of a folder (not recursive), sorted; a file path is taken as a one-image list. Subfolders are not
+ * read; `note` is told of them (a photo library kept in one folder per year would otherwise seem to be half done).
+ */
+export function listImages(path: string, note?: (message: string) => void): string[] {
   const abs = resolve(path);
   let st;
   try {
     st = statSync(abs);
   } catch {
-    throw new AcsegError('BAD_INPUT', `${path} does not exist`, { file: abs, hint: 'give a folder of images (JPEG, PNG, WebP)' });
+    throw new AcsegError('BAD_INPUT', `${path} does not exist`, { file: abs, hint: 'give a folder of images (JPEG, PNG, WebP, HEIC, ...)' });
   }
   if (st.isFile()) return [abs];
-  const files = readdirSync(abs)
-    .filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase()))
+  const entries = readdirSync(abs, { withFileTypes: true });
+  const files = entries
+    .filter((e) => !e.isDirectory() && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase()))
+    .map((e) => e.name)
     .sort()
     .map((f) => join(abs, f));
+  const folders = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  if (folders.length > 0 && note) {
+    const named = folders.slice(0, 3).join(', ') + (folders.length > 3 ? ', ...' : '');
+    note(
+      `${path}: ${folders.length} subfolder${folders.length === 1 ? '' : 's'} not read (${named}): --images reads the images in one folder, not in its subfolders`,
+    );
+  }
   if (files.length === 0) throw new AcsegError('BAD_INPUT', `${path} holds no images (looked for ${[...IMAGE_EXTENSIONS].join(' ')})`, { file: abs });
   return files;
 }

@@ -41,6 +41,23 @@ function pngHeaderOnly(width: number, height: number): Buffer {
   ]);
 }
 
+/** A valid 24-bit uncompressed BMP (BITMAPINFOHEADER, rows bottom-up, padded to 4 bytes) of a grey ramp. */
+function bmp24(width: number, height: number): Buffer {
+  const row = Math.ceil((width * 3) / 4) * 4;
+  const file = Buffer.alloc(54 + row * height);
+  file.write('BM', 0, 'latin1');
+  file.writeUInt32LE(file.length, 2);
+  file.writeUInt32LE(54, 10);
+  file.writeUInt32LE(40, 14);
+  file.writeInt32LE(width, 18);
+  file.writeInt32LE(height, 22);
+  file.writeUInt16LE(1, 26);
+  file.writeUInt16LE(24, 28);
+  file.writeUInt32LE(row * height, 34);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width * 3; x++) file[54 + y * row + x] = (x * 10) & 255;
+  return file;
+}
+
 async function failure(p: Promise<unknown>): Promise<AcsegError> {
   const e = await p.then(
     () => undefined,
@@ -68,6 +85,7 @@ beforeAll(async () => {
     .toFile(f('exif6.jpg'));
   await writeFile(f('empty.jpg'), Buffer.alloc(0));
   await writeFile(f('notes.jpg'), 'this is not an image');
+  await writeFile(f('photo.bmp'), bmp24(8, 6));
   // Cut inside the scan data (a busy picture, so that the scan is most of the file): the header still reads.
   const full = await sharp(Buffer.from(pattern(20, 12).data), { raw: { width: 20, height: 12, channels: 3 } })
     .resize(200, 120, { kernel: 'nearest' })
@@ -142,6 +160,7 @@ describe('one wording for every file the decoder refuses: "<file>: <problem>", B
     ['empty.jpg', 'the file is empty (0 bytes)'],
     ['notes.jpg', 'not a readable image ('],
     ['cut.jpg', 'cannot decode the image ('],
+    ['photo.bmp', 'a BMP image, a format the decoder (libvips) does not read'],
   ])('%s: %s', async (name, problem) => {
     for (const decode of [decodeImage, createImageDecoder().decode]) {
       const e = await failure(decode(f(name)));

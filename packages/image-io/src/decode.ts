@@ -1,6 +1,7 @@
 import { AcsegError, checkImagePixels, imageId, imageSource, isRgbImage, resolveMaxPixels, type ImageInput, type RgbImage } from '@acseg/core';
 import { readFile, stat } from 'node:fs/promises';
 import { imageError, undecodableImage, unreadableImage } from './errors.js';
+import { decodeHeic } from './heic.js';
 import { jpegComponents } from './jpeg-header.js';
 import { resizeRgb, type ResizeKernel } from './resize.js';
 import { sharpLib } from './sharp.js';
@@ -33,6 +34,12 @@ export async function readImageSize(path: string, options: { autoOrient?: boolea
 
 /** The header's size of `path`, read from `bytes` (the file read once) or from the file itself. */
 async function headerSize(path: string, bytes: string | Buffer, options: { autoOrient?: boolean }): Promise<{ width: number; height: number }> {
+  const { width, height } = await readHeader(path, bytes, options);
+  return { width, height };
+}
+
+/** The header's size, and whether the pixels are HEVC in HEIF (HEIC), which libvips reads the header of but not the pixels. */
+async function readHeader(path: string, bytes: string | Buffer, options: { autoOrient?: boolean }): Promise<{ width: number; height: number; hevc: boolean }> {
   const sharp = await sharpLib();
   let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
@@ -41,11 +48,14 @@ async function headerSize(path: string, bytes: string | Buffer, options: { autoO
     throw unreadableImage(path, e);
   }
   if (!meta.width || !meta.height) throw imageError(path, 'not a readable image (no size in the header)');
-  return options.autoOrient !== false && (meta.orientation ?? 1) >= 5 ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
+  const hevc = meta.format === 'heif' && meta.compression === 'hevc';
+  return options.autoOrient !== false && (meta.orientation ?? 1) >= 5
+    ? { width: meta.height, height: meta.width, hevc }
+    : { width: meta.width, height: meta.height, hevc };
 }
 
 /**
- * The one decode: an image file (JPEG, PNG, WebP, ...) at full size as 8-bit sRGB, EXIF orientation applied, alpha
+ * The one decode: an image file (JPEG, PNG, WebP, HEIC, ...) at full size as 8-bit sRGB, EXIF orientation applied, alpha
  * dropped; grey, CMYK and 16-bit images are converted. An image over `maxPixels` is refused from its header, before
  * any pixel is decoded. An RgbImage is checked (BAD_INPUT when malformed, the pixel limit) and returned as is.
  */
@@ -95,9 +105,14 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
     return image;
   } catch (e) {
     // Worded as when the header was read first: a file that is missing, empty or no image; one over the limit; else
-    // pixels that do not decode.
-    const { width, height } = await headerSize(input, bytes, { autoOrient });
+    // pixels that do not decode. A HEIC photo lands here too (libvips has no HEVC decoder) and is decoded by libheif.
+    const { width, height, hevc } = await readHeader(input, bytes, { autoOrient });
     checkImagePixels(source, width, height, maxPixels, input);
+    if (hevc) {
+      const image = await decodeHeic(input, bytes, index, source);
+      const r = options.resize;
+      return r ? resizeRgb(image, r.width, r.height, r.kernel) : image;
+    }
     throw undecodableImage(source, e, input);
   }
 }

@@ -1,4 +1,5 @@
 import { isRgbImage, type ImageInput, type RgbImage } from '@acseg/core';
+import { decodeImage } from './decode.js';
 import { sharpLib } from './sharp.js';
 
 async function raw(image: RgbImage) {
@@ -29,13 +30,19 @@ export async function thumbnailJpeg(image: ImageInput, side: number, quality = 8
   if (typeof image !== 'string' && isRgbImage(image)) {
     return (await raw(image)).resize(side, side, fit).jpeg(jpeg).toBuffer();
   }
-  return sharp(image as string)
-    .rotate()
-    .resize(side, side, fit)
-    .toColourspace('srgb')
-    .removeAlpha()
-    .jpeg(jpeg)
-    .toBuffer();
+  try {
+    return await sharp(image as string)
+      .rotate()
+      .resize(side, side, fit)
+      .toColourspace('srgb')
+      .removeAlpha()
+      .jpeg(jpeg)
+      .toBuffer();
+  } catch (e) {
+    // A file libvips does not decode itself (HEIC) goes through the one decoder, which also words a bad file's error.
+    const decoded = await decodeImage(image as string).catch(() => Promise.reject(e as Error));
+    return thumbnailJpeg(decoded, side, quality);
+  }
 }
 
 /** An SVG drawing rendered to PNG at `density` dpi (figures). */

@@ -1,8 +1,8 @@
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { AcsegError } from '@acseg/core';
 
 /** What the decoder reads (sharp/libvips); the hint for a file it cannot read. */
-export const SUPPORTED_FORMATS = 'JPEG, PNG, WebP, GIF, TIFF, AVIF';
+export const SUPPORTED_FORMATS = 'JPEG, PNG, WebP, GIF, TIFF, AVIF, HEIC';
 
 /** The first line of an error's message (libvips appends its own lines). */
 export function firstLine(e: unknown): string {
@@ -27,7 +27,27 @@ export function unreadableImage(path: string, cause: unknown): AcsegError {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return imageError(path, 'the file does not exist', { cause });
   }
   if (size === 0) return imageError(path, 'the file is empty (0 bytes)', { cause });
+  if (size !== undefined && startsWith(path, 'BM')) {
+    return imageError(path, 'a BMP image, a format the decoder (libvips) does not read', {
+      hint: `convert it to PNG; supported formats: ${SUPPORTED_FORMATS}`,
+      cause,
+    });
+  }
   return imageError(path, `not a readable image (${firstLine(cause)})`, { hint: `supported formats: ${SUPPORTED_FORMATS}`, cause });
+}
+
+/** Whether the file's first bytes are `magic` (false when it cannot be read). */
+function startsWith(path: string, magic: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(magic.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.toString('latin1') === magic;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** A file whose header reads but whose pixels do not (cut short, damaged). */

@@ -42,7 +42,7 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
       checkOutDir(argv.out!);
       const all = argv.dataset
         ? (await openDataset(argv.dataset, argv.root!, { split: argv.split })).items.map((item) => item.image)
-        : listImages(argv.images!);
+        : listImages(argv.images!, (m) => session.log.info(m));
       const input = argv.dataset ? `--dataset ${argv.dataset} --split ${argv.split}` : `--images ${argv.images}`;
       const job = planShard(argv, all, argv.dataset ? resolve(argv.root!) : listRoot(argv.images!), argv.out!, input);
       const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize, batchSize: argv.batchSize });

@@ -77,7 +77,12 @@ export async function trainCommand(y: Argv, _setStatus: SetStatus, raw: readonly
       } else {
         // Features stream through a temporary cache (not --out, which holds only the checkpoint).
         const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize });
-        const stage = await cacheFeatures(session, backbone, listImages(argv.images!), { temp: await mkdtemp(join(tmpdir(), 'acseg-train-features-')) });
+        const stage = await cacheFeatures(
+          session,
+          backbone,
+          listImages(argv.images!, (m) => session.log.info(m)),
+          { temp: await mkdtemp(join(tmpdir(), 'acseg-train-features-')) },
+        );
         await backbone.dispose?.();
         featureStage = stage;
         if (!stage?.cache.length) {

@@ -1,0 +1,96 @@
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AcsegError } from '@acseg/core';
+import { createImageDecoder, decodeImage, readImageSize, thumbnailJpeg } from './index.js';
+
+// pattern.heic: pattern.png through heif-enc (x265); pattern.libheif.png: heif-convert's decode of it (C libheif and
+// libde265), made by tools/heic-reference/make-fixtures.ts.
+const fixtures = join(dirname(fileURLToPath(import.meta.url)), 'testing', 'fixtures', 'heic');
+const heic = join(fixtures, 'pattern.heic');
+const W = 65;
+const H = 47;
+
+async function rgbOf(png: string): Promise<Uint8Array> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  expect([info.width, info.height, info.channels]).toEqual([W, H, 3]);
+  return data;
+}
+
+function differences(a: Uint8Array, b: Uint8Array): { max: number; mean: number } {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(a[i] - b[i]);
+    max = Math.max(max, d);
+    sum += d;
+  }
+  return { max, mean: sum / a.length };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'acseg-heic-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('HEIC photos (HEVC in HEIF): libvips reads the header, libheif the pixels', () => {
+  it("decodes to libheif's own decode (heif-convert) up to YCbCr rounding, and close to the picture encoded", async () => {
+    for (const decode of [decodeImage, createImageDecoder().decode]) {
+      const image = await decode(heic);
+      expect([image.width, image.height, image.id, image.source]).toEqual([W, H, 'pattern', heic]);
+      expect(image.data.length).toBe(W * H * 3);
+      // Measured: max 2, mean 0.06 (two builds of libheif convert YCbCr to RGB with their own rounding).
+      const reference = differences(image.data, await rgbOf(join(fixtures, 'pattern.libheif.png')));
+      expect(reference.max).toBeLessThanOrEqual(8);
+      expect(reference.mean).toBeLessThan(0.5);
+      // HEVC at quality 90 is lossy: near the original, far from a blank or shifted picture.
+      expect(differences(image.data, await rgbOf(join(fixtures, 'pattern.png'))).mean).toBeLessThan(4);
+    }
+    // Decodes asked for at once queue for the one WebAssembly decoder and give the same pixels.
+    const together = await Promise.all([0, 1, 2].map(() => decodeImage(heic)));
+    for (const image of together) expect(Buffer.from(image.data).equals(Buffer.from(together[0].data))).toBe(true);
+    const flipped = (await sharp(join(fixtures, 'pattern.png')).flop().raw().toBuffer()) as Uint8Array;
+    expect(differences((await decodeImage(heic)).data, flipped).mean).toBeGreaterThan(20);
+  });
+
+  it('the header gives its size; the pixel limit refuses it before decoding; resize applies', async () => {
+    expect(await readImageSize(heic)).toEqual({ width: W, height: H });
+    const e = await decodeImage(heic, { maxPixels: W * H - 1 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(AcsegError);
+    expect(e).toMatchObject({ code: 'BAD_IMAGE', file: heic, message: `${heic}: the image is 65×47 (3055 pixels), above the limit of 3054 pixels` });
+    const small = await decodeImage(heic, { resize: { width: 13, height: 9, kernel: 'linear' } });
+    expect([small.width, small.height, small.data.length]).toEqual([13, 9, 13 * 9 * 3]);
+  });
+
+  it("a gallery thumbnail of the file: made from libheif's pixels (libvips alone cannot), the same as from the decoded image", async () => {
+    const fromFile = await thumbnailJpeg(heic, 32);
+    const meta = await sharp(fromFile).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 32, 23]);
+    expect(fromFile.equals(await thumbnailJpeg(await decodeImage(heic), 32))).toBe(true);
+  });
+
+  it('a HEIC file cut short is refused naming the file, and the next file still decodes', async () => {
+    const bytes = await readFile(heic);
+    const cut = join(dir, 'cut.heic');
+    await writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.7)));
+    // libheif-js says "Decoding image failed" on stdout, where a run's output goes; the error below says it instead.
+    const stdout = vi.spyOn(console, 'log');
+    const e = await decodeImage(cut).catch((x: unknown) => x);
+    expect(stdout.mock.calls.filter((c) => c[0] === 'Decoding image failed')).toEqual([]);
+    expect(console.log).toBe(stdout);
+    stdout.mockRestore();
+    expect(e).toBeInstanceOf(AcsegError);
+    expect((e as AcsegError).code).toBe('BAD_IMAGE');
+    expect((e as AcsegError).file).toBe(cut);
+    expect((e as AcsegError).message.startsWith(`${cut}: `), (e as AcsegError).message).toBe(true);
+    await copyFile(heic, join(dir, 'whole.HEIC'));
+    expect((await decodeImage(join(dir, 'whole.HEIC'))).width).toBe(W);
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * The HEIC fixtures of @acseg/image-io's tests and their reference decodes, made by libheif's own command-line tools
+ * (C libheif with x265 and libde265), independent of the WebAssembly libheif acseg decodes with.
+ * Needs `apt-get install libheif-examples`; run from the repository root:
+ *   npx tsx tools/heic-reference/make-fixtures.ts
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+
+const out = join('packages', 'image-io', 'src', 'testing', 'fixtures', 'heic');
+// Odd sides: HEVC codes 8×8 blocks, so the decoder must crop to the conformance window.
+const W = 65;
+const H = 47;
+const pixels = Buffer.alloc(W * H * 3);
+for (let y = 0; y < H; y++) {
+  for (let x = 0; x < W; x++) {
+    const i = 3 * (y * W + x);
+    // A horizontal and a vertical ramp and a red block at the top left: every side tells which way is up.
+    pixels[i] = x < 20 && y < 16 ? 230 : 40 + x * 2;
+    pixels[i + 1] = 30 + y * 4;
+    pixels[i + 2] = 200 - x;
+  }
+}
+async function main(): Promise<void> {
+  mkdirSync(out, { recursive: true });
+  await sharp(pixels, { raw: { width: W, height: H, channels: 3 } })
+    .png()
+    .toFile(join(out, 'pattern.png'));
+  execFileSync('heif-enc', ['-q', '90', join(out, 'pattern.png'), '-o', join(out, 'pattern.heic')]);
+  execFileSync('heif-convert', [join(out, 'pattern.heic'), join(out, 'pattern.libheif.png')]);
+  console.log(`wrote ${out}/pattern.png, pattern.heic and pattern.libheif.png (heif-convert's decode)`);
+}
+
+void main();

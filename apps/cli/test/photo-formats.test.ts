@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { acseg, removeTempDirs, repoRoot, tempDir } from './helpers.js';
@@ -31,6 +31,8 @@ describe('a photo folder as users keep one: HEIC photos, a BMP, a subfolder', ()
     copyFileSync(join(samples, 'beach.jpg'), join(dir, 'beach.jpg'));
     copyFileSync(heic, join(dir, 'IMG_0001.HEIC'));
     writeFileSync(join(dir, 'scan.bmp'), bmp());
+    const whole = readFileSync(heic);
+    writeFileSync(join(dir, 'cut.heic'), whole.subarray(0, Math.floor(whole.length * 0.7)));
     mkdirSync(join(dir, '2019'));
     copyFileSync(join(samples, 'street.jpg'), join(dir, '2019', 'street.jpg'));
     for (const backbone of [
@@ -41,7 +43,8 @@ describe('a photo folder as users keep one: HEIC photos, a BMP, a subfolder', ()
       const r = acseg(['segment', '--images', dir, '--out', out, ...backbone, '--generator', 'kmeans', '--quiet']);
       expect(r.status, r.stderr).toBe(1);
       expect(r.stderr).toContain(`${dir}: 1 subfolder not read (2019): --images reads the images in one folder, not in its subfolders`);
-      expect(r.stdout).toContain('segmented 2 of 3 images');
+      expect(r.stdout).toContain('segmented 2 of 4 images');
+      expect(r.stdout).toContain(`skipped ${join(dir, 'cut.heic')}: cannot decode the image (HEIF processing error)`);
       expect(r.stdout).toContain(`skipped ${join(dir, 'scan.bmp')}: a BMP image, a format the decoder (libvips) does not read`);
       for (const f of ['IMG_0001.png', 'IMG_0001.overlay.png', 'IMG_0001.json', 'thumbs/IMG_0001.jpg', 'beach.png'])
         expect(existsSync(join(out, f)), f).toBe(true);

@@ -1,0 +1,50 @@
+type HeicDecode = typeof import('heic-decode').default;
+
+let loading: Promise<HeicDecode> | undefined;
+
+/**
+ * A HEIC file's first top-level image as 8-bit RGB (libheif and libde265 compiled to WebAssembly, through
+ * heic-decode, loaded on the first call). Runs on the calling thread: on a worker (heic-worker.ts) or, from the
+ * TypeScript sources, on the caller's. Throws libheif's error as it is; the caller names the file.
+ */
+export async function decodeHeicBytes(bytes: Uint8Array): Promise<{ width: number; height: number; data: Uint8Array }> {
+  loading ??= import('heic-decode').then((m) => m.default);
+  const decode = await loading;
+  muteLibheif(+1);
+  let rgba: { width: number; height: number; data: Uint8ClampedArray };
+  try {
+    rgba = await decode({ buffer: bytes });
+  } finally {
+    muteLibheif(-1);
+  }
+  const { width, height } = rgba;
+  const n = width * height;
+  if (rgba.data.length !== n * 4) throw new Error(`libheif gave ${rgba.data.length} bytes for ${width}×${height} RGBA`);
+  const data = new Uint8Array(n * 3);
+  for (let p = 0, q = 0; p < n; p++, q += 4) {
+    data[3 * p] = rgba.data[q];
+    data[3 * p + 1] = rgba.data[q + 1];
+    data[3 * p + 2] = rgba.data[q + 2];
+  }
+  return { width, height, data };
+}
+
+let decoding = 0;
+let consoleLog: typeof console.log | undefined;
+
+/**
+ * libheif-js reports a failed decode on stdout (`console.log('Decoding image failed', ...)`) before heic-decode
+ * rejects; acseg words that rejection itself, naming the file, so the line is dropped while a HEIC decodes.
+ */
+function muteLibheif(step: 1 | -1): void {
+  decoding += step;
+  if (step === 1 && decoding === 1) {
+    const log = (consoleLog = console.log);
+    console.log = (...args: unknown[]) => {
+      if (args[0] !== 'Decoding image failed') log(...args);
+    };
+  } else if (decoding === 0 && consoleLog) {
+    console.log = consoleLog;
+    consoleLog = undefined;
+  }
+}

@@ -49,6 +49,13 @@ describe('listImages: the images of one folder, sorted', () => {
     expect(said).toEqual([`${one}: 1 subfolder not read (old.jpg): --images reads the images in one folder, not in its subfolders`]);
   });
 
+  it('names the camera RAW files it does not read, by kind, in one note', async () => {
+    const root = await folder('camera', ['DSC_0001.NEF', 'DSC_0002.nef', 'IMG_0003.CR2', 'DSC_0001.JPG']);
+    const notes: string[] = [];
+    expect(listImages(root, (m) => notes.push(m))).toEqual([join(root, 'DSC_0001.JPG')]);
+    expect(notes).toEqual([`${root}: 3 camera RAW files not read (.cr2, .nef): export them as JPEG (or TIFF) to segment them`]);
+  });
+
   it('a folder of subfolders only: the note, then "holds no images"; a file is a list of one; a missing path is named', async () => {
     const root = await folder('nested-only', ['notes.txt'], ['trip']);
     const notes: string[] = [];

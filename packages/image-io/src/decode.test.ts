@@ -86,6 +86,7 @@ beforeAll(async () => {
   await writeFile(f('empty.jpg'), Buffer.alloc(0));
   await writeFile(f('notes.jpg'), 'this is not an image');
   await writeFile(f('photo.bmp'), bmp24(8, 6));
+  await writeFile(f('bmw.jpg'), 'BMW, BMX: a list of bikes, not a bitmap');
   // Cut inside the scan data (a busy picture, so that the scan is most of the file): the header still reads.
   const full = await sharp(Buffer.from(pattern(20, 12).data), { raw: { width: 20, height: 12, channels: 3 } })
     .resize(200, 120, { kernel: 'nearest' })
@@ -161,6 +162,7 @@ describe('one wording for every file the decoder refuses: "<file>: <problem>", B
     ['notes.jpg', 'not a readable image ('],
     ['cut.jpg', 'cannot decode the image ('],
     ['photo.bmp', 'a BMP image, a format the decoder (libvips) does not read'],
+    ['bmw.jpg', 'not a readable image ('],
   ])('%s: %s', async (name, problem) => {
     for (const decode of [decodeImage, createImageDecoder().decode]) {
       const e = await failure(decode(f(name)));

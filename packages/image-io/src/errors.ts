@@ -27,7 +27,7 @@ export function unreadableImage(path: string, cause: unknown): AcsegError {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return imageError(path, 'the file does not exist', { cause });
   }
   if (size === 0) return imageError(path, 'the file is empty (0 bytes)', { cause });
-  if (size !== undefined && startsWith(path, 'BM')) {
+  if (size !== undefined && isBmp(path)) {
     return imageError(path, 'a BMP image, a format the decoder (libvips) does not read', {
       hint: `convert it to PNG; supported formats: ${SUPPORTED_FORMATS}`,
       cause,
@@ -36,13 +36,16 @@ export function unreadableImage(path: string, cause: unknown): AcsegError {
   return imageError(path, `not a readable image (${firstLine(cause)})`, { hint: `supported formats: ${SUPPORTED_FORMATS}`, cause });
 }
 
-/** Whether the file's first bytes are `magic` (false when it cannot be read). */
-function startsWith(path: string, magic: string): boolean {
+/** The sizes of the DIB headers BMP files use (core, V1-V5, OS/2 2): with "BM", what tells a BMP from a text. */
+const BMP_HEADER_SIZES = new Set([12, 40, 52, 56, 64, 108, 124]);
+
+/** Whether the file starts as a BMP does (false when it cannot be read). */
+function isBmp(path: string): boolean {
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const head = Buffer.alloc(magic.length);
-    return readSync(fd, head, 0, head.length, 0) === head.length && head.toString('latin1') === magic;
+    const head = Buffer.alloc(18);
+    return readSync(fd, head, 0, 18, 0) === 18 && head.toString('latin1', 0, 2) === 'BM' && BMP_HEADER_SIZES.has(head.readUInt32LE(14));
   } catch {
     return false;
   } finally {

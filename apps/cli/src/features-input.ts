@@ -32,7 +32,7 @@ const GREY = 160;
  */
 export async function openFeaturesInput(
   session: Session,
-  argv: { features: string; images?: string; backbone?: string; model?: string; imageSize?: string; quietImages?: boolean },
+  argv: { features: string; images?: string; recursive?: boolean; backbone?: string; model?: string; imageSize?: string; quietImages?: boolean },
   more: readonly string[] = [],
 ): Promise<FeaturesInput> {
   const caches: FeatureCache[] = [];
@@ -45,7 +45,7 @@ export async function openFeaturesInput(
     throw e;
   }
   const cache = caches[0];
-  const images = argv.images ? listImages(argv.images, (m) => session.log.info(m)) : cache.images.map((im) => im.source);
+  const images = argv.images ? listImages(argv.images, { note: (m) => session.log.info(m), recursive: argv.recursive }) : cache.images.map((im) => im.source);
   if (!argv.images && !argv.quietImages && !images.every((s) => existsSync(s))) {
     session.log.info(`overlays are drawn on grey: ${argv.features} records no image files (give --images DIR to draw them on the images)`);
   }

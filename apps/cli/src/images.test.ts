@@ -25,7 +25,7 @@ describe('listImages: the images of one folder, sorted', () => {
   it('takes the image extensions in any case (iPhone HEIC included, BMP to be refused by name), leaves other files', async () => {
     const root = await folder('mixed', ['b.jpg', 'A.JPEG', 'c.png', 'IMG_0001.HEIC', 'd.heif', 'e.webp', 'f.bmp', 'notes.txt', 'README.md', '.DS_Store']);
     const notes: string[] = [];
-    expect(listImages(root, (m) => notes.push(m)).map((p) => p.slice(root.length + 1))).toEqual([
+    expect(listImages(root, { note: (m) => notes.push(m) }).map((p) => p.slice(root.length + 1))).toEqual([
       'A.JPEG',
       'IMG_0001.HEIC',
       'b.jpg',
@@ -40,20 +40,44 @@ describe('listImages: the images of one folder, sorted', () => {
   it('says which subfolders it does not read (three named, then "..."), as one note', async () => {
     const root = await folder('years', ['cover.jpg'], ['2021', '2019', '2020', '2022']);
     const notes: string[] = [];
-    expect(listImages(root, (m) => notes.push(m))).toEqual([join(root, 'cover.jpg')]);
-    expect(notes).toEqual([`${root}: 4 subfolders not read (2019, 2020, 2021, ...): --images reads the images in one folder, not in its subfolders`]);
+    expect(listImages(root, { note: (m) => notes.push(m) })).toEqual([join(root, 'cover.jpg')]);
+    expect(notes).toEqual([
+      `${root}: 4 subfolders not read (2019, 2020, 2021, ...): --images reads the images in one folder (--recursive: and in its subfolders)`,
+    ]);
     const one = await folder('one', ['a.png'], ['old.jpg']);
     const said: string[] = [];
     // A folder named like an image is a folder: noted, not listed.
-    expect(listImages(one, (m) => said.push(m))).toEqual([join(one, 'a.png')]);
-    expect(said).toEqual([`${one}: 1 subfolder not read (old.jpg): --images reads the images in one folder, not in its subfolders`]);
+    expect(listImages(one, { note: (m) => said.push(m) })).toEqual([join(one, 'a.png')]);
+    expect(said).toEqual([`${one}: 1 subfolder not read (old.jpg): --images reads the images in one folder (--recursive: and in its subfolders)`]);
   });
 
   it('names the camera RAW files it does not read, by kind, in one note', async () => {
     const root = await folder('camera', ['DSC_0001.NEF', 'DSC_0002.nef', 'IMG_0003.CR2', 'DSC_0001.JPG']);
     const notes: string[] = [];
-    expect(listImages(root, (m) => notes.push(m))).toEqual([join(root, 'DSC_0001.JPG')]);
+    expect(listImages(root, { note: (m) => notes.push(m) })).toEqual([join(root, 'DSC_0001.JPG')]);
     expect(notes).toEqual([`${root}: 3 camera RAW files not read (.cr2, .nef): export them as JPEG (or TIFF) to segment them`]);
+  });
+
+  it('--recursive: every subfolder at any depth, sorted by relative path; hidden and NAS thumbnail folders left out', async () => {
+    const root = await folder('library', ['cover.jpg', 'notes.txt']);
+    for (const f of ['2019/IMG_0001.HEIC', '2019/trip/IMG_0001.jpg', '2020/a.png', '.trash/old.jpg', '@eaDir/cover.jpg/SYNOPHOTO_THUMB_M.jpg', '2020/x.nef']) {
+      await mkdir(join(root, f, '..'), { recursive: true });
+      await writeFile(join(root, f), 'x');
+    }
+    const notes: string[] = [];
+    expect(listImages(root, { note: (m) => notes.push(m), recursive: true }).map((p) => p.slice(root.length + 1))).toEqual([
+      '2019/IMG_0001.HEIC',
+      '2019/trip/IMG_0001.jpg',
+      '2020/a.png',
+      'cover.jpg',
+    ]);
+    expect(notes).toEqual([`${root}: 1 camera RAW file not read (.nef): export them as JPEG (or TIFF) to segment them`]);
+    // Without it, the same folder: its own image, and the subfolders that --recursive would read named.
+    const flat: string[] = [];
+    expect(listImages(root, { note: (m) => flat.push(m) })).toEqual([join(root, 'cover.jpg')]);
+    expect(flat).toEqual([`${root}: 2 subfolders not read (2019, 2020): --images reads the images in one folder (--recursive: and in its subfolders)`]);
+    const empty = await folder('empty-tree', ['a.txt'], ['x', 'y']);
+    expect(() => listImages(empty, { recursive: true })).toThrow(/empty-tree holds no images \(nor do its subfolders\)/);
   });
 
   it('a folder of subfolders only: the note, then "holds no images"; a file is a list of one; a missing path is named', async () => {
@@ -61,7 +85,7 @@ describe('listImages: the images of one folder, sorted', () => {
     const notes: string[] = [];
     let error: unknown;
     try {
-      listImages(root, (m) => notes.push(m));
+      listImages(root, { note: (m) => notes.push(m) });
     } catch (e) {
       error = e;
     }

@@ -42,7 +42,7 @@ describe('a photo folder as users keep one: HEIC photos, a BMP, a subfolder', ()
       const out = join(tempDir(), 'o');
       const r = acseg(['segment', '--images', dir, '--out', out, ...backbone, '--generator', 'kmeans', '--quiet']);
       expect(r.status, r.stderr).toBe(1);
-      expect(r.stderr).toContain(`${dir}: 1 subfolder not read (2019): --images reads the images in one folder, not in its subfolders`);
+      expect(r.stderr).toContain(`${dir}: 1 subfolder not read (2019): --images reads the images in one folder (--recursive: and in its subfolders)`);
       expect(r.stdout).toContain('segmented 2 of 4 images');
       expect(r.stdout).toContain(`skipped ${join(dir, 'cut.heic')}: cannot decode the image (HEIF processing error)`);
       expect(r.stdout).toContain(`skipped ${join(dir, 'scan.bmp')}: a BMP image, a format the decoder (libvips) does not read`);
@@ -51,5 +51,19 @@ describe('a photo folder as users keep one: HEIC photos, a BMP, a subfolder', ()
       expect(existsSync(join(out, 'street.png'))).toBe(false);
       expect(`${r.stdout}${r.stderr}`).not.toMatch(/Decoding image failed|bad seek/);
     }
+    // --recursive: the subfolder's images too, named after their files; of two with one name, the first in path order
+    // keeps it ("2019/beach.jpg" sorts before "beach.jpg").
+    copyFileSync(join(samples, 'fruit.jpg'), join(dir, '2019', 'beach.jpg'));
+    const out = join(tempDir(), 'o');
+    const r = acseg(['segment', '--images', dir, '--recursive', '--out', out, '--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet']);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain('segmented 4 of 6 images');
+    expect(r.stderr).not.toContain('subfolder');
+    const source = (id: string) => (JSON.parse(readFileSync(join(out, `${id}.json`), 'utf8')) as { source: string }).source;
+    expect([source('street'), source('beach'), source('beach-2')]).toEqual([
+      join(dir, '2019', 'street.jpg'),
+      join(dir, '2019', 'beach.jpg'),
+      join(dir, 'beach.jpg'),
+    ]);
   });
 });

@@ -109,7 +109,8 @@ export function featuresImportCommand(setStatus: SetStatus): CommandModule {
       const grid = argv.grid ? pair('--grid', argv.grid, ['H', 'W']) : undefined;
       const size = argv.imageSize ? pair('--image-size', argv.imageSize, ['W', 'H']) : undefined;
       const byId = new Map<string, string>();
-      if (argv.images) for (const p of listImages(argv.images, (m) => session.log.info(m))) if (!byId.has(imageId(p))) byId.set(imageId(p), resolve(p));
+      if (argv.images)
+        for (const p of listImages(argv.images, { note: (m) => session.log.info(m) })) if (!byId.has(imageId(p))) byId.set(imageId(p), resolve(p));
       const interrupt = interruptSignal(session);
       try {
         const r = await importFeatures({

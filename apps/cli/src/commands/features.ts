@@ -24,7 +24,9 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
       const backbone = backboneOptions(shardOptions(a.command(featuresImportCommand(setStatus))), {
         backbone: 'backbone name (default: dino when a DINO model is available, else handcrafted)',
         model: 'backbone model (name or .onnx path)',
-      }).option('images', { type: 'string', describe: 'folder of images (or use --dataset/--root/--split)' });
+      })
+        .option('images', { type: 'string', describe: 'folder of images (or use --dataset/--root/--split)' })
+        .option('recursive', { type: 'boolean', describe: 'also the images in the subfolders of --images, at any depth (not hidden ones)' });
       const dataset = datasetOptions(
         backbone,
         { dataset: 'a dataset split instead of a folder', root: 'dataset root (with --dataset)', split: 'dataset split (with --dataset)' },
@@ -42,7 +44,7 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
       checkOutDir(argv.out!);
       const all = argv.dataset
         ? (await openDataset(argv.dataset, argv.root!, { split: argv.split })).items.map((item) => item.image)
-        : listImages(argv.images!, (m) => session.log.info(m));
+        : listImages(argv.images!, { note: (m) => session.log.info(m), recursive: argv.recursive });
       const input = argv.dataset ? `--dataset ${argv.dataset} --split ${argv.split}` : `--images ${argv.images}`;
       const job = planShard(argv, all, argv.dataset ? resolve(argv.root!) : listRoot(argv.images!), argv.out!, input);
       const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize, batchSize: argv.batchSize });

@@ -39,7 +39,8 @@ export function componentOptions<T>(a: Argv<T>) {
         'ACG training iterations when it is trained on the given images (default 300; the paper trains 2500 on a whole dataset: use acseg train for that)',
     })
     .option('seed', { type: 'number', describe: 'seed for every component' })
-    .option('images', { type: 'string', describe: 'folder of images (JPEG, PNG, WebP, HEIC, ...; not its subfolders), or one image (required)' })
+    .option('images', { type: 'string', describe: 'folder of images (JPEG, PNG, WebP, HEIC, ...), or one image (required)' })
+    .option('recursive', { type: 'boolean', describe: 'also the images in the subfolders of --images, at any depth (not hidden ones)' })
     .option('out', { type: 'string', describe: 'output folder (required)' })
     .option('features', {
       type: 'string',
@@ -75,6 +76,7 @@ type RunArgs = GlobalArgs & {
   iterations?: number;
   seed?: number;
   images: string;
+  recursive?: boolean;
   out: string;
   classifier?: string;
   classes?: string;
@@ -108,7 +110,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   let maxDecoded = checkMaxDecoded(argv.maxDecoded);
   const overlayMaxSide = checkOverlaySize(argv.overlaySize);
   const input = argv.features ? await openFeaturesInput(session, { ...argv, features: argv.features }) : undefined;
-  const all = input?.images ?? listImages(argv.images, (m) => session.log.info(m));
+  const all = input?.images ?? listImages(argv.images, { note: (m) => session.log.info(m), recursive: argv.recursive });
   // With --shard (or a scheduler's array variables): this shard's part of the sorted list, into <out>/part-i-of-N.
   const job = planShard(
     argv,

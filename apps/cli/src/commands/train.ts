@@ -16,7 +16,7 @@ import { addSchemaFlags, schemaFlagValues } from '../schema-flags.js';
 import { backboneOptions } from '../option-groups.js';
 
 /** Flags of `train` itself; the generator's own options (its schema) become the rest. */
-const OWNED = new Set(['generator', 'features', 'images', 'backbone', 'model', 'out', 'resume', 'force', 'checkpoint']);
+const OWNED = new Set(['generator', 'features', 'images', 'recursive', 'backbone', 'model', 'out', 'resume', 'force', 'checkpoint']);
 
 /** The generator `train` will train, read from the raw arguments before parsing (its schema gives the flags). */
 async function generatorSpec(raw: readonly string[]): Promise<OptionsSchema | undefined> {
@@ -37,7 +37,8 @@ export async function trainCommand(y: Argv, _setStatus: SetStatus, raw: readonly
           a
             .option('generator', { type: 'string', describe: "generator to train (default: the config's, else the plugins' default)" })
             .option('features', { type: 'string', describe: 'feature cache made by `acseg features` (preferred: computed once)' })
-            .option('images', { type: 'string', describe: 'folder of images (features computed in memory first)' }),
+            .option('images', { type: 'string', describe: 'folder of images (features computed in memory first)' })
+            .option('recursive', { type: 'boolean', describe: 'also the images in the subfolders of --images, at any depth (not hidden ones)' }),
           { backbone: 'backbone for --images', model: 'backbone model for --images: a name (dino-vits16, ...) or an .onnx path' },
         )
           .option('out', { type: 'string', describe: 'checkpoint folder (required)' })
@@ -77,12 +78,9 @@ export async function trainCommand(y: Argv, _setStatus: SetStatus, raw: readonly
       } else {
         // Features stream through a temporary cache (not --out, which holds only the checkpoint).
         const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize });
-        const stage = await cacheFeatures(
-          session,
-          backbone,
-          listImages(argv.images!, (m) => session.log.info(m)),
-          { temp: await mkdtemp(join(tmpdir(), 'acseg-train-features-')) },
-        );
+        const stage = await cacheFeatures(session, backbone, listImages(argv.images!, { note: (m) => session.log.info(m), recursive: argv.recursive }), {
+          temp: await mkdtemp(join(tmpdir(), 'acseg-train-features-')),
+        });
         await backbone.dispose?.();
         featureStage = stage;
         if (!stage?.cache.length) {

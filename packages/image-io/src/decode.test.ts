@@ -5,7 +5,7 @@ import { deflateSync, crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AcsegError, type RgbImage } from '@acseg/core';
-import { createImageDecoder, cropRgb, decodeImage, encodePng, previewJpeg, readImageSize, thumbnailJpeg } from './index.js';
+import { createImageDecoder, cropRgb, decodeImage, encodePng, previewJpeg, readImageSize, thumbnailJpeg, withLibvipsDetail } from './index.js';
 import { jpegComponents } from './jpeg-header.js';
 
 let dir: string;
@@ -170,6 +170,19 @@ describe('one wording for every file the decoder refuses: "<file>: <problem>", B
       expect(e.file).toBe(f(name));
       expect(e.message.startsWith(`${f(name)}: ${problem}`), e.message).toBe(true);
     }
+  });
+
+  it("libvips' words lost to another thread (an error ending at its prefix) are asked for again, at most twice", async () => {
+    const bare = new Error('Input buffer has corrupt header: ');
+    const worded = new Error('Input buffer has corrupt header: VipsJpeg: premature end of JPEG file');
+    let calls = 0;
+    expect(await withLibvipsDetail(bare, () => (calls++, Promise.reject(worded)))).toBe(worded);
+    expect(calls).toBe(1);
+    expect(await withLibvipsDetail(worded, () => (calls++, Promise.reject(bare)))).toBe(worded);
+    expect(calls).toBe(1);
+    const last = new Error('still nothing:');
+    expect(await withLibvipsDetail(bare, () => (calls++, Promise.reject(calls === 3 ? last : bare)))).toBe(last);
+    expect(calls).toBe(3);
   });
 
   it('a truncated JPEG is named as such (libvips says where it ends)', async () => {

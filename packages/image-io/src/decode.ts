@@ -1,6 +1,6 @@
 import { AcsegError, checkImagePixels, imageId, imageSource, isRgbImage, resolveMaxPixels, type ImageInput, type RgbImage } from '@acseg/core';
 import { readFile, stat } from 'node:fs/promises';
-import { imageError, undecodableImage, unreadableImage } from './errors.js';
+import { imageError, undecodableImage, unreadableImage, withLibvipsDetail } from './errors.js';
 import { decodeHeic } from './heic.js';
 import { jpegComponents } from './jpeg-header.js';
 import { resizeRgb, type ResizeKernel } from './resize.js';
@@ -45,7 +45,7 @@ async function readHeader(path: string, bytes: string | Buffer, options: { autoO
   try {
     meta = await sharp(bytes, { failOn: 'truncated', limitInputPixels: false }).metadata();
   } catch (e) {
-    throw unreadableImage(path, e);
+    throw unreadableImage(path, await withLibvipsDetail(e, () => sharp(bytes, { failOn: 'truncated', limitInputPixels: false }).metadata()));
   }
   if (!meta.width || !meta.height) throw imageError(path, 'not a readable image (no size in the header)');
   const hevc = meta.format === 'heif' && meta.compression === 'hevc';
@@ -76,15 +76,19 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
   const autoOrient = options.autoOrient !== false;
   const bytes = await readSmallFile(input);
   const sharp = await sharpLib();
-  try {
-    // libvips refuses an image over the limit from its header, before any pixel is decoded (and while decoding, in
-    // case the header understates the size); the header is read on its own only to explain a failure below: a
-    // separate metadata call for every image cost ~0.8 ms of CPU, a sixth of decoding a 480×360 JPEG.
+  // libvips refuses an image over the limit from its header, before any pixel is decoded (and while decoding, in
+  // case the header understates the size); the header is read on its own only to explain a failure below: a
+  // separate metadata call for every image cost ~0.8 ms of CPU, a sixth of decoding a 480×360 JPEG.
+  const pixels = () => {
     let pipeline = sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels });
     if (autoOrient) pipeline = pipeline.rotate();
     const r = options.resize;
     if (r) pipeline = pipeline.resize(r.width, r.height, { fit: 'fill', kernel: r.kernel });
-    const { data, info } = await pipeline.toColourspace('srgb').removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return pipeline.toColourspace('srgb').removeAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  };
+  try {
+    const r = options.resize;
+    const { data, info } = await pixels();
     if (info.channels !== 3 || data.length !== info.width * info.height * 3) {
       throw new Error(`decoded to ${info.channels} channels and ${data.length} bytes, expected 8-bit RGB`);
     }
@@ -113,7 +117,7 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
       const r = options.resize;
       return r ? resizeRgb(image, r.width, r.height, r.kernel) : image;
     }
-    throw undecodableImage(source, e, input);
+    throw undecodableImage(source, await withLibvipsDetail(e, pixels), input);
   }
 }
 

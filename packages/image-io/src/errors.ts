@@ -53,6 +53,29 @@ function isBmp(path: string): boolean {
   }
 }
 
+/**
+ * libvips keeps one error buffer for all its threads, and another thread's call may clear it between the error and
+ * sharp reading it: the message then ends at its prefix ("Input buffer has corrupt header:"), without libvips' words.
+ * Such a failure is tried again (up to twice, sequentially) for a message that says what is wrong; the first error
+ * with words, else the last, is returned. `again` failing differently is fine: any worded error of that file will do.
+ */
+export async function withLibvipsDetail(e: unknown, again: () => Promise<unknown>): Promise<unknown> {
+  for (let i = 0; i < 2 && !hasDetail(e); i++) {
+    try {
+      await again();
+      return e;
+    } catch (retried) {
+      e = retried;
+    }
+  }
+  return e;
+}
+
+/** Whether an error's first line says more than a prefix ending in ":". */
+function hasDetail(e: unknown): boolean {
+  return !/:\s*$/.test(firstLine(e));
+}
+
 /** A file whose header reads but whose pixels do not (cut short, damaged). */
 export function undecodableImage(source: string, cause: unknown, file?: string): AcsegError {
   return imageError(source, `cannot decode the image (${firstLine(cause)})`, { file, hint: 'the file may be truncated or corrupt', cause });

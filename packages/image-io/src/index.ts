@@ -3,4 +3,4 @@ export { createImageDecoder } from './decoder.js';
 export { decodeImage, readImageSize, type DecodeOptions } from './decode.js';
 export { resizeRgb, cropRgb, type ResizeKernel } from './resize.js';
 export { encodePng, encodeJpeg, previewJpeg, thumbnailJpeg, svgToPng } from './encode.js';
-export { checkPatchSize, firstLine, imageError, SUPPORTED_FORMATS, undecodableImage, unreadableImage } from './errors.js';
+export { checkPatchSize, firstLine, imageError, SUPPORTED_FORMATS, undecodableImage, unreadableImage, withLibvipsDetail } from './errors.js';

@@ -29,23 +29,19 @@ export interface DecodeOptions {
  * cheap enough for 100 000 images. Throws the decoder's BAD_IMAGE for a missing, empty or foreign file.
  */
 export async function readImageSize(path: string, options: { autoOrient?: boolean } = {}): Promise<{ width: number; height: number }> {
-  return headerSize(path, path, options);
-}
-
-/** The header's size of `path`, read from `bytes` (the file read once) or from the file itself. */
-async function headerSize(path: string, bytes: string | Buffer, options: { autoOrient?: boolean }): Promise<{ width: number; height: number }> {
-  const { width, height } = await readHeader(path, bytes, options);
+  const { width, height } = await readHeader(path, path, options);
   return { width, height };
 }
 
-/** The header's size, and whether the pixels are HEVC in HEIF (HEIC), which libvips reads the header of but not the pixels. */
+/** The header's size (of `bytes`: the file read once, or its path), and whether the pixels are HEVC in HEIF (HEIC), which libvips reads the header of but not the pixels. */
 async function readHeader(path: string, bytes: string | Buffer, options: { autoOrient?: boolean }): Promise<{ width: number; height: number; hevc: boolean }> {
   const sharp = await sharpLib();
-  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
+  const header = () => sharp(bytes, { failOn: 'truncated', limitInputPixels: false }).metadata();
+  let meta: Awaited<ReturnType<typeof header>>;
   try {
-    meta = await sharp(bytes, { failOn: 'truncated', limitInputPixels: false }).metadata();
+    meta = await header();
   } catch (e) {
-    throw unreadableImage(path, await withLibvipsDetail(e, () => sharp(bytes, { failOn: 'truncated', limitInputPixels: false }).metadata()));
+    throw unreadableImage(path, await withLibvipsDetail(e, header));
   }
   if (!meta.width || !meta.height) throw imageError(path, 'not a readable image (no size in the header)');
   const hevc = meta.format === 'heif' && meta.compression === 'hevc';

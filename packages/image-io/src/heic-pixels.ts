@@ -10,12 +10,18 @@ let loading: Promise<HeicDecode> | undefined;
 export async function decodeHeicBytes(bytes: Uint8Array): Promise<{ width: number; height: number; data: Uint8Array }> {
   loading ??= import('heic-decode').then((m) => m.default);
   const decode = await loading;
-  muteLibheif(+1);
+  // libheif-js reports a failed decode on stdout (`console.log('Decoding image failed', ...)`) before heic-decode
+  // rejects; the caller words that rejection itself, naming the file, so the line is dropped. Decodes never overlap
+  // (heic.ts queues them), so the swap is undone before the next one.
+  const log = console.log;
+  console.log = (...args: unknown[]) => {
+    if (args[0] !== 'Decoding image failed') log(...args);
+  };
   let rgba: { width: number; height: number; data: Uint8ClampedArray };
   try {
     rgba = await decode({ buffer: bytes });
   } finally {
-    muteLibheif(-1);
+    console.log = log;
   }
   const { width, height } = rgba;
   const n = width * height;
@@ -27,24 +33,4 @@ export async function decodeHeicBytes(bytes: Uint8Array): Promise<{ width: numbe
     data[3 * p + 2] = rgba.data[q + 2];
   }
   return { width, height, data };
-}
-
-let decoding = 0;
-let consoleLog: typeof console.log | undefined;
-
-/**
- * libheif-js reports a failed decode on stdout (`console.log('Decoding image failed', ...)`) before heic-decode
- * rejects; acseg words that rejection itself, naming the file, so the line is dropped while a HEIC decodes.
- */
-function muteLibheif(step: 1 | -1): void {
-  decoding += step;
-  if (step === 1 && decoding === 1) {
-    const log = (consoleLog = console.log);
-    console.log = (...args: unknown[]) => {
-      if (args[0] !== 'Decoding image failed') log(...args);
-    };
-  } else if (decoding === 0 && consoleLog) {
-    console.log = consoleLog;
-    consoleLog = undefined;
-  }
 }

@@ -5,7 +5,7 @@
  *   npx tsx tools/heic-reference/make-fixtures.ts
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 
@@ -23,6 +23,17 @@ for (let y = 0; y < H; y++) {
     pixels[i + 2] = 200 - x;
   }
 }
+// Saturated colours, where Display P3 and sRGB values differ most: red, green, blue and yellow quarters over ramps.
+const vivid = Buffer.alloc(W * H * 3);
+for (let y = 0; y < H; y++) {
+  for (let x = 0; x < W; x++) {
+    const i = 3 * (y * W + x);
+    const q = (x < W / 2 ? 0 : 1) + (y < H / 2 ? 0 : 2);
+    vivid[i] = q === 0 || q === 3 ? 235 : 20 + x;
+    vivid[i + 1] = q === 1 || q === 3 ? 225 : 15 + y;
+    vivid[i + 2] = q === 2 ? 230 : 30;
+  }
+}
 async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   await sharp(pixels, { raw: { width: W, height: H, channels: 3 } })
@@ -31,6 +42,21 @@ async function main(): Promise<void> {
   execFileSync('heif-enc', ['-q', '90', join(out, 'pattern.png'), '-o', join(out, 'pattern.heic')]);
   execFileSync('heif-convert', [join(out, 'pattern.heic'), join(out, 'pattern.libheif.png')]);
   console.log(`wrote ${out}/pattern.png, pattern.heic and pattern.libheif.png (heif-convert's decode)`);
+  // An iPhone's case: colours stored in Display P3, the profile embedded. vivid.png holds the sRGB picture; p3.heic the
+  // same picture converted to Display P3 by libvips (sharp's built-in profile) and encoded by heif-enc, which embeds the
+  // PNG's profile; p3.libheif.png is heif-convert's decode, the P3 values with the profile.
+  await sharp(vivid, { raw: { width: W, height: H, channels: 3 } })
+    .png()
+    .toFile(join(out, 'vivid.png'));
+  const p3Png = join(out, 'vivid-p3.tmp.png');
+  await sharp(vivid, { raw: { width: W, height: H, channels: 3 } })
+    .withIccProfile('p3')
+    .png()
+    .toFile(p3Png);
+  execFileSync('heif-enc', ['-q', '90', p3Png, '-o', join(out, 'p3.heic')]);
+  rmSync(p3Png);
+  execFileSync('heif-convert', [join(out, 'p3.heic'), join(out, 'p3.libheif.png')]);
+  console.log(`wrote ${out}/vivid.png, p3.heic and p3.libheif.png`);
 }
 
 void main();

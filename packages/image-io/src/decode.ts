@@ -33,8 +33,15 @@ export async function readImageSize(path: string, options: { autoOrient?: boolea
   return { width, height };
 }
 
-/** The header's size (of `bytes`: the file read once, or its path), and whether the pixels are HEVC in HEIF (HEIC), which libvips reads the header of but not the pixels. */
-async function readHeader(path: string, bytes: string | Buffer, options: { autoOrient?: boolean }): Promise<{ width: number; height: number; hevc: boolean }> {
+/**
+ * The header's size (of `bytes`: the file read once, or its path), and whether the pixels are HEVC in HEIF (HEIC), which
+ * libvips reads the header of but not the pixels; for those, the ICC profile the file embeds, if any.
+ */
+async function readHeader(
+  path: string,
+  bytes: string | Buffer,
+  options: { autoOrient?: boolean },
+): Promise<{ width: number; height: number; hevc: boolean; icc?: Buffer }> {
   const sharp = await sharpLib();
   const header = () => sharp(bytes, { failOn: 'truncated', limitInputPixels: false }).metadata();
   let meta: Awaited<ReturnType<typeof header>>;
@@ -45,9 +52,10 @@ async function readHeader(path: string, bytes: string | Buffer, options: { autoO
   }
   if (!meta.width || !meta.height) throw imageError(path, 'not a readable image (no size in the header)');
   const hevc = meta.format === 'heif' && meta.compression === 'hevc';
+  const icc = hevc ? meta.icc : undefined;
   return options.autoOrient !== false && (meta.orientation ?? 1) >= 5
-    ? { width: meta.height, height: meta.width, hevc }
-    : { width: meta.width, height: meta.height, hevc };
+    ? { width: meta.height, height: meta.width, hevc, icc }
+    : { width: meta.width, height: meta.height, hevc, icc };
 }
 
 /**
@@ -106,10 +114,10 @@ export async function decodeImage(input: ImageInput, options: DecodeOptions = {}
   } catch (e) {
     // Worded as when the header was read first: a file that is missing, empty or no image; one over the limit; else
     // pixels that do not decode. A HEIC photo lands here too (libvips has no HEVC decoder) and is decoded by libheif.
-    const { width, height, hevc } = await readHeader(input, bytes, { autoOrient });
+    const { width, height, hevc, icc } = await readHeader(input, bytes, { autoOrient });
     checkImagePixels(source, width, height, maxPixels, input);
     if (hevc) {
-      const image = await decodeHeic(input, bytes, index, source);
+      const image = await decodeHeic(input, bytes, index, source, icc);
       const r = options.resize;
       return r ? resizeRgb(image, r.width, r.height, r.kernel) : image;
     }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { undecodableImage } from './errors.js';
 import { decodeHeicBytes } from './heic-pixels.js';
+import { iccToSrgb } from './icc-srgb.js';
 import type { HeicReply, HeicRequest } from './heic-worker.js';
 
 let queue: Promise<void> = Promise.resolve();
@@ -27,9 +28,10 @@ export function heicThread(): 'worker' | 'caller' {
  * WebAssembly (heic-decode), on a worker thread: the decode holds its thread (~1 s for a 12 MP photo), which would
  * otherwise be the one that runs the backbone. HEIF's own rotation and mirroring are applied by libheif; an EXIF
  * orientation in the file is not applied again (HEIF says the container's transforms rule, as libvips does).
- * Colours are as stored: an embedded ICC profile (Display P3 on iPhones) is not converted to sRGB.
+ * libheif gives the colours as stored; with `icc`, the profile the file embeds (Display P3 on iPhones), they are
+ * converted to sRGB as libvips converts a JPEG with that profile, so a photo gives the same pixels in either format.
  */
-export async function decodeHeic(path: string, bytes: string | Buffer, index: number, source: string): Promise<RgbImage> {
+export async function decodeHeic(path: string, bytes: string | Buffer, index: number, source: string, icc?: Uint8Array): Promise<RgbImage> {
   const buffer = typeof bytes === 'string' ? await readFile(bytes) : bytes;
   // One at a time: one decoder thread, and each decode holds a full RGBA raster (48 MB for a 12 MP photo) from its
   // start, so concurrent calls would only stack rasters.
@@ -42,7 +44,8 @@ export async function decodeHeic(path: string, bytes: string | Buffer, index: nu
     const reply = heicThread() === 'worker' ? await onWorker(buffer).catch(() => undefined) : undefined;
     if (reply && 'error' in reply) throw new Error(reply.error);
     const { width, height, data } = reply ?? (await decodeHeicBytes(buffer));
-    return { width, height, data, id: imageId(path, index), source };
+    const srgb = icc?.length ? await iccToSrgb(width, height, data, icc) : data;
+    return { width, height, data: srgb, id: imageId(path, index), source };
   } catch (e) {
     throw undecodableImage(source, e, path);
   } finally {

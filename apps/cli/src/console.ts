@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Logger, ProgressBar, ProgressFactory } from '@acseg/core';
+import { plainProgress } from './plain-progress.js';
 
 export function consoleLogger(verbose: boolean): Logger {
   return {
@@ -12,8 +13,8 @@ export function consoleLogger(verbose: boolean): Logger {
 }
 
 /**
- * Progress bars on a terminal (cli-progress), one plain line per 10% when
- * stderr is not a TTY (CI logs), nothing when quiet.
+ * Progress bars on a terminal (cli-progress); plain lines with rate and ETA when stderr is not a TTY (CI and job
+ * logs: plain-progress.ts); nothing when quiet.
  */
 export function consoleProgress(quiet = false): ProgressFactory {
   if (quiet) return { start: () => ({ update() {}, stop() {} }) };
@@ -25,20 +26,7 @@ export function consoleProgress(quiet = false): ProgressFactory {
               .map(([k, v]) => `${k} ${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toPrecision(4)) : v}`)
               .join(' | ')
           : '';
-      if (!process.stderr.isTTY) {
-        let lastDecile = -1;
-        const t0 = Date.now();
-        return {
-          update(done, values) {
-            const decile = total > 0 ? Math.floor((done / total) * 10) : 10;
-            if (decile !== lastDecile) {
-              lastDecile = decile;
-              process.stderr.write(`${label}: ${done}/${total} ${fmt(values)} (${((Date.now() - t0) / 1000).toFixed(1)} s)\n`);
-            }
-          },
-          stop() {},
-        };
-      }
+      if (!process.stderr.isTTY) return plainProgress(label, total, (line) => process.stderr.write(line), fmt);
       const bar = new cliProgress.SingleBar(
         { format: `${label} [{bar}] {value}/{total} | ETA {eta_formatted} | {extra}`, hideCursor: true, stream: process.stderr },
         cliProgress.Presets.shades_classic,

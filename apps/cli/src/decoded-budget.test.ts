@@ -9,13 +9,15 @@ import { DECODED_BYTES, largestOf, maxDecodedFor } from './decoded-budget.js';
 afterAll(removeTempDirs);
 
 describe('the default number of decoded images', () => {
-  it('is 24 for frames and HD photos, fewer for large photos so that they stay within the budget, never under 4', () => {
+  it('is 24 for frames and 720p photos, fewer for large photos so that they stay within the budget, never under 4', () => {
     expect(DEFAULT_MAX_DECODED).toBe(24);
     expect(maxDecodedFor(480 * 360)).toBe(24);
-    expect(maxDecodedFor(1920 * 1080)).toBe(24); // 24 × 6.2 MB = 149 MB
-    expect(maxDecodedFor(4032 * 3024)).toBe(7); // 36.6 MB each: 7 × 36.6 = 256 MB
-    expect(7 * 3 * 4032 * 3024).toBeLessThanOrEqual(DECODED_BYTES);
-    expect(8 * 3 * 4032 * 3024).toBeGreaterThan(DECODED_BYTES);
+    expect(maxDecodedFor(1280 * 720)).toBe(24); // 24 × 2.8 MB = 66 MB
+    expect(maxDecodedFor(1920 * 1080)).toBe(21); // 6.2 MB each: 21 × 6.2 = 131 MB
+    expect(21 * 3 * 1920 * 1080).toBeLessThanOrEqual(DECODED_BYTES);
+    expect(22 * 3 * 1920 * 1080).toBeGreaterThan(DECODED_BYTES);
+    expect(maxDecodedFor(3840 * 2160)).toBe(5); // 4K: 24.9 MB each
+    expect(maxDecodedFor(4032 * 3024)).toBe(4); // 36.6 MB each: 3 would fit, never under 4
     expect(maxDecodedFor(50e6)).toBe(4);
   });
 

@@ -83,8 +83,8 @@ describe('decoded images of large photos', () => {
     const { dir, segment } = await folder('acseg-large-photos-', { photo: [3000, 2000], frame: [64, 48] });
     const r = acseg([...segment, '--out', join(dir, 'out')]);
     expect(r.status, r.stderr).toBe(0);
-    // 18 MB decoded: 14 of them fit in 256 MiB.
-    expect(r.stderr).toContain('images up to 3000×2000 (17 MiB decoded): at most 14 decoded at once (--max-decoded to change)');
+    // 18 MB decoded: 7 of them fit in 128 MiB.
+    expect(r.stderr).toContain('images up to 3000×2000 (17 MiB decoded): at most 7 decoded at once (--max-decoded to change)');
     const given = acseg([...segment, '--out', join(dir, 'given'), '--max-decoded', '20']);
     expect(given.status, given.stderr).toBe(0);
     expect(given.stderr).not.toContain('decoded at once');

@@ -19,6 +19,7 @@ import {
 import { createImageDecoder } from '@acseg/image-io';
 import { resolve } from 'node:path';
 import { decodeImage, type DecodedImage } from './image/decode.js';
+import { mapBounded } from './image/map-bounded.js';
 import { ResizePool } from './image/resize-pool.js';
 import { loadVitModel } from './load-model.js';
 import { VitSession, type ProviderChoice, type VitOutputs } from './onnx/session.js';
@@ -59,6 +60,12 @@ interface BatchItem {
   error?: AcsegError;
 }
 
+/**
+ * Full-size pixels a batch may decode at once (at least one image): 8 CamVid frames or VOC photos (0.5 MB each), two
+ * 12 MP photos (36 MB each).
+ */
+const DECODE_AHEAD_BYTES = 80 * 2 ** 20;
+
 interface Prepared {
   items: Array<Omit<BatchItem, 'image'> & { image?: Omit<DecodedImage, 'data'> }>;
   pixels: Float32Array;
@@ -82,6 +89,8 @@ export class DinoBackbone implements Backbone {
 
   /** Started on the first batch. */
   private resizer?: ResizePool;
+  /** Bytes of the largest image decoded so far (full size, before any shrink): sets how many decode at once. */
+  private largestDecoded = 0;
 
   /** The export's fixed batch, when it has one (a short batch is padded with blank images). */
   get fixedBatch(): number | undefined {
@@ -180,32 +189,35 @@ export class DinoBackbone implements Backbone {
     return { height: this.info.inputHeight!, width: this.info.inputWidth! };
   }
 
-  /** A batch's inputs decoded (sharp, on libvips' threads), each with its image or its error. */
+  /**
+   * A batch's inputs decoded (sharp, on libvips' threads), each with its image or its error. A batch of frames
+   * decodes at once; of large photos only as many at a time as fit in DECODE_AHEAD_BYTES (sized from the largest image
+   * this backbone has decoded so far): each holds its full-size pixels until shrunk, and eight 12 MP photos decoding
+   * together were ~290 MB.
+   */
   private decodeBatch(inputs: readonly ImageInput[], start: number): Promise<BatchItem[]> {
     const { height: H, width: W } = this.shape;
-    return Promise.all(
-      inputs.map(async (input, j) => {
-        const index = start + j;
-        try {
-          return {
-            index,
-            input,
-            image: await decodeImage(input, index, {
-              patchSize: this.info.patchSize,
-              shrinkTarget: Math.max(H, W),
-              maxPixels: this.maxPixels,
-              decoder: this.images,
-            }),
-          };
-        } catch (e) {
-          return {
-            index,
-            input,
-            error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, message: imageSource(input, index) }),
-          };
-        }
-      }),
-    );
+    const one = async (input: ImageInput, j: number): Promise<BatchItem> => {
+      const index = start + j;
+      try {
+        const image = await decodeImage(input, index, {
+          patchSize: this.info.patchSize,
+          shrinkTarget: Math.max(H, W),
+          maxPixels: this.maxPixels,
+          decoder: this.images,
+        });
+        this.largestDecoded = Math.max(this.largestDecoded, 3 * image.original.width * image.original.height);
+        return { index, input, image };
+      } catch (e) {
+        return {
+          index,
+          input,
+          error: toAcsegError(e, 'BAD_IMAGE', { file: typeof input === 'string' ? input : undefined, message: imageSource(input, index) }),
+        };
+      }
+    };
+    // The run's first image decodes alone: until then nothing says how large they are.
+    return mapBounded(inputs, one, () => (this.largestDecoded === 0 ? 1 : Math.floor(DECODE_AHEAD_BYTES / this.largestDecoded)));
   }
 
   /**

@@ -34,4 +34,46 @@ describe('the run decoder (services.images)', () => {
     expect(seen).toEqual([big, empty, big]);
     await b.dispose();
   });
+
+  it('decodes large photos a few at a time (their full-size pixels), frames a batch at once; the first image alone', async () => {
+    const dir = tempDir('acseg-dino-decode-ahead-');
+    const make = async (name: string, width: number, height: number) => {
+      const file = join(dir, name);
+      await sharp({ create: { width, height, channels: 3, background: { r: 40, g: 120, b: 200 } } })
+        .jpeg()
+        .toFile(file);
+      return file;
+    };
+    // 3000 × 2000: 18 MB decoded, 4 of which fit in the 80 MiB the decodes ahead may hold.
+    const photos = await Promise.all(Array.from({ length: 8 }, (_, i) => make(`photo-${i}.jpg`, 3000, 2000)));
+    const frames = await Promise.all(Array.from({ length: 8 }, (_, i) => make(`frame-${i}.jpg`, 64, 48)));
+    for (const [files, most] of [
+      [photos, 4],
+      [frames, 7],
+    ] as const) {
+      const inner = createImageDecoder();
+      let running = 0;
+      const atStart: number[] = [];
+      const images = {
+        ...inner,
+        decode: async (...args: Parameters<typeof inner.decode>) => {
+          atStart.push(++running);
+          try {
+            return await inner.decode(...args);
+          } finally {
+            running--;
+          }
+        },
+      };
+      const services = { log: silentLogger, progress: silentProgress, cacheDir: dir, verbose: false, images };
+      const b = await createDinoBackbone({ model: HUB_FIXTURE, batchSize: 8 }, services);
+      let ok = 0;
+      for await (const r of b.extract(files)) if (r.ok) ok++;
+      await b.dispose();
+      expect(ok).toBe(8);
+      // The second started once the first was done; then as many as fit at once (the other 7 frames together).
+      expect(atStart[1]).toBe(1);
+      expect(Math.max(...atStart)).toBe(most);
+    }
+  });
 });

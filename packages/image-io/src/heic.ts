@@ -40,16 +40,22 @@ export async function decodeHeic(path: string, bytes: string | Buffer, index: nu
   queue = new Promise<void>((r) => (done = r));
   await previous;
   try {
-    // A worker that died leaves its image to this thread; libheif's own refusal is final.
-    const reply = heicThread() === 'worker' ? await onWorker(buffer).catch(() => undefined) : undefined;
-    if (reply && 'error' in reply) throw new Error(reply.error);
-    const { width, height, data } = reply ?? (await decodeHeicBytes(buffer));
+    let pixels: { width: number; height: number; data: Uint8Array };
+    try {
+      // A worker that died leaves its image to this thread; libheif's own refusal is final.
+      const reply = heicThread() === 'worker' ? await onWorker(buffer).catch(() => undefined) : undefined;
+      if (reply && 'error' in reply) throw new Error(reply.error);
+      pixels = reply ?? (await decodeHeicBytes(buffer));
+    } finally {
+      // The colour conversion runs on libvips' threads: the next photo decodes meanwhile (0.25–0.3 s of a 12 MP
+      // photo's ~1.6 s).
+      done();
+    }
+    const { width, height, data } = pixels;
     const srgb = icc?.length ? await iccToSrgb(width, height, data, icc) : data;
     return { width, height, data: srgb, id: imageId(path, index), source };
   } catch (e) {
     throw undecodableImage(source, e, path);
-  } finally {
-    done();
   }
 }
 

@@ -1,25 +1,60 @@
 import { imageId, type RgbImage } from '@acseg/core';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { undecodableImage } from './errors.js';
 import { decodeHeicBytes } from './heic-pixels.js';
 import { iccToSrgb } from './icc-srgb.js';
 import type { HeicReply, HeicRequest } from './heic-worker.js';
 
-let queue: Promise<void> = Promise.resolve();
-let worker: Worker | undefined;
+/**
+ * Decoder threads at most: one per core beyond the first, at most two. Each keeps its WebAssembly heap (~200 MB once
+ * it has decoded a 12 MP photo), so more would buy HEIC speed on many cores with memory a run may not have.
+ */
+const MAX_THREADS = 2;
+let threads = Math.max(1, Math.min(MAX_THREADS, availableParallelism() - 1));
+/** Decodes running (each on its own worker) and those waiting for a turn. */
+let busy = 0;
+const turns: Array<() => void> = [];
+const idle: Worker[] = [];
+const started: Worker[] = [];
 let workerFailed = false;
 let seq = 0;
-const waiting = new Map<number, { resolve: (r: HeicReply) => void; reject: (e: Error) => void }>();
+const waiting = new Map<number, { worker: Worker; resolve: (r: HeicReply) => void; reject: (e: Error) => void }>();
 
-/** The HEIC worker's thread id, once one runs (for tests). */
-export function heicWorkerThreadId(): number | undefined {
-  return worker?.threadId;
+/** The HEIC workers' thread ids, once they run (for tests). */
+export function heicWorkerThreadIds(): number[] {
+  return started.map((w) => w.threadId);
 }
 
 /** Where HEIC pixels are decoded: 'worker' (built package) or 'caller' (TypeScript sources, or after a worker died). */
 export function heicThread(): 'worker' | 'caller' {
   return workerFailed || import.meta.url.endsWith('.ts') ? 'caller' : 'worker';
+}
+
+/** How many HEIC photos decode at once (on as many workers); `set` changes it for the process (tests, benchmarks). */
+export function heicThreads(set?: number): number {
+  if (set !== undefined) {
+    if (!Number.isInteger(set) || set < 1) throw new RangeError(`HEIC threads: ${set} is not a whole number ≥ 1`);
+    threads = set;
+  }
+  return threads;
+}
+
+/** Waits for a turn to decode: one of `threads` on workers, one at a time on the calling thread. */
+async function takeTurn(): Promise<void> {
+  const size = heicThread() === 'worker' ? threads : 1;
+  if (busy < size) {
+    busy++;
+    return;
+  }
+  await new Promise<void>((r) => turns.push(r));
+}
+
+function endTurn(): void {
+  const next = turns.shift();
+  if (next) next();
+  else busy--;
 }
 
 /**
@@ -33,12 +68,9 @@ export function heicThread(): 'worker' | 'caller' {
  */
 export async function decodeHeic(path: string, bytes: string | Buffer, index: number, source: string, icc?: Uint8Array): Promise<RgbImage> {
   const buffer = typeof bytes === 'string' ? await readFile(bytes) : bytes;
-  // One at a time: one decoder thread, and each decode holds a full RGBA raster (48 MB for a 12 MP photo) from its
-  // start, so concurrent calls would only stack rasters.
-  const previous = queue;
-  let done = () => {};
-  queue = new Promise<void>((r) => (done = r));
-  await previous;
+  // As many at once as there are decoder threads: each decode holds a full RGBA raster (48 MB for a 12 MP photo)
+  // from its start, so more calls would only stack rasters.
+  await takeTurn();
   try {
     let pixels: { width: number; height: number; data: Uint8Array };
     try {
@@ -49,7 +81,7 @@ export async function decodeHeic(path: string, bytes: string | Buffer, index: nu
     } finally {
       // The colour conversion runs on libvips' threads: the next photo decodes meanwhile (0.25–0.3 s of a 12 MP
       // photo's ~1.6 s).
-      done();
+      endTurn();
     }
     const { width, height, data } = pixels;
     const srgb = icc?.length ? await iccToSrgb(width, height, data, icc) : data;
@@ -60,33 +92,51 @@ export async function decodeHeic(path: string, bytes: string | Buffer, index: nu
 }
 
 function onWorker(bytes: Uint8Array): Promise<HeicReply> {
-  const w = (worker ??= spawn());
+  // A turn guarantees a worker to itself: an idle one, or a new one while fewer than `threads` run.
+  const w = idle.pop() ?? spawn();
   const id = seq++;
-  // Working, the worker keeps the process alive; idle, it does not.
+  // Working, a worker keeps the process alive; idle, it does not.
   w.ref();
   return new Promise<HeicReply>((resolve, reject) => {
-    waiting.set(id, { resolve, reject });
+    waiting.set(id, { worker: w, resolve, reject });
     w.postMessage({ seq: id, bytes } satisfies HeicRequest);
   }).finally(() => {
-    if (waiting.size === 0) worker?.unref();
+    w.unref();
+    if (!started.includes(w)) return;
+    if (workerFailed) retire(w);
+    else idle.push(w);
   });
+}
+
+/** A worker no longer used: out of the pool, stopped (an idle worker holds its WebAssembly heap). */
+function retire(w: Worker): void {
+  const at = started.indexOf(w);
+  if (at >= 0) started.splice(at, 1);
+  void w.terminate();
 }
 
 function spawn(): Worker {
   const w = new Worker(new URL('./heic-worker.js', import.meta.url));
+  started.push(w);
   w.on('message', (m: HeicReply) => {
     const job = waiting.get(m.seq);
     waiting.delete(m.seq);
     job?.resolve(m);
   });
+  // A worker that fails leaves its image, and every later one, to the calling thread; idle workers are stopped.
   const fail = (e: Error) => {
     workerFailed = true;
-    worker = undefined;
-    for (const job of waiting.values()) job.reject(e);
-    waiting.clear();
+    const at = started.indexOf(w);
+    if (at >= 0) started.splice(at, 1);
+    for (const x of idle.splice(0)) retire(x);
+    for (const [id, job] of waiting) {
+      if (job.worker !== w) continue;
+      waiting.delete(id);
+      job.reject(e);
+    }
   };
   w.on('error', fail);
-  w.on('exit', (code) => fail(new Error(`image-io: the HEIC worker exited (code ${code})`)));
+  w.on('exit', (code) => fail(new Error(`image-io: a HEIC worker exited (code ${code})`)));
   w.unref();
   return w;
 }

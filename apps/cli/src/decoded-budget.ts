@@ -5,9 +5,9 @@ import { readImageSize } from '@acseg/image-io';
  * Bytes of decoded pixels a run keeps alive by default. 24 decoded images (the pipeline's default) are 12 MB of
  * CamVid frames but 864 MB of 12 MP photos, where they buy nothing: a photo's outputs, not its decode, set the pace
  * (40 photos at 4032 × 3024: 13.3 s with 24, 8 or 4 decoded at once; peak RSS 1.51, 1.01 and 0.89 GiB). Each decoded
- * photo holds more than its pixels while it is in flight (its region maps, its overlay's copy): 20 photos at 4032 ×
- * 3024 took 80–100 MB of peak RSS more for each one kept decoded, with the ViT-S/16 and the weight-free backbone alike,
- * and ran no faster with 7 than with 4 (2026-12-06).
+ * photo can hold more than its pixels while it is in flight: 20 photos at 4032 × 3024 took 10–45 MiB of peak RSS
+ * more for each one kept decoded with the weight-free backbone, 40–100 with the ViT-S/16, and ran no faster with 7
+ * than with 4 (2026-12-06).
  */
 export const DECODED_BYTES = 128 * 2 ** 20;
 /** Images whose headers are read to size the default. */

@@ -22,9 +22,9 @@ let workerFailed = false;
 let seq = 0;
 const waiting = new Map<number, { worker: Worker; resolve: (r: HeicReply) => void; reject: (e: Error) => void }>();
 
-/** The HEIC workers' thread ids, once they run (for tests). */
-export function heicWorkerThreadIds(): number[] {
-  return started.map((w) => w.threadId);
+/** The HEIC workers, once they run (for tests). */
+export function heicWorkers(): readonly Worker[] {
+  return [...started];
 }
 
 /** Where HEIC pixels are decoded: 'worker' (built package) or 'caller' (TypeScript sources, or after a worker died). */
@@ -41,20 +41,27 @@ export function heicThreads(set?: number): number {
   return threads;
 }
 
-/** Waits for a turn to decode: one of `threads` on workers, one at a time on the calling thread. */
+/** Decodes at once: `threads` on workers, one on the calling thread (libheif-js's stdout mute is one swap at a time). */
+function turnsAtOnce(): number {
+  return heicThread() === 'worker' ? threads : 1;
+}
+
+/** Waits for a turn to decode. */
 async function takeTurn(): Promise<void> {
-  const size = heicThread() === 'worker' ? threads : 1;
-  if (busy < size) {
+  if (busy < turnsAtOnce()) {
     busy++;
     return;
   }
   await new Promise<void>((r) => turns.push(r));
 }
 
+/** Ends a turn and starts waiting ones while there is room (less after a worker failed: the calling thread's one). */
 function endTurn(): void {
-  const next = turns.shift();
-  if (next) next();
-  else busy--;
+  busy--;
+  while (busy < turnsAtOnce() && turns.length > 0) {
+    busy++;
+    turns.shift()!();
+  }
 }
 
 /**

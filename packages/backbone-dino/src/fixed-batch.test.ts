@@ -86,3 +86,19 @@ describe('onnxruntime errors', () => {
     }
   });
 });
+
+describe('a session', () => {
+  it("keeps the model's description, not its bytes (onnxruntime holds the weights; a copy would last the whole run)", async () => {
+    const model = await loadVitModel(HUB_FIXTURE);
+    expect(model.bytes.length).toBeGreaterThan(0);
+    const session = await VitSession.create(model, 'cpu', silentLogger);
+    try {
+      expect('bytes' in session.model).toBe(false);
+      expect(session.model).toMatchObject({ inputName: model.inputName, tokensOutput: model.tokensOutput, patchSize: model.patchSize, file: model.file });
+      const out = await session.run(new Float32Array(3 * 48 * 48), 1, 48);
+      expect(out.tokens).toBeGreaterThan(1);
+    } finally {
+      await session.dispose();
+    }
+  });
+});

@@ -32,7 +32,8 @@ function reason(e: unknown): string {
 export class VitSession {
   private constructor(
     private readonly session: OnnxSession,
-    readonly model: VitModelFile,
+    /** What the graph is, without its bytes: onnxruntime holds the weights, and a copy here would be the file's size (87 MB for ViT-S/16, 350 for ViT-B) for the whole run. */
+    readonly model: Omit<VitModelFile, 'bytes'>,
     readonly runtime: string,
   ) {}
 
@@ -49,7 +50,8 @@ export class VitSession {
       // bare session measured the same with or without: bench/throughput.ts).
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     });
-    return new VitSession(s, model, `onnxruntime ${s.provider}`);
+    const { bytes: _bytes, ...described } = model;
+    return new VitSession(s, described, `onnxruntime ${s.provider}`);
   }
 
   /** Images one run takes at most: the graph's fixed batch, else any number. */

@@ -66,4 +66,24 @@ describe('a photo folder as users keep one: HEIC photos, a BMP, a subfolder', ()
       join(dir, 'beach.jpg'),
     ]);
   });
+
+  it('$ACSEG_HEIC_THREADS: HEIC photos two at a time give the outputs of one at a time; a bad value is one error first', () => {
+    const dir = tempDir('acseg-heic-threads-');
+    for (const name of ['a', 'b', 'c']) copyFileSync(heic, join(dir, `${name}.heic`));
+    const labels: Buffer[][] = [];
+    for (const threads of ['1', '2']) {
+      const out = join(tempDir(), 'o');
+      const r = acseg(['segment', '--images', dir, '--out', out, '--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet'], repoRoot, {
+        ACSEG_HEIC_THREADS: threads,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      labels.push(['a', 'b', 'c'].map((id) => readFileSync(join(out, `${id}.png`))));
+    }
+    for (let i = 0; i < 3; i++) expect(labels[1][i].equals(labels[0][i])).toBe(true);
+    const out = join(tempDir(), 'bad');
+    const bad = acseg(['segment', '--images', dir, '--out', out, '--generator', 'kmeans'], repoRoot, { ACSEG_HEIC_THREADS: 'many' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('ACSEG_HEIC_THREADS must be a whole number of threads from 1 to 64, got "many"');
+    expect(existsSync(out)).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-import { imageId, type RgbImage } from '@acseg/core';
+import { AcsegError, imageId, type RgbImage } from '@acseg/core';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -44,6 +44,23 @@ export function heicThreads(set?: number): number {
 /** Decodes at once: `threads` on workers, one on the calling thread (libheif-js's stdout mute is one swap at a time). */
 function turnsAtOnce(): number {
   return heicThread() === 'worker' ? threads : 1;
+}
+
+/** The environment variable that sets the HEIC decoder threads for a run (`createImageDecoder` reads it). */
+export const HEIC_THREADS_ENV = 'ACSEG_HEIC_THREADS';
+
+/**
+ * `$ACSEG_HEIC_THREADS` applied (`heicThreads(n)`), when set: a whole number from 1 to 64, else a BAD_CONFIG error
+ * naming it, raised where the run's decoder is made, before any work.
+ */
+export function applyHeicThreadsEnv(env: Record<string, string | undefined> = process.env): void {
+  const raw = env[HEIC_THREADS_ENV];
+  if (raw === undefined || raw.trim() === '') return;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    throw new AcsegError('BAD_CONFIG', `${HEIC_THREADS_ENV} must be a whole number of threads from 1 to 64, got ${JSON.stringify(raw)}`);
+  }
+  heicThreads(n);
 }
 
 /** Waits for a turn to decode. */

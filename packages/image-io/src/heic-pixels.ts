@@ -11,8 +11,9 @@ export async function decodeHeicBytes(bytes: Uint8Array): Promise<{ width: numbe
   loading ??= import('heic-decode').then((m) => m.default);
   const decode = await loading;
   // libheif-js reports a failed decode on stdout (`console.log('Decoding image failed', ...)`) before heic-decode
-  // rejects; the caller words that rejection itself, naming the file, so the line is dropped. Decodes never overlap
-  // (heic.ts queues them), so the swap is undone before the next one.
+  // rejects; the caller words that rejection itself, naming the file, so the line is dropped. A thread never runs two
+  // decodes at once (heic.ts gives each worker, and the calling thread, one at a time), so the swap is undone before
+  // the next one.
   const log = console.log;
   console.log = (...args: unknown[]) => {
     if (args[0] !== 'Decoding image failed') log(...args);

@@ -2,9 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { assignmentToRegions, type RegionMap } from '@acseg/core';
-import { repoRoot, tempDir } from './helpers.js';
+import { removeTempDirs, repoRoot, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 interface Grid {
   h: number;

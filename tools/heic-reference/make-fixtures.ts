@@ -5,7 +5,7 @@
  *   npx tsx tools/heic-reference/make-fixtures.ts
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 
@@ -57,6 +57,26 @@ async function main(): Promise<void> {
   rmSync(p3Png);
   execFileSync('heif-convert', [join(out, 'p3.heic'), join(out, 'p3.libheif.png')]);
   console.log(`wrote ${out}/vivid.png, p3.heic and p3.libheif.png`);
+  // Two top-level images, the primary second (a viewer and libvips' header show the primary): the pattern turned a
+  // quarter first, then the pattern. heif-enc makes the first primary, so the primary-item box is set to the second.
+  const side = join(out, 'side.tmp.png');
+  await sharp(join(out, 'pattern.png')).rotate(90).png().toFile(side);
+  const two = join(out, 'primary-second.heic');
+  execFileSync('heif-enc', ['-q', '90', side, join(out, 'pattern.png'), '-o', two]);
+  rmSync(side);
+  const ids = [...execFileSync('heif-info', [two], { encoding: 'utf8' }).matchAll(/image: \d+x\d+ \(id=(\d+)\)/g)].map((m) => Number(m[1]));
+  const file = readFileSync(two);
+  const pitm = file.indexOf('pitm');
+  // Version 0: a 16-bit item id after the 4 bytes of version and flags.
+  if (ids.length !== 2 || pitm < 0 || file[pitm + 4] !== 0 || file.readUInt16BE(pitm + 8) !== ids[0]) throw new Error(`${two}: unexpected layout`);
+  file.writeUInt16BE(ids[1], pitm + 8);
+  writeFileSync(two, file);
+  // heif-convert writes every top-level image, numbered in the file's order.
+  const converted = join(out, 'primary-second.tmp.png');
+  execFileSync('heif-convert', [two, converted]);
+  renameSync(join(out, 'primary-second.tmp-2.png'), join(out, 'primary-second.libheif.png'));
+  rmSync(join(out, 'primary-second.tmp-1.png'));
+  console.log(`wrote ${out}/primary-second.heic (primary: item ${ids[1]}, the second) and primary-second.libheif.png`);
 }
 
 void main();

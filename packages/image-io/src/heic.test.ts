@@ -60,6 +60,19 @@ describe('HEIC photos (HEVC in HEIF): libvips reads the header, libheif the pixe
     expect(differences((await decodeImage(heic)).data, flipped).mean).toBeGreaterThan(20);
   });
 
+  it('a file of several top-level images gives its primary image (the one its header describes), not its first', async () => {
+    // primary-second.heic: the pattern turned a quarter (47 × 65), then the pattern, marked primary (make-fixtures.ts).
+    const two = join(fixtures, 'primary-second.heic');
+    expect(await readImageSize(two)).toEqual({ width: W, height: H });
+    for (const decode of [decodeImage, createImageDecoder().decode]) {
+      const image = await decode(two);
+      expect([image.width, image.height]).toEqual([W, H]);
+      const reference = differences(image.data, await rgbOf(join(fixtures, 'primary-second.libheif.png')));
+      expect(reference.max).toBeLessThanOrEqual(8);
+      expect(reference.mean).toBeLessThan(0.5);
+    }
+  });
+
   it("converts colours stored in an embedded profile (an iPhone's Display P3) to sRGB, as libvips does for a PNG with it", async () => {
     // p3.heic: vivid.png converted to Display P3 and tagged with the profile, through heif-enc; p3.libheif.png:
     // heif-convert's decode, the stored P3 values with the profile (made by tools/heic-reference/make-fixtures.ts).

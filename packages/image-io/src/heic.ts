@@ -84,7 +84,7 @@ function endTurn(): void {
 /**
  * A HEIC photo (HEVC in HEIF: iPhones' default) at full size as 8-bit RGB. sharp's prebuilt libvips reads HEIF
  * headers and AVIF pixels but carries no HEVC decoder, so the pixels come from libheif and libde265 compiled to
- * WebAssembly (heic-decode), on a worker thread: the decode holds its thread (~1 s for a 12 MP photo), which would
+ * WebAssembly (libheif-js), on a worker thread: the decode holds its thread (~1 s for a 12 MP photo), which would
  * otherwise be the one that runs the backbone. HEIF's own rotation and mirroring are applied by libheif; an EXIF
  * orientation in the file is not applied again (HEIF says the container's transforms rule, as libvips does).
  * libheif gives the colours as stored; with `icc`, the profile the file embeds (Display P3 on iPhones), they are

@@ -19,10 +19,14 @@ export interface AllocatorHost {
   canExec: boolean;
 }
 
+/** Whether the environment already sets glibc's allocator (then acseg leaves it as it is). */
+export function userSetAllocator(env: NodeJS.ProcessEnv): boolean {
+  return USER_SETTINGS.some((name) => env[name] !== undefined);
+}
+
 /** The environment to restart with, or undefined to go on as is. */
 export function allocatorRestartEnv(env: NodeJS.ProcessEnv, host: AllocatorHost): NodeJS.ProcessEnv | undefined {
-  if (host.platform !== 'linux' || host.glibc === undefined || !host.canExec) return undefined;
-  if (USER_SETTINGS.some((name) => env[name] !== undefined)) return undefined;
+  if (host.platform !== 'linux' || host.glibc === undefined || !host.canExec || userSetAllocator(env)) return undefined;
   return { ...env, ...ALLOCATOR_ENV };
 }
 
@@ -30,10 +34,15 @@ type Execve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;
 
 function glibcVersion(): string | undefined {
   if (process.platform !== 'linux') return undefined;
-  // Without the network part the report takes ~4 ms (Node ≥ 22.13 reads this flag).
-  (process.report as { excludeNetwork?: boolean }).excludeNetwork = true;
-  const header = (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header;
-  return header?.glibcVersionRuntime;
+  // Without the network part the report takes ~4 ms (Node ≥ 22.13 reads this flag); the user's setting is put back.
+  const report = process.report as { excludeNetwork?: boolean };
+  const before = report.excludeNetwork;
+  report.excludeNetwork = true;
+  try {
+    return (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+  } finally {
+    report.excludeNetwork = before;
+  }
 }
 
 /** The commands that decode images or train, where the setting pays for the restart (~50 ms). */
@@ -44,8 +53,8 @@ const HEAVY_COMMANDS = new Set(['run', 'segment', 'features', 'eval', 'train', '
  * command that decodes images or trains; else returns.
  */
 export function restartWithAllocatorSettings(script: string, args: readonly string[]): void {
-  if (!args.some((a) => HEAVY_COMMANDS.has(a))) return;
   const execve = (process as { execve?: Execve }).execve;
-  const env = allocatorRestartEnv(process.env, { platform: process.platform, glibc: execve ? glibcVersion() : undefined, canExec: execve !== undefined });
-  if (env && execve) execve.call(process, process.execPath, [process.execPath, ...process.execArgv, script, ...args], env);
+  if (!execve || userSetAllocator(process.env) || !args.some((a) => HEAVY_COMMANDS.has(a))) return;
+  const env = allocatorRestartEnv(process.env, { platform: process.platform, glibc: glibcVersion(), canExec: true });
+  if (env) execve.call(process, process.execPath, [process.execPath, ...process.execArgv, script, ...args], env);
 }

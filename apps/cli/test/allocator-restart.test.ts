@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { userSetAllocator } from '../src/allocator.js';
 import { acseg, removeTempDirs, tempDir } from './helpers.js';
 
 afterAll(removeTempDirs);
@@ -8,10 +9,7 @@ afterAll(removeTempDirs);
 // process.execve: Node ≥ 22.15 on Linux and macOS.
 const canExec = typeof (process as { execve?: unknown }).execve === 'function';
 const glibc = process.platform === 'linux' && (process.report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
-const userSet = ['MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_TOP_PAD_', 'MALLOC_MMAP_MAX_', 'MALLOC_ARENA_MAX', 'GLIBC_TUNABLES'].some(
-  (name) => process.env[name] !== undefined,
-);
-const restarts = canExec && Boolean(glibc) && !userSet;
+const restarts = canExec && Boolean(glibc) && !userSetAllocator(process.env);
 
 /** Runs acseg with a preload that logs each start of the main thread: pid and the allocator variable it saw. */
 function starts(args: string[], env: Record<string, string> = {}): { lines: string[][]; status: number | null; stderr: string } {

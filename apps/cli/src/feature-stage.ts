@@ -12,6 +12,8 @@ export interface FeatureStage {
   /** The backbone, serving the cached images from the cache. */
   backbone: Backbone;
   skipped: Array<{ source: string; message: string }>;
+  /** Serves the cache through another backbone from now on (`backbone` becomes its cached form). */
+  rebind(backbone: Backbone): void;
   /** Closes the cache; removes it when it was temporary and `keep` is false. */
   close(keep?: boolean): Promise<void>;
 }
@@ -41,13 +43,17 @@ export async function cacheFeatures(
     return undefined;
   }
   const cache = await FeatureCache.open(dir);
-  return {
+  const stage: FeatureStage = {
     cache,
     backbone: cachedBackbone(cache, backbone),
     skipped: r.skipped,
+    rebind: (other) => {
+      stage.backbone = cachedBackbone(cache, other);
+    },
     close: async (keep = false) => {
       await cache.close();
       if (temporary && !keep) await rm(dir, { recursive: true, force: true });
     },
   };
+  return stage;
 }

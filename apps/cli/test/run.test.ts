@@ -73,6 +73,24 @@ describe('acseg run', () => {
     expect(json.regions.every((r: { className: string }) => r.className.startsWith('region '))).toBe(true);
   });
 
+  it('trains the ACG on the fly (the ViT freed meanwhile, then loaded again for the regions) as its saved checkpoint segments', () => {
+    const dino = ['--backbone', 'dino', '--model', tinyDino, '--generator', 'acg', '--iterations', '20', '--clusters', '3', '--quiet'];
+    const fly = join(tempDir(), 'fly');
+    const r = acseg(['run', '--images', samples, '--out', fly, ...dino]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/training acg on 5 images/);
+    // The regions' embeddings are crops through the ViT loaded again after the training (paper §4.1).
+    expect(r.stdout).toMatch(/segmented 5 of 5 images with dino → acg → kmeans/);
+    const again = join(tempDir(), 'again');
+    const c = acseg(['run', '--images', samples, '--out', again, ...dino, '--checkpoint', join(fly, 'acg-checkpoint')]);
+    expect(c.status, c.stderr).toBe(0);
+    for (const id of ['beach', 'fruit', 'meadow', 'mountains', 'street']) {
+      for (const file of [`${id}.png`, `${id}.regions.png`]) expect(readFileSync(join(again, file)).equals(readFileSync(join(fly, file))), file).toBe(true);
+      const regions = (dir: string) => JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')).regions;
+      expect(regions(again)).toEqual(regions(fly));
+    }
+  });
+
   it('a missing image folder and a missing DINO model are one clear line each', () => {
     const r = acseg(['run', '--images', '/nonexistent/photos', '--out', tempDir(), '--backbone', 'handcrafted', '--generator', 'kmeans']);
     expect(r.status).toBe(1);

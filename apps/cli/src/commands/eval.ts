@@ -13,7 +13,7 @@ import {
   type MatchingMode,
 } from '@acseg/eval';
 import { checkOutDir } from '../check-out.js';
-import { chooseBackbone, ensureReady, interruptSignal } from '../components.js';
+import { chooseBackbone, ensureReady, interruptSignal, trainFreeingBackbone } from '../components.js';
 import { cacheFeatures, TEMP_FEATURES } from '../feature-stage.js';
 import { featuresForEval } from '../features-input.js';
 import { evalOutDir } from '../eval-out.js';
@@ -143,7 +143,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       const K = defaultClusters(dataset);
       const generator = await session.create('generator', argv.generator, { checkpoint: argv.checkpoint, k: argv.k, iterations: argv.iterations });
       const input = argv.features ? await featuresForEval(session, { ...argv, features: argv.features }, generator.ready, K, dataset.hasBackground) : undefined;
-      const backbone = input?.backbone ?? (await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize }));
+      let backbone = input?.backbone ?? (await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize }));
       // Decode once: each image is decoded once and serves its features, region crops and report picture. With a
       // feature cache the pixels are read only where region embeddings crop the image (DINO).
       const decode = !input || !!backbone.regionEmbeddingsReadPixels;
@@ -230,7 +230,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
             return;
           }
           try {
-            await ensureReady(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
+            backbone = await trainFreeingBackbone(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal, backbone);
           } finally {
             await stage.close(interrupt.signal.aborted);
           }

@@ -6,7 +6,7 @@ import { AcsegError, DEFAULT_MAX_DECODED, SegmentationPipeline } from '@acseg/co
 import { OVERLAY_MAX_SIDE } from '@acseg/report';
 import { checkOutDir } from '../check-out.js';
 import { DEFAULT_CLASS_PRESET, classNamesFrom, describePreset } from '../classes.js';
-import { chooseBackbone, ensureReady, interruptSignal } from '../components.js';
+import { chooseBackbone, ensureReady, interruptSignal, trainFreeingBackbone } from '../components.js';
 import { EXIT } from '../exit.js';
 import { listImages } from '../images.js';
 import { cacheFeatures, TEMP_FEATURES, type FeatureStage } from '../feature-stage.js';
@@ -173,7 +173,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     classNames = classNamesFrom(DEFAULT_CLASS_PRESET).names;
     session.log.info(describePreset(DEFAULT_CLASS_PRESET, classNames, 'default'));
   }
-  const backbone = input
+  let backbone = input
     ? await input.backbone(!!classifier?.needs.regionEmbeddings)
     : await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize });
   const interrupt = interruptSignal(session);
@@ -242,12 +242,13 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
         keepFeatures = true;
         return EXIT.interrupted;
       }
-      pipeline = pipeline.withBackbone(stage.backbone);
-      await ensureReady(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal);
+      const trained = await trainFreeingBackbone(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal, backbone);
       if (interrupt.signal.aborted) {
         keepFeatures = true;
         return EXIT.interrupted;
       }
+      if (trained !== backbone) stage.rebind((backbone = trained));
+      pipeline = pipeline.withBackbone(stage.backbone);
     }
     if (argv.fitOnly) {
       const r = await fitOnly({

@@ -37,6 +37,11 @@ export interface AcgOptions {
    * onnxruntime-node loads, else 'tfjs' (WASM).
    */
   trainRuntime?: AcgRuntime;
+  /**
+   * onnxruntime's memory arena for the training graph (ONNX engine): on, steps 12–15 % faster; off, ~0.3 GiB less at
+   * d = 384 (a ViT-S's features). `run`, `segment` and `eval` turn it off when they train the ACG on the way.
+   */
+  trainArena: boolean;
   /** Iterations of linear learning-rate warm-up (0 = the paper's constant rate). */
   warmup: number;
   /** Learning-rate decay: 'constant' (the paper) or 'cosine' (to 0 at the last iteration). */
@@ -89,6 +94,7 @@ export const ACG_DEFAULTS: AcgOptions = {
   precision: 'fp32',
   ema: 0,
   restarts: 1,
+  trainArena: true,
   workers: Math.max(1, Math.min(2, availableParallelism())),
 };
 
@@ -118,6 +124,7 @@ export const ACG_SCHEMA = v.object({
     undefined,
     '"tfjs", "onnx" or "auto"',
   ),
+  trainArena: opt.bool("onnxruntime's memory arena for the training graph (off: ~0.3 GiB less at d = 384, 12–15 % slower steps)", D.trainArena),
   warmup: opt.int('iterations of linear learning-rate warm-up (paper: 0, constant rate)', {
     min: 0,
     default: D.warmup,

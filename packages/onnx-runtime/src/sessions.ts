@@ -7,6 +7,11 @@ import { OnnxSession, type OnnxProvider } from './session.js';
 export interface OnnxSessionOptions extends SessionOptions {
   /** Session config entries onnxruntime-node passes on as they are (e.g. `{ session: { intra_op: { allow_spinning: '0' } } }`). */
   extra?: Record<string, unknown>;
+  /**
+   * onnxruntime's CPU memory arena (default on): off, each tensor is allocated and freed by itself, slower where a
+   * graph allocates much each run but without the arena's growth (the ACG's training graph: ~0.3 GiB less, 12–15 % slower steps).
+   */
+  memoryArena?: boolean;
 }
 
 export interface OnnxSessionsOptions {
@@ -51,6 +56,7 @@ export class OnnxSessions implements SessionFactory<OnnxSession> {
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
       ...(options.interOpThreads ? { interOpNumThreads: options.interOpThreads } : {}),
       ...(options.extra ? { extra: options.extra } : {}),
+      ...(options.memoryArena === false ? { enableCpuMemArena: false } : {}),
     };
     const open = (providers: OnnxProvider[]) =>
       typeof model === 'string'

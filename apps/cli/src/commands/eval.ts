@@ -141,7 +141,13 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       const dataset = await openDataset(argv.dataset, argv.root, { split: argv.split, limit: argv.limit });
       for (const p of dataset.problems ?? []) session.log.warn(`${argv.dataset}: left out ${p.error.message}`);
       const K = defaultClusters(dataset);
-      const generator = await session.create('generator', argv.generator, { checkpoint: argv.checkpoint, k: argv.k, iterations: argv.iterations });
+      // Trained here, its training graph goes without onnxruntime's arena: ~0.3 GiB less with a ViT's features.
+      const generator = await session.create(
+        'generator',
+        argv.generator,
+        { checkpoint: argv.checkpoint, k: argv.k, iterations: argv.iterations },
+        { trainArena: false },
+      );
       const input = argv.features ? await featuresForEval(session, { ...argv, features: argv.features }, generator.ready, K, dataset.hasBackground) : undefined;
       let backbone = input?.backbone ?? (await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize }));
       // Decode once: each image is decoded once and serves its features, region crops and report picture. With a

@@ -141,7 +141,8 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     'generator',
     generatorName,
     { checkpoint: argv.checkpoint, k: argv.k, seed: argv.seed, iterations: argv.iterations },
-    { iterations: ON_THE_FLY_ITERATIONS, batchSize: Math.min(32, images.length) },
+    // Its training graph without onnxruntime's arena: ~0.3 GiB less with a ViT's features, for 12–15 % slower steps.
+    { iterations: ON_THE_FLY_ITERATIONS, batchSize: Math.min(32, images.length), trainArena: false },
   );
   // On an arbitrary folder there is no class count to copy: K defaults to the
   // VOC setting (20) but at most half the images, so clusters can group regions across images.

@@ -1,8 +1,8 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
 import writeFileAtomic from 'write-file-atomic';
 import { basename, dirname, join } from 'node:path';
-import { AcsegError } from '@acseg/core';
-import { readSafetensors, writeSafetensors, type TensorToWrite } from '@acseg/safetensors';
+import { AcsegError, writeViaTemp } from '@acseg/core';
+import { readSafetensors, safetensorsPieces, type TensorToWrite } from '@acseg/safetensors';
 import { checkConfig, paramSpecs, type AcgConfig, type ParamValues } from '../model/config.js';
 
 /**
@@ -57,17 +57,31 @@ export async function saveCheckpoint(path: string, ckpt: Checkpoint): Promise<vo
   await mkdir(dir, { recursive: true });
   const weights: Record<string, TensorToWrite> = {};
   for (const spec of paramSpecs(ckpt.config)) weights[spec.name] = { shape: spec.shape, data: ckpt.params[spec.name] };
-  await named(join(dir, 'weights.safetensors'), (file) => writeSafetensors(file, weights, { format: CHECKPOINT_FORMAT, config: JSON.stringify(ckpt.config) }));
+  await named(join(dir, 'weights.safetensors'), (file) => writeTensors(file, weights, { format: CHECKPOINT_FORMAT, config: JSON.stringify(ckpt.config) }));
   if (ckpt.optimizer) {
     const opt: Record<string, TensorToWrite> = {};
     for (const [name, m] of Object.entries(ckpt.optimizer.m)) opt[`m.${name}`] = { shape: [m.length], data: m };
     for (const [name, v] of Object.entries(ckpt.optimizer.v)) opt[`v.${name}`] = { shape: [v.length], data: v };
     for (const [name, p] of Object.entries(ckpt.optimizer.params ?? {})) opt[`param.${name}`] = { shape: [p.length], data: p };
     const step = String(ckpt.optimizer.step);
-    await named(join(dir, 'optimizer.safetensors'), (file) => writeSafetensors(file, opt, { step }));
+    await named(join(dir, 'optimizer.safetensors'), (file) => writeTensors(file, opt, { step }));
   }
   const json = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, config: ckpt.config, seed: ckpt.seed, training: ckpt.training };
   await named(join(dir, 'config.json'), (file) => writeFileAtomic(file, `${JSON.stringify(json, null, 2)}\n`));
+}
+
+let temps = 0;
+
+/**
+ * A safetensors file written atomically a tensor at a time from the tensors' own bytes: the optimizer's file of a
+ * d = 384 ACG is 114 MB, which `writeSafetensors` would first copy into one buffer, on top of what training holds.
+ */
+async function writeTensors(file: string, tensors: Record<string, TensorToWrite>, metadata: Record<string, string>): Promise<void> {
+  await writeViaTemp(file, `${file}.tmp-${process.pid}-${++temps}`, async (fh) => {
+    for (const p of safetensorsPieces(tensors, metadata)) {
+      for (let at = 0; at < p.byteLength;) at += (await fh.write(p, at, p.byteLength - at)).bytesWritten;
+    }
+  });
 }
 
 /**

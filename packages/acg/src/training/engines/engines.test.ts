@@ -38,6 +38,18 @@ describe('training engines', () => {
     expect(changed).toBeGreaterThan(20);
   });
 
+  it('onnx without its memory arena (option trainArena: false) trains to the same weights, bit for bit', async () => {
+    const weights = async (trainArena: boolean) => {
+      const g = new AcgGenerator({ ...opts, trainRuntime: 'onnx', trainArena });
+      await g.fit(source);
+      return g.requireModel('test').exportParams();
+    };
+    const [on, off] = [await weights(true), await weights(false)];
+    for (const [name, w] of Object.entries(on)) expect(Array.from(off[name]), name).toEqual(Array.from(w));
+    expect(new AcgGenerator({}).options.trainArena).toBe(true);
+    expect(new AcgGenerator({ trainArena: 'false' }).options.trainArena).toBe(false);
+  });
+
   it('a linear warm-up scales the first steps (Adam moves a weight by ≈ lr·sign(g) on step 1) and resumes exactly', async () => {
     const first = async (warmup: number) => {
       const g = new AcgGenerator({ ...opts, iterations: 1, warmup, weightDecay: 0 });

@@ -56,10 +56,10 @@ export const onnxEngine: TrainingEngineSpec = {
   async unavailable() {
     return (await loadOnnxRuntime()) ? undefined : (onnxRuntimeError() ?? 'unknown reason');
   },
-  async start(model, _options, log, why) {
+  async start(model, options, log, why) {
     const ort = await loadOnnxRuntime();
     if (!ort) throw new Error(`onnxruntime-node cannot load: ${onnxRuntimeError() ?? 'unknown reason'}`);
-    const engine = await OnnxEngine.start(model, await OnnxGradients.create(model.config), log);
+    const engine = await OnnxEngine.start(model, await OnnxGradients.create(model.config, { memoryArena: options.trainArena }), log);
     log.info(
       `acg: training on onnxruntime-node ${ort.env.versions.common} (CPU, gradients from the forward + backward graph, AdamW in JS on ${engine.thread ? 2 : 1} thread${engine.thread ? 's' : ''}; ${why})`,
     );

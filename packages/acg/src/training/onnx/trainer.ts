@@ -48,13 +48,18 @@ export class OnnxGradients {
    * onnxruntime's idle worker threads busy-wait between operators: ≈ 10 % faster on an idle 2-core machine
    * (median 159 vs 180 ms per batch-32 run), but ≈ 1.7× slower while other processes hold a core (480 vs 280 ms).
    * The session is on the CPU (the weights and gradients live in JS arrays), from `sessions` (default: a factory of its own).
+   * `memoryArena: false`: onnxruntime's arena off (option trainArena of the generator).
    */
-  static async create(config: AcgConfig, options: { threads?: number; spinning?: boolean; sessions?: SessionFactory } = {}): Promise<OnnxGradients> {
+  static async create(
+    config: AcgConfig,
+    options: { threads?: number; spinning?: boolean; sessions?: SessionFactory; memoryArena?: boolean } = {},
+  ): Promise<OnnxGradients> {
     const session = await onnxSessions(options.sessions).create(buildAcgTrainOnnx(config), {
       device: 'cpu',
       threads: options.threads ?? availableParallelism(),
       interOpThreads: 1,
       quiet: true,
+      memoryArena: options.memoryArena,
       // Session config entries (session.intra_op.allow_spinning).
       extra: { session: { intra_op: { allow_spinning: options.spinning ? '1' : '0' } } },
     });

@@ -1,7 +1,7 @@
-import { rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { describeSkip, type Backbone, type ImageInput } from '@acseg/core';
-import { cachedBackbone, FeatureCache, writeFeatureCache } from '@acseg/feature-cache';
+import { CacheRoomError, cachedBackbone, FeatureCache, writeFeatureCache } from '@acseg/feature-cache';
 import type { Session } from './session.js';
 
 /** Folder of the temporary feature cache inside a command's output folder. */
@@ -31,12 +31,30 @@ export async function cacheFeatures(
   session: Session,
   backbone: Backbone,
   images: readonly ImageInput[],
-  where: { named?: string; temp: string },
+  where: { named?: string; temp: string; roomHint?: string },
   signal?: AbortSignal,
 ): Promise<FeatureStage | undefined> {
   const dir = resolve(where.named ?? where.temp);
   const temporary = !where.named;
-  const r = await writeFeatureCache({ backbone, images, out: dir, progress: session.progress, log: session.log, signal });
+  const roomHint =
+    where.roomHint ??
+    (temporary
+      ? `free some space, or give --features-cache DIR on a disk with more room (the features go to ${dir} otherwise, removed at the end)`
+      : 'free some space, or give --features-cache a folder on a disk with more room');
+  // A temporary cache this call starts (no folder, or an empty one) is removed again when the disk has no room for
+  // it: nothing in it is worth keeping, and a mkdtemp folder would never be found again.
+  const fresh =
+    temporary &&
+    (await readdir(dir).then(
+      (names) => names.length === 0,
+      () => true,
+    ));
+  const r = await writeFeatureCache({ backbone, images, out: dir, progress: session.progress, log: session.log, signal, roomHint }).catch(
+    async (e: unknown) => {
+      if (fresh && e instanceof CacheRoomError) await rm(dir, { recursive: true, force: true });
+      throw e;
+    },
+  );
   for (const s of r.skipped) session.log.warn(`skipped ${describeSkip(s.source, s.message)}`);
   if (signal?.aborted) {
     session.log.warn(`features of ${r.written + r.resumed} images are kept in ${dir}; the same command continues from them`);

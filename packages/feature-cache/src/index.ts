@@ -1,4 +1,5 @@
 export { writeFeatureCache, DEFAULT_SHARD_SIZE, DEFAULT_MAX_SHARD_BYTES, type WriteFeatureCacheOptions, type WriteFeatureCacheResult } from './write.js';
+export { CacheRoomError, freeBytes, sizeText } from './room.js';
 export { FeatureCache, type FeatureCacheOptions } from './read.js';
 export { mergeFeatureCaches, type MergeFeatureCachesOptions, type MergeFeatureCachesResult } from './merge.js';
 export { cachedBackbone, sourceKey } from './cached-backbone.js';

@@ -5,6 +5,7 @@ import { CACHE_FORMAT, CACHE_VERSION, INDEX_FILE, describeInfo, infoMismatch, pa
 import { lockCache } from './lock.js';
 import { FeatureCache } from './read.js';
 import { appendShard, ShardBuilder, writeAtomic, type ShardLayout } from './shard.js';
+import { bytesNeeded, CacheRoomError, freeBytes, rowBytes } from './room.js';
 import { DEFAULT_MAX_SHARD_BYTES, DEFAULT_SHARD_SIZE } from './write.js';
 
 export interface MergeFeatureCachesOptions {
@@ -17,6 +18,8 @@ export interface MergeFeatureCachesOptions {
   maxShardBytes?: number;
   progress?: ProgressFactory;
   log?: Logger;
+  /** Bytes free where the merged cache goes (default: statfs of `out`); checked before any row is copied. */
+  diskFree?: (dir: string) => Promise<number | undefined>;
 }
 
 export interface MergeFeatureCachesResult {
@@ -97,7 +100,7 @@ export async function mergeFeatureCaches(opts: MergeFeatureCachesOptions): Promi
       // Shard files or temp files of an earlier merge stopped before its index: never part of a cache.
       if (/^shard-\d+\.safetensors$/.test(name) || /\.tmp-\d+-\d+$/.test(name)) await rm(join(out, name), { force: true });
     }
-    return await mergeLocked(parts, out, indexPath, shardSize, maxBytes, opts.progress ?? silentProgress, log);
+    return await mergeLocked(parts, out, indexPath, shardSize, maxBytes, opts.progress ?? silentProgress, log, opts.diskFree ?? freeBytes);
   } finally {
     await Promise.all(parts.map((p) => p.cache.close()));
     await unlock();
@@ -112,6 +115,7 @@ async function mergeLocked(
   maxBytes: number,
   progress: ProgressFactory,
   log: Logger,
+  diskFree: (dir: string) => Promise<number | undefined>,
 ): Promise<MergeFeatureCachesResult> {
   const indices = parts.map((p) => p.index);
   const first = indices[0];
@@ -135,8 +139,22 @@ async function mergeLocked(
   const given = indices.reduce((n, ix) => n + ix.images.length + ix.skipped.length, 0);
   let builder: ShardBuilder | null = null;
   if (layout) {
-    const rowBytes = 4 * (layout.grid.h * layout.grid.w * (layout.dim + layout.heads) + (layout.cls ? layout.dim : 0));
-    builder = new ShardBuilder(layout, Math.max(1, Math.min(shardSize, given, Math.floor(maxBytes / rowBytes))));
+    builder = new ShardBuilder(layout, Math.max(1, Math.min(shardSize, given, Math.floor(maxBytes / rowBytes(layout)))));
+    // The parts stay where they are: the merged cache needs room for all of their rows again.
+    const images = indices.reduce((n, ix) => n + ix.images.length, 0);
+    const free = await diskFree(out);
+    const chars = indices.reduce((n, ix) => n + ix.images.reduce((m, im) => m + im.source.length, 0), 0);
+    const need = bytesNeeded(layout, images, chars, builder.capacity);
+    if (free !== undefined && need > free) {
+      throw new CacheRoomError(
+        out,
+        need,
+        free,
+        images,
+        rowBytes(layout),
+        'free some space, or give --out a folder on a disk with more room (the parts are not moved)',
+      );
+    }
   }
   let pending: ImageEntry[] = [];
   const flush = async () => {

@@ -28,6 +28,7 @@ import {
 import { StreamedIndex } from './index-file.js';
 import { lockCache } from './lock.js';
 import { appendShard, ShardBuilder, layoutOf, type ShardLayout } from './shard.js';
+import { bytesNeeded, CacheRoomError, freeBytes, rowBytes } from './room.js';
 
 export interface WriteFeatureCacheOptions {
   backbone: Backbone;
@@ -56,6 +57,14 @@ export interface WriteFeatureCacheOptions {
    * one core's `createComponent` made for `backbone`, if any. null: none.
    */
   component?: ComponentRecord | null;
+  /**
+   * Bytes free where the cache goes (default: statfs of `out`; undefined: not known, no check). Before writing, the
+   * writer checks that the images left fit, and stops with a `CacheRoomError` naming the folder if not, rather
+   * than an hour later on a full disk.
+   */
+  diskFree?: (dir: string) => Promise<number | undefined>;
+  /** The hint of that error (default: free some space, or write the cache elsewhere). */
+  roomHint?: string;
 }
 
 export interface WriteFeatureCacheResult {
@@ -221,11 +230,20 @@ async function writeLocked(
 
   // Buffers for one shard, no larger than this run needs, nor than maxShardBytes.
   const maxBytes = opts.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES;
-  const capacityFor = (L: ShardLayout): number => {
-    const rowBytes = 4 * (L.grid.h * L.grid.w * (L.dim + L.heads) + (L.cls ? L.dim : 0));
-    return Math.max(1, Math.min(shardSize, todo.length, Math.floor(maxBytes / rowBytes)));
+  const capacityFor = (L: ShardLayout): number => Math.max(1, Math.min(shardSize, todo.length, Math.floor(maxBytes / rowBytes(L))));
+  // Once a row's size is known (from a resumed cache's index, or the first image computed), the images from `from`
+  // on must fit on the disk.
+  const checkRoom = async (L: ShardLayout, from: number) => {
+    const left = todo.length - from;
+    const free = left > 0 ? await (opts.diskFree ?? freeBytes)(out) : undefined;
+    if (free === undefined) return;
+    let chars = 0;
+    for (let i = from; i < todoSources.length; i++) chars += todoSources[i]!.length;
+    const need = bytesNeeded(L, left, chars, capacityFor(L));
+    if (need > free) throw new CacheRoomError(out, need, free, left, rowBytes(L), opts.roomHint);
   };
   const layout: ShardLayout | null = index.grid ? { grid: index.grid, dim: index.dim, heads: index.heads, cls: index.tensors.cls } : null;
+  if (layout && !opts.signal?.aborted) await checkRoom(layout, 0);
   let builder = layout ? new ShardBuilder(layout, capacityFor(layout)) : null;
   let pending: ImageEntry[] = [];
   let written = 0;
@@ -264,6 +282,7 @@ async function writeLocked(
           const f = r.features;
           if (!builder) {
             const L = layoutOf(f);
+            await checkRoom(L, k - 1);
             builder = new ShardBuilder(L, capacityFor(L));
             Object.assign(index, { grid: L.grid, dim: L.dim, heads: L.heads, tensors: { tokens: true, cls: L.cls, attention: L.heads > 0 } });
           }

@@ -56,6 +56,7 @@ export function featuresCommand(y: Argv, setStatus: SetStatus): Argv {
           backbone,
           images: job.images,
           out: job.out,
+          roomHint: 'free some space, or give --out a folder on a disk with more room',
           ...cacheWriterSettings(argv, session, interrupt.signal),
         }).catch((e: unknown) => {
           // A full disk or a read-only folder: one message naming the folder (the shards saved before are kept).

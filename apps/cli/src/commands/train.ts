@@ -80,6 +80,7 @@ export async function trainCommand(y: Argv, _setStatus: SetStatus, raw: readonly
         const backbone = await chooseBackbone(session, argv.backbone, { model: argv.model, inputSize: argv.imageSize });
         const stage = await cacheFeatures(session, backbone, listImages(argv.images!, { note: (m) => session.log.info(m), recursive: argv.recursive }), {
           temp: await mkdtemp(join(tmpdir(), 'acseg-train-features-')),
+          roomHint: `the features go to a temporary folder in ${tmpdir()}: set TMPDIR to a folder on a disk with more room, or write them with \`acseg features --images DIR --out CACHE\` there and train with --features CACHE`,
         });
         await backbone.dispose?.();
         featureStage = stage;

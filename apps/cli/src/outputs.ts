@@ -2,6 +2,7 @@ import { join, resolve, sep } from 'node:path';
 import { GalleryLog, writeGallery } from '@acseg/report';
 import { outputFolderFault } from './output-fault.js';
 import { OutputPool } from './output-pool.js';
+import { OutputRoomWatch } from './room-watch.js';
 import type { Finished } from './resume.js';
 import {
   AcsegError,
@@ -48,6 +49,10 @@ export interface RunOutputOptions {
   flush?: boolean;
   /** Longest side of the overlays (`--overlay-size`; report's ImageOutputsOptions). */
   overlayMaxSide?: number;
+  /** Images this run will write: with it, a warning when their outputs will not fit on the disk (OutputRoomWatch). */
+  total?: number;
+  /** How that warning measures: the free bytes (default statfs) at these counts of images written (default 50, 250). */
+  room?: { diskFree?: (dir: string) => Promise<number | undefined>; at?: readonly [number, number] };
 }
 
 /**
@@ -105,6 +110,7 @@ export class RunWriter {
   private readonly log: Logger;
   /** What stopped the run (a full disk, a read-only output folder): thrown by the next `write` and by `finish`. */
   private fault?: AcsegError;
+  private readonly room?: OutputRoomWatch;
 
   private constructor(
     private readonly out: string,
@@ -114,6 +120,7 @@ export class RunWriter {
     this.log = opts.log ?? silentLogger;
     this.idFor = outputIds(out, opts.inputs ?? []);
     this.pool = new OutputPool(opts.workers);
+    if (opts.total) this.room = new OutputRoomWatch(out, opts.total, (m) => this.log.warn(m), opts.room?.diskFree, opts.room?.at);
   }
 
   /**
@@ -195,6 +202,7 @@ export class RunWriter {
       return;
     }
     this.written++;
+    await this.room?.written(this.written);
   }
 
   private async skip(source: string, message: string): Promise<void> {

@@ -99,3 +99,48 @@ describe('RunWriter writesInFlight', () => {
     expect(await mostInFlight(join(dir, 'zero'), 0)).toBe(0);
   });
 });
+
+describe('RunWriter and the disk', () => {
+  async function runWith(out: string, free: number[]): Promise<{ warnings: string[]; askedAt: number[] }> {
+    const some = images.slice(0, 12);
+    const warnings: string[] = [];
+    const askedAt: number[] = [];
+    const pipeline = new SegmentationPipeline({ backbone: new HandcraftedBackbone(), generator: new KMeansGenerator({ k: 3, seed: 1 }) }, { batchSize: 4 });
+    const log = { info: () => {}, warn: (m: string) => void warnings.push(m), debug: () => {} };
+    const writer: RunWriter = await RunWriter.open(out, {
+      backbone: 'handcrafted',
+      generator: 'kmeans',
+      inputs: some,
+      log,
+      total: some.length,
+      room: {
+        at: [2, 6],
+        diskFree: async (dir) => {
+          expect(dir).toBe(out);
+          askedAt.push(writer.written);
+          return free.shift();
+        },
+      },
+    });
+    try {
+      await pipeline.stream(some, { emit: (o) => writer.write(o) });
+      await writer.finish();
+    } finally {
+      await writer.close();
+    }
+    expect(writer.written).toBe(some.length);
+    return { warnings, askedAt };
+  }
+
+  it('warns, naming the folder, when the outputs of the images left will not fit; asks the disk at the counts given', async () => {
+    // 1 MB used by 4 images: 250 KB an image; the 6 left need 1.5 MB.
+    const tight = await runWith(join(dir, 'tight'), [2e6, 1e6]);
+    expect(tight.askedAt).toEqual([2, 6]);
+    expect(tight.warnings.filter((w) => w.includes('disk is full'))).toEqual([
+      expect.stringContaining(`${join(dir, 'tight')}: at about 250 KB an image, the 6 images left need about 1.5 MB more and its disk has 1.0 MB free`),
+    ]);
+    const roomy = await runWith(join(dir, 'roomy'), [10e6, 9e6]);
+    expect(roomy.askedAt).toEqual([2, 6]);
+    expect(roomy.warnings.filter((w) => w.includes('disk is full'))).toEqual([]);
+  });
+});

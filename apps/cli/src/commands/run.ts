@@ -284,6 +284,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
         earlier: job.before,
         flush: argv.fsync,
         overlayMaxSide,
+        total: todo.length,
         // Pass 2 from the stash leaves this thread little to do: the outputs may take every core, with 8 writes in
         // flight for each (on 2 cores, 16 rather than 32 held ~30 MiB less, pass 2 as fast within the noise).
         ...(stashed ? { workers: availableParallelism(), writesInFlight: 8 * availableParallelism() } : {}),

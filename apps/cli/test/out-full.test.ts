@@ -27,12 +27,12 @@ function noiseImages(n: number): string {
 }
 
 /**
- * A new folder with a tmpfs of `size` mounted on it (root only) for the calling describe block, unmounted after it;
+ * A new folder with a tmpfs of `size` (and `more` mount options) mounted on it (root only) for the calling describe block, unmounted after it;
  * `mounted` false where this machine does not allow it.
  */
-function smallDisk(prefix: string, size: string): { out: string; mounted: boolean } {
+function smallDisk(prefix: string, size: string, more = ''): { out: string; mounted: boolean } {
   const out = tempDir(prefix);
-  const mounted = process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', out]).status === 0;
+  const mounted = process.getuid?.() === 0 && spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}${more}`, 'tmpfs', out]).status === 0;
   afterAll(() => {
     if (mounted) spawnSync('umount', [out]);
   });
@@ -99,9 +99,30 @@ describe('acseg segment on a disk that fills up', () => {
   });
 });
 
+describe('acseg features on a disk without room for the cache', () => {
+  const images = noiseImages(40);
+  const { out, mounted } = smallDisk('acseg-room-cache-', '1m');
+
+  it.runIf(mounted)('stops before writing it, naming the cache folder, the sizes and the flag', () => {
+    const target = join(out, 'cache');
+    const r = acseg(['features', '--images', images, '--out', target, '--backbone', 'handcrafted', '--quiet']);
+    expect(r.status).toBe(1);
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('acseg: error:'));
+    // 40 rows of the handcrafted backbone's 14×14 patches of 96 (float32), on a disk of 1 MiB.
+    expect(errors).toEqual([
+      `acseg: error: ${target}: the feature cache needs about 3.0 MB more for 40 images (76 KB an image) and its disk has 1.0 MB free; stopped before writing them`,
+    ]);
+    expect(r.stderr).toContain('hint: free some space, or give --out a folder on a disk with more room');
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(readdirSync(target).filter((f) => f.endsWith('.safetensors'))).toEqual([]);
+  });
+});
+
 describe('acseg features on a disk that fills up', () => {
   const images = noiseImages(40);
-  const { out, mounted } = smallDisk('acseg-full-cache-', '1m');
+  // Bytes enough for the cache, files not: the check of free bytes passes and the writes fail (ENOSPC), as when
+  // another program fills the disk meanwhile.
+  const { out, mounted } = smallDisk('acseg-full-cache-', '8m', ',nr_inodes=4');
 
   it.runIf(mounted)('stops with the same one message naming the cache folder', () => {
     const target = join(out, 'cache');

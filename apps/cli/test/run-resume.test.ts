@@ -111,7 +111,7 @@ describe('acseg segment and run, rerun', () => {
     expect(items(out).sort()).toHaveLength(40);
   });
 
-  it('run with k-means (two passes), kill -9 in pass 2: the finished images are complete; a rerun redoes all and leaves no pass-1 record', async () => {
+  it('run with k-means (two passes), kill -9 in pass 2: the finished images are complete; a rerun keeps them, labels the rest with the fitted state and leaves no pass-1 record', async () => {
     const images = folder(8); // 40 images
     const out = join(tempDir(), 'out');
     const args = ['run', '--images', images, '--out', out, '--backbone', 'handcrafted', '--generator', 'kmeans', '--quiet'];
@@ -122,8 +122,51 @@ describe('acseg segment and run, rerun', () => {
     if (finished.length < 40) for (const f of pass1) expect(existsSync(join(out, f)), f).toBe(true);
     const again = acseg(args);
     expect(again.status, again.stderr).toBe(0);
-    expect(again.stdout).toMatch(/segmented 40 of 40 images/);
+    // The state k-means fitted before pass 2 was saved: the rerun labels the images left with it, in one pass.
+    expect(again.stderr).toMatch(/classifier kmeans: using the state an earlier run of this command fitted/);
+    if (finished.length < 40)
+      expect(again.stdout).toMatch(new RegExp(`segmented ${40 - finished.length} of ${40 - finished.length} images \\(${finished.length} more kept`));
     expect(items(out).sort()).toHaveLength(40);
     for (const f of pass1) expect(existsSync(join(out, f)), f).toBe(false);
+    // The same files as a run that was not stopped.
+    const whole = join(tempDir(), 'whole');
+    expect(acseg(args.map((a) => (a === out ? whole : a))).status).toBe(0);
+    expect(sameOutputs(whole, out)).toEqual([]);
+  });
+
+  it('run training its ACG and fitting k-means, kill -9 in pass 2: a rerun uses the weights and state it made, keeps the finished images, and gives the files of a run not stopped', async () => {
+    const images = folder(8); // 40 images
+    const out = join(tempDir(), 'out');
+    const args = ['run', '--images', images, '--out', out, '--backbone', 'handcrafted', '--clusters', '3', '--iterations', '20', '--quiet'];
+    const finished = await killedAfterThree(args, out);
+    const times = Object.fromEntries(finished.map((id) => [id, mtimeOf(join(out, `${id}.png`))]));
+    const again = acseg(args);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/acg: using the weights an earlier run of this command trained on these images/);
+    expect(again.stderr).toMatch(/classifier kmeans: using the state an earlier run of this command fitted/);
+    expect(again.stderr).toContain(`${finished.length} of 40 images were finished by an earlier run with these settings and are kept`);
+    for (const id of finished) expect(mtimeOf(join(out, `${id}.png`))).toBe(times[id]);
+    expect(items(out).sort()).toHaveLength(40);
+    for (const f of ['.acseg-features', '.acseg-pass1', '.acseg-pass1-digests', '.acseg-pass1-rows']) expect(existsSync(join(out, f)), f).toBe(false);
+    // Bit for bit what one run gives: the ACG's training and the k-means fit are the same in the two processes, and
+    // labelling with the saved state in one pass is what pass 2 does.
+    const whole = join(tempDir(), 'whole');
+    expect(acseg(args.map((a) => (a === out ? whole : a))).status).toBe(0);
+    expect(sameOutputs(whole, out)).toEqual([]);
+
+    // An input changed since: another fingerprint, so the ACG is trained and k-means fitted again, and every image redone.
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(images, '0-beach.jpg'), later, later);
+    const changed = acseg(args);
+    expect(changed.status, changed.stderr).toBe(0);
+    expect(changed.stderr).not.toMatch(/using the weights|using the state/);
+    expect(changed.stdout).toMatch(/segmented 40 of 40 images with/);
   });
 });
+
+/** The output files (label, overlay, region map, JSON) of `a` that differ from or are missing in `b`. */
+function sameOutputs(a: string, b: string): string[] {
+  const files = readdirSync(a).filter((f) => /\.(png|json)$/.test(f) && !f.startsWith('.'));
+  expect(files.length).toBeGreaterThanOrEqual(160);
+  return files.filter((f) => !existsSync(join(b, f)) || !readFileSync(join(a, f)).equals(readFileSync(join(b, f))));
+}

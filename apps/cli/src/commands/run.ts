@@ -15,6 +15,7 @@ import { RunWriter } from '../outputs.js';
 import { FileStash, STASH_FILE } from '../stash-file.js';
 import { DIGESTS_FILE, FileDigestStash, ROWS_FILE } from '../digest-stash-file.js';
 import { finishedEarlier, recordSettings, RUN_FILE } from '../resume.js';
+import { forgetTrained, markTrained, newestTime, runFingerprint, TRAINED_FILE, trainedEarlier } from '../trained-earlier.js';
 import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
@@ -156,7 +157,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   // So does a run given a fitted state: it labels with that state, in one pass, rather than fitting it again.
   const stateFile = created ? session.optionsFor(created.name).checkpoint : undefined;
   const applyState = !!created && !argv.fitOnly && typeof stateFile === 'string' && !!stateFile;
-  const classifier = created && !argv.fitOnly && (job.shard || applyState) ? frozenClassifier(created, session.optionsFor(created.name)) : created;
+  let classifier = created && !argv.fitOnly && (job.shard || applyState) ? frozenClassifier(created, session.optionsFor(created.name)) : created;
   if (job.shard && !generator.ready) {
     throw new AcsegError(
       'BAD_CONFIG',
@@ -187,22 +188,8 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
   let keptRecord: string | undefined;
   let freed = false;
   try {
-    // Everything the parts need from each other, and the classifier's own files, before any training or extraction.
-    // Decode once: the outputs draw every image, so each is decoded before its features and that decode serves all.
-    let pipeline = new SegmentationPipeline(
-      { backbone, generator, classifier, classNames, log: session.log, progress: session.progress },
-      { decode: true, maxDecoded },
-    );
-    await pipeline.check();
-    // Features once, on disk, when they are needed twice: to train the ACG first, or for a classifier that must see
-    // every image before labelling one (two passes) when it has no digests. Otherwise the images stream straight
-    // through.
-    const twoPasses = !!(classifier?.needs.fit && (classifier.fit || classifier.fitDigests));
-    // Two passes by digests keep each image's assignment on disk between them (a few KB an image), so pass 2 runs
-    // neither the backbone nor the ACG and reads no features: the features need no cache for it.
-    const stashed = twoPasses && !!(classifier?.digest && classifier.fitDigests && classifier.classifyDigests);
-    // A rerun with the same settings keeps what an earlier run finished, where each image's outputs stand alone: not
-    // when the ACG is trained here (new weights) nor for a classifier fitted on the whole set.
+    // A rerun with the same settings keeps what an earlier run finished, where each image's outputs stand alone: with
+    // the same weights (a checkpoint given, or the one the earlier run trained here) and the same classifier state.
     const settings = {
       command: withClassifier ? 'run' : 'segment',
       ...(job.shard || applyState ? { classifierState: classifier ? (session.optionsFor(classifier.name).checkpoint ?? null) : null } : {}),
@@ -220,9 +207,50 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       ...(overlayMaxSide !== undefined ? { overlaySize: overlayMaxSide } : {}),
       ...(argv.fitOnly ? { fitOnly: true, saveClassifier: resolve(argv.saveClassifier!), defaultClusters: K } : {}),
     };
+    // A rerun of a command that trained its generator or fitted its classifier on these images loads what it made
+    // instead of making it again: the same weights and state, so the images it finished are kept, and a run stopped in
+    // its second pass labels the rest in one pass.
+    const trainsHere = !argv.checkpoint && !generator.ready;
+    const fitsHere = !!(created && classifier === created && created.needs.fit && (created.fit || created.fitDigests) && created.save && created.load);
+    const fingerprint =
+      !job.shard && !input && !argv.fitOnly && (trainsHere || fitsHere)
+        ? await runFingerprint({ ...settings, iterations: argv.iterations ?? null, checkpointTime: await newestTime(argv.checkpoint) }, images)
+        : undefined;
+    const earlier = fingerprint ? await trainedEarlier(out, fingerprint) : {};
+    const reuseWeights = trainsHere && !!earlier.checkpoint && !!generator.load;
+    if (reuseWeights) {
+      await generator.load!(earlier.checkpoint!);
+      session.log.info(
+        `${generator.name}: using the weights an earlier run of this command trained on these images, ${earlier.checkpoint} (delete ${join(out, TRAINED_FILE)} to train again)`,
+      );
+    }
+    // A state fitted on the regions of the earlier weights: only with those weights.
+    const reuseState = fitsHere && !!earlier.classifierState && (!trainsHere || reuseWeights);
+    if (reuseState) {
+      await created!.load!(earlier.classifierState!);
+      classifier = frozenClassifier(created!, { checkpoint: earlier.classifierState });
+      session.log.info(`classifier ${created!.name}: using the state an earlier run of this command fitted, ${earlier.classifierState}, in one pass`);
+    }
+    // Everything the parts need from each other, and the classifier's own files, before any training or extraction.
+    // Decode once: the outputs draw every image, so each is decoded before its features and that decode serves all.
+    let pipeline = new SegmentationPipeline(
+      { backbone, generator, classifier, classNames, log: session.log, progress: session.progress },
+      { decode: true, maxDecoded },
+    );
+    await pipeline.check();
+    // Features once, on disk, when they are needed twice: to train the ACG first, or for a classifier that must see
+    // every image before labelling one (two passes) when it has no digests. Otherwise the images stream straight
+    // through.
+    const twoPasses = !!(classifier?.needs.fit && (classifier.fit || classifier.fitDigests));
+    // Two passes by digests keep each image's assignment on disk between them (a few KB an image), so pass 2 runs
+    // neither the backbone nor the ACG and reads no features: the features need no cache for it.
+    const stashed = twoPasses && !!(classifier?.digest && classifier.fitDigests && classifier.classifyDigests);
     const kept =
       generator.ready && !twoPasses
-        ? await finishedEarlier(out, settings, images, [argv.checkpoint, applyState ? (stateFile as string) : undefined])
+        ? await finishedEarlier(out, settings, images, [
+            argv.checkpoint ?? (reuseWeights ? earlier.checkpoint : undefined),
+            applyState ? (stateFile as string) : reuseState ? earlier.classifierState : undefined,
+          ])
         : { sources: new Set<string>(), ids: [] };
     keptRecord = kept.record;
     const todo = images.filter((image) => !kept.sources.has(resolve(image)));
@@ -243,11 +271,16 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
         keepFeatures = true;
         return EXIT.interrupted;
       }
+      // The checkpoint is about to be replaced: what an earlier run recorded of it no longer holds.
+      if (fingerprint && !generator.ready) await forgetTrained(out);
+      const wasReady = generator.ready;
       const trained = await trainFreeingBackbone(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal, backbone);
       if (interrupt.signal.aborted) {
         keepFeatures = true;
         return EXIT.interrupted;
       }
+      if (fingerprint && !wasReady && generator.ready && generator.save)
+        await markTrained(out, fingerprint, { checkpoint: join(out, `${generator.name}-checkpoint`) });
       if (trained !== backbone) stage.rebind((backbone = trained));
       pipeline = pipeline.withBackbone(stage.backbone);
     }
@@ -303,6 +336,12 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       regions: writer.regions,
       // Pass 2 runs neither: their sessions and buffers go before the outputs take their memory.
       betweenPasses: async () => {
+        // The fitted state, for a rerun after a stop in pass 2 (it labels the images left with it, in one pass).
+        if (fingerprint && fitsHere && classifier === created) {
+          const file = join(out, `.acseg-${created!.name}-state.safetensors`);
+          await created!.save!(file);
+          await markTrained(out, fingerprint, { classifierState: file });
+        }
         freed = true;
         await Promise.all([backbone.dispose?.(), generator.dispose?.()]);
       },
@@ -322,6 +361,10 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       keepFeatures = true;
       return EXIT.interrupted;
     }
+    // The temporary cache a stopped run left, when this rerun needed none (it loaded that run's weights).
+    if (!stage && !input && !argv.featuresCache) await rm(join(out, TEMP_FEATURES), { recursive: true, force: true });
+    // And its pass-1 record, when this rerun labelled in one pass (with the state that run fitted).
+    if (!stash) await Promise.all([STASH_FILE, DIGESTS_FILE, ROWS_FILE].map((f) => rm(join(out, f), { force: true })));
     return writer.skipped.length ? EXIT.failure : EXIT.ok;
   } finally {
     interrupt.dispose();

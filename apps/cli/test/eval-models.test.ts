@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeSafetensors } from '@acseg/safetensors';
@@ -43,6 +43,51 @@ describe('acseg eval', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toMatch(/<table/);
     // The prepared items waited on disk (.acseg-eval-items-0) and were removed.
     expect(readdirSync(out).filter((f) => f.startsWith('.acseg'))).toEqual([]);
+  });
+
+  it('trains the ACG on the train split when no checkpoint is given; a rerun into the same --out uses those weights (same numbers); a train image changed: trained again', async () => {
+    const voc = join(tempDir(), 'voc');
+    await writeTinyVoc(voc, { train: Array.from({ length: 6 }, () => [64, 48]), val: Array.from({ length: 4 }, () => [64, 48]) });
+    const out = join(tempDir(), 'eval-acg');
+    const args = [
+      'eval',
+      '--dataset',
+      'voc',
+      '--root',
+      voc,
+      '--backbone',
+      'handcrafted',
+      '--generator',
+      'acg',
+      '--iterations',
+      '5',
+      '--classifier',
+      'kmeans',
+      '--seeds',
+      '1',
+      '--out',
+      out,
+    ];
+    const first = acseg(args);
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/training acg on 6 images/);
+    const numbers = (): unknown => {
+      const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { mIoU: unknown; confusion: unknown };
+      return { mIoU: m.mIoU, confusion: m.confusion };
+    };
+    const before = numbers();
+    const again = acseg(args);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/training acg/);
+    expect(again.stderr).toMatch(/acg: using the weights an earlier eval of this train split trained/);
+    expect(numbers()).toEqual(before);
+    // A train split that changed (an image rewritten): trained again.
+    const firstTrain = readFileSync(join(voc, 'ImageSets', 'Segmentation', 'train.txt'), 'utf8').split('\n')[0];
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(voc, 'JPEGImages', `${firstTrain}.jpg`), later, later);
+    const changed = acseg(args);
+    expect(changed.status, changed.stderr).toBe(0);
+    expect(changed.stderr).toMatch(/training acg on 6 images/);
   });
 
   it('refuses a root in the wrong layout with a clear message', () => {

@@ -15,6 +15,7 @@ import {
 import { checkOutDir } from '../check-out.js';
 import { chooseBackbone, ensureReady, interruptSignal, trainFreeingBackbone } from '../components.js';
 import { cacheFeatures, TEMP_FEATURES } from '../feature-stage.js';
+import { forgetTrained, markTrained, runFingerprint, TRAINED_FILE, trainedEarlier } from '../trained-earlier.js';
 import { featuresForEval } from '../features-input.js';
 import { evalOutDir } from '../eval-out.js';
 import { EXIT } from '../exit.js';
@@ -223,22 +224,44 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
             return;
           }
         } else if (!generator.ready) {
-          // The train split's features stream through a feature cache (temporary unless --features-cache names one).
-          const stage = await cacheFeatures(
-            session,
-            backbone,
-            trainSet!.items.map((it) => it.image),
-            { named: argv.featuresCache, temp: join(out, TEMP_FEATURES) },
-            interrupt.signal,
+          // A rerun after a stop (during the evaluation, say) loads the ACG this command trained on this train split,
+          // rather than training it again: the same weights (apps/cli/src/trained-earlier.ts).
+          const trainImages = trainSet!.items.map((it) => it.image);
+          const fingerprint = await runFingerprint(
+            {
+              command: 'eval',
+              dataset: argv.dataset,
+              root: resolve(argv.root),
+              backbone: { name: backbone.name, ...backbone.info, runtime: undefined },
+              generator: generator.name,
+              k: argv.k ?? null,
+              iterations: argv.iterations ?? null,
+              set: session.args.set ?? [],
+              options: session.config.options,
+            },
+            trainImages,
           );
-          if (!stage) {
-            setStatus(EXIT.interrupted);
-            return;
-          }
-          try {
-            backbone = await trainFreeingBackbone(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal, backbone);
-          } finally {
-            await stage.close(interrupt.signal.aborted);
+          const checkpointDir = join(out, `${generator.name}-checkpoint`);
+          const earlier = await trainedEarlier(out, fingerprint);
+          if (earlier.checkpoint && generator.load) {
+            await generator.load(earlier.checkpoint);
+            session.log.info(
+              `${generator.name}: using the weights an earlier eval of this train split trained, ${earlier.checkpoint} (delete ${join(out, TRAINED_FILE)} to train again)`,
+            );
+          } else {
+            await forgetTrained(out);
+            // The train split's features stream through a feature cache (temporary unless --features-cache names one).
+            const stage = await cacheFeatures(session, backbone, trainImages, { named: argv.featuresCache, temp: join(out, TEMP_FEATURES) }, interrupt.signal);
+            if (!stage) {
+              setStatus(EXIT.interrupted);
+              return;
+            }
+            try {
+              backbone = await trainFreeingBackbone(session, generator, stage.cache, checkpointDir, interrupt.signal, backbone);
+            } finally {
+              await stage.close(interrupt.signal.aborted);
+            }
+            if (!interrupt.signal.aborted && generator.ready && generator.save) await markTrained(out, fingerprint, { checkpoint: checkpointDir });
           }
           if (interrupt.signal.aborted) {
             setStatus(EXIT.interrupted);

@@ -15,7 +15,7 @@ import { RunWriter } from '../outputs.js';
 import { FileStash, STASH_FILE } from '../stash-file.js';
 import { DIGESTS_FILE, FileDigestStash, ROWS_FILE } from '../digest-stash-file.js';
 import { finishedEarlier, recordSettings, RUN_FILE } from '../resume.js';
-import { forgetTrained, markTrained, newestTime, runFingerprint, TRAINED_FILE, trainedEarlier } from '../trained-earlier.js';
+import { afterFit, afterTraining, beforeTraining, removeLeftovers, reuseEarlierRun } from '../run-reuse.js';
 import { Session, type GlobalArgs } from '../session.js';
 import { commandSpec, type SetStatus } from './index.js';
 import { requireOptions } from './required.js';
@@ -207,30 +207,19 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       ...(overlayMaxSide !== undefined ? { overlaySize: overlayMaxSide } : {}),
       ...(argv.fitOnly ? { fitOnly: true, saveClassifier: resolve(argv.saveClassifier!), defaultClusters: K } : {}),
     };
-    // A rerun of a command that trained its generator or fitted its classifier on these images loads what it made
-    // instead of making it again: the same weights and state, so the images it finished are kept, and a run stopped in
-    // its second pass labels the rest in one pass.
-    const trainsHere = !argv.checkpoint && !generator.ready;
-    const fitsHere = !!(created && classifier === created && created.needs.fit && (created.fit || created.fitDigests) && created.save && created.load);
-    const fingerprint =
-      !job.shard && !input && !argv.fitOnly && (trainsHere || fitsHere)
-        ? await runFingerprint({ ...settings, iterations: argv.iterations ?? null, checkpointTime: await newestTime(argv.checkpoint) }, images)
-        : undefined;
-    const earlier = fingerprint ? await trainedEarlier(out, fingerprint) : {};
-    const reuseWeights = trainsHere && !!earlier.checkpoint && !!generator.load;
-    if (reuseWeights) {
-      await generator.load!(earlier.checkpoint!);
-      session.log.info(
-        `${generator.name}: using the weights an earlier run of this command trained on these images, ${earlier.checkpoint} (delete ${join(out, TRAINED_FILE)} to train again)`,
-      );
-    }
-    // A state fitted on the regions of the earlier weights: only with those weights.
-    const reuseState = fitsHere && !!earlier.classifierState && (!trainsHere || reuseWeights);
-    if (reuseState) {
-      await created!.load!(earlier.classifierState!);
-      classifier = frozenClassifier(created!, { checkpoint: earlier.classifierState });
-      session.log.info(`classifier ${created!.name}: using the state an earlier run of this command fitted, ${earlier.classifierState}, in one pass`);
-    }
+    const reuse = await reuseEarlierRun({
+      out,
+      settings,
+      images,
+      iterations: argv.iterations,
+      given: argv.checkpoint,
+      eligible: !job.shard && !input && !argv.fitOnly,
+      generator,
+      created,
+      classifier,
+      log: session.log,
+    });
+    classifier = reuse.classifier;
     // Everything the parts need from each other, and the classifier's own files, before any training or extraction.
     // Decode once: the outputs draw every image, so each is decoded before its features and that decode serves all.
     let pipeline = new SegmentationPipeline(
@@ -247,10 +236,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
     const stashed = twoPasses && !!(classifier?.digest && classifier.fitDigests && classifier.classifyDigests);
     const kept =
       generator.ready && !twoPasses
-        ? await finishedEarlier(out, settings, images, [
-            argv.checkpoint ?? (reuseWeights ? earlier.checkpoint : undefined),
-            applyState ? (stateFile as string) : reuseState ? earlier.classifierState : undefined,
-          ])
+        ? await finishedEarlier(out, settings, images, [argv.checkpoint ?? reuse.checkpoint, applyState ? (stateFile as string) : reuse.classifierState])
         : { sources: new Set<string>(), ids: [] };
     keptRecord = kept.record;
     const todo = images.filter((image) => !kept.sources.has(resolve(image)));
@@ -272,15 +258,14 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
         return EXIT.interrupted;
       }
       // The checkpoint is about to be replaced: what an earlier run recorded of it no longer holds.
-      if (fingerprint && !generator.ready) await forgetTrained(out);
       const wasReady = generator.ready;
+      if (!wasReady) await beforeTraining(out, reuse);
       const trained = await trainFreeingBackbone(session, generator, stage.cache, join(out, `${generator.name}-checkpoint`), interrupt.signal, backbone);
       if (interrupt.signal.aborted) {
         keepFeatures = true;
         return EXIT.interrupted;
       }
-      if (fingerprint && !wasReady && generator.ready && generator.save)
-        await markTrained(out, fingerprint, { checkpoint: join(out, `${generator.name}-checkpoint`) });
+      if (!wasReady && generator.ready && generator.save) await afterTraining(out, reuse, join(out, `${generator.name}-checkpoint`));
       if (trained !== backbone) stage.rebind((backbone = trained));
       pipeline = pipeline.withBackbone(stage.backbone);
     }
@@ -337,11 +322,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       // Pass 2 runs neither: their sessions and buffers go before the outputs take their memory.
       betweenPasses: async () => {
         // The fitted state, for a rerun after a stop in pass 2 (it labels the images left with it, in one pass).
-        if (fingerprint && fitsHere && classifier === created) {
-          const file = join(out, `.acseg-${created!.name}-state.safetensors`);
-          await created!.save!(file);
-          await markTrained(out, fingerprint, { classifierState: file });
-        }
+        await afterFit(out, reuse, created);
         freed = true;
         await Promise.all([backbone.dispose?.(), generator.dispose?.()]);
       },
@@ -361,10 +342,7 @@ async function segmentFolder(argv: RunArgs, withClassifier: boolean): Promise<nu
       keepFeatures = true;
       return EXIT.interrupted;
     }
-    // The temporary cache a stopped run left, when this rerun needed none (it loaded that run's weights).
-    if (!stage && !input && !argv.featuresCache) await rm(join(out, TEMP_FEATURES), { recursive: true, force: true });
-    // And its pass-1 record, when this rerun labelled in one pass (with the state that run fitted).
-    if (!stash) await Promise.all([STASH_FILE, DIGESTS_FILE, ROWS_FILE].map((f) => rm(join(out, f), { force: true })));
+    await removeLeftovers(out, { cache: !!stage || !!input || !!argv.featuresCache, stash: !!stash });
     return writer.skipped.length ? EXIT.failure : EXIT.ok;
   } finally {
     interrupt.dispose();

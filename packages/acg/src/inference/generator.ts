@@ -156,9 +156,12 @@ export class AcgGenerator implements ConceptGenerator, TrainableAcg {
    */
   async save(path: string, average?: Float32Array): Promise<void> {
     const model = await this.tfModel('save');
-    const optimizer = model.exportOptimizer();
-    if (average && optimizer) optimizer.params = Object.fromEntries([...model.masterParams()].map(([name, p]) => [name, p.slice()]));
     const params = average ? model.exportFlat(average) : model.exportParams();
+    // Views, not copies, of the moments and (with ema) the training weights: nothing updates them while the file is
+    // written (the trainer awaits save), and copies would add ~170 MB at d = 384 to training's peak. exportFlat has
+    // put the training weights back before the views are taken.
+    const optimizer = model.exportOptimizer(true);
+    if (average && optimizer) optimizer.params = Object.fromEntries(model.masterParams());
     await saveCheckpoint(path, { config: model.config, seed: this.options.seed, params, training: this.training, optimizer });
   }
 

@@ -129,5 +129,11 @@ describe('AdamW', () => {
     const state = split.exportState();
     expect(state.step).toBe(3);
     expect(Object.keys(state.m)).toEqual(['a', 'b']);
+    // Copies by default (a later step leaves them alone); with views, the optimizer's own moments, the same values.
+    expect(state.m.b).not.toBe(split.m.get('b'));
+    const views = split.exportState(true);
+    expect(views.m.b).toBe(split.m.get('b'));
+    expect(views.v.a).toBe(split.v.get('a'));
+    expect(Array.from(views.v.b)).toEqual(Array.from(state.v.b));
   });
 });

@@ -183,8 +183,9 @@ export class TfAcg {
     this.pullMaster();
   }
 
-  exportOptimizer(): OptimizerState | undefined {
-    return this.optimizer?.exportState();
+  /** AdamW's state; with `views` its own arrays, not copies (see AdamW.exportState). */
+  exportOptimizer(views = false): OptimizerState | undefined {
+    return this.optimizer?.exportState(views);
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { decode, encode } from 'fast-png';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -285,7 +285,24 @@ describe('eval --features on a tiny VOC', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/training acg on 6 images/);
     expect(existsSync(join(out, 'acg-checkpoint'))).toBe(true);
-    expect((JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { images: number }).images).toBe(splits.val.length);
+    const numbers = () => {
+      const m = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8')) as { images: number; mIoU: unknown; confusion: unknown };
+      return { images: m.images, mIoU: m.mIoU, confusion: m.confusion };
+    };
+    const first = numbers();
+    expect(first.images).toBe(splits.val.length);
+    // A rerun into the same --out uses the weights it trained (the same numbers); a train cache changed since (its
+    // index.json rewritten): trained again.
+    const again = acseg([...acg, '--features', join(caches, 'val'), '--train-features', join(caches, 'train'), '--out', out]);
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).not.toMatch(/training acg/);
+    expect(again.stderr).toMatch(/acg: using the weights an earlier eval of this train split trained/);
+    expect(numbers()).toEqual(first);
+    const later = new Date(Date.now() + 5000);
+    utimesSync(join(caches, 'train', 'index.json'), later, later);
+    const changed = acseg([...acg, '--features', join(caches, 'val'), '--train-features', join(caches, 'train'), '--out', out]);
+    expect(changed.status, changed.stderr).toBe(0);
+    expect(changed.stderr).toMatch(/training acg on 6 images/);
     const refused = acseg([...acg, '--features', join(caches, 'val'), '--out', join(tempDir(), 'e6')]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/training the ACG \(no --checkpoint given\) needs the train split's features/);

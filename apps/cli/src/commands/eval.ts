@@ -17,6 +17,7 @@ import { chooseBackbone, ensureReady, interruptSignal, trainFreeingBackbone } fr
 import { cacheFeatures, TEMP_FEATURES } from '../feature-stage.js';
 import { forgetTrained, markTrained, runFingerprint, TRAINED_FILE, trainedEarlier } from '../trained-earlier.js';
 import { featuresForEval } from '../features-input.js';
+import { INDEX_FILE } from '@acseg/feature-cache';
 import { evalOutDir } from '../eval-out.js';
 import { EXIT } from '../exit.js';
 import { Session, type GlobalArgs } from '../session.js';
@@ -217,21 +218,16 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
       const trainSet = trainUse ? await openTrainSplit(argv, trainUse) : undefined;
       const interrupt = interruptSignal(session);
       try {
-        if (!generator.ready && input) {
-          await ensureReady(session, generator, input.train!, join(out, `${generator.name}-checkpoint`), interrupt.signal);
-          if (interrupt.signal.aborted) {
-            setStatus(EXIT.interrupted);
-            return;
-          }
-        } else if (!generator.ready) {
+        if (!generator.ready) {
           // A rerun after a stop (during the evaluation, say) loads the ACG this command trained on this train split,
-          // rather than training it again: the same weights (apps/cli/src/trained-earlier.ts).
-          const trainImages = trainSet!.items.map((it) => it.image);
+          // rather than training it again: the same weights (apps/cli/src/trained-earlier.ts). The train split is its
+          // images, or with --features its feature cache (whose index.json is rewritten whenever it changes).
           const fingerprint = await runFingerprint(
             {
               command: 'eval',
               dataset: argv.dataset,
               root: resolve(argv.root),
+              trainFeatures: input ? resolve(input.train!.path) : null,
               backbone: { name: backbone.name, ...backbone.info, runtime: undefined },
               generator: generator.name,
               k: argv.k ?? null,
@@ -239,7 +235,7 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
               set: session.args.set ?? [],
               options: session.config.options,
             },
-            trainImages,
+            input ? [join(input.train!.path, INDEX_FILE)] : trainSet!.items.map((it) => it.image),
           );
           const checkpointDir = join(out, `${generator.name}-checkpoint`);
           const earlier = await trainedEarlier(out, fingerprint);
@@ -250,16 +246,26 @@ export function evalCommand(y: Argv, setStatus: SetStatus): Argv {
             );
           } else {
             await forgetTrained(out);
-            // The train split's features stream through a feature cache (temporary unless --features-cache names one).
-            const stage = await cacheFeatures(session, backbone, trainImages, { named: argv.featuresCache, temp: join(out, TEMP_FEATURES) }, interrupt.signal);
-            if (!stage) {
-              setStatus(EXIT.interrupted);
-              return;
-            }
-            try {
-              backbone = await trainFreeingBackbone(session, generator, stage.cache, checkpointDir, interrupt.signal, backbone);
-            } finally {
-              await stage.close(interrupt.signal.aborted);
+            if (input) await ensureReady(session, generator, input.train!, checkpointDir, interrupt.signal);
+            else {
+              // The train split's features stream through a feature cache (temporary unless --features-cache names one).
+              const trainImages = trainSet!.items.map((it) => it.image);
+              const stage = await cacheFeatures(
+                session,
+                backbone,
+                trainImages,
+                { named: argv.featuresCache, temp: join(out, TEMP_FEATURES) },
+                interrupt.signal,
+              );
+              if (!stage) {
+                setStatus(EXIT.interrupted);
+                return;
+              }
+              try {
+                backbone = await trainFreeingBackbone(session, generator, stage.cache, checkpointDir, interrupt.signal, backbone);
+              } finally {
+                await stage.close(interrupt.signal.aborted);
+              }
             }
             if (!interrupt.signal.aborted && generator.ready && generator.save) await markTrained(out, fingerprint, { checkpoint: checkpointDir });
           }

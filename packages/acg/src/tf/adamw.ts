@@ -150,10 +150,9 @@ export class AdamW {
     await other;
   }
 
-  /** Moments in the parameters' TF.js layout, for checkpoints. */
   /**
-   * The moments per parameter: copies, or with `views` the optimizer's own arrays (no copy: a d = 384 ACG's moments
-   * are 114 MB), valid until the next update.
+   * Moments in the parameters' TF.js layout, for checkpoints: copies, or with `views` the optimizer's own arrays (a
+   * d = 384 ACG's moments are 114 MB), valid until the next update.
    */
   exportState(views = false): { step: number; m: Record<string, Float32Array>; v: Record<string, Float32Array> } {
     const dump = (map: Map<string, Float32Array>) => Object.fromEntries([...map].map(([k, t]) => [k, views ? t : t.slice()]));
